@@ -1,0 +1,2 @@
+DROP TABLE notifications;
+ALTER TABLE dossier_applicants DROP COLUMN notify_by;

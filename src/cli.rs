@@ -1,0 +1,76 @@
+//! The `motcua` command line (DOMAIN.md §8).
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "motcua", version, about = "Electronic one-stop-shop case system (một cửa điện tử)")]
+pub struct Cli {
+    /// Database URL: sqlite://PATH, a file path, or postgres://… (default from configuration).
+    #[arg(long, global = true, env = "DATABASE_URL")]
+    pub database: Option<String>,
+    /// Folder with base.toml and the environment files.
+    #[arg(long, global = true, env = "MOTCUA_CONFIG_DIR", default_value = "config")]
+    pub config_dir: PathBuf,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web service (the default). Migrates and seeds an empty database.
+    Serve {
+        /// HOST:PORT to listen on.
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Run only the notification delivery worker (several may run, on any machines).
+    Worker,
+    /// Load seeds (holidays, plans; demo province unless --no-demo). Idempotent.
+    Seed {
+        /// Only reference data and plans, no demo province or accounts.
+        #[arg(long)]
+        no_demo: bool,
+    },
+    /// Benchmark: load N synthetic dossiers (kept for later runs) and time the yearly
+    /// province-wide report and indicators against a plain GROUP BY over the dossiers.
+    BenchStats {
+        /// How many synthetic dossiers over 2022–2026.
+        #[arg(long, default_value_t = 1_000_000)]
+        dossiers: i64,
+        /// The year whose report is timed.
+        #[arg(long, default_value_t = 2025)]
+        year: i32,
+        /// Timed runs of each path.
+        #[arg(long, default_value_t = 15)]
+        runs: usize,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// At least 8 characters. Prefer MOTCUA_PASSWORD to keep it out of shell history.
+        #[arg(long, env = "MOTCUA_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// citizen, clerk, specialist, leader or admin.
+        #[arg(long)]
+        role: String,
+        /// QCVN 102 code of the agency (staff only).
+        #[arg(long)]
+        agency: Option<String>,
+        /// Display name (defaults to the username).
+        #[arg(long)]
+        full_name: Option<String>,
+    },
+}

@@ -1,0 +1,266 @@
+//! Layered configuration: `config/base.toml`, then `config/{local,test,production}.toml`
+//! picked by `MOTCUA_ENV`, then `MOTCUA__SECTION__KEY` environment variables.
+//! The result is passed explicitly; nothing reads configuration from a global.
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Toml};
+use figment::Figment;
+use serde::Deserialize;
+
+/// The JWT secret shipped in `config/base.toml`; `production` refuses to start with it.
+pub const DEFAULT_JWT_SECRET: &str = "insecure-development-secret-change-me";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Local,
+    Test,
+    Production,
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Local => "local",
+            Self::Test => "test",
+            Self::Production => "production",
+        }
+    }
+}
+
+impl std::str::FromStr for Environment {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> anyhow::Result<Self> {
+        match s {
+            "local" => Ok(Self::Local),
+            "test" => Ok(Self::Test),
+            "production" => Ok(Self::Production),
+            other => anyhow::bail!("MOTCUA_ENV is `{other}`: expected local, test or production"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    #[serde(skip, default = "default_env")]
+    pub environment: Environment,
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+    pub telemetry: TelemetrySettings,
+    pub seed: SeedSettings,
+    pub notifications: NotificationSettings,
+    pub email: EmailSettings,
+    pub sms: SmsSettings,
+}
+
+fn default_env() -> Environment {
+    Environment::Local
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    /// `HOST:PORT` to listen on; port 0 picks a free port (tests).
+    pub bind: String,
+    /// The address people open; printed at start-up and used in links (QR codes, emails).
+    pub public_url: Option<String>,
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `sqlite://PATH`, a plain path, or `postgres://…`.
+    pub url: String,
+    pub pool_size: u32,
+    pub connect_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    pub jwt_secret: String,
+    pub issuer: String,
+    pub audience: String,
+    pub token_ttl_minutes: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelemetrySettings {
+    /// `pretty` for people, `json` for log collectors.
+    pub format: LogFormat,
+    /// A tracing `EnvFilter` directive; `RUST_LOG` overrides it.
+    pub filter: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedSettings {
+    /// The folder holding `reference/`, `demo/` and `plans/`.
+    pub dir: PathBuf,
+    /// Load `seeds/demo` (Cần Thơ and demo accounts). Never in production.
+    pub demo: bool,
+    /// `serve` loads the seeds when it finds an empty database.
+    pub on_empty_database: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationSettings {
+    /// `serve` runs a delivery worker too (any number of instances may).
+    pub worker: bool,
+    pub poll_interval_ms: u64,
+    pub batch: i64,
+    /// How long a claimed notice stays with one worker before another may take it over.
+    pub lease_secs: i64,
+    /// After this many failed attempts a notice is marked failed (administrators can re-queue it).
+    pub max_attempts: i32,
+    pub backoff_base_secs: i64,
+    pub backoff_max_secs: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailTransport {
+    /// Real SMTP (the only transport production accepts).
+    Smtp,
+    /// `.eml` files in `email.file_dir`, for development.
+    File,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    None,
+    Starttls,
+    Tls,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailSettings {
+    pub transport: EmailTransport,
+    /// The sender, e.g. `Một cửa Cần Thơ <motcua@cantho.gov.vn>`.
+    pub from: String,
+    pub file_dir: PathBuf,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_tls: SmtpTls,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<String>,
+    pub timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsSettings {
+    /// The gateway's HTTP endpoint; without one, SMS notices wait in the outbox.
+    pub gateway_url: Option<String>,
+    /// A header sent with every request, `Name: value` (e.g. `Authorization: Bearer …`).
+    pub auth_header: Option<String>,
+    /// JSON body with `{{to}}`, `{{text}}` and `{{id}}` placeholders (filled JSON-escaped).
+    pub body_template: String,
+    pub timeout_secs: u64,
+}
+
+impl Settings {
+    /// Reads the layers from `config_dir` for `environment`, then the process environment.
+    pub fn load(config_dir: &Path, environment: Environment) -> anyhow::Result<Self> {
+        Self::load_with(config_dir, environment, Env::prefixed("MOTCUA__").split("__"))
+    }
+
+    /// As [`Settings::load`], with an explicit environment-variable provider (tests).
+    pub fn load_with(config_dir: &Path, environment: Environment, env: Env) -> anyhow::Result<Self> {
+        let base = config_dir.join("base.toml");
+        anyhow::ensure!(base.exists(), "configuration file {} not found", base.display());
+        let mut settings: Settings = Figment::new()
+            .merge(Toml::file(base))
+            .merge(Toml::file(config_dir.join(format!("{}.toml", environment.as_str()))))
+            .merge(env)
+            .extract()
+            .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        settings.environment = environment;
+        Ok(settings)
+    }
+
+    /// Environment from `MOTCUA_ENV` (default `local`) and the folder from `MOTCUA_CONFIG_DIR` (default `config`).
+    pub fn from_process_env() -> anyhow::Result<Self> {
+        let environment = match std::env::var("MOTCUA_ENV") {
+            Ok(v) => v.parse()?,
+            Err(_) => Environment::Local,
+        };
+        let dir = std::env::var_os("MOTCUA_CONFIG_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("config"));
+        Self::load(&dir, environment)
+    }
+
+    /// Checks that do not need the database. `production` refuses the shipped JWT secret and demo data.
+    pub fn check(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(self.auth.token_ttl_minutes > 0, "auth.token_ttl_minutes must be positive");
+        anyhow::ensure!(self.database.pool_size > 0, "database.pool_size must be positive");
+        if self.environment == Environment::Production {
+            anyhow::ensure!(
+                self.auth.jwt_secret != DEFAULT_JWT_SECRET && self.auth.jwt_secret.len() >= 32,
+                "production refuses to start with the default or a short JWT secret: set MOTCUA__AUTH__JWT_SECRET to 32+ random characters"
+            );
+            anyhow::ensure!(!self.seed.demo, "production refuses to load demo data: set seed.demo = false");
+        }
+        Ok(())
+    }
+
+    pub fn public_url(&self) -> String {
+        self.server.public_url.clone().unwrap_or_else(|| format!("http://{}", self.server.bind))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config_dir() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config")
+    }
+
+    fn no_env() -> Env {
+        Env::prefixed("MOTCUA_TEST_NOTHING_SET__").split("__")
+    }
+
+    #[test]
+    fn layers_load_for_every_environment() {
+        for env in [Environment::Local, Environment::Test, Environment::Production] {
+            let s = Settings::load_with(&config_dir(), env, no_env()).unwrap();
+            assert_eq!(s.environment, env);
+        }
+    }
+
+    #[test]
+    fn production_refuses_the_default_secret_and_demo_data() {
+        let mut s = Settings::load_with(&config_dir(), Environment::Production, no_env()).unwrap();
+        assert_eq!(s.auth.jwt_secret, DEFAULT_JWT_SECRET);
+        assert!(s.check().unwrap_err().to_string().contains("JWT secret"));
+        s.auth.jwt_secret = "x".repeat(40);
+        assert!(s.check().is_ok());
+        s.email.transport = EmailTransport::File;
+        assert!(s.check().unwrap_err().to_string().contains("SMTP"));
+        s.email.transport = EmailTransport::Smtp;
+        s.seed.demo = true;
+        assert!(s.check().unwrap_err().to_string().contains("demo"));
+    }
+
+    #[test]
+    fn local_uses_an_embedded_sqlite_file() {
+        let s = Settings::load_with(&config_dir(), Environment::Local, no_env()).unwrap();
+        assert!(s.database.url.starts_with("sqlite://"));
+        assert!(s.seed.demo);
+        assert!(s.check().is_ok());
+    }
+}

@@ -1,0 +1,348 @@
+//! The working-day calendar: weekends, public holidays, compensatory working days, the 15:00
+//! rule, statutory time limits in working days / days / hours, pauses and judgement of timeliness.
+//! Times are Vietnam time (Asia/Ho_Chi_Minh, UTC+7 all year: no daylight saving).
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
+
+use super::procedure::{TimeLimit, TimeUnit};
+
+/// Asia/Ho_Chi_Minh: UTC+07:00, no daylight saving.
+pub fn vietnam() -> FixedOffset {
+    FixedOffset::east_opt(7 * 3600).expect("+07:00 is a valid offset")
+}
+
+/// Office hours used to count limits in hours: 07:30–11:30 and 13:30–17:30 (8 hours a day),
+/// the usual schedule of a one-stop counter; the due time of a day-based limit is the close.
+pub const MORNING: (u32, u32) = (7 * 60 + 30, 11 * 60 + 30);
+pub const AFTERNOON: (u32, u32) = (13 * 60 + 30, 17 * 60 + 30);
+
+/// ND 61/2018 Điều 18 khoản 1 (and ND 23/2015 Điều 7 for certification): a dossier received
+/// after 15:00 is handled from the next working day.
+pub const CUTOFF: (u32, u32) = (15, 0);
+
+fn hm(minutes: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).expect("valid time")
+}
+
+/// Timeliness of a finished dossier or step against its due date (DOMAIN.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Timeliness {
+    /// Finished strictly before the due day (trước hạn).
+    Early,
+    /// Finished on the due day, and not after the due time for limits in hours (đúng hạn).
+    OnTime,
+    /// Finished after the due date (trễ hạn / quá hạn).
+    Late,
+}
+
+impl Timeliness {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Early => "early",
+            Self::OnTime => "on_time",
+            Self::Late => "late",
+        }
+    }
+}
+
+/// Which days public servants work: Monday–Friday, minus public holidays, plus the
+/// compensatory working Saturdays/Sundays announced each year.
+///
+/// Bộ luật Lao động 2019 Điều 112 (public holidays) and the yearly notices of the Ministry of
+/// Labour / Ministry of Home Affairs (bridge days and the weekend days worked to make up for them).
+#[derive(Debug, Clone, Default)]
+pub struct WorkingCalendar {
+    holidays: BTreeSet<NaiveDate>,
+    working_weekends: BTreeSet<NaiveDate>,
+}
+
+impl WorkingCalendar {
+    pub fn new(
+        holidays: impl IntoIterator<Item = NaiveDate>,
+        working_days: impl IntoIterator<Item = NaiveDate>,
+    ) -> Self {
+        Self { holidays: holidays.into_iter().collect(), working_weekends: working_days.into_iter().collect() }
+    }
+
+    pub fn is_working_day(&self, day: NaiveDate) -> bool {
+        if self.working_weekends.contains(&day) {
+            return true;
+        }
+        !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !self.holidays.contains(&day)
+    }
+
+    /// The first working day strictly after `day`.
+    pub fn next_working_day(&self, day: NaiveDate) -> NaiveDate {
+        let mut d = day.succ_opt().expect("date in range");
+        while !self.is_working_day(d) {
+            d = d.succ_opt().expect("date in range");
+        }
+        d
+    }
+
+    /// `day` if it is a working day, else the next one.
+    pub fn this_or_next_working_day(&self, day: NaiveDate) -> NaiveDate {
+        if self.is_working_day(day) {
+            day
+        } else {
+            self.next_working_day(day)
+        }
+    }
+
+    /// `n` working days after `day` (`day` itself not counted).
+    pub fn add_working_days(&self, day: NaiveDate, n: u32) -> NaiveDate {
+        (0..n).fold(day, |d, _| self.next_working_day(d))
+    }
+
+    /// Working days in `(from, to]`.
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> u32 {
+        let mut n = 0;
+        let mut d = from;
+        while d < to {
+            d = d.succ_opt().expect("date in range");
+            if self.is_working_day(d) {
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// The day counting is based on: the receipt day when it is a working day and the dossier
+    /// arrived before 15:00, else the next working day (ND 61/2018 Điều 18.1, the 15:00 rule).
+    pub fn base_day(&self, received: DateTime<FixedOffset>) -> NaiveDate {
+        let local = received.with_timezone(&vietnam()).naive_local();
+        let day = local.date();
+        if self.is_working_day(day) && local.time() < NaiveTime::from_hms_opt(CUTOFF.0, CUTOFF.1, 0).expect("time") {
+            day
+        } else {
+            self.next_working_day(day)
+        }
+    }
+
+    /// The statutory due instant of a limit counted from `start`.
+    ///
+    /// - working days: the close of the N-th working day after the base day. Bộ luật Dân sự 2015
+    ///   Điều 147.1: a period in days starts on the day after the event, so the base day is not counted;
+    /// - days: N calendar days after the base day; a last day that is not a working day moves to the
+    ///   next working day (Bộ luật Dân sự 2015 Điều 148.5);
+    /// - hours: N office hours counted from the start (from the next opening when outside office
+    ///   hours or after 15:00).
+    pub fn due_at(&self, start: DateTime<FixedOffset>, limit: TimeLimit) -> DateTime<FixedOffset> {
+        let base = self.base_day(start);
+        let close = |d: NaiveDate| local(d.and_time(hm(AFTERNOON.1)));
+        match limit.unit {
+            TimeUnit::WorkingDays => close(self.add_working_days(base, limit.value)),
+            TimeUnit::Days => {
+                let last = base + Duration::days(i64::from(limit.value));
+                close(self.this_or_next_working_day(last))
+            }
+            TimeUnit::Hours => self.add_office_minutes(start, limit.value * 60),
+        }
+    }
+
+    /// `minutes` of office time after `start` (skipping nights, lunch, non-working days and
+    /// anything after the 15:00 cut-off of the receipt day).
+    fn add_office_minutes(&self, start: DateTime<FixedOffset>, minutes: u32) -> DateTime<FixedOffset> {
+        let start_local = start.with_timezone(&vietnam()).naive_local();
+        let base = self.base_day(start);
+        let mut cursor = if base == start_local.date() { start_local } else { base.and_time(hm(MORNING.0)) };
+        let mut left = i64::from(minutes);
+        loop {
+            let day = cursor.date();
+            if self.is_working_day(day) {
+                for (open, close) in [MORNING, AFTERNOON] {
+                    let (open, close) = (day.and_time(hm(open)), day.and_time(hm(close)));
+                    let from = cursor.max(open);
+                    if from >= close {
+                        continue;
+                    }
+                    let available = (close - from).num_minutes();
+                    if left <= available {
+                        return local(from + Duration::minutes(left));
+                    }
+                    left -= available;
+                    cursor = close;
+                }
+            }
+            cursor = self.next_working_day(day).and_time(hm(MORNING.0));
+        }
+    }
+
+    /// A due date moved later by the working days spent waiting for the applicant
+    /// (fee payment and similar pauses; DOMAIN.md §5: time waiting for the applicant does not count).
+    pub fn extend_by_pause(
+        &self,
+        due: DateTime<FixedOffset>,
+        paused_at: DateTime<FixedOffset>,
+        resumed_at: DateTime<FixedOffset>,
+    ) -> DateTime<FixedOffset> {
+        let (p, r) = (local_date(paused_at), local_date(resumed_at));
+        let days = self.working_days_between(p, r);
+        let due_local = due.with_timezone(&vietnam()).naive_local();
+        local(self.add_working_days(due_local.date(), days).and_time(due_local.time()))
+    }
+
+    /// Judges a finish against a due date: early before the due day, on time on it (and, for
+    /// limits in hours, not after the due time), late after it. An extension never changes the
+    /// statutory due date this is judged against (DOMAIN.md §5).
+    pub fn judge(&self, finished: DateTime<FixedOffset>, due: DateTime<FixedOffset>, unit: TimeUnit) -> Timeliness {
+        let (f, d) = (local_date(finished), local_date(due));
+        if f < d {
+            Timeliness::Early
+        } else if f == d && (unit != TimeUnit::Hours || finished <= due) {
+            Timeliness::OnTime
+        } else {
+            Timeliness::Late
+        }
+    }
+}
+
+fn local(naive: NaiveDateTime) -> DateTime<FixedOffset> {
+    vietnam().from_local_datetime(&naive).single().expect("fixed offset has no gaps")
+}
+
+fn local_date(t: DateTime<FixedOffset>) -> NaiveDate {
+    t.with_timezone(&vietnam()).date_naive()
+}
+
+/// A UTC instant seen in Vietnam time.
+pub fn to_vietnam(t: DateTime<Utc>) -> DateTime<FixedOffset> {
+    t.with_timezone(&vietnam())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn at(y: i32, m: u32, day: u32, h: u32, min: u32) -> DateTime<FixedOffset> {
+        local(d(y, m, day).and_hms_opt(h, min, 0).unwrap())
+    }
+
+    /// The real 2024–2025 days off around lunar New Year and 30/4–1/5 (from seeds/reference/holidays.json).
+    fn calendar() -> WorkingCalendar {
+        let holidays = [
+            d(2024, 1, 1),
+            d(2024, 2, 8),
+            d(2024, 2, 9),
+            d(2024, 2, 12),
+            d(2024, 2, 13),
+            d(2024, 2, 14),
+            d(2024, 4, 18),
+            d(2024, 4, 29),
+            d(2024, 4, 30),
+            d(2024, 5, 1),
+            d(2024, 9, 2),
+            d(2024, 9, 3),
+            d(2025, 1, 1),
+            d(2025, 1, 27),
+            d(2025, 1, 28),
+            d(2025, 1, 29),
+            d(2025, 1, 30),
+            d(2025, 1, 31),
+            d(2025, 4, 7),
+            d(2025, 4, 30),
+            d(2025, 5, 1),
+            d(2025, 5, 2),
+        ];
+        let working = [d(2024, 5, 4), d(2025, 4, 26)];
+        WorkingCalendar::new(holidays, working)
+    }
+
+    fn wd(n: u32) -> TimeLimit {
+        TimeLimit { value: n, unit: TimeUnit::WorkingDays }
+    }
+
+    #[test]
+    fn weekends_holidays_and_compensatory_saturdays() {
+        let c = calendar();
+        assert!(c.is_working_day(d(2024, 2, 7)));
+        assert!(!c.is_working_day(d(2024, 2, 8)), "Tết Giáp Thìn");
+        assert!(!c.is_working_day(d(2024, 2, 10)), "a Saturday");
+        assert!(c.is_working_day(d(2024, 5, 4)), "Saturday worked for 29/4/2024");
+        assert!(!c.is_working_day(d(2024, 4, 29)), "bridge day");
+        assert_eq!(c.next_working_day(d(2024, 2, 7)), d(2024, 2, 15));
+    }
+
+    #[test]
+    fn due_dates_in_working_days_cross_lunar_new_year() {
+        let c = calendar();
+        // (received, limit in working days, due day): table of real dates.
+        let cases = [
+            // Tết Giáp Thìn 2024: 8–14/2 off.
+            (at(2024, 2, 5, 9, 0), 3, d(2024, 2, 15)),
+            (at(2024, 2, 7, 10, 0), 1, d(2024, 2, 15)),
+            (at(2024, 2, 7, 15, 30), 1, d(2024, 2, 16)), // after 15:00: base day is 15/2
+            (at(2024, 2, 10, 9, 0), 1, d(2024, 2, 16)),  // received on a Saturday inside Tết
+            // Tết Ất Tỵ 2025: 25/1–2/2 (27–31/1 weekdays off).
+            (at(2025, 1, 20, 8, 0), 10, d(2025, 2, 10)),
+            (at(2025, 1, 24, 14, 59), 1, d(2025, 2, 3)),
+            (at(2025, 1, 24, 15, 0), 1, d(2025, 2, 4)),
+            // 30/4–1/5 2024 with the bridge day 29/4 and Saturday 4/5 worked.
+            (at(2024, 4, 26, 9, 0), 1, d(2024, 5, 2)),
+            (at(2024, 4, 26, 9, 0), 2, d(2024, 5, 3)),
+            (at(2024, 4, 26, 9, 0), 3, d(2024, 5, 4)),
+            (at(2024, 4, 26, 9, 0), 4, d(2024, 5, 6)),
+            // 2025: Saturday 26/4 worked, 30/4–2/5 off.
+            (at(2025, 4, 25, 10, 0), 1, d(2025, 4, 26)),
+            (at(2025, 4, 25, 10, 0), 3, d(2025, 4, 29)),
+            (at(2025, 4, 25, 10, 0), 4, d(2025, 5, 5)),
+        ];
+        for (received, n, due_day) in cases {
+            let due = c.due_at(received, wd(n));
+            assert_eq!(due.date_naive(), due_day, "received {received}, {n} working days");
+            assert_eq!(due.time(), hm(AFTERNOON.1));
+            assert!(due > received, "due never before receipt");
+        }
+    }
+
+    #[test]
+    fn limits_in_calendar_days_end_on_a_working_day() {
+        let c = calendar();
+        let days = |n| TimeLimit { value: n, unit: TimeUnit::Days };
+        assert_eq!(c.due_at(at(2024, 2, 1, 9, 0), days(7)).date_naive(), d(2024, 2, 15), "8/2 is in Tết → 15/2");
+        assert_eq!(c.due_at(at(2024, 3, 1, 9, 0), days(5)).date_naive(), d(2024, 3, 6));
+        assert_eq!(c.due_at(at(2024, 3, 1, 9, 0), days(1)).date_naive(), d(2024, 3, 4), "Saturday 2/3 → Monday");
+    }
+
+    #[test]
+    fn limits_in_hours_count_office_hours_only() {
+        let c = calendar();
+        let hours = |n| TimeLimit { value: n, unit: TimeUnit::Hours };
+        assert_eq!(c.due_at(at(2024, 3, 4, 8, 0), hours(2)), at(2024, 3, 4, 10, 0));
+        assert_eq!(c.due_at(at(2024, 3, 4, 10, 30), hours(2)), at(2024, 3, 4, 14, 30), "lunch skipped");
+        assert_eq!(c.due_at(at(2024, 3, 4, 14, 0), hours(8)), at(2024, 3, 5, 14, 0));
+        assert_eq!(c.due_at(at(2024, 3, 4, 16, 0), hours(1)), at(2024, 3, 5, 8, 30), "after 15:00");
+        assert_eq!(c.due_at(at(2024, 2, 7, 14, 0), hours(8)), at(2024, 2, 15, 14, 0), "across Tết");
+        assert_eq!(c.due_at(at(2024, 3, 2, 9, 0), hours(4)), at(2024, 3, 4, 11, 30), "Saturday → Monday");
+    }
+
+    #[test]
+    fn pauses_move_the_due_date_by_the_working_days_waited() {
+        let c = calendar();
+        let due = c.due_at(at(2024, 3, 4, 9, 0), wd(5));
+        assert_eq!(due.date_naive(), d(2024, 3, 11));
+        let moved = c.extend_by_pause(due, at(2024, 3, 5, 9, 0), at(2024, 3, 8, 9, 0));
+        assert_eq!(moved.date_naive(), d(2024, 3, 14), "3 working days waited");
+        let over_tet = c.extend_by_pause(at(2024, 2, 7, 17, 30), at(2024, 2, 6, 9, 0), at(2024, 2, 16, 9, 0));
+        assert_eq!(over_tet.date_naive(), d(2024, 2, 19), "only 7/2, 15/2 and 16/2 count");
+    }
+
+    #[test]
+    fn judging_early_on_time_and_late() {
+        let c = calendar();
+        let due = at(2024, 2, 15, 17, 30);
+        let u = TimeUnit::WorkingDays;
+        assert_eq!(c.judge(at(2024, 2, 7, 16, 0), due, u), Timeliness::Early);
+        assert_eq!(c.judge(at(2024, 2, 15, 9, 0), due, u), Timeliness::OnTime);
+        assert_eq!(c.judge(at(2024, 2, 15, 18, 0), due, u), Timeliness::OnTime, "same day counts for day limits");
+        assert_eq!(c.judge(at(2024, 2, 16, 8, 0), due, u), Timeliness::Late);
+        let due_h = at(2024, 3, 4, 10, 0);
+        assert_eq!(c.judge(at(2024, 3, 4, 10, 1), due_h, TimeUnit::Hours), Timeliness::Late);
+        assert_eq!(c.judge(at(2024, 3, 4, 9, 59), due_h, TimeUnit::Hours), Timeliness::OnTime);
+    }
+}

@@ -1,0 +1,15 @@
+//! Pure rules of the one-stop shop: no actix, no diesel, no I/O.
+pub mod agency;
+pub mod applicant;
+pub mod attachment;
+pub mod calendar;
+pub mod dossier;
+pub mod notice;
+pub mod procedure;
+pub mod stats;
+pub mod text;
+pub mod user;
+
+pub use agency::{AgencyCode, AgencyLevel};
+pub use procedure::{OnlineLevel, ProcedureCode, StepTarget, TimeLimit, TimeUnit};
+pub use user::{Role, Username};

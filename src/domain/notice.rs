@@ -1,0 +1,239 @@
+//! Notices owed to the applicant (ND 61/2018 Điều 16, 19; TT 01/2018): which state changes owe one,
+//! and their texts — email in Vietnamese with diacritics, SMS without (as gateways expect).
+use chrono::NaiveDate;
+use unicode_normalization::UnicodeNormalization;
+
+/// How the applicant wants to be told, chosen at intake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preference {
+    Email,
+    Sms,
+    Both,
+    None,
+}
+
+impl Preference {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "email" => Some(Self::Email),
+            "sms" => Some(Self::Sms),
+            "both" => Some(Self::Both),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Sms => "sms",
+            Self::Both => "both",
+            Self::None => "none",
+        }
+    }
+    pub fn wants_email(self) -> bool {
+        matches!(self, Self::Email | Self::Both)
+    }
+    pub fn wants_sms(self) -> bool {
+        matches!(self, Self::Sms | Self::Both)
+    }
+}
+
+/// The moments the decrees require the applicant to be told of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// Received, with the code and the due date (ND 61/2018 Điều 16.3, Giấy tiếp nhận).
+    Received,
+    /// A supplement is needed, listing everything missing (Điều 16.2, 19.4).
+    SupplementRequested,
+    /// Not received or refused, with the reasons (Điều 16.2, 19.5).
+    Refused,
+    /// It will be late: apology and new date (Điều 19.9).
+    Delayed,
+    /// The result is ready at the counter (Điều 20).
+    ResultReady,
+}
+
+impl NoticeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Received => "received",
+            Self::SupplementRequested => "supplement_requested",
+            Self::Refused => "refused",
+            Self::Delayed => "delayed",
+            Self::ResultReady => "result_ready",
+        }
+    }
+
+    /// Which notice an action owes, if any (`refused_decision`: the dossier's decision is a refusal).
+    pub fn for_action(action: &str, refused_decision: bool) -> Option<Self> {
+        match action {
+            "intake_received" | "receive" => Some(Self::Received),
+            "request_supplement" => Some(Self::SupplementRequested),
+            "refuse" => Some(Self::Refused),
+            "extend" => Some(Self::Delayed),
+            "finish" if !refused_decision => Some(Self::ResultReady),
+            _ => None,
+        }
+    }
+}
+
+/// What a notice says.
+#[derive(Debug, Clone, Default)]
+pub struct NoticeFacts {
+    pub code: String,
+    pub procedure: String,
+    pub agency: String,
+    pub received: Option<String>,
+    pub due: Option<String>,
+    pub lookup_url: String,
+    pub missing: Vec<String>,
+    pub reason: Option<String>,
+    pub new_due: Option<NaiveDate>,
+}
+
+/// Removes Vietnamese diacritics, keeping case (`Đ` → `D`).
+pub fn without_diacritics(s: &str) -> String {
+    s.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' => 'd',
+            'Đ' => 'D',
+            c => c,
+        })
+        .collect()
+}
+
+/// The email: subject, plain text and HTML (values escaped).
+pub fn email(kind: NoticeKind, f: &NoticeFacts) -> (String, String, String) {
+    let (subject, lines): (String, Vec<String>) = match kind {
+        NoticeKind::Received => (
+            format!("Hồ sơ {} đã được tiếp nhận", f.code),
+            vec![
+                format!("{} đã tiếp nhận hồ sơ {} của ông/bà.", f.agency, f.code),
+                format!("Thủ tục: {}.", f.procedure),
+                format!("Ngày tiếp nhận: {}.", f.received.clone().unwrap_or_default()),
+                format!("Ngày hẹn trả kết quả: {}.", f.due.clone().unwrap_or_default()),
+            ],
+        ),
+        NoticeKind::SupplementRequested => (
+            format!("Hồ sơ {} cần bổ sung, hoàn thiện", f.code),
+            std::iter::once(format!("Hồ sơ {} ({}) cần bổ sung, hoàn thiện các nội dung sau:", f.code, f.procedure))
+                .chain(f.missing.iter().enumerate().map(|(i, m)| format!("{}. {m}", i + 1)))
+                .chain(std::iter::once(format!("Xin mời ông/bà liên hệ {} để bổ sung.", f.agency)))
+                .collect(),
+        ),
+        NoticeKind::Refused => (
+            format!("Hồ sơ {} không được giải quyết", f.code),
+            vec![
+                format!("{} từ chối giải quyết hồ sơ {} ({}).", f.agency, f.code, f.procedure),
+                format!("Lý do: {}.", f.reason.clone().unwrap_or_default()),
+            ],
+        ),
+        NoticeKind::Delayed => (
+            format!("Xin lỗi: hồ sơ {} được hẹn lại ngày trả kết quả", f.code),
+            vec![
+                format!("{} xin lỗi ông/bà vì hồ sơ {} ({}) chậm so với ngày hẹn.", f.agency, f.code, f.procedure),
+                format!("Lý do: {}.", f.reason.clone().unwrap_or_default()),
+                format!(
+                    "Ngày hẹn trả kết quả mới: {}.",
+                    f.new_due.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()
+                ),
+            ],
+        ),
+        NoticeKind::ResultReady => (
+            format!("Hồ sơ {} đã có kết quả", f.code),
+            vec![
+                format!("Hồ sơ {} ({}) đã có kết quả.", f.code, f.procedure),
+                format!("Xin mời ông/bà đến {} để nhận kết quả.", f.agency),
+            ],
+        ),
+    };
+    let footer = format!("Tra cứu hồ sơ: {}", f.lookup_url);
+    let text = format!("Kính gửi ông/bà,\n\n{}\n\n{footer}\n", lines.join("\n"));
+    let esc = crate::domain::text::escape_html;
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"vi\"><body><p>Kính gửi ông/bà,</p>{}<p>Tra cứu hồ sơ: <a href=\"{}\">{}</a></p></body></html>",
+        lines.iter().map(|l| format!("<p>{}</p>", esc(l))).collect::<String>(),
+        esc(&f.lookup_url),
+        esc(&f.lookup_url)
+    );
+    (subject, text, html)
+}
+
+/// The SMS: short, without diacritics, with the lookup link.
+pub fn sms(kind: NoticeKind, f: &NoticeFacts) -> String {
+    let text = match kind {
+        NoticeKind::Received => {
+            format!("Ho so {} da duoc tiep nhan. Hen tra: {}.", f.code, f.due.clone().unwrap_or_default())
+        }
+        NoticeKind::SupplementRequested => {
+            format!("Ho so {} can bo sung {} giay to. Lien he {}.", f.code, f.missing.len(), f.agency)
+        }
+        NoticeKind::Refused => {
+            format!("Ho so {} khong duoc giai quyet. Ly do: {}.", f.code, f.reason.clone().unwrap_or_default())
+        }
+        NoticeKind::Delayed => format!(
+            "Xin loi: ho so {} hen lai ngay tra {}.",
+            f.code,
+            f.new_due.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()
+        ),
+        NoticeKind::ResultReady => format!("Ho so {} da co ket qua. Moi nhan tai {}.", f.code, f.agency),
+    };
+    format!("{} Tra cuu: {}", without_diacritics(&text), f.lookup_url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts() -> NoticeFacts {
+        NoticeFacts {
+            code: "000.01.31.H12-270301-0001".into(),
+            procedure: "Đăng ký khai sinh".into(),
+            agency: "UBND Phường Tân An".into(),
+            received: Some("01/03/2027 09:00".into()),
+            due: Some("15/03/2027".into()),
+            lookup_url: "https://motcua.example/tra-cuu/000.01.31.H12-270301-0001".into(),
+            missing: vec!["Giấy chứng sinh".into(), "<b>Tờ khai</b>".into()],
+            reason: Some("Thiếu giấy tờ".into()),
+            new_due: NaiveDate::from_ymd_opt(2027, 3, 20),
+        }
+    }
+
+    #[test]
+    fn the_decrees_moments_owe_notices_and_others_do_not() {
+        assert_eq!(NoticeKind::for_action("receive", false), Some(NoticeKind::Received));
+        assert_eq!(NoticeKind::for_action("finish", false), Some(NoticeKind::ResultReady));
+        assert_eq!(NoticeKind::for_action("transfer", false), None);
+        assert_eq!(NoticeKind::for_action("approve", false), None);
+    }
+
+    #[test]
+    fn sms_has_no_diacritics_and_carries_the_link() {
+        for kind in [
+            NoticeKind::Received,
+            NoticeKind::SupplementRequested,
+            NoticeKind::Refused,
+            NoticeKind::Delayed,
+            NoticeKind::ResultReady,
+        ] {
+            let s = sms(kind, &facts());
+            assert!(s.is_ascii(), "{s}");
+            assert!(
+                s.contains("000.01.31.H12-270301-0001") && s.ends_with("/tra-cuu/000.01.31.H12-270301-0001"),
+                "{s}"
+            );
+        }
+        assert_eq!(without_diacritics("Đăng ký Ấp Ồ"), "Dang ky Ap O");
+    }
+
+    #[test]
+    fn emails_say_it_in_vietnamese_and_escape_html() {
+        let (subject, text, html) = email(NoticeKind::SupplementRequested, &facts());
+        assert_eq!(subject, "Hồ sơ 000.01.31.H12-270301-0001 cần bổ sung, hoàn thiện");
+        assert!(text.contains("1. Giấy chứng sinh") && text.contains("2. <b>Tờ khai</b>"));
+        assert!(html.contains("&lt;b&gt;Tờ khai&lt;/b&gt;") && !html.contains("<b>Tờ khai"));
+        let (_, text, _) = email(NoticeKind::Delayed, &facts());
+        assert!(text.contains("20/03/2027"));
+    }
+}

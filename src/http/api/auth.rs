@@ -1,0 +1,63 @@
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{Caller, JwtKeys};
+use crate::error::AppError;
+use crate::services;
+use crate::storage::Pool;
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LoginResponse {
+    /// JWT to send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub role: String,
+    /// The agency a staff member acts for; null for citizens.
+    pub agency_code: Option<String>,
+    pub expires_in_minutes: i64,
+}
+
+/// Sign in with a username and password.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 400, body = crate::error::ErrorBody),
+              (status = 401, body = crate::error::ErrorBody)))]
+pub async fn login(
+    pool: web::Data<Pool>,
+    keys: web::Data<JwtKeys>,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    let s = services::auth::login(&pool, &keys, body.username, body.password).await?;
+    Ok(HttpResponse::Ok().json(LoginResponse {
+        token: s.token,
+        role: s.role,
+        agency_code: s.agency_code,
+        expires_in_minutes: s.expires_in_minutes,
+    }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Me {
+    pub user_id: String,
+    pub username: String,
+    pub role: String,
+    pub agency_code: Option<String>,
+}
+
+/// Who the bearer token says you are.
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn me(caller: Caller) -> HttpResponse {
+    HttpResponse::Ok().json(Me {
+        user_id: caller.user_id,
+        username: caller.username,
+        role: caller.role.as_str().to_string(),
+        agency_code: caller.agency.map(|a| a.to_string()),
+    })
+}

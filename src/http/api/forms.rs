@@ -1,0 +1,64 @@
+//! Printable forms 01–06 of TT 01/2018/TT-VPCP.
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Datelike;
+
+use crate::auth::Caller;
+use crate::clock::Clock;
+use crate::error::AppError;
+use crate::forms;
+use crate::services::dossiers;
+use crate::storage::Pool;
+
+fn html(body: String) -> HttpResponse {
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(body)
+}
+
+fn missing(form: &str, what: &str) -> AppError {
+    AppError::not_found("form_not_found", format!("form {form} does not apply: this dossier has no {what}"))
+}
+
+/// GET /api/v1/dossiers/{code}/forms/{form}: forms 01–05 as printable A5 HTML.
+pub async fn form(
+    pool: web::Data<Pool>,
+    clock: web::Data<Clock>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (code, form) = path.into_inner();
+    if !["01", "02", "03", "04", "05"].contains(&form.as_str()) {
+        return Err(AppError::not_found(
+            "form_not_found",
+            "forms 01–05 belong to a dossier; form 06 is GET /api/v1/agencies/{code}/tracking-book",
+        ));
+    }
+    let r = dossiers::get(&pool, caller, code, clock.now()).await?;
+    let info = req.connection_info();
+    let lookup_url = format!("{}://{}/tra-cuu/{}", info.scheme(), info.host(), r.row.code);
+    Ok(html(match form.as_str() {
+        "01" => forms::receipt(&r, &lookup_url),
+        "02" => forms::supplement(&r).ok_or_else(|| missing("02", "supplement request"))?,
+        "03" => forms::refusal(&r).ok_or_else(|| missing("03", "refusal"))?,
+        "04" => forms::apology(&r).ok_or_else(|| missing("04", "apology"))?,
+        _ => forms::control_sheet(&r),
+    }))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookParams {
+    pub year: Option<i32>,
+}
+
+/// GET /api/v1/agencies/{code}/tracking-book?year=YYYY: form 06 as printable A4 HTML.
+pub async fn tracking_book(
+    pool: web::Data<Pool>,
+    clock: web::Data<Clock>,
+    caller: Caller,
+    code: web::Path<String>,
+    params: web::Query<BookParams>,
+) -> Result<HttpResponse, AppError> {
+    let year = params.year.unwrap_or_else(|| crate::domain::calendar::to_vietnam(clock.now()).year());
+    let (agency, lines) = dossiers::tracking_book(&pool, caller, code.into_inner(), year).await?;
+    Ok(html(forms::tracking_book(&agency, year, &lines)))
+}

@@ -1,0 +1,104 @@
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::dossiers::rfc3339;
+use crate::error::AppError;
+use crate::services::lookup::{self, Proof};
+use crate::storage::Pool;
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ProofParams {
+    /// The PIN printed on the receipt.
+    pub pin: Option<String>,
+    /// The phone number given at intake.
+    pub phone: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LookupHistory {
+    pub at: String,
+    /// The agency the dossier was at after this step.
+    pub agency: String,
+    pub status: String,
+    pub status_code: i32,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LookupDetail {
+    /// Missing documents, refusal reasons, the apology's reason: what the applicant needs to act.
+    #[schema(value_type = Vec<Object>)]
+    pub notices: Vec<serde_json::Value>,
+    pub documents: Vec<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LookupView {
+    pub code: String,
+    pub procedure_name: String,
+    pub status: String,
+    pub status_code: i32,
+    pub status_label: String,
+    pub received_at: Option<String>,
+    pub due_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub current_agency: String,
+    pub history: Vec<LookupHistory>,
+    /// Present only with a matching PIN or phone number.
+    pub detail: Option<LookupDetail>,
+}
+
+/// Public lookup by dossier code: status, dates, where it is, and its history; no personal data.
+#[utoipa::path(get, path = "/api/v1/lookup/{code}", tag = "public", params(("code" = String, Path), ProofParams),
+    responses((status = 200, body = LookupView), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+              (status = 429, body = crate::error::ErrorBody)))]
+pub async fn lookup(
+    pool: web::Data<Pool>,
+    clock: web::Data<crate::clock::Clock>,
+    code: web::Path<String>,
+    params: web::Query<ProofParams>,
+) -> Result<HttpResponse, AppError> {
+    let p = params.into_inner();
+    let r = lookup::lookup(&pool, code.into_inner(), Proof { pin: p.pin, phone: p.phone }, clock.now()).await?;
+    let row = &r.row;
+    let detail = r.verified.then(|| LookupDetail {
+        notices: r
+            .history
+            .iter()
+            .filter_map(|(e, _)| {
+                e.details.as_deref().and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok()).map(|mut d| {
+                    d["action"] = e.action.clone().into();
+                    d["at"] = rfc3339(e.at).into();
+                    d
+                })
+            })
+            .filter(|d| d["action"] != "intake")
+            .collect(),
+        documents: serde_json::from_str(&row.documents).unwrap_or_default(),
+    });
+    Ok(HttpResponse::Ok().json(LookupView {
+        code: row.code.clone(),
+        procedure_name: r.procedure_name.clone(),
+        status: row.status.clone(),
+        status_code: row.status_code,
+        status_label: crate::domain::dossier::Status::parse(&row.status)
+            .map(|s| s.label_vi().to_string())
+            .unwrap_or_default(),
+        received_at: row.received_at.map(rfc3339),
+        due_at: row.extended_due_at.or(row.due_at).map(rfc3339),
+        finished_at: row.finished_at.map(rfc3339),
+        current_agency: r.current_agency_name.clone(),
+        history: r
+            .history
+            .iter()
+            .map(|(e, agency)| LookupHistory {
+                at: rfc3339(e.at),
+                agency: agency.clone(),
+                status: e.status.clone(),
+                status_code: e.status_code,
+            })
+            .collect(),
+        detail,
+    }))
+}

@@ -1,0 +1,3 @@
+//! HTTP: JSON API handlers (`api`) and the request-level plumbing shared by them.
+pub mod api;
+pub mod pages;

@@ -1,0 +1,110 @@
+use anyhow::Context;
+use clap::Parser;
+
+use motcua::cli::{Cli, Command, UserCommand};
+use motcua::configuration::{Environment, Settings};
+use motcua::services::{seed, users};
+use motcua::storage::connection;
+use motcua::{startup, telemetry};
+
+fn main() -> std::process::ExitCode {
+    match real_main() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("motcua: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn real_main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let environment = match std::env::var("MOTCUA_ENV") {
+        Ok(v) => v.parse()?,
+        Err(_) => Environment::Local,
+    };
+    let mut settings = Settings::load(&cli.config_dir, environment)?;
+    if let Some(url) = &cli.database {
+        settings.database.url = url.clone();
+    }
+    telemetry::init(&settings.telemetry);
+    match cli.command.unwrap_or(Command::Serve { bind: None }) {
+        Command::Serve { bind } => {
+            if let Some(bind) = bind {
+                settings.server.bind = bind;
+            }
+            serve(settings)
+        }
+        Command::Worker => {
+            settings.check()?;
+            let pool = startup::connect(&settings)?;
+            startup::prepare_database(&settings, &pool)?;
+            let worker = startup::worker(&settings, pool, motcua::clock::Clock::System)?;
+            println!("notification worker running");
+            actix_web::rt::System::new().block_on(worker.run());
+            Ok(())
+        }
+        Command::Migrate => {
+            let pool = startup::connect(&settings)?;
+            let mut conn = pool.get()?;
+            let n = connection::with_schema_lock(&mut conn, connection::run_migrations)?;
+            println!("{n} migrations applied");
+            Ok(())
+        }
+        Command::Seed { no_demo } => {
+            settings.check()?;
+            let demo = settings.seed.demo && !no_demo;
+            let pool = startup::connect(&settings)?;
+            let mut conn = pool.get()?;
+            let report = connection::with_schema_lock(&mut conn, |conn| {
+                connection::run_migrations(conn)?;
+                seed::load(conn, &settings.seed.dir, demo)
+            })?;
+            println!("seeds loaded: {report}");
+            Ok(())
+        }
+        Command::BenchStats { dossiers, year, runs } => {
+            anyhow::ensure!(dossiers > 0 && runs > 0, "--dossiers and --runs must be positive");
+            let pool = startup::connect(&settings)?;
+            startup::prepare_database(&settings, &pool)?;
+            let mut conn = pool.get()?;
+            println!("loading {dossiers} synthetic dossiers if needed, then timing {runs} runs of each path...");
+            let result = motcua::bench::run(&mut conn, dossiers, year, runs)?;
+            println!("{result}");
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { username, password, role, agency, full_name } } => {
+            let pool = startup::connect(&settings)?;
+            let mut conn = pool.get()?;
+            connection::run_migrations(&mut conn)?;
+            let full_name = full_name.unwrap_or_else(|| username.clone());
+            let id = users::add(
+                &mut conn,
+                users::NewUser {
+                    username: username.clone(),
+                    password,
+                    role,
+                    agency_code: agency,
+                    full_name,
+                    is_demo: false,
+                },
+            )
+            .with_context(|| format!("cannot add user {username}"))?;
+            println!("user {username} added (id {id})");
+            Ok(())
+        }
+    }
+}
+
+fn serve(settings: Settings) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let app = startup::Application::build(&settings)?;
+        let host = settings.server.bind.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1");
+        let url = settings.server.public_url.clone().unwrap_or_else(|| format!("http://{host}:{}", app.port()));
+        let backend = connection::DatabaseUrl::parse(&settings.database.url)?;
+        println!("motcua is serving on {url}  (database: {})", backend.redacted());
+        println!("  try: {url}/health  {url}/api/v1/procedures  {url}/api/v1/openapi.json");
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}

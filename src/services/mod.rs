@@ -1,0 +1,9 @@
+//! Use cases: one function each, one transaction each.
+pub mod auth;
+pub mod catalogue;
+pub mod dossiers;
+pub mod lookup;
+pub mod notifications;
+pub mod seed;
+pub mod stats;
+pub mod users;

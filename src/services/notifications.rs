@@ -1,0 +1,49 @@
+//! Administrators' view of the outbox: list notices by status, re-queue failed ones.
+use chrono::{DateTime, Utc};
+
+use crate::auth::Caller;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::storage::outbox::{self, NotificationRow};
+use crate::storage::{self, Pool};
+
+/// Hides most of an address or number: administrators see which notice failed, not whose contact it was.
+pub fn mask(recipient: &str) -> String {
+    match recipient.split_once('@') {
+        Some((local, domain)) => format!("{}***@{domain}", local.chars().take(2).collect::<String>()),
+        None => {
+            let n = recipient.chars().count();
+            recipient.chars().enumerate().map(|(i, c)| if i < 3 || i + 3 >= n { c } else { '*' }).collect()
+        }
+    }
+}
+
+pub async fn list(pool: &Pool, caller: Caller, status: String) -> Result<Vec<NotificationRow>, AppError> {
+    caller.require_role(&[Role::Admin])?;
+    if !["pending", "sending", "sent", "failed"].contains(&status.as_str()) {
+        return Err(AppError::bad_request("invalid_status", "status is pending, sending, sent or failed"));
+    }
+    storage::run(pool, move |conn| Ok(outbox::with_status(conn, &status, 500)?)).await
+}
+
+pub async fn requeue(pool: &Pool, caller: Caller, id: String, at: DateTime<Utc>) -> Result<(), AppError> {
+    caller.require_role(&[Role::Admin])?;
+    storage::run(pool, move |conn| {
+        if outbox::requeue(conn, &id, at.naive_utc())? {
+            tracing::info!(notification = %id, "notice re-queued");
+            Ok(())
+        } else {
+            Err(AppError::not_found("notification_not_failed", "no failed notice has this id"))
+        }
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn recipients_are_masked() {
+        assert_eq!(super::mask("hoa.nguyen@example.vn"), "ho***@example.vn");
+        assert_eq!(super::mask("0912345678"), "091****678");
+    }
+}

@@ -1,0 +1,392 @@
+//! Loads `seeds/` idempotently: reference data (holidays, plans) always, the demo province on request.
+//! Everything is validated through the domain types; one transaction for the whole load.
+use std::path::Path;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use diesel::Connection;
+use serde::Deserialize;
+
+use crate::domain::agency::check_parent;
+use crate::domain::procedure::{validate_route, RouteStep};
+use crate::domain::{text::fold, AgencyCode, AgencyLevel, OnlineLevel, ProcedureCode, StepTarget, TimeLimit, TimeUnit};
+use crate::services::users::{self, NewUser};
+use crate::storage::{self, agencies, calendar, plans, procedures, AnyConnection};
+
+/// How many rows each part of a load added (zero on a second load).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SeedReport {
+    pub calendar_days: usize,
+    pub plans: usize,
+    pub agencies: usize,
+    pub procedures: usize,
+    pub users: usize,
+}
+
+impl std::fmt::Display for SeedReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} calendar days, {} plans, {} agencies, {} procedure versions, {} users added",
+            self.calendar_days, self.plans, self.agencies, self.procedures, self.users
+        )
+    }
+}
+
+#[derive(Deserialize)]
+struct HolidayFile {
+    days: Vec<HolidayEntry>,
+}
+#[derive(Deserialize)]
+struct HolidayEntry {
+    date: NaiveDate,
+    kind: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct AgencyFile {
+    agencies: Vec<AgencyEntry>,
+}
+#[derive(Deserialize)]
+struct AgencyEntry {
+    code: String,
+    name: String,
+    short_name: Option<String>,
+    level: String,
+    kind: String,
+    parent_code: Option<String>,
+    /// Absent means the agency handles procedures (districts, communes).
+    handles_procedures: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct ProcedureFile {
+    procedures: Vec<ProcedureEntry>,
+}
+#[derive(Deserialize)]
+struct ProcedureEntry {
+    code: String,
+    version: i32,
+    name: String,
+    field: String,
+    competent_level: String,
+    receiving_levels: Vec<String>,
+    online_level: i64,
+    time_limit: TimeLimitEntry,
+    fee: FeeEntry,
+    documents: Vec<DocumentEntry>,
+    steps: Vec<StepEntry>,
+    legal_basis: Option<String>,
+}
+#[derive(Deserialize)]
+struct TimeLimitEntry {
+    value: u32,
+    unit: String,
+}
+#[derive(Deserialize)]
+struct FeeEntry {
+    amount_vnd: i64,
+    description: String,
+}
+#[derive(Deserialize)]
+struct DocumentEntry {
+    name: String,
+    copies: Option<i32>,
+    original: Option<bool>,
+}
+#[derive(Deserialize)]
+struct StepEntry {
+    name: String,
+    at: String,
+    time_share: u32,
+}
+
+#[derive(Deserialize)]
+struct UserFile {
+    users: Vec<UserEntry>,
+}
+#[derive(Deserialize)]
+struct UserEntry {
+    username: String,
+    password: String,
+    role: String,
+    agency_code: Option<String>,
+    full_name: String,
+}
+
+#[derive(Deserialize)]
+struct PlanFile {
+    id: String,
+    document: Option<String>,
+    title: String,
+    province: String,
+    issued: String,
+    source: String,
+    targets: Vec<TargetEntry>,
+    #[serde(default)]
+    other_targets: Vec<TargetEntry>,
+}
+#[derive(Deserialize)]
+struct TargetEntry {
+    indicator: Option<String>,
+    indicator_description: Option<String>,
+    scope: String,
+    level: Option<String>,
+    value: f64,
+    deadline: NaiveDate,
+    wording: String,
+    source_line: String,
+    variant: Option<String>,
+    ambiguity: Option<String>,
+}
+
+/// Indicators of DOMAIN.md §6.2 that a plan target may name.
+pub const INDICATORS: [&str; 11] = [
+    "procedures_level3_pct",
+    "procedures_level4_pct",
+    "procedures_level3plus_pct",
+    "dossiers_online_pct",
+    "dossiers_online_level4_pct",
+    "dossiers_in_system_pct",
+    "agencies_using_pct",
+    "on_time_pct",
+    "satisfaction_pct",
+    "online_payment_pct",
+    "electronic_result_pct",
+];
+
+fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<T> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read seed file {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("seed file {} is not valid", path.display()))
+}
+
+/// Loads the seeds under `dir` in one transaction. Rows already present are left as they are.
+pub fn load(conn: &mut AnyConnection, dir: &Path, demo: bool) -> anyhow::Result<SeedReport> {
+    let holidays: HolidayFile = read(&dir.join("reference/holidays.json"))?;
+    let mut plan_files: Vec<PlanFile> = Vec::new();
+    let mut plan_paths: Vec<_> = std::fs::read_dir(dir.join("plans"))
+        .with_context(|| format!("cannot list {}", dir.join("plans").display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    plan_paths.sort();
+    for p in &plan_paths {
+        plan_files.push(read(p)?);
+    }
+    let demo_files = if demo {
+        Some((
+            read::<AgencyFile>(&dir.join("demo/agencies.json"))?,
+            read::<ProcedureFile>(&dir.join("demo/procedures.json"))?,
+            read::<UserFile>(&dir.join("demo/users.json"))?,
+        ))
+    } else {
+        None
+    };
+
+    conn.transaction(|conn| {
+        let mut report = SeedReport::default();
+        for d in &holidays.days {
+            anyhow::ensure!(
+                d.kind == "holiday" || d.kind == "working_day",
+                "holiday {} has kind `{}`: expected holiday or working_day",
+                d.date,
+                d.kind
+            );
+            if !calendar::exists(conn, d.date)? {
+                calendar::insert(
+                    conn,
+                    &calendar::CalendarDayRow { day: d.date, kind: d.kind.clone(), name: d.name.clone() },
+                )?;
+                report.calendar_days += 1;
+            }
+        }
+        for plan in &plan_files {
+            report.plans += load_plan(conn, plan)?;
+        }
+        if let Some((agency_file, procedure_file, user_file)) = &demo_files {
+            for a in &agency_file.agencies {
+                report.agencies += load_agency(conn, a)?;
+            }
+            for p in &procedure_file.procedures {
+                report.procedures +=
+                    load_procedure(conn, p).with_context(|| format!("procedure {} v{}", p.code, p.version))?;
+            }
+            for u in &user_file.users {
+                if crate::storage::users::find_by_username(conn, &u.username)?.is_none() {
+                    users::add(
+                        conn,
+                        NewUser {
+                            username: u.username.clone(),
+                            password: u.password.clone(),
+                            role: u.role.clone(),
+                            agency_code: u.agency_code.clone(),
+                            full_name: u.full_name.clone(),
+                            is_demo: true,
+                        },
+                    )
+                    .with_context(|| format!("demo user {}", u.username))?;
+                    report.users += 1;
+                }
+            }
+        }
+        Ok(report)
+    })
+}
+
+fn load_plan(conn: &mut AnyConnection, plan: &PlanFile) -> anyhow::Result<usize> {
+    if plans::exists(conn, &plan.id)? {
+        return Ok(0);
+    }
+    let mut rows = Vec::new();
+    for (i, t) in plan.targets.iter().chain(&plan.other_targets).enumerate() {
+        if let Some(ind) = &t.indicator {
+            anyhow::ensure!(INDICATORS.contains(&ind.as_str()), "plan {}: unknown indicator `{ind}`", plan.id);
+        }
+        anyhow::ensure!(
+            t.indicator.is_some() || t.indicator_description.is_some(),
+            "plan {}: target {} names no indicator",
+            plan.id,
+            i + 1
+        );
+        if let Some(level) = &t.level {
+            level.parse::<AgencyLevel>().with_context(|| format!("plan {}", plan.id))?;
+        }
+        rows.push(plans::PlanTargetRow {
+            plan_id: plan.id.clone(),
+            position: i as i32 + 1,
+            indicator: t.indicator.clone(),
+            description: t.indicator_description.clone(),
+            scope: t.scope.clone(),
+            level: t.level.clone(),
+            value: t.value,
+            deadline: t.deadline,
+            wording: t.wording.clone(),
+            source_line: t.source_line.clone(),
+            variant: t.variant.clone(),
+            ambiguity: t.ambiguity.clone(),
+        });
+    }
+    plans::insert(
+        conn,
+        &plans::PlanRow {
+            id: plan.id.clone(),
+            document: plan.document.clone(),
+            title: plan.title.clone(),
+            province: plan.province.clone(),
+            issued: plan.issued.clone(),
+            source: plan.source.clone(),
+        },
+        &rows,
+    )?;
+    Ok(1)
+}
+
+fn load_agency(conn: &mut AnyConnection, a: &AgencyEntry) -> anyhow::Result<usize> {
+    let code = AgencyCode::parse(&a.code)?;
+    if agencies::find(conn, code.as_str())?.is_some() {
+        return Ok(0);
+    }
+    let level: AgencyLevel = a.level.parse()?;
+    let path = match &a.parent_code {
+        None => code.to_string(),
+        Some(parent) => {
+            let parent = agencies::find(conn, parent)?
+                .with_context(|| format!("agency {code}: parent {parent} is not listed before it"))?;
+            let parent_level: AgencyLevel = parent.level.parse()?;
+            check_parent(&code, level, &AgencyCode::parse(&parent.code)?, parent_level)?;
+            format!("{}/{}", parent.path, code)
+        }
+    };
+    agencies::insert(
+        conn,
+        &agencies::AgencyRow {
+            code: code.to_string(),
+            name: a.name.clone(),
+            short_name: a.short_name.clone(),
+            level: level.as_str().to_string(),
+            kind: a.kind.clone(),
+            parent_code: a.parent_code.clone(),
+            path,
+            handles_procedures: a.handles_procedures.unwrap_or(true),
+            created_at: storage::now_utc(),
+        },
+    )?;
+    Ok(1)
+}
+
+fn load_procedure(conn: &mut AnyConnection, p: &ProcedureEntry) -> anyhow::Result<usize> {
+    let code = ProcedureCode::parse(&p.code)?;
+    anyhow::ensure!(p.version > 0, "version must be positive");
+    if procedures::exists(conn, code.as_str(), p.version)? {
+        return Ok(0);
+    }
+    let competent: AgencyLevel = p.competent_level.parse()?;
+    let receiving = p.receiving_levels.iter().map(|l| l.parse::<AgencyLevel>()).collect::<Result<Vec<_>, _>>()?;
+    anyhow::ensure!(!receiving.is_empty(), "receiving_levels is empty");
+    let online = OnlineLevel::new(p.online_level)?;
+    let unit: TimeUnit = p.time_limit.unit.parse()?;
+    anyhow::ensure!(p.time_limit.value > 0, "the time limit must be positive");
+    let limit = TimeLimit { value: p.time_limit.value, unit };
+    anyhow::ensure!(p.fee.amount_vnd >= 0, "the fee cannot be negative");
+    anyhow::ensure!(!p.documents.is_empty(), "a procedure lists at least one document");
+    let steps = p
+        .steps
+        .iter()
+        .map(|s| Ok(RouteStep { name: s.name.clone(), target: StepTarget::parse(&s.at)?, time_share: s.time_share }))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    validate_route(&steps, limit)?;
+    for s in &steps {
+        if let StepTarget::Agency(c) = &s.target {
+            anyhow::ensure!(agencies::find(conn, c.as_str())?.is_some(), "route step at unknown agency {c}");
+        }
+    }
+    // The highest version is the current one.
+    let newer_exists = procedures::versions(conn, code.as_str())?.into_iter().any(|v| v > p.version);
+    let id = uuid::Uuid::now_v7().to_string();
+    let record = procedures::ProcedureRecord {
+        procedure: procedures::ProcedureRow {
+            id: id.clone(),
+            code: code.to_string(),
+            version: p.version,
+            name: p.name.clone(),
+            search_name: fold(&p.name),
+            field: p.field.clone(),
+            competent_level: competent.as_str().to_string(),
+            receiving_levels: receiving.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(","),
+            online_level: i32::from(online.get()),
+            time_limit_value: limit.value as i32,
+            time_limit_unit: unit.as_str().to_string(),
+            fee_vnd: p.fee.amount_vnd,
+            fee_description: p.fee.description.clone(),
+            legal_basis: p.legal_basis.clone(),
+            is_current: !newer_exists,
+            created_at: storage::now_utc(),
+        },
+        documents: p
+            .documents
+            .iter()
+            .enumerate()
+            .map(|(i, d)| procedures::DocumentRow {
+                procedure_id: id.clone(),
+                position: i as i32 + 1,
+                name: d.name.clone(),
+                copies: d.copies.unwrap_or(1),
+                original: d.original.unwrap_or(false),
+            })
+            .collect(),
+        steps: steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| procedures::StepRow {
+                procedure_id: id.clone(),
+                position: i as i32 + 1,
+                name: s.name.clone(),
+                target: s.target.to_string(),
+                time_share: s.time_share as i32,
+            })
+            .collect(),
+    };
+    procedures::insert(conn, &record)?;
+    Ok(1)
+}

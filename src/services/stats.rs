@@ -1,0 +1,406 @@
+//! The read side for leaders: Biểu II.06a and the plans' indicators, from prefix sums of counters.
+use chrono::{Datelike, Days, NaiveDate};
+
+use crate::auth::Caller;
+use crate::domain::stats::{report as report_row, Cumulative, ReportRow};
+use crate::domain::{AgencyCode, Role};
+use crate::error::AppError;
+use crate::storage::agencies::{self, AgencyRow};
+use crate::storage::stats::{cumulative, Grouping, Scope};
+use crate::storage::{self, AnyConnection, Pool};
+
+/// A report's parameters, as they arrive from outside.
+#[derive(Debug, Clone, Default)]
+pub struct StatsQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub agency: Option<String>,
+    /// Only the agency itself, not its subtree.
+    pub agency_only: bool,
+    pub group_by: Option<String>,
+}
+
+/// A validated period and scope.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub agency: AgencyRow,
+    pub scope: Scope,
+    pub grouping: GroupBy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    None,
+    Agency,
+    Level,
+    Field,
+    Month,
+}
+
+impl GroupBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Agency => "agency",
+            Self::Level => "level",
+            Self::Field => "field",
+            Self::Month => "month",
+        }
+    }
+}
+
+/// One line of the report: what it groups by, and columns 3–13.
+#[derive(Debug, Clone)]
+pub struct ReportLine {
+    pub key: String,
+    pub label: String,
+    pub row: ReportRow,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub selection: Selection,
+    pub lines: Vec<ReportLine>,
+    pub total: ReportRow,
+}
+
+fn parse_date(name: &str, v: Option<&str>) -> Result<NaiveDate, AppError> {
+    let v = v.ok_or_else(|| AppError::bad_request("invalid_period", format!("`{name}` is required (YYYY-MM-DD)")))?;
+    NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .map_err(|_| AppError::bad_request("invalid_period", format!("`{name}` must be a date YYYY-MM-DD")))
+}
+
+/// Checks the period, the scope (a leader reads their agency's subtree only) and the grouping.
+pub fn select(conn: &mut AnyConnection, caller: &Caller, q: &StatsQuery) -> Result<Selection, AppError> {
+    caller.require_role(&[Role::Leader, Role::Admin])?;
+    let from = parse_date("from", q.from.as_deref())?;
+    let to = parse_date("to", q.to.as_deref())?;
+    if from > to {
+        return Err(AppError::bad_request("invalid_period", "`from` is after `to`"));
+    }
+    if (to - from).num_days() > 366 * 10 {
+        return Err(AppError::bad_request("invalid_period", "a period is at most ten years"));
+    }
+    let grouping = match q.group_by.as_deref().unwrap_or("none") {
+        "none" => GroupBy::None,
+        "agency" => GroupBy::Agency,
+        "level" => GroupBy::Level,
+        "field" => GroupBy::Field,
+        "month" => GroupBy::Month,
+        other => {
+            return Err(AppError::bad_request(
+                "invalid_group_by",
+                format!(
+                    "group_by `{}` is not one of none, agency, level, field, month",
+                    other.chars().take(30).collect::<String>()
+                ),
+            ))
+        }
+    };
+    let own = caller.agency.clone().expect("staff carry an agency");
+    let own_row = agencies::find(conn, own.as_str())?
+        .ok_or_else(|| AppError::forbidden("unknown_agency", "your agency no longer exists"))?;
+    let agency = match &q.agency {
+        None => own_row.clone(),
+        Some(code) => {
+            let code =
+                AgencyCode::parse(code).map_err(|e| AppError::bad_request("invalid_agency_code", e.to_string()))?;
+            agencies::find(conn, code.as_str())?
+                .ok_or_else(|| AppError::bad_request("unknown_agency", format!("no agency has the code {code}")))?
+        }
+    };
+    let within = agency.path == own_row.path || agency.path.starts_with(&format!("{}/", own_row.path));
+    if !within {
+        return Err(AppError::forbidden(
+            "out_of_scope",
+            "you can read statistics of your agency and the agencies below it",
+        ));
+    }
+    let scope = if q.agency_only { Scope::Agency(agency.code.clone()) } else { Scope::Subtree(agency.path.clone()) };
+    Ok(Selection { from, to, agency, scope, grouping })
+}
+
+fn day_before(d: NaiveDate) -> NaiveDate {
+    d.checked_sub_days(Days::new(1)).expect("date in range")
+}
+
+fn by_key(rows: Vec<(String, Cumulative)>) -> std::collections::HashMap<String, Cumulative> {
+    rows.into_iter().collect()
+}
+
+/// Biểu II.06a for a selection: one line per group, and the total.
+pub fn compute(conn: &mut AnyConnection, sel: &Selection) -> Result<(Vec<ReportLine>, ReportRow), AppError> {
+    let total_at = |conn: &mut AnyConnection, from: NaiveDate, to: NaiveDate| -> Result<ReportRow, AppError> {
+        let before = cumulative(conn, day_before(from), &sel.scope, Grouping::None)?;
+        let end = cumulative(conn, to, &sel.scope, Grouping::None)?;
+        let get = |v: &[(String, Cumulative)]| v.first().map(|(_, c)| *c).unwrap_or_default();
+        Ok(report_row(&get(&before), &get(&end)))
+    };
+    let total = total_at(conn, sel.from, sel.to)?;
+    let lines = match sel.grouping {
+        GroupBy::None => vec![],
+        GroupBy::Month => {
+            let mut lines = Vec::new();
+            let mut start = sel.from;
+            while start <= sel.to {
+                let next_month = crate::storage::stats::month_of(start)
+                    .checked_add_months(chrono::Months::new(1))
+                    .expect("date in range");
+                let end = day_before(next_month).min(sel.to);
+                lines.push(ReportLine {
+                    key: format!("{:04}-{:02}", start.year(), start.month()),
+                    label: format!("Tháng {:02}/{:04}", start.month(), start.year()),
+                    row: total_at(conn, start, end)?,
+                });
+                start = next_month;
+            }
+            lines
+        }
+        g => {
+            let grouping = match g {
+                GroupBy::Agency => Grouping::Agency,
+                GroupBy::Level => Grouping::Level,
+                _ => Grouping::Field,
+            };
+            let before = by_key(cumulative(conn, day_before(sel.from), &sel.scope, grouping)?);
+            let end = by_key(cumulative(conn, sel.to, &sel.scope, grouping)?);
+            let mut keys: Vec<&String> = before.keys().chain(end.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            let names: std::collections::HashMap<String, String> = if g == GroupBy::Agency {
+                let codes: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+                agencies::describe(conn, &codes)?.into_iter().map(|(c, _, n)| (c, n)).collect()
+            } else {
+                Default::default()
+            };
+            keys.into_iter()
+                .map(|k| ReportLine {
+                    key: k.clone(),
+                    label: names.get(k).cloned().unwrap_or_else(|| k.clone()),
+                    row: report_row(
+                        &before.get(k).copied().unwrap_or_default(),
+                        &end.get(k).copied().unwrap_or_default(),
+                    ),
+                })
+                .filter(|l| l.row != ReportRow::default())
+                .collect()
+        }
+    };
+    Ok((lines, total))
+}
+
+pub async fn report(pool: &Pool, caller: Caller, q: StatsQuery) -> Result<Report, AppError> {
+    storage::run(pool, move |conn| {
+        let selection = select(conn, &caller, &q)?;
+        let (lines, total) = compute(conn, &selection)?;
+        Ok(Report { selection, lines, total })
+    })
+    .await
+}
+
+/// One indicator of DOMAIN.md §6.2: numerator, denominator and the percentage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    pub name: String,
+    /// For per-level indicators (agencies_using_pct).
+    pub level: Option<String>,
+    pub numerator: Option<i64>,
+    pub denominator: Option<i64>,
+    /// Percentage 0–100, two decimals; None when the denominator is zero or nothing is measured.
+    pub value: Option<f64>,
+    pub note: Option<&'static str>,
+}
+
+fn pct(name: &str, level: Option<&str>, numerator: i64, denominator: i64, note: Option<&'static str>) -> Indicator {
+    Indicator {
+        name: name.to_string(),
+        level: level.map(str::to_string),
+        numerator: Some(numerator),
+        denominator: Some(denominator),
+        value: (denominator > 0).then(|| (numerator as f64 * 10000.0 / denominator as f64).round() / 100.0),
+        note,
+    }
+}
+
+fn not_measured(name: &str, note: &'static str) -> Indicator {
+    Indicator { name: name.to_string(), level: None, numerator: None, denominator: None, value: None, note: Some(note) }
+}
+
+/// A plan target beside the actual value.
+#[derive(Debug, Clone)]
+pub struct TargetCheck {
+    pub indicator: String,
+    pub level: Option<String>,
+    pub variant: Option<String>,
+    pub target: f64,
+    pub actual: Option<f64>,
+    pub gap: Option<f64>,
+    pub deadline: NaiveDate,
+    pub wording: String,
+    pub source_line: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Kpis {
+    pub selection: Selection,
+    pub indicators: Vec<Indicator>,
+    pub plan: Option<crate::storage::plans::PlanRow>,
+    pub targets: Vec<TargetCheck>,
+}
+
+/// The indicators for a selection (DOMAIN.md §6.2), with the variants the plans need, by name:
+/// - `procedures_level3_pct` exactly level 3, `procedures_level3plus_pct` level 3 or 4;
+/// - `dossiers_online_level4_pct` over all received (`all_received`), and
+///   `dossiers_online_level4_pct_of_resolved` over all resolved (`all_resolved`).
+pub fn indicators(conn: &mut AnyConnection, sel: &Selection, total: &ReportRow) -> Result<Vec<Indicator>, AppError> {
+    let receiving_level =
+        (sel.agency.parent_code.is_some() || sel.agency.level != "province").then(|| sel.agency.level.clone());
+    let [l1, l2, l3, l4] = crate::storage::procedures::count_by_online_level(conn, receiving_level.as_deref())?;
+    let all = l1 + l2 + l3 + l4;
+    let received = total.received_online + total.received_direct;
+    let mut v = vec![
+        pct("procedures_level3_pct", None, l3, all, Some("exactly level 3 (một phần)")),
+        pct("procedures_level4_pct", None, l4, all, Some("exactly level 4 (toàn trình)")),
+        pct("procedures_level3plus_pct", None, l3 + l4, all, Some("level 3 or 4")),
+        pct(
+            "dossiers_online_pct",
+            None,
+            total.received_online,
+            received,
+            Some("received online ÷ received in the period"),
+        ),
+        pct(
+            "dossiers_online_level4_pct",
+            None,
+            total.received_online_level4,
+            received,
+            Some("variant all_received: online dossiers of level-4 procedures ÷ dossiers received"),
+        ),
+        pct(
+            "dossiers_online_level4_pct_of_resolved",
+            None,
+            total.received_online_level4,
+            total.resolved_total,
+            Some("variant all_resolved: online dossiers of level-4 procedures ÷ dossiers resolved"),
+        ),
+    ];
+    let off = crate::storage::stats::off_system(conn, sel.from, sel.to, &sel.scope)?;
+    v.push(pct(
+        "dossiers_in_system_pct",
+        None,
+        received,
+        received + off,
+        Some("received in motcua ÷ (received in motcua + off-system counts entered for periods inside this one)"),
+    ));
+    for (level, active, agencies) in crate::storage::stats::agencies_using(conn, sel.from, sel.to, &sel.scope)? {
+        v.push(pct(
+            "agencies_using_pct",
+            Some(&level),
+            active,
+            agencies,
+            Some("agencies with a dossier received in the period ÷ agencies handling procedures"),
+        ));
+    }
+    v.push(pct(
+        "on_time_pct",
+        None,
+        total.resolved_early + total.resolved_on_time,
+        total.resolved_total,
+        Some("(early + on time) ÷ resolved, against the statutory due date"),
+    ));
+    v.push(pct(
+        "satisfaction_pct",
+        None,
+        total.rated_satisfied,
+        total.rated,
+        Some("ratings of 4–5 ÷ ratings given in the period"),
+    ));
+    v.push(not_measured("online_payment_pct", "online fee payment is not part of motcua yet"));
+    v.push(not_measured("electronic_result_pct", "electronic results are not part of motcua yet"));
+    Ok(v)
+}
+
+fn target_checks(indicators: &[Indicator], targets: Vec<crate::storage::plans::PlanTargetRow>) -> Vec<TargetCheck> {
+    targets
+        .into_iter()
+        .filter_map(|t| {
+            let name = t.indicator.clone()?;
+            // The level-4 dossier share's denominator follows the target's variant.
+            let lookup = if name == "dossiers_online_level4_pct" && t.variant.as_deref() == Some("all_resolved") {
+                "dossiers_online_level4_pct_of_resolved".to_string()
+            } else {
+                name.clone()
+            };
+            let actual = indicators
+                .iter()
+                .find(|i| i.name == lookup && (i.level.is_none() || i.level == t.level))
+                .and_then(|i| i.value);
+            Some(TargetCheck {
+                indicator: name,
+                level: t.level,
+                variant: t.variant,
+                target: t.value,
+                actual,
+                gap: actual.map(|a| ((a - t.value) * 100.0).round() / 100.0),
+                deadline: t.deadline,
+                wording: t.wording,
+                source_line: t.source_line,
+            })
+        })
+        .collect()
+}
+
+pub async fn kpis(pool: &Pool, caller: Caller, q: StatsQuery, plan: Option<String>) -> Result<Kpis, AppError> {
+    storage::run(pool, move |conn| {
+        let selection = select(conn, &caller, &q)?;
+        let plan = match plan {
+            None => None,
+            Some(id) => Some(crate::storage::plans::list(conn)?.into_iter().find(|p| p.id == id).ok_or_else(|| {
+                AppError::bad_request(
+                    "unknown_plan",
+                    format!("no plan has the id `{}`; see seeds/plans", id.chars().take(60).collect::<String>()),
+                )
+            })?),
+        };
+        let (_, total) = compute(conn, &Selection { grouping: GroupBy::None, ..selection.clone() })?;
+        let indicators = indicators(conn, &selection, &total)?;
+        let targets = match &plan {
+            Some(p) => target_checks(&indicators, crate::storage::plans::targets(conn, &p.id)?),
+            None => vec![],
+        };
+        Ok(Kpis { selection, indicators, plan, targets })
+    })
+    .await
+}
+
+/// Records an off-system count for an agency in the caller's scope.
+pub async fn set_off_system(
+    pool: &Pool,
+    caller: Caller,
+    agency: String,
+    from: Option<String>,
+    to: Option<String>,
+    dossiers: i64,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    if dossiers < 0 {
+        return Err(AppError::bad_request("invalid_count", "dossiers cannot be negative"));
+    }
+    storage::run(pool, move |conn| {
+        let q = StatsQuery { from, to, agency: Some(agency), agency_only: true, group_by: None };
+        let sel = select(conn, &caller, &q)?;
+        crate::storage::stats::set_off_system(
+            conn,
+            &sel.agency.code,
+            sel.from,
+            sel.to,
+            dossiers,
+            at.naive_utc(),
+            &caller.user_id,
+        )?;
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,125 @@
+//! Builds the application: pool, migrations, first-run seeding, the HTTP server on a bound listener.
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use tracing_actix_web::TracingLogger;
+
+use crate::auth::JwtKeys;
+use crate::clock::Clock;
+use crate::configuration::{Environment, Settings};
+use crate::http::api;
+use crate::notifications::mailer::Mailer;
+use crate::notifications::sms::SmsGateway;
+use crate::notifications::worker::Worker;
+use crate::services::seed;
+use crate::storage::{agencies, connection, users, Pool};
+use crate::telemetry::PrivacyRootSpan;
+
+/// Opens the pool named by the settings.
+pub fn connect(settings: &Settings) -> anyhow::Result<Pool> {
+    connection::connect(
+        &settings.database.url,
+        settings.database.pool_size,
+        Duration::from_secs(settings.database.connect_timeout_secs),
+    )
+}
+
+/// Migrates; on an empty database (no agencies) loads the seeds when configured to;
+/// in production refuses demo accounts. Safe when several instances start together.
+pub fn prepare_database(settings: &Settings, pool: &Pool) -> anyhow::Result<()> {
+    let mut conn = pool.get()?;
+    connection::with_schema_lock(&mut conn, |conn| {
+        let applied = connection::run_migrations(conn)?;
+        if applied > 0 {
+            tracing::info!(applied, "migrations applied");
+        }
+        if settings.seed.on_empty_database && agencies::count(conn)? == 0 {
+            let report = seed::load(conn, &settings.seed.dir, settings.seed.demo)?;
+            tracing::info!(%report, "empty database: seeds loaded");
+        }
+        if settings.environment == Environment::Production {
+            let demo = users::count_demo(conn)?;
+            anyhow::ensure!(
+                demo == 0,
+                "production refuses to start while {demo} demo accounts exist: remove the users created from seeds/demo"
+            );
+        }
+        Ok(())
+    })
+}
+
+/// The running application: the port it listens on, the server future, and the delivery worker
+/// (when `notifications.worker` is on).
+pub struct Application {
+    port: u16,
+    server: Server,
+    worker: Option<Worker>,
+}
+
+/// Builds a delivery worker from the settings.
+pub fn worker(settings: &Settings, pool: Pool, clock: Clock) -> anyhow::Result<Worker> {
+    Ok(Worker::new(
+        pool,
+        clock,
+        Mailer::new(&settings.email)?,
+        SmsGateway::new(&settings.sms)?,
+        settings.notifications.clone(),
+    ))
+}
+
+impl Application {
+    /// Everything `serve` does before it answers requests.
+    pub fn build(settings: &Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Clock::System)
+    }
+
+    /// As [`Application::build`], with the clock the application reads "now" from (tests move it).
+    pub fn build_with_clock(settings: &Settings, clock: Clock) -> anyhow::Result<Self> {
+        settings.check()?;
+        let pool = connect(settings)?;
+        prepare_database(settings, &pool)?;
+        let listener = TcpListener::bind(&settings.server.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.server.bind))?;
+        let port = listener.local_addr()?.port();
+        let worker =
+            if settings.notifications.worker { Some(worker(settings, pool.clone(), clock.clone())?) } else { None };
+        let server = run(listener, pool, settings, clock)?;
+        Ok(Self { port, server, worker })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        if let Some(w) = self.worker {
+            tokio::spawn(w.run());
+        }
+        self.server.await
+    }
+}
+
+fn run(listener: TcpListener, pool: Pool, settings: &Settings, clock: Clock) -> anyhow::Result<Server> {
+    let pool = web::Data::new(pool);
+    let clock = web::Data::new(clock);
+    let links = web::Data::new(crate::services::dossiers::Links { public_url: settings.public_url() });
+    let keys = web::Data::new(JwtKeys::new(&settings.auth));
+    let workers = settings.server.workers;
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .wrap(TracingLogger::<PrivacyRootSpan>::new())
+            .app_data(pool.clone())
+            .app_data(keys.clone())
+            .app_data(clock.clone())
+            .app_data(links.clone())
+            .configure(api::configure)
+            .default_service(web::to(api::not_found))
+    })
+    .shutdown_timeout(5);
+    if let Some(w) = workers {
+        server = server.workers(w);
+    }
+    Ok(server.listen(listener)?.run())
+}

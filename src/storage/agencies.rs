@@ -1,0 +1,66 @@
+//! Agencies table.
+use diesel::prelude::*;
+
+use super::schema::agencies;
+use super::AnyConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = agencies)]
+pub struct AgencyRow {
+    pub code: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub level: String,
+    pub kind: String,
+    pub parent_code: Option<String>,
+    /// Materialized path of codes from the root, `/`-separated, for subtree scopes.
+    pub path: String,
+    pub handles_procedures: bool,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct AgencyFilter {
+    pub level: Option<String>,
+    pub parent: Option<String>,
+    /// Only this agency and those below it.
+    pub within: Option<String>,
+}
+
+pub fn find(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<AgencyRow>> {
+    agencies::table.find(code).select(AgencyRow::as_select()).first(conn).optional()
+}
+
+pub fn list(conn: &mut AnyConnection, filter: &AgencyFilter) -> QueryResult<Vec<AgencyRow>> {
+    let mut q = agencies::table.select(AgencyRow::as_select()).into_boxed();
+    if let Some(level) = &filter.level {
+        q = q.filter(agencies::level.eq(level.clone()));
+    }
+    if let Some(parent) = &filter.parent {
+        q = q.filter(agencies::parent_code.eq(parent.clone()));
+    }
+    if let Some(root) = &filter.within {
+        let root_path = agencies::table.find(root).select(agencies::path).first::<String>(conn).optional()?;
+        let Some(root_path) = root_path else {
+            return Ok(vec![]);
+        };
+        q = q.filter(agencies::path.eq(root_path.clone()).or(agencies::path.like(format!("{root_path}/%"))));
+    }
+    q.order(agencies::path.asc()).load(conn)
+}
+
+pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
+    agencies::table.count().get_result(conn)
+}
+
+pub fn insert(conn: &mut AnyConnection, row: &AgencyRow) -> QueryResult<()> {
+    diesel::insert_into(agencies::table).values(row).execute(conn).map(|_| ())
+}
+
+/// Levels and names of the given agencies, by code.
+pub fn describe(conn: &mut AnyConnection, codes: &[String]) -> QueryResult<Vec<(String, String, String)>> {
+    agencies::table
+        .filter(agencies::code.eq_any(codes.to_vec()))
+        .select((agencies::code, agencies::level, agencies::name))
+        .load(conn)
+}

@@ -1,0 +1,44 @@
+//! The working calendar's exceptions: public holidays and compensatory working days.
+use diesel::prelude::*;
+
+use super::schema::calendar_days;
+use super::AnyConnection;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = calendar_days)]
+pub struct CalendarDayRow {
+    pub day: chrono::NaiveDate,
+    /// `holiday` or `working_day`.
+    pub kind: String,
+    pub name: String,
+}
+
+pub fn exists(conn: &mut AnyConnection, day: chrono::NaiveDate) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(calendar_days::table.find(day))).get_result(conn)
+}
+
+pub fn insert(conn: &mut AnyConnection, row: &CalendarDayRow) -> QueryResult<()> {
+    diesel::insert_into(calendar_days::table).values(row).execute(conn).map(|_| ())
+}
+
+pub fn between(
+    conn: &mut AnyConnection,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> QueryResult<Vec<CalendarDayRow>> {
+    calendar_days::table
+        .filter(calendar_days::day.between(from, to))
+        .order(calendar_days::day.asc())
+        .select(CalendarDayRow::as_select())
+        .load(conn)
+}
+
+/// The whole working calendar (a few hundred rows), for one use case.
+pub fn working_calendar(conn: &mut AnyConnection) -> QueryResult<crate::domain::calendar::WorkingCalendar> {
+    let rows: Vec<CalendarDayRow> = calendar_days::table.select(CalendarDayRow::as_select()).load(conn)?;
+    let (holidays, working): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.kind == "holiday");
+    Ok(crate::domain::calendar::WorkingCalendar::new(
+        holidays.into_iter().map(|r| r.day),
+        working.into_iter().map(|r| r.day),
+    ))
+}

@@ -1,0 +1,214 @@
+//! One storage code path over two databases: SQLite (embedded default) and PostgreSQL (production).
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, CustomizeConnection, ManageConnection, R2D2Connection};
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+/// A connection to either backend. PostgreSQL comes first: SQLite accepts any string as a path.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<AnyManager>;
+pub type PooledConnection = r2d2::PooledConnection<AnyManager>;
+
+pub const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+/// Which backend a database URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Postgres(String),
+    /// A SQLite file path (or `:memory:`).
+    Sqlite(String),
+}
+
+impl DatabaseUrl {
+    /// `postgres://…` / `postgresql://…` → PostgreSQL; `sqlite://PATH`, `sqlite:PATH` or a plain
+    /// path → SQLite; any other scheme is an error.
+    pub fn parse(url: &str) -> anyhow::Result<Self> {
+        let url = url.trim();
+        anyhow::ensure!(!url.is_empty(), "the database URL is empty: use sqlite://PATH or postgres://…");
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_string()));
+        }
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            anyhow::ensure!(!path.is_empty(), "the SQLite URL `{url}` has no path");
+            return Ok(Self::Sqlite(path.to_string()));
+        }
+        if let Some((scheme, _)) = url.split_once("://") {
+            anyhow::bail!(
+                "unsupported database URL scheme `{scheme}://`: motcua runs on SQLite (sqlite://PATH or a file path) or PostgreSQL (postgres://…)"
+            );
+        }
+        Ok(Self::Sqlite(url.to_string()))
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Self::Postgres(_) => "postgresql",
+            Self::Sqlite(_) => "sqlite",
+        }
+    }
+
+    /// The URL with any password replaced, for logs.
+    pub fn redacted(&self) -> String {
+        match self {
+            Self::Sqlite(p) => format!("sqlite://{p}"),
+            Self::Postgres(u) => match (u.find("://"), u.rfind('@')) {
+                (Some(s), Some(at)) if at > s => {
+                    let userinfo = &u[s + 3..at];
+                    let user = userinfo.split(':').next().unwrap_or("");
+                    format!("{}{}:***{}", &u[..s + 3], user, &u[at..])
+                }
+                _ => u.clone(),
+            },
+        }
+    }
+}
+
+/// An r2d2 manager that picks the backend from the URL, so a bad PostgreSQL URL reports the
+/// real connection error instead of diesel's generic multiconnection one (STACK-NOTES G1).
+#[derive(Debug, Clone)]
+pub struct AnyManager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for AnyManager {
+    type Connection = AnyConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Postgres(u) => diesel::PgConnection::establish(u).map(AnyConnection::Postgresql),
+            DatabaseUrl::Sqlite(p) => diesel::SqliteConnection::establish(p).map(AnyConnection::Sqlite),
+        }
+        .map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+/// Per-connection SQLite settings: wait for locks instead of failing (STACK-NOTES G4),
+/// foreign keys, and the sync level that suits write-ahead logging. WAL itself is a property
+/// of the file, set once before the pool opens its connections in parallel.
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<AnyConnection, r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        if let AnyConnection::Sqlite(c) = conn {
+            c.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+                .map_err(r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// Opens a pool on `url`. For SQLite the file's folder is created if missing.
+pub fn connect(url: &str, pool_size: u32, timeout: Duration) -> anyhow::Result<Pool> {
+    let url = DatabaseUrl::parse(url)?;
+    if let DatabaseUrl::Sqlite(path) = &url {
+        if path != ":memory:" {
+            if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| anyhow::anyhow!("cannot create the database folder {}: {e}", dir.display()))?;
+            }
+        }
+    }
+    let redacted = url.redacted();
+    let manager = AnyManager { url };
+    // Check one connection first so a wrong URL fails with its real message, at once,
+    // and switch a SQLite file to write-ahead logging while no other connection is open.
+    let mut first = manager.connect().map_err(|e| anyhow::anyhow!("cannot connect to {redacted}: {e}"))?;
+    if let AnyConnection::Sqlite(c) = &mut first {
+        c.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")
+            .map_err(|e| anyhow::anyhow!("cannot switch {redacted} to write-ahead logging: {e}"))?;
+    }
+    drop(first);
+    r2d2::Pool::builder()
+        .max_size(pool_size)
+        .connection_timeout(timeout)
+        .connection_customizer(Box::new(SqlitePragmas))
+        .build(manager)
+        .map_err(|e| anyhow::anyhow!("cannot open a pool on {redacted}: {e}"))
+}
+
+/// Runs pending embedded migrations of the connection's backend.
+pub fn run_migrations(conn: &mut AnyConnection) -> anyhow::Result<usize> {
+    let applied = match conn {
+        AnyConnection::Postgresql(c) => c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len()),
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    }
+    .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+    Ok(applied)
+}
+
+/// Reverts every applied migration (used by the up/down/up check).
+pub fn revert_all_migrations(conn: &mut AnyConnection) -> anyhow::Result<usize> {
+    let reverted = match conn {
+        AnyConnection::Postgresql(c) => c.revert_all_migrations(PG_MIGRATIONS).map(|v| v.len()),
+        AnyConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    }
+    .map_err(|e| anyhow::anyhow!("reverting migrations failed: {e}"))?;
+    Ok(reverted)
+}
+
+/// Serialises schema changes and seeding across app instances that start together on one
+/// PostgreSQL (a session-level advisory lock); SQLite serialises writers by itself.
+pub fn with_schema_lock<T>(
+    conn: &mut AnyConnection,
+    work: impl FnOnce(&mut AnyConnection) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    const KEY: i64 = 0x6d6f_7463_7561; // "motcua"
+    let locked = matches!(conn, AnyConnection::Postgresql(_));
+    if let AnyConnection::Postgresql(c) = conn {
+        c.batch_execute(&format!("SELECT pg_advisory_lock({KEY})"))?;
+    }
+    let result = work(conn);
+    if locked {
+        if let AnyConnection::Postgresql(c) = conn {
+            c.batch_execute(&format!("SELECT pg_advisory_unlock({KEY})"))?;
+        }
+    }
+    result
+}
+
+/// The backend's name, for `/health` and logs.
+pub fn backend_name(conn: &AnyConnection) -> &'static str {
+    match conn {
+        AnyConnection::Postgresql(_) => "postgresql",
+        AnyConnection::Sqlite(_) => "sqlite",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DatabaseUrl;
+
+    #[test]
+    fn urls_pick_the_backend_by_scheme() {
+        assert_eq!(DatabaseUrl::parse("postgres://u@h/db").unwrap().backend(), "postgresql");
+        assert_eq!(DatabaseUrl::parse("postgresql://u@h/db").unwrap().backend(), "postgresql");
+        assert_eq!(DatabaseUrl::parse("sqlite://data/x.db").unwrap(), DatabaseUrl::Sqlite("data/x.db".into()));
+        assert_eq!(DatabaseUrl::parse("data/x.db").unwrap(), DatabaseUrl::Sqlite("data/x.db".into()));
+        assert!(DatabaseUrl::parse("mysql://root@localhost/db").unwrap_err().to_string().contains("mysql"));
+        assert!(DatabaseUrl::parse("").is_err());
+    }
+
+    #[test]
+    fn passwords_never_reach_logs() {
+        let u = DatabaseUrl::parse("postgres://postgres:s3cret@127.0.0.1/motcua").unwrap();
+        assert_eq!(u.redacted(), "postgres://postgres:***@127.0.0.1/motcua");
+    }
+}

@@ -1,0 +1,43 @@
+//! Storage: one diesel code path over SQLite and PostgreSQL.
+pub mod agencies;
+pub mod calendar;
+pub mod connection;
+pub mod dossiers;
+pub mod outbox;
+pub mod plans;
+pub mod procedures;
+pub mod schema;
+pub mod stats;
+pub mod users;
+
+pub use connection::{AnyConnection, Pool};
+
+use crate::error::AppError;
+
+/// Runs blocking database work on actix's blocking pool, with the caller's tracing span.
+pub async fn run<T, F>(pool: &Pool, work: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    let span = tracing::Span::current();
+    actix_web::web::block(move || {
+        span.in_scope(|| {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+}
+
+/// The current time in UTC, truncated to microseconds so both backends store the same value
+/// (STACK-NOTES G3).
+pub fn now_utc() -> chrono::NaiveDateTime {
+    use chrono::DurationRound;
+    chrono::Utc::now()
+        .naive_utc()
+        .duration_trunc(chrono::TimeDelta::microseconds(1))
+        .expect("microsecond truncation cannot overflow")
+}

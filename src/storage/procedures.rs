@@ -1,0 +1,187 @@
+//! Procedures (versioned) with their required documents and route steps.
+use diesel::prelude::*;
+
+use super::schema::{procedure_documents, procedure_steps, procedures};
+use super::AnyConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = procedures)]
+pub struct ProcedureRow {
+    pub id: String,
+    pub code: String,
+    pub version: i32,
+    pub name: String,
+    /// The name folded for search (lower case, no diacritics).
+    pub search_name: String,
+    pub field: String,
+    pub competent_level: String,
+    /// Comma-separated levels where a dossier may be received.
+    pub receiving_levels: String,
+    pub online_level: i32,
+    pub time_limit_value: i32,
+    pub time_limit_unit: String,
+    pub fee_vnd: i64,
+    pub fee_description: String,
+    pub legal_basis: Option<String>,
+    /// The version new dossiers are received under.
+    pub is_current: bool,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = procedure_documents)]
+pub struct DocumentRow {
+    pub procedure_id: String,
+    pub position: i32,
+    pub name: String,
+    pub copies: i32,
+    pub original: bool,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = procedure_steps)]
+pub struct StepRow {
+    pub procedure_id: String,
+    pub position: i32,
+    pub name: String,
+    pub target: String,
+    pub time_share: i32,
+}
+
+/// A procedure version with its documents and steps in order.
+#[derive(Debug, Clone)]
+pub struct ProcedureRecord {
+    pub procedure: ProcedureRow,
+    pub documents: Vec<DocumentRow>,
+    pub steps: Vec<StepRow>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ProcedureFilter {
+    pub competent_level: Option<String>,
+    pub field: Option<String>,
+    pub online_level: Option<i32>,
+    pub min_online_level: Option<i32>,
+    /// Already folded (see `domain::text::fold`).
+    pub folded_query: Option<String>,
+}
+
+pub fn list_current(conn: &mut AnyConnection, f: &ProcedureFilter) -> QueryResult<Vec<ProcedureRecord>> {
+    let mut q =
+        procedures::table.filter(procedures::is_current.eq(true)).select(ProcedureRow::as_select()).into_boxed();
+    if let Some(l) = &f.competent_level {
+        q = q.filter(procedures::competent_level.eq(l.clone()));
+    }
+    if let Some(field) = &f.field {
+        q = q.filter(procedures::field.eq(field.clone()));
+    }
+    if let Some(l) = f.online_level {
+        q = q.filter(procedures::online_level.eq(l));
+    }
+    if let Some(l) = f.min_online_level {
+        q = q.filter(procedures::online_level.ge(l));
+    }
+    if let Some(text) = &f.folded_query {
+        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        q = q.filter(
+            procedures::search_name.like(pattern.clone()).escape('\\').or(procedures::code.like(pattern).escape('\\')),
+        );
+    }
+    let rows: Vec<ProcedureRow> = q.order((procedures::field.asc(), procedures::code.asc())).load(conn)?;
+    with_children(conn, rows)
+}
+
+/// The current version of a procedure, or a named version.
+pub fn find(conn: &mut AnyConnection, code: &str, version: Option<i32>) -> QueryResult<Option<ProcedureRecord>> {
+    let mut q = procedures::table.filter(procedures::code.eq(code)).select(ProcedureRow::as_select()).into_boxed();
+    q = match version {
+        Some(v) => q.filter(procedures::version.eq(v)),
+        None => q.filter(procedures::is_current.eq(true)),
+    };
+    let Some(row) = q.first(conn).optional()? else {
+        return Ok(None);
+    };
+    Ok(with_children(conn, vec![row])?.pop())
+}
+
+/// All version numbers of a procedure, oldest first.
+pub fn versions(conn: &mut AnyConnection, code: &str) -> QueryResult<Vec<i32>> {
+    procedures::table
+        .filter(procedures::code.eq(code))
+        .select(procedures::version)
+        .order(procedures::version.asc())
+        .load(conn)
+}
+
+fn with_children(conn: &mut AnyConnection, rows: Vec<ProcedureRow>) -> QueryResult<Vec<ProcedureRecord>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let docs: Vec<DocumentRow> = procedure_documents::table
+        .filter(procedure_documents::procedure_id.eq_any(ids.clone()))
+        .order((procedure_documents::procedure_id.asc(), procedure_documents::position.asc()))
+        .select(DocumentRow::as_select())
+        .load(conn)?;
+    let steps: Vec<StepRow> = procedure_steps::table
+        .filter(procedure_steps::procedure_id.eq_any(ids))
+        .order((procedure_steps::procedure_id.asc(), procedure_steps::position.asc()))
+        .select(StepRow::as_select())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|p| ProcedureRecord {
+            documents: docs.iter().filter(|d| d.procedure_id == p.id).cloned().collect(),
+            steps: steps.iter().filter(|s| s.procedure_id == p.id).cloned().collect(),
+            procedure: p,
+        })
+        .collect())
+}
+
+pub fn exists(conn: &mut AnyConnection, code: &str, version: i32) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        procedures::table.filter(procedures::code.eq(code)).filter(procedures::version.eq(version)),
+    ))
+    .get_result(conn)
+}
+
+/// Inserts a version; when it is current, earlier versions stop being current.
+pub fn insert(conn: &mut AnyConnection, record: &ProcedureRecord) -> QueryResult<()> {
+    let p = &record.procedure;
+    if p.is_current {
+        diesel::update(procedures::table.filter(procedures::code.eq(&p.code)))
+            .set(procedures::is_current.eq(false))
+            .execute(conn)?;
+    }
+    diesel::insert_into(procedures::table).values(p).execute(conn)?;
+    for d in &record.documents {
+        diesel::insert_into(procedure_documents::table).values(d).execute(conn)?;
+    }
+    for s in &record.steps {
+        diesel::insert_into(procedure_steps::table).values(s).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The name of a procedure version.
+pub fn name_of(conn: &mut AnyConnection, procedure_id: &str) -> QueryResult<String> {
+    procedures::table.find(procedure_id).select(procedures::name).first(conn)
+}
+
+/// The field and online level of a procedure version (what statistics group and count by).
+pub fn field_and_level(conn: &mut AnyConnection, procedure_id: &str) -> QueryResult<(String, i32)> {
+    procedures::table.find(procedure_id).select((procedures::field, procedures::online_level)).first(conn)
+}
+
+/// Current procedures per online level (1–4), optionally only those received at `level`.
+pub fn count_by_online_level(conn: &mut AnyConnection, receiving_level: Option<&str>) -> QueryResult<[i64; 4]> {
+    let rows: Vec<(i32, String)> = procedures::table
+        .filter(procedures::is_current.eq(true))
+        .select((procedures::online_level, procedures::receiving_levels))
+        .load(conn)?;
+    let mut out = [0i64; 4];
+    for (l, levels) in rows {
+        if receiving_level.is_none_or(|r| levels.split(',').any(|x| x == r)) && (1..=4).contains(&l) {
+            out[(l - 1) as usize] += 1;
+        }
+    }
+    Ok(out)
+}

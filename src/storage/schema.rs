@@ -1,0 +1,352 @@
+// Written by hand to match migrations/{sqlite,postgres}; portable types only (STACK-NOTES G2).
+// tests/migrations.rs checks that both migration folders have the same names and produce these columns.
+
+diesel::table! {
+    agencies (code) {
+        code -> Text,
+        name -> Text,
+        short_name -> Nullable<Text>,
+        level -> Text,
+        kind -> Text,
+        parent_code -> Nullable<Text>,
+        path -> Text,
+        handles_procedures -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    procedures (id) {
+        id -> Text,
+        code -> Text,
+        version -> Integer,
+        name -> Text,
+        search_name -> Text,
+        field -> Text,
+        competent_level -> Text,
+        receiving_levels -> Text,
+        online_level -> Integer,
+        time_limit_value -> Integer,
+        time_limit_unit -> Text,
+        fee_vnd -> BigInt,
+        fee_description -> Text,
+        legal_basis -> Nullable<Text>,
+        is_current -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    procedure_documents (procedure_id, position) {
+        procedure_id -> Text,
+        position -> Integer,
+        name -> Text,
+        copies -> Integer,
+        original -> Bool,
+    }
+}
+
+diesel::table! {
+    procedure_steps (procedure_id, position) {
+        procedure_id -> Text,
+        position -> Integer,
+        name -> Text,
+        target -> Text,
+        time_share -> Integer,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        username -> Text,
+        password_hash -> Text,
+        role -> Text,
+        agency_code -> Nullable<Text>,
+        full_name -> Text,
+        is_demo -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_days (day) {
+        day -> Date,
+        kind -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    plans (id) {
+        id -> Text,
+        document -> Nullable<Text>,
+        title -> Text,
+        province -> Text,
+        issued -> Text,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    plan_targets (plan_id, position) {
+        plan_id -> Text,
+        position -> Integer,
+        indicator -> Nullable<Text>,
+        description -> Nullable<Text>,
+        scope -> Text,
+        level -> Nullable<Text>,
+        value -> Double,
+        deadline -> Date,
+        wording -> Text,
+        source_line -> Text,
+        variant -> Nullable<Text>,
+        ambiguity -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    dossiers (id) {
+        id -> Text,
+        code -> Text,
+        procedure_id -> Text,
+        procedure_code -> Text,
+        receiving_agency -> Text,
+        current_agency -> Text,
+        channel -> Text,
+        status -> Text,
+        status_code -> Integer,
+        current_step -> Integer,
+        route -> Text,
+        limit_value -> Integer,
+        limit_unit -> Text,
+        documents -> Text,
+        citizen_user_id -> Nullable<Text>,
+        pin -> Text,
+        submitted_at -> Timestamp,
+        received_at -> Nullable<Timestamp>,
+        clock_started_at -> Nullable<Timestamp>,
+        due_at -> Nullable<Timestamp>,
+        extended_due_at -> Nullable<Timestamp>,
+        step_started_at -> Nullable<Timestamp>,
+        step_due_at -> Nullable<Timestamp>,
+        supplement_stage -> Nullable<Text>,
+        intake_supplements -> Integer,
+        appraisal_supplements -> Integer,
+        extensions -> Integer,
+        decision -> Nullable<Text>,
+        finished_at -> Nullable<Timestamp>,
+        timeliness -> Nullable<Text>,
+        returned_at -> Nullable<Timestamp>,
+        row_version -> Integer,
+    }
+}
+
+diesel::table! {
+    dossier_applicants (dossier_id) {
+        dossier_id -> Text,
+        name -> Text,
+        id_number -> Text,
+        phone -> Text,
+        email -> Nullable<Text>,
+        address -> Text,
+        notify_by -> Text,
+    }
+}
+
+diesel::table! {
+    dossier_events (dossier_id, seq) {
+        dossier_id -> Text,
+        seq -> Integer,
+        at -> Timestamp,
+        action -> Text,
+        actor_user_id -> Nullable<Text>,
+        actor_role -> Text,
+        from_agency -> Text,
+        to_agency -> Text,
+        status -> Text,
+        status_code -> Integer,
+        step_due_at -> Nullable<Timestamp>,
+        step_timeliness -> Nullable<Text>,
+        note -> Nullable<Text>,
+        details -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    dossier_sequences (agency_code, day) {
+        agency_code -> Text,
+        day -> Text,
+        last_value -> Integer,
+    }
+}
+
+diesel::table! {
+    dossier_files (id) {
+        id -> Text,
+        dossier_id -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        content -> Binary,
+        uploaded_at -> Timestamp,
+        uploaded_by -> Text,
+    }
+}
+
+diesel::table! {
+    dossier_ratings (dossier_id) {
+        dossier_id -> Text,
+        score -> Integer,
+        comment -> Nullable<Text>,
+        rated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    dossier_consultations (dossier_id, position) {
+        dossier_id -> Text,
+        position -> Integer,
+        agency_code -> Text,
+        task -> Text,
+        requested_at -> Timestamp,
+        due_at -> Timestamp,
+        answered_at -> Nullable<Timestamp>,
+        opinion -> Nullable<Text>,
+        timeliness -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        dossier_id -> Text,
+        kind -> Text,
+        channel -> Text,
+        recipient -> Text,
+        subject -> Nullable<Text>,
+        body_text -> Text,
+        body_html -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    lookup_failures (code, at) {
+        code -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stats_daily (agency_code, field, day) {
+        agency_code -> Text,
+        field -> Text,
+        day -> Date,
+        received_online -> BigInt,
+        received_direct -> BigInt,
+        received_online_level4 -> BigInt,
+        resolved_early -> BigInt,
+        resolved_on_time -> BigInt,
+        resolved_late -> BigInt,
+        due -> BigInt,
+        settled -> BigInt,
+        rated -> BigInt,
+        rated_satisfied -> BigInt,
+    }
+}
+
+diesel::table! {
+    stats_monthly (agency_code, field, month) {
+        agency_code -> Text,
+        field -> Text,
+        month -> Date,
+        received_online -> BigInt,
+        received_direct -> BigInt,
+        received_online_level4 -> BigInt,
+        resolved_early -> BigInt,
+        resolved_on_time -> BigInt,
+        resolved_late -> BigInt,
+        due -> BigInt,
+        settled -> BigInt,
+        rated -> BigInt,
+        rated_satisfied -> BigInt,
+    }
+}
+
+diesel::table! {
+    stats_yearly (agency_code, field, year) {
+        agency_code -> Text,
+        field -> Text,
+        year -> Date,
+        received_online -> BigInt,
+        received_direct -> BigInt,
+        received_online_level4 -> BigInt,
+        resolved_early -> BigInt,
+        resolved_on_time -> BigInt,
+        resolved_late -> BigInt,
+        due -> BigInt,
+        settled -> BigInt,
+        rated -> BigInt,
+        rated_satisfied -> BigInt,
+    }
+}
+
+diesel::table! {
+    off_system_counts (agency_code, period_start, period_end) {
+        agency_code -> Text,
+        period_start -> Date,
+        period_end -> Date,
+        dossiers -> BigInt,
+        entered_at -> Timestamp,
+        entered_by -> Text,
+    }
+}
+
+diesel::joinable!(procedure_documents -> procedures (procedure_id));
+diesel::joinable!(procedure_steps -> procedures (procedure_id));
+diesel::joinable!(users -> agencies (agency_code));
+diesel::joinable!(plan_targets -> plans (plan_id));
+diesel::joinable!(dossier_applicants -> dossiers (dossier_id));
+diesel::joinable!(dossier_events -> dossiers (dossier_id));
+diesel::joinable!(dossier_files -> dossiers (dossier_id));
+diesel::joinable!(dossier_ratings -> dossiers (dossier_id));
+diesel::joinable!(dossiers -> procedures (procedure_id));
+diesel::joinable!(dossier_consultations -> dossiers (dossier_id));
+diesel::joinable!(notifications -> dossiers (dossier_id));
+diesel::joinable!(stats_daily -> agencies (agency_code));
+diesel::joinable!(stats_monthly -> agencies (agency_code));
+diesel::joinable!(stats_yearly -> agencies (agency_code));
+diesel::joinable!(off_system_counts -> agencies (agency_code));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    agencies,
+    procedures,
+    procedure_documents,
+    procedure_steps,
+    users,
+    calendar_days,
+    plans,
+    plan_targets,
+    dossiers,
+    dossier_applicants,
+    dossier_events,
+    dossier_sequences,
+    dossier_files,
+    dossier_ratings,
+    dossier_consultations,
+    notifications,
+    lookup_failures,
+    stats_daily,
+    stats_monthly,
+    stats_yearly,
+    off_system_counts,
+);

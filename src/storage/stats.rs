@@ -1,0 +1,325 @@
+//! Statistics counters (written with each dossier change) and their prefix sums (read side).
+use chrono::{Datelike, NaiveDate};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+use super::schema::{stats_daily, stats_monthly, stats_yearly};
+use super::AnyConnection;
+use crate::domain::stats::{Cumulative, Delta, Measure};
+
+/// The first day of `day`'s year.
+pub fn year_of(day: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(day.year(), 1, 1).expect("1 January exists")
+}
+
+/// The first day of `day`'s month.
+pub fn month_of(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).expect("day 1 exists")
+}
+
+macro_rules! bump {
+    ($conn:expr, $table:ident, $date_col:ident, $agency:expr, $field:expr, $date:expr, $col:ident, $n:expr) => {{
+        let updated = diesel::update(
+            $table::table
+                .filter($table::agency_code.eq($agency))
+                .filter($table::field.eq($field))
+                .filter($table::$date_col.eq($date)),
+        )
+        .set($table::$col.eq($table::$col + $n))
+        .execute($conn)?;
+        if updated == 0 {
+            let inserted = $conn.transaction(|c| {
+                diesel::insert_into($table::table)
+                    .values((
+                        $table::agency_code.eq($agency),
+                        $table::field.eq($field),
+                        $table::$date_col.eq($date),
+                        $table::$col.eq($n),
+                    ))
+                    .execute(c)
+            });
+            match inserted {
+                Ok(_) => {}
+                // Another transaction created the row meanwhile: add to it.
+                Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+                    diesel::update(
+                        $table::table
+                            .filter($table::agency_code.eq($agency))
+                            .filter($table::field.eq($field))
+                            .filter($table::$date_col.eq($date)),
+                    )
+                    .set($table::$col.eq($table::$col + $n))
+                    .execute($conn)?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }};
+}
+
+macro_rules! bump_measure {
+    ($conn:expr, $table:ident, $date_col:ident, $agency:expr, $field:expr, $date:expr, $measure:expr, $n:expr) => {
+        match $measure {
+            Measure::ReceivedOnline => bump!($conn, $table, $date_col, $agency, $field, $date, received_online, $n),
+            Measure::ReceivedDirect => bump!($conn, $table, $date_col, $agency, $field, $date, received_direct, $n),
+            Measure::ReceivedOnlineLevel4 => {
+                bump!($conn, $table, $date_col, $agency, $field, $date, received_online_level4, $n)
+            }
+            Measure::ResolvedEarly => bump!($conn, $table, $date_col, $agency, $field, $date, resolved_early, $n),
+            Measure::ResolvedOnTime => bump!($conn, $table, $date_col, $agency, $field, $date, resolved_on_time, $n),
+            Measure::ResolvedLate => bump!($conn, $table, $date_col, $agency, $field, $date, resolved_late, $n),
+            Measure::Due => bump!($conn, $table, $date_col, $agency, $field, $date, due, $n),
+            Measure::Settled => bump!($conn, $table, $date_col, $agency, $field, $date, settled, $n),
+            Measure::Rated => bump!($conn, $table, $date_col, $agency, $field, $date, rated, $n),
+            Measure::RatedSatisfied => bump!($conn, $table, $date_col, $agency, $field, $date, rated_satisfied, $n),
+        }
+    };
+}
+
+/// Applies counter changes for one dossier (its receiving agency and its procedure's field),
+/// to the daily and the monthly counters, inside the caller's transaction.
+pub fn apply(conn: &mut AnyConnection, agency: &str, field: &str, deltas: &[Delta]) -> QueryResult<()> {
+    for d in deltas {
+        bump_measure!(conn, stats_daily, day, agency, field, d.day, d.measure, d.amount);
+        let month = month_of(d.day);
+        bump_measure!(conn, stats_monthly, month, agency, field, month, d.measure, d.amount);
+        let year = year_of(d.day);
+        bump_measure!(conn, stats_yearly, year, agency, field, year, d.measure, d.amount);
+    }
+    Ok(())
+}
+
+/// Which counters a query reads.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    Province,
+    /// One agency only.
+    Agency(String),
+    /// An agency and everything below it (its materialized path).
+    Subtree(String),
+}
+
+/// How rows are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    None,
+    Agency,
+    Level,
+    Field,
+}
+
+#[derive(QueryableByName)]
+struct SumRow {
+    #[diesel(sql_type = Text)]
+    group_key: String,
+    #[diesel(sql_type = BigInt)]
+    received_online: i64,
+    #[diesel(sql_type = BigInt)]
+    received_direct: i64,
+    #[diesel(sql_type = BigInt)]
+    received_online_level4: i64,
+    #[diesel(sql_type = BigInt)]
+    resolved_early: i64,
+    #[diesel(sql_type = BigInt)]
+    resolved_on_time: i64,
+    #[diesel(sql_type = BigInt)]
+    resolved_late: i64,
+    #[diesel(sql_type = BigInt)]
+    due: i64,
+    #[diesel(sql_type = BigInt)]
+    settled: i64,
+    #[diesel(sql_type = BigInt)]
+    rated: i64,
+    #[diesel(sql_type = BigInt)]
+    rated_satisfied: i64,
+}
+
+/// Sums of every measure over all days up to and including `last_day`, per group: the yearly
+/// counters of earlier years, the monthly counters of earlier months of its year, and the daily
+/// counters of its month (whole years and whole months skip the finer tables). The cost grows
+/// with agencies × fields × (years + 12 + 31), not with dossiers.
+///
+/// Values inlined into the SQL are dates formatted here and paths/codes already validated as
+/// QCVN 102 codes (digits, dots, one capital letter, slashes), so nothing from outside reaches it raw.
+pub fn cumulative(
+    conn: &mut AnyConnection,
+    last_day: NaiveDate,
+    scope: &Scope,
+    grouping: Grouping,
+) -> QueryResult<Vec<(String, Cumulative)>> {
+    let month = month_of(last_day);
+    let key = match grouping {
+        Grouping::None => "'all'",
+        Grouping::Agency => "s.agency_code",
+        Grouping::Level => "a.level",
+        Grouping::Field => "s.field",
+    };
+    let filter = match scope {
+        Scope::Province => String::new(),
+        Scope::Agency(code) => format!(" AND s.agency_code = '{}'", safe(code)),
+        Scope::Subtree(path) => format!(" AND (a.path = '{0}' OR a.path LIKE '{0}/%')", safe(path)),
+    };
+    let sums = [
+        "received_online",
+        "received_direct",
+        "received_online_level4",
+        "resolved_early",
+        "resolved_on_time",
+        "resolved_late",
+        "due",
+        "settled",
+        "rated",
+        "rated_satisfied",
+    ]
+    .map(|c| format!("CAST(COALESCE(SUM(s.{c}), 0) AS BIGINT) AS {c}"))
+    .join(", ");
+    let group_by = if grouping == Grouping::None { String::new() } else { format!(" GROUP BY {key}") };
+    let year = year_of(last_day);
+    let next_day = last_day.succ_opt().expect("date in range");
+    let part = |table: &str, date_col: &str, cond: String| {
+        format!(
+            "SELECT {key} AS group_key, {sums} FROM {table} s JOIN agencies a ON a.code = s.agency_code \
+             WHERE {cond}{filter}{group_by}",
+            cond = cond.replace("{c}", &format!("s.{date_col}"))
+        )
+    };
+    let mut parts = Vec::new();
+    if next_day == year_of(next_day) {
+        parts.push(part("stats_yearly", "year", format!("{{c}} <= '{year}'")));
+    } else {
+        parts.push(part("stats_yearly", "year", format!("{{c}} < '{year}'")));
+        if next_day.day() == 1 {
+            parts.push(part("stats_monthly", "month", format!("{{c}} >= '{year}' AND {{c}} <= '{month}'")));
+        } else {
+            parts.push(part("stats_monthly", "month", format!("{{c}} >= '{year}' AND {{c}} < '{month}'")));
+            parts.push(part("stats_daily", "day", format!("{{c}} >= '{month}' AND {{c}} <= '{last_day}'")));
+        }
+    }
+    let sql = parts.join(" UNION ALL ");
+    let rows: Vec<SumRow> = diesel::sql_query(sql).load(conn)?;
+    let mut out: Vec<(String, Cumulative)> = Vec::new();
+    for r in rows {
+        let c = match out.iter_mut().find(|(k, _)| *k == r.group_key) {
+            Some((_, c)) => c,
+            None => {
+                out.push((r.group_key.clone(), Cumulative::default()));
+                &mut out.last_mut().expect("just pushed").1
+            }
+        };
+        c.received_online += r.received_online;
+        c.received_direct += r.received_direct;
+        c.received_online_level4 += r.received_online_level4;
+        c.resolved_early += r.resolved_early;
+        c.resolved_on_time += r.resolved_on_time;
+        c.resolved_late += r.resolved_late;
+        c.due += r.due;
+        c.settled += r.settled;
+        c.rated += r.rated;
+        c.rated_satisfied += r.rated_satisfied;
+    }
+    Ok(out)
+}
+
+/// Keeps only the characters agency codes and paths are made of.
+fn safe(s: &str) -> String {
+    s.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '/')).collect()
+}
+
+#[derive(QueryableByName)]
+struct ActiveRow {
+    #[diesel(sql_type = Text)]
+    level: String,
+    #[diesel(sql_type = BigInt)]
+    active: i64,
+    #[diesel(sql_type = BigInt)]
+    total: i64,
+}
+
+/// Per level: agencies in scope that handle procedures, and those that received at least one
+/// dossier in `[from, to]` (installed ≠ used). Whole months read the monthly counters.
+pub fn agencies_using(
+    conn: &mut AnyConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+    scope: &Scope,
+) -> QueryResult<Vec<(String, i64, i64)>> {
+    let first_full =
+        if from.day() == 1 { from } else { month_of(from).checked_add_months(chrono::Months::new(1)).expect("date") };
+    let after_last_full = month_of(to.succ_opt().expect("date"));
+    let filter = match scope {
+        Scope::Province => String::new(),
+        Scope::Agency(code) => format!(" AND a.code = '{}'", safe(code)),
+        Scope::Subtree(path) => format!(" AND (a.path = '{0}' OR a.path LIKE '{0}/%')", safe(path)),
+    };
+    let used = if first_full < after_last_full {
+        format!(
+            "SELECT agency_code FROM stats_monthly WHERE month >= '{first_full}' AND month < '{after_last_full}' \
+             AND received_online + received_direct > 0 \
+             UNION SELECT agency_code FROM stats_daily WHERE ((day >= '{from}' AND day < '{first_full}') \
+             OR (day >= '{after_last_full}' AND day <= '{to}')) AND received_online + received_direct > 0"
+        )
+    } else {
+        format!(
+            "SELECT agency_code FROM stats_daily WHERE day >= '{from}' AND day <= '{to}' \
+             AND received_online + received_direct > 0"
+        )
+    };
+    let sql = format!(
+        "SELECT a.level AS level, \
+         CAST(COALESCE(SUM(CASE WHEN u.agency_code IS NULL THEN 0 ELSE 1 END), 0) AS BIGINT) AS active, \
+         CAST(COUNT(*) AS BIGINT) AS total \
+         FROM agencies a LEFT JOIN (SELECT DISTINCT agency_code FROM ({used}) x) u ON u.agency_code = a.code \
+         WHERE a.handles_procedures{filter} GROUP BY a.level ORDER BY a.level"
+    );
+    let rows: Vec<ActiveRow> = diesel::sql_query(sql).load(conn)?;
+    Ok(rows.into_iter().map(|r| (r.level, r.active, r.total)).collect())
+}
+
+/// Dossiers entered as handled outside the system, for agencies in scope, in periods inside `[from, to]`.
+pub fn off_system(conn: &mut AnyConnection, from: NaiveDate, to: NaiveDate, scope: &Scope) -> QueryResult<i64> {
+    use super::schema::{agencies, off_system_counts as o};
+    let mut q = o::table
+        .inner_join(agencies::table)
+        .filter(o::period_start.ge(from))
+        .filter(o::period_end.le(to))
+        .select(o::dossiers)
+        .into_boxed();
+    match scope {
+        Scope::Province => {}
+        Scope::Agency(code) => q = q.filter(o::agency_code.eq(code.clone())),
+        Scope::Subtree(path) => {
+            q = q.filter(agencies::path.eq(path.clone()).or(agencies::path.like(format!("{path}/%"))))
+        }
+    }
+    Ok(q.load::<i64>(conn)?.into_iter().sum())
+}
+
+/// Records (or replaces) an off-system count for one agency and period.
+pub fn set_off_system(
+    conn: &mut AnyConnection,
+    agency: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    dossiers: i64,
+    at: chrono::NaiveDateTime,
+    by: &str,
+) -> QueryResult<()> {
+    use super::schema::off_system_counts as o;
+    conn.transaction(|conn| {
+        diesel::delete(
+            o::table.filter(o::agency_code.eq(agency)).filter(o::period_start.eq(from)).filter(o::period_end.eq(to)),
+        )
+        .execute(conn)?;
+        diesel::insert_into(o::table)
+            .values((
+                o::agency_code.eq(agency),
+                o::period_start.eq(from),
+                o::period_end.eq(to),
+                o::dossiers.eq(dossiers),
+                o::entered_at.eq(at),
+                o::entered_by.eq(by),
+            ))
+            .execute(conn)
+            .map(|_| ())
+    })
+}

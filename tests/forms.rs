@@ -1,0 +1,152 @@
+//! Forms 01–06 through the API (SQLite, or PostgreSQL with TEST_DATABASE_URL).
+mod common;
+
+use common::{assert_error, spawn_app_at, TestApp};
+use serde_json::{json, Value};
+
+const PW: &str = "motcua-demo";
+const BIRTH: &str = "1.003583";
+const TAN_AN: &str = "000.01.31.H12";
+
+async fn html(app: &TestApp, token: &str, path: &str) -> (u16, String) {
+    let r = app.client.get(app.url(path)).bearer_auth(token).send().await.unwrap();
+    let s = r.status().as_u16();
+    if s == 200 {
+        assert_eq!(r.headers()["content-type"], "text/html; charset=utf-8");
+    }
+    (s, r.text().await.unwrap())
+}
+
+async fn intake(app: &TestApp, token: &str, name: &str) -> Value {
+    let body = json!({"procedure_code": BIRTH, "channel": "direct", "documents": ["Tờ khai đăng ký khai sinh"],
+        "applicant": {"name": name, "id_number": "092190001111", "phone": "0911111111", "address": "Tân An"}});
+    let (s, b) = app.post_with("/api/v1/dossiers", token, &body).await;
+    assert_eq!(s, 201, "{b}");
+    b
+}
+
+#[tokio::test]
+async fn forms_one_to_five_print_what_happened() {
+    let app = spawn_app_at("2027-03-01T09:00:00+07:00").await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let d = intake(&app, &clerk, "Phạm Thị Dung").await;
+    let code = d["code"].as_str().unwrap();
+    let pin = d["pin"].as_str().unwrap();
+
+    let (s, receipt) = html(&app, &clerk, &format!("/api/v1/dossiers/{code}/forms/01")).await;
+    assert_eq!(s, 200);
+    for expected in [
+        code,
+        pin,
+        "<svg",
+        "15/03/2027",
+        "Phạm Thị Dung",
+        "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+        "Mẫu số 01",
+        "size: A5",
+    ] {
+        assert!(receipt.contains(expected), "receipt lacks {expected}");
+    }
+    assert!(receipt.contains(&format!("/tra-cuu/{code}")), "the QR code's address opens the lookup");
+
+    let (s, b) = app.get_with(&format!("/api/v1/dossiers/{code}/forms/02"), &clerk).await;
+    assert_error(s, &b, 404, "form_not_found");
+    let missing = ["Giấy chứng sinh (bản chính)", "Giấy xác nhận cư trú"];
+    let (s, _) = app
+        .post_with(
+            &format!("/api/v1/dossiers/{code}/actions"),
+            &clerk,
+            &json!({"action": "request_supplement", "missing": missing}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (s, supplement) = html(&app, &clerk, &format!("/api/v1/dossiers/{code}/forms/02")).await;
+    assert_eq!(s, 200);
+    assert!(missing.iter().all(|m| supplement.contains(m)), "{supplement}");
+
+    let (s, sheet) = html(&app, &clerk, &format!("/api/v1/dossiers/{code}/forms/05")).await;
+    assert_eq!(s, 200);
+    assert_eq!(sheet.matches("<tr><td>").count(), 2, "one row per control-sheet entry");
+    let (s, b) = app.get_with(&format!("/api/v1/dossiers/{code}/forms/09"), &clerk).await;
+    assert_error(s, &b, 404, "form_not_found");
+    let (s, b) = app.get_with(&format!("/api/v1/dossiers/{code}/forms/01"), &app.login("clerk.stp", PW).await).await;
+    assert_error(s, &b, 403, "out_of_scope");
+}
+
+#[tokio::test]
+async fn the_tracking_book_numbers_the_year_and_escapes_what_it_prints() {
+    let app = spawn_app_at("2027-03-01T09:00:00+07:00").await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    intake(&app, &clerk, "Võ Văn Em").await;
+    app.set_time("2027-03-02T09:00:00+07:00");
+    let d = intake(&app, &clerk, "<script>alert(1)</script>").await;
+    let code = d["code"].as_str().unwrap();
+    let (s, book) = html(&app, &clerk, &format!("/api/v1/agencies/{TAN_AN}/tracking-book?year=2027")).await;
+    assert_eq!(s, 200);
+    assert!(book.contains("<td>1</td>") && book.contains("<td>2</td>") && !book.contains("<td>3</td>"));
+    assert!(book.contains("Võ Văn Em"));
+    assert!(!book.contains("<script>alert(1)</script>"), "names are escaped");
+    assert!(book.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    let (_, receipt) = html(&app, &clerk, &format!("/api/v1/dossiers/{code}/forms/01")).await;
+    assert!(!receipt.contains("<script>alert"));
+
+    let (_, empty) = html(&app, &clerk, &format!("/api/v1/agencies/{TAN_AN}/tracking-book?year=2026")).await;
+    assert!(!empty.contains("<td>1</td>"));
+    let other = app.login("clerk.ninhkieu", PW).await;
+    let (s, b) = app.get_with(&format!("/api/v1/agencies/{TAN_AN}/tracking-book?year=2027"), &other).await;
+    assert_error(s, &b, 403, "out_of_scope");
+    let (s, b) = app.get_with("/api/v1/agencies/H12/tracking-book", &clerk).await;
+    assert_error(s, &b, 400, "invalid_agency_code");
+    let (s, b) = app.get_with(&format!("/api/v1/agencies/{TAN_AN}/tracking-book?year=1800"), &clerk).await;
+    assert_error(s, &b, 400, "invalid_year");
+}
+
+#[tokio::test]
+async fn the_apology_and_the_refusal_print_their_dates_and_reasons() {
+    let app = spawn_app_at("2027-03-01T09:00:00+07:00").await;
+    let clerk = app.login("clerk.ninhkieu", PW).await;
+    let leader = app.login("leader.ninhkieu", PW).await;
+    let body = json!({"procedure_code": "2.000720", "channel": "direct",
+        "applicant": {"name": "Đỗ Văn Phúc", "id_number": "092190002222", "phone": "0922222222", "address": "Ninh Kiều"}});
+    let (_, d) = app.post_with("/api/v1/dossiers", &clerk, &body).await;
+    let code = d["code"].as_str().unwrap();
+    let act = |b: Value| {
+        let (app, code, leader, clerk) = (&app, code.to_string(), leader.clone(), clerk.clone());
+        async move {
+            let token = if b["action"] == "transfer" { clerk } else { leader };
+            let (s, r) = app.post_with(&format!("/api/v1/dossiers/{code}/actions"), &token, &b).await;
+            assert_eq!(s, 200, "{r}");
+        }
+    };
+    act(json!({"action": "transfer"})).await;
+    app.set_time("2027-03-03T09:00:00+07:00");
+    act(json!({"action": "extend", "new_due_date": "2027-03-10", "reason": "Chờ xác minh địa điểm"})).await;
+    let (s, apology) = html(&app, &leader, &format!("/api/v1/dossiers/{code}/forms/04")).await;
+    assert_eq!(s, 200);
+    for expected in ["Phiếu xin lỗi và hẹn lại ngày trả kết quả", "10/03/2027", "04/03/2027", "Chờ xác minh địa điểm"]
+    {
+        assert!(apology.contains(expected), "apology lacks {expected}");
+    }
+    act(json!({"action": "refuse", "reason": "Ngành nghề không được phép kinh doanh"})).await;
+    let (s, refusal) = html(&app, &leader, &format!("/api/v1/dossiers/{code}/forms/03")).await;
+    assert_eq!(s, 200);
+    assert!(refusal.contains("Ngành nghề không được phép kinh doanh"));
+}
+
+#[tokio::test]
+async fn the_receipts_qr_code_opens_a_lookup_page_without_personal_data() {
+    let app = spawn_app_at("2027-03-01T09:00:00+07:00").await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let d = intake(&app, &clerk, "Hồ Thị Giang").await;
+    let code = d["code"].as_str().unwrap();
+    let r = app.client.get(app.url(&format!("/tra-cuu/{code}"))).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains(code) && page.contains("Đã tiếp nhận") && page.contains("Phường Tân An"));
+    assert!(page.contains("15/03/2027"));
+    assert!(
+        !page.contains("Hồ Thị Giang") && !page.contains("0911111111") && !page.contains(d["pin"].as_str().unwrap())
+    );
+    let r = app.client.get(app.url("/tra-cuu/not-a-code")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+}

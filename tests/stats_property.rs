@@ -1,0 +1,248 @@
+//! Brute force: random dossier histories around period edges, then the report and indicators
+//! must equal a naive recomputation from the raw dossiers (SQLite, or PostgreSQL with TEST_DATABASE_URL).
+mod common;
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone};
+use common::{spawn_app_at, TestApp};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+const PW: &str = "motcua-demo";
+
+/// One dossier's random life: where, how, when, and what happens to it.
+#[derive(Debug, Clone)]
+struct Plan {
+    commune: bool,
+    online: bool,
+    start_minutes: i64,
+    /// (minutes after the previous step, action index)
+    steps: Vec<(i64, usize)>,
+}
+
+/// A life follows the usual order (receive, supplement, transfers, apology, decision, return),
+/// each step kept or dropped at random, at random gaps, sometimes with a withdrawal somewhere.
+const LIFE: [usize; 9] = [0, 5, 6, 1, 2, 7, 3, 4, 9];
+
+fn plan() -> impl Strategy<Value = Plan> {
+    (
+        any::<bool>(),
+        any::<bool>(),
+        // From 2027-02-22 08:00 over about seven weeks, so lives straddle the month edges.
+        0i64..(60 * 24 * 48),
+        proptest::collection::vec((0i64..(60 * 24 * 5), proptest::bool::weighted(0.8)), LIFE.len()),
+        proptest::option::weighted(0.2, 0usize..LIFE.len()),
+    )
+        .prop_map(|(commune, online, start_minutes, gaps, withdraw_at)| {
+            let mut steps: Vec<(i64, usize)> =
+                LIFE.iter().zip(gaps).filter(|(_, (_, keep))| *keep).map(|(a, (gap, _))| (gap, *a)).collect();
+            if let Some(at) = withdraw_at {
+                steps.insert(at.min(steps.len()), (60, 8));
+            }
+            Plan { commune, online: online && !commune, start_minutes, steps }
+        })
+}
+
+fn vn() -> FixedOffset {
+    FixedOffset::east_opt(7 * 3600).unwrap()
+}
+
+fn t0() -> DateTime<FixedOffset> {
+    vn().with_ymd_and_hms(2027, 2, 22, 8, 0, 0).unwrap()
+}
+
+struct Actors {
+    clerk_district: String,
+    leader_district: String,
+    specialist_district: String,
+    clerk_commune: String,
+    specialist_commune: String,
+    citizen: String,
+    city: String,
+}
+
+async fn actors(app: &TestApp) -> Actors {
+    Actors {
+        clerk_district: app.login("clerk.ninhkieu", PW).await,
+        leader_district: app.login("leader.ninhkieu", PW).await,
+        specialist_district: app.login("specialist.ninhkieu", PW).await,
+        clerk_commune: app.login("clerk.tanan", PW).await,
+        specialist_commune: app.login("specialist.tanan", PW).await,
+        citizen: app.login("citizen.an", PW).await,
+        city: app.login("leader.tp", PW).await,
+    }
+}
+
+/// Runs every dossier's steps in time order; refused actions are part of life and change nothing.
+async fn play(app: &TestApp, a: &Actors, plans: &[Plan]) -> Vec<String> {
+    let mut events: Vec<(DateTime<FixedOffset>, usize, Option<usize>)> = Vec::new();
+    for (i, p) in plans.iter().enumerate() {
+        let mut t = t0() + Duration::minutes(p.start_minutes);
+        events.push((t, i, None));
+        for (gap, action) in &p.steps {
+            t += Duration::minutes(*gap);
+            events.push((t, i, Some(*action)));
+        }
+    }
+    events.sort_by_key(|(t, i, _)| (*t, *i));
+    let mut codes: Vec<Option<String>> = vec![None; plans.len()];
+    for (t, i, action) in events {
+        app.clock.set(t.with_timezone(&chrono::Utc));
+        let p = &plans[i];
+        match action {
+            None => {
+                let (token, procedure, channel) = match (p.commune, p.online) {
+                    (true, _) => (&a.clerk_commune, "1.003583", "direct"),
+                    (false, true) => (&a.citizen, "2.000720", "online"),
+                    (false, false) => (&a.clerk_district, "2.000720", "direct"),
+                };
+                let mut body = json!({"procedure_code": procedure, "channel": channel,
+                    "applicant": {"name": "Lê Văn C", "id_number": "092190007777", "phone": "0900000001", "address": "Cần Thơ"}});
+                if p.online {
+                    body["agency_code"] = "000.00.31.H12".into();
+                }
+                let (s, b) = app.post_with("/api/v1/dossiers", token, &body).await;
+                assert_eq!(s, 201, "{b}");
+                codes[i] = Some(b["code"].as_str().unwrap().to_string());
+            }
+            Some(k) => {
+                let code = codes[i].clone().unwrap();
+                let counter = if p.commune { &a.clerk_commune } else { &a.clerk_district };
+                let staff = if p.commune { &a.specialist_commune } else { &a.specialist_district };
+                let due = t.date_naive() + Duration::days(20);
+                let (token, body) = match k {
+                    0 => (counter, json!({"action": "receive"})),
+                    1 => (counter, json!({"action": "transfer"})),
+                    2 => (staff, json!({"action": "transfer"})),
+                    3 => (&a.leader_district, json!({"action": "approve"})),
+                    4 => (&a.leader_district, json!({"action": "finish"})),
+                    5 => (counter, json!({"action": "request_supplement", "missing": ["Giấy tờ"]})),
+                    6 => (counter, json!({"action": "submit_supplement"})),
+                    7 => (
+                        &a.leader_district,
+                        json!({"action": "extend", "new_due_date": due.to_string(), "reason": "Chậm"}),
+                    ),
+                    8 => (counter, json!({"action": "withdraw"})),
+                    _ => (counter, json!({"action": "return_result"})),
+                };
+                let (s, b) = app.post_with(&format!("/api/v1/dossiers/{code}/actions"), token, &body).await;
+                // A random new date may fall on a day off: a clear 400, and nothing changes.
+                let refused_date = s == 400 && b["error"] == "invalid_new_date";
+                assert!([200, 403, 409].contains(&s) || refused_date, "{body} → {s} {b}");
+            }
+        }
+    }
+    codes.into_iter().flatten().collect()
+}
+
+fn day(v: &Value) -> Option<NaiveDate> {
+    v.as_str().map(|s| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&vn()).date_naive())
+}
+
+/// The report's columns 4–13 computed straight from the dossiers, by the definitions of DOMAIN.md §5–6.
+fn naive(dossiers: &[Value], from: NaiveDate, to: NaiveDate) -> [i64; 11] {
+    let mut c = [0i64; 11];
+    for d in dossiers {
+        let Some(received) = day(&d["received_at"]) else { continue };
+        let due = day(&d["statutory_due_at"]).unwrap();
+        let finished = day(&d["finished_at"]);
+        let online = d["channel"] == "online";
+        if received > to {
+            continue;
+        }
+        if received >= from {
+            c[if online { 1 } else { 2 }] += 1;
+        } else if finished.is_none_or(|f| f >= from) {
+            c[3] += 1;
+        } else {
+            continue;
+        }
+        match finished {
+            Some(f) if f <= to => {
+                c[4] += 1;
+                c[if f < due {
+                    5
+                } else if f == due {
+                    6
+                } else {
+                    7
+                }] += 1;
+            }
+            _ => {
+                c[8] += 1;
+                c[if due <= to { 10 } else { 9 }] += 1;
+            }
+        }
+    }
+    c[0] = c[1] + c[2] + c[3];
+    c
+}
+
+fn columns(v: &Value) -> [i64; 11] {
+    [
+        "received_total",
+        "received_online",
+        "received_direct",
+        "carried_over",
+        "resolved_total",
+        "resolved_early",
+        "resolved_on_time",
+        "resolved_late",
+        "pending_total",
+        "pending_in_time",
+        "pending_overdue",
+    ]
+    .map(|c| v[c].as_i64().unwrap())
+}
+
+async fn check(plans: Vec<Plan>) {
+    let app = spawn_app_at("2027-02-22T08:00:00+07:00").await;
+    let a = actors(&app).await;
+    let codes = play(&app, &a, &plans).await;
+    let mut dossiers = Vec::new();
+    for code in &codes {
+        let (s, d) = app.get_with(&format!("/api/v1/dossiers/{code}"), &a.city).await;
+        assert_eq!(s, 200, "{d}");
+        dossiers.push(d);
+    }
+    let periods = [
+        ("2027-03-01", "2027-03-31"),
+        ("2027-02-22", "2027-03-09"),
+        ("2027-03-10", "2027-04-30"),
+        ("2027-03-15", "2027-03-15"),
+    ];
+    for (from, to) in periods {
+        let (f, t) = (from.parse().unwrap(), to.parse().unwrap());
+        let (s, r) = app.get_with(&format!("/api/v1/stats/report?from={from}&to={to}"), &a.city).await;
+        assert_eq!(s, 200, "{r}");
+        let expected = naive(&dossiers, f, t);
+        assert_eq!(columns(&r["total"]), expected, "{from}..{to} for {codes:?}");
+        // Per agency: each line equals the recomputation over that agency's dossiers.
+        let (_, by_agency) =
+            app.get_with(&format!("/api/v1/stats/report?from={from}&to={to}&group_by=agency"), &a.city).await;
+        for line in by_agency["rows"].as_array().unwrap() {
+            let mine: Vec<Value> =
+                dossiers.iter().filter(|d| d["receiving_agency"]["code"] == line["key"]).cloned().collect();
+            assert_eq!(columns(line), naive(&mine, f, t), "{from}..{to} {}", line["key"]);
+        }
+        let (_, k) = app.get_with(&format!("/api/v1/stats/kpis?from={from}&to={to}"), &a.city).await;
+        let ind = &k["indicators"];
+        assert_eq!(ind["dossiers_online_pct"]["numerator"], expected[1]);
+        assert_eq!(ind["dossiers_online_pct"]["denominator"], expected[1] + expected[2]);
+        assert_eq!(ind["on_time_pct"]["numerator"], expected[5] + expected[6]);
+        assert_eq!(ind["on_time_pct"]["denominator"], expected[4]);
+        let level4_online = dossiers
+            .iter()
+            .filter(|d| d["channel"] == "online" && day(&d["received_at"]).is_some_and(|r| r >= f && r <= t))
+            .count() as i64;
+        assert_eq!(ind["dossiers_online_level4_pct"]["numerator"], level4_online, "2.000720 is a level-4 procedure");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, max_shrink_iters: 20, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_report_equals_a_naive_recomputation_on_random_histories(plans in proptest::collection::vec(plan(), 1..14)) {
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap().block_on(check(plans));
+    }
+}

@@ -1,0 +1,180 @@
+//! Migrations and seeds, on the test database (SQLite, or PostgreSQL with TEST_DATABASE_URL).
+mod common;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use common::{manifest_dir, TestDb};
+use diesel::prelude::*;
+use motcua::services::seed;
+use motcua::storage::{connection, schema};
+
+fn migration_names(backend: &str) -> BTreeSet<String> {
+    std::fs::read_dir(manifest_dir().join("migrations").join(backend))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn both_migration_folders_hold_the_same_migrations() {
+    let sqlite = migration_names("sqlite");
+    let postgres = migration_names("postgres");
+    assert!(!sqlite.is_empty());
+    assert_eq!(sqlite, postgres, "migrations/sqlite and migrations/postgres differ");
+    for name in &sqlite {
+        for backend in ["sqlite", "postgres"] {
+            for file in ["up.sql", "down.sql"] {
+                let p = manifest_dir().join("migrations").join(backend).join(name).join(file);
+                assert!(p.exists(), "{} missing", p.display());
+            }
+        }
+    }
+}
+
+type StatsRow = (String, String, chrono::NaiveDate, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+
+/// Reads every column of every table through schema.rs: fails if the migrations and the
+/// hand-written schema disagree on a name or a type.
+fn read_every_table(conn: &mut connection::AnyConnection) {
+    schema::agencies::table
+        .select(schema::agencies::all_columns)
+        .load::<motcua::storage::agencies::AgencyRow>(conn)
+        .unwrap();
+    schema::procedures::table
+        .select(schema::procedures::all_columns)
+        .load::<motcua::storage::procedures::ProcedureRow>(conn)
+        .unwrap();
+    schema::procedure_documents::table
+        .select(schema::procedure_documents::all_columns)
+        .load::<motcua::storage::procedures::DocumentRow>(conn)
+        .unwrap();
+    schema::procedure_steps::table
+        .select(schema::procedure_steps::all_columns)
+        .load::<motcua::storage::procedures::StepRow>(conn)
+        .unwrap();
+    schema::users::table.select(schema::users::all_columns).load::<motcua::storage::users::UserRow>(conn).unwrap();
+    schema::calendar_days::table
+        .select(schema::calendar_days::all_columns)
+        .load::<motcua::storage::calendar::CalendarDayRow>(conn)
+        .unwrap();
+    schema::plans::table.select(schema::plans::all_columns).load::<motcua::storage::plans::PlanRow>(conn).unwrap();
+    schema::plan_targets::table
+        .select(schema::plan_targets::all_columns)
+        .load::<motcua::storage::plans::PlanTargetRow>(conn)
+        .unwrap();
+    use motcua::storage::dossiers as d;
+    schema::dossiers::table.select(schema::dossiers::all_columns).load::<d::DossierRow>(conn).unwrap();
+    schema::dossier_applicants::table
+        .select(schema::dossier_applicants::all_columns)
+        .load::<d::ApplicantRow>(conn)
+        .unwrap();
+    schema::dossier_events::table.select(schema::dossier_events::all_columns).load::<d::EventRow>(conn).unwrap();
+    schema::dossier_files::table.select(schema::dossier_files::all_columns).load::<d::FileRow>(conn).unwrap();
+    schema::dossier_ratings::table.select(schema::dossier_ratings::all_columns).load::<d::RatingRow>(conn).unwrap();
+    schema::dossier_consultations::table
+        .select(schema::dossier_consultations::all_columns)
+        .load::<d::ConsultationRow>(conn)
+        .unwrap();
+    schema::dossier_sequences::table
+        .select(schema::dossier_sequences::all_columns)
+        .load::<(String, String, i32)>(conn)
+        .unwrap();
+    schema::notifications::table
+        .select(schema::notifications::all_columns)
+        .load::<motcua::storage::outbox::NotificationRow>(conn)
+        .unwrap();
+    for table in ["stats_daily", "stats_monthly", "stats_yearly", "off_system_counts"] {
+        diesel::sql_query(format!("SELECT * FROM {table}")).execute(conn).unwrap();
+    }
+    schema::stats_yearly::table.select(schema::stats_yearly::all_columns).load::<StatsRow>(conn).unwrap();
+    schema::stats_monthly::table.select(schema::stats_monthly::all_columns).load::<StatsRow>(conn).unwrap();
+    schema::stats_daily::table.select(schema::stats_daily::all_columns).load::<StatsRow>(conn).unwrap();
+    schema::lookup_failures::table
+        .select(schema::lookup_failures::all_columns)
+        .load::<(String, chrono::NaiveDateTime)>(conn)
+        .unwrap();
+}
+
+#[test]
+fn migrations_run_up_down_and_up_again_and_match_the_schema() {
+    let db = TestDb::new();
+    let pool = connection::connect(db.url(), 2, Duration::from_secs(5)).unwrap();
+    let mut conn = pool.get().unwrap();
+    let applied = connection::run_migrations(&mut conn).unwrap();
+    assert_eq!(applied, migration_names("sqlite").len());
+    assert_eq!(connection::run_migrations(&mut conn).unwrap(), 0, "a second run is a no-op");
+    seed::load(&mut conn, &manifest_dir().join("seeds"), true).unwrap();
+    read_every_table(&mut conn);
+    assert_eq!(connection::revert_all_migrations(&mut conn).unwrap(), applied);
+    assert!(schema::agencies::table.count().get_result::<i64>(&mut conn).is_err(), "tables are gone after down");
+    assert_eq!(connection::run_migrations(&mut conn).unwrap(), applied);
+    read_every_table(&mut conn);
+}
+
+#[test]
+fn seeds_load_once_and_a_second_load_changes_nothing() {
+    let db = TestDb::new();
+    let pool = connection::connect(db.url(), 2, Duration::from_secs(5)).unwrap();
+    let mut conn = pool.get().unwrap();
+    connection::run_migrations(&mut conn).unwrap();
+    let dir = manifest_dir().join("seeds");
+
+    let reference_only = seed::load(&mut conn, &dir, false).unwrap();
+    assert!(reference_only.calendar_days > 100, "{reference_only}");
+    assert_eq!(reference_only.plans, 4);
+    assert_eq!((reference_only.agencies, reference_only.users), (0, 0));
+
+    let first = seed::load(&mut conn, &dir, true).unwrap();
+    assert_eq!(first.calendar_days, 0);
+    assert_eq!(first.agencies, 1 + 23 + 9 + 85 + 3, "{first}");
+    assert!(first.procedures >= 30, "{first}");
+    assert!(first.users >= 10, "{first}");
+
+    let second = seed::load(&mut conn, &dir, true).unwrap();
+    assert_eq!(second, seed::SeedReport::default());
+
+    let tet_2025: bool = diesel::select(diesel::dsl::exists(
+        schema::calendar_days::table
+            .filter(schema::calendar_days::day.eq(chrono::NaiveDate::from_ymd_opt(2025, 1, 29).unwrap()))
+            .filter(schema::calendar_days::kind.eq("holiday")),
+    ))
+    .get_result(&mut conn)
+    .unwrap();
+    assert!(tet_2025, "lunar New Year 2025 is a holiday");
+    let years: BTreeSet<i32> = schema::calendar_days::table
+        .select(schema::calendar_days::day)
+        .load::<chrono::NaiveDate>(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|d| chrono::Datelike::year(&d))
+        .collect();
+    assert_eq!(years, (2016..=2027).collect());
+}
+
+#[test]
+fn every_plan_target_names_an_indicator_value_deadline_and_source() {
+    let db = TestDb::new();
+    let pool = connection::connect(db.url(), 2, Duration::from_secs(5)).unwrap();
+    let mut conn = pool.get().unwrap();
+    connection::run_migrations(&mut conn).unwrap();
+    seed::load(&mut conn, &manifest_dir().join("seeds"), false).unwrap();
+    let plans = motcua::storage::plans::list(&mut conn).unwrap();
+    let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["cantho-131-2016", "haiphong-2015", "quangnam-183-2020", "vinhphuc-3854-2016"]);
+    for plan in &plans {
+        let targets = motcua::storage::plans::targets(&mut conn, &plan.id).unwrap();
+        let with_indicator: Vec<_> = targets.iter().filter(|t| t.indicator.is_some()).collect();
+        assert!(!with_indicator.is_empty(), "{} has no indicator targets", plan.id);
+        for t in &targets {
+            assert!((0.0..=100.0).contains(&t.value) || t.indicator.is_none(), "{}: {}", plan.id, t.value);
+            assert!(!t.wording.is_empty() && t.source_line.starts_with('D'), "{}: {:?}", plan.id, t.source_line);
+        }
+    }
+}
+
+#[test]
+fn an_unknown_url_scheme_is_a_clear_startup_error() {
+    let err = connection::connect("mysql://root@localhost/motcua", 1, Duration::from_secs(1)).unwrap_err();
+    assert!(err.to_string().contains("unsupported database URL scheme"), "{err}");
+}
