@@ -207,12 +207,19 @@ impl Settings {
     pub fn check(&self) -> anyhow::Result<()> {
         anyhow::ensure!(self.auth.token_ttl_minutes > 0, "auth.token_ttl_minutes must be positive");
         anyhow::ensure!(self.database.pool_size > 0, "database.pool_size must be positive");
+        anyhow::ensure!(self.notifications.max_attempts > 0, "notifications.max_attempts must be positive");
+        anyhow::ensure!(self.notifications.batch > 0, "notifications.batch must be positive");
+        anyhow::ensure!(self.notifications.lease_secs > 0, "notifications.lease_secs must be positive");
         if self.environment == Environment::Production {
             anyhow::ensure!(
                 self.auth.jwt_secret != DEFAULT_JWT_SECRET && self.auth.jwt_secret.len() >= 32,
                 "production refuses to start with the default or a short JWT secret: set MOTCUA__AUTH__JWT_SECRET to 32+ random characters"
             );
             anyhow::ensure!(!self.seed.demo, "production refuses to load demo data: set seed.demo = false");
+            anyhow::ensure!(
+                self.email.transport == EmailTransport::Smtp,
+                "production refuses to start without real email: set email.transport = \"smtp\" and the SMTP host"
+            );
         }
         Ok(())
     }

@@ -71,6 +71,15 @@ impl DatabaseUrl {
     }
 }
 
+/// Opens a PostgreSQL connection, after telling OpenSSL (which libpq uses for TLS) not to tear
+/// itself down from an `atexit` handler. Without that, a pool thread still closing a TLS
+/// connection while the process exits races OpenSSL's own clean-up and glibc aborts with
+/// "double free or corruption" (seen in CI at the end of a test binary). `init` runs once.
+pub fn establish_postgres(url: &str) -> diesel::ConnectionResult<diesel::PgConnection> {
+    //openssl_sys::init();
+    diesel::PgConnection::establish(url)
+}
+
 /// An r2d2 manager that picks the backend from the URL, so a bad PostgreSQL URL reports the
 /// real connection error instead of diesel's generic multiconnection one (STACK-NOTES G1).
 #[derive(Debug, Clone)]
@@ -84,7 +93,7 @@ impl ManageConnection for AnyManager {
 
     fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
         match &self.url {
-            DatabaseUrl::Postgres(u) => diesel::PgConnection::establish(u).map(AnyConnection::Postgresql),
+            DatabaseUrl::Postgres(u) => establish_postgres(u).map(AnyConnection::Postgresql),
             DatabaseUrl::Sqlite(p) => diesel::SqliteConnection::establish(p).map(AnyConnection::Sqlite),
         }
         .map_err(r2d2::Error::ConnectionError)

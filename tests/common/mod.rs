@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 
 use diesel::connection::SimpleConnection;
-use diesel::Connection;
 use motcua::clock::Clock;
 use motcua::configuration::{Environment, Settings};
 use motcua::startup::Application;
@@ -26,7 +25,7 @@ impl TestDb {
         match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
             Some(admin_url) => {
                 let name = format!("motcua_t_{}", uuid::Uuid::new_v4().simple());
-                let mut admin = diesel::PgConnection::establish(&admin_url)
+                let mut admin = motcua::storage::connection::establish_postgres(&admin_url)
                     .unwrap_or_else(|e| panic!("TEST_DATABASE_URL does not connect: {e}"));
                 admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
                 let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
@@ -58,7 +57,7 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let TestDb::Postgres { admin_url, name, .. } = self {
-            if let Ok(mut admin) = diesel::PgConnection::establish(admin_url) {
+            if let Ok(mut admin) = motcua::storage::connection::establish_postgres(admin_url) {
                 let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
             }
         }
