@@ -209,7 +209,10 @@ impl Settings {
         anyhow::ensure!(self.database.pool_size > 0, "database.pool_size must be positive");
         anyhow::ensure!(self.notifications.max_attempts > 0, "notifications.max_attempts must be positive");
         anyhow::ensure!(self.notifications.batch > 0, "notifications.batch must be positive");
-        anyhow::ensure!(self.notifications.lease_secs > 0, "notifications.lease_secs must be positive");
+        anyhow::ensure!(
+            self.notifications.lease_secs > self.email.timeout_secs.max(self.sms.timeout_secs) as i64,
+            "notifications.lease_secs must be longer than email.timeout_secs and sms.timeout_secs, or a slow send could be taken over and sent twice"
+        );
         if self.environment == Environment::Production {
             anyhow::ensure!(
                 self.auth.jwt_secret != DEFAULT_JWT_SECRET && self.auth.jwt_secret.len() >= 32,
@@ -224,8 +227,14 @@ impl Settings {
         Ok(())
     }
 
-    pub fn public_url(&self) -> String {
-        self.server.public_url.clone().unwrap_or_else(|| format!("http://{}", self.server.bind))
+    /// The address people open: `server.public_url`, or else the bound host and the actual port
+    /// (a wildcard bind address is shown as 127.0.0.1).
+    pub fn public_url(&self, port: u16) -> String {
+        self.server.public_url.clone().unwrap_or_else(|| {
+            let host = self.server.bind.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1");
+            let host = if host == "0.0.0.0" || host == "[::]" { "127.0.0.1" } else { host };
+            format!("http://{host}:{port}")
+        })
     }
 }
 
@@ -261,6 +270,15 @@ mod tests {
         s.email.transport = EmailTransport::Smtp;
         s.seed.demo = true;
         assert!(s.check().unwrap_err().to_string().contains("demo"));
+    }
+
+    #[test]
+    fn a_lease_shorter_than_a_send_is_refused() {
+        let mut s = Settings::load_with(&config_dir(), Environment::Local, no_env()).unwrap();
+        s.notifications.lease_secs = s.email.timeout_secs as i64;
+        assert!(s.check().unwrap_err().to_string().contains("lease_secs"));
+        s.notifications.lease_secs += 1;
+        assert!(s.check().is_ok());
     }
 
     #[test]

@@ -39,10 +39,13 @@ fn real_main() -> anyhow::Result<()> {
             settings.check()?;
             let pool = startup::connect(&settings)?;
             startup::prepare_database(&settings, &pool)?;
-            let worker = startup::worker(&settings, pool, motcua::clock::Clock::System)?;
-            println!("notification worker running");
-            actix_web::rt::System::new().block_on(worker.run());
-            Ok(())
+            // The SMTP connection pool needs the runtime it will run on: build the worker inside it.
+            actix_web::rt::System::new().block_on(async move {
+                let worker = startup::worker(&settings, pool, motcua::clock::Clock::System)?;
+                println!("notification worker running");
+                worker.run().await;
+                Ok(())
+            })
         }
         Command::Migrate => {
             let pool = startup::connect(&settings)?;
@@ -99,11 +102,13 @@ fn real_main() -> anyhow::Result<()> {
 fn serve(settings: Settings) -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
         let app = startup::Application::build(&settings)?;
-        let host = settings.server.bind.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1");
-        let url = settings.server.public_url.clone().unwrap_or_else(|| format!("http://{host}:{}", app.port()));
+        let url = settings.public_url(app.port());
         let backend = connection::DatabaseUrl::parse(&settings.database.url)?;
         println!("motcua is serving on {url}  (database: {})", backend.redacted());
-        println!("  try: {url}/health  {url}/api/v1/procedures  {url}/api/v1/openapi.json");
+        println!(
+            "  open {url}/ in a browser: the citizens' portal; {url}/dang-nhap to sign in (demo accounts in README.md)"
+        );
+        println!("  the API: {url}/api/v1/openapi.json  {url}/health");
         app.run_until_stopped().await?;
         Ok(())
     })

@@ -104,7 +104,8 @@ impl Application {
 fn run(listener: TcpListener, pool: Pool, settings: &Settings, clock: Clock) -> anyhow::Result<Server> {
     let pool = web::Data::new(pool);
     let clock = web::Data::new(clock);
-    let links = web::Data::new(crate::services::dossiers::Links { public_url: settings.public_url() });
+    let port = listener.local_addr()?.port();
+    let links = web::Data::new(crate::services::dossiers::Links { public_url: settings.public_url(port) });
     let keys = web::Data::new(JwtKeys::new(&settings.auth));
     let workers = settings.server.workers;
     let mut server = HttpServer::new(move || {

@@ -279,3 +279,29 @@ fn base64_url_encode(bytes: &[u8]) -> String {
     }
     out
 }
+
+#[tokio::test]
+async fn a_citizen_registers_through_the_api_and_gets_a_token() {
+    let app = spawn_app().await;
+    let body = serde_json::json!({"username": "minh.do", "full_name": "Đỗ Văn Minh", "password": "mot-mat-khau"});
+    let (s, b) = app.post_json("/api/v1/auth/register", &body).await;
+    assert_eq!(s, 201, "{b}");
+    assert_eq!((b["role"].as_str(), b["agency_code"].clone()), (Some("citizen"), serde_json::Value::Null));
+    let (s, me) = app.get_with("/api/v1/auth/me", b["token"].as_str().unwrap()).await;
+    assert_eq!((s, me["username"].as_str()), (200, Some("minh.do")));
+    let (s, b) = app.post_json("/api/v1/auth/register", &body).await;
+    assert_error(s, &b, 409, "username_taken");
+    let short = serde_json::json!({"username": "minh.do2", "full_name": "Đỗ Văn Minh", "password": "short"});
+    let (s, b) = app.post_json("/api/v1/auth/register", &short).await;
+    assert_error(s, &b, 400, "password_too_short");
+    let (s, b) = app
+        .post_json(
+            "/api/v1/auth/register",
+            &serde_json::json!({"username": "x", "full_name": "y", "password": "zzzzzzzz", "role": "admin"}),
+        )
+        .await;
+    assert_error(s, &b, 400, "unknown_field");
+    let (s, b) =
+        app.post_json("/api/v1/auth/login", &serde_json::json!({"username": "minh.do2", "password": "short"})).await;
+    assert_error(s, &b, 401, "invalid_credentials");
+}

@@ -1,6 +1,4 @@
 //! `Caller`: the authenticated user of a request, with role and agency scope.
-use std::future::{ready, Ready};
-
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 
 use super::jwt::JwtKeys;
@@ -36,25 +34,63 @@ impl Caller {
 
 impl FromRequest for Caller {
     type Error = AppError;
-    type Future = Ready<Result<Self, AppError>>;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(caller_from(req))
+        let caller = caller_from(req);
+        let pool = req.app_data::<web::Data<crate::storage::Pool>>().cloned();
+        Box::pin(async move {
+            let caller = caller?;
+            match pool {
+                Some(pool) => ensure_active(&pool, caller).await,
+                None => Ok(caller),
+            }
+        })
     }
 }
 
-fn caller_from(req: &HttpRequest) -> Result<Caller, AppError> {
+/// A valid token of a disabled (or deleted) account is refused: one primary-key lookup per
+/// authenticated request, so disabling an account takes effect at once, on every instance.
+pub async fn ensure_active(pool: &crate::storage::Pool, caller: Caller) -> Result<Caller, AppError> {
+    if crate::services::users::is_active(pool, caller.user_id.clone()).await? {
+        Ok(caller)
+    } else {
+        Err(AppError::InvalidToken("the account has been disabled; ask an administrator".into()))
+    }
+}
+
+/// The cookie the web pages keep the JWT in (HttpOnly, SameSite=Strict; Secure over https).
+pub const SESSION_COOKIE: &str = "motcua_session";
+
+/// The caller of a request: from `Authorization: Bearer <token>`, or, when there is no
+/// Authorization header, from the session cookie set by the sign-in page. A cookie-authenticated
+/// request that changes something (not GET/HEAD/OPTIONS) must come from this site: its `Origin`
+/// (or `Referer`), when present, must name the host it was sent to (403 `cross_origin_request`).
+pub fn caller_from(req: &HttpRequest) -> Result<Caller, AppError> {
     let keys = req
         .app_data::<web::Data<JwtKeys>>()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("JwtKeys missing from app data")))?;
-    let header = req.headers().get(actix_web::http::header::AUTHORIZATION).ok_or(AppError::MissingToken)?;
-    let token = header
-        .to_str()
-        .ok()
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| AppError::InvalidToken("the Authorization header is not `Bearer <token>`".into()))?;
+    let cookie: String;
+    let token = match req.headers().get(actix_web::http::header::AUTHORIZATION) {
+        Some(header) => header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| AppError::InvalidToken("the Authorization header is not `Bearer <token>`".into()))?,
+        None => {
+            cookie = session_cookie(req).ok_or(AppError::MissingToken)?;
+            let t = cookie.trim();
+            if !is_safe_method(req) && !same_origin(req) {
+                return Err(AppError::forbidden(
+                    "cross_origin_request",
+                    "this request comes from another site; open the page on this site and try again",
+                ));
+            }
+            t
+        }
+    };
     let claims = keys.verify(token)?;
     let role = claims.role.parse::<Role>().map_err(|_| AppError::InvalidToken("it names an unknown role".into()))?;
     let agency = claims
@@ -68,4 +104,87 @@ fn caller_from(req: &HttpRequest) -> Result<Caller, AppError> {
     }
     tracing::Span::current().record("user_id", claims.sub.as_str());
     Ok(Caller { user_id: claims.sub, username: claims.username, role, agency })
+}
+
+fn is_safe_method(req: &HttpRequest) -> bool {
+    use actix_web::http::Method;
+    matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// CSRF defence for cookie sessions (besides SameSite=Strict): when the browser says where the
+/// request comes from (`Origin`, else `Referer`), that must be the host the request was sent to.
+/// A request that names neither (not a browser form) passes. Behind a proxy, `X-Forwarded-Host` and the
+/// authority of `server.public_url` count as this site too.
+pub fn same_origin(req: &HttpRequest) -> bool {
+    let headers = req.headers();
+    let source = headers
+        .get(actix_web::http::header::ORIGIN)
+        .or_else(|| headers.get(actix_web::http::header::REFERER))
+        .and_then(|v| v.to_str().ok());
+    let Some(source) = source else { return true };
+    if source == "null" {
+        return false;
+    }
+    let authority = source
+        .split_once("://")
+        .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or_default())
+        .unwrap_or_default();
+    if authority.is_empty() {
+        return false;
+    }
+    // The host the request was sent to; behind a proxy also the forwarded host, and the public address.
+    let header = |name: &str| headers.get(name).and_then(|h| h.to_str().ok()).map(str::trim);
+    let public = req.app_data::<web::Data<crate::services::dossiers::Links>>().and_then(|l| {
+        l.public_url.split_once("://").map(|(_, rest)| rest.split('/').next().unwrap_or_default().to_string())
+    });
+    let is = |h: &str| !h.is_empty() && authority.eq_ignore_ascii_case(h);
+    header("host").is_some_and(is) || header("x-forwarded-host").is_some_and(is) || public.is_some_and(|p| is(&p))
+}
+
+/// The session cookie's value, read from the `Cookie` header(s).
+pub fn session_cookie(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get_all(actix_web::http::header::COOKIE)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == SESSION_COOKIE && !value.trim().is_empty())
+        .map(|(_, value)| value.trim().trim_matches('"').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn req(headers: &[(&str, &str)]) -> HttpRequest {
+        let mut r = TestRequest::post().uri("/can-bo/ho-so/x/xu-ly").insert_header(("host", "motcua.example:8080"));
+        for (k, v) in headers {
+            r = r.insert_header((*k, *v));
+        }
+        r.to_http_request()
+    }
+
+    #[test]
+    fn same_origin_compares_the_origin_or_referer_with_the_host() {
+        assert!(same_origin(&req(&[])));
+        assert!(same_origin(&req(&[("origin", "http://motcua.example:8080")])));
+        assert!(same_origin(&req(&[("referer", "https://MOTCUA.example:8080/can-bo?x=1")])));
+        assert!(!same_origin(&req(&[("origin", "https://evil.example")])));
+        assert!(!same_origin(&req(&[("origin", "http://motcua.example:8080.evil.example")])));
+        assert!(!same_origin(&req(&[("origin", "null")])));
+        assert!(!same_origin(&req(&[("referer", "https://evil.example/motcua.example:8080")])));
+        // Origin wins over Referer.
+        assert!(!same_origin(&req(&[("origin", "https://evil.example"), ("referer", "http://motcua.example:8080/")])));
+        assert!(same_origin(&req(&[("origin", "https://public.example"), ("x-forwarded-host", "public.example")])));
+    }
+
+    #[test]
+    fn the_session_cookie_is_read_from_the_cookie_header() {
+        let r = TestRequest::get().insert_header(("cookie", "a=1; motcua_session=abc.def.ghi; b=2")).to_http_request();
+        assert_eq!(session_cookie(&r).as_deref(), Some("abc.def.ghi"));
+        let r = TestRequest::get().insert_header(("cookie", "motcua_session=; x=y")).to_http_request();
+        assert_eq!(session_cookie(&r), None);
+        assert_eq!(session_cookie(&TestRequest::get().to_http_request()), None);
+    }
 }

@@ -211,6 +211,65 @@ pub fn to_vietnam(t: DateTime<Utc>) -> DateTime<FixedOffset> {
     t.with_timezone(&vietnam())
 }
 
+/// An exception to the Monday–Friday rule that an administrator records for a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayKind {
+    /// A public holiday or bridge day off (ngày nghỉ lễ, Tết).
+    Holiday,
+    /// A weekend day worked to make up for a bridge day (ngày làm việc bù).
+    WorkingDay,
+}
+
+impl DayKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Holiday => "holiday",
+            Self::WorkingDay => "working_day",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "holiday" => Some(Self::Holiday),
+            "working_day" => Some(Self::WorkingDay),
+            _ => None,
+        }
+    }
+}
+
+/// Why a calendar exception makes no sense.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CalendarRuleError {
+    /// Saturdays and Sundays are already days off (BLLĐ 2019 Điều 112 khoản 3 moves a holiday that
+    /// falls on a weekend to the next working day: record that day instead).
+    #[error("this day is a Saturday or Sunday, already a day off: record the weekday the holiday moves to")]
+    HolidayOnWeekend,
+    /// Monday–Friday are already working days; a compensatory working day is a Saturday or Sunday.
+    #[error("this day is a weekday, already a working day: a compensatory working day is a Saturday or Sunday")]
+    WorkingDayOnWeekday,
+}
+
+/// Checks that an exception changes the day: a holiday falls Monday–Friday, a compensatory
+/// working day on a Saturday or Sunday.
+pub fn check_exception(day: NaiveDate, kind: DayKind) -> Result<(), CalendarRuleError> {
+    let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
+    match (kind, weekend) {
+        (DayKind::Holiday, true) => Err(CalendarRuleError::HolidayOnWeekend),
+        (DayKind::WorkingDay, false) => Err(CalendarRuleError::WorkingDayOnWeekday),
+        _ => Ok(()),
+    }
+}
+
+/// A date written exactly `YYYY-MM-DD` (no other shape, no out-of-range day).
+pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
+    let ok_shape = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !ok_shape {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,5 +403,17 @@ mod tests {
         let due_h = at(2024, 3, 4, 10, 0);
         assert_eq!(c.judge(at(2024, 3, 4, 10, 1), due_h, TimeUnit::Hours), Timeliness::Late);
         assert_eq!(c.judge(at(2024, 3, 4, 9, 59), due_h, TimeUnit::Hours), Timeliness::OnTime);
+    }
+
+    #[test]
+    fn exceptions_must_change_the_day_and_dates_parse_strictly() {
+        let d = |s: &str| parse_iso_date(s).unwrap();
+        assert_eq!(check_exception(d("2027-09-02"), DayKind::Holiday), Ok(()));
+        assert_eq!(check_exception(d("2027-09-04"), DayKind::Holiday), Err(CalendarRuleError::HolidayOnWeekend));
+        assert_eq!(check_exception(d("2027-09-04"), DayKind::WorkingDay), Ok(()));
+        assert_eq!(check_exception(d("2027-09-03"), DayKind::WorkingDay), Err(CalendarRuleError::WorkingDayOnWeekday));
+        for bad in ["2027-9-2", "2027-02-30", "02/09/2027", "2027-09-02T00:00", " 2027-09-02", "+2027-09-0"] {
+            assert_eq!(parse_iso_date(bad), None, "{bad}");
+        }
     }
 }

@@ -51,6 +51,8 @@ pub enum NoticeKind {
     Delayed,
     /// The result is ready at the counter (Điều 20).
     ResultReady,
+    /// Processing was stopped, with the reasons (status 8, dừng xử lý: the applicant is told why).
+    Stopped,
 }
 
 impl NoticeKind {
@@ -61,6 +63,7 @@ impl NoticeKind {
             Self::Refused => "refused",
             Self::Delayed => "delayed",
             Self::ResultReady => "result_ready",
+            Self::Stopped => "stopped",
         }
     }
 
@@ -72,6 +75,7 @@ impl NoticeKind {
             "refuse" => Some(Self::Refused),
             "extend" => Some(Self::Delayed),
             "finish" if !refused_decision => Some(Self::ResultReady),
+            "stop" => Some(Self::Stopped),
             _ => None,
         }
     }
@@ -101,6 +105,39 @@ pub fn without_diacritics(s: &str) -> String {
             c => c,
         })
         .collect()
+}
+
+/// Hides most of an address or number: administrators see which notice failed, not whose contact it was.
+pub fn mask(recipient: &str) -> String {
+    match recipient.split_once('@') {
+        Some((local, domain)) => format!("{}***@{domain}", local.chars().take(2).collect::<String>()),
+        None => {
+            let n = recipient.chars().count();
+            recipient.chars().enumerate().map(|(i, c)| if i < 3 || i + 3 >= n { c } else { '*' }).collect()
+        }
+    }
+}
+
+/// A delivery error as it may be logged and stored: a server's answer can quote the recipient
+/// (`550 <hoa@example.vn>: no such user`), so the recipient is masked wherever it appears.
+pub fn redact(error: &str, recipient: &str) -> String {
+    if recipient.is_empty() {
+        return error.to_string();
+    }
+    let (lower, needle) = (error.to_lowercase(), recipient.to_lowercase());
+    if lower.len() != error.len() {
+        // Lower-casing changed byte offsets (non-ASCII text): match exactly instead.
+        return error.replace(recipient, &mask(recipient));
+    }
+    let mut out = String::with_capacity(error.len());
+    let mut rest = 0;
+    for (at, _) in lower.match_indices(&needle) {
+        out.push_str(&error[rest..at]);
+        out.push_str(&mask(recipient));
+        rest = at + needle.len();
+    }
+    out.push_str(&error[rest..]);
+    out
 }
 
 /// The email: subject, plain text and HTML (values escaped).
@@ -138,6 +175,13 @@ pub fn email(kind: NoticeKind, f: &NoticeFacts) -> (String, String, String) {
                     "Ngày hẹn trả kết quả mới: {}.",
                     f.new_due.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()
                 ),
+            ],
+        ),
+        NoticeKind::Stopped => (
+            format!("Hồ sơ {} đã bị dừng xử lý", f.code),
+            vec![
+                format!("{} dừng xử lý hồ sơ {} ({}).", f.agency, f.code, f.procedure),
+                format!("Lý do: {}.", f.reason.clone().unwrap_or_default()),
             ],
         ),
         NoticeKind::ResultReady => (
@@ -178,6 +222,9 @@ pub fn sms(kind: NoticeKind, f: &NoticeFacts) -> String {
             f.new_due.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()
         ),
         NoticeKind::ResultReady => format!("Ho so {} da co ket qua. Moi nhan tai {}.", f.code, f.agency),
+        NoticeKind::Stopped => {
+            format!("Ho so {} da bi dung xu ly. Ly do: {}.", f.code, f.reason.clone().unwrap_or_default())
+        }
     };
     format!("{} Tra cuu: {}", without_diacritics(&text), f.lookup_url)
 }
@@ -204,8 +251,22 @@ mod tests {
     fn the_decrees_moments_owe_notices_and_others_do_not() {
         assert_eq!(NoticeKind::for_action("receive", false), Some(NoticeKind::Received));
         assert_eq!(NoticeKind::for_action("finish", false), Some(NoticeKind::ResultReady));
+        assert_eq!(NoticeKind::for_action("stop", false), Some(NoticeKind::Stopped));
+        assert_eq!(NoticeKind::for_action("finish", true), None, "a refusal was already notified");
         assert_eq!(NoticeKind::for_action("transfer", false), None);
         assert_eq!(NoticeKind::for_action("approve", false), None);
+    }
+
+    #[test]
+    fn recipients_are_masked_and_redacted_from_errors() {
+        assert_eq!(mask("hoa.nguyen@example.vn"), "ho***@example.vn");
+        assert_eq!(mask("0912345678"), "091****678");
+        assert_eq!(
+            redact("SMTP: permanent error (550): <Hoa.Nguyen@Example.vn> no such user", "hoa.nguyen@example.vn"),
+            "SMTP: permanent error (550): <ho***@example.vn> no such user"
+        );
+        assert_eq!(redact("number 0912345678 blocked", "0912345678"), "number 091****678 blocked");
+        assert_eq!(redact("timed out", "0912345678"), "timed out");
     }
 
     #[test]
@@ -216,6 +277,7 @@ mod tests {
             NoticeKind::Refused,
             NoticeKind::Delayed,
             NoticeKind::ResultReady,
+            NoticeKind::Stopped,
         ] {
             let s = sms(kind, &facts());
             assert!(s.is_ascii(), "{s}");

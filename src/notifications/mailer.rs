@@ -65,3 +65,39 @@ impl Mailer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_file_transport_writes_a_multipart_message_with_the_notice_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = EmailSettings {
+            transport: EmailTransport::File,
+            from: "Một cửa <motcua@example.vn>".into(),
+            file_dir: dir.path().to_path_buf(),
+            smtp_host: String::new(),
+            smtp_port: 25,
+            smtp_tls: SmtpTls::None,
+            smtp_username: None,
+            smtp_password: None,
+            timeout_secs: 1,
+        };
+        let mailer = Mailer::new(&settings).unwrap();
+        let email = Email {
+            id: "n-1",
+            to: "hoa@example.vn",
+            subject: "Hồ sơ đã có kết quả",
+            text: "Kết quả",
+            html: "<p>Kết quả</p>",
+        };
+        mailer.send(&email).await.unwrap();
+        let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
+        assert_eq!(files.len(), 1);
+        let raw = std::fs::read_to_string(&files[0]).unwrap();
+        assert!(raw.contains("Message-ID: <n-1@motcua>") && raw.contains("multipart/alternative"), "{raw}");
+        assert!(raw.contains("To: hoa@example.vn"), "{raw}");
+        assert!(Mailer::new(&EmailSettings { from: "not an address".into(), ..settings }).is_err());
+    }
+}

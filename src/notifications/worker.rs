@@ -8,6 +8,7 @@ use super::mailer::{Email, Mailer};
 use super::sms::SmsGateway;
 use crate::clock::Clock;
 use crate::configuration::NotificationSettings;
+use crate::domain::notice::redact;
 use crate::error::AppError;
 use crate::storage::outbox::{self, NotificationRow};
 use crate::storage::{self, Pool};
@@ -36,26 +37,20 @@ impl Worker {
         Self { id, pool, clock, mailer, sms, settings }
     }
 
-    /// Claims up to a batch of due notices.
-    async fn claim(&self) -> Result<Vec<NotificationRow>, AppError> {
-        let (id, now, lease, batch) = (
-            self.id.clone(),
-            self.clock.now().naive_utc(),
-            TimeDelta::seconds(self.settings.lease_secs),
-            self.settings.batch,
-        );
+    /// Ids of up to a batch of due notices (not claimed yet).
+    async fn due(&self) -> Result<Vec<String>, AppError> {
+        let (now, batch) = (self.clock.now().naive_utc(), self.settings.batch);
         // Without a gateway, SMS notices stay queued until one is configured.
         let channels: &'static [&'static str] = if self.sms.configured() { &["email", "sms"] } else { &["email"] };
-        storage::run(&self.pool, move |conn| {
-            let mut claimed = Vec::new();
-            for candidate in outbox::due(conn, now, channels, batch)? {
-                if let Some(row) = outbox::claim(conn, &candidate, &id, now, now + lease)? {
-                    claimed.push(row);
-                }
-            }
-            Ok(claimed)
-        })
-        .await
+        storage::run(&self.pool, move |conn| Ok(outbox::due(conn, now, channels, batch)?)).await
+    }
+
+    /// Claims one notice for the length of the lease, unless another worker got it first. Notices
+    /// are claimed one at a time, just before sending, so a lease only has to outlast one attempt.
+    async fn claim(&self, candidate: String) -> Result<Option<NotificationRow>, AppError> {
+        let (id, now) = (self.id.clone(), self.clock.now().naive_utc());
+        let until = now + TimeDelta::seconds(self.settings.lease_secs);
+        storage::run(&self.pool, move |conn| Ok(outbox::claim(conn, &candidate, &id, now, until)?)).await
     }
 
     async fn deliver(&self, n: &NotificationRow) -> anyhow::Result<()> {
@@ -78,14 +73,17 @@ impl Worker {
 
     /// One pass: claim, send, record. Returns how many notices were attempted.
     pub async fn run_once(&self) -> Result<usize, AppError> {
-        let claimed = self.claim().await?;
-        for n in &claimed {
-            let outcome = self.deliver(n).await;
+        let mut attempted = 0;
+        for candidate in self.due().await? {
+            let Some(n) = self.claim(candidate).await? else { continue };
+            attempted += 1;
+            // A server's answer may quote the recipient: mask it before it reaches the logs or the table.
+            let outcome = self.deliver(&n).await.map_err(|e| redact(&format!("{e:#}"), &n.recipient));
             let now = self.clock.now().naive_utc();
             let (status, next, error, sent_at) = match &outcome {
                 Ok(()) => ("sent", now, None, Some(now)),
-                Err(e) if n.attempts >= self.settings.max_attempts => ("failed", now, Some(format!("{e:#}")), None),
-                Err(e) => ("pending", now + backoff(&self.settings, n.attempts), Some(format!("{e:#}")), None),
+                Err(e) if n.attempts >= self.settings.max_attempts => ("failed", now, Some(e.clone()), None),
+                Err(e) => ("pending", now + backoff(&self.settings, n.attempts), Some(e.clone()), None),
             };
             // Logs carry the notice and its outcome, never the recipient.
             match &outcome {
@@ -102,7 +100,7 @@ impl Worker {
             })
             .await?;
         }
-        Ok(claimed.len())
+        Ok(attempted)
     }
 
     /// Runs until the process stops.

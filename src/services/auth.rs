@@ -21,7 +21,8 @@ pub async fn login(pool: &Pool, keys: &JwtKeys, username: String, password: Stri
     let user = storage::run(pool, move |conn| {
         let user = users::find_by_username(conn, &username)?;
         match user {
-            Some(u) if password::verify(&password, &u.password_hash) => Ok(Some(u)),
+            // A disabled account answers exactly like a wrong password (after the same work).
+            Some(u) if password::verify(&password, &u.password_hash) && u.disabled_at.is_none() => Ok(Some(u)),
             Some(_) => Ok(None),
             None => {
                 password::verify_dummy(&password);

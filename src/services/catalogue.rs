@@ -129,3 +129,179 @@ fn parse_level(s: &str) -> Result<AgencyLevel, AppError> {
 fn parse_agency(s: &str) -> Result<AgencyCode, AppError> {
     AgencyCode::parse(s).map_err(|e| AppError::bad_request("invalid_agency_code", e.to_string()))
 }
+
+/// What an administrator changes in a procedure; absent fields keep the current version's value.
+#[derive(Debug, Clone, Default)]
+pub struct ProcedureChange {
+    pub online_level: Option<i64>,
+    pub time_limit_value: Option<i64>,
+    pub time_limit_unit: Option<String>,
+    pub fee_vnd: Option<i64>,
+    pub fee_description: Option<String>,
+    /// The route steps' new shares of the time limit, in step order (needed when the limit changes).
+    pub step_shares: Option<Vec<i64>>,
+}
+
+/// The version an administrator's change created.
+#[derive(Debug, Clone)]
+pub struct NewVersion {
+    pub previous_version: i32,
+    pub record: ProcedureRecord,
+}
+
+/// An administrator changes a procedure's online level, time limit, fee or step shares by creating
+/// a new current version (DOMAIN.md §3: dossiers keep the version they were received under, so the
+/// old row is never edited). Documents and route steps are copied. One transaction; a concurrent
+/// change of the same procedure answers 409 `concurrent_update`.
+pub async fn revise_procedure(
+    pool: &Pool,
+    caller: crate::auth::Caller,
+    code: String,
+    change: ProcedureChange,
+) -> Result<NewVersion, AppError> {
+    use crate::domain::procedure::{validate_route, RouteStep, StepTarget, TimeLimit, TimeUnit};
+    caller.require_role(&[crate::domain::Role::Admin])?;
+    let code =
+        ProcedureCode::parse(&code).map_err(|e| AppError::bad_request("invalid_procedure_code", e.to_string()))?;
+    let online = change
+        .online_level
+        .map(|l| OnlineLevel::new(l).map_err(|e| AppError::bad_request("invalid_online_level", e.to_string())))
+        .transpose()?;
+    let limit_value = change
+        .time_limit_value
+        .map(|v| {
+            u32::try_from(v).ok().filter(|v| (1..=3650).contains(v)).ok_or_else(|| {
+                AppError::bad_request("invalid_time_limit", "the time limit is a whole number from 1 to 3650")
+            })
+        })
+        .transpose()?;
+    let unit = change
+        .time_limit_unit
+        .as_deref()
+        .map(|u| u.trim().parse::<TimeUnit>().map_err(|e| AppError::bad_request("invalid_time_unit", e.to_string())))
+        .transpose()?;
+    let fee = change
+        .fee_vnd
+        .map(|f| {
+            (0..=1_000_000_000_000)
+                .contains(&f)
+                .then_some(f)
+                .ok_or_else(|| AppError::bad_request("invalid_fee", "the fee is a whole number of đồng, 0 or more"))
+        })
+        .transpose()?;
+    let fee_description = change.fee_description.map(|d| d.trim().to_string());
+    if fee_description.as_ref().is_some_and(|d| d.chars().count() > 500) {
+        return Err(AppError::bad_request("invalid_fee", "the fee description has at most 500 characters"));
+    }
+    let shares = change
+        .step_shares
+        .map(|s| {
+            s.into_iter()
+                .map(|x| u32::try_from(x).ok().filter(|x| *x <= 3650))
+                .collect::<Option<Vec<u32>>>()
+                .ok_or_else(|| AppError::bad_request("invalid_step_shares", "each step's share is a whole number ≥ 0"))
+        })
+        .transpose()?;
+    if online.is_none()
+        && limit_value.is_none()
+        && unit.is_none()
+        && fee.is_none()
+        && fee_description.is_none()
+        && shares.is_none()
+    {
+        return Err(AppError::bad_request("nothing_to_change", "name at least one thing to change"));
+    }
+    let result = storage::run(pool, move |conn| {
+        use diesel::Connection;
+        conn.transaction(|conn| {
+            // A write first (SQLite takes its lock up front): the current version stops being current.
+            if !procedures::retire_current(conn, code.as_str())? {
+                return Err(if procedures::versions(conn, code.as_str())?.is_empty() {
+                    AppError::not_found("procedure_not_found", format!("no procedure has the code {code}"))
+                } else {
+                    AppError::conflict(
+                        "concurrent_update",
+                        "someone changed this procedure at the same time; try again",
+                    )
+                });
+            }
+            let last = *procedures::versions(conn, code.as_str())?.last().expect("a version exists");
+            let old = procedures::find(conn, code.as_str(), Some(last))?.expect("the version just listed");
+            let mut p = old.procedure.clone();
+            let id = uuid::Uuid::now_v7().to_string();
+            p.id = id.clone();
+            p.version = last + 1;
+            p.is_current = true;
+            p.created_at = storage::now_utc();
+            if let Some(l) = online {
+                p.online_level = i32::from(l.get());
+            }
+            if let Some(v) = limit_value {
+                p.time_limit_value = v as i32;
+            }
+            if let Some(u) = unit {
+                p.time_limit_unit = u.as_str().to_string();
+            }
+            if let Some(f) = fee {
+                p.fee_vnd = f;
+            }
+            if let Some(d) = fee_description.clone() {
+                p.fee_description = d;
+            }
+            let mut steps = old.steps.clone();
+            if let Some(shares) = &shares {
+                if shares.len() != steps.len() {
+                    return Err(AppError::bad_request(
+                        "invalid_step_shares",
+                        format!("the route has {} steps: give one share per step", steps.len()),
+                    ));
+                }
+                for (s, share) in steps.iter_mut().zip(shares) {
+                    s.time_share = *share as i32;
+                }
+            }
+            let route = steps
+                .iter()
+                .map(|s| {
+                    Ok(RouteStep {
+                        name: s.name.clone(),
+                        target: StepTarget::parse(&s.target).map_err(|e| AppError::Internal(e.into()))?,
+                        time_share: s.time_share.max(0) as u32,
+                    })
+                })
+                .collect::<Result<Vec<_>, AppError>>()?;
+            let limit = TimeLimit {
+                value: p.time_limit_value as u32,
+                unit: p
+                    .time_limit_unit
+                    .parse()
+                    .map_err(|e: crate::domain::procedure::UnknownTimeUnit| AppError::Internal(e.into()))?,
+            };
+            validate_route(&route, limit).map_err(|e| {
+                AppError::bad_request(
+                    "route_shares_mismatch",
+                    format!("{e}: give step_shares, one per route step, adding up to the new time limit"),
+                )
+            })?;
+            let record = ProcedureRecord {
+                documents: old
+                    .documents
+                    .iter()
+                    .map(|d| procedures::DocumentRow { procedure_id: id.clone(), ..d.clone() })
+                    .collect(),
+                steps: steps.into_iter().map(|s| procedures::StepRow { procedure_id: id.clone(), ..s }).collect(),
+                procedure: p,
+            };
+            procedures::insert(conn, &record)?;
+            Ok(NewVersion { previous_version: last, record })
+        })
+    })
+    .await?;
+    tracing::info!(
+        admin = %caller.username,
+        procedure = %result.record.procedure.code,
+        version = result.record.procedure.version,
+        "procedure version created"
+    );
+    Ok(result)
+}

@@ -1,9 +1,11 @@
 //! Use cases: one function each, one transaction each.
 pub mod auth;
+pub mod calendar;
 pub mod catalogue;
 pub mod dossiers;
 pub mod lookup;
 pub mod notifications;
+pub mod plans;
 pub mod seed;
 pub mod stats;
 pub mod users;

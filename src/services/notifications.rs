@@ -7,16 +7,7 @@ use crate::error::AppError;
 use crate::storage::outbox::{self, NotificationRow};
 use crate::storage::{self, Pool};
 
-/// Hides most of an address or number: administrators see which notice failed, not whose contact it was.
-pub fn mask(recipient: &str) -> String {
-    match recipient.split_once('@') {
-        Some((local, domain)) => format!("{}***@{domain}", local.chars().take(2).collect::<String>()),
-        None => {
-            let n = recipient.chars().count();
-            recipient.chars().enumerate().map(|(i, c)| if i < 3 || i + 3 >= n { c } else { '*' }).collect()
-        }
-    }
-}
+pub use crate::domain::notice::mask;
 
 pub async fn list(pool: &Pool, caller: Caller, status: String) -> Result<Vec<NotificationRow>, AppError> {
     caller.require_role(&[Role::Admin])?;
@@ -37,13 +28,4 @@ pub async fn requeue(pool: &Pool, caller: Caller, id: String, at: DateTime<Utc>)
         }
     })
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn recipients_are_masked() {
-        assert_eq!(super::mask("hoa.nguyen@example.vn"), "ho***@example.vn");
-        assert_eq!(super::mask("0912345678"), "091****678");
-    }
 }

@@ -404,3 +404,8 @@ pub async fn set_off_system(
     })
     .await
 }
+
+/// The provincial plans whose targets the indicators can be compared with (for pickers).
+pub async fn plans(pool: &Pool) -> Result<Vec<crate::storage::plans::PlanRow>, AppError> {
+    storage::run(pool, |conn| Ok(crate::storage::plans::list(conn)?)).await
+}

@@ -1,10 +1,14 @@
-//! Accounts.
-use crate::auth::password;
+//! Accounts: created by `motcua user add`, the seeds, or an administrator (`/api/v1/admin/users`);
+//! administrators also list, disable and enable them.
+use chrono::{DateTime, Utc};
+
+use crate::auth::{password, Caller};
 use crate::domain::user::{check_account, MIN_PASSWORD_LEN};
 use crate::domain::{AgencyCode, Role, Username};
-use crate::storage::{self, agencies, users, AnyConnection};
+use crate::error::AppError;
+use crate::storage::{self, agencies, users, AnyConnection, Pool};
 
-/// What `motcua user add` asks for.
+/// What `motcua user add` (and an administrator) asks for.
 #[derive(Debug, Clone)]
 pub struct NewUser {
     pub username: String,
@@ -15,45 +19,179 @@ pub struct NewUser {
     pub is_demo: bool,
 }
 
-/// Validates and creates an account in one transaction; returns its id.
-pub fn add(conn: &mut AnyConnection, new: NewUser) -> anyhow::Result<String> {
+/// A new account whose fields have been checked (the agency's existence is checked in the transaction).
+struct CheckedUser {
+    username: Username,
+    role: Role,
+    agency: Option<AgencyCode>,
+    full_name: String,
+    password_hash: String,
+    is_demo: bool,
+}
+
+/// Checks the shape of a new account, each problem with its stable code, and hashes the password.
+fn check(new: NewUser) -> Result<CheckedUser, AppError> {
+    let username =
+        Username::parse(new.username.trim()).map_err(|e| AppError::bad_request("invalid_username", e.to_string()))?;
+    let role: Role = new
+        .role
+        .trim()
+        .parse()
+        .map_err(|e: crate::domain::user::UnknownRole| AppError::bad_request("invalid_role", e.to_string()))?;
+    let agency = new
+        .agency_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(AgencyCode::parse)
+        .transpose()
+        .map_err(|e| AppError::bad_request("invalid_agency_code", e.to_string()))?;
+    check_account(role, agency.is_some()).map_err(|m| {
+        AppError::bad_request(if role.is_staff() { "staff_agency_required" } else { "agency_not_allowed" }, m)
+    })?;
+    if new.password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(AppError::bad_request(
+            "password_too_short",
+            format!("the password must have at least {MIN_PASSWORD_LEN} characters"),
+        ));
+    }
+    if new.password.len() > 1024 {
+        return Err(AppError::bad_request("password_too_long", "the password must have at most 1024 bytes"));
+    }
+    let full_name = new.full_name.trim().to_string();
+    if full_name.is_empty() || full_name.chars().count() > 200 {
+        return Err(AppError::bad_request("invalid_full_name", "the full name must have 1–200 characters"));
+    }
+    let password_hash = password::hash(&new.password).map_err(AppError::Internal)?;
+    Ok(CheckedUser { username, role, agency, full_name, password_hash, is_demo: new.is_demo })
+}
+
+/// Inserts a checked account in one transaction: the agency must exist, the username must be free.
+fn insert_checked(conn: &mut AnyConnection, u: CheckedUser) -> Result<users::UserRow, AppError> {
     use diesel::Connection;
-    let username = Username::parse(&new.username)?;
-    let role: Role = new.role.parse()?;
-    let agency = new.agency_code.as_deref().map(AgencyCode::parse).transpose()?;
-    check_account(role, agency.is_some()).map_err(anyhow::Error::msg)?;
-    anyhow::ensure!(
-        new.password.chars().count() >= MIN_PASSWORD_LEN,
-        "the password must have at least {MIN_PASSWORD_LEN} characters"
-    );
-    anyhow::ensure!(!new.full_name.trim().is_empty(), "the full name is empty");
-    let hash = password::hash(&new.password)?;
     conn.transaction(|conn| {
-        if let Some(code) = &agency {
-            anyhow::ensure!(
-                agencies::find(conn, code.as_str())?.is_some(),
-                "agency {code} does not exist: list agencies with GET /api/v1/agencies"
-            );
+        if users::find_by_username(conn, u.username.as_str())?.is_some() {
+            return Err(AppError::conflict("username_taken", format!("username {} is taken", u.username.as_str())));
         }
-        anyhow::ensure!(
-            users::find_by_username(conn, username.as_str())?.is_none(),
-            "username {} is taken",
-            username.as_str()
-        );
-        let id = uuid::Uuid::now_v7().to_string();
-        users::insert(
-            conn,
-            &users::UserRow {
-                id: id.clone(),
-                username: username.as_str().to_string(),
-                password_hash: hash,
-                role: role.as_str().to_string(),
-                agency_code: agency.map(|a| a.to_string()),
-                full_name: new.full_name.trim().to_string(),
-                is_demo: new.is_demo,
-                created_at: storage::now_utc(),
-            },
-        )?;
-        Ok(id)
+        if let Some(code) = &u.agency {
+            if agencies::find(conn, code.as_str())?.is_none() {
+                return Err(AppError::bad_request(
+                    "unknown_agency",
+                    format!("agency {code} does not exist: list agencies with GET /api/v1/agencies"),
+                ));
+            }
+        }
+        let row = users::UserRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            username: u.username.as_str().to_string(),
+            password_hash: u.password_hash,
+            role: u.role.as_str().to_string(),
+            agency_code: u.agency.map(|a| a.to_string()),
+            full_name: u.full_name,
+            is_demo: u.is_demo,
+            created_at: storage::now_utc(),
+            disabled_at: None,
+        };
+        users::insert(conn, &row)?;
+        Ok(row)
     })
+}
+
+/// Validates and creates an account in one transaction (the command line and the seeds); returns its id.
+pub fn add(conn: &mut AnyConnection, new: NewUser) -> anyhow::Result<String> {
+    let checked = check(new)?;
+    Ok(insert_checked(conn, checked)?.id)
+}
+
+/// An administrator creates a staff or citizen account.
+pub async fn create(pool: &Pool, caller: Caller, new: NewUser) -> Result<users::UserRow, AppError> {
+    caller.require_role(&[Role::Admin])?;
+    let new = NewUser { is_demo: false, ..new };
+    // Hashing takes a while: off the request thread, with the insert.
+    let row = storage::run(pool, move |conn| insert_checked(conn, check(new)?)).await?;
+    tracing::info!(admin = %caller.username, user_id = %row.id, role = %row.role, "account created");
+    Ok(row)
+}
+
+/// Anyone registers a citizen account (the web's sign-up, `POST /api/v1/auth/register`): no
+/// agency, never demo. Personal data of a dossier's applicant is entered with each dossier, not here.
+pub async fn register_citizen(
+    pool: &Pool,
+    username: String,
+    full_name: String,
+    password: String,
+) -> Result<users::UserRow, AppError> {
+    let new = NewUser { username, password, role: "citizen".into(), agency_code: None, full_name, is_demo: false };
+    let row = storage::run(pool, move |conn| insert_checked(conn, check(new)?)).await?;
+    tracing::info!(user_id = %row.id, "citizen account registered");
+    Ok(row)
+}
+
+/// Filters of the account list; each must parse.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    pub agency: Option<String>,
+    pub role: Option<String>,
+}
+
+/// An administrator lists accounts (by username), optionally of one agency and/or role.
+pub async fn list(pool: &Pool, caller: Caller, filter: UserFilter) -> Result<Vec<users::UserRow>, AppError> {
+    caller.require_role(&[Role::Admin])?;
+    let agency = filter
+        .agency
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(AgencyCode::parse)
+        .transpose()
+        .map_err(|e| AppError::bad_request("invalid_agency_code", e.to_string()))?
+        .map(|a| a.to_string());
+    let role = filter
+        .role
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(|r| r.parse::<Role>())
+        .transpose()
+        .map_err(|e| AppError::bad_request("invalid_role", e.to_string()))?
+        .map(|r| r.as_str());
+    storage::run(pool, move |conn| Ok(users::list(conn, agency.as_deref(), role)?)).await
+}
+
+/// An administrator disables (`disable = true`) or enables an account. A disabled account cannot
+/// sign in (it answers like a wrong password) and its tokens are refused from the next request on.
+/// Idempotent; an administrator cannot disable their own account.
+pub async fn set_disabled(
+    pool: &Pool,
+    caller: Caller,
+    username: String,
+    disable: bool,
+    at: DateTime<Utc>,
+) -> Result<users::UserRow, AppError> {
+    caller.require_role(&[Role::Admin])?;
+    let username = Username::parse(&username).map_err(|e| AppError::bad_request("invalid_username", e.to_string()))?;
+    if disable && username.as_str() == caller.username {
+        return Err(AppError::conflict("cannot_disable_self", "an administrator cannot disable their own account"));
+    }
+    let row = storage::run(pool, move |conn| {
+        use diesel::Connection;
+        conn.transaction(|conn| {
+            let mut row = users::find_by_username(conn, username.as_str())?
+                .ok_or_else(|| AppError::not_found("user_not_found", "no account has this username"))?;
+            let target = if disable { row.disabled_at.or(Some(at.naive_utc())) } else { None };
+            if target != row.disabled_at {
+                users::set_disabled(conn, username.as_str(), target)?;
+                row.disabled_at = target;
+            }
+            Ok(row)
+        })
+    })
+    .await?;
+    tracing::info!(admin = %caller.username, user_id = %row.id, disabled = disable, "account access changed");
+    Ok(row)
+}
+
+/// Whether the account behind a token is still allowed in (exists, not disabled).
+pub async fn is_active(pool: &Pool, user_id: String) -> Result<bool, AppError> {
+    storage::run(pool, move |conn| Ok(users::is_active(conn, &user_id)?)).await
 }

@@ -42,3 +42,19 @@ pub fn working_calendar(conn: &mut AnyConnection) -> QueryResult<crate::domain::
         working.into_iter().map(|r| r.day),
     ))
 }
+
+/// Writes a day's exception, replacing the one recorded before; true when the day was new.
+pub fn upsert(conn: &mut AnyConnection, row: &CalendarDayRow) -> QueryResult<bool> {
+    let updated = diesel::update(calendar_days::table.find(row.day))
+        .set((calendar_days::kind.eq(&row.kind), calendar_days::name.eq(&row.name)))
+        .execute(conn)?;
+    if updated == 0 {
+        insert(conn, row)?;
+    }
+    Ok(updated == 0)
+}
+
+/// Removes a day's exception; false when none was recorded.
+pub fn delete(conn: &mut AnyConnection, day: chrono::NaiveDate) -> QueryResult<bool> {
+    diesel::delete(calendar_days::table.find(day)).execute(conn).map(|n| n == 1)
+}

@@ -43,7 +43,9 @@ pub fn due(conn: &mut AnyConnection, now: NaiveDateTime, channels: &[&str], limi
                 .and(n::next_attempt_at.le(now))
                 .or(n::status.eq("sending").and(n::claimed_until.lt(now))),
         )
-        .order(n::next_attempt_at.asc())
+        // Equal due times (one transaction writes several notices) keep the order they were written
+        // in: ids are UUIDv7, so they sort by creation.
+        .order((n::next_attempt_at.asc(), n::created_at.asc(), n::id.asc()))
         .limit(limit)
         .select(n::id)
         .load(conn)

@@ -55,3 +55,17 @@ pub fn targets(conn: &mut AnyConnection, plan_id: &str) -> QueryResult<Vec<PlanT
         .select(PlanTargetRow::as_select())
         .load(conn)
 }
+
+/// Sets a target's value and deadline; false when the plan has no target at this position.
+pub fn update_target(
+    conn: &mut AnyConnection,
+    plan_id: &str,
+    position: i32,
+    value: f64,
+    deadline: chrono::NaiveDate,
+) -> QueryResult<bool> {
+    diesel::update(plan_targets::table.find((plan_id, position)))
+        .set((plan_targets::value.eq(value), plan_targets::deadline.eq(deadline)))
+        .execute(conn)
+        .map(|n| n == 1)
+}

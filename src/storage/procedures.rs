@@ -161,6 +161,15 @@ pub fn insert(conn: &mut AnyConnection, record: &ProcedureRecord) -> QueryResult
     Ok(())
 }
 
+/// The current version of a procedure stops being current (a new one follows in the same
+/// transaction); false when no version was current.
+pub fn retire_current(conn: &mut AnyConnection, code: &str) -> QueryResult<bool> {
+    diesel::update(procedures::table.filter(procedures::code.eq(code)).filter(procedures::is_current.eq(true)))
+        .set(procedures::is_current.eq(false))
+        .execute(conn)
+        .map(|n| n >= 1)
+}
+
 /// The name of a procedure version.
 pub fn name_of(conn: &mut AnyConnection, procedure_id: &str) -> QueryResult<String> {
     procedures::table.find(procedure_id).select(procedures::name).first(conn)

@@ -66,6 +66,7 @@ diesel::table! {
         full_name -> Text,
         is_demo -> Bool,
         created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
     }
 }
 

@@ -3,11 +3,18 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+pub mod peers;
+pub mod web;
 
 use diesel::connection::SimpleConnection;
 use motcua::clock::Clock;
-use motcua::configuration::{Environment, Settings};
+use motcua::configuration::{EmailTransport, Environment, Settings, SmtpTls};
 use motcua::startup::Application;
+use motcua::storage::outbox;
 use serde_json::Value;
 
 pub fn manifest_dir() -> PathBuf {
@@ -86,49 +93,148 @@ pub struct TestApp {
     pub clock: Clock,
     pub client: reqwest::Client,
     pub settings: Settings,
+    /// The SMTP server and SMS gateway this app's notices go to.
+    pub mail: peers::SmtpServer,
+    pub sms: peers::SmsGatewayPeer,
+    /// How many notices the test expects to end unsent (see `Drop`).
+    expected_unsent: AtomicUsize,
+    instances: Mutex<Vec<Instance>>,
+    /// The test's own pool on the app's database (dropped before the database).
+    pool: std::sync::OnceLock<motcua::storage::Pool>,
     pub db: TestDb,
 }
 
+/// One application instance, running on a thread (and actix system) of its own, so it keeps
+/// serving and delivering while the test blocks.
+struct Instance {
+    system: actix_web::rt::System,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Instance {
+    fn start(settings: &Settings, clock: &Clock) -> (Self, String) {
+        let (settings, clock) = (settings.clone(), clock.clone());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let system = actix_web::rt::System::new();
+            let started = system.block_on(async move {
+                let app = Application::build_with_clock(&settings, clock).map_err(|e| format!("{e:#}"))?;
+                let port = app.port();
+                actix_web::rt::spawn(app.run_until_stopped());
+                Ok::<_, String>((actix_web::rt::System::current(), port))
+            });
+            let ok = started.is_ok();
+            tx.send(started).unwrap();
+            if ok {
+                // Serves (and delivers) until `System::stop`; the runtime then drops every task.
+                let _ = system.run();
+            }
+        });
+        let (system, port) = rx.recv().expect("instance thread").expect("application starts");
+        (Self { system, thread: Some(thread) }, format!("http://127.0.0.1:{port}"))
+    }
+
+    fn stop(&mut self) {
+        self.system.stop();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 /// Starts the app with the demo province loaded (as `serve` does on an empty database),
-/// on the system clock.
+/// on the system clock, with a delivery worker sending to the test's own SMTP server and gateway.
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with_clock(Clock::System).await
+    spawn_app_configured(None, |_| {}).await
 }
 
 /// Starts the app with a clock the test controls.
 pub async fn spawn_app_at(start: &str) -> TestApp {
-    let start = chrono::DateTime::parse_from_rfc3339(start).expect("RFC 3339 start time").with_timezone(&chrono::Utc);
-    spawn_app_with_clock(Clock::manual(start)).await
+    spawn_app_configured(Some(start), |_| {}).await
 }
 
-async fn spawn_app_with_clock(clock: Clock) -> TestApp {
-    let db = TestDb::new();
-    let settings = test_settings(&db);
-    let app = {
-        let settings = settings.clone();
-        let clock = clock.clone();
-        tokio::task::spawn_blocking(move || Application::build_with_clock(&settings, clock))
-            .await
-            .unwrap()
-            .expect("application starts")
+/// Starts the app with a manual clock when `start` is given, after `configure` adjusts the settings.
+pub async fn spawn_app_configured(start: Option<&str>, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let clock = match start {
+        Some(start) => Clock::manual(
+            chrono::DateTime::parse_from_rfc3339(start).expect("RFC 3339 start time").with_timezone(&chrono::Utc),
+        ),
+        None => Clock::System,
     };
-    let address = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
-    TestApp { address, clock, client: reqwest::Client::new(), settings, db }
+    let db = TestDb::new();
+    let (mail, sms) = (peers::SmtpServer::start(), peers::SmsGatewayPeer::start());
+    let mut settings = test_settings(&db);
+    settings.notifications.worker = true;
+    settings.notifications.poll_interval_ms = 25;
+    settings.email.transport = EmailTransport::Smtp;
+    settings.email.smtp_host = "127.0.0.1".into();
+    settings.email.smtp_port = mail.port;
+    settings.email.smtp_tls = SmtpTls::None;
+    settings.email.timeout_secs = 3;
+    settings.sms.gateway_url = Some(sms.url.clone());
+    settings.sms.auth_header = Some(format!("Authorization: Bearer {}", peers::SMS_TOKEN));
+    configure(&mut settings);
+    let (instance, address) = {
+        let (settings, clock) = (settings.clone(), clock.clone());
+        tokio::task::spawn_blocking(move || Instance::start(&settings, &clock)).await.unwrap()
+    };
+    TestApp {
+        address,
+        clock,
+        client: reqwest::Client::new(),
+        settings,
+        mail,
+        sms,
+        expected_unsent: AtomicUsize::new(0),
+        instances: Mutex::new(vec![instance]),
+        pool: std::sync::OnceLock::new(),
+        db,
+    }
 }
 
 impl TestApp {
-    /// A second application instance on the same database (as behind a load balancer).
+    /// A second application instance on the same database (as behind a load balancer), with a
+    /// delivery worker of its own when the first has one.
     pub async fn second_instance(&self) -> String {
-        let settings = self.settings.clone();
-        let clock = self.clock.clone();
-        let app = tokio::task::spawn_blocking(move || Application::build_with_clock(&settings, clock))
-            .await
-            .unwrap()
-            .expect("second instance starts");
-        let address = format!("http://127.0.0.1:{}", app.port());
-        tokio::spawn(app.run_until_stopped());
+        let (settings, clock) = (self.settings.clone(), self.clock.clone());
+        let (instance, address) =
+            tokio::task::spawn_blocking(move || Instance::start(&settings, &clock)).await.unwrap();
+        self.instances.lock().unwrap().push(instance);
         address
+    }
+
+    /// The test expects `n` notices to end unsent (queued without a worker, or failed on purpose).
+    pub fn expect_unsent(&self, n: usize) {
+        self.expected_unsent.store(n, Ordering::SeqCst);
+    }
+
+    /// A connection of the test's own to the app's database.
+    pub fn conn(&self) -> motcua::storage::connection::PooledConnection {
+        let pool = self.pool.get_or_init(|| {
+            motcua::storage::connection::connect(self.db.url(), 2, Duration::from_secs(5)).expect("pool")
+        });
+        pool.get().expect("connection")
+    }
+
+    /// Notices not sent yet: pending, being sent, or failed.
+    pub fn unsent(&self) -> Vec<outbox::NotificationRow> {
+        let mut conn = self.conn();
+        ["pending", "sending", "failed"]
+            .iter()
+            .flat_map(|s| outbox::with_status(&mut conn, s, 10_000).expect("outbox"))
+            .collect()
+    }
+
+    /// Waits until no notice is due and unsent (the worker has had its go at every one).
+    pub fn settle(&self) {
+        let now = || self.clock.now().naive_utc();
+        peers::wait_until("the outbox to settle", || {
+            let busy = self
+                .unsent()
+                .iter()
+                .any(|n| n.status == "sending" || (n.status == "pending" && n.next_attempt_at <= now()));
+            (!busy).then_some(())
+        })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -193,4 +299,32 @@ pub fn assert_error(status: u16, body: &Value, expected_status: u16, expected_co
     assert_eq!(status, expected_status, "{body}");
     assert_eq!(body["error"], expected_code, "{body}");
     assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+}
+
+/// Every test ends with its notices delivered, except those it said it expects unsent.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            if self.settings.notifications.worker {
+                self.settle();
+            }
+            let unsent = self.unsent();
+            let expected = self.expected_unsent.load(Ordering::SeqCst);
+            if unsent.len() != expected {
+                let listed: Vec<String> = unsent
+                    .iter()
+                    .map(|n| {
+                        format!("{} {} {} (attempts {}, {:?})", n.kind, n.channel, n.status, n.attempts, n.last_error)
+                    })
+                    .collect();
+                for i in self.instances.get_mut().unwrap().iter_mut() {
+                    i.stop();
+                }
+                panic!("the test ended with {} unsent notices, expected {expected}: {listed:#?}", unsent.len());
+            }
+        }
+        for i in self.instances.get_mut().unwrap().iter_mut() {
+            i.stop();
+        }
+    }
 }

@@ -42,6 +42,36 @@ pub async fn login(
     }))
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    /// 3–64 characters: lower-case letters, digits, `.`, `_`, `-`.
+    pub username: String,
+    pub full_name: String,
+    /// At least 8 characters.
+    pub password: String,
+}
+
+/// A citizen creates an account and is signed in (201 with a token).
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses((status = 201, body = LoginResponse), (status = 400, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody)))]
+pub async fn register(
+    pool: web::Data<Pool>,
+    keys: web::Data<JwtKeys>,
+    body: web::Json<RegisterRequest>,
+) -> Result<HttpResponse, AppError> {
+    let b = body.into_inner();
+    services::users::register_citizen(&pool, b.username.clone(), b.full_name, b.password.clone()).await?;
+    let s = services::auth::login(&pool, &keys, b.username.trim().to_string(), b.password).await?;
+    Ok(HttpResponse::Created().json(LoginResponse {
+        token: s.token,
+        role: s.role,
+        agency_code: s.agency_code,
+        expires_in_minutes: s.expires_in_minutes,
+    }))
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Me {
     pub user_id: String,

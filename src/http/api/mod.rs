@@ -1,4 +1,5 @@
 //! JSON API under `/api/v1` (DOMAIN.md §8). Handlers are thin: check, convert, call, respond.
+pub mod admin;
 pub mod agencies;
 pub mod auth;
 pub mod dossiers;
@@ -17,15 +18,16 @@ use crate::error::AppError;
 
 /// Registers every API route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    crate::http::pages::configure(cfg);
     cfg.app_data(json_config())
         .app_data(query_config())
         .app_data(path_config())
         .route("/health", web::get().to(health::health))
-        .route("/tra-cuu/{code}", web::get().to(crate::http::pages::lookup_page))
         .service(
             web::scope("/api/v1")
                 .route("/openapi.json", web::get().to(openapi::document))
                 .route("/auth/login", web::post().to(auth::login))
+                .route("/auth/register", web::post().to(auth::register))
                 .route("/auth/me", web::get().to(auth::me))
                 .route("/agencies", web::get().to(agencies::list))
                 .route("/agencies/{code}", web::get().to(agencies::get))
@@ -47,16 +49,39 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/stats/kpis", web::get().to(stats::kpis))
                 .route("/stats/off-system", web::put().to(stats::off_system))
                 .route("/admin/notifications", web::get().to(notifications::list))
-                .route("/admin/notifications/{id}/requeue", web::post().to(notifications::requeue)),
+                .route("/admin/notifications/{id}/requeue", web::post().to(notifications::requeue))
+                .route("/admin/users", web::get().to(admin::list_users))
+                .route("/admin/users", web::post().to(admin::create_user))
+                .route("/admin/users/{username}/disable", web::post().to(admin::disable_user))
+                .route("/admin/users/{username}/enable", web::post().to(admin::enable_user))
+                .route("/admin/calendar", web::get().to(admin::calendar))
+                .route("/admin/calendar/{day}", web::put().to(admin::set_calendar_day))
+                .route("/admin/calendar/{day}", web::delete().to(admin::delete_calendar_day))
+                .route("/admin/plans", web::get().to(admin::plans))
+                .route("/admin/plans/{plan}/targets/{position}", web::put().to(admin::update_plan_target))
+                .route("/admin/procedures/{code}/versions", web::post().to(admin::revise_procedure)),
         );
 }
 
-/// Unknown routes answer in the API's error shape.
-pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
+/// Unknown routes answer in the API's error shape (a page in Vietnamese for browsers outside `/api/`).
+pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, actix_web::Error> {
+    let wants_html = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if wants_html && !req.path().starts_with("/api/") {
+        return Err(crate::http::pages::PageError::App(AppError::not_found(
+            "page_not_found",
+            "no page has this address",
+        ))
+        .into());
+    }
     Err(AppError::not_found(
         "route_not_found",
         format!("no endpoint answers {} {}; see /api/v1/openapi.json", req.method(), req.path()),
-    ))
+    )
+    .into())
 }
 
 fn json_config() -> web::JsonConfig {

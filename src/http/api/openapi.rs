@@ -3,7 +3,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{agencies, auth, dossiers, health, lookup, notifications, procedures, stats};
+use super::{admin, agencies, auth, dossiers, health, lookup, notifications, procedures, stats};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -11,6 +11,7 @@ use super::{agencies, auth, dossiers, health, lookup, notifications, procedures,
     paths(
         health::health,
         auth::login,
+        auth::register,
         auth::me,
         agencies::list,
         agencies::get,
@@ -31,6 +32,16 @@ use super::{agencies, auth, dossiers, health, lookup, notifications, procedures,
         stats::off_system,
         notifications::list,
         notifications::requeue,
+        admin::list_users,
+        admin::create_user,
+        admin::disable_user,
+        admin::enable_user,
+        admin::calendar,
+        admin::set_calendar_day,
+        admin::delete_calendar_day,
+        admin::plans,
+        admin::update_plan_target,
+        admin::revise_procedure,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),

@@ -1,0 +1,734 @@
+//! The leader dashboard, `/lanh-dao`: the plan's indicators as cards (actual, target, gap, trend
+//! against the previous period of the same length), charts by month, agency and level (SVG drawn on
+//! the server, each with a text alternative and the same numbers in a table), and Biểu II.06a
+//! (TT 01/2020/TT-VPCP) with its CSV/XLSX downloads. Leaders and administrators only, within their
+//! agency's subtree (the services check the scope again).
+mod charts;
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::{Datelike, Days, Months, NaiveDate};
+use serde::Deserialize;
+
+use super::{percent_encode, render, Layout, PageCaller, PageError, DASHBOARD_PATH};
+use crate::auth::Caller;
+use crate::clock::Clock;
+use crate::domain::stats::{report_columns, ReportRow};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::http::api::stats::{indicator_label, REPORT_HEADERS};
+use crate::services::catalogue::{self, AgencyQuery};
+use crate::services::stats::{self, Kpis, Report, StatsQuery};
+use crate::storage::Pool;
+use charts::{group_thousands, vn_number, Series};
+
+/// Registers `/lanh-dao`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(DASHBOARD_PATH, web::get().to(dashboard));
+}
+
+/// The plan shown when none is chosen (the demo province's own plan).
+const DEFAULT_PLAN: &str = "cantho-131-2016";
+const ONLINE_COLOR: &str = "#1d6fb8";
+const DIRECT_COLOR: &str = "#c25e00";
+const ON_TIME_COLOR: &str = "#1d6b2f";
+/// The API names of columns 3–13, in order (for `data-col` on the report's cells).
+const COLUMN_KEYS: [&str; 11] = [
+    "received_total",
+    "received_online",
+    "received_direct",
+    "carried_over",
+    "resolved_total",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "pending_total",
+    "pending_in_time",
+    "pending_overdue",
+];
+/// Agency levels from the top.
+const LEVELS: [&str; 4] = ["ministry", "province", "district", "commune"];
+const GROUPINGS: [(&str, &str); 5] = [
+    ("agency", "Theo đơn vị"),
+    ("level", "Theo cấp"),
+    ("field", "Theo lĩnh vực"),
+    ("month", "Theo tháng"),
+    ("none", "Chỉ dòng tổng cộng"),
+];
+
+/// The query string as it arrives; empty values count as absent.
+#[derive(Debug, Default, Deserialize)]
+struct Params {
+    from: Option<String>,
+    to: Option<String>,
+    agency: Option<String>,
+    plan: Option<String>,
+    group_by: Option<String>,
+    /// Present (any value but `0`/`false`): the agency itself, without the agencies below it.
+    agency_only: Option<String>,
+}
+
+/// What the pickers show (the raw input, so a wrong value can be corrected).
+struct Picker {
+    from: String,
+    to: String,
+    agency: String,
+    plan: String,
+    group_by: String,
+    agency_only: bool,
+}
+
+impl Picker {
+    /// This page's address with the pickers' values and another period.
+    fn href(&self, from: &str, to: &str) -> String {
+        let mut q = format!("{DASHBOARD_PATH}?from={}&to={}", percent_encode(from), percent_encode(to));
+        for (k, v) in [("agency", self.agency.as_str()), ("plan", self.plan.as_str()), ("group_by", &self.group_by)] {
+            if !v.is_empty() {
+                q.push_str(&format!("&{k}={}", percent_encode(v)));
+            }
+        }
+        if self.agency_only {
+            q.push_str("&agency_only=1");
+        }
+        q
+    }
+}
+
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+struct ChoiceGroup {
+    label: &'static str,
+    choices: Vec<Choice>,
+}
+
+struct QuickLink {
+    label: &'static str,
+    href: String,
+    current: bool,
+}
+
+struct Link {
+    label: &'static str,
+    href: String,
+}
+
+/// One indicator card: a plan target beside the actual value, the gap and the trend.
+struct Card {
+    title: String,
+    level: String,
+    actual: String,
+    fraction: String,
+    target: String,
+    gap: String,
+    status: &'static str,
+    status_class: &'static str,
+    deadline: String,
+    wording: String,
+    source_line: String,
+    previous: String,
+    trend: Trend,
+}
+
+struct Trend {
+    arrow: &'static str,
+    text: &'static str,
+    class: &'static str,
+}
+
+/// A row of the "all indicators" table.
+struct IndicatorLine {
+    label: String,
+    key: String,
+    numerator: String,
+    denominator: String,
+    value: String,
+    previous: String,
+    trend: Trend,
+}
+
+struct MonthLine {
+    label: String,
+    online: String,
+    direct: String,
+    resolved: String,
+    on_time: String,
+}
+
+struct BreakdownLine {
+    label: String,
+    online: String,
+    direct: String,
+    total: String,
+    on_time: String,
+}
+
+struct ReportLine {
+    label: String,
+    cells: Vec<(&'static str, String)>,
+}
+
+struct Data {
+    agency_name: String,
+    agency_code: String,
+    agency_only: bool,
+    period: String,
+    previous_period: String,
+    plan_title: String,
+    cards: Vec<Card>,
+    indicators: Vec<IndicatorLine>,
+    chart_months: String,
+    chart_on_time: String,
+    chart_agencies: String,
+    chart_levels: String,
+    months: Vec<MonthLine>,
+    agencies: Vec<BreakdownLine>,
+    agencies_shown_of: usize,
+    levels: Vec<BreakdownLine>,
+    report_headers: Vec<&'static str>,
+    report_group: &'static str,
+    report_rows: Vec<ReportLine>,
+    report_total: Vec<(&'static str, String)>,
+    downloads: Vec<Link>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    layout: Layout,
+    picker: Picker,
+    agencies: Vec<ChoiceGroup>,
+    plans: Vec<Choice>,
+    groupings: Vec<Choice>,
+    quick: Vec<QuickLink>,
+    errors: Vec<String>,
+    data: Option<Data>,
+}
+
+/// 403 for a signed-in user who is not a leader or an administrator.
+#[derive(Template)]
+#[template(path = "dashboard_forbidden.html")]
+struct ForbiddenPage {
+    layout: Layout,
+    role: String,
+    hint: &'static str,
+}
+
+fn non_empty(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+fn short(s: &str) -> String {
+    s.chars().take(40).collect()
+}
+
+fn vn_day(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+fn level_label(level: &str) -> &'static str {
+    match level {
+        "ministry" => "Bộ, ngành trung ương",
+        "province" => "Cấp tỉnh",
+        "district" => "Cấp huyện",
+        "commune" => "Cấp xã",
+        _ => "Cấp khác",
+    }
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map(|v| format!("{}%", vn_number(v))).unwrap_or_else(|| "—".into())
+}
+
+fn count(v: Option<i64>) -> String {
+    v.map(group_thousands).unwrap_or_else(|| "—".into())
+}
+
+fn rate(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+}
+
+fn on_time_rate(r: &ReportRow) -> Option<f64> {
+    rate(r.resolved_early + r.resolved_on_time, r.resolved_total)
+}
+
+fn trend(now: Option<f64>, before: Option<f64>) -> Trend {
+    match (now, before) {
+        (Some(a), Some(b)) if a > b + 1e-9 => Trend { arrow: "▲", text: "tăng so với kỳ trước", class: "up" },
+        (Some(a), Some(b)) if a < b - 1e-9 => {
+            Trend { arrow: "▼", text: "giảm so với kỳ trước", class: "down" }
+        }
+        (Some(_), Some(_)) => Trend { arrow: "▬", text: "không đổi so với kỳ trước", class: "flat" },
+        _ => Trend { arrow: "", text: "không so sánh được với kỳ trước", class: "flat" },
+    }
+}
+
+/// The quick period choices, each ending today at the latest.
+fn quick_periods(today: NaiveDate) -> Vec<(&'static str, NaiveDate, NaiveDate)> {
+    let month_start = today.with_day(1).expect("day 1 exists");
+    let last_month_end = month_start - Days::new(1);
+    let last_month_start = last_month_end.with_day(1).expect("day 1 exists");
+    let quarter_start = NaiveDate::from_ymd_opt(today.year(), (today.month0() / 3) * 3 + 1, 1).expect("valid");
+    let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).expect("valid");
+    let last_year_start = year_start - Months::new(12);
+    let last_year_end = year_start - Days::new(1);
+    vec![
+        ("Tháng này", month_start, today),
+        ("Tháng trước", last_month_start, last_month_end),
+        ("Quý này", quarter_start, today),
+        ("Năm nay", year_start, today),
+        ("Năm trước", last_year_start, last_year_end),
+    ]
+}
+
+fn parse_day(label: &str, raw: &str, errors: &mut Vec<String>) -> Option<NaiveDate> {
+    match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        Ok(d) if (1900..=9999).contains(&d.year()) => Some(d),
+        _ => {
+            errors.push(format!(
+                "“{label}” không phải một ngày hợp lệ (“{}”): chọn ngày trong lịch hoặc nhập theo dạng năm-tháng-ngày, ví dụ 2026-01-31.",
+                short(raw)
+            ));
+            None
+        }
+    }
+}
+
+/// GET /lanh-dao: the dashboard for leaders and administrators.
+pub async fn dashboard(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    clock: web::Data<Clock>,
+    caller: PageCaller,
+) -> Result<HttpResponse, PageError> {
+    let caller = caller.0;
+    let layout = Layout::new(Some(&caller), req.path());
+    if !matches!(caller.role, Role::Leader | Role::Admin) {
+        let hint = match caller.role {
+            Role::Citizen => "Bạn có thể theo dõi hồ sơ của mình ở mục “Hồ sơ của tôi”.",
+            _ => "Bạn có thể xử lý hồ sơ ở mục “Hồ sơ cần xử lý”; số liệu thống kê do lãnh đạo đơn vị xem.",
+        };
+        let page = ForbiddenPage { layout, role: super::role_label(caller.role).to_lowercase(), hint };
+        return Ok(render(StatusCode::FORBIDDEN, &page));
+    }
+    let today = crate::domain::calendar::to_vietnam(clock.now()).date_naive();
+    let mut errors = Vec::new();
+    let params = web::Query::<Params>::from_query(req.query_string()).map(|q| q.into_inner()).unwrap_or_else(|_| {
+        errors.push("Địa chỉ trang có tham số không đọc được; các lựa chọn đã được đặt lại.".into());
+        Params::default()
+    });
+    let own = caller.agency.as_ref().map(|a| a.to_string()).unwrap_or_default();
+    let picker = Picker {
+        from: non_empty(params.from).unwrap_or_else(|| format!("{:04}-01-01", today.year())),
+        to: non_empty(params.to).unwrap_or_else(|| today.format("%Y-%m-%d").to_string()),
+        agency: non_empty(params.agency).unwrap_or_else(|| own.clone()),
+        plan: non_empty(params.plan).unwrap_or_else(|| DEFAULT_PLAN.into()),
+        group_by: non_empty(params.group_by).unwrap_or_else(|| "agency".into()),
+        agency_only: non_empty(params.agency_only).is_some_and(|v| v != "0" && v != "false"),
+    };
+
+    // Validate the pickers: readable messages, and the form shown again.
+    let from = parse_day("Từ ngày", &picker.from, &mut errors);
+    let to = parse_day("Đến ngày", &picker.to, &mut errors);
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            errors.push("“Từ ngày” phải trước hoặc trùng “Đến ngày”.".into());
+        } else if (t - f).num_days() > 366 * 10 {
+            errors.push("Một kỳ báo cáo dài tối đa 10 năm.".into());
+        }
+    }
+    let in_scope =
+        catalogue::list_agencies(&pool, AgencyQuery { within: Some(own.clone()), ..Default::default() }).await?;
+    let agency_row = in_scope.iter().find(|a| a.code == picker.agency);
+    if agency_row.is_none() {
+        errors.push(format!(
+            "Đơn vị “{}” không có hoặc không thuộc phạm vi bạn được xem thống kê.",
+            short(&picker.agency)
+        ));
+    }
+    let plans = stats::plans(&pool).await?;
+    let plan_row = plans.iter().find(|p| p.id == picker.plan);
+    if plan_row.is_none() {
+        errors.push(format!("Không có kế hoạch “{}”.", short(&picker.plan)));
+    }
+    if !GROUPINGS.iter().any(|(v, _)| *v == picker.group_by) {
+        errors.push(format!("Cách nhóm số liệu “{}” không hợp lệ.", short(&picker.group_by)));
+    }
+
+    let agencies = choice_groups(&in_scope, &picker.agency);
+    let plan_choices = plans
+        .iter()
+        .map(|p| Choice {
+            value: p.id.clone(),
+            label: format!("{} — {}", p.document.clone().unwrap_or_else(|| p.id.clone()), p.province),
+            selected: p.id == picker.plan,
+        })
+        .collect();
+    let groupings = GROUPINGS
+        .iter()
+        .map(|(v, l)| Choice { value: (*v).into(), label: (*l).into(), selected: *v == picker.group_by })
+        .collect();
+    let quick = quick_periods(today)
+        .into_iter()
+        .map(|(label, f, t)| QuickLink {
+            label,
+            href: picker.href(&f.to_string(), &t.to_string()),
+            current: from == Some(f) && to == Some(t),
+        })
+        .collect();
+
+    let data = match (errors.is_empty(), from, to) {
+        (true, Some(from), Some(to)) => Some(load(&pool, &caller, &picker, from, to).await?),
+        _ => None,
+    };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let page = DashboardPage { layout, picker, agencies, plans: plan_choices, groupings, quick, errors, data };
+    Ok(render(status, &page))
+}
+
+fn choice_groups(in_scope: &[crate::storage::agencies::AgencyRow], selected: &str) -> Vec<ChoiceGroup> {
+    LEVELS
+        .into_iter()
+        .filter_map(|level| {
+            let choices: Vec<Choice> = in_scope
+                .iter()
+                .filter(|a| a.level == level)
+                .map(|a| Choice { value: a.code.clone(), label: a.name.clone(), selected: a.code == selected })
+                .collect();
+            (!choices.is_empty()).then_some(ChoiceGroup { label: level_label(level), choices })
+        })
+        .collect()
+}
+
+/// Everything the dashboard shows for a valid selection, through the statistics services.
+async fn load(pool: &Pool, caller: &Caller, picker: &Picker, from: NaiveDate, to: NaiveDate) -> Result<Data, AppError> {
+    let query = |from: NaiveDate, to: NaiveDate, group: &str| StatsQuery {
+        from: Some(from.to_string()),
+        to: Some(to.to_string()),
+        agency: Some(picker.agency.clone()),
+        agency_only: picker.agency_only,
+        group_by: Some(group.to_string()),
+    };
+    let previous_to = from - Days::new(1);
+    let previous_from = previous_to - Days::new((to - from).num_days() as u64);
+    let plan = Some(picker.plan.clone());
+    // The charts need months, agencies and levels; the table may need one grouping more.
+    let table_group = picker.group_by.as_str();
+    let extra = (!["month", "agency", "level"].contains(&table_group)).then_some(table_group);
+    // Independent reads, side by side on the blocking pool.
+    let (kpis, before, months, agencies, levels, extra_report) = tokio::try_join!(
+        stats::kpis(pool, caller.clone(), query(from, to, "none"), plan.clone()),
+        stats::kpis(pool, caller.clone(), query(previous_from, previous_to, "none"), plan),
+        stats::report(pool, caller.clone(), query(from, to, "month")),
+        stats::report(pool, caller.clone(), query(from, to, "agency")),
+        stats::report(pool, caller.clone(), query(from, to, "level")),
+        async {
+            match extra {
+                Some(g) => stats::report(pool, caller.clone(), query(from, to, g)).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    )?;
+    let mut reports: HashMap<&str, Report> =
+        HashMap::from([("month", months), ("agency", agencies), ("level", levels)]);
+    if let (Some(g), Some(r)) = (extra, extra_report) {
+        reports.insert(g, r);
+    }
+
+    let (cards, indicators) = cards(&kpis, &before);
+
+    // By month: received online vs in person/by post, and the on-time rate of what was resolved.
+    let months = &reports["month"];
+    let month_names: Vec<String> = months.lines.iter().map(|l| month_short(&l.key)).collect();
+    let chart_months = charts::grouped_bars(
+        "bieu-do-thang",
+        "Hồ sơ tiếp nhận theo tháng: trực tuyến và trực tiếp, bưu chính",
+        &format!(
+            "Biểu đồ cột: mỗi tháng từ {} đến {} có hai cột, số hồ sơ tiếp nhận trực tuyến và số hồ sơ tiếp nhận trực tiếp hoặc qua bưu chính. Số liệu chi tiết ở bảng ngay sau biểu đồ.",
+            vn_day(from),
+            vn_day(to)
+        ),
+        &month_names,
+        &[
+            Series {
+                name: "Trực tuyến",
+                color: ONLINE_COLOR,
+                values: months.lines.iter().map(|l| Some(l.row.received_online as f64)).collect(),
+            },
+            Series {
+                name: "Trực tiếp, bưu chính",
+                color: DIRECT_COLOR,
+                values: months.lines.iter().map(|l| Some(l.row.received_direct as f64)).collect(),
+            },
+        ],
+    );
+    let chart_on_time = charts::percent_line(
+        "bieu-do-dung-han",
+        "Tỷ lệ hồ sơ giải quyết đúng hạn theo tháng",
+        "Biểu đồ đường: tỷ lệ phần trăm hồ sơ giải quyết trước hạn và đúng hạn trên tổng số hồ sơ đã giải quyết trong từng tháng; tháng không có hồ sơ giải quyết thì bỏ trống. Số liệu chi tiết ở bảng ngay sau biểu đồ.",
+        &month_names,
+        &Series {
+            name: "Tỷ lệ đúng hạn (trước hạn và đúng hạn)",
+            color: ON_TIME_COLOR,
+            values: months.lines.iter().map(|l| on_time_rate(&l.row)).collect(),
+        },
+    );
+    let month_lines = months
+        .lines
+        .iter()
+        .map(|l| MonthLine {
+            label: l.label.clone(),
+            online: group_thousands(l.row.received_online),
+            direct: group_thousands(l.row.received_direct),
+            resolved: group_thousands(l.row.resolved_total),
+            on_time: percent(on_time_rate(&l.row)),
+        })
+        .collect();
+
+    // By agency (the ten that received most) and by level.
+    let mut by_agency: Vec<&stats::ReportLine> =
+        reports["agency"].lines.iter().filter(|l| l.row.received_total > 0 || l.row.resolved_total > 0).collect();
+    let agencies_shown_of = by_agency.len();
+    by_agency.sort_by(|a, b| b.row.received_total.cmp(&a.row.received_total).then(a.label.cmp(&b.label)));
+    by_agency.truncate(10);
+    let chart_agencies = breakdown_chart(
+        "bieu-do-don-vi",
+        "Hồ sơ tiếp nhận theo đơn vị (10 đơn vị nhiều nhất)",
+        "Biểu đồ thanh ngang: mỗi đơn vị một thanh, gồm phần tiếp nhận trực tuyến và phần trực tiếp, bưu chính; con số cuối thanh là tổng số hồ sơ tiếp nhận trong kỳ (kể cả từ kỳ trước chuyển sang không được tính). Số liệu chi tiết ở bảng ngay sau biểu đồ.",
+        &by_agency.iter().map(|l| (l.label.clone(), &l.row)).collect::<Vec<_>>(),
+    );
+    let mut by_level: Vec<&stats::ReportLine> = reports["level"].lines.iter().collect();
+    by_level.sort_by_key(|l| LEVELS.iter().position(|x| *x == l.key).unwrap_or(LEVELS.len()));
+    let level_lines: Vec<(String, &ReportRow)> =
+        by_level.iter().map(|l| (level_label(&l.key).to_string(), &l.row)).collect();
+    let chart_levels = breakdown_chart(
+        "bieu-do-cap",
+        "Hồ sơ tiếp nhận theo cấp",
+        "Biểu đồ thanh ngang: mỗi cấp hành chính một thanh, gồm phần tiếp nhận trực tuyến và phần trực tiếp, bưu chính; con số cuối thanh là tổng. Số liệu chi tiết ở bảng ngay sau biểu đồ.",
+        &level_lines,
+    );
+
+    // The official report, grouped as chosen.
+    let table = &reports[picker.group_by.as_str()];
+    let report_rows = table
+        .lines
+        .iter()
+        .map(|l| ReportLine {
+            label: if picker.group_by == "level" { level_label(&l.key).to_string() } else { l.label.clone() },
+            cells: cells(&l.row),
+        })
+        .collect();
+    let only = if picker.agency_only { "&agency_only=true" } else { "" };
+    let api_query = format!(
+        "from={from}&to={to}&agency={}{only}&group_by={}",
+        percent_encode(&picker.agency),
+        percent_encode(&picker.group_by)
+    );
+    let kpi_query = format!(
+        "from={from}&to={to}&agency={}{only}&plan={}",
+        percent_encode(&picker.agency),
+        percent_encode(&picker.plan)
+    );
+    let plan_title = kpis
+        .plan
+        .as_ref()
+        .map(|p| match &p.document {
+            Some(d) => format!("{d} — {}", p.title),
+            None => p.title.clone(),
+        })
+        .unwrap_or_default();
+    Ok(Data {
+        agency_name: kpis.selection.agency.name.clone(),
+        agency_code: kpis.selection.agency.code.clone(),
+        agency_only: picker.agency_only,
+        period: format!("{} – {}", vn_day(from), vn_day(to)),
+        previous_period: format!("{} – {}", vn_day(previous_from), vn_day(previous_to)),
+        plan_title,
+        cards,
+        indicators,
+        chart_months,
+        chart_on_time,
+        chart_agencies,
+        chart_levels,
+        months: month_lines,
+        agencies: by_agency.iter().map(|l| breakdown_line(l.label.clone(), &l.row)).collect(),
+        agencies_shown_of,
+        levels: level_lines.iter().map(|(label, row)| breakdown_line(label.clone(), row)).collect(),
+        report_headers: REPORT_HEADERS.to_vec(),
+        report_group: GROUPINGS.iter().find(|(v, _)| *v == picker.group_by).map(|(_, l)| *l).unwrap_or_default(),
+        report_rows,
+        report_total: cells(&table.total),
+        downloads: vec![
+            Link { label: "Tải Biểu II.06a (CSV)", href: format!("/api/v1/stats/report?{api_query}&format=csv") },
+            Link {
+                label: "Tải Biểu II.06a (Excel XLSX)",
+                href: format!("/api/v1/stats/report?{api_query}&format=xlsx"),
+            },
+            Link {
+                label: "Tải bảng chỉ tiêu (CSV)", href: format!("/api/v1/stats/kpis?{kpi_query}&format=csv")
+            },
+            Link {
+                label: "Tải bảng chỉ tiêu (Excel XLSX)",
+                href: format!("/api/v1/stats/kpis?{kpi_query}&format=xlsx"),
+            },
+        ],
+    })
+}
+
+/// `2026-03` → `03/26` (the axis label; the table says `Tháng 03/2026`).
+fn month_short(key: &str) -> String {
+    match key.split_once('-') {
+        Some((y, m)) => format!("{m}/{}", y.get(2..).unwrap_or(y)),
+        None => key.to_string(),
+    }
+}
+
+fn cells(row: &ReportRow) -> Vec<(&'static str, String)> {
+    COLUMN_KEYS.iter().copied().zip(report_columns(row).iter().map(|n| group_thousands(*n))).collect()
+}
+
+fn breakdown_line(label: String, row: &ReportRow) -> BreakdownLine {
+    BreakdownLine {
+        label,
+        online: group_thousands(row.received_online),
+        direct: group_thousands(row.received_direct),
+        total: group_thousands(row.received_online + row.received_direct),
+        on_time: percent(on_time_rate(row)),
+    }
+}
+
+fn breakdown_chart(id: &str, title: &str, desc: &str, lines: &[(String, &ReportRow)]) -> String {
+    charts::stacked_rows(
+        id,
+        title,
+        desc,
+        &lines.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>(),
+        &[
+            Series {
+                name: "Trực tuyến",
+                color: ONLINE_COLOR,
+                values: lines.iter().map(|(_, r)| Some(r.received_online as f64)).collect(),
+            },
+            Series {
+                name: "Trực tiếp, bưu chính",
+                color: DIRECT_COLOR,
+                values: lines.iter().map(|(_, r)| Some(r.received_direct as f64)).collect(),
+            },
+        ],
+    )
+}
+
+/// The name under which an indicator answers a target (the level-4 share follows the target's variant).
+fn indicator_for(name: &str, variant: Option<&str>) -> String {
+    if name == "dossiers_online_level4_pct" && variant == Some("all_resolved") {
+        "dossiers_online_level4_pct_of_resolved".into()
+    } else {
+        name.into()
+    }
+}
+
+fn find<'a>(k: &'a Kpis, name: &str, level: Option<&str>) -> Option<&'a stats::Indicator> {
+    k.indicators.iter().find(|i| i.name == name && (i.level.is_none() || i.level.as_deref() == level))
+}
+
+fn cards(kpis: &Kpis, before: &Kpis) -> (Vec<Card>, Vec<IndicatorLine>) {
+    let cards = kpis
+        .targets
+        .iter()
+        .map(|t| {
+            let name = indicator_for(&t.indicator, t.variant.as_deref());
+            let now = find(kpis, &name, t.level.as_deref());
+            let prev = find(before, &name, t.level.as_deref()).and_then(|i| i.value);
+            let (status, status_class) = match t.gap {
+                Some(g) if g >= 0.0 => ("Đạt", "met"),
+                Some(_) => ("Chưa đạt", "unmet"),
+                None => ("Chưa có số liệu", "none"),
+            };
+            Card {
+                title: indicator_label(&name).to_string(),
+                level: t.level.as_deref().map(level_label).unwrap_or_default().to_string(),
+                actual: percent(t.actual),
+                fraction: now
+                    .and_then(|i| {
+                        Some(format!("{} / {}", group_thousands(i.numerator?), group_thousands(i.denominator?)))
+                    })
+                    .unwrap_or_default(),
+                target: percent(Some(t.target)),
+                gap: match t.gap {
+                    Some(g) => format!("{}{} điểm %", if g > 0.0 { "+" } else { "" }, vn_number(g)),
+                    None => "—".into(),
+                },
+                status,
+                status_class,
+                deadline: vn_day(t.deadline),
+                wording: t.wording.clone(),
+                source_line: t.source_line.clone(),
+                previous: percent(prev),
+                trend: trend(t.actual, prev),
+            }
+        })
+        .collect();
+    let lines = kpis
+        .indicators
+        .iter()
+        .map(|i| {
+            let prev = find(before, &i.name, i.level.as_deref()).and_then(|p| p.value);
+            let mut label = indicator_label(&i.name).to_string();
+            if let Some(l) = &i.level {
+                label = format!("{label} — {}", level_label(l).to_lowercase());
+            }
+            IndicatorLine {
+                label,
+                key: match &i.level {
+                    Some(l) => format!("{}.{l}", i.name),
+                    None => i.name.clone(),
+                },
+                numerator: count(i.numerator),
+                denominator: count(i.denominator),
+                value: percent(i.value),
+                previous: percent(prev),
+                trend: trend(i.value, prev),
+            }
+        })
+        .collect();
+    (cards, lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quick_periods_end_today_or_before() {
+        let today = NaiveDate::from_ymd_opt(2026, 5, 15).unwrap();
+        let q = quick_periods(today);
+        let get = |l: &str| q.iter().find(|(n, _, _)| *n == l).map(|(_, f, t)| (f.to_string(), t.to_string())).unwrap();
+        assert_eq!(get("Tháng này"), ("2026-05-01".into(), "2026-05-15".into()));
+        assert_eq!(get("Tháng trước"), ("2026-04-01".into(), "2026-04-30".into()));
+        assert_eq!(get("Quý này"), ("2026-04-01".into(), "2026-05-15".into()));
+        assert_eq!(get("Năm nay"), ("2026-01-01".into(), "2026-05-15".into()));
+        assert_eq!(get("Năm trước"), ("2025-01-01".into(), "2025-12-31".into()));
+    }
+
+    #[test]
+    fn trends_say_up_down_or_flat() {
+        assert_eq!(trend(Some(2.0), Some(1.0)).class, "up");
+        assert_eq!(trend(Some(1.0), Some(2.0)).class, "down");
+        assert_eq!(trend(Some(1.0), Some(1.0)).class, "flat");
+        assert_eq!(trend(None, Some(1.0)).arrow, "");
+    }
+
+    #[test]
+    fn bad_dates_get_a_readable_message() {
+        let mut errors = vec![];
+        assert!(parse_day("Từ ngày", "2026-13-45", &mut errors).is_none());
+        assert!(errors[0].contains("Từ ngày") && errors[0].contains("2026-13-45"));
+        assert_eq!(parse_day("x", "2026-02-28", &mut errors), NaiveDate::from_ymd_opt(2026, 2, 28));
+    }
+}

@@ -1,0 +1,364 @@
+//! The public portal: home, procedure catalogue, procedure page, dossier lookup.
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use askama_web::WebTemplate;
+use serde::Deserialize;
+
+use super::{fmt, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageError};
+use crate::clock::Clock;
+use crate::domain::dossier::Status;
+use crate::services::catalogue::{self, ProcedureEntry, ProcedureQuery};
+use crate::services::lookup::{self, LookupResult, Proof};
+use crate::storage::Pool;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub layout: Layout,
+}
+
+/// GET /
+pub async fn home(layout: Layout) -> HttpResponse {
+    render(StatusCode::OK, &HomePage { layout })
+}
+
+/// Vietnamese name of an agency level.
+pub fn level_label(level: &str) -> &'static str {
+    match level {
+        "ministry" => "Bộ, ngành trung ương",
+        "province" => "Cấp tỉnh",
+        "district" => "Cấp huyện",
+        "commune" => "Cấp xã",
+        _ => "",
+    }
+}
+
+/// Both names of an online service level (ND 43/2011 and ND 42/2022).
+pub fn online_label(level: i32) -> &'static str {
+    match level {
+        4 => "Mức độ 4 — toàn trình",
+        3 => "Mức độ 3 — một phần",
+        2 => "Mức độ 2",
+        _ => "Mức độ 1",
+    }
+}
+
+pub fn unit_label(unit: &str) -> &'static str {
+    match unit {
+        "working_days" => "ngày làm việc",
+        "days" => "ngày",
+        "hours" => "giờ làm việc",
+        _ => "",
+    }
+}
+
+/// A document of a procedure's dossier.
+pub struct DocView {
+    pub name: String,
+    pub copies: i32,
+    pub original: bool,
+}
+
+/// A procedure as the pages show it.
+pub struct ProcView {
+    pub code: String,
+    pub name: String,
+    pub field: String,
+    pub competent_level: &'static str,
+    pub receiving_levels: Vec<String>,
+    pub receiving: String,
+    pub online_level: i32,
+    pub online_label: &'static str,
+    pub time_limit: String,
+    pub fee: String,
+    pub legal_basis: Option<String>,
+    pub documents: Vec<DocView>,
+    pub steps: Vec<String>,
+}
+
+impl ProcView {
+    pub fn new(e: &ProcedureEntry) -> Self {
+        let p = &e.record.procedure;
+        let receiving_levels: Vec<String> = p.receiving_levels.split(',').map(str::to_string).collect();
+        let fee = if p.fee_vnd == 0 && p.fee_description.trim().is_empty() {
+            "Không thu phí, lệ phí".to_string()
+        } else if p.fee_description.trim().is_empty() {
+            fmt::vnd(p.fee_vnd)
+        } else if p.fee_vnd == 0 {
+            p.fee_description.clone()
+        } else {
+            format!("{} ({})", fmt::vnd(p.fee_vnd), p.fee_description)
+        };
+        Self {
+            code: p.code.clone(),
+            name: p.name.clone(),
+            field: p.field.clone(),
+            competent_level: level_label(&p.competent_level),
+            receiving: receiving_levels.iter().map(|l| level_label(l)).collect::<Vec<_>>().join(", "),
+            receiving_levels,
+            online_level: p.online_level,
+            online_label: online_label(p.online_level),
+            time_limit: format!("{} {}", p.time_limit_value, unit_label(&p.time_limit_unit)),
+            fee,
+            legal_basis: p.legal_basis.clone().filter(|l| !l.trim().is_empty()),
+            documents: e
+                .record
+                .documents
+                .iter()
+                .map(|d| DocView { name: d.name.clone(), copies: d.copies, original: d.original })
+                .collect(),
+            steps: e
+                .record
+                .steps
+                .iter()
+                .map(|s| {
+                    let place = match s.target.as_str() {
+                        "receiving" => "cơ quan tiếp nhận".to_string(),
+                        t => match t.strip_prefix("level:") {
+                            Some(l) => level_label(l).to_lowercase(),
+                            None => e.places.get(t).map(|(_, n)| n.clone()).unwrap_or_else(|| t.to_string()),
+                        },
+                    };
+                    format!("{} ({place})", s.name)
+                })
+                .collect(),
+        }
+    }
+
+    pub fn online(&self) -> bool {
+        self.online_level >= 3
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct CatalogueQuery {
+    q: Option<String>,
+    linh_vuc: Option<String>,
+    cap: Option<String>,
+    muc_do: Option<String>,
+}
+
+fn non_empty(s: &Option<String>) -> Option<String> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "catalogue.html")]
+pub struct CataloguePage {
+    layout: Layout,
+    q: String,
+    field: String,
+    level: String,
+    online: String,
+    fields: Vec<String>,
+    procedures: Vec<ProcView>,
+    error: Option<String>,
+}
+
+/// GET /thu-tuc?q=&linh_vuc=&cap=&muc_do=: the catalogue, searchable with or without diacritics.
+pub async fn catalogue(
+    layout: Layout,
+    pool: web::Data<Pool>,
+    q: web::Query<CatalogueQuery>,
+) -> Result<HttpResponse, PageError> {
+    let q = q.into_inner();
+    let all = catalogue::list_procedures(&pool, ProcedureQuery::default()).await.in_layout(&layout)?;
+    let mut fields: Vec<String> = all.iter().map(|e| e.record.procedure.field.clone()).collect();
+    fields.sort();
+    fields.dedup();
+    let online = non_empty(&q.muc_do).and_then(|m| m.parse::<i64>().ok());
+    let query = ProcedureQuery {
+        level: non_empty(&q.cap),
+        field: non_empty(&q.linh_vuc),
+        online_level: online,
+        min_online_level: None,
+        q: non_empty(&q.q),
+    };
+    let (procedures, error, status) = match catalogue::list_procedures(&pool, query).await {
+        Ok(list) => (list.iter().map(ProcView::new).collect(), None, StatusCode::OK),
+        Err(e) => (vec![], Some(messages::vi(&e)), e.status_and_code().0),
+    };
+    let page = CataloguePage {
+        layout,
+        q: q.q.unwrap_or_default(),
+        field: q.linh_vuc.unwrap_or_default(),
+        level: q.cap.unwrap_or_default(),
+        online: q.muc_do.unwrap_or_default(),
+        fields,
+        procedures,
+        error,
+    };
+    Ok(render(status, &page))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "procedure.html")]
+pub struct ProcedurePage {
+    layout: Layout,
+    p: ProcView,
+    version: i32,
+}
+
+/// GET /thu-tuc/{code}: documents, time limit, fee, where to submit, online level.
+pub async fn procedure(
+    layout: Layout,
+    pool: web::Data<Pool>,
+    code: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let (entry, _) = catalogue::get_procedure(&pool, code.into_inner(), None).await.in_layout(&layout)?;
+    let page = ProcedurePage { layout, version: entry.record.procedure.version, p: ProcView::new(&entry) };
+    Ok(render(StatusCode::OK, &page))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "lookup_form.html")]
+pub struct LookupFormPage {
+    layout: Layout,
+    code: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct LookupQuery {
+    ma: Option<String>,
+}
+
+/// GET /tra-cuu[?ma=CODE]: the form; with a code, its page.
+pub async fn lookup_form(layout: Layout, q: web::Query<LookupQuery>) -> HttpResponse {
+    match non_empty(&q.ma) {
+        Some(code) => see_other(&format!("/tra-cuu/{}", percent_encode(&code))),
+        None => render(StatusCode::OK, &LookupFormPage { layout, code: String::new(), error: None }),
+    }
+}
+
+/// One row of the public timeline.
+pub struct TimelineRow {
+    pub at: String,
+    pub agency: String,
+    pub status: &'static str,
+    /// Only with proof: what the applicant was told (missing documents, reasons, new date).
+    pub notice: Vec<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "lookup.html")]
+pub struct LookupPage {
+    layout: Layout,
+    code: String,
+    procedure: String,
+    status: &'static str,
+    received: String,
+    due: String,
+    agency: String,
+    timeline: Vec<TimelineRow>,
+    verified: bool,
+    documents: Vec<String>,
+    error: Option<String>,
+    phone: String,
+}
+
+/// What an event told the applicant (with proof only).
+pub fn notice_lines(details: Option<&str>) -> Vec<String> {
+    let Some(d) = details.and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok()) else {
+        return vec![];
+    };
+    let mut out = vec![];
+    if let Some(m) = d["missing"].as_array() {
+        let items: Vec<&str> = m.iter().filter_map(|x| x.as_str()).collect();
+        if !items.is_empty() {
+            out.push(format!("Cần bổ sung: {}", items.join("; ")));
+        }
+    }
+    if let Some(r) = d["reason"].as_str().filter(|r| !r.is_empty()) {
+        out.push(format!("Lý do: {r}"));
+    }
+    if let Some(n) = d["new_due_date"].as_str().and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()) {
+        out.push(format!("Ngày hẹn trả mới: {}", n.format("%d/%m/%Y")));
+    }
+    out
+}
+
+pub fn status_label(s: &str) -> &'static str {
+    Status::parse(s).map(|s| s.label_vi()).unwrap_or_default()
+}
+
+fn lookup_view(layout: Layout, r: &LookupResult, error: Option<String>, phone: String) -> LookupPage {
+    let row = &r.row;
+    LookupPage {
+        layout,
+        code: row.code.clone(),
+        procedure: r.procedure_name.clone(),
+        status: status_label(&row.status),
+        received: row.received_at.map(fmt::time).unwrap_or_else(|| "Chưa tiếp nhận".into()),
+        due: fmt::opt_date(row.extended_due_at.or(row.due_at)),
+        agency: r.current_agency_name.clone(),
+        timeline: r
+            .history
+            .iter()
+            .map(|(e, agency)| TimelineRow {
+                at: fmt::time(e.at),
+                agency: agency.clone(),
+                status: status_label(&e.status),
+                notice: if r.verified { notice_lines(e.details.as_deref()) } else { vec![] },
+            })
+            .collect(),
+        verified: r.verified,
+        documents: if r.verified { serde_json::from_str(&row.documents).unwrap_or_default() } else { vec![] },
+        error,
+        phone,
+    }
+}
+
+/// GET /tra-cuu/{code}: status, dates, where it is, timeline; no personal data.
+pub async fn lookup_page(
+    layout: Layout,
+    pool: web::Data<Pool>,
+    clock: web::Data<Clock>,
+    code: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let code = code.into_inner();
+    match lookup::lookup(&pool, code.clone(), Proof::default(), clock.now()).await {
+        Ok(r) => Ok(render(StatusCode::OK, &lookup_view(layout, &r, None, String::new()))),
+        Err(e) => {
+            let status = e.status_and_code().0;
+            Ok(render(status, &LookupFormPage { layout, code, error: Some(messages::vi(&e)) }))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ProofForm {
+    pin: Option<String>,
+    phone: Option<String>,
+}
+
+/// POST /tra-cuu/{code} with the receipt's PIN or the applicant's phone: also the notices and
+/// the documents handed in (a POST keeps the proof out of addresses and history).
+pub async fn lookup_with_proof(
+    req: HttpRequest,
+    layout: Layout,
+    pool: web::Data<Pool>,
+    clock: web::Data<Clock>,
+    code: web::Path<String>,
+    form: web::Form<ProofForm>,
+) -> Result<HttpResponse, PageError> {
+    check_origin(&req).in_layout(&layout)?;
+    let code = code.into_inner();
+    let form = form.into_inner();
+    let proof = Proof { pin: non_empty(&form.pin), phone: non_empty(&form.phone) };
+    let phone = proof.phone.clone().unwrap_or_default();
+    if proof.pin.is_none() && proof.phone.is_none() {
+        let r = lookup::lookup(&pool, code, Proof::default(), clock.now()).await.in_layout(&layout)?;
+        let msg = "Hãy nhập mã PIN hoặc số điện thoại đã khai khi nộp hồ sơ.".to_string();
+        return Ok(render(StatusCode::BAD_REQUEST, &lookup_view(layout, &r, Some(msg), phone)));
+    }
+    match lookup::lookup(&pool, code.clone(), proof, clock.now()).await {
+        Ok(r) => Ok(render(StatusCode::OK, &lookup_view(layout, &r, None, String::new()))),
+        Err(e) => {
+            let status = e.status_and_code().0;
+            let r = lookup::lookup(&pool, code, Proof::default(), clock.now()).await.in_layout(&layout)?;
+            Ok(render(status, &lookup_view(layout, &r, Some(messages::vi(&e)), phone)))
+        }
+    }
+}

@@ -1,0 +1,676 @@
+//! The staff workspace: inbox by urgency, the dossier page with only the actions allowed now,
+//! and intake at the counter.
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use askama_web::WebTemplate;
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+
+use super::portal::{status_label, ProcView};
+use super::{
+    fmt, form_pairs, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller,
+    PageError,
+};
+use crate::clock::Clock;
+use crate::domain::calendar::to_vietnam;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::services::catalogue::{self, ProcedureQuery};
+use crate::services::dossiers::{self, ActionInput, DossierRecord, IntakeInput, Links};
+use crate::storage::Pool;
+
+/// How pressing a dossier in the inbox is (colour and text label).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Urgency {
+    Overdue,
+    Today,
+    Soon,
+    Waiting,
+    New,
+    InTime,
+}
+
+impl Urgency {
+    pub fn class(self) -> &'static str {
+        match self {
+            Self::Overdue => "u-overdue",
+            Self::Today => "u-today",
+            Self::Soon => "u-soon",
+            Self::Waiting => "u-waiting",
+            Self::New => "u-new",
+            Self::InTime => "u-ok",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Overdue => "Quá hạn",
+            Self::Today => "Đến hạn hôm nay",
+            Self::Soon => "Còn 1–2 ngày làm việc",
+            Self::Waiting => "Chờ người nộp bổ sung",
+            Self::New => "Mới nộp trực tuyến, chờ tiếp nhận",
+            Self::InTime => "Trong hạn",
+        }
+    }
+}
+
+pub struct InboxRow {
+    pub code: String,
+    pub procedure: String,
+    pub status: &'static str,
+    pub channel: &'static str,
+    pub deadline: String,
+    pub due: String,
+    pub urgency: Urgency,
+    sort: (u8, Option<NaiveDateTime>),
+}
+
+pub fn channel_label(c: &str) -> &'static str {
+    match c {
+        "online" => "Trực tuyến",
+        "postal" => "Bưu chính",
+        _ => "Trực tiếp",
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_inbox.html")]
+pub struct InboxPage {
+    layout: Layout,
+    agency: String,
+    rows: Vec<InboxRow>,
+    is_clerk: bool,
+    year: i32,
+}
+
+/// GET /can-bo: the open dossiers at the caller's agency, nearest deadline first.
+pub async fn inbox(
+    req: HttpRequest,
+    caller: PageCaller,
+    pool: web::Data<Pool>,
+    clock: web::Data<Clock>,
+) -> Result<HttpResponse, PageError> {
+    let layout = Layout::new(Some(&caller), req.path());
+    let caller = caller.0;
+    if caller.role == Role::Citizen {
+        return Ok(see_other("/ho-so-cua-toi"));
+    }
+    let agency = caller.agency.as_ref().map(|a| a.to_string()).unwrap_or_default();
+    let is_clerk = caller.role == Role::Clerk;
+    let list = dossiers::inbox(&pool, caller).await.in_layout(&layout)?;
+    let cal = crate::services::calendar::working_calendar(&pool).await.in_layout(&layout)?;
+    let now = clock.now();
+    let today = to_vietnam(now).date_naive();
+    let soon = cal.add_working_days(today, 2);
+    let mut rows: Vec<InboxRow> = list
+        .into_iter()
+        .map(|(r, procedure)| {
+            let deadline = r.step_due_at.or(r.extended_due_at).or(r.due_at);
+            let urgency = match (r.status_code, deadline) {
+                (5, _) => Urgency::Waiting,
+                (1, _) => Urgency::New,
+                (_, Some(d)) if d < now.naive_utc() => Urgency::Overdue,
+                (_, Some(d)) if to_vietnam(d.and_utc()).date_naive() == today => Urgency::Today,
+                (_, Some(d)) if to_vietnam(d.and_utc()).date_naive() <= soon => Urgency::Soon,
+                _ => Urgency::InTime,
+            };
+            let rank = match urgency {
+                Urgency::Overdue => 0,
+                Urgency::Today => 1,
+                Urgency::Soon => 2,
+                Urgency::New => 3,
+                Urgency::InTime => 4,
+                Urgency::Waiting => 5,
+            };
+            InboxRow {
+                code: r.code.clone(),
+                procedure,
+                status: status_label(&r.status),
+                channel: channel_label(&r.channel),
+                deadline: fmt::opt_time(deadline),
+                due: fmt::opt_date(r.extended_due_at.or(r.due_at)),
+                urgency,
+                sort: (rank, deadline),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (a.sort.0, a.sort.1.is_none(), a.sort.1, &a.code).cmp(&(b.sort.0, b.sort.1.is_none(), b.sort.1, &b.code))
+    });
+    let year = chrono::Datelike::year(&to_vietnam(now));
+    Ok(render(StatusCode::OK, &InboxPage { layout, agency, rows, is_clerk, year }))
+}
+
+pub fn action_label(a: &str) -> &'static str {
+    match a {
+        "intake" => "Nộp / tiếp nhận hồ sơ",
+        "receive" => "Tiếp nhận hồ sơ",
+        "request_supplement" => "Yêu cầu bổ sung, hoàn thiện hồ sơ",
+        "submit_supplement" => "Nhận hồ sơ bổ sung",
+        "refuse" => "Từ chối giải quyết",
+        "transfer" => "Chuyển bước xử lý tiếp theo",
+        "approve" => "Phê duyệt",
+        "finish" => "Hoàn thành, chuyển kết quả về Bộ phận Một cửa",
+        "return_result" => "Trả kết quả cho người nộp",
+        "extend" => "Xin lỗi và hẹn lại ngày trả kết quả",
+        "withdraw" => "Rút hồ sơ theo đề nghị của người nộp",
+        "stop" => "Dừng xử lý hồ sơ",
+        "consult" => "Lấy ý kiến cơ quan liên quan",
+        "answer_consultation" => "Trả lời xin ý kiến",
+        _ => "Cập nhật hồ sơ",
+    }
+}
+
+fn timeliness_label(t: Option<&str>) -> &'static str {
+    match t {
+        Some("early") => "Trước hạn",
+        Some("on_time") => "Đúng hạn",
+        Some("late") => "Trễ hạn",
+        _ => "",
+    }
+}
+
+pub struct HistoryRow {
+    pub seq: i32,
+    pub at: String,
+    pub action: &'static str,
+    pub from: String,
+    pub to: String,
+    pub status: &'static str,
+    pub step_due: String,
+    pub timeliness: &'static str,
+    pub note: String,
+    pub details: Vec<String>,
+}
+
+pub struct FileRowView {
+    pub id: String,
+    pub name: String,
+    pub size: String,
+}
+
+/// What the dossier pages (staff and citizen) show of a record.
+pub struct DossierView {
+    pub code: String,
+    pub procedure: String,
+    pub procedure_code: String,
+    pub status: &'static str,
+    pub status_code: i32,
+    pub channel: &'static str,
+    pub submitted: String,
+    pub received: String,
+    pub due: String,
+    pub statutory_due: String,
+    pub step_due: String,
+    pub receiving: String,
+    pub current: String,
+    pub applicant_name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub notify_by: &'static str,
+    pub documents: Vec<String>,
+    pub files: Vec<FileRowView>,
+    pub history: Vec<HistoryRow>,
+    pub rating: Option<String>,
+    pub pin: String,
+    pub forms: Vec<(&'static str, &'static str)>,
+}
+
+fn notify_label(n: &str) -> &'static str {
+    match n {
+        "email" => "Thư điện tử",
+        "sms" => "Tin nhắn SMS",
+        "both" => "Thư điện tử và tin nhắn SMS",
+        _ => "Không nhận thông báo",
+    }
+}
+
+impl DossierView {
+    pub fn new(r: &DossierRecord) -> Self {
+        let row = &r.row;
+        let name = |c: &str| r.agency_names.get(c).cloned().unwrap_or_else(|| c.to_string());
+        let has = |a: &str| r.events.iter().any(|e| e.action == a);
+        let mut forms = vec![];
+        if row.received_at.is_some() {
+            forms.push(("01", "Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả"));
+        }
+        if has("request_supplement") {
+            forms.push(("02", "Mẫu 02 — Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"));
+        }
+        if has("refuse") {
+            forms.push(("03", "Mẫu 03 — Phiếu từ chối tiếp nhận, giải quyết hồ sơ"));
+        }
+        if has("extend") {
+            forms.push(("04", "Mẫu 04 — Phiếu xin lỗi và hẹn lại ngày trả kết quả"));
+        }
+        forms.push(("05", "Mẫu 05 — Phiếu kiểm soát quá trình giải quyết hồ sơ"));
+        Self {
+            code: row.code.clone(),
+            procedure: r.procedure_name.clone(),
+            procedure_code: row.procedure_code.clone(),
+            status: status_label(&row.status),
+            status_code: row.status_code,
+            channel: channel_label(&row.channel),
+            submitted: fmt::time(row.submitted_at),
+            received: row.received_at.map(fmt::time).unwrap_or_else(|| "Chưa tiếp nhận".into()),
+            due: fmt::opt_date(row.extended_due_at.or(row.due_at)),
+            statutory_due: fmt::opt_date(row.due_at),
+            step_due: fmt::opt_time(row.step_due_at),
+            receiving: name(&row.receiving_agency),
+            current: name(&row.current_agency),
+            applicant_name: r.applicant.name.clone(),
+            id_number: r.applicant.id_number.clone(),
+            phone: r.applicant.phone.clone(),
+            email: r.applicant.email.clone().unwrap_or_default(),
+            address: r.applicant.address.clone(),
+            notify_by: notify_label(&r.applicant.notify_by),
+            documents: serde_json::from_str(&row.documents).unwrap_or_default(),
+            files: r
+                .files
+                .iter()
+                .map(|f| FileRowView {
+                    id: f.id.clone(),
+                    name: f.file_name.clone(),
+                    size: format!("{:.1} KiB", f.size_bytes as f64 / 1024.0),
+                })
+                .collect(),
+            history: r
+                .events
+                .iter()
+                .map(|e| HistoryRow {
+                    seq: e.seq,
+                    at: fmt::time(e.at),
+                    action: action_label(&e.action),
+                    from: name(&e.from_agency),
+                    to: name(&e.to_agency),
+                    status: status_label(&e.status),
+                    step_due: fmt::opt_time(e.step_due_at),
+                    timeliness: timeliness_label(e.step_timeliness.as_deref()),
+                    note: e.note.clone().unwrap_or_default(),
+                    details: super::portal::notice_lines(e.details.as_deref()),
+                })
+                .collect(),
+            rating: r
+                .rating
+                .as_ref()
+                .map(|x| format!("{}/5{}", x.score, x.comment.as_ref().map(|c| format!(" — {c}")).unwrap_or_default())),
+            pin: row.pin.clone(),
+            forms,
+        }
+    }
+}
+
+/// The values of an action form, kept when it is shown again with an error.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct ActionForm {
+    pub action: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub missing: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub new_due_date: String,
+    /// consult: the agency asked, its task and deadline in working days.
+    #[serde(default)]
+    pub agency_code: String,
+    #[serde(default)]
+    pub task: String,
+    #[serde(default)]
+    pub days: String,
+    /// answer_consultation: which consultation, and the opinion.
+    #[serde(default)]
+    pub position: String,
+    #[serde(default)]
+    pub opinion: String,
+}
+
+/// A consultation (liên thông cùng cấp) as the dossier page shows it.
+pub struct ConsultView {
+    pub position: i32,
+    pub agency: String,
+    pub task: String,
+    pub requested: String,
+    pub due: String,
+    pub answered: String,
+    pub opinion: String,
+    pub timeliness: &'static str,
+    /// The caller's agency is the one asked, and it has not answered yet.
+    pub can_answer: bool,
+}
+
+pub struct ActionView {
+    pub name: &'static str,
+    pub label: &'static str,
+    /// For transfer: where the route sends it next.
+    pub target: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_dossier.html")]
+pub struct DossierPage {
+    layout: Layout,
+    d: DossierView,
+    actions: Vec<ActionView>,
+    error: Option<String>,
+    done: Option<String>,
+    form: ActionForm,
+    consultations: Vec<ConsultView>,
+    /// Agencies that may be consulted (code, name), when the caller's agency holds the dossier in processing.
+    consultable: Vec<(String, String)>,
+}
+
+impl DossierPage {
+    fn kept(&self, action: &str) -> bool {
+        self.form.action == action
+    }
+
+    fn kept_answer(&self, position: &i32) -> bool {
+        self.form.action == "answer_consultation" && self.form.position == position.to_string()
+    }
+}
+
+async fn next_agency(pool: &Pool, r: &DossierRecord) -> String {
+    let next = r.row.route.split(',').nth(r.row.current_step as usize + 1).and_then(|s| s.rsplit_once(':'));
+    match next {
+        Some((code, _)) => match catalogue::get_agency(pool, code.to_string()).await {
+            Ok(a) => a.name,
+            Err(_) => code.to_string(),
+        },
+        None => String::new(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn dossier_page(
+    pool: &Pool,
+    caller: &crate::auth::Caller,
+    layout: Layout,
+    r: &DossierRecord,
+    error: Option<String>,
+    done: Option<String>,
+    form: ActionForm,
+) -> DossierPage {
+    let mut actions = vec![];
+    for a in &r.allowed_actions {
+        let target = if *a == "transfer" { next_agency(pool, r).await } else { String::new() };
+        actions.push(ActionView { name: a, label: action_label(a), target });
+    }
+    let mine = caller.agency.as_ref().map(|a| a.to_string()).unwrap_or_default();
+    let name = |c: &str| r.agency_names.get(c).cloned().unwrap_or_else(|| c.to_string());
+    let consultations = r
+        .consultations
+        .iter()
+        .map(|c| ConsultView {
+            position: c.position,
+            agency: name(&c.agency_code),
+            task: c.task.clone(),
+            requested: fmt::time(c.requested_at),
+            due: fmt::time(c.due_at),
+            answered: c.answered_at.map(fmt::time).unwrap_or_default(),
+            opinion: c.opinion.clone().unwrap_or_default(),
+            timeliness: timeliness_label(c.timeliness.as_deref()),
+            can_answer: c.answered_at.is_none() && c.agency_code == mine,
+        })
+        .collect();
+    // The holder of a dossier in processing may ask other agencies (the rules decide which; the service checks).
+    let mut consultable = vec![];
+    if r.row.status_code == 4 && r.row.current_agency == mine && caller.role.is_staff() {
+        if let Ok(all) = catalogue::list_agencies(pool, Default::default()).await {
+            // Consultations are between agencies of the same level (liên thông cùng cấp).
+            let level = all.iter().find(|a| a.code == mine).map(|a| a.level.clone()).unwrap_or_default();
+            consultable = all
+                .into_iter()
+                .filter(|a| a.handles_procedures && a.code != mine && a.level == level)
+                .map(|a| (a.code, a.name))
+                .collect();
+        }
+    }
+    DossierPage { layout, d: DossierView::new(r), actions, error, done, form, consultations, consultable }
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    xong: Option<String>,
+}
+
+/// GET /can-bo/ho-so/{code}: everything about the dossier and the forms of the actions allowed now.
+pub async fn dossier(
+    req: HttpRequest,
+    caller: PageCaller,
+    pool: web::Data<Pool>,
+    clock: web::Data<Clock>,
+    code: web::Path<String>,
+    q: web::Query<DoneQuery>,
+) -> Result<HttpResponse, PageError> {
+    let layout = Layout::new(Some(&caller), req.path());
+    let r = dossiers::get(&pool, caller.0.clone(), code.into_inner(), clock.now()).await.in_layout(&layout)?;
+    let done = q.xong.as_deref().map(|a| format!("Đã thực hiện: {}.", action_label(a)));
+    let page = dossier_page(&pool, &caller, layout, &r, None, done, ActionForm::default()).await;
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// POST /can-bo/ho-so/{code}/xu-ly: one action through `services::dossiers::act`.
+pub async fn act(
+    req: HttpRequest,
+    caller: PageCaller,
+    pool: web::Data<Pool>,
+    links: web::Data<Links>,
+    clock: web::Data<Clock>,
+    code: web::Path<String>,
+    form: web::Form<ActionForm>,
+) -> Result<HttpResponse, PageError> {
+    check_origin(&req)?;
+    let code = code.into_inner();
+    let form = form.into_inner();
+    let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let missing: Vec<String> =
+        form.missing.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+    let input = ActionInput {
+        action: form.action.clone(),
+        note: text(&form.note),
+        missing: (form.action == "request_supplement").then_some(missing),
+        reason: text(&form.reason),
+        new_due_date: text(&form.new_due_date),
+    };
+    let layout = Layout::new(Some(&caller), &format!("/can-bo/ho-so/{code}"));
+    let (who, at) = (caller.0.clone(), clock.now());
+    let outcome = match form.action.as_str() {
+        "consult" => {
+            let days = form.days.trim().parse::<i64>().unwrap_or(0);
+            dossiers::consult(&pool, who, code.clone(), form.agency_code.clone(), form.task.clone(), days, at).await
+        }
+        "answer_consultation" => match form.position.trim().parse::<i32>() {
+            Ok(n) => dossiers::answer(&pool, who, code.clone(), n, form.opinion.clone(), at).await,
+            Err(_) => Err(AppError::bad_request("consultation_not_found", "this dossier has no such consultation")),
+        },
+        _ => dossiers::act(&pool, &links, who, code.clone(), input, at).await,
+    };
+    match outcome {
+        Ok(r) => {
+            let target = format!("/can-bo/ho-so/{}?xong={}", percent_encode(&r.row.code), percent_encode(&form.action));
+            Ok(see_other(&target))
+        }
+        Err(e) => {
+            let status = e.status_and_code().0;
+            let r = dossiers::get(&pool, caller.0.clone(), code, clock.now()).await.in_layout(&layout)?;
+            let page = dossier_page(&pool, &caller, layout, &r, Some(messages::vi(&e)), None, form).await;
+            Ok(render(status, &page))
+        }
+    }
+}
+
+/// The applicant fields of an intake form, kept when it is shown again with an error.
+#[derive(Debug, Default, Clone)]
+pub struct ApplicantValues {
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub notify_by: String,
+}
+
+impl ApplicantValues {
+    /// Reads the applicant fields from form pairs.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+        Self {
+            name: get("name"),
+            id_number: get("id_number"),
+            phone: get("phone"),
+            email: get("email"),
+            address: get("address"),
+            notify_by: get("notify_by"),
+        }
+    }
+}
+
+pub struct ProcOption {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_intake.html")]
+pub struct IntakePage {
+    layout: Layout,
+    options: Vec<ProcOption>,
+    chosen: Option<ProcView>,
+    picked: String,
+    channel: String,
+    a: ApplicantValues,
+    checked: Vec<String>,
+    other_documents: String,
+    error: Option<String>,
+    /// The field the error is about (see `messages::field_of`).
+    error_field: &'static str,
+}
+
+impl IntakePage {
+    fn is_checked(&self, doc: &str) -> bool {
+        self.checked.iter().any(|c| c == doc)
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PickQuery {
+    thu_tuc: Option<String>,
+}
+
+/// The procedures a clerk's agency receives, and the chosen one.
+async fn intake_choices(
+    pool: &Pool,
+    caller: &crate::auth::Caller,
+    picked: &str,
+) -> Result<(Vec<ProcOption>, Option<ProcView>), AppError> {
+    let agency = caller.agency.as_ref().map(|a| a.to_string()).unwrap_or_default();
+    let level = catalogue::get_agency(pool, agency).await?.level;
+    let all = catalogue::list_procedures(pool, ProcedureQuery::default()).await?;
+    let mut options = vec![];
+    let mut chosen = None;
+    for e in &all {
+        let p = &e.record.procedure;
+        if !p.receiving_levels.split(',').any(|l| l == level) {
+            continue;
+        }
+        // The picker accepts the code, or "code — name" as the datalist fills it in.
+        let code_part = picked.split(" — ").next().unwrap_or_default().trim();
+        if !picked.is_empty() && p.code == code_part {
+            chosen = Some(ProcView::new(e));
+        }
+        options.push(ProcOption { code: p.code.clone(), name: p.name.clone() });
+    }
+    Ok((options, chosen))
+}
+
+/// GET /can-bo/tiep-nhan[?thu_tuc=CODE]: one page: pick the procedure, tick the documents, fill in the applicant.
+pub async fn intake_form(
+    req: HttpRequest,
+    caller: PageCaller,
+    pool: web::Data<Pool>,
+    q: web::Query<PickQuery>,
+) -> Result<HttpResponse, PageError> {
+    let layout = Layout::new(Some(&caller), req.path());
+    caller.require_role(&[Role::Clerk]).in_layout(&layout)?;
+    let picked = q.thu_tuc.clone().unwrap_or_default().trim().to_string();
+    let (options, chosen) = intake_choices(&pool, &caller, &picked).await.in_layout(&layout)?;
+    let error = (!picked.is_empty() && chosen.is_none())
+        .then(|| "Không tìm thấy thủ tục này trong danh sách thủ tục cơ quan bạn tiếp nhận.".to_string());
+    let picked = chosen.as_ref().map(|c| c.code.clone()).unwrap_or(picked);
+    let page = IntakePage {
+        layout,
+        options,
+        chosen,
+        picked,
+        channel: "direct".into(),
+        a: ApplicantValues { notify_by: "sms".into(), ..Default::default() },
+        checked: vec![],
+        other_documents: String::new(),
+        error,
+        error_field: "",
+    };
+    let status = if page.error.is_some() { StatusCode::NOT_FOUND } else { StatusCode::OK };
+    Ok(render(status, &page))
+}
+
+/// POST /can-bo/tiep-nhan: one `services::dossiers::intake`; on success the receipt (form 01) opens.
+pub async fn intake(
+    req: HttpRequest,
+    caller: PageCaller,
+    pool: web::Data<Pool>,
+    links: web::Data<Links>,
+    clock: web::Data<Clock>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    check_origin(&req)?;
+    let layout = Layout::new(Some(&caller), req.path());
+    let pairs = form_pairs(&body);
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let a = ApplicantValues::from_pairs(&pairs);
+    let procedure_code = get("procedure_code");
+    let channel = get("channel");
+    let checked: Vec<String> = pairs
+        .iter()
+        .filter(|(n, v)| n == "documents" && !v.trim().is_empty())
+        .map(|(_, v)| v.trim().to_string())
+        .collect();
+    let other_documents = get("other_documents");
+    let mut documents = checked.clone();
+    documents.extend(other_documents.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string));
+    let input = IntakeInput {
+        procedure_code: procedure_code.clone(),
+        channel: if channel == "postal" { "postal".into() } else { "direct".into() },
+        agency_code: None,
+        name: a.name.clone(),
+        id_number: a.id_number.clone(),
+        phone: a.phone.clone(),
+        email: Some(a.email.clone()).filter(|e| !e.is_empty()),
+        address: a.address.clone(),
+        documents,
+        notify_by: Some(a.notify_by.clone()).filter(|n| !n.is_empty()),
+    };
+    match dossiers::intake(&pool, &links, caller.0.clone(), input, clock.now()).await {
+        Ok(r) => Ok(see_other(&format!("/api/v1/dossiers/{}/forms/01", percent_encode(&r.row.code)))),
+        Err(e) => {
+            let status = e.status_and_code().0;
+            let (options, chosen) = intake_choices(&pool, &caller, &procedure_code).await.in_layout(&layout)?;
+            let page = IntakePage {
+                layout,
+                options,
+                chosen,
+                picked: procedure_code,
+                channel,
+                a,
+                checked,
+                other_documents,
+                error_field: messages::field_of(&e),
+                error: Some(messages::vi(&e)),
+            };
+            Ok(render(status, &page))
+        }
+    }
+}

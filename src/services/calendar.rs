@@ -1,0 +1,85 @@
+//! The working calendar (Monday–Friday minus holidays plus compensatory Saturdays): read by pages
+//! that colour deadlines, edited by administrators. A change applies to what is computed after it
+//! (new intakes, new steps); due dates already given keep the calendar they were computed with.
+use chrono::{Datelike, NaiveDate};
+
+use crate::auth::Caller;
+use crate::domain::calendar::{check_exception, parse_iso_date, DayKind, WorkingCalendar};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::storage::calendar::CalendarDayRow;
+use crate::storage::{self, calendar, Pool};
+
+pub async fn working_calendar(pool: &Pool) -> Result<WorkingCalendar, AppError> {
+    storage::run(pool, |conn| Ok(calendar::working_calendar(conn)?)).await
+}
+
+/// The years an administrator may read or edit.
+const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// A day from outside: exactly `YYYY-MM-DD`, within [`YEARS`].
+pub fn parse_day(s: &str) -> Result<NaiveDate, AppError> {
+    parse_iso_date(s.trim()).filter(|d| YEARS.contains(&d.year())).ok_or_else(|| {
+        AppError::bad_request("invalid_date", "the day must be a real date written YYYY-MM-DD, years 2000–2100")
+    })
+}
+
+/// An administrator reads one year's holidays and compensatory working days, by date.
+pub async fn year(pool: &Pool, caller: Caller, year: i32) -> Result<Vec<CalendarDayRow>, AppError> {
+    caller.require_role(&[Role::Admin])?;
+    if !YEARS.contains(&year) {
+        return Err(AppError::bad_request("invalid_year", "the year must be between 2000 and 2100"));
+    }
+    let (from, to) = (NaiveDate::from_ymd_opt(year, 1, 1).unwrap(), NaiveDate::from_ymd_opt(year, 12, 31).unwrap());
+    storage::run(pool, move |conn| Ok(calendar::between(conn, from, to)?)).await
+}
+
+/// An administrator records a holiday (Monday–Friday) or a compensatory working day (Saturday or
+/// Sunday), replacing what the day had. Returns the row and whether the day was new.
+pub async fn set_day(
+    pool: &Pool,
+    caller: Caller,
+    day: String,
+    kind: String,
+    name: String,
+) -> Result<(CalendarDayRow, bool), AppError> {
+    caller.require_role(&[Role::Admin])?;
+    let day = parse_day(&day)?;
+    let kind = DayKind::parse(kind.trim())
+        .ok_or_else(|| AppError::bad_request("invalid_day_kind", "kind is holiday or working_day"))?;
+    check_exception(day, kind).map_err(|e| {
+        use crate::domain::calendar::CalendarRuleError::*;
+        let code = match e {
+            HolidayOnWeekend => "holiday_on_weekend",
+            WorkingDayOnWeekday => "working_day_on_weekday",
+        };
+        AppError::bad_request(code, e.to_string())
+    })?;
+    let name = name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::bad_request("invalid_day_name", "the name must have 1–200 characters"));
+    }
+    let row = CalendarDayRow { day, kind: kind.as_str().to_string(), name };
+    let result = storage::run(pool, move |conn| {
+        use diesel::Connection;
+        conn.transaction(|conn| {
+            let created = calendar::upsert(conn, &row)?;
+            Ok((row, created))
+        })
+    })
+    .await?;
+    tracing::info!(admin = %caller.username, day = %result.0.day, kind = %result.0.kind, "calendar day set");
+    Ok(result)
+}
+
+/// An administrator removes a day's exception: the day follows the Monday–Friday rule again.
+pub async fn remove_day(pool: &Pool, caller: Caller, day: String) -> Result<(), AppError> {
+    caller.require_role(&[Role::Admin])?;
+    let day = parse_day(&day)?;
+    let removed = storage::run(pool, move |conn| Ok(calendar::delete(conn, day)?)).await?;
+    if !removed {
+        return Err(AppError::not_found("calendar_day_not_found", "no holiday or working day is recorded on this day"));
+    }
+    tracing::info!(admin = %caller.username, day = %day, "calendar day removed");
+    Ok(())
+}

@@ -1,0 +1,66 @@
+//! Administrators keep the provincial plans' targets (DOMAIN.md §6.2): the value and deadline of a
+//! target may be corrected; its indicator, wording and source line come from the plan's text and stay.
+use crate::auth::Caller;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::storage::plans::{self, PlanRow, PlanTargetRow};
+use crate::storage::{self, Pool};
+
+/// An administrator reads every plan with its targets, in order.
+pub async fn with_targets(pool: &Pool, caller: Caller) -> Result<Vec<(PlanRow, Vec<PlanTargetRow>)>, AppError> {
+    caller.require_role(&[Role::Admin])?;
+    storage::run(pool, |conn| {
+        let mut out = vec![];
+        for p in plans::list(conn)? {
+            let targets = plans::targets(conn, &p.id)?;
+            out.push((p, targets));
+        }
+        Ok(out)
+    })
+    .await
+}
+
+/// A target value from outside: every indicator the plans set is a percentage, 0–100.
+pub fn parse_value(s: &str) -> Result<f64, AppError> {
+    let v: f64 = s.trim().replace(',', ".").parse().map_err(|_| {
+        AppError::bad_request("invalid_target_value", "the value is a number from 0 to 100 (a percentage)")
+    })?;
+    check_value(v)
+}
+
+fn check_value(v: f64) -> Result<f64, AppError> {
+    if v.is_finite() && (0.0..=100.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(AppError::bad_request("invalid_target_value", "the value is a number from 0 to 100 (a percentage)"))
+    }
+}
+
+/// An administrator sets a target's value (a percentage) and deadline (`YYYY-MM-DD`).
+pub async fn update_target(
+    pool: &Pool,
+    caller: Caller,
+    plan_id: String,
+    position: i32,
+    value: f64,
+    deadline: String,
+) -> Result<PlanTargetRow, AppError> {
+    caller.require_role(&[Role::Admin])?;
+    let value = check_value(value)?;
+    let deadline = super::calendar::parse_day(&deadline)?;
+    let row = storage::run(pool, move |conn| {
+        use diesel::Connection;
+        conn.transaction(|conn| {
+            if !plans::update_target(conn, &plan_id, position, value, deadline)? {
+                return Err(AppError::not_found("plan_target_not_found", "this plan has no target at this position"));
+            }
+            plans::targets(conn, &plan_id)?
+                .into_iter()
+                .find(|t| t.position == position)
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("target vanished in its own transaction")))
+        })
+    })
+    .await?;
+    tracing::info!(admin = %caller.username, plan = %row.plan_id, position = row.position, "plan target changed");
+    Ok(row)
+}

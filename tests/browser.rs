@@ -1,0 +1,390 @@
+//! Browser tests: a real headless Chromium driven through chromedriver (WebDriver), against the real
+//! application started by the test harness (SQLite, or PostgreSQL with TEST_DATABASE_URL).
+//!
+//! They need Debian's `chromium` and `chromium-driver`. Where `/usr/bin/chromedriver` is missing they
+//! print why and pass, unless `MOTCUA_REQUIRE_BROWSER=1` (as in `.ci/run`), which makes that a failure.
+mod common;
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::TestApp;
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const PW: &str = "motcua-demo";
+const NINH_KIEU: &str = "000.00.31.H12";
+/// Đăng ký thành lập hộ kinh doanh: district level, online level 4.
+const BUSINESS: &str = "2.000720";
+/// How long to wait for an element or a page before failing.
+const WAIT: Duration = Duration::from_secs(15);
+
+/// The Chromium binary chromedriver should start (Debian's `/usr/bin/chromium` is a wrapper script).
+fn chromium_binary() -> Option<&'static str> {
+    ["/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+}
+
+/// Whether a missing browser fails the test instead of skipping it.
+fn browser_required() -> bool {
+    std::env::var("MOTCUA_REQUIRE_BROWSER").is_ok_and(|v| v == "1")
+}
+
+/// A chromedriver process with one headless Chromium session. Dropping it ends chromedriver and
+/// everything it started (they share a process group of their own).
+struct Browser {
+    client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Browser {
+    /// Starts chromedriver on a free port and a fresh headless Chromium of `width`×`height`;
+    /// None (after saying why) when no browser is installed and none is required.
+    async fn start(width: u32, height: u32) -> Option<Browser> {
+        let missing = if !Path::new(CHROMEDRIVER).exists() {
+            Some(format!(
+                "browser tests skipped: {CHROMEDRIVER} not found; install chromium and chromium-driver (Debian) to run them"
+            ))
+        } else if chromium_binary().is_none() {
+            Some(
+                "browser tests skipped: chromium not found; install chromium and chromium-driver (Debian) to run them"
+                    .into(),
+            )
+        } else {
+            None
+        };
+        if let Some(why) = missing {
+            assert!(!browser_required(), "MOTCUA_REQUIRE_BROWSER=1 forbids skipping the browser tests: {why}");
+            // Straight to stderr, past the test harness's capture, so the skip shows in `cargo test`.
+            let _ = writeln!(std::io::stderr(), "{why}");
+            return None;
+        }
+        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("chromedriver starts");
+        let profile = tempfile::tempdir().expect("a profile directory");
+        // From here on the guard ends chromedriver whatever happens.
+        let mut guard = DriverGuard(Some(driver));
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        loop {
+            if reqwest::get(format!("{url}/status")).await.is_ok_and(|r| r.status().is_success()) {
+                break;
+            }
+            if let Some(status) = guard.0.as_mut().and_then(|d| d.try_wait().ok().flatten()) {
+                panic!("chromedriver exited at start: {status}");
+            }
+            assert!(started.elapsed() < WAIT, "chromedriver did not answer on port {port}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let args = vec![
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--no-first-run".into(),
+            "--disable-quic".into(),
+            "--lang=vi".into(),
+            format!("--window-size={width},{height}"),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("chrome"));
+        caps.insert("goog:chromeOptions".into(), json!({"binary": chromium_binary(), "args": args}));
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&url)
+            .await
+            .unwrap_or_else(|e| panic!("no Chromium session through chromedriver: {e}"));
+        Some(Browser { client, driver: guard.0.take().expect("driver"), _profile: profile })
+    }
+
+    /// Ends the session (chromedriver closes Chromium); the drop ends chromedriver.
+    async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+
+    async fn goto(&self, url: &str) {
+        self.client.goto(url).await.unwrap_or_else(|e| panic!("open {url}: {e}"));
+    }
+
+    /// Waits for an element (CSS selector) to be present.
+    async fn find(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element `{css}` within {WAIT:?}: {e}"))
+    }
+
+    async fn fill(&self, css: &str, text: &str) {
+        let e = self.find(css).await;
+        e.clear().await.unwrap_or_else(|err| panic!("clear `{css}`: {err}"));
+        e.send_keys(text).await.unwrap_or_else(|err| panic!("type into `{css}`: {err}"));
+    }
+
+    async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap_or_else(|e| panic!("click `{css}`: {e}"));
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.unwrap_or_else(|e| panic!("text of `{css}`: {e}"))
+    }
+
+    /// Waits until the page's path (and query) starts with `prefix`.
+    async fn wait_for_path(&self, prefix: &str) {
+        let started = Instant::now();
+        loop {
+            let path = self.path().await;
+            if path.starts_with(prefix) {
+                // The new page has loaded when its body is there.
+                self.find("body").await;
+                return;
+            }
+            assert!(started.elapsed() < WAIT, "still at {path}, expected {prefix}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn js(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client.execute(script, args).await.unwrap_or_else(|e| panic!("script `{script}`: {e}"))
+    }
+
+    /// The page fits the window: nothing to scroll sideways.
+    async fn assert_no_horizontal_scroll(&self, what: &str) {
+        let v = self.js("return [document.documentElement.scrollWidth, window.innerWidth];", vec![]).await;
+        let (scroll, inner) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
+        assert!(scroll <= inner, "{what} scrolls sideways: scrollWidth {scroll} > innerWidth {inner}");
+    }
+
+    /// With `MOTCUA_SCREENSHOTS=<dir>`, saves a PNG of the window as `<dir>/<name>.png` (to look at by eye).
+    async fn snapshot(&self, name: &str) {
+        if let Some(dir) = std::env::var_os("MOTCUA_SCREENSHOTS") {
+            // The whole page: the window grows to the document's height for the picture.
+            let (w, h) = self.client.get_window_size().await.expect("window size");
+            let full = self.js("return document.documentElement.scrollHeight;", vec![]).await.as_u64().unwrap_or(h);
+            self.client.set_window_size(w as u32, full.clamp(h, 8000) as u32).await.expect("resize");
+            let png = self.client.screenshot().await.expect("screenshot");
+            self.client.set_window_size(w as u32, h as u32).await.expect("resize back");
+            std::fs::create_dir_all(&dir).expect("screenshot directory");
+            std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).expect("write screenshot");
+        }
+    }
+
+    /// Signs in through the sign-in page and waits to arrive at `next`.
+    async fn sign_in(&self, app: &TestApp, username: &str, next: &str) {
+        self.goto(&app.url(&format!("/dang-nhap?next={next}"))).await;
+        self.fill("#username", username).await;
+        self.fill("#password", PW).await;
+        self.click("form[action='/dang-nhap'] button[type=submit]").await;
+        self.wait_for_path(next).await;
+    }
+
+    /// Signs out with the header's button and waits for the signed-out header.
+    async fn sign_out(&self) {
+        self.click("form[action='/dang-xuat'] button").await;
+        self.find(".who a[href='/dang-nhap']").await;
+    }
+
+    /// Chooses an option of a `<select>` by its value.
+    async fn select(&self, select_css: &str, value: &str) {
+        self.click(&format!("{select_css} option[value='{value}']")).await;
+    }
+
+    /// The path (and query) of the page shown.
+    async fn path(&self) -> String {
+        let url = self.client.current_url().await.expect("current url");
+        match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        }
+    }
+}
+
+/// Ends chromedriver if the browser could not be set up.
+struct DriverGuard(Option<Child>);
+
+impl Drop for DriverGuard {
+    fn drop(&mut self) {
+        if let Some(mut d) = self.0.take() {
+            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", d.id())]).stderr(Stdio::null()).status();
+            let _ = d.kill();
+            let _ = d.wait();
+        }
+    }
+}
+
+/// The number in the dashboard's Biểu II.06a total row for a column.
+async fn dashboard_total(b: &Browser, column: &str) -> i64 {
+    let t = b.text(&format!("#tong-cong td[data-col='{column}']")).await;
+    t.replace('.', "").trim().parse().unwrap_or_else(|_| panic!("a number in the total row: {t:?}"))
+}
+
+/// A dossier received at the counter through the API (for pages to show).
+async fn counter_intake(app: &TestApp, clerk: &str, procedure: &str) -> String {
+    let token = app.login(clerk, PW).await;
+    let body = json!({"procedure_code": procedure, "channel": "direct",
+        "applicant": {"name": "Lê Thị Hoa", "id_number": "092190001234", "phone": "0912345678", "address": "Cần Thơ"}});
+    let (s, b) = app.post_with("/api/v1/dossiers", &token, &body).await;
+    assert_eq!(s, 201, "{b}");
+    b["code"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn leader_dashboard_and_public_lookup_in_a_real_browser() {
+    let Some(b) = Browser::start(1280, 900).await else { return };
+    let app = common::spawn_app().await;
+
+    // Not signed in: the dashboard sends the leader to sign in, then back.
+    b.goto(&app.url("/lanh-dao")).await;
+    b.wait_for_path("/dang-nhap?next=/lanh-dao").await;
+    b.fill("#username", "leader.tp").await;
+    b.fill("#password", PW).await;
+    b.click("form[action='/dang-nhap'] button[type=submit]").await;
+    b.wait_for_path("/lanh-dao").await;
+    assert_eq!(b.text("h1").await, "Thống kê, chỉ tiêu một cửa điện tử");
+    let before = dashboard_total(&b, "received_total").await;
+    b.snapshot("dashboard-desktop").await;
+    assert!(b.find("svg.chart title").await.html(true).await.unwrap().contains("Hồ sơ tiếp nhận theo tháng"));
+    assert!(b.find("ul.cards li.kpi").await.text().await.unwrap().contains("Mục tiêu"));
+
+    // A dossier received at a counter counts at once.
+    let code = counter_intake(&app, "clerk.ninhkieu", BUSINESS).await;
+    b.client.refresh().await.unwrap();
+    assert_eq!(dashboard_total(&b, "received_total").await, before + 1);
+
+    // The quick choice "Tháng này" keeps the scope and shows this month.
+    b.click(".quick a[href*='from=']").await;
+    b.wait_for_path("/lanh-dao?from=").await;
+    assert!(dashboard_total(&b, "received_total").await >= 1);
+
+    // The download links are the API's and work with the sign-in cookie.
+    let href = b.find("ul.downloads a").await.attr("href").await.unwrap().expect("href");
+    assert!(href.starts_with("/api/v1/stats/report?") && href.ends_with("format=csv"), "{href}");
+    let status = b.js("return fetch(arguments[0]).then(r => r.status);", vec![json!(href)]).await;
+    assert_eq!(status, 200);
+
+    // A bad date typed into the address: a readable error, the form again.
+    b.goto(&app.url("/lanh-dao?from=2026-02-30")).await;
+    assert!(b.text("#loi").await.contains("không phải một ngày hợp lệ"));
+
+    // The public lookup page, on a desktop and on a phone.
+    b.goto(&app.url(&format!("/tra-cuu/{code}"))).await;
+    assert!(b.text("main").await.contains(&code));
+    b.client.set_window_size(390, 844).await.unwrap();
+    b.client.refresh().await.unwrap();
+    b.find("main").await;
+    b.assert_no_horizontal_scroll("the lookup page").await;
+    b.snapshot("lookup-phone").await;
+    b.goto(&app.url("/lanh-dao")).await;
+    b.find("#bieu-ii06a-bang").await;
+    b.assert_no_horizontal_scroll("the leader dashboard").await;
+    b.snapshot("dashboard-phone").await;
+
+    b.sign_out().await;
+    b.close().await;
+}
+
+/// The journey of issue 6 through the pages: a citizen submits online, the counter receives and
+/// transfers, the leader's dashboard counts it, the public lookup shows the new status; and the
+/// lookup page and the inbox fit a phone's width.
+#[tokio::test]
+async fn citizen_submits_online_the_counter_receives_and_transfers_the_leader_sees_it() {
+    let Some(b) = Browser::start(1280, 900).await else { return };
+    let app = common::spawn_app().await;
+
+    // The leader's count before.
+    b.sign_in(&app, "leader.tp", "/lanh-dao").await;
+    let received_before = dashboard_total(&b, "received_total").await;
+    let online_before = dashboard_total(&b, "received_online").await;
+    b.sign_out().await;
+
+    // The citizen finds a level-4 procedure in the catalogue and submits online.
+    b.sign_in(&app, "citizen.an", "/thu-tuc").await;
+    b.fill("#q", "hộ kinh doanh").await;
+    b.select("#muc_do", "4").await;
+    b.click("form[role=search] button[type=submit]").await;
+    b.wait_for_path("/thu-tuc?").await;
+    b.click(&format!("a[href='/thu-tuc/{BUSINESS}']")).await;
+    b.wait_for_path(&format!("/thu-tuc/{BUSINESS}")).await;
+    b.click(&format!("a[href='/thu-tuc/{BUSINESS}/nop']")).await;
+    b.wait_for_path(&format!("/thu-tuc/{BUSINESS}/nop")).await;
+    b.select("#agency_code", NINH_KIEU).await;
+    b.fill("#name", "Nguyễn Văn An").await;
+    b.fill("#id_number", "092190004321").await;
+    b.fill("#phone", "0987654321").await;
+    b.fill("#address", "Phường Tân An, quận Ninh Kiều").await;
+    b.click("input[name=documents]").await;
+    b.click(&format!("form[action='/thu-tuc/{BUSINESS}/nop'] button[type=submit]")).await;
+    b.wait_for_path("/ho-so-cua-toi/").await;
+    let path = b.path().await;
+    let code = path.trim_start_matches("/ho-so-cua-toi/").split('?').next().unwrap().to_string();
+    assert!(code.starts_with(&format!("{NINH_KIEU}-")), "{path}");
+    assert!(b.text("main").await.contains("Đã nộp hồ sơ thành công"));
+    b.sign_out().await;
+
+    // The clerk of quận Ninh Kiều receives it from the inbox, then transfers it.
+    b.sign_in(&app, "clerk.ninhkieu", "/can-bo").await;
+    b.click(&format!("a[href='/can-bo/ho-so/{code}']")).await;
+    b.wait_for_path(&format!("/can-bo/ho-so/{code}")).await;
+    b.click("form[aria-labelledby='tt-receive'] button[type=submit]").await;
+    b.wait_for_path(&format!("/can-bo/ho-so/{code}?xong=receive")).await;
+    b.click("form[aria-labelledby='tt-transfer'] button[type=submit]").await;
+    b.wait_for_path(&format!("/can-bo/ho-so/{code}?xong=transfer")).await;
+    assert!(b.text(".alert-ok").await.contains("Chuyển bước xử lý tiếp theo"));
+
+    // On a phone: the inbox and the public lookup page fit the width.
+    b.client.set_window_size(390, 844).await.unwrap();
+    b.goto(&app.url("/can-bo")).await;
+    b.find("main h1").await;
+    b.assert_no_horizontal_scroll("the inbox").await;
+    b.snapshot("inbox-phone").await;
+    b.goto(&app.url(&format!("/tra-cuu/{code}"))).await;
+    b.find("main h1").await;
+    b.assert_no_horizontal_scroll("the lookup page").await;
+    b.client.set_window_size(1280, 900).await.unwrap();
+    b.sign_out().await;
+
+    // The leader's dashboard counts one more dossier received, online.
+    b.sign_in(&app, "leader.tp", "/lanh-dao").await;
+    assert_eq!(dashboard_total(&b, "received_total").await, received_before + 1);
+    assert_eq!(dashboard_total(&b, "received_online").await, online_before + 1);
+    b.sign_out().await;
+
+    // The public lookup page (no sign-in) shows the new status, as the API says.
+    let (s, lookup) = app.get(&format!("/api/v1/lookup/{code}")).await;
+    assert_eq!(s, 200, "{lookup}");
+    assert_eq!(lookup["status_code"], 4, "processing after the transfer: {lookup}");
+    b.goto(&app.url(&format!("/tra-cuu/{code}"))).await;
+    let page = b.text("main").await;
+    assert!(page.contains(&code) && page.contains("Đang xử lý"), "{page}");
+    b.close().await;
+}
