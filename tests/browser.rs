@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use common::TestApp;
 use fantoccini::elements::Element;
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
@@ -183,6 +184,47 @@ impl Browser {
         let v = self.js("return [document.documentElement.scrollWidth, window.innerWidth];", vec![]).await;
         let (scroll, inner) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
         assert!(scroll <= inner, "{what} scrolls sideways: scrollWidth {scroll} > innerWidth {inner}");
+    }
+
+    /// The page passes the accessibility audit of `tests/common/a11y.js` (names, headings,
+    /// focus order, contrast).
+    async fn assert_accessible(&self, what: &str) {
+        let problems = self.js(concat!("return (\n", include_str!("common/a11y.js"), "\n);"), vec![]).await;
+        let problems: Vec<String> = serde_json::from_value(problems).expect("a list of problems");
+        assert!(problems.is_empty(), "{what} ({}): {problems:#?}", self.path().await);
+    }
+
+    /// Presses a key on the element that has the focus, as a keyboard user would.
+    async fn press(&self, key: Key) {
+        let focused = self.client.active_element().await.expect("the focused element");
+        focused.send_keys(&key.to_string()).await.unwrap_or_else(|e| panic!("press {key:?}: {e}"));
+    }
+
+    /// A short description of the focused element: its tag, id and class.
+    async fn focused(&self) -> String {
+        let v = self
+            .js("const e = document.activeElement; return `${e.tagName.toLowerCase()}#${e.id}.${e.className}`;", vec![])
+            .await;
+        v.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Presses Tab until the focus is on `css`, at most `limit` times; the focus must stay visible.
+    async fn tab_to(&self, css: &str, limit: usize) {
+        for _ in 0..limit {
+            self.press(Key::Tab).await;
+            let v = self
+                .js(
+                    "const e = document.activeElement; const s = getComputedStyle(e);
+                     return [e.matches(arguments[0]), s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2];",
+                    vec![json!(css)],
+                )
+                .await;
+            assert_eq!(v[1], true, "the focus on {} has no visible outline", self.focused().await);
+            if v[0] == true {
+                return;
+            }
+        }
+        panic!("`{css}` not reached with {limit} presses of Tab (focus on {})", self.focused().await);
     }
 
     /// With `MOTCUA_SCREENSHOTS=<dir>`, saves a PNG of the window as `<dir>/<name>.png` (to look at by eye).
@@ -386,5 +428,88 @@ async fn citizen_submits_online_the_counter_receives_and_transfers_the_leader_se
     b.goto(&app.url(&format!("/tra-cuu/{code}"))).await;
     let page = b.text("main").await;
     assert!(page.contains(&code) && page.contains("Đang xử lý"), "{page}");
+    b.close().await;
+}
+
+/// Issue 6 asks for pages usable by keyboard and screen reader and on a phone: every page of
+/// every role passes the accessibility audit on a desktop and on a phone-sized screen, without
+/// sideways scrolling, and a citizen looks up a dossier and a clerk opens it with the keyboard alone.
+#[tokio::test]
+async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_phone() {
+    let Some(b) = Browser::start(1280, 900).await else { return };
+    let app = common::spawn_app().await;
+    let code = counter_intake(&app, "clerk.ninhkieu", BUSINESS).await;
+
+    // Keyboard only: the first Tab reaches the skip link, then the lookup box; Enter looks up.
+    b.goto(&app.url("/")).await;
+    b.find("main h1").await;
+    b.tab_to("a.skip-link", 1).await;
+    let inside = b
+        .js("const r = document.activeElement.getBoundingClientRect(); return r.left >= 0 && r.top >= 0;", vec![])
+        .await;
+    assert_eq!(inside, true, "the focused skip link shows on screen");
+    b.tab_to("#ma", 15).await;
+    let focused = b.client.active_element().await.expect("the focused element");
+    focused.send_keys(&code).await.expect("type the code");
+    b.press(Key::Enter).await;
+    b.wait_for_path(&format!("/tra-cuu/{code}")).await;
+    assert!(b.text("main").await.contains(&code));
+
+    let public = [
+        "/".to_string(),
+        "/thu-tuc".into(),
+        "/thu-tuc?q=khai+sinh&muc_do=4".into(),
+        format!("/thu-tuc/{BUSINESS}"),
+        "/tra-cuu".into(),
+        format!("/tra-cuu/{code}"),
+        "/tra-cuu/000.00.31.H12-000000-9999".into(),
+        "/dang-nhap".into(),
+        "/dang-ky".into(),
+    ];
+    let citizen = ["/ho-so-cua-toi".to_string(), format!("/thu-tuc/{BUSINESS}/nop")];
+    let clerk = ["/can-bo".to_string(), "/can-bo/tiep-nhan".into(), format!("/can-bo/ho-so/{code}")];
+    let leader = ["/lanh-dao".to_string()];
+    let admin = [
+        "/quan-tri".to_string(),
+        "/quan-tri/thong-bao".into(),
+        "/quan-tri/nguoi-dung".into(),
+        "/quan-tri/lich".into(),
+        "/quan-tri/ke-hoach".into(),
+        "/quan-tri/thu-tuc".into(),
+        format!("/quan-tri/thu-tuc/{BUSINESS}"),
+    ];
+    let roles: [(Option<&str>, &[String]); 5] = [
+        (None, &public),
+        (Some("citizen.an"), &citizen),
+        (Some("clerk.ninhkieu"), &clerk),
+        (Some("leader.tp"), &leader),
+        (Some("admin"), &admin),
+    ];
+    for (user, pages) in roles {
+        if let Some(user) = user {
+            b.sign_in(&app, user, &pages[0]).await;
+        }
+        for (width, height) in [(1280, 900), (390, 844)] {
+            b.client.set_window_size(width, height).await.unwrap();
+            for page in pages {
+                b.goto(&app.url(page)).await;
+                b.find("main h1").await;
+                let what = format!("{page} for {} at {width}px", user.unwrap_or("a visitor"));
+                b.assert_accessible(&what).await;
+                b.assert_no_horizontal_scroll(&what).await;
+            }
+        }
+        b.client.set_window_size(1280, 900).await.unwrap();
+        if user.is_some() {
+            b.sign_out().await;
+        }
+    }
+
+    // The clerk opens the dossier from the inbox and receives nothing by mistake: Tab, Enter.
+    b.sign_in(&app, "clerk.ninhkieu", "/can-bo").await;
+    b.tab_to(&format!("a[href='/can-bo/ho-so/{code}']"), 40).await;
+    b.press(Key::Enter).await;
+    b.wait_for_path(&format!("/can-bo/ho-so/{code}")).await;
+    b.sign_out().await;
     b.close().await;
 }
