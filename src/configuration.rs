@@ -112,6 +112,10 @@ pub struct SeedSettings {
     pub demo: bool,
     /// `serve` loads the seeds when it finds an empty database.
     pub on_empty_database: bool,
+    /// With `demo`: on a database without dossiers, `serve` first makes this many days of demo
+    /// dossiers through the real use cases (see `services::demo`). 0 (the default) makes none.
+    #[serde(default)]
+    pub demo_history_days: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

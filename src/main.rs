@@ -103,6 +103,16 @@ fn serve(settings: Settings) -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
         let app = startup::Application::build(&settings)?;
         let url = settings.public_url(app.port());
+        if settings.seed.demo && settings.seed.demo_history_days > 0 {
+            let pool = startup::connect(&settings)?;
+            let links = motcua::services::dossiers::Links { public_url: url.clone() };
+            let days = i64::from(settings.seed.demo_history_days);
+            let started = std::time::Instant::now();
+            let report = motcua::services::demo::load_history(&pool, &links, chrono::Utc::now(), days).await?;
+            if report.dossiers > 0 {
+                println!("demo history: {report} in {:.1} s", started.elapsed().as_secs_f64());
+            }
+        }
         let backend = connection::DatabaseUrl::parse(&settings.database.url)?;
         println!("motcua is serving on {url}  (database: {})", backend.redacted());
         println!(

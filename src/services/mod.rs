@@ -2,6 +2,7 @@
 pub mod auth;
 pub mod calendar;
 pub mod catalogue;
+pub mod demo;
 pub mod dossiers;
 pub mod lookup;
 pub mod notifications;

@@ -191,6 +191,11 @@ pub fn insert_event(conn: &mut AnyConnection, event: &EventRow) -> QueryResult<(
     diesel::insert_into(dossier_events::table).values(event).execute(conn).map(|_| ())
 }
 
+/// How many dossiers there are (any state).
+pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
+    dossiers::table.count().get_result(conn)
+}
+
 pub fn find_by_code(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<DossierRow>> {
     dossiers::table.filter(dossiers::code.eq(code)).select(DossierRow::as_select()).first(conn).optional()
 }
