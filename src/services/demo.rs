@@ -6,7 +6,7 @@
 //! Only for the demo (`seed.demo_history`, never in production); the dossiers ask for no notices.
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 
 use crate::auth::extractor::Caller;
 use crate::domain::agency::AgencyCode;
@@ -140,27 +140,28 @@ fn staffed_route(
 
 /// 8:00–16:30 Vietnam time on `day`, as UTC.
 fn office_time(day: chrono::NaiveDate, minutes_after_eight: u64) -> DateTime<Utc> {
-    let vn = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7");
+    let vn = crate::domain::calendar::vietnam();
     let t = NaiveTime::from_hms_opt(8, 0, 0).expect("08:00") + Duration::minutes(minutes_after_eight.min(510) as i64);
     vn.from_local_datetime(&day.and_time(t)).single().expect("a fixed offset has no gaps").with_timezone(&Utc)
 }
 
 /// Loads the demo history ending at `now`, unless the database already holds dossiers.
 pub async fn load_history(pool: &Pool, links: &Links, now: DateTime<Utc>, days: i64) -> anyhow::Result<DemoReport> {
-    let (existing, accounts, procedures, agencies) = storage::run(pool, |conn| {
+    let (existing, accounts, procedures, agencies, cal) = storage::run(pool, |conn| {
         Ok((
             dossier_store::count(conn)?,
             users::list(conn, None, None)?,
             procedure_store::list_current(conn, &ProcedureFilter::default())?,
             agency_store::list(conn, &AgencyFilter::default())?,
+            storage::calendar::working_calendar(conn)?,
         ))
     })
     .await?;
-    let tree: HashMap<String, (String, Option<String>)> =
-        agencies.into_iter().map(|a| (a.code, (a.level, a.parent_code))).collect();
     if existing > 0 {
         return Ok(DemoReport::default());
     }
+    let tree: HashMap<String, (String, Option<String>)> =
+        agencies.into_iter().map(|a| (a.code, (a.level, a.parent_code))).collect();
     tracing::info!(days, "first start: making demo dossiers through the real use cases");
     let demo: Vec<Caller> =
         accounts.iter().filter(|u| u.is_demo && u.disabled_at.is_none()).filter_map(caller).collect();
@@ -172,10 +173,11 @@ pub async fn load_history(pool: &Pool, links: &Links, now: DateTime<Utc>, days: 
     let mut report = DemoReport::default();
     // (counter, procedure) pairs that intake refused: not tried again.
     let mut refused_pairs = std::collections::HashSet::new();
-    let today = now.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7")).date_naive();
+    let today = now.with_timezone(&crate::domain::calendar::vietnam()).date_naive();
     for back in (1..=days).rev() {
         let day = today - Duration::days(back);
-        if matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+        // Counters open on working days (weekends and public holidays off, compensatory Saturdays on).
+        if !cal.is_working_day(day) {
             continue;
         }
         for clerk in &counters {
@@ -327,8 +329,7 @@ impl Walk<'_> {
                 }
             }
             if fate == Fate::Late && !extended && self.at + Duration::days(3) >= due {
-                let new_due =
-                    (due + Duration::days(7)).with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap());
+                let new_due = (due + Duration::days(7)).with_timezone(&crate::domain::calendar::vietnam());
                 let input = ActionInput {
                     new_due_date: Some(new_due.date_naive().to_string()),
                     reason: Some("Cần xác minh thêm với cơ quan liên quan".into()),
