@@ -6,10 +6,11 @@
 //! Only for the demo (`seed.demo_history`, never in production); the dossiers ask for no notices.
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Timelike, Utc};
 
 use crate::auth::extractor::Caller;
 use crate::domain::agency::AgencyCode;
+use crate::domain::calendar::WorkingCalendar;
 use crate::domain::procedure::StepTarget;
 use crate::domain::user::Role;
 use crate::services::dossiers::{self, ActionInput, DossierRecord, IntakeInput, Links};
@@ -138,6 +139,21 @@ fn staffed_route(
         && processing.iter().all(|a| a.as_deref().is_some_and(|a| has(a, &[Role::Specialist, Role::Leader])))
 }
 
+/// `t`, or the next moment the offices are open (7:30–16:30 on a working day, Vietnam time):
+/// staff act in office hours.
+fn in_office_hours(t: DateTime<Utc>, cal: &WorkingCalendar) -> DateTime<Utc> {
+    let local = t.with_timezone(&crate::domain::calendar::vietnam());
+    let (day, minutes) = (local.date_naive(), local.time().num_seconds_from_midnight() / 60);
+    let (open, close) = (7 * 60 + 30, 16 * 60 + 30);
+    if cal.is_working_day(day) && (open..close).contains(&minutes) {
+        return t;
+    }
+    // Keep the minutes' spread, inside the first hours of the next opening.
+    let offset = u64::from(minutes % 180) + 30;
+    let next = if cal.is_working_day(day) && minutes < open { day } else { cal.next_working_day(day) };
+    office_time(next, offset)
+}
+
 /// 8:00–16:30 Vietnam time on `day`, as UTC.
 fn office_time(day: chrono::NaiveDate, minutes_after_eight: u64) -> DateTime<Utc> {
     let vn = crate::domain::calendar::vietnam();
@@ -225,7 +241,7 @@ pub async fn load_history(pool: &Pool, links: &Links, now: DateTime<Utc>, days: 
                     }
                 };
                 report.dossiers += 1;
-                let mut walk = Walk { pool, links, staff: &demo, now, at, actions: 0 };
+                let mut walk = Walk { pool, links, staff: &demo, cal: &cal, now, at, actions: 0 };
                 // An online dossier waits for a clerk to receive it (the same day, or the next).
                 let received = if online {
                     walk.at += Duration::minutes(30 + dice.below(900) as i64);
@@ -262,6 +278,7 @@ struct Walk<'a> {
     pool: &'a Pool,
     links: &'a Links,
     staff: &'a [Caller],
+    cal: &'a WorkingCalendar,
     now: DateTime<Utc>,
     /// The moment of the next action.
     at: DateTime<Utc>,
@@ -272,6 +289,7 @@ impl Walk<'_> {
     /// Takes `action` with the first demo account allowed to, if the moment has come. Returns the
     /// dossier after it, or None when nobody could (or the moment is still in the future).
     async fn act(&mut self, code: &str, action: &str, input: ActionInput) -> Option<DossierRecord> {
+        self.at = in_office_hours(self.at, self.cal);
         if self.at >= self.now {
             return None;
         }
@@ -361,5 +379,33 @@ impl Walk<'_> {
             }
         }
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn vn(d: u32, h: u32, m: u32) -> DateTime<Utc> {
+        let day = NaiveDate::from_ymd_opt(2026, 9, d).unwrap();
+        crate::domain::calendar::vietnam()
+            .from_local_datetime(&day.and_hms_opt(h, m, 0).unwrap())
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn staff_act_in_office_hours_on_working_days() {
+        // 2/9/2026 (Wednesday) is National Day.
+        let cal = WorkingCalendar::new([NaiveDate::from_ymd_opt(2026, 9, 2).unwrap()], []);
+        let local = |t: DateTime<Utc>| t.with_timezone(&crate::domain::calendar::vietnam()).naive_local();
+        assert_eq!(in_office_hours(vn(1, 10, 0), &cal), vn(1, 10, 0), "Tuesday morning stays");
+        assert_eq!(local(in_office_hours(vn(1, 6, 0), &cal)).date(), NaiveDate::from_ymd_opt(2026, 9, 1).unwrap());
+        for (late, next) in [(vn(1, 18, 0), 3), (vn(2, 10, 0), 3), (vn(4, 23, 0), 7), (vn(5, 10, 0), 7)] {
+            let t = local(in_office_hours(late, &cal));
+            assert_eq!(t.date(), NaiveDate::from_ymd_opt(2026, 9, next).unwrap(), "{late}");
+            assert!((8..12).contains(&t.hour()), "{t}");
+        }
     }
 }
