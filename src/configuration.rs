@@ -162,6 +162,10 @@ pub struct EmailSettings {
     pub smtp_tls: SmtpTls,
     pub smtp_username: Option<String>,
     pub smtp_password: Option<String>,
+    /// A PEM file of root certificates to trust besides the public ones (a province's own CA),
+    /// for `starttls` and `tls`.
+    #[serde(default)]
+    pub smtp_ca_file: Option<PathBuf>,
     pub timeout_secs: u64,
 }
 

@@ -419,3 +419,49 @@ async fn a_worker_killed_while_sending_loses_nothing_and_its_successor_sends_onc
         assert!(rows(&app, code).iter().all(|r| r.status == "sent"));
     }
 }
+
+/// The mail server of a province speaks STARTTLS or TLS and wants a password: the worker encrypts
+/// (trusting the CA named in `email.smtp_ca_file`), authenticates, and only then sends.
+#[tokio::test]
+async fn email_goes_over_starttls_or_tls_with_credentials_and_a_wrong_password_sends_nothing() {
+    use common::peers::{SmtpSecurity, SmtpServer, SMTP_PASSWORD, SMTP_USER};
+    use motcua::configuration::SmtpTls;
+    for (security, mode) in [(SmtpSecurity::Starttls, SmtpTls::Starttls), (SmtpSecurity::Tls, SmtpTls::Tls)] {
+        let server = SmtpServer::start_with(security);
+        let ca = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(ca.path(), server.ca_pem.as_deref().unwrap()).unwrap();
+        let configure = |password: &str| {
+            let (port, ca, password) = (server.port, ca.path().to_path_buf(), password.to_string());
+            move |s: &mut motcua::configuration::Settings| {
+                s.email.smtp_port = port;
+                s.email.smtp_tls = mode;
+                s.email.smtp_ca_file = Some(ca);
+                s.email.smtp_username = Some(SMTP_USER.into());
+                s.email.smtp_password = Some(password);
+            }
+        };
+
+        let app = spawn_app_configured(Some("2027-03-01T09:00:00+07:00"), configure(SMTP_PASSWORD)).await;
+        let clerk = app.login("clerk.ninhkieu", PW).await;
+        let code = intake_at_ninh_kieu(&app, &clerk, "email", "giang.ho@example.vn", "0988888888").await;
+        let mails = server.wait_for(1);
+        assert_eq!(mails[0].subject, format!("Hồ sơ {code} đã được tiếp nhận"), "{security:?}");
+        assert!(mails[0].encrypted, "{security:?}: sent only once encrypted");
+        assert_eq!(mails[0].auth_user.as_deref(), Some(SMTP_USER), "{security:?}");
+        assert!(app.mail.accepted().is_empty(), "nothing went to the plain test server");
+        app.settle();
+        drop(app);
+
+        // The same server with a wrong password: 535, the notice waits for a retry, nothing arrives.
+        let app = spawn_app_configured(Some("2027-03-01T09:00:00+07:00"), configure("sai-mat-khau")).await;
+        let clerk = app.login("clerk.ninhkieu", PW).await;
+        intake_at_ninh_kieu(&app, &clerk, "email", "giang.ho@example.vn", "0988888888").await;
+        let row = common::peers::wait_until("the first attempt", || {
+            app.unsent().into_iter().find(|r| r.attempts == 1 && r.status == "pending")
+        });
+        let error = row.last_error.unwrap_or_default();
+        assert!(error.contains("535"), "{security:?}: {error}");
+        assert_eq!(server.accepted().len(), 1, "{security:?}: only the first app's message");
+        app.expect_unsent(1);
+    }
+}

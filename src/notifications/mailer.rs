@@ -3,6 +3,7 @@ use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::configuration::{EmailSettings, EmailTransport, SmtpTls};
@@ -38,6 +39,22 @@ impl Mailer {
                     SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.smtp_host),
                     SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.smtp_host)?,
                     SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.smtp_host)?,
+                };
+                let builder = match (&s.smtp_ca_file, s.smtp_tls) {
+                    (Some(path), SmtpTls::Starttls | SmtpTls::Tls) => {
+                        let pem = std::fs::read(path)
+                            .map_err(|e| anyhow::anyhow!("email.smtp_ca_file {}: {e}", path.display()))?;
+                        let ca = Certificate::from_pem(&pem)
+                            .map_err(|e| anyhow::anyhow!("email.smtp_ca_file {}: {e}", path.display()))?;
+                        let params =
+                            TlsParameters::builder(s.smtp_host.clone()).add_root_certificate(ca).build_rustls()?;
+                        builder.tls(if s.smtp_tls == SmtpTls::Tls {
+                            Tls::Wrapper(params)
+                        } else {
+                            Tls::Required(params)
+                        })
+                    }
+                    _ => builder,
                 };
                 let mut builder = builder.port(s.smtp_port).timeout(Some(Duration::from_secs(s.timeout_secs)));
                 if let (Some(user), Some(password)) = (&s.smtp_username, &s.smtp_password) {
@@ -82,6 +99,7 @@ mod tests {
             smtp_tls: SmtpTls::None,
             smtp_username: None,
             smtp_password: None,
+            smtp_ca_file: None,
             timeout_secs: 1,
         };
         let mailer = Mailer::new(&settings).unwrap();
