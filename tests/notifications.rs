@@ -465,3 +465,39 @@ async fn email_goes_over_starttls_or_tls_with_credentials_and_a_wrong_password_s
         app.expect_unsent(1);
     }
 }
+
+/// An online dossier the counter does not receive (ND 61/2018 Điều 17: the applicant is told by
+/// email/SMS why, and where to turn), and a dossier withdrawn at the counter: both arrive.
+#[tokio::test]
+async fn a_dossier_not_received_and_a_withdrawn_one_are_told_to_the_applicant() {
+    let app = spawn_app_configured(Some("2027-03-01T09:00:00+07:00"), |_| {}).await;
+    let (citizen, clerk) = (app.login("citizen.an", PW).await, app.login("clerk.ninhkieu", PW).await);
+    let online = json!({"procedure_code": HOUSEHOLD_BUSINESS, "channel": "online", "agency_code": "000.00.31.H12",
+        "notify_by": "both", "applicant": {"name": "Nguyễn Văn An", "id_number": "092190004321", "phone": "0987654321",
+        "email": "an.nguyen@example.vn", "address": "Ninh Kiều"}});
+    let (s, d) = app.post_with("/api/v1/dossiers", &citizen, &online).await;
+    assert_eq!(s, 201, "{d}");
+    let not_received = d["code"].as_str().unwrap().to_string();
+    act(&app, &clerk, &not_received, json!({"action": "refuse", "reason": "Địa điểm kinh doanh thuộc quận Cái Răng"}))
+        .await;
+    let withdrawn = intake_at_ninh_kieu(&app, &clerk, "both", "binh.tran@example.vn", "0944444444").await;
+    act(&app, &clerk, &withdrawn, json!({"action": "withdraw", "note": "Người nộp đề nghị rút"})).await;
+
+    app.mail.wait_for(3);
+    app.sms.wait_for(3);
+    app.settle();
+    let (mails, sms) = delivered(&app, &not_received);
+    assert_eq!(mails.len(), 1, "nothing was received, so no receipt notice: {mails:?}");
+    assert_eq!(mails[0].subject, format!("Hồ sơ {not_received} không được tiếp nhận"));
+    assert!(mails[0].text.contains("Lý do: Địa điểm kinh doanh thuộc quận Cái Răng."), "{}", mails[0].text);
+    assert!(mails[0].text.contains("cơ quan có thẩm quyền"), "{}", mails[0].text);
+    assert_eq!(mails[0].rcpt, ["an.nguyen@example.vn"]);
+    let text = sms[0].body["message"].as_str().unwrap();
+    assert!(text.is_ascii() && text.contains("khong duoc tiep nhan. Ly do: Dia diem kinh doanh"), "{text}");
+
+    let (mails, sms) = delivered(&app, &withdrawn);
+    let subjects: Vec<&str> = mails.iter().map(|m| m.subject.as_str()).collect();
+    assert_eq!(subjects, [format!("Hồ sơ {withdrawn} đã được tiếp nhận"), format!("Hồ sơ {withdrawn} đã được rút")]);
+    assert!(mails[1].text.contains("Nếu ông/bà không đề nghị rút hồ sơ"), "{}", mails[1].text);
+    assert!(sms[1].body["message"].as_str().unwrap().contains("da duoc rut theo de nghi"), "{:?}", sms[1].body);
+}

@@ -45,8 +45,16 @@ pub enum NoticeKind {
     Received,
     /// A supplement is needed, listing everything missing (Điều 16.2, 19.4).
     SupplementRequested,
-    /// Not received or refused, with the reasons (Điều 16.2, 19.5).
+    /// Refused after appraisal, with the reasons: Phiếu từ chối giải quyết hồ sơ
+    /// (ND 61/2018 Điều 19 khoản 8).
     Refused,
+    /// Not received at intake (not eligible, or the wrong agency), with the reasons and where to
+    /// turn instead: Phiếu từ chối tiếp nhận (TT 01/2018 Mẫu 03; ND 61/2018 Điều 17: for online
+    /// dossiers the notice goes out by email/SMS).
+    NotReceived,
+    /// Withdrawn at the applicant's request (status 7): the applicant is told it is done, so a
+    /// withdrawal the applicant did not ask for does not go unnoticed.
+    Withdrawn,
     /// It will be late: apology and new date (Điều 19.9).
     Delayed,
     /// The result is ready at the counter (Điều 20).
@@ -61,18 +69,23 @@ impl NoticeKind {
             Self::Received => "received",
             Self::SupplementRequested => "supplement_requested",
             Self::Refused => "refused",
+            Self::NotReceived => "not_received",
+            Self::Withdrawn => "withdrawn",
             Self::Delayed => "delayed",
             Self::ResultReady => "result_ready",
             Self::Stopped => "stopped",
         }
     }
 
-    /// Which notice an action owes, if any (`refused_decision`: the dossier's decision is a refusal).
-    pub fn for_action(action: &str, refused_decision: bool) -> Option<Self> {
+    /// Which notice an action owes, if any (`refused_decision`: the dossier's decision is a refusal;
+    /// `not_received`: the action left it refused at intake, status 3).
+    pub fn for_action(action: &str, refused_decision: bool, not_received: bool) -> Option<Self> {
         match action {
             "intake_received" | "receive" => Some(Self::Received),
             "request_supplement" => Some(Self::SupplementRequested),
+            "refuse" if not_received => Some(Self::NotReceived),
             "refuse" => Some(Self::Refused),
+            "withdraw" => Some(Self::Withdrawn),
             "extend" => Some(Self::Delayed),
             "finish" if !refused_decision => Some(Self::ResultReady),
             "stop" => Some(Self::Stopped),
@@ -166,6 +179,21 @@ pub fn email(kind: NoticeKind, f: &NoticeFacts) -> (String, String, String) {
                 format!("Lý do: {}.", f.reason.clone().unwrap_or_default()),
             ],
         ),
+        NoticeKind::NotReceived => (
+            format!("Hồ sơ {} không được tiếp nhận", f.code),
+            vec![
+                format!("{} không tiếp nhận hồ sơ {} ({}).", f.agency, f.code, f.procedure),
+                format!("Lý do: {}.", f.reason.clone().unwrap_or_default()),
+                "Ông/bà có thể nộp lại hồ sơ khi đủ điều kiện, hoặc tại cơ quan có thẩm quyền.".to_string(),
+            ],
+        ),
+        NoticeKind::Withdrawn => (
+            format!("Hồ sơ {} đã được rút", f.code),
+            vec![
+                format!("Theo đề nghị của ông/bà, hồ sơ {} ({}) đã được rút và dừng giải quyết.", f.code, f.procedure),
+                format!("Nếu ông/bà không đề nghị rút hồ sơ, xin liên hệ ngay {}.", f.agency),
+            ],
+        ),
         NoticeKind::Delayed => (
             format!("Xin lỗi: hồ sơ {} được hẹn lại ngày trả kết quả", f.code),
             vec![
@@ -216,6 +244,12 @@ pub fn sms(kind: NoticeKind, f: &NoticeFacts) -> String {
         NoticeKind::Refused => {
             format!("Ho so {} khong duoc giai quyet. Ly do: {}.", f.code, f.reason.clone().unwrap_or_default())
         }
+        NoticeKind::NotReceived => {
+            format!("Ho so {} khong duoc tiep nhan. Ly do: {}.", f.code, f.reason.clone().unwrap_or_default())
+        }
+        NoticeKind::Withdrawn => {
+            format!("Ho so {} da duoc rut theo de nghi. Neu khong phai ong/ba de nghi, lien he {}.", f.code, f.agency)
+        }
         NoticeKind::Delayed => format!(
             "Xin loi: ho so {} hen lai ngay tra {}.",
             f.code,
@@ -249,12 +283,16 @@ mod tests {
 
     #[test]
     fn the_decrees_moments_owe_notices_and_others_do_not() {
-        assert_eq!(NoticeKind::for_action("receive", false), Some(NoticeKind::Received));
-        assert_eq!(NoticeKind::for_action("finish", false), Some(NoticeKind::ResultReady));
-        assert_eq!(NoticeKind::for_action("stop", false), Some(NoticeKind::Stopped));
-        assert_eq!(NoticeKind::for_action("finish", true), None, "a refusal was already notified");
-        assert_eq!(NoticeKind::for_action("transfer", false), None);
-        assert_eq!(NoticeKind::for_action("approve", false), None);
+        assert_eq!(NoticeKind::for_action("receive", false, false), Some(NoticeKind::Received));
+        assert_eq!(NoticeKind::for_action("finish", false, false), Some(NoticeKind::ResultReady));
+        assert_eq!(NoticeKind::for_action("stop", false, false), Some(NoticeKind::Stopped));
+        assert_eq!(NoticeKind::for_action("finish", true, false), None, "a refusal was already notified");
+        assert_eq!(NoticeKind::for_action("refuse", true, false), Some(NoticeKind::Refused));
+        assert_eq!(NoticeKind::for_action("refuse", false, true), Some(NoticeKind::NotReceived));
+        assert_eq!(NoticeKind::for_action("withdraw", false, false), Some(NoticeKind::Withdrawn));
+        assert_eq!(NoticeKind::for_action("transfer", false, false), None);
+        assert_eq!(NoticeKind::for_action("approve", false, false), None);
+        assert_eq!(NoticeKind::for_action("submit_supplement", false, false), None);
     }
 
     #[test]
@@ -275,6 +313,8 @@ mod tests {
             NoticeKind::Received,
             NoticeKind::SupplementRequested,
             NoticeKind::Refused,
+            NoticeKind::NotReceived,
+            NoticeKind::Withdrawn,
             NoticeKind::Delayed,
             NoticeKind::ResultReady,
             NoticeKind::Stopped,

@@ -697,7 +697,8 @@ pub async fn act(
             )?;
             count(conn, &row, Some(&d), &next)?;
             let refused = next.decision == Some(Decision::Refused);
-            if let Some(kind) = NoticeKind::for_action(handover.action, refused) {
+            let not_received = next.status == crate::domain::dossier::Status::NotReceived;
+            if let Some(kind) = NoticeKind::for_action(handover.action, refused, not_received) {
                 let after = DossierRow { current_agency: next.current_agency.to_string(), ..row.clone() };
                 let applicant = store::applicant(conn, &row.id)?;
                 enqueue(conn, &links, &after, &applicant, kind, details.as_ref(), at)?;
