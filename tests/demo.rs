@@ -18,10 +18,9 @@ async fn the_demo_history_goes_through_the_use_cases_and_adds_up_in_the_official
 
     let made = demo::load_history(&pool, &links, now, 30).await.expect("demo history");
     assert!(made.dossiers >= 15, "{made}");
-    assert!(
-        made.finished > made.dossiers / 2 && made.finished < made.dossiers,
-        "most finished, some still open: {made}"
-    );
+    // A month back, a third or more are finished (the longest procedures take 30 working days); the
+    // newest are still open.
+    assert!(made.finished * 3 > made.dossiers && made.finished < made.dossiers, "{made}");
     assert!(made.actions > 3 * made.finished, "intake, transfers, approval, hand-back: {made}");
     // Only on a database without dossiers: a second start makes nothing.
     assert_eq!(demo::load_history(&pool, &links, now, 30).await.unwrap(), DemoReport::default());
