@@ -25,6 +25,18 @@ pub struct Email<'a> {
     pub html: &'a str,
 }
 
+/// TLS towards `smtp_host`, trusting the public roots and the certificates of `smtp_ca_file`.
+fn tls_parameters(s: &EmailSettings) -> anyhow::Result<TlsParameters> {
+    let mut params = TlsParameters::builder(s.smtp_host.clone());
+    if let Some(path) = &s.smtp_ca_file {
+        let pem = std::fs::read(path).map_err(|e| anyhow::anyhow!("email.smtp_ca_file {}: {e}", path.display()))?;
+        let ca =
+            Certificate::from_pem(&pem).map_err(|e| anyhow::anyhow!("email.smtp_ca_file {}: {e}", path.display()))?;
+        params = params.add_root_certificate(ca);
+    }
+    Ok(params.build()?)
+}
+
 impl Mailer {
     pub fn new(s: &EmailSettings) -> anyhow::Result<Self> {
         let from: Mailbox =
@@ -35,27 +47,12 @@ impl Mailer {
                 Self::File(AsyncFileTransport::<Tokio1Executor>::new(&s.file_dir), from)
             }
             EmailTransport::Smtp => {
-                let builder = match s.smtp_tls {
-                    SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.smtp_host),
-                    SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.smtp_host)?,
-                    SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.smtp_host)?,
+                let tls = match s.smtp_tls {
+                    SmtpTls::None => Tls::None,
+                    SmtpTls::Starttls => Tls::Required(tls_parameters(s)?),
+                    SmtpTls::Tls => Tls::Wrapper(tls_parameters(s)?),
                 };
-                let builder = match (&s.smtp_ca_file, s.smtp_tls) {
-                    (Some(path), SmtpTls::Starttls | SmtpTls::Tls) => {
-                        let pem = std::fs::read(path)
-                            .map_err(|e| anyhow::anyhow!("email.smtp_ca_file {}: {e}", path.display()))?;
-                        let ca = Certificate::from_pem(&pem)
-                            .map_err(|e| anyhow::anyhow!("email.smtp_ca_file {}: {e}", path.display()))?;
-                        let params =
-                            TlsParameters::builder(s.smtp_host.clone()).add_root_certificate(ca).build_rustls()?;
-                        builder.tls(if s.smtp_tls == SmtpTls::Tls {
-                            Tls::Wrapper(params)
-                        } else {
-                            Tls::Required(params)
-                        })
-                    }
-                    _ => builder,
-                };
+                let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.smtp_host).tls(tls);
                 let mut builder = builder.port(s.smtp_port).timeout(Some(Duration::from_secs(s.timeout_secs)));
                 if let (Some(user), Some(password)) = (&s.smtp_username, &s.smtp_password) {
                     builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
