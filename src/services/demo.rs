@@ -197,9 +197,9 @@ pub async fn load_history(pool: &Pool, links: &Links, now: DateTime<Utc>, days: 
             continue;
         }
         for clerk in &counters {
+            let receiving = clerk.agency.as_ref().map(|a| a.to_string()).unwrap_or_default();
             for _ in 0..dice.below(4) {
                 // A procedure this counter receives and the demo accounts can take to the end.
-                let receiving = clerk.agency.as_ref().map(|a| a.to_string()).unwrap_or_default();
                 let candidate = (0..8).map(|_| &procedures[dice.below(procedures.len() as u64) as usize]).find(|p| {
                     !refused_pairs.contains(&(clerk.username.clone(), p.procedure.code.clone()))
                         && staffed_route(p, &receiving, &tree, &demo)
@@ -223,7 +223,7 @@ pub async fn load_history(pool: &Pool, links: &Links, now: DateTime<Utc>, days: 
                         "direct"
                     }
                     .into(),
-                    agency_code: clerk.agency.as_ref().map(|a| a.to_string()),
+                    agency_code: Some(receiving.clone()),
                     name: applicant.0,
                     id_number: applicant.1,
                     phone: applicant.2,
@@ -241,7 +241,8 @@ pub async fn load_history(pool: &Pool, links: &Links, now: DateTime<Utc>, days: 
                     }
                 };
                 report.dossiers += 1;
-                let mut walk = Walk { pool, links, staff: &demo, cal: &cal, now, at, actions: 0 };
+                let current = record.row.current_agency.clone();
+                let mut walk = Walk { pool, links, staff: &demo, cal: &cal, now, at, actions: 0, current };
                 // An online dossier waits for a clerk to receive it (the same day, or the next).
                 let received = if online {
                     walk.at += Duration::minutes(30 + dice.below(900) as i64);
@@ -283,6 +284,8 @@ struct Walk<'a> {
     /// The moment of the next action.
     at: DateTime<Utc>,
     actions: usize,
+    /// Where the dossier is now: its staff are asked first.
+    current: String,
 }
 
 impl Walk<'_> {
@@ -293,7 +296,12 @@ impl Walk<'_> {
         if self.at >= self.now {
             return None;
         }
-        for who in self.staff.iter().filter(|c| c.role != Role::Citizen) {
+        // Staff of the agency holding the dossier first (they take almost every step), then the rest.
+        let here = |c: &&Caller| c.agency.as_ref().is_some_and(|a| a.as_str() == self.current);
+        let (mut order, others): (Vec<&Caller>, Vec<&Caller>) =
+            self.staff.iter().filter(|c| c.role != Role::Citizen).partition(here);
+        order.extend(others);
+        for who in order {
             let Ok(seen) = dossiers::get(self.pool, who.clone(), code.to_string(), self.at).await else { continue };
             if !seen.allowed_actions.contains(&action) {
                 continue;
@@ -302,6 +310,7 @@ impl Walk<'_> {
             match dossiers::act(self.pool, self.links, who.clone(), code.to_string(), input, self.at).await {
                 Ok(after) => {
                     self.actions += 1;
+                    self.current = after.row.current_agency.clone();
                     return Some(after);
                 }
                 Err(_) => continue,
