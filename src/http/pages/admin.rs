@@ -118,6 +118,11 @@ pub struct NoticesQuery {
     da_gui_lai: Option<String>,
 }
 
+/// The status a page is sent with: the error's, or 200.
+fn status_of(error: Option<&AppError>) -> StatusCode {
+    error.map(|e| e.status_and_code().0).unwrap_or(StatusCode::OK)
+}
+
 async fn notices_page(
     pool: &Pool,
     caller: &PageCaller,
@@ -143,7 +148,7 @@ async fn notices_page(
         })
         .collect();
     let statuses = ["failed", "pending", "sending", "sent"].into_iter().map(|s| (s, notice_status_label(s))).collect();
-    let status_code = error.as_ref().map(|e| e.status_and_code().0).unwrap_or(StatusCode::OK);
+    let status_code = status_of(error.as_ref());
     let page = NoticesPage { layout, status, statuses, rows, done, error: error.as_ref().map(messages::vi) };
     Ok(render(status_code, &page))
 }
@@ -279,7 +284,7 @@ async fn show_users(
         error_field: error.as_ref().map(user_field).unwrap_or(""),
         error: error.as_ref().map(messages::vi),
     };
-    let status = error.as_ref().map(|e| e.status_and_code().0).unwrap_or(StatusCode::OK);
+    let status = status_of(error.as_ref());
     Ok(render(status, &page))
 }
 
@@ -458,7 +463,7 @@ async fn show_calendar(
             name: r.name,
         })
         .collect();
-    let status = error.as_ref().map(|e| e.status_and_code().0).unwrap_or(StatusCode::OK);
+    let status = status_of(error.as_ref());
     let page = CalendarPage {
         layout,
         year,
@@ -641,7 +646,7 @@ async fn show_plans(
             document: p.document.unwrap_or_default(),
         })
         .collect();
-    let status = failed.as_ref().map(|f| f.3.status_and_code().0).unwrap_or(StatusCode::OK);
+    let status = status_of(failed.as_ref().map(|f| &f.3));
     let page = PlansPage { layout, plans, notice, error: failed.as_ref().map(|f| messages::vi(&f.3)) };
     Ok(render(status, &page))
 }
@@ -812,7 +817,7 @@ async fn show_procedure(
             share: form.shares.get(i).cloned().unwrap_or_default(),
         })
         .collect();
-    let status = error.as_ref().map(|e| e.status_and_code().0).unwrap_or(StatusCode::OK);
+    let status = status_of(error.as_ref());
     let page = ProcedurePage {
         layout,
         code: p.code.clone(),
