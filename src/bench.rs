@@ -131,11 +131,11 @@ pub fn load(conn: &mut AnyConnection, n: i64) -> anyhow::Result<()> {
     let finished = ts(conn, &format!("g * {span} / {n} + ((g * 7919) % (p.time_limit_value * 2 + 2)) * 86400"));
     let online = "(g % 10) < 3";
     let sql = format!(
-        "INSERT INTO dossiers (id, code, procedure_id, procedure_code, receiving_agency, current_agency, channel, status,
+        "INSERT INTO dossiers (id, code, reference, procedure_id, procedure_code, receiving_agency, current_agency, channel, status,
             status_code, current_step, route, limit_value, limit_unit, documents, citizen_user_id, pin, submitted_at,
             received_at, clock_started_at, due_at, extended_due_at, step_started_at, step_due_at, supplement_stage,
             intake_supplements, appraisal_supplements, extensions, decision, finished_at, timeliness, returned_at, row_version)
-         SELECT 'bench-' || g, 'BENCH-' || g, p.id, p.code, a.code, a.code,
+         SELECT 'bench-' || g, 'BENCH-' || g, 'BENCH-R' || g, p.id, p.code, a.code, a.code,
             CASE WHEN {online} THEN 'online' ELSE 'direct' END,
             CASE WHEN g > {pending_from} THEN 'processing' ELSE 'returned' END,
             CASE WHEN g > {pending_from} THEN 4 ELSE 10 END,

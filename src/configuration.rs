@@ -53,6 +53,8 @@ pub struct Settings {
     pub notifications: NotificationSettings,
     pub email: EmailSettings,
     pub sms: SmsSettings,
+    #[serde(default)]
+    pub submissions: SubmissionSettings,
 }
 
 fn default_env() -> Environment {
@@ -181,6 +183,21 @@ pub struct SmsSettings {
     pub timeout_secs: u64,
 }
 
+/// Online submissions (DOMAIN.md §4: a submission has a reference, the code comes at receipt).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmissionSettings {
+    /// How many online submissions that no clerk has received yet one citizen account may hold;
+    /// the next answers 429 `too_many_pending_submissions`.
+    pub max_pending_per_account: u32,
+}
+
+impl Default for SubmissionSettings {
+    fn default() -> Self {
+        Self { max_pending_per_account: 10 }
+    }
+}
+
 impl Settings {
     /// Reads the layers from `config_dir` for `environment`, then the process environment.
     pub fn load(config_dir: &Path, environment: Environment) -> anyhow::Result<Self> {
@@ -217,6 +234,10 @@ impl Settings {
         anyhow::ensure!(self.database.pool_size > 0, "database.pool_size must be positive");
         anyhow::ensure!(self.notifications.max_attempts > 0, "notifications.max_attempts must be positive");
         anyhow::ensure!(self.notifications.batch > 0, "notifications.batch must be positive");
+        anyhow::ensure!(
+            self.submissions.max_pending_per_account > 0,
+            "submissions.max_pending_per_account must be at least 1, or no citizen could submit online"
+        );
         anyhow::ensure!(
             self.notifications.lease_secs > self.email.timeout_secs.max(self.sms.timeout_secs) as i64,
             "notifications.lease_secs must be longer than email.timeout_secs and sms.timeout_secs, or a slow send could be taken over and sent twice"

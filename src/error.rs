@@ -26,6 +26,10 @@ pub enum AppError {
     Conflict { code: &'static str, message: String },
     #[error("{0}")]
     TooManyRequests(String),
+    /// A limit on how many of something one caller may hold at once: the code says which
+    /// (e.g. `too_many_pending_submissions`).
+    #[error("{message}")]
+    TooMany { code: &'static str, message: String },
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("the database is not answering; try again shortly")]
@@ -55,6 +59,9 @@ impl AppError {
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         Self::Conflict { code, message: message.into() }
     }
+    pub fn too_many(code: &'static str, message: impl Into<String>) -> Self {
+        Self::TooMany { code, message: message.into() }
+    }
 
     /// The table: status and stable code of each error.
     pub fn status_and_code(&self) -> (StatusCode, &'static str) {
@@ -68,6 +75,7 @@ impl AppError {
             Self::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
             Self::Conflict { code, .. } => (StatusCode::CONFLICT, code),
             Self::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+            Self::TooMany { code, .. } => (StatusCode::TOO_MANY_REQUESTS, code),
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "file_too_large"),
             Self::DatabaseUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),

@@ -106,6 +106,9 @@ fn run(listener: TcpListener, pool: Pool, settings: &Settings, clock: Clock) -> 
     let clock = web::Data::new(clock);
     let port = listener.local_addr()?.port();
     let links = web::Data::new(crate::services::dossiers::Links { public_url: settings.public_url(port) });
+    let policy = web::Data::new(crate::services::dossiers::SubmissionPolicy {
+        max_pending_per_account: settings.submissions.max_pending_per_account,
+    });
     let keys = web::Data::new(JwtKeys::new(&settings.auth));
     let workers = settings.server.workers;
     let mut server = HttpServer::new(move || {
@@ -115,6 +118,7 @@ fn run(listener: TcpListener, pool: Pool, settings: &Settings, clock: Clock) -> 
             .app_data(keys.clone())
             .app_data(clock.clone())
             .app_data(links.clone())
+            .app_data(policy.clone())
             .configure(api::configure)
             .default_service(web::to(api::not_found))
     })

@@ -388,17 +388,21 @@ async fn citizen_submits_online_the_counter_receives_and_transfers_the_leader_se
     b.click(&format!("form[action='/thu-tuc/{BUSINESS}/nop'] button[type=submit]")).await;
     b.wait_for_path("/ho-so-cua-toi/").await;
     let path = b.path().await;
-    let code = path.trim_start_matches("/ho-so-cua-toi/").split('?').next().unwrap().to_string();
-    assert!(code.starts_with(&format!("{NINH_KIEU}-")), "{path}");
+    // Not received yet: no code, the submission's reference names it (TT 01/2018 Điều 19).
+    let reference = path.trim_start_matches("/ho-so-cua-toi/").split('?').next().unwrap().to_string();
+    assert!(reference.starts_with("HS-"), "{path}");
     assert!(b.text("main").await.contains("Đã nộp hồ sơ thành công"));
     b.sign_out().await;
 
-    // The clerk of quận Ninh Kiều receives it from the inbox, then transfers it.
+    // The clerk of quận Ninh Kiều receives it from the inbox (the code is issued then), then transfers it.
     b.sign_in(&app, "clerk.ninhkieu", "/can-bo").await;
-    b.click(&format!("a[href='/can-bo/ho-so/{code}']")).await;
-    b.wait_for_path(&format!("/can-bo/ho-so/{code}")).await;
+    b.click(&format!("a[href='/can-bo/ho-so/{reference}']")).await;
+    b.wait_for_path(&format!("/can-bo/ho-so/{reference}")).await;
     b.click("form[aria-labelledby='tt-receive'] button[type=submit]").await;
-    b.wait_for_path(&format!("/can-bo/ho-so/{code}?xong=receive")).await;
+    b.wait_for_path(&format!("/can-bo/ho-so/{NINH_KIEU}-")).await;
+    let path = b.path().await;
+    assert!(path.ends_with("?xong=receive"), "{path}");
+    let code = path.trim_start_matches("/can-bo/ho-so/").split('?').next().unwrap().to_string();
     b.click("form[aria-labelledby='tt-transfer'] button[type=submit]").await;
     b.wait_for_path(&format!("/can-bo/ho-so/{code}?xong=transfer")).await;
     assert!(b.text(".alert-ok").await.contains("Chuyển bước xử lý tiếp theo"));

@@ -183,12 +183,14 @@ async fn refusals_at_intake_and_after_appraisal() {
 
     let online = intake(&app, &citizen, HOUSEHOLD_BUSINESS, "online", Some(NINH_KIEU)).await;
     assert_eq!((online["status_code"].as_i64(), online["received_at"].clone()), (Some(1), Value::Null));
-    let code = online["code"].as_str().unwrap().to_string();
-    assert!(code.starts_with("000.00.31.H12-270301-"));
+    // Refused at intake, it is never received: it never gets a code, only its reference.
+    assert_eq!(online["code"], Value::Null);
+    let code = online["reference"].as_str().unwrap().to_string();
+    assert!(code.starts_with("HS-"));
     let (s, b) = act(&app, &clerk, &code, json!({"action": "refuse"})).await;
     assert_error(s, &b, 400, "invalid_action");
     let d = act_ok(&app, &clerk, &code, json!({"action": "refuse", "reason": "Ngành nghề kinh doanh bị cấm"})).await;
-    assert_eq!(d["status_code"], 3);
+    assert_eq!((d["status_code"].as_i64(), d["code"].clone()), (Some(3), Value::Null));
     let (s, b) = act(&app, &clerk, &code, json!({"action": "receive"})).await;
     assert_error(s, &b, 409, "action_not_allowed");
 
@@ -250,7 +252,7 @@ async fn the_applicant_withdraws_an_online_dossier_and_nobody_else_can() {
     let an = app.login("citizen.an", PW).await;
     let binh = app.login("citizen.binh", PW).await;
     let d = intake(&app, &an, HOUSEHOLD_BUSINESS, "online", Some(NINH_KIEU)).await;
-    let code = d["code"].as_str().unwrap().to_string();
+    let code = d["reference"].as_str().unwrap().to_string();
     let (s, b) = act(&app, &binh, &code, json!({"action": "withdraw"})).await;
     assert_error(s, &b, 403, "out_of_scope");
     let clerk = app.login("clerk.ninhkieu", PW).await;
@@ -579,4 +581,214 @@ async fn a_department_consults_another_department_with_its_own_deadline() {
     );
     let (s, b) = app.post_with(&answer, &justice, &json!({"opinion": "again"})).await;
     assert_error(s, &b, 409, "already_answered");
+}
+
+// ---- Issue 11: the code is issued at receipt; before it, a submission has a reference ----
+
+async fn submit_online(app: &TestApp, base: &str, token: &str) -> (u16, Value) {
+    let body = json!({"procedure_code": HOUSEHOLD_BUSINESS, "channel": "online", "agency_code": NINH_KIEU,
+                      "applicant": applicant(), "notify_by": "none"});
+    let r = app.client.post(format!("{base}/api/v1/dossiers")).bearer_auth(token).json(&body).send().await.unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+/// The attack of issue 11: one account's submissions used up an agency's 9,999 daily codes.
+/// Submissions take no code now, so the counter's first intake of the day is still 0001.
+#[tokio::test]
+async fn many_online_submissions_take_no_codes_and_the_counter_still_issues_0001() {
+    let app =
+        common::spawn_app_configured(Some("2027-03-01T09:00:00+07:00"), |s| s.submissions.max_pending_per_account = 50)
+            .await;
+    let citizen = app.login("citizen.an", PW).await;
+    let clerk = app.login("clerk.ninhkieu", PW).await;
+    let mut references = std::collections::BTreeSet::new();
+    for _ in 0..20 {
+        let (s, d) = submit_online(&app, &app.address, &citizen).await;
+        assert_eq!(s, 201, "{d}");
+        assert_eq!((d["code"].clone(), d["status_code"].as_i64()), (Value::Null, Some(1)), "{d}");
+        let reference = d["reference"].as_str().unwrap().to_string();
+        assert!(reference.len() == 13 && reference.starts_with("HS-"), "{reference}");
+        references.insert(reference);
+    }
+    assert_eq!(references.len(), 20, "every submission has its own reference");
+
+    let counter = intake(&app, &clerk, HOUSEHOLD_BUSINESS, "direct", None).await;
+    assert_eq!(counter["code"], format!("{NINH_KIEU}-270301-0001"), "{counter}");
+    assert!(counter["reference"].as_str().is_some_and(|r| r.starts_with("HS-")), "a counter intake has both");
+
+    // Receiving one of the submissions gives it the day's next code.
+    let first = references.iter().next().unwrap().clone();
+    let d = act_ok(&app, &clerk, &first, json!({"action": "receive"})).await;
+    assert_eq!(
+        (d["code"].as_str(), d["reference"].as_str()),
+        (Some("000.00.31.H12-270301-0002"), Some(first.as_str()))
+    );
+}
+
+#[tokio::test]
+async fn the_eleventh_pending_submission_of_an_account_is_refused_with_429() {
+    let app = spawn_app_at("2027-03-01T09:00:00+07:00").await;
+    assert_eq!(app.settings.submissions.max_pending_per_account, 10, "the shipped default");
+    let an = app.login("citizen.an", PW).await;
+    let mut first = String::new();
+    for i in 0..10 {
+        let (s, d) = submit_online(&app, &app.address, &an).await;
+        assert_eq!(s, 201, "submission {i}: {d}");
+        if i == 0 {
+            first = d["reference"].as_str().unwrap().to_string();
+        }
+    }
+    let (s, b) = submit_online(&app, &app.address, &an).await;
+    assert_error(s, &b, 429, "too_many_pending_submissions");
+    assert!(b["message"].as_str().unwrap().contains("at most 10"), "{b}");
+    let (_, mine) = app.get_with("/api/v1/dossiers", &an).await;
+    assert_eq!(mine.as_array().unwrap().len(), 10, "the refused submission wrote nothing");
+
+    // Another account is not held back by this one.
+    let binh = app.login("citizen.binh", PW).await;
+    assert_eq!(submit_online(&app, &app.address, &binh).await.0, 201);
+    // Once a clerk receives one, the account may submit again; a withdrawal frees a place too.
+    let clerk = app.login("clerk.ninhkieu", PW).await;
+    act_ok(&app, &clerk, &first, json!({"action": "receive"})).await;
+    assert_eq!(submit_online(&app, &app.address, &an).await.0, 201);
+    let (s, b) = submit_online(&app, &app.address, &an).await;
+    assert_error(s, &b, 429, "too_many_pending_submissions");
+    let pending = mine.as_array().unwrap().iter().find(|d| d["reference"] != first.as_str()).unwrap();
+    act_ok(&app, &an, pending["reference"].as_str().unwrap(), json!({"action": "withdraw"})).await;
+    assert_eq!(submit_online(&app, &app.address, &an).await.0, 201);
+}
+
+/// Two instances take one account's submissions at once: the limit holds, because the count is
+/// taken in the database under the account's row lock, not in either instance's memory.
+#[tokio::test]
+async fn the_pending_limit_holds_across_two_instances_submitting_at_once() {
+    let app = spawn_app_at("2027-03-01T09:00:00+07:00").await;
+    let second = app.second_instance().await;
+    let an = app.login("citizen.an", PW).await;
+    for _ in 0..7 {
+        assert_eq!(submit_online(&app, &app.address, &an).await.0, 201);
+    }
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let base = if i % 2 == 0 { app.address.clone() } else { second.clone() };
+        let (client, token) = (app.client.clone(), an.clone());
+        tasks.push(tokio::spawn(async move {
+            let body = json!({"procedure_code": HOUSEHOLD_BUSINESS, "channel": "online", "agency_code": NINH_KIEU,
+                              "applicant": applicant(), "notify_by": "none"});
+            let r = client.post(format!("{base}/api/v1/dossiers")).bearer_auth(token).json(&body).send().await.unwrap();
+            let status = r.status().as_u16();
+            let b: Value = r.json().await.unwrap();
+            assert!(status == 201 || (status == 429 && b["error"] == "too_many_pending_submissions"), "{status} {b}");
+            status
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 3, "{statuses:?}");
+    let (_, mine) = app.get_with("/api/v1/dossiers", &an).await;
+    assert_eq!(mine.as_array().unwrap().len(), 10);
+}
+
+/// TT 01/2018 Điều 19: the code carries the receipt's date and the day's sequence, not the submission's.
+/// Statistics count the dossier when it is received, not when it is submitted.
+#[tokio::test]
+async fn an_online_dossier_received_days_later_carries_the_receipt_date_and_counts_then() {
+    // Friday 5 March 2027, 16:00: submitted after office hours' intake; received on Monday the 8th.
+    let app = spawn_app_at("2027-03-05T16:00:00+07:00").await;
+    let an = app.login("citizen.an", PW).await;
+    let clerk = app.login("clerk.ninhkieu", PW).await;
+    let leader = app.login("leader.ninhkieu", PW).await;
+    let d = intake(&app, &an, HOUSEHOLD_BUSINESS, "online", Some(NINH_KIEU)).await;
+    let reference = d["reference"].as_str().unwrap().to_string();
+    let friday_counter = intake(&app, &clerk, HOUSEHOLD_BUSINESS, "direct", None).await;
+    assert_eq!(friday_counter["code"], format!("{NINH_KIEU}-270305-0001"), "the submission took no number");
+
+    let report = |day: &'static str| {
+        let (app, leader) = (&app, leader.clone());
+        async move {
+            let q = format!("/api/v1/stats/report?from={day}&to={day}&agency={NINH_KIEU}&agency_only=true");
+            let (s, b) = app.get_with(&q, &leader).await;
+            assert_eq!(s, 200, "{b}");
+            let t = &b["total"];
+            (t["received_total"].as_i64(), t["received_online"].as_i64(), t["received_direct"].as_i64())
+        }
+    };
+    // Biểu II.06a: received_total = online + in person + carried over.
+    assert_eq!(report("2027-03-05").await, (Some(1), Some(0), Some(1)), "submitted, not received: counted nowhere");
+
+    app.set_time("2027-03-08T09:30:00+07:00");
+    let d = act_ok(&app, &clerk, &reference, json!({"action": "receive"})).await;
+    assert_eq!(d["code"], format!("{NINH_KIEU}-270308-0001"), "dated by the receipt: {d}");
+    assert_eq!(d["received_at"], "2027-03-08T09:30:00+07:00");
+    assert_eq!(d["submitted_at"], "2027-03-05T16:00:00+07:00");
+    let monday_counter = intake(&app, &clerk, HOUSEHOLD_BUSINESS, "direct", None).await;
+    assert_eq!(monday_counter["code"], format!("{NINH_KIEU}-270308-0002"), "one sequence for both channels");
+    assert_eq!(report("2027-03-05").await, (Some(1), Some(0), Some(1)));
+    // Monday: the online one received that day, the counter's, and Friday's carried over.
+    assert_eq!(report("2027-03-08").await, (Some(3), Some(1), Some(1)), "received on Monday, online");
+}
+
+/// The reference works wherever a code is accepted, before and after receipt; forms wait for the code.
+#[tokio::test]
+async fn the_reference_works_wherever_a_code_does_before_and_after_receipt() {
+    let app = spawn_app_at("2027-03-01T09:00:00+07:00").await;
+    let an = app.login("citizen.an", PW).await;
+    let clerk = app.login("clerk.ninhkieu", PW).await;
+    let d = intake(&app, &an, HOUSEHOLD_BUSINESS, "online", Some(NINH_KIEU)).await;
+    let reference = d["reference"].as_str().unwrap().to_string();
+
+    let (s, mine) = app.get_with(&format!("/api/v1/dossiers/{reference}"), &an).await;
+    assert_eq!((s, mine["reference"].as_str()), (200, Some(reference.as_str())), "{mine}");
+    let (s, l) = app.get(&format!("/api/v1/lookup/{reference}")).await;
+    assert_eq!(s, 200, "{l}");
+    assert_eq!(
+        (l["code"].clone(), l["reference"].as_str(), l["status_code"].as_i64()),
+        (Value::Null, Some(reference.as_str()), Some(1))
+    );
+    assert!(l.get("applicant").is_none() && !l.to_string().contains("Nguyễn Thị Hoa"), "no personal data: {l}");
+    // Typed by a person: lower case, and the letters read as digits.
+    let typed = reference.to_lowercase();
+    assert_eq!(app.get(&format!("/api/v1/lookup/{typed}")).await.0, 200);
+    let (s, b) = app.get_with(&format!("/api/v1/dossiers/{reference}/forms/01"), &clerk).await;
+    assert_error(s, &b, 409, "not_received_yet");
+    let (s, b) = app.get("/api/v1/lookup/HS-0000000000").await;
+    assert_error(s, &b, 404, "dossier_not_found");
+    let (s, b) = app.get("/api/v1/lookup/HS-00000").await;
+    assert_error(s, &b, 400, "invalid_dossier_code");
+
+    let d = act_ok(&app, &clerk, &reference, json!({"action": "receive"})).await;
+    let code = d["code"].as_str().unwrap().to_string();
+    assert_eq!(code, format!("{NINH_KIEU}-270301-0001"));
+    for key in [&code, &reference] {
+        let (s, l) = app.get(&format!("/api/v1/lookup/{key}")).await;
+        assert_eq!(
+            (s, l["code"].as_str(), l["reference"].as_str()),
+            (200, Some(code.as_str()), Some(reference.as_str()))
+        );
+        let (s, v) = app.get_with(&format!("/api/v1/dossiers/{key}"), &clerk).await;
+        assert_eq!((s, v["code"].as_str()), (200, Some(code.as_str())), "{v}");
+    }
+    let r = app
+        .client
+        .get(app.url(&format!("/api/v1/dossiers/{reference}/forms/01")))
+        .bearer_auth(&clerk)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let receipt = r.text().await.unwrap();
+    assert!(receipt.contains(&code) && receipt.contains(&format!("/tra-cuu/{code}")), "the receipt carries the code");
+    let d = act_ok(&app, &clerk, &reference, json!({"action": "transfer"})).await;
+    assert_eq!(
+        (d["code"].as_str(), d["status_code"].as_i64()),
+        (Some(code.as_str()), Some(4)),
+        "the code never changes"
+    );
+    let (_, inbox) = app.get_with("/api/v1/dossiers", &an).await;
+    assert_eq!(
+        (inbox[0]["code"].as_str(), inbox[0]["reference"].as_str()),
+        (Some(code.as_str()), Some(reference.as_str()))
+    );
 }

@@ -477,7 +477,9 @@ async fn a_dossier_not_received_and_a_withdrawn_one_are_told_to_the_applicant() 
         "email": "an.nguyen@example.vn", "address": "Ninh Kiều"}});
     let (s, d) = app.post_with("/api/v1/dossiers", &citizen, &online).await;
     assert_eq!(s, 201, "{d}");
-    let not_received = d["code"].as_str().unwrap().to_string();
+    // Never received, it never gets a code: its notice names it by the submission's reference.
+    assert_eq!(d["code"], Value::Null);
+    let not_received = d["reference"].as_str().unwrap().to_string();
     act(&app, &clerk, &not_received, json!({"action": "refuse", "reason": "Địa điểm kinh doanh thuộc quận Cái Răng"}))
         .await;
     let withdrawn = intake_at_ninh_kieu(&app, &clerk, "both", "binh.tran@example.vn", "0944444444").await;
@@ -492,6 +494,7 @@ async fn a_dossier_not_received_and_a_withdrawn_one_are_told_to_the_applicant() 
     assert!(mails[0].text.contains("Lý do: Địa điểm kinh doanh thuộc quận Cái Răng."), "{}", mails[0].text);
     assert!(mails[0].text.contains("cơ quan có thẩm quyền"), "{}", mails[0].text);
     assert_eq!(mails[0].rcpt, ["an.nguyen@example.vn"]);
+    assert!(mails[0].text.contains(&format!("/tra-cuu/{not_received}")), "the lookup link works: {}", mails[0].text);
     let text = sms[0].body["message"].as_str().unwrap();
     assert!(text.is_ascii() && text.contains("khong duoc tiep nhan. Ly do: Dia diem kinh doanh"), "{text}");
 

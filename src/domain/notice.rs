@@ -97,6 +97,8 @@ impl NoticeKind {
 /// What a notice says.
 #[derive(Debug, Clone, Default)]
 pub struct NoticeFacts {
+    /// The dossier code; before receipt (TT 01/2018 Điều 19: the code is issued at receipt) the
+    /// submission's reference.
     pub code: String,
     pub procedure: String,
     pub agency: String,

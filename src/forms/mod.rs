@@ -97,7 +97,7 @@ fn applicant_block(r: &DossierRecord) -> String {
 fn dossier_block(r: &DossierRecord) -> String {
     format!(
         "<p>Mã hồ sơ: <strong>{}</strong><br>Thủ tục: {} ({})</p>",
-        escape_html(&r.row.code),
+        escape_html(r.row.code_or_reference()),
         escape_html(&r.procedure_name),
         escape_html(&r.row.procedure_code)
     )

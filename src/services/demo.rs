@@ -246,7 +246,7 @@ pub async fn load_history(pool: &Pool, links: &Links, now: DateTime<Utc>, days: 
                 // An online dossier waits for a clerk to receive it (the same day, or the next).
                 let received = if online {
                     walk.at += Duration::minutes(30 + dice.below(900) as i64);
-                    walk.act(&record.row.code, "receive", ActionInput::default()).await
+                    walk.act(&record.row.reference, "receive", ActionInput::default()).await
                 } else {
                     Some(record)
                 };
@@ -257,7 +257,7 @@ pub async fn load_history(pool: &Pool, links: &Links, now: DateTime<Utc>, days: 
                         let rated_at = walk.at + Duration::hours(2 + dice.below(48) as i64);
                         if online && rated_at < now && dice.chance(70) {
                             let score = [5, 5, 4, 4, 3, 2][dice.below(6) as usize];
-                            let code = record.row.code.clone();
+                            let code = record.row.code_or_reference().to_string();
                             if dossiers::rate(pool, Some((*submitter).clone()), code, score, None, None, rated_at)
                                 .await
                                 .is_ok()
@@ -321,7 +321,7 @@ impl Walk<'_> {
 
     /// Moves the dossier along its route to the hand-back, as its fate says. True if finished.
     async fn follow(&mut self, start: &DossierRecord, fate: Fate, dice: &mut Dice) -> bool {
-        let code = start.row.code.clone();
+        let code = start.row.code_or_reference().to_string();
         let (Some(received), Some(due)) = (start.row.received_at, start.row.due_at) else { return false };
         let mut due = due.and_utc();
         let span = (due - received.and_utc()).max(Duration::hours(4));

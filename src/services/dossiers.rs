@@ -6,7 +6,8 @@ use crate::auth::Caller;
 use crate::domain::applicant::Applicant;
 use crate::domain::calendar::{Timeliness, WorkingCalendar};
 use crate::domain::dossier::{
-    Action, Actor, Channel, Decision, Dossier, DossierCode, Handover, RoutedStep, RuleError, Status, SupplementStage,
+    Action, Actor, Channel, Decision, Dossier, DossierCode, DossierKey, Handover, RoutedStep, RuleError, Status,
+    SubmissionReference, SupplementStage,
 };
 use crate::domain::notice::{self, NoticeFacts, NoticeKind, Preference};
 use crate::domain::stats::{deltas, Facts};
@@ -78,8 +79,41 @@ fn utc(t: Option<NaiveDateTime>) -> Option<DateTime<Utc>> {
     t.map(|t| t.and_utc())
 }
 
-pub fn parse_code(code: &str) -> Result<DossierCode, AppError> {
-    DossierCode::parse(code).map_err(|e| AppError::bad_request("invalid_dossier_code", e.to_string()))
+/// A dossier named where a code is accepted (API paths, the lookup, pages): its code or the
+/// reference of its submission.
+pub fn parse_code(code: &str) -> Result<DossierKey, AppError> {
+    DossierKey::parse(code).map_err(|e| AppError::bad_request("invalid_dossier_code", e.to_string()))
+}
+
+/// The dossier a key names, if any.
+pub fn find_by_key(conn: &mut AnyConnection, key: &DossierKey) -> Result<Option<DossierRow>, AppError> {
+    Ok(match key {
+        DossierKey::Code(c) => store::find_by_code(conn, &c.to_string())?,
+        DossierKey::Reference(r) => store::find_by_reference(conn, r.as_str())?,
+    })
+}
+
+/// 404 `dossier_not_found`, saying which name was not found.
+pub fn not_found(key: &DossierKey) -> AppError {
+    match key {
+        DossierKey::Code(c) => AppError::not_found("dossier_not_found", format!("no dossier has the code {c}")),
+        DossierKey::Reference(r) => {
+            AppError::not_found("dossier_not_found", format!("no dossier has the submission reference {r}"))
+        }
+    }
+}
+
+/// How many online submissions an account may have waiting for a clerk (`submissions.max_pending_per_account`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SubmissionPolicy {
+    pub max_pending_per_account: u32,
+}
+
+impl Default for SubmissionPolicy {
+    /// The default of `config/base.toml`.
+    fn default() -> Self {
+        Self { max_pending_per_account: 10 }
+    }
 }
 
 fn rule_error(e: RuleError) -> AppError {
@@ -157,7 +191,7 @@ fn parse_timeliness(s: Option<&str>) -> Option<Timeliness> {
 
 /// The domain view of a stored dossier.
 pub fn to_domain(row: &DossierRow) -> Result<Dossier, AppError> {
-    let bad = |what: &str| AppError::Internal(anyhow::anyhow!("dossier {} has a bad {what}", row.code));
+    let bad = |what: &str| AppError::Internal(anyhow::anyhow!("dossier {} has a bad {what}", row.reference));
     Ok(Dossier {
         status: Status::parse(&row.status).ok_or_else(|| bad("status"))?,
         receiving_agency: AgencyCode::parse(&row.receiving_agency).map_err(|_| bad("receiving agency"))?,
@@ -296,17 +330,19 @@ fn enqueue(
     if preference == Preference::None {
         return Ok(());
     }
-    let fresh = store::find_by_code(conn, &row.code)?.unwrap_or_else(|| row.clone());
+    let fresh = store::find_by_reference(conn, &row.reference)?.unwrap_or_else(|| row.clone());
     let agency_code = if kind == NoticeKind::ResultReady { &fresh.receiving_agency } else { &row.current_agency };
     let agency = agencies::find(conn, agency_code)?.map(|a| a.name).unwrap_or_default();
     let vn = |t: NaiveDateTime| crate::domain::calendar::to_vietnam(t.and_utc());
+    // Before receipt (a refusal at intake, a supplement asked at intake, a withdrawal) the dossier
+    // has no code yet: the notice and its lookup link name it by its reference.
     let facts = NoticeFacts {
-        code: row.code.clone(),
+        code: row.code_or_reference().to_string(),
         procedure: procedures::name_of(conn, &row.procedure_id)?,
         agency,
         received: fresh.received_at.or(Some(at.naive_utc())).map(|t| vn(t).format("%d/%m/%Y %H:%M").to_string()),
         due: fresh.extended_due_at.or(fresh.due_at).map(|t| vn(t).format("%d/%m/%Y").to_string()),
-        lookup_url: links.lookup(&row.code),
+        lookup_url: links.lookup(row.code_or_reference()),
         missing: details
             .and_then(|d| d["missing"].as_array())
             .map(|v| v.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
@@ -349,7 +385,7 @@ fn enqueue(
             },
         )?;
     }
-    tracing::info!(dossier = %row.code, notice = kind.as_str(), "notices queued");
+    tracing::info!(dossier = %row.code_or_reference(), notice = kind.as_str(), "notices queued");
     Ok(())
 }
 
@@ -359,10 +395,43 @@ fn new_pin() -> String {
     format!("{n:06}")
 }
 
-/// Receives a dossier: at the counter (clerk; in person or by post) or online (citizen).
+/// A submission reference from the OS random source (the low 64 bits of a uuid v4 are random
+/// but for the two variant bits, above the 50 the reference takes).
+fn new_reference() -> SubmissionReference {
+    SubmissionReference::from_random(uuid::Uuid::new_v4().as_u128() as u64)
+}
+
+/// The next code of `agency` for the day of `at` (Vietnam time), in the caller's transaction.
+///
+/// TT 01/2018 Điều 19: the code carries the receipt date and the agency's sequence of that day;
+/// ND 61/2018 Điều 17.3: an online dossier is given it when the counter receives it.
+fn issue_code(conn: &mut AnyConnection, agency: &AgencyCode, at: DateTime<Utc>) -> Result<DossierCode, AppError> {
+    let day = crate::domain::calendar::to_vietnam(at).date_naive();
+    let seq = store::next_sequence(conn, agency.as_str(), &day.format("%y%m%d").to_string())?;
+    u16::try_from(seq)
+        .ok()
+        .and_then(|s| DossierCode::new(agency.clone(), day, s))
+        .ok_or_else(|| AppError::conflict("daily_limit_reached", "this agency has issued 9999 dossier codes today"))
+}
+
+/// Receives a dossier: at the counter (clerk; in person or by post) or online (citizen), with
+/// the default [`SubmissionPolicy`].
 pub async fn intake(
     pool: &Pool,
     links: &Links,
+    caller: Caller,
+    input: IntakeInput,
+    at: DateTime<Utc>,
+) -> Result<DossierRecord, AppError> {
+    intake_with(pool, links, SubmissionPolicy::default(), caller, input, at).await
+}
+
+/// Receives a dossier at the counter (it gets its code now), or takes a citizen's online
+/// submission (it gets only a reference; the code comes when a clerk receives it, see [`act`]).
+pub async fn intake_with(
+    pool: &Pool,
+    links: &Links,
+    policy: SubmissionPolicy,
     caller: Caller,
     input: IntakeInput,
     at: DateTime<Utc>,
@@ -458,18 +527,36 @@ pub async fn intake(
         let cal = calendar::working_calendar(conn)?;
         let (dossier, handover) =
             Dossier::intake(channel, receiving.clone(), route.clone(), limit, at, &cal).map_err(rule_error)?;
-        let day = crate::domain::calendar::to_vietnam(at).date_naive();
         let id = uuid::Uuid::now_v7().to_string();
+        let reference = new_reference();
         conn.transaction(|conn| {
-            let seq = store::next_sequence(conn, receiving.as_str(), &day.format("%y%m%d").to_string())?;
-            let code =
-                u16::try_from(seq).ok().and_then(|s| DossierCode::new(receiving.clone(), day, s)).ok_or_else(|| {
-                    AppError::conflict("daily_limit_reached", "this agency has issued 9999 dossier codes today")
-                })?;
+            // Each branch starts with a write, so SQLite takes its lock up front.
+            let code = if dossier.status == Status::Submitted {
+                // Not received: no code is taken. The account's pending submissions are counted under
+                // its row lock, so two submissions at once (on two instances) cannot both pass.
+                if !store::lock_user(conn, &caller2.user_id)? {
+                    return Err(AppError::forbidden("unknown_user", "your account no longer exists"));
+                }
+                let pending = store::count_pending_submissions(conn, &caller2.user_id)?;
+                if pending >= i64::from(policy.max_pending_per_account) {
+                    return Err(AppError::too_many(
+                        "too_many_pending_submissions",
+                        format!(
+                            "this account already has {pending} online submissions that no clerk has received yet \
+                             (at most {}); wait until they are received, or withdraw one",
+                            policy.max_pending_per_account
+                        ),
+                    ));
+                }
+                None
+            } else {
+                Some(issue_code(conn, &receiving, at)?)
+            };
             let c = changes(&dossier, 1);
             let row = DossierRow {
                 id: id.clone(),
-                code: code.to_string(),
+                code: code.as_ref().map(|c| c.to_string()),
+                reference: reference.to_string(),
                 procedure_id: p.id.clone(),
                 procedure_code: p.code.clone(),
                 receiving_agency: receiving.to_string(),
@@ -519,8 +606,13 @@ pub async fn intake(
                 conn,
                 &event_row(&id, 1, &handover, &caller2, None, Some(serde_json::json!({"channel": channel.as_str()}))),
             )?;
-            tracing::info!(dossier = %code, procedure = %p.code, channel = channel.as_str(), "dossier received");
-            Ok::<_, AppError>(code.to_string())
+            tracing::info!(
+                dossier = %row.code_or_reference(),
+                procedure = %p.code,
+                channel = channel.as_str(),
+                "dossier submitted"
+            );
+            Ok::<_, AppError>(reference.to_string())
         })
     })
     .await?;
@@ -547,11 +639,10 @@ fn can_read(conn: &mut AnyConnection, caller: &Caller, row: &DossierRow) -> Resu
 fn load_record(
     conn: &mut AnyConnection,
     caller: &Caller,
-    code: &str,
+    key: &DossierKey,
     at: DateTime<Utc>,
 ) -> Result<DossierRecord, AppError> {
-    let row = store::find_by_code(conn, code)?
-        .ok_or_else(|| AppError::not_found("dossier_not_found", format!("no dossier has the code {code}")))?;
+    let row = find_by_key(conn, key)?.ok_or_else(|| not_found(key))?;
     if !can_read(conn, caller, &row)? {
         return Err(AppError::forbidden("out_of_scope", "this dossier is outside your agency's scope"));
     }
@@ -612,8 +703,16 @@ fn allowed_actions(
 }
 
 pub async fn get(pool: &Pool, caller: Caller, code: String, at: DateTime<Utc>) -> Result<DossierRecord, AppError> {
-    let code = parse_code(&code)?.to_string();
-    storage::run(pool, move |conn| load_record(conn, &caller, &code, at)).await
+    get_by_key(pool, caller, parse_code(&code)?, at).await
+}
+
+async fn get_by_key(
+    pool: &Pool,
+    caller: Caller,
+    key: DossierKey,
+    at: DateTime<Utc>,
+) -> Result<DossierRecord, AppError> {
+    storage::run(pool, move |conn| load_record(conn, &caller, &key, at)).await
 }
 
 fn parse_action(input: &ActionInput) -> Result<Action, AppError> {
@@ -662,7 +761,7 @@ pub async fn act(
     at: DateTime<Utc>,
 ) -> Result<DossierRecord, AppError> {
     let links = links.clone();
-    let code = parse_code(&code)?.to_string();
+    let code = parse_code(&code)?;
     let action = parse_action(&input)?;
     if input.note.as_deref().is_some_and(|n| n.chars().count() > 2000) {
         return Err(AppError::bad_request("note_too_long", "the note is longer than 2000 characters"));
@@ -691,6 +790,17 @@ pub async fn act(
                     "someone else acted on this dossier at the same moment; reload it and try again",
                 ));
             }
+            // TT 01/2018 Điều 19, ND 61/2018 Điều 17.3: an online dossier gets its code when the counter
+            // receives it, dated by the receipt, from the same daily sequence as the counter's intakes.
+            let mut row = row.clone();
+            if matches!(action, Action::Receive) && row.code.is_none() {
+                let receiving = AgencyCode::parse(&row.receiving_agency).map_err(|e| AppError::Internal(e.into()))?;
+                let code = issue_code(conn, &receiving, at)?.to_string();
+                if !store::issue_code(conn, &row.id, &code)? {
+                    return Err(AppError::conflict("concurrent_update", "the dossier changed meanwhile; try again"));
+                }
+                row.code = Some(code);
+            }
             store::insert_event(
                 conn,
                 &event_row(&row.id, version, &handover, &caller2, input.note.clone(), details.clone()),
@@ -709,7 +819,7 @@ pub async fn act(
         Ok(())
     })
     .await?;
-    get(pool, caller, code, at).await
+    get_by_key(pool, caller, code, at).await
 }
 
 /// Open dossiers at the caller's agency (staff), or the caller's own dossiers (citizens).
@@ -749,7 +859,7 @@ pub async fn attach(
 ) -> Result<store::FileInfo, AppError> {
     use crate::domain::attachment::{check_upload, MAX_FILES_PER_DOSSIER};
     use sha2::Digest;
-    let code = parse_code(&code)?.to_string();
+    let code = parse_code(&code)?;
     let kind = check_upload(&upload.file_name, &upload.content_type, &upload.content).map_err(|e| {
         let code = e.code();
         if code == "file_too_large" {
@@ -802,7 +912,7 @@ pub async fn attach(
 
 /// A file of a dossier, for whoever may read the dossier.
 pub async fn download(pool: &Pool, caller: Caller, code: String, file_id: String) -> Result<store::FileRow, AppError> {
-    let code = parse_code(&code)?.to_string();
+    let code = parse_code(&code)?;
     storage::run(pool, move |conn| {
         let row = find_readable(conn, &caller, &code)?;
         store::file(conn, &row.id, &file_id)?
@@ -822,7 +932,7 @@ pub async fn rate(
     pin: Option<String>,
     at: DateTime<Utc>,
 ) -> Result<store::RatingRow, AppError> {
-    let code = parse_code(&code)?.to_string();
+    let code = parse_code(&code)?;
     if !(1..=5).contains(&score) {
         return Err(AppError::bad_request("invalid_score", "score is 1 (very unsatisfied) to 5 (very satisfied)"));
     }
@@ -831,8 +941,7 @@ pub async fn rate(
         return Err(AppError::bad_request("comment_too_long", "the comment is longer than 1000 characters"));
     }
     storage::run(pool, move |conn| {
-        let row = store::find_by_code(conn, &code)?
-            .ok_or_else(|| AppError::not_found("dossier_not_found", format!("no dossier has the code {code}")))?;
+        let row = find_by_key(conn, &code)?.ok_or_else(|| not_found(&code))?;
         let owner = caller.as_ref().is_some_and(|c| row.citizen_user_id.as_deref() == Some(c.user_id.as_str()));
         let pin_ok = pin.as_deref().is_some_and(|p| p.trim() == row.pin);
         if !(owner || pin_ok) {
@@ -901,9 +1010,8 @@ fn lock_unchanged(conn: &mut AnyConnection, row: &DossierRow) -> Result<(), AppE
     Ok(())
 }
 
-fn find_readable(conn: &mut AnyConnection, caller: &Caller, code: &str) -> Result<DossierRow, AppError> {
-    let row = store::find_by_code(conn, code)?
-        .ok_or_else(|| AppError::not_found("dossier_not_found", format!("no dossier has the code {code}")))?;
+fn find_readable(conn: &mut AnyConnection, caller: &Caller, key: &DossierKey) -> Result<DossierRow, AppError> {
+    let row = find_by_key(conn, key)?.ok_or_else(|| not_found(key))?;
     if !can_read(conn, caller, &row)? {
         return Err(AppError::forbidden("out_of_scope", "this dossier is outside your agency's scope"));
     }
@@ -921,7 +1029,7 @@ pub async fn consult(
     due_in_working_days: i64,
     at: DateTime<Utc>,
 ) -> Result<DossierRecord, AppError> {
-    let code = parse_code(&code)?.to_string();
+    let code = parse_code(&code)?;
     let consulted =
         AgencyCode::parse(&agency_code).map_err(|e| AppError::bad_request("invalid_agency_code", e.to_string()))?;
     let task = task.trim().to_string();
@@ -964,7 +1072,7 @@ pub async fn consult(
         Ok(())
     })
     .await?;
-    get(pool, caller, code, at).await
+    get_by_key(pool, caller, code, at).await
 }
 
 /// The consulted agency answers; the answer is judged against the consultation's deadline.
@@ -976,7 +1084,7 @@ pub async fn answer(
     opinion: String,
     at: DateTime<Utc>,
 ) -> Result<DossierRecord, AppError> {
-    let code = parse_code(&code)?.to_string();
+    let code = parse_code(&code)?;
     let opinion = opinion.trim().to_string();
     if opinion.is_empty() || opinion.chars().count() > 2000 {
         return Err(AppError::bad_request("invalid_opinion", "the opinion is 1–2000 characters"));
@@ -1007,7 +1115,7 @@ pub async fn answer(
         Ok(())
     })
     .await?;
-    get(pool, caller, code, at).await
+    get_by_key(pool, caller, code, at).await
 }
 
 /// Form 06 data: the dossiers received at an agency in a year, in receipt order (its own staff only).
@@ -1049,7 +1157,7 @@ pub async fn tracking_book(
                 finished_at: r.finished_at,
                 status_label: Status::parse(&r.status).map(|s| s.label_vi().to_string()).unwrap_or_default(),
                 timeliness: r.timeliness.clone(),
-                code: r.code,
+                code: r.code.clone().unwrap_or_else(|| r.reference.clone()),
             });
         }
         Ok((name, lines))

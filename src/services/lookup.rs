@@ -3,7 +3,7 @@ use chrono::TimeDelta;
 
 use crate::domain::applicant::parse_phone;
 use crate::error::AppError;
-use crate::services::dossiers::parse_code;
+use crate::services::dossiers::{find_by_key, not_found, parse_code};
 use crate::storage::dossiers::{self as store, DossierRow, EventRow};
 use crate::storage::{self, agencies, procedures, Pool};
 
@@ -37,11 +37,12 @@ pub async fn lookup(
     proof: Proof,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<LookupResult, AppError> {
-    let code = parse_code(&code)?.to_string();
+    let key = parse_code(&code)?;
     let has_proof = proof.pin.is_some() || proof.phone.is_some();
     storage::run(pool, move |conn| {
-        let row = store::find_by_code(conn, &code)?
-            .ok_or_else(|| AppError::not_found("dossier_not_found", format!("no dossier has the code {code}")))?;
+        let row = find_by_key(conn, &key)?.ok_or_else(|| not_found(&key))?;
+        // Wrong proofs count against the dossier, whichever of its names (code or reference) they came by.
+        let code = row.reference.clone();
         let mut verified = false;
         if has_proof {
             let now = at.naive_utc();

@@ -12,7 +12,10 @@ use super::AnyConnection;
 #[diesel(table_name = dossiers)]
 pub struct DossierRow {
     pub id: String,
-    pub code: String,
+    /// The dossier code, issued at receipt (TT 01/2018 Điều 19); None until a clerk receives it.
+    pub code: Option<String>,
+    /// The submission's reference, given at submission and kept for life.
+    pub reference: String,
     pub procedure_id: String,
     pub procedure_code: String,
     pub receiving_agency: String,
@@ -47,6 +50,13 @@ pub struct DossierRow {
     pub returned_at: Option<NaiveDateTime>,
     /// Incremented by every change; equals the number of control-sheet rows.
     pub row_version: i32,
+}
+
+impl DossierRow {
+    /// What people call the dossier by: its code once received, else its submission reference.
+    pub fn code_or_reference(&self) -> &str {
+        self.code.as_deref().unwrap_or(&self.reference)
+    }
 }
 
 /// The fields an action may change.
@@ -200,6 +210,30 @@ pub fn find_by_code(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<
     dossiers::table.filter(dossiers::code.eq(code)).select(DossierRow::as_select()).first(conn).optional()
 }
 
+pub fn find_by_reference(conn: &mut AnyConnection, reference: &str) -> QueryResult<Option<DossierRow>> {
+    dossiers::table.filter(dossiers::reference.eq(reference)).select(DossierRow::as_select()).first(conn).optional()
+}
+
+/// How many of a citizen's online submissions wait for a clerk: not received yet and still open
+/// (submitted, or sent back for a supplement at intake).
+pub fn count_pending_submissions(conn: &mut AnyConnection, citizen_user_id: &str) -> QueryResult<i64> {
+    dossiers::table
+        .filter(dossiers::citizen_user_id.eq(citizen_user_id))
+        .filter(dossiers::received_at.is_null())
+        .filter(dossiers::status_code.eq_any([1, 5]))
+        .count()
+        .get_result(conn)
+}
+
+/// Takes the row lock of a user with a write that changes nothing, so that what follows in the
+/// transaction (counting the account's pending submissions, then adding one) cannot interleave
+/// with the same account's other submissions, on any instance. False if there is no such user.
+pub fn lock_user(conn: &mut AnyConnection, user_id: &str) -> QueryResult<bool> {
+    use super::schema::users;
+    let n = diesel::update(users::table.filter(users::id.eq(user_id))).set(users::id.eq(users::id)).execute(conn)?;
+    Ok(n == 1)
+}
+
 pub fn applicant(conn: &mut AnyConnection, dossier_id: &str) -> QueryResult<ApplicantRow> {
     dossier_applicants::table.find(dossier_id).select(ApplicantRow::as_select()).first(conn)
 }
@@ -224,6 +258,15 @@ pub fn update_if_unchanged(
         diesel::update(dossiers::table.filter(dossiers::id.eq(id)).filter(dossiers::row_version.eq(expected_version)))
             .set(changes)
             .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Gives a dossier its code at receipt (TT 01/2018 Điều 19), in the receipt's transaction; false if
+/// it already had one (a code, once issued, never changes).
+pub fn issue_code(conn: &mut AnyConnection, id: &str, code: &str) -> QueryResult<bool> {
+    let n = diesel::update(dossiers::table.filter(dossiers::id.eq(id)).filter(dossiers::code.is_null()))
+        .set(dossiers::code.eq(code))
+        .execute(conn)?;
     Ok(n == 1)
 }
 
@@ -254,7 +297,7 @@ pub fn inbox(conn: &mut AnyConnection, agency: &str, limit: i64) -> QueryResult<
     dossiers::table
         .filter(dossiers::current_agency.eq(agency))
         .filter(dossiers::status_code.eq_any([1, 2, 4, 5, 9]))
-        .order((dossiers::step_due_at.asc(), dossiers::due_at.asc(), dossiers::code.asc()))
+        .order((dossiers::step_due_at.asc(), dossiers::due_at.asc(), dossiers::code.asc(), dossiers::reference.asc()))
         .limit(limit)
         .select(DossierRow::as_select())
         .load(conn)

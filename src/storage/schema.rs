@@ -109,7 +109,10 @@ diesel::table! {
 diesel::table! {
     dossiers (id) {
         id -> Text,
-        code -> Text,
+        /// Issued at receipt (TT 01/2018 Điều 19): NULL while an online submission waits for a clerk.
+        code -> Nullable<Text>,
+        /// The submission's reference (`HS-…`), every dossier's from submission on.
+        reference -> Text,
         procedure_id -> Text,
         procedure_code -> Text,
         receiving_agency -> Text,

@@ -125,7 +125,11 @@ pub struct ConsultationView {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct DossierView {
-    pub code: String,
+    /// The dossier code, issued when a clerk receives it (TT 01/2018 Điều 19): null for an
+    /// online submission not received yet.
+    pub code: Option<String>,
+    /// The submission's reference (`HS-…`), from submission on; accepted wherever a code is.
+    pub reference: String,
     pub procedure_code: String,
     pub procedure_name: String,
     pub channel: String,
@@ -171,6 +175,7 @@ impl From<DossierRecord> for DossierView {
         let row = &r.row;
         Self {
             code: row.code.clone(),
+            reference: row.reference.clone(),
             procedure_code: row.procedure_code.clone(),
             procedure_name: r.procedure_name.clone(),
             channel: row.channel.clone(),
@@ -255,13 +260,17 @@ impl From<DossierRecord> for DossierView {
     }
 }
 
-/// Receive a dossier: a clerk at the counter (direct/postal) or a citizen online.
+/// Receive a dossier: a clerk at the counter (direct/postal; the code is issued now) or a citizen
+/// online (`code` is null and `reference` names the submission until a clerk receives it; an
+/// account holds at most `submissions.max_pending_per_account` of those, then 429).
 #[utoipa::path(post, path = "/api/v1/dossiers", tag = "dossiers", request_body = IntakeRequest, security(("bearer" = [])),
     responses((status = 201, body = DossierView), (status = 400, body = crate::error::ErrorBody),
-              (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+              (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+              (status = 429, body = crate::error::ErrorBody)))]
 pub async fn create(
     pool: web::Data<Pool>,
     links: web::Data<dossiers::Links>,
+    policy: web::Data<dossiers::SubmissionPolicy>,
     clock: web::Data<Clock>,
     caller: Caller,
     body: web::Json<IntakeRequest>,
@@ -279,13 +288,13 @@ pub async fn create(
         documents: b.documents,
         notify_by: b.notify_by,
     };
-    let record = dossiers::intake(&pool, &links, caller, input, clock.now()).await?;
+    let record = dossiers::intake_with(&pool, &links, **policy, caller, input, clock.now()).await?;
     Ok(HttpResponse::Created().json(DossierView::from(record)))
 }
 
 /// A dossier with its full history, for staff in scope and its owner.
 #[utoipa::path(get, path = "/api/v1/dossiers/{code}", tag = "dossiers", security(("bearer" = [])),
-    params(("code" = String, Path, description = "e.g. 000.00.31.H12-261122-0001")),
+    params(("code" = String, Path, description = "the code, e.g. 000.00.31.H12-261122-0001, or the submission reference, e.g. HS-7K3QX9M2TB")),
     responses((status = 200, body = DossierView), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
@@ -325,7 +334,9 @@ pub async fn act(
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct InboxEntry {
-    pub code: String,
+    /// Null until a clerk receives the dossier.
+    pub code: Option<String>,
+    pub reference: String,
     pub procedure_code: String,
     pub procedure_name: String,
     pub status: String,
@@ -345,6 +356,7 @@ pub async fn inbox(pool: web::Data<Pool>, caller: Caller) -> Result<HttpResponse
         rows.into_iter()
             .map(|(r, name)| InboxEntry {
                 code: r.code,
+                reference: r.reference,
                 procedure_code: r.procedure_code,
                 procedure_name: name,
                 status: r.status,

@@ -33,8 +33,15 @@ pub async fn form(
         ));
     }
     let r = dossiers::get(&pool, caller, code, clock.now()).await?;
+    // TT 01/2018 Điều 19: the forms carry the dossier code, which is issued at receipt.
+    let Some(code) = r.row.code.clone() else {
+        return Err(AppError::conflict(
+            "not_received_yet",
+            format!("dossier {} has not been received yet: its forms exist once a clerk receives it", r.row.reference),
+        ));
+    };
     let info = req.connection_info();
-    let lookup_url = format!("{}://{}/tra-cuu/{}", info.scheme(), info.host(), r.row.code);
+    let lookup_url = format!("{}://{}/tra-cuu/{}", info.scheme(), info.host(), code);
     Ok(html(match form.as_str() {
         "01" => forms::receipt(&r, &lookup_url),
         "02" => forms::supplement(&r).ok_or_else(|| missing("02", "supplement request"))?,

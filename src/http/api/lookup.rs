@@ -34,7 +34,10 @@ pub struct LookupDetail {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct LookupView {
-    pub code: String,
+    /// Null until a clerk receives the dossier (the code is issued at receipt).
+    pub code: Option<String>,
+    /// The submission's reference; looks the dossier up as well as its code does.
+    pub reference: String,
     pub procedure_name: String,
     pub status: String,
     pub status_code: i32,
@@ -48,7 +51,8 @@ pub struct LookupView {
     pub detail: Option<LookupDetail>,
 }
 
-/// Public lookup by dossier code: status, dates, where it is, and its history; no personal data.
+/// Public lookup by dossier code (or submission reference): status, dates, where it is, and its
+/// history; no personal data.
 #[utoipa::path(get, path = "/api/v1/lookup/{code}", tag = "public", params(("code" = String, Path), ProofParams),
     responses((status = 200, body = LookupView), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
@@ -79,6 +83,7 @@ pub async fn lookup(
     });
     Ok(HttpResponse::Ok().json(LookupView {
         code: row.code.clone(),
+        reference: row.reference.clone(),
         procedure_name: r.procedure_name.clone(),
         status: row.status.clone(),
         status_code: row.status_code,

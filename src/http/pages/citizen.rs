@@ -157,6 +157,7 @@ pub async fn submit(
     caller: PageCaller,
     pool: web::Data<Pool>,
     links: web::Data<Links>,
+    policy: web::Data<dossiers::SubmissionPolicy>,
     clock: web::Data<Clock>,
     code: web::Path<String>,
     payload: Multipart,
@@ -208,8 +209,9 @@ pub async fn submit(
             documents,
             notify_by: Some(a.notify_by.clone()).filter(|n| !n.is_empty()),
         };
-        let r = dossiers::intake(&pool, &links, caller.0.clone(), input, now).await?;
-        let dossier_code = r.row.code.clone();
+        let r = dossiers::intake_with(&pool, &links, **policy, caller.0.clone(), input, now).await?;
+        // Not received yet: the submission is named by its reference until a clerk receives it.
+        let dossier_code = r.row.reference.clone();
         let mut failed = 0;
         for f in files {
             if let Err(e) = dossiers::attach(&pool, caller.0.clone(), dossier_code.clone(), f, now).await {
@@ -274,7 +276,7 @@ pub async fn my_dossiers(
         .await?
         .into_iter()
         .map(|(r, procedure)| MyRow {
-            code: r.code.clone(),
+            code: r.code_or_reference().to_string(),
             procedure,
             status: status_label(&r.status),
             submitted: super::fmt::time(r.submitted_at),

@@ -38,8 +38,12 @@ pub fn vi(e: &AppError) -> String {
         "too_many_attempts" => "Đã nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.",
         "dossier_not_found" => "Không có hồ sơ nào mang mã này. Hãy kiểm tra lại mã hồ sơ trên giấy tiếp nhận.",
         "invalid_dossier_code" => {
-            "Mã hồ sơ không đúng định dạng. Mã hồ sơ có dạng <mã cơ quan>-<năm tháng ngày>-<số thứ tự>, ví dụ 000.00.31.H12-261122-0001."
+            "Mã hồ sơ không đúng định dạng. Mã hồ sơ có dạng <mã cơ quan>-<năm tháng ngày>-<số thứ tự>, ví dụ 000.00.31.H12-261122-0001; hồ sơ nộp trực tuyến chưa được tiếp nhận có mã tham chiếu dạng HS-7K3QX9M2TB."
         }
+        "too_many_pending_submissions" => {
+            "Tài khoản của bạn đã có nhiều hồ sơ nộp trực tuyến đang chờ cơ quan tiếp nhận. Vui lòng chờ các hồ sơ đó được tiếp nhận (hoặc rút bớt hồ sơ) rồi nộp tiếp."
+        }
+        "not_received_yet" => "Hồ sơ chưa được tiếp nhận nên chưa có mã hồ sơ và biểu mẫu; biểu mẫu có sau khi cơ quan tiếp nhận hồ sơ.",
         "invalid_form" => "Biểu mẫu gửi lên không đọc được hoặc thiếu thông tin. Hãy tải lại trang và thử lại.",
         "body_too_large" => "Nội dung gửi lên quá dài.",
         "page_not_found" => "Không có trang nào ở địa chỉ này. Hãy kiểm tra lại đường dẫn.",

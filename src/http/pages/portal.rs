@@ -245,7 +245,10 @@ pub struct TimelineRow {
 #[template(path = "lookup.html")]
 pub struct LookupPage {
     layout: Layout,
+    /// The code, or before receipt the submission's reference.
     code: String,
+    has_code: bool,
+    reference: String,
     procedure: String,
     status: &'static str,
     received: String,
@@ -287,7 +290,9 @@ fn lookup_view(layout: Layout, r: &LookupResult, error: Option<String>, phone: S
     let row = &r.row;
     LookupPage {
         layout,
-        code: row.code.clone(),
+        code: row.code_or_reference().to_string(),
+        has_code: row.code.is_some(),
+        reference: row.reference.clone(),
         procedure: r.procedure_name.clone(),
         status: status_label(&row.status),
         received: row.received_at.map(fmt::time).unwrap_or_else(|| "Chưa tiếp nhận".into()),

@@ -123,7 +123,7 @@ pub async fn inbox(
                 Urgency::Waiting => 5,
             };
             InboxRow {
-                code: r.code.clone(),
+                code: r.code_or_reference().to_string(),
                 procedure,
                 status: status_label(&r.status),
                 channel: channel_label(&r.channel),
@@ -191,7 +191,11 @@ pub struct FileRowView {
 
 /// What the dossier pages (staff and citizen) show of a record.
 pub struct DossierView {
+    /// The code, or before receipt the submission's reference: what the pages name the dossier by.
     pub code: String,
+    /// The dossier code has been issued (the dossier was received).
+    pub has_code: bool,
+    pub reference: String,
     pub procedure: String,
     pub procedure_code: String,
     pub status: &'static str,
@@ -233,7 +237,9 @@ impl DossierView {
         let name = |c: &str| r.agency_names.get(c).cloned().unwrap_or_else(|| c.to_string());
         let has = |a: &str| r.events.iter().any(|e| e.action == a);
         let mut forms = vec![];
-        if row.received_at.is_some() {
+        // The forms carry the dossier code (TT 01/2018 Điều 19), which exists from receipt on.
+        let received = row.code.is_some();
+        if received {
             forms.push(("01", "Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả"));
         }
         if has("request_supplement") {
@@ -246,8 +252,13 @@ impl DossierView {
             forms.push(("04", "Mẫu 04 — Phiếu xin lỗi và hẹn lại ngày trả kết quả"));
         }
         forms.push(("05", "Mẫu 05 — Phiếu kiểm soát quá trình giải quyết hồ sơ"));
+        if !received {
+            forms.clear();
+        }
         Self {
-            code: row.code.clone(),
+            code: row.code_or_reference().to_string(),
+            has_code: received,
+            reference: row.reference.clone(),
             procedure: r.procedure_name.clone(),
             procedure_code: row.procedure_code.clone(),
             status: status_label(&row.status),
@@ -491,7 +502,11 @@ pub async fn act(
     };
     match outcome {
         Ok(r) => {
-            let target = format!("/can-bo/ho-so/{}?xong={}", percent_encode(&r.row.code), percent_encode(&form.action));
+            let target = format!(
+                "/can-bo/ho-so/{}?xong={}",
+                percent_encode(r.row.code_or_reference()),
+                percent_encode(&form.action)
+            );
             Ok(see_other(&target))
         }
         Err(e) => {
@@ -654,7 +669,7 @@ pub async fn intake(
         notify_by: Some(a.notify_by.clone()).filter(|n| !n.is_empty()),
     };
     match dossiers::intake(&pool, &links, caller.0.clone(), input, clock.now()).await {
-        Ok(r) => Ok(see_other(&format!("/api/v1/dossiers/{}/forms/01", percent_encode(&r.row.code)))),
+        Ok(r) => Ok(see_other(&format!("/api/v1/dossiers/{}/forms/01", percent_encode(r.row.code_or_reference())))),
         Err(e) => {
             let status = e.status_and_code().0;
             let (options, chosen) = intake_choices(&pool, &caller, &procedure_code).await.in_layout(&layout)?;
