@@ -675,3 +675,53 @@ async fn a_citizen_registers_on_the_page_is_signed_in_and_can_submit_online() {
         .unwrap();
     assert_eq!(r.status(), 403);
 }
+
+/// Issue 11: an online submission has no code until a clerk receives it. Its reference opens the
+/// public lookup, the citizen's and the clerk's pages, before and after receipt; the forms wait for the code.
+#[tokio::test]
+async fn an_online_submission_is_shown_by_its_reference_until_the_counter_gives_it_a_code() {
+    let app = spawn_app_at(MONDAY).await;
+    let citizen = app.login("citizen.an", PW).await;
+    let body = json!({"procedure_code": HOUSEHOLD_BUSINESS, "channel": "online", "agency_code": NINH_KIEU,
+                      "applicant": applicant(), "documents": [DOC]});
+    let (s, d) = app.post_with("/api/v1/dossiers", &citizen, &body).await;
+    assert_eq!(s, 201, "{d}");
+    assert_eq!(d["code"], Value::Null);
+    let reference = d["reference"].as_str().unwrap().to_string();
+
+    let lookup = get(&app, &format!("/tra-cuu?ma={reference}"), None).await;
+    assert_eq!((lookup.status, lookup.location.as_str()), (303, format!("/tra-cuu/{reference}").as_str()));
+    let lookup = get(&app, &format!("/tra-cuu/{reference}"), None).await;
+    assert_eq!(lookup.status, 200, "{}", lookup.body);
+    assert!(lookup.body.contains(&reference) && lookup.body.contains("Chưa cấp"), "{}", lookup.body);
+    assert!(!lookup.body.contains("Nguyễn Thị Hoa"), "no personal data without proof");
+    let mine = sign_in(&app, "citizen.an").await;
+    let page = get(&app, &format!("/ho-so-cua-toi/{reference}"), Some(&mine)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains(&reference) && page.body.contains("Chưa cấp"));
+    let list = get(&app, "/ho-so-cua-toi", Some(&mine)).await;
+    assert!(list.body.contains(&format!("href=\"/ho-so-cua-toi/{reference}\"")), "{}", list.body);
+
+    let clerk = sign_in(&app, "clerk.ninhkieu").await;
+    let inbox = get(&app, "/can-bo", Some(&clerk)).await;
+    assert!(inbox.body.contains(&format!("href=\"/can-bo/ho-so/{reference}\"")), "{}", inbox.body);
+    let page = get(&app, &format!("/can-bo/ho-so/{reference}"), Some(&clerk)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(!page.body.contains("/forms/01") && page.body.contains("các biểu mẫu có sau khi tiếp nhận"));
+    let received =
+        post_form(&app, &format!("/can-bo/ho-so/{reference}/xu-ly"), Some(&clerk), &[("action", "receive")]).await;
+    assert_eq!(received.status, 303, "{}", received.body);
+    let prefix = format!("/can-bo/ho-so/{NINH_KIEU}-261123-0001?");
+    assert!(received.location.starts_with(&prefix), "the page moves to the new code: {}", received.location);
+
+    let code = format!("{NINH_KIEU}-261123-0001");
+    for key in [&code, &reference] {
+        let page = get(&app, &format!("/can-bo/ho-so/{key}"), Some(&clerk)).await;
+        assert_eq!(page.status, 200, "{key}");
+        assert!(page.body.contains(&format!("/api/v1/dossiers/{code}/forms/01")), "{key}: the receipt is offered");
+        let lookup = get(&app, &format!("/tra-cuu/{key}"), None).await;
+        assert!(lookup.status == 200 && lookup.body.contains(&code) && lookup.body.contains(&reference), "{key}");
+        assert!(!lookup.body.contains("Chưa cấp"));
+        assert_eq!(get(&app, &format!("/ho-so-cua-toi/{key}"), Some(&mine)).await.status, 200, "{key}");
+    }
+}

@@ -178,3 +178,84 @@ fn an_unknown_url_scheme_is_a_clear_startup_error() {
     let err = connection::connect("mysql://root@localhost/motcua", 1, Duration::from_secs(1)).unwrap_err();
     assert!(err.to_string().contains("unsupported database URL scheme"), "{err}");
 }
+
+/// Issue 11's migration on a database that already holds dossiers: each keeps its code and gets a
+/// reference of its own in the `HS-` shape; the code may then be NULL (an online submission).
+#[test]
+fn dossiers_made_before_the_reference_migration_keep_their_code_and_get_a_reference() {
+    use diesel_migrations::MigrationHarness;
+    use motcua::domain::dossier::SubmissionReference;
+    use motcua::storage::dossiers::DossierRow;
+    let db = TestDb::new();
+    let pool = connection::connect(db.url(), 2, Duration::from_secs(5)).unwrap();
+    let mut conn = pool.get().unwrap();
+    connection::run_migrations(&mut conn).unwrap();
+    seed::load(&mut conn, &manifest_dir().join("seeds"), true).unwrap();
+    let reverted = match &mut *conn {
+        connection::AnyConnection::Postgresql(c) => c.revert_last_migration(connection::PG_MIGRATIONS).unwrap(),
+        connection::AnyConnection::Sqlite(c) => c.revert_last_migration(connection::SQLITE_MIGRATIONS).unwrap(),
+    }
+    .to_string();
+    assert_eq!(reverted, "20261202000001", "the reference migration is the last one");
+    for n in 1..=3 {
+        diesel::sql_query(format!(
+            "INSERT INTO dossiers (id, code, procedure_id, procedure_code, receiving_agency, current_agency, channel,
+                status, status_code, current_step, route, limit_value, limit_unit, documents, pin, submitted_at,
+                received_at, row_version)
+             SELECT 'old-{n}', '000.00.31.H12-261120-000{n}', id, code, '000.00.31.H12', '000.00.31.H12', 'direct',
+                'received', 2, 0, '000.00.31.H12:1', 3, 'working_days', '[]', '12345{n}', '2026-11-20 02:00:00',
+                '2026-11-20 02:00:00', 1
+             FROM procedures WHERE code = '2.000720' AND is_current"
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    }
+    assert_eq!(connection::run_migrations(&mut conn).unwrap(), 1);
+    let rows: Vec<DossierRow> = schema::dossiers::table
+        .order(schema::dossiers::id.asc())
+        .select(DossierRow::as_select())
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(rows.len(), 3);
+    let mut references = BTreeSet::new();
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(r.code.as_deref(), Some(format!("000.00.31.H12-261120-000{}", i + 1).as_str()));
+        let parsed = SubmissionReference::parse(&r.reference).unwrap();
+        assert_eq!(parsed.as_str(), r.reference, "stored in its canonical shape");
+        references.insert(r.reference.clone());
+    }
+    assert_eq!(references.len(), 3, "unique: {references:?}");
+    // The foreign keys still point at the dossiers (SQLite rebuilt the table).
+    let orphans: i64 = diesel::sql_query(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM dossier_applicants a LEFT JOIN dossiers d ON d.id = a.dossier_id WHERE d.id IS NULL",
+    )
+    .get_result::<Count>(&mut conn)
+    .unwrap()
+    .n;
+    assert_eq!(orphans, 0, "every applicant row still has its dossier");
+    // A code may now be missing, a reference may not, and both stay unique.
+    let copy = |id: &str, code: &str, reference: &str| {
+        format!(
+            "INSERT INTO dossiers (id, code, reference, procedure_id, procedure_code, receiving_agency, current_agency,
+                channel, status, status_code, current_step, route, limit_value, limit_unit, documents, pin,
+                submitted_at, row_version)
+             SELECT '{id}', {code}, {reference}, procedure_id, procedure_code, receiving_agency, current_agency,
+                'online', 'submitted', 1, 0, route, limit_value, limit_unit, documents, pin, submitted_at, 1
+             FROM dossiers WHERE id = 'old-1'"
+        )
+    };
+    diesel::sql_query(copy("new-1", "NULL", "'HS-0000000001'")).execute(&mut conn).unwrap();
+    diesel::sql_query(copy("new-2", "NULL", "'HS-0000000002'")).execute(&mut conn).unwrap();
+    assert!(diesel::sql_query(copy("new-3", "NULL", "'HS-0000000002'")).execute(&mut conn).is_err());
+    assert!(diesel::sql_query(copy("new-4", "NULL", "NULL")).execute(&mut conn).is_err());
+    assert!(diesel::sql_query(copy("new-5", "'000.00.31.H12-261120-0001'", "'HS-0000000005'"))
+        .execute(&mut conn)
+        .is_err());
+    read_every_table(&mut conn);
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
