@@ -302,6 +302,14 @@ mod tests {
     }
 
     #[test]
+    fn a_citizen_may_hold_ten_pending_submissions_by_default_and_never_none() {
+        let mut s = Settings::load_with(&config_dir(), Environment::Local, no_env()).unwrap();
+        assert_eq!(s.submissions.max_pending_per_account, 10);
+        s.submissions.max_pending_per_account = 0;
+        assert!(s.check().unwrap_err().to_string().contains("max_pending_per_account"));
+    }
+
+    #[test]
     fn a_lease_shorter_than_a_send_is_refused() {
         let mut s = Settings::load_with(&config_dir(), Environment::Local, no_env()).unwrap();
         s.notifications.lease_secs = s.email.timeout_secs as i64;
