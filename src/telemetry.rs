@@ -71,3 +71,52 @@ impl RootSpanBuilder for PrivacyRootSpan {
         tracing::info!(status, "request finished");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// Logs one info line inside the demo history's span and one outside, with `debug` as given.
+    fn written(debug: bool) -> String {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let sink = buffer.clone();
+        let subscriber = fmt()
+            .with_env_filter(EnvFilter::new("info"))
+            .with_ansi(false)
+            .with_writer(move || Sink(sink.clone()))
+            .finish()
+            .with(QuietDemoHistory { debug });
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::info_span!(crate::services::demo::HISTORY_SPAN).in_scope(|| {
+                tracing::info!("dossier received in the history");
+                tracing::warn!("a warning in the history");
+            });
+            tracing::info!("dossier received at the counter");
+        });
+        let text = String::from_utf8(buffer.lock().unwrap().clone()).unwrap();
+        text
+    }
+
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Sink {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_demo_historys_use_case_lines_are_written_only_when_debug_is_on() {
+        let quiet = written(false);
+        assert!(!quiet.contains("dossier received in the history"), "{quiet}");
+        assert!(quiet.contains("a warning in the history") && quiet.contains("at the counter"), "{quiet}");
+        let verbose = written(true);
+        assert!(verbose.contains("dossier received in the history"), "{verbose}");
+    }
+}
