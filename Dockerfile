@@ -1,4 +1,5 @@
-# Production image: a release build of motcua with its configuration and seeds.
+# Production image: a release build of motcua; its configuration and seeds are built into the binary
+# (mount a folder and set MOTCUA_CONFIG_DIR or seed.dir to use others).
 FROM rust:1-bookworm AS build
 WORKDIR /src
 COPY . .
@@ -8,8 +9,6 @@ FROM debian:bookworm-slim
 RUN useradd --system --home /app motcua
 WORKDIR /app
 COPY --from=build /src/target/release/motcua /usr/local/bin/motcua
-COPY config ./config
-COPY seeds ./seeds
 USER motcua
 EXPOSE 8080
 ENTRYPOINT ["motcua"]

@@ -9,9 +9,10 @@ pub struct Cli {
     /// Database URL: sqlite://PATH, a file path, or postgres://… (default from configuration).
     #[arg(long, global = true, env = "DATABASE_URL")]
     pub database: Option<String>,
-    /// Folder with base.toml and the environment files.
-    #[arg(long, global = true, env = "MOTCUA_CONFIG_DIR", default_value = "config")]
-    pub config_dir: PathBuf,
+    /// Folder with base.toml and the environment files (default: config/ if it exists, else the
+    /// files built into the binary).
+    #[arg(long, global = true, env = "MOTCUA_CONFIG_DIR")]
+    pub config_dir: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -1,6 +1,9 @@
 //! Layered configuration: `config/base.toml`, then `config/{local,test,production}.toml`
 //! picked by `MOTCUA_ENV`, then `MOTCUA__SECTION__KEY` environment variables.
 //! The result is passed explicitly; nothing reads configuration from a global.
+//!
+//! The four files are built into the binary too: without `--config-dir` / `MOTCUA_CONFIG_DIR` and
+//! without a `config/` folder in the working directory, the built-in copies are used.
 use std::path::{Path, PathBuf};
 
 use figment::providers::{Env, Format, Toml};
@@ -198,34 +201,66 @@ impl Default for SubmissionSettings {
     }
 }
 
+/// The folder looked for in the working directory when none is given.
+pub const DEFAULT_CONFIG_DIR: &str = "config";
+
+/// The configuration files built into the binary, by name.
+pub const EMBEDDED: [(&str, &str); 4] = [
+    ("base.toml", include_str!("../config/base.toml")),
+    ("local.toml", include_str!("../config/local.toml")),
+    ("test.toml", include_str!("../config/test.toml")),
+    ("production.toml", include_str!("../config/production.toml")),
+];
+
 impl Settings {
-    /// Reads the layers from `config_dir` for `environment`, then the process environment.
-    pub fn load(config_dir: &Path, environment: Environment) -> anyhow::Result<Self> {
-        Self::load_with(config_dir, environment, Env::prefixed("MOTCUA__").split("__"))
+    /// Reads the layers for `environment`, then the process environment. The files come from
+    /// `config_dir` when given (it must hold `base.toml`), else from `config/` in the working
+    /// directory when it holds `base.toml`, else from the copies built into the binary.
+    pub fn load(config_dir: Option<&Path>, environment: Environment) -> anyhow::Result<Self> {
+        let env = Env::prefixed("MOTCUA__").split("__");
+        match config_dir {
+            Some(dir) => Self::load_with(dir, environment, env),
+            None if Path::new(DEFAULT_CONFIG_DIR).join("base.toml").is_file() => {
+                Self::load_with(Path::new(DEFAULT_CONFIG_DIR), environment, env)
+            }
+            None => Self::load_embedded_with(environment, env),
+        }
     }
 
-    /// As [`Settings::load`], with an explicit environment-variable provider (tests).
+    /// Reads the layers from `config_dir`, with an explicit environment-variable provider (tests).
     pub fn load_with(config_dir: &Path, environment: Environment, env: Env) -> anyhow::Result<Self> {
         let base = config_dir.join("base.toml");
         anyhow::ensure!(base.exists(), "configuration file {} not found", base.display());
-        let mut settings: Settings = Figment::new()
+        let layers = Figment::new()
             .merge(Toml::file(base))
-            .merge(Toml::file(config_dir.join(format!("{}.toml", environment.as_str()))))
-            .merge(env)
-            .extract()
-            .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+            .merge(Toml::file(config_dir.join(format!("{}.toml", environment.as_str()))));
+        Self::extract(layers.merge(env), environment)
+    }
+
+    /// Reads the layers built into the binary, with an explicit environment-variable provider.
+    pub fn load_embedded_with(environment: Environment, env: Env) -> anyhow::Result<Self> {
+        let file = |name: &str| EMBEDDED.iter().find(|(n, _)| *n == name).map_or("", |(_, text)| *text);
+        let layers = Figment::new()
+            .merge(Toml::string(file("base.toml")))
+            .merge(Toml::string(file(&format!("{}.toml", environment.as_str()))));
+        Self::extract(layers.merge(env), environment)
+    }
+
+    fn extract(figment: Figment, environment: Environment) -> anyhow::Result<Self> {
+        let mut settings: Settings = figment.extract().map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
         settings.environment = environment;
         Ok(settings)
     }
 
-    /// Environment from `MOTCUA_ENV` (default `local`) and the folder from `MOTCUA_CONFIG_DIR` (default `config`).
+    /// Environment from `MOTCUA_ENV` (default `local`) and the folder from `MOTCUA_CONFIG_DIR`
+    /// (default: `config/` if present, else the built-in files).
     pub fn from_process_env() -> anyhow::Result<Self> {
         let environment = match std::env::var("MOTCUA_ENV") {
             Ok(v) => v.parse()?,
             Err(_) => Environment::Local,
         };
-        let dir = std::env::var_os("MOTCUA_CONFIG_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("config"));
-        Self::load(&dir, environment)
+        let dir = std::env::var_os("MOTCUA_CONFIG_DIR").map(PathBuf::from);
+        Self::load(dir.as_deref(), environment)
     }
 
     /// Checks that do not need the database. `production` refuses the shipped JWT secret and demo data.
@@ -316,6 +351,27 @@ mod tests {
         assert!(s.check().unwrap_err().to_string().contains("lease_secs"));
         s.notifications.lease_secs += 1;
         assert!(s.check().is_ok());
+    }
+
+    #[test]
+    fn the_built_in_files_are_the_config_folder_and_a_folder_on_disk_wins() {
+        let on_disk = std::fs::read_dir(config_dir()).unwrap().count();
+        assert_eq!(EMBEDDED.len(), on_disk, "add the new configuration file to configuration::EMBEDDED");
+        for (name, text) in EMBEDDED {
+            assert_eq!(std::fs::read_to_string(config_dir().join(name)).unwrap(), text, "{name}");
+        }
+        for env in [Environment::Local, Environment::Test, Environment::Production] {
+            let built_in = Settings::load_embedded_with(env, no_env()).unwrap();
+            let disk = Settings::load_with(&config_dir(), env, no_env()).unwrap();
+            assert_eq!(format!("{built_in:?}"), format!("{disk:?}"), "{env:?}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let base = EMBEDDED[0].1.replace("127.0.0.1:8080", "127.0.0.1:9999");
+        std::fs::write(dir.path().join("base.toml"), base).unwrap();
+        let s = Settings::load_with(dir.path(), Environment::Local, no_env()).unwrap();
+        assert_eq!(s.server.bind, "127.0.0.1:9999");
+        assert_eq!(s.seed.demo_history_days, 0, "no local.toml in that folder: nothing from the built-in one");
+        assert!(Settings::load_with(&dir.path().join("nowhere"), Environment::Local, no_env()).is_err());
     }
 
     #[test]

@@ -23,7 +23,7 @@ fn real_main() -> anyhow::Result<()> {
         Ok(v) => v.parse()?,
         Err(_) => Environment::Local,
     };
-    let mut settings = Settings::load(&cli.config_dir, environment)?;
+    let mut settings = Settings::load(cli.config_dir.as_deref(), environment)?;
     if let Some(url) = &cli.database {
         settings.database.url = url.clone();
     }
@@ -101,18 +101,9 @@ fn real_main() -> anyhow::Result<()> {
 
 fn serve(settings: Settings) -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
+        // The demo history (if configured) is made in the background once serving has started.
         let app = startup::Application::build(&settings)?;
         let url = settings.public_url(app.port());
-        if settings.seed.demo && settings.seed.demo_history_days > 0 {
-            let pool = startup::connect(&settings)?;
-            let links = motcua::services::dossiers::Links { public_url: url.clone() };
-            let days = i64::from(settings.seed.demo_history_days);
-            let started = std::time::Instant::now();
-            let report = motcua::services::demo::load_history(&pool, &links, chrono::Utc::now(), days).await?;
-            if report.dossiers > 0 {
-                println!("demo history: {report} in {:.1} s", started.elapsed().as_secs_f64());
-            }
-        }
         let backend = connection::DatabaseUrl::parse(&settings.database.url)?;
         println!("motcua is serving on {url}  (database: {})", backend.redacted());
         println!(

@@ -50,12 +50,22 @@ pub fn prepare_database(settings: &Settings, pool: &Pool) -> anyhow::Result<()> 
     })
 }
 
-/// The running application: the port it listens on, the server future, and the delivery worker
-/// (when `notifications.worker` is on).
+/// The running application: the port it listens on, the server future, the delivery worker
+/// (when `notifications.worker` is on) and the demo history to make in the background (when
+/// `seed.demo` and `seed.demo_history_days` ask for one).
 pub struct Application {
     port: u16,
     server: Server,
     worker: Option<Worker>,
+    history: Option<DemoHistory>,
+}
+
+/// What the background demo history needs: it ends at the clock's "now" when serving starts.
+struct DemoHistory {
+    pool: Pool,
+    links: crate::services::dossiers::Links,
+    clock: Clock,
+    days: i64,
 }
 
 /// Builds a delivery worker from the settings.
@@ -85,17 +95,28 @@ impl Application {
         let port = listener.local_addr()?.port();
         let worker =
             if settings.notifications.worker { Some(worker(settings, pool.clone(), clock.clone())?) } else { None };
+        let history = (settings.seed.demo && settings.seed.demo_history_days > 0).then(|| DemoHistory {
+            pool: pool.clone(),
+            links: crate::services::dossiers::Links { public_url: settings.public_url(port) },
+            clock: clock.clone(),
+            days: i64::from(settings.seed.demo_history_days),
+        });
         let server = run(listener, pool, settings, clock)?;
-        Ok(Self { port, server, worker })
+        Ok(Self { port, server, worker, history })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// Serves until stopped. The delivery worker and the demo history start beside the server:
+    /// requests are answered while the history is being made.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         if let Some(w) = self.worker {
             tokio::spawn(w.run());
+        }
+        if let Some(h) = self.history {
+            crate::services::demo::spawn_history(h.pool, h.links, h.clock.now(), h.days);
         }
         self.server.await
     }

@@ -4,9 +4,14 @@
 //! have work, and every number is one the real code path produced.
 //!
 //! Only for the demo (`seed.demo_history`, never in production); the dossiers ask for no notices.
+//!
+//! Nothing in it happens at or after the `now` it is given: a dossier whose next step would come
+//! later stays where it is, open (or, online, waiting to be received), at any hour of any day.
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveTime, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Duration, DurationRound, NaiveTime, TimeZone, Timelike, Utc};
+use diesel::Connection;
+use tracing::Instrument;
 
 use crate::auth::extractor::Caller;
 use crate::domain::agency::AgencyCode;
@@ -16,12 +21,15 @@ use crate::domain::user::Role;
 use crate::services::dossiers::{self, ActionInput, DossierRecord, IntakeInput, Links};
 use crate::storage::agencies::{self as agency_store, AgencyFilter};
 use crate::storage::procedures::{self as procedure_store, ProcedureFilter};
-use crate::storage::{self, dossiers as dossier_store, users, Pool};
+use crate::storage::{self, demo_history, dossiers as dossier_store, users, Pool};
 
 /// What a demo load made.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct DemoReport {
+    /// Dossiers intake accepted, online submissions included.
     pub dossiers: usize,
+    /// Online submissions whose receipt would have come at or after `now`: still waiting for a clerk.
+    pub awaiting_receipt: usize,
     pub finished: usize,
     pub actions: usize,
     pub ratings: usize,
@@ -31,8 +39,8 @@ impl std::fmt::Display for DemoReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} demo dossiers ({} finished, {} actions, {} ratings)",
-            self.dossiers, self.finished, self.actions, self.ratings
+            "{} demo dossiers ({} finished, {} waiting to be received, {} actions, {} ratings)",
+            self.dossiers, self.finished, self.awaiting_receipt, self.actions, self.ratings
         )
     }
 }
@@ -161,11 +169,61 @@ fn office_time(day: chrono::NaiveDate, minutes_after_eight: u64) -> DateTime<Utc
     vn.from_local_datetime(&day.and_time(t)).single().expect("a fixed offset has no gaps").with_timezone(&Utc)
 }
 
-/// Loads the demo history ending at `now`, unless the database already holds dossiers.
+/// Makes the demo history in the background (a task on the current actix system) and logs one line
+/// when it starts and one when it is ready; the use cases' own lines for its dossiers are debug
+/// lines there (see `telemetry`), so they do not flood the console.
+pub fn spawn_history(pool: Pool, links: Links, now: DateTime<Utc>, days: i64) {
+    let span = tracing::info_span!(HISTORY_SPAN);
+    actix_web::rt::spawn(
+        async move {
+            let started = std::time::Instant::now();
+            match load_history(&pool, &links, now, days).await {
+                Ok(r) if r == DemoReport::default() => {
+                    tracing::info!("demo history: none made (the database has dossiers, or another instance made it)")
+                }
+                Ok(r) => tracing::info!("demo history ready: {r} in {:.1} s", started.elapsed().as_secs_f64()),
+                Err(e) => tracing::error!("demo history stopped: {e:#}"),
+            }
+        }
+        .instrument(span),
+    );
+}
+
+/// The name of the span the background history runs in.
+pub const HISTORY_SPAN: &str = "demo_history";
+
+/// Loads the demo history ending at `now`, if this call claims it: the database holds no claim
+/// and no dossiers yet. Of several instances starting together on one empty database, one makes
+/// it and the others get an empty report.
 pub async fn load_history(pool: &Pool, links: &Links, now: DateTime<Utc>, days: i64) -> anyhow::Result<DemoReport> {
-    let (existing, accounts, procedures, agencies, cal) = storage::run(pool, |conn| {
+    let now = now.duration_trunc(Duration::microseconds(1))?;
+    let span_days = i32::try_from(days)?;
+    let claimed = storage::run(pool, move |conn| {
+        conn.transaction(|conn| {
+            if !demo_history::claim(conn, now.naive_utc(), span_days)? {
+                return Ok(false);
+            }
+            if dossier_store::count(conn)? > 0 {
+                // A database in use: the claim stays, with nothing made.
+                demo_history::finish(conn, 0)?;
+                return Ok(false);
+            }
+            Ok(true)
+        })
+    })
+    .await?;
+    if !claimed {
+        return Ok(DemoReport::default());
+    }
+    let report = make_history(pool, links, now, days).await?;
+    let made = i32::try_from(report.dossiers)?;
+    storage::run(pool, move |conn| Ok(demo_history::finish(conn, made)?)).await?;
+    Ok(report)
+}
+
+async fn make_history(pool: &Pool, links: &Links, now: DateTime<Utc>, days: i64) -> anyhow::Result<DemoReport> {
+    let (accounts, procedures, agencies, cal) = storage::run(pool, |conn| {
         Ok((
-            dossier_store::count(conn)?,
             users::list(conn, None, None)?,
             procedure_store::list_current(conn, &ProcedureFilter::default())?,
             agency_store::list(conn, &AgencyFilter::default())?,
@@ -173,12 +231,12 @@ pub async fn load_history(pool: &Pool, links: &Links, now: DateTime<Utc>, days: 
         ))
     })
     .await?;
-    if existing > 0 {
-        return Ok(DemoReport::default());
-    }
     let tree: HashMap<String, (String, Option<String>)> =
         agencies.into_iter().map(|a| (a.code, (a.level, a.parent_code))).collect();
-    tracing::info!(days, "first start: making demo dossiers through the real use cases");
+    tracing::info!(
+        days,
+        "first start: making the demo history's dossiers through the real use cases, in the background"
+    );
     let demo: Vec<Caller> =
         accounts.iter().filter(|u| u.is_demo && u.disabled_at.is_none()).filter_map(caller).collect();
     let citizens: Vec<&Caller> = demo.iter().filter(|c| c.role == Role::Citizen).collect();
@@ -207,6 +265,9 @@ pub async fn load_history(pool: &Pool, links: &Links, now: DateTime<Utc>, days: 
                 let Some(chosen) = candidate else { continue };
                 let procedure = &chosen.procedure;
                 let at = office_time(day, dice.below(480));
+                if at >= now {
+                    continue;
+                }
                 let online = procedure.online_level >= 3 && !citizens.is_empty() && dice.chance(45);
                 let applicant = (
                     format!("{} {}", FAMILY[dice.below(8) as usize], GIVEN[dice.below(8) as usize]),
@@ -250,6 +311,9 @@ pub async fn load_history(pool: &Pool, links: &Links, now: DateTime<Utc>, days: 
                 } else {
                     Some(record)
                 };
+                if online && received.is_none() {
+                    report.awaiting_receipt += 1;
+                }
                 if let Some(record) = received {
                     if walk.follow(&record, fate(&mut dice), &mut dice).await {
                         report.finished += 1;
@@ -291,6 +355,9 @@ struct Walk<'a> {
 impl Walk<'_> {
     /// Takes `action` with the first demo account allowed to, if the moment has come. Returns the
     /// dossier after it, or None when nobody could (or the moment is still in the future).
+    ///
+    /// The rule that keeps the history in the past: no action at or after `now`, the walk stops
+    /// there and the dossier stays where it is.
     async fn act(&mut self, code: &str, action: &str, input: ActionInput) -> Option<DossierRecord> {
         self.at = in_office_hours(self.at, self.cal);
         if self.at >= self.now {

@@ -1,5 +1,8 @@
 //! Loads `seeds/` idempotently: reference data (holidays, plans) always, the demo province on request.
 //! Everything is validated through the domain types; one transaction for the whole load.
+//!
+//! The seed files are built into the binary too ([`EMBEDDED`]): when `seed.dir` is not a folder on
+//! disk, the built-in copies are loaded, so `motcua serve` works from any directory or container.
 use std::path::Path;
 
 use anyhow::Context;
@@ -156,29 +159,90 @@ pub const INDICATORS: [&str; 11] = [
     "electronic_result_pct",
 ];
 
-fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<T> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read seed file {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("seed file {} is not valid", path.display()))
+/// Every `.json` file under `seeds/`, built into the binary, by its path inside `seeds/`
+/// (a test checks that this list and the folder agree).
+pub const EMBEDDED: [(&str, &str); 8] = [
+    ("demo/agencies.json", include_str!("../../seeds/demo/agencies.json")),
+    ("demo/procedures.json", include_str!("../../seeds/demo/procedures.json")),
+    ("demo/users.json", include_str!("../../seeds/demo/users.json")),
+    ("plans/cantho-131-2016.json", include_str!("../../seeds/plans/cantho-131-2016.json")),
+    ("plans/haiphong-2015.json", include_str!("../../seeds/plans/haiphong-2015.json")),
+    ("plans/quangnam-183-2020.json", include_str!("../../seeds/plans/quangnam-183-2020.json")),
+    ("plans/vinhphuc-3854-2016.json", include_str!("../../seeds/plans/vinhphuc-3854-2016.json")),
+    ("reference/holidays.json", include_str!("../../seeds/reference/holidays.json")),
+];
+
+/// Where the seed files are read from.
+enum Source<'a> {
+    /// `seed.dir`, a folder on disk.
+    Dir(&'a Path),
+    /// The copies built into the binary.
+    Embedded,
 }
 
-/// Loads the seeds under `dir` in one transaction. Rows already present are left as they are.
+impl Source<'_> {
+    /// The text of the file at `rel` (e.g. `demo/users.json`), and a name for it in messages.
+    fn text(&self, rel: &str) -> anyhow::Result<(String, String)> {
+        match self {
+            Source::Dir(dir) => {
+                let path = dir.join(rel);
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read seed file {}", path.display()))?;
+                Ok((text, path.display().to_string()))
+            }
+            Source::Embedded => {
+                let text = EMBEDDED
+                    .iter()
+                    .find(|(name, _)| *name == rel)
+                    .map(|(_, text)| text.to_string())
+                    .with_context(|| format!("no built-in seed file {rel}"))?;
+                Ok((text, format!("{rel} (built in)")))
+            }
+        }
+    }
+
+    fn read<T: for<'de> Deserialize<'de>>(&self, rel: &str) -> anyhow::Result<T> {
+        let (text, name) = self.text(rel)?;
+        serde_json::from_str(&text).with_context(|| format!("seed file {name} is not valid"))
+    }
+
+    /// The `.json` files under `plans/`, in name order, as paths inside the seeds.
+    fn plans(&self) -> anyhow::Result<Vec<String>> {
+        let mut names: Vec<String> = match self {
+            Source::Dir(dir) => std::fs::read_dir(dir.join("plans"))
+                .with_context(|| format!("cannot list {}", dir.join("plans").display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .filter_map(|p| p.file_name().map(|n| format!("plans/{}", n.to_string_lossy())))
+                .collect(),
+            Source::Embedded => {
+                EMBEDDED.iter().map(|(name, _)| name.to_string()).filter(|n| n.starts_with("plans/")).collect()
+            }
+        };
+        names.sort();
+        Ok(names)
+    }
+}
+
+/// Loads the seeds under `dir` in one transaction, or the built-in ones when `dir` is not a folder.
+/// Rows already present are left as they are.
 pub fn load(conn: &mut AnyConnection, dir: &Path, demo: bool) -> anyhow::Result<SeedReport> {
-    let holidays: HolidayFile = read(&dir.join("reference/holidays.json"))?;
+    let source = if dir.is_dir() {
+        Source::Dir(dir)
+    } else {
+        tracing::info!(dir = %dir.display(), "seed.dir is not a folder: loading the seeds built into the binary");
+        Source::Embedded
+    };
+    let holidays: HolidayFile = source.read("reference/holidays.json")?;
     let mut plan_files: Vec<PlanFile> = Vec::new();
-    let mut plan_paths: Vec<_> = std::fs::read_dir(dir.join("plans"))
-        .with_context(|| format!("cannot list {}", dir.join("plans").display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    plan_paths.sort();
-    for p in &plan_paths {
-        plan_files.push(read(p)?);
+    for p in source.plans()? {
+        plan_files.push(source.read(&p)?);
     }
     let demo_files = if demo {
         Some((
-            read::<AgencyFile>(&dir.join("demo/agencies.json"))?,
-            read::<ProcedureFile>(&dir.join("demo/procedures.json"))?,
-            read::<UserFile>(&dir.join("demo/users.json"))?,
+            source.read::<AgencyFile>("demo/agencies.json")?,
+            source.read::<ProcedureFile>("demo/procedures.json")?,
+            source.read::<UserFile>("demo/users.json")?,
         ))
     } else {
         None
@@ -205,6 +269,7 @@ pub fn load(conn: &mut AnyConnection, dir: &Path, demo: bool) -> anyhow::Result<
             report.plans += load_plan(conn, plan)?;
         }
         if let Some((agency_file, procedure_file, user_file)) = &demo_files {
+            let mut hashes = std::collections::HashMap::new();
             for a in &agency_file.agencies {
                 report.agencies += load_agency(conn, a)?;
             }
@@ -214,7 +279,7 @@ pub fn load(conn: &mut AnyConnection, dir: &Path, demo: bool) -> anyhow::Result<
             }
             for u in &user_file.users {
                 if crate::storage::users::find_by_username(conn, &u.username)?.is_none() {
-                    users::add(
+                    users::add_demo(
                         conn,
                         NewUser {
                             username: u.username.clone(),
@@ -224,6 +289,7 @@ pub fn load(conn: &mut AnyConnection, dir: &Path, demo: bool) -> anyhow::Result<
                             full_name: u.full_name.clone(),
                             is_demo: true,
                         },
+                        &mut hashes,
                     )
                     .with_context(|| format!("demo user {}", u.username))?;
                     report.users += 1;
@@ -389,4 +455,37 @@ fn load_procedure(conn: &mut AnyConnection, p: &ProcedureEntry) -> anyhow::Resul
     };
     procedures::insert(conn, &record)?;
     Ok(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `.json` under `seeds/` on disk, by its path inside `seeds/`.
+    fn json_on_disk(dir: &Path, rel: &str, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir.join(rel)).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let inner = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+            if path.is_dir() {
+                json_on_disk(dir, &inner, out);
+            } else if inner.ends_with(".json") {
+                out.push((inner, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+
+    #[test]
+    fn the_built_in_seeds_are_every_json_file_under_seeds_as_it_is() {
+        let mut disk = Vec::new();
+        json_on_disk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds"), "", &mut disk);
+        disk.sort();
+        let mut built_in: Vec<(String, String)> =
+            EMBEDDED.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        built_in.sort();
+        let names = |v: &[(String, String)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&built_in), names(&disk), "add the new seed file to seed::EMBEDDED");
+        assert_eq!(built_in, disk);
+        assert_eq!(Source::Embedded.plans().unwrap().len(), 4);
+    }
 }

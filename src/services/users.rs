@@ -31,6 +31,11 @@ struct CheckedUser {
 
 /// Checks the shape of a new account, each problem with its stable code, and hashes the password.
 fn check(new: NewUser) -> Result<CheckedUser, AppError> {
+    check_with(new, password::hash)
+}
+
+/// As [`check`], with the password hashed by `hash`.
+fn check_with(new: NewUser, hash: impl FnOnce(&str) -> anyhow::Result<String>) -> Result<CheckedUser, AppError> {
     let username =
         Username::parse(new.username.trim()).map_err(|e| AppError::bad_request("invalid_username", e.to_string()))?;
     let role: Role = new
@@ -62,7 +67,7 @@ fn check(new: NewUser) -> Result<CheckedUser, AppError> {
     if full_name.is_empty() || full_name.chars().count() > 200 {
         return Err(AppError::bad_request("invalid_full_name", "the full name must have 1–200 characters"));
     }
-    let password_hash = password::hash(&new.password).map_err(AppError::Internal)?;
+    let password_hash = hash(&new.password).map_err(AppError::Internal)?;
     Ok(CheckedUser { username, role, agency, full_name, password_hash, is_demo: new.is_demo })
 }
 
@@ -100,6 +105,25 @@ fn insert_checked(conn: &mut AnyConnection, u: CheckedUser) -> Result<users::Use
 /// Validates and creates an account in one transaction (the command line and the seeds); returns its id.
 pub fn add(conn: &mut AnyConnection, new: NewUser) -> anyhow::Result<String> {
     let checked = check(new)?;
+    Ok(insert_checked(conn, checked)?.id)
+}
+
+/// As [`add`] for the seeds' demo accounts, which share one public password: `hashes` keeps each
+/// password's hash once made, so a first start hashes it once instead of once per account (argon2
+/// takes tens of milliseconds, and `serve` answers only after the seeds are in).
+pub fn add_demo(
+    conn: &mut AnyConnection,
+    new: NewUser,
+    hashes: &mut std::collections::HashMap<String, String>,
+) -> anyhow::Result<String> {
+    let checked = check_with(new, |pw| match hashes.get(pw) {
+        Some(h) => Ok(h.clone()),
+        None => {
+            let h = password::hash(pw)?;
+            hashes.insert(pw.to_string(), h.clone());
+            Ok(h)
+        }
+    })?;
     Ok(insert_checked(conn, checked)?.id)
 }
 

@@ -2,6 +2,7 @@
 pub mod agencies;
 pub mod calendar;
 pub mod connection;
+pub mod demo_history;
 pub mod dossiers;
 pub mod outbox;
 pub mod plans;

@@ -251,6 +251,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    demo_history (id) {
+        id -> Text,
+        ends_at -> Timestamp,
+        days -> Integer,
+        dossiers -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
     stats_daily (agency_code, field, day) {
         agency_code -> Text,
         field -> Text,
