@@ -249,6 +249,89 @@ async fn the_openapi_document_names_every_endpoint() {
     assert_error(s, &b, 404, "route_not_found");
 }
 
+/// Whether a JSON schema lets `null` through: `"type": "null"`, a type list holding it, or an
+/// alternative (`oneOf`/`anyOf`) that does.
+fn accepts_null(schema: &Value) -> bool {
+    let by_type = match &schema["type"] {
+        Value::String(t) => t == "null",
+        Value::Array(ts) => ts.iter().any(|t| t == "null"),
+        _ => false,
+    };
+    let by_alternative = ["oneOf", "anyOf"]
+        .iter()
+        .filter_map(|k| schema[*k].as_array())
+        .any(|alternatives| alternatives.iter().any(accepts_null));
+    by_type || by_alternative
+}
+
+/// What schemathesis checks in CI (`.ci/schemathesis`) starts from the document: it must name every
+/// status an operation can answer, with the error body, and let null through where the API sends it.
+#[tokio::test]
+async fn the_openapi_document_names_every_answer_and_every_null() {
+    let app = spawn_app().await;
+    let (s, doc) = app.get("/api/v1/openapi.json").await;
+    assert_eq!(s, 200);
+    let mut problems = Vec::new();
+    let mut secured = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("path item") {
+            let responses = op["responses"].as_object().expect("responses");
+            let name = format!("{} {path}", method.to_uppercase());
+            let bearer = op["security"].as_array().is_some_and(|rs| rs.iter().any(|r| r.get("bearer").is_some()));
+            if bearer {
+                secured += 1;
+                if !responses.contains_key("401") {
+                    problems.push(format!("{name}: bearer-secured but no 401"));
+                }
+            }
+            let takes_input = op.get("requestBody").is_some()
+                || op["parameters"]
+                    .as_array()
+                    .is_some_and(|ps| ps.iter().any(|p| p["in"] == "path" || p["in"] == "query"));
+            if takes_input && !responses.contains_key("400") {
+                problems.push(format!("{name}: takes input but no 400"));
+            }
+            if !responses.contains_key("503") {
+                problems.push(format!("{name}: no 503 (database unavailable)"));
+            }
+            for (status, response) in responses {
+                let error = status.starts_with('4') || status.starts_with('5');
+                if error
+                    && response["content"]["application/json"]["schema"]["$ref"] != "#/components/schemas/ErrorBody"
+                {
+                    problems.push(format!("{name}: {status} without the ErrorBody"));
+                }
+            }
+        }
+    }
+    assert!(secured >= 25, "only {secured} bearer-secured operations: is the security scheme still named bearer?");
+    assert!(problems.is_empty(), "{problems:#?}");
+
+    let schemas = &doc["components"]["schemas"];
+    let details = &schemas["HistoryEntry"]["properties"]["details"];
+    assert!(accepts_null(details), "history[].details is null for most steps: {details}");
+    // Every optional field of a view is an `Option` serialized as null when absent.
+    for (name, schema) in schemas.as_object().expect("schemas") {
+        if !(name.ends_with("View") || name.ends_with("Entry")) {
+            continue;
+        }
+        let required: Vec<&Value> = schema["required"].as_array().map(|r| r.iter().collect()).unwrap_or_default();
+        for (field, property) in schema["properties"].as_object().into_iter().flatten() {
+            if !required.contains(&&Value::String(field.clone())) && !accepts_null(property) {
+                problems.push(format!("{name}.{field} is optional but not nullable: {property}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+
+    let form = &doc["paths"]["/api/v1/dossiers/{code}/forms/{form}"]["get"]["responses"]["200"]["content"];
+    assert!(form.get("text/html").is_some(), "forms answer HTML: {form}");
+    let file = &doc["paths"]["/api/v1/dossiers/{code}/files/{id}"]["get"]["responses"]["200"]["content"];
+    for kind in ["application/pdf", "image/jpeg", "image/png"] {
+        assert_eq!(file[kind]["schema"]["format"], "binary", "downloads are files: {file}");
+    }
+}
+
 fn base64_url_decode(s: &str) -> Vec<u8> {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut bits = 0u32;

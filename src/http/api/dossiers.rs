@@ -89,7 +89,8 @@ pub struct HistoryEntry {
     /// early, on_time or late.
     pub step_timeliness: Option<String>,
     pub note: Option<String>,
-    #[schema(value_type = Object)]
+    /// What the step recorded (missing documents, reasons, a new date, a consultation); null when nothing.
+    #[schema(value_type = Option<Object>)]
     pub details: Option<serde_json::Value>,
 }
 
@@ -265,8 +266,8 @@ impl From<DossierRecord> for DossierView {
 /// account holds at most `submissions.max_pending_per_account` of those, then 429).
 #[utoipa::path(post, path = "/api/v1/dossiers", tag = "dossiers", request_body = IntakeRequest, security(("bearer" = [])),
     responses((status = 201, body = DossierView), (status = 400, body = crate::error::ErrorBody),
-              (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
-              (status = 429, body = crate::error::ErrorBody)))]
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
 pub async fn create(
     pool: web::Data<Pool>,
     links: web::Data<dossiers::Links>,
@@ -311,7 +312,8 @@ pub async fn get(
 #[utoipa::path(post, path = "/api/v1/dossiers/{code}/actions", tag = "dossiers", request_body = ActionRequest,
     security(("bearer" = [])), params(("code" = String, Path)),
     responses((status = 200, body = DossierView), (status = 400, body = crate::error::ErrorBody),
-              (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody)))]
 pub async fn act(
     pool: web::Data<Pool>,
     links: web::Data<dossiers::Links>,
@@ -370,12 +372,29 @@ pub async fn inbox(pool: web::Data<Pool>, caller: Caller) -> Result<HttpResponse
     ))
 }
 
+/// The bytes of a file: the body of an upload, or of a download.
+pub struct FileContent;
+
+impl utoipa::PartialSchema for FileContent {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for FileContent {}
+
 /// Attach a file (PDF, JPEG or PNG, at most 10 MiB): the body is the file, `Content-Type` its type.
 #[utoipa::path(put, path = "/api/v1/dossiers/{code}/files/{file_name}", tag = "dossiers", security(("bearer" = [])),
     params(("code" = String, Path), ("file_name" = String, Path)),
-    request_body(content = Vec<u8>, content_type = "application/pdf"),
+    request_body(content((inline(FileContent) = "application/pdf"), (inline(FileContent) = "image/jpeg"),
+                         (inline(FileContent) = "image/png"))),
     responses((status = 201, body = FileView), (status = 400, body = crate::error::ErrorBody),
-              (status = 413, body = crate::error::ErrorBody)))]
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody)))]
 pub async fn upload(
     pool: web::Data<Pool>,
     clock: web::Data<Clock>,
@@ -417,7 +436,10 @@ pub async fn upload(
 /// Download an attached file.
 #[utoipa::path(get, path = "/api/v1/dossiers/{code}/files/{id}", tag = "dossiers", security(("bearer" = [])),
     params(("code" = String, Path), ("id" = String, Path)),
-    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, description = "The file, with the type it was uploaded as",
+               content((inline(FileContent) = "application/pdf"), (inline(FileContent) = "image/jpeg"),
+                       (inline(FileContent) = "image/png"))),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn download(
     pool: web::Data<Pool>,
     caller: Caller,
@@ -448,7 +470,7 @@ pub struct RatingRequest {
 #[utoipa::path(post, path = "/api/v1/dossiers/{code}/rating", tag = "public", request_body = RatingRequest,
     params(("code" = String, Path)),
     responses((status = 201, body = RatingView), (status = 403, body = crate::error::ErrorBody),
-              (status = 409, body = crate::error::ErrorBody)))]
+              (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn rate(
     pool: web::Data<Pool>,
     clock: web::Data<Clock>,
@@ -475,7 +497,8 @@ pub struct ConsultRequest {
 #[utoipa::path(post, path = "/api/v1/dossiers/{code}/consultations", tag = "dossiers", request_body = ConsultRequest,
     security(("bearer" = [])), params(("code" = String, Path)),
     responses((status = 200, body = DossierView), (status = 400, body = crate::error::ErrorBody),
-              (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody)))]
 pub async fn consult(
     pool: web::Data<Pool>,
     clock: web::Data<Clock>,
@@ -500,7 +523,7 @@ pub struct AnswerRequest {
 #[utoipa::path(post, path = "/api/v1/dossiers/{code}/consultations/{n}/answer", tag = "dossiers",
     request_body = AnswerRequest, security(("bearer" = [])), params(("code" = String, Path), ("n" = i32, Path)),
     responses((status = 200, body = DossierView), (status = 403, body = crate::error::ErrorBody),
-              (status = 409, body = crate::error::ErrorBody)))]
+              (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn answer(
     pool: web::Data<Pool>,
     clock: web::Data<Clock>,

@@ -18,6 +18,10 @@ fn missing(form: &str, what: &str) -> AppError {
 }
 
 /// GET /api/v1/dossiers/{code}/forms/{form}: forms 01–05 as printable A5 HTML.
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}/forms/{form}", tag = "dossiers", security(("bearer" = [])),
+    params(("code" = String, Path), ("form" = String, Path, description = "01 receipt, 02 supplement request, 03 refusal, 04 apology, 05 control sheet")),
+    responses((status = 200, description = "The form as printable HTML", content_type = "text/html", body = String),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn form(
     pool: web::Data<Pool>,
     clock: web::Data<Clock>,
@@ -51,13 +55,18 @@ pub async fn form(
     }))
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct BookParams {
+    /// Default: this year in Vietnam.
     pub year: Option<i32>,
 }
 
 /// GET /api/v1/agencies/{code}/tracking-book?year=YYYY: form 06 as printable A4 HTML.
+#[utoipa::path(get, path = "/api/v1/agencies/{code}/tracking-book", tag = "dossiers", security(("bearer" = [])),
+    params(("code" = String, Path), BookParams),
+    responses((status = 200, description = "The tracking book as printable HTML", content_type = "text/html", body = String),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn tracking_book(
     pool: web::Data<Pool>,
     clock: web::Data<Clock>,

@@ -1,9 +1,12 @@
-//! The OpenAPI document, generated from the handlers' annotations.
+//! The OpenAPI document, generated from the handlers' annotations, plus the answers every operation
+//! shares because of how a request reaches its handler (see [`CommonResponses`]).
 use actix_web::HttpResponse;
+use utoipa::openapi::path::{Operation, ParameterIn, PathItem};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, agencies, auth, dossiers, health, lookup, notifications, procedures, stats};
+use super::{admin, agencies, auth, dossiers, forms, health, lookup, notifications, procedures, stats};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -26,6 +29,8 @@ use super::{admin, agencies, auth, dossiers, health, lookup, notifications, proc
         dossiers::rate,
         dossiers::consult,
         dossiers::answer,
+        forms::form,
+        forms::tracking_book,
         lookup::lookup,
         stats::report,
         stats::kpis,
@@ -44,7 +49,7 @@ use super::{admin, agencies, auth, dossiers, health, lookup, notifications, proc
         admin::revise_procedure,
     ),
     components(schemas(crate::error::ErrorBody)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonResponses),
 )]
 pub struct ApiDoc;
 
@@ -58,6 +63,79 @@ impl Modify for BearerAuth {
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
     }
+}
+
+/// Adds what every operation can answer besides its own outcomes, from the way a request reaches a
+/// handler, so that the document stays exact as endpoints are added (schemathesis checks it in CI):
+/// - 401 on every bearer-secured operation: the `Caller` extractor refuses a missing, expired or
+///   invalid token and the token of a disabled account (`missing_token`, `token_expired`, `invalid_token`);
+/// - 400 on every operation that takes path or query parameters or a body: the extractors refuse an
+///   undecodable path (`invalid_path`), an unknown or ill-typed query parameter (`invalid_query`) and a
+///   body that is not the expected JSON (`invalid_content_type`, `invalid_json`, `invalid_body`,
+///   `unknown_field`, `body_too_large`);
+/// - 503 on every operation: each one needs a database connection (`database_unavailable`).
+///
+/// Statuses an operation documents itself are kept as they are.
+pub struct CommonResponses;
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for operation in operations(item) {
+                if is_bearer_secured(operation) {
+                    add_error(
+                        operation,
+                        "401",
+                        "No bearer token, or an expired or invalid one, or one of a disabled account \
+                         (`missing_token`, `token_expired`, `invalid_token`).",
+                    );
+                }
+                let takes_input = operation.request_body.is_some()
+                    || operation
+                        .parameters
+                        .iter()
+                        .flatten()
+                        .any(|p| matches!(p.parameter_in, ParameterIn::Path | ParameterIn::Query));
+                if takes_input {
+                    add_error(operation, "400", "The request is not valid; `error` says what to fix.");
+                }
+                add_error(
+                    operation,
+                    "503",
+                    "The database is not answering (`database_unavailable`); try again shortly.",
+                );
+            }
+        }
+    }
+}
+
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch]
+        .into_iter()
+        .filter_map(Option::as_mut)
+}
+
+fn is_bearer_secured(operation: &Operation) -> bool {
+    operation
+        .security
+        .iter()
+        .flatten()
+        .any(|requirement| serde_json::to_value(requirement).is_ok_and(|v| v.get("bearer").is_some()))
+}
+
+/// Documents `status` with the error body, unless the operation documents it already.
+fn add_error(operation: &mut Operation, status: &str, description: &str) {
+    operation.responses.responses.entry(status.to_string()).or_insert_with(|| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+                )
+                .build(),
+        )
+    });
 }
 
 pub async fn document() -> HttpResponse {
