@@ -52,7 +52,9 @@ pub async fn guard(
             } else {
                 HttpResponse::from_error(PageError::App(e))
             };
-            Ok(protect(req.into_response(response)))
+            // `ServiceResponse::new` keeps the error on the response (for the request log's code);
+            // `ServiceRequest::into_response` would drop it.
+            Ok(protect(ServiceResponse::new(req.into_parts().0, response)))
         }
     }
 }

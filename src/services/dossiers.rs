@@ -632,8 +632,8 @@ fn parse_action(input: &ActionInput) -> Result<Action, AppError> {
             let day = input.new_due_date.as_deref().ok_or_else(|| {
                 AppError::bad_request("new_due_date_required", "extend needs new_due_date (YYYY-MM-DD) and a reason")
             })?;
-            let new_due_day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-                .map_err(|_| AppError::bad_request("invalid_new_due_date", "new_due_date must be a date YYYY-MM-DD"))?;
+            let new_due_day = crate::domain::period::parse_day("new_due_date", day)
+                .map_err(|e| AppError::bad_request("invalid_new_due_date", e.to_string()))?;
             Action::Extend { new_due_day, reason }
         }
         "withdraw" => Action::Withdraw,
