@@ -24,8 +24,10 @@ const BODY_LIMIT: usize = 1 << 20;
 
 /// Pages: no script at all; the stylesheet and the pages' own `<style>` blocks and `style`
 /// attributes (the dashboard, the printable forms) are allowed; forms post only to this site.
+/// `connect-src 'self'` gives no page anything (none runs a script) but lets a script a tester
+/// injects through WebDriver fetch this site's downloads (`tests/browser.rs`).
 pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; \
-     form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+     connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// The printable forms: as pages, plus their one script, the print button's `onclick="window.print()"`,
 /// allowed by its hash and nothing else.
