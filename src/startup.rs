@@ -134,6 +134,7 @@ fn run(listener: TcpListener, pool: Pool, settings: &Settings, clock: Clock) -> 
     let workers = settings.server.workers;
     let mut server = HttpServer::new(move || {
         App::new()
+            .wrap(actix_web::middleware::from_fn(crate::http::boundary::guard))
             .wrap(TracingLogger::<PrivacyRootSpan>::new())
             .app_data(pool.clone())
             .app_data(keys.clone())

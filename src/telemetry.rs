@@ -61,14 +61,37 @@ impl RootSpanBuilder for PrivacyRootSpan {
         )
     }
 
+    /// One line per request: the status, and for an error its stable code only. A client error's
+    /// message and the request's values (path, query, body) are never logged: serde's messages
+    /// quote the value sent, and a sign-in redirect carries the page's address. A server error's
+    /// cause chain is logged once where the response is made (`AppError::error_response`).
     fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, actix_web::Error>) {
-        let status = match outcome {
-            Ok(res) => res.response().status().as_u16(),
-            Err(e) => e.as_response_error().status_code().as_u16(),
+        let (status, error) = match outcome {
+            Ok(res) => (res.response().status(), res.response().error()),
+            Err(e) => (e.as_response_error().status_code(), Some(e)),
         };
-        span.record("status", status);
+        span.record("status", status.as_u16());
         let _guard = span.enter();
-        tracing::info!(status, "request finished");
+        let status = status.as_u16();
+        match error.map(error_code) {
+            Some(code) if status >= 500 => tracing::error!(status, error.code = code, "request failed"),
+            Some(code) => tracing::info!(status, error.code = code, "request finished"),
+            None => tracing::info!(status, "request finished"),
+        }
+    }
+}
+
+/// The stable code of an error on its way out: ours carry one; any other (actix's own) is named
+/// by its kind only, never by its message.
+fn error_code(e: &actix_web::Error) -> &'static str {
+    use crate::http::pages::PageError;
+    if let Some(app) = e.as_error::<crate::error::AppError>() {
+        return app.status_and_code().1;
+    }
+    match e.as_error::<PageError>() {
+        Some(PageError::SignIn { .. }) => "sign_in_required",
+        Some(PageError::App(app) | PageError::InLayout(app, _)) => app.status_and_code().1,
+        None => "http_error",
     }
 }
 

@@ -497,8 +497,23 @@ async fn files_are_checked_stored_with_a_checksum_and_served_back() {
     let (_, d) = app.get_with(&format!("/api/v1/dossiers/{code}"), &clerk).await;
     assert_eq!(d["files"].as_array().unwrap().len(), 1, "refused uploads store nothing");
     let stranger = app.login("clerk.stp", PW).await;
-    let (s, b) = upload(&app, &stranger, code, "a.pdf", "application/pdf", pdf).await;
+    let (s, b) = upload(&app, &stranger, code, "a.pdf", "application/pdf", pdf.clone()).await;
     assert_error(s, &b, 403, "out_of_scope");
+
+    // The province's leader and administrator read the dossier but do not hold it: no files from them.
+    for who in ["leader.tp", "admin"] {
+        let token = app.login(who, PW).await;
+        let (s, _) = app.get_with(&format!("/api/v1/dossiers/{code}"), &token).await;
+        assert_eq!(s, 200, "{who} reads the dossier");
+        let (s, b) = upload(&app, &token, code, "a.pdf", "application/pdf", pdf.clone()).await;
+        assert_error(s, &b, 403, "out_of_scope");
+    }
+    // The holding agency's specialist may.
+    let specialist = app.login("specialist.tanan", PW).await;
+    let (s, f) = upload(&app, &specialist, code, "Ban%20sao.pdf", "application/pdf", pdf).await;
+    assert_eq!(s, 201, "{f}");
+    let (_, d) = app.get_with(&format!("/api/v1/dossiers/{code}"), &clerk).await;
+    assert_eq!(d["files"].as_array().unwrap().len(), 2);
 }
 
 #[tokio::test]

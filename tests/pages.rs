@@ -361,6 +361,19 @@ async fn a_citizen_submits_online_with_a_file_and_rates_after_the_result_is_retu
     .await;
     assert_eq!(bad.status, 400, "{}", bad.body);
     assert!(bad.body.contains("value=\"Trần Văn An\""));
+    // A control character in a text field of the multipart form: refused, nothing created.
+    let mut with_nul = fields;
+    with_nul[1] = ("name", "Trần Văn\u{0} An");
+    let bad = post_multipart(
+        &app,
+        &format!("/thu-tuc/{HOUSEHOLD_BUSINESS}/nop"),
+        &cookie,
+        &with_nul,
+        &[("don-de-nghi.pdf", "application/pdf", pdf)],
+    )
+    .await;
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert!(bad.body.contains("ký tự điều khiển"), "{}", bad.body);
     let mine = get(&app, "/ho-so-cua-toi", Some(&cookie)).await;
     assert!(mine.body.contains("Bạn chưa nộp hồ sơ"));
 

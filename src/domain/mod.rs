@@ -5,6 +5,7 @@ pub mod attachment;
 pub mod calendar;
 pub mod dossier;
 pub mod notice;
+pub mod period;
 pub mod procedure;
 pub mod stats;
 pub mod text;

@@ -134,24 +134,40 @@ pub fn mask(recipient: &str) -> String {
 }
 
 /// A delivery error as it may be logged and stored: a server's answer can quote the recipient
-/// (`550 <hoa@example.vn>: no such user`), so the recipient is masked wherever it appears.
+/// (`550 <hoa@example.vn>: no such user`, `451 <hoa.nguyen>: greylisted`), so every address in it
+/// is replaced whole (`***@***`), the recipient's local part and number wherever they still appear,
+/// and every phone-like run of 9 or more digits (`***`). Nothing of the address is kept: even a
+/// local part like `greylist.victim` names a person.
 pub fn redact(error: &str, recipient: &str) -> String {
-    if recipient.is_empty() {
-        return error.to_string();
+    static ADDRESS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"[^\s<>()\[\]",;:@]+@[^\s<>()\[\]",;:@]+"#).expect("a valid pattern")
+    });
+    static PHONE: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\+?\d{9,}").expect("a valid pattern"));
+    let mut out = ADDRESS.replace_all(error, "***@***").into_owned();
+    let own = recipient.split_once('@').map_or(recipient, |(local, _)| local).trim();
+    // A part shorter than 3 characters would mask ordinary words; it names nobody on its own.
+    if own.chars().count() >= 3 {
+        out = replace_ignoring_case(&out, own, "***");
     }
-    let (lower, needle) = (error.to_lowercase(), recipient.to_lowercase());
-    if lower.len() != error.len() {
-        // Lower-casing changed byte offsets (non-ASCII text): match exactly instead.
-        return error.replace(recipient, &mask(recipient));
+    PHONE.replace_all(&out, "***").into_owned()
+}
+
+/// `text` with every occurrence of `needle` replaced, ignoring case (exact matching where
+/// lower-casing would move byte offsets, i.e. for non-ASCII text).
+fn replace_ignoring_case(text: &str, needle: &str, with: &str) -> String {
+    let (lower, needle_lower) = (text.to_lowercase(), needle.to_lowercase());
+    if lower.len() != text.len() || needle_lower.len() != needle.len() {
+        return text.replace(needle, with);
     }
-    let mut out = String::with_capacity(error.len());
+    let mut out = String::with_capacity(text.len());
     let mut rest = 0;
-    for (at, _) in lower.match_indices(&needle) {
-        out.push_str(&error[rest..at]);
-        out.push_str(&mask(recipient));
-        rest = at + needle.len();
+    for (at, _) in lower.match_indices(&needle_lower) {
+        out.push_str(&text[rest..at]);
+        out.push_str(with);
+        rest = at + needle_lower.len();
     }
-    out.push_str(&error[rest..]);
+    out.push_str(&text[rest..]);
     out
 }
 
@@ -303,10 +319,28 @@ mod tests {
         assert_eq!(mask("0912345678"), "091****678");
         assert_eq!(
             redact("SMTP: permanent error (550): <Hoa.Nguyen@Example.vn> no such user", "hoa.nguyen@example.vn"),
-            "SMTP: permanent error (550): <ho***@example.vn> no such user"
+            "SMTP: permanent error (550): <***@***> no such user"
         );
-        assert_eq!(redact("number 0912345678 blocked", "0912345678"), "number 091****678 blocked");
+        assert_eq!(redact("number 0912345678 blocked", "0912345678"), "number *** blocked");
+        assert_eq!(redact("rejected +84912345678: opted out", "0912345678"), "rejected ***: opted out");
         assert_eq!(redact("timed out", "0912345678"), "timed out");
+    }
+
+    #[test]
+    fn a_server_reply_keeps_nothing_of_any_address() {
+        let to = "greylist.victim@example.com";
+        for reply in [
+            "451 4.7.1 <greylist.victim@example.com>: try again later",
+            "451 4.7.1 <greylist.victim>: try again later",
+            "450 mailbox GREYLIST.VICTIM busy",
+            "550 5.1.1 other.person@example.org, greylist.victim@example.com: unknown",
+        ] {
+            let r = redact(reply, to);
+            assert!(!r.to_lowercase().contains("victim"), "{r}");
+            assert!(!r.contains("example.com") && !r.contains("other.person") && !r.contains("example.org"), "{r}");
+            assert!(r.starts_with("45") || r.starts_with("55"), "the status stays readable: {r}");
+        }
+        assert_eq!(redact("451 4.7.1 <greylist.victim>: greylisted", to), "451 4.7.1 <***>: greylisted");
     }
 
     #[test]

@@ -731,8 +731,8 @@ fn parse_action(input: &ActionInput) -> Result<Action, AppError> {
             let day = input.new_due_date.as_deref().ok_or_else(|| {
                 AppError::bad_request("new_due_date_required", "extend needs new_due_date (YYYY-MM-DD) and a reason")
             })?;
-            let new_due_day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-                .map_err(|_| AppError::bad_request("invalid_new_due_date", "new_due_date must be a date YYYY-MM-DD"))?;
+            let new_due_day = crate::domain::period::parse_day("new_due_date", day)
+                .map_err(|e| AppError::bad_request("invalid_new_due_date", e.to_string()))?;
             Action::Extend { new_due_day, reason }
         }
         "withdraw" => Action::Withdraw,
@@ -848,7 +848,7 @@ pub struct Upload {
     pub content: Vec<u8>,
 }
 
-/// Attaches a file to a dossier (staff in scope, or the owner), checked for name, type, size
+/// Attaches a file to a dossier (staff of the agency holding it, or the owner), checked for name, type, size
 /// and content, with its SHA-256. Files live in the database, so every instance serves them.
 pub async fn attach(
     pool: &Pool,
@@ -871,6 +871,16 @@ pub async fn attach(
     let sha256 = format!("{:x}", sha2::Sha256::digest(&upload.content));
     storage::run(pool, move |conn| {
         let row = find_readable(conn, &caller, &code)?;
+        // Reading is wider than adding: a leader or administrator sees the province's dossiers but
+        // only the agency holding one (and its applicant) adds to it.
+        let holds = caller.agency.as_ref().is_some_and(|a| a.as_str() == row.current_agency);
+        let owns = caller.role == Role::Citizen && row.citizen_user_id.as_deref() == Some(caller.user_id.as_str());
+        if !holds && !owns {
+            return Err(AppError::forbidden(
+                "out_of_scope",
+                "only the agency holding this dossier, or its applicant, may add files to it",
+            ));
+        }
         if row.status_code == 3 || row.status_code == 7 || row.status_code == 8 || row.status_code == 10 {
             return Err(AppError::conflict("dossier_closed", "files cannot be added to a closed dossier"));
         }

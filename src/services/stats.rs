@@ -2,6 +2,7 @@
 use chrono::{Datelike, Days, NaiveDate};
 
 use crate::auth::Caller;
+use crate::domain::period::{Period, PeriodError};
 use crate::domain::stats::{report as report_row, Cumulative, ReportRow};
 use crate::domain::{AgencyCode, Role};
 use crate::error::AppError;
@@ -66,23 +67,16 @@ pub struct Report {
     pub total: ReportRow,
 }
 
-fn parse_date(name: &str, v: Option<&str>) -> Result<NaiveDate, AppError> {
-    let v = v.ok_or_else(|| AppError::bad_request("invalid_period", format!("`{name}` is required (YYYY-MM-DD)")))?;
-    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-        .map_err(|_| AppError::bad_request("invalid_period", format!("`{name}` must be a date YYYY-MM-DD")))
+/// `400 invalid_period`: a date outside 2000–2100, not a date, reversed, or longer than ten years.
+pub fn invalid_period(e: PeriodError) -> AppError {
+    AppError::bad_request("invalid_period", e.to_string())
 }
 
 /// Checks the period, the scope (a leader reads their agency's subtree only) and the grouping.
 pub fn select(conn: &mut AnyConnection, caller: &Caller, q: &StatsQuery) -> Result<Selection, AppError> {
     caller.require_role(&[Role::Leader, Role::Admin])?;
-    let from = parse_date("from", q.from.as_deref())?;
-    let to = parse_date("to", q.to.as_deref())?;
-    if from > to {
-        return Err(AppError::bad_request("invalid_period", "`from` is after `to`"));
-    }
-    if (to - from).num_days() > 366 * 10 {
-        return Err(AppError::bad_request("invalid_period", "a period is at most ten years"));
-    }
+    let period = Period::parse(q.from.as_deref(), q.to.as_deref()).map_err(invalid_period)?;
+    let (from, to) = (period.from(), period.to());
     let grouping = match q.group_by.as_deref().unwrap_or("none") {
         "none" => GroupBy::None,
         "agency" => GroupBy::Agency,
@@ -122,8 +116,9 @@ pub fn select(conn: &mut AnyConnection, caller: &Caller, q: &StatsQuery) -> Resu
     Ok(Selection { from, to, agency, scope, grouping })
 }
 
-fn day_before(d: NaiveDate) -> NaiveDate {
-    d.checked_sub_days(Days::new(1)).expect("date in range")
+/// The day before a period's first day (a period is bounded, so it exists; an error rather than a panic).
+fn day_before(d: NaiveDate) -> Result<NaiveDate, AppError> {
+    d.checked_sub_days(Days::new(1)).ok_or(invalid_period(PeriodError::OutOfBounds("from")))
 }
 
 fn by_key(rows: Vec<(String, Cumulative)>) -> std::collections::HashMap<String, Cumulative> {
@@ -133,7 +128,7 @@ fn by_key(rows: Vec<(String, Cumulative)>) -> std::collections::HashMap<String, 
 /// Biểu II.06a for a selection: one line per group, and the total.
 pub fn compute(conn: &mut AnyConnection, sel: &Selection) -> Result<(Vec<ReportLine>, ReportRow), AppError> {
     let total_at = |conn: &mut AnyConnection, from: NaiveDate, to: NaiveDate| -> Result<ReportRow, AppError> {
-        let before = cumulative(conn, day_before(from), &sel.scope, Grouping::None)?;
+        let before = cumulative(conn, day_before(from)?, &sel.scope, Grouping::None)?;
         let end = cumulative(conn, to, &sel.scope, Grouping::None)?;
         let get = |v: &[(String, Cumulative)]| v.first().map(|(_, c)| *c).unwrap_or_default();
         Ok(report_row(&get(&before), &get(&end)))
@@ -147,8 +142,8 @@ pub fn compute(conn: &mut AnyConnection, sel: &Selection) -> Result<(Vec<ReportL
             while start <= sel.to {
                 let next_month = crate::storage::stats::month_of(start)
                     .checked_add_months(chrono::Months::new(1))
-                    .expect("date in range");
-                let end = day_before(next_month).min(sel.to);
+                    .ok_or(invalid_period(PeriodError::OutOfBounds("to")))?;
+                let end = day_before(next_month)?.min(sel.to);
                 lines.push(ReportLine {
                     key: format!("{:04}-{:02}", start.year(), start.month()),
                     label: format!("Tháng {:02}/{:04}", start.month(), start.year()),
@@ -164,7 +159,7 @@ pub fn compute(conn: &mut AnyConnection, sel: &Selection) -> Result<(Vec<ReportL
                 GroupBy::Level => Grouping::Level,
                 _ => Grouping::Field,
             };
-            let before = by_key(cumulative(conn, day_before(sel.from), &sel.scope, grouping)?);
+            let before = by_key(cumulative(conn, day_before(sel.from)?, &sel.scope, grouping)?);
             let end = by_key(cumulative(conn, sel.to, &sel.scope, grouping)?);
             let mut keys: Vec<&String> = before.keys().chain(end.keys()).collect();
             keys.sort();

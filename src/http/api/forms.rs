@@ -9,8 +9,12 @@ use crate::forms;
 use crate::services::dossiers;
 use crate::storage::Pool;
 
+/// A printable form: HTML whose one script is its print button (see `boundary::PRINTABLE_CSP`).
 fn html(body: String) -> HttpResponse {
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(body)
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((actix_web::http::header::CONTENT_SECURITY_POLICY, crate::http::boundary::PRINTABLE_CSP))
+        .body(body)
 }
 
 fn missing(form: &str, what: &str) -> AppError {

@@ -15,6 +15,7 @@ use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::error::AppError;
+use crate::http::boundary::serde_problem;
 
 /// Registers every API route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -92,18 +93,23 @@ fn json_config() -> web::JsonConfig {
                 "send the body as JSON with `Content-Type: application/json`",
             ),
             JsonPayloadError::Deserialize(d) if d.is_data() && d.to_string().contains("unknown field") => {
-                AppError::bad_request("unknown_field", format!("the body has a field this endpoint does not take: {d}"))
+                AppError::bad_request(
+                    "unknown_field",
+                    format!("the body has a field this endpoint does not take: {}", serde_problem(&d.to_string())),
+                )
             }
-            JsonPayloadError::Deserialize(d) if d.is_data() => {
-                AppError::bad_request("invalid_body", format!("the body does not have the expected fields: {d}"))
-            }
-            JsonPayloadError::Deserialize(d) => {
-                AppError::bad_request("invalid_json", format!("the body is not valid JSON: {d}"))
-            }
+            JsonPayloadError::Deserialize(d) if d.is_data() => AppError::bad_request(
+                "invalid_body",
+                format!("the body does not have the expected fields: {}", serde_problem(&d.to_string())),
+            ),
+            JsonPayloadError::Deserialize(d) => AppError::bad_request(
+                "invalid_json",
+                format!("the body is not valid JSON: {}", serde_problem(&d.to_string())),
+            ),
             JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
                 AppError::bad_request("body_too_large", "the body is larger than 1 MiB")
             }
-            other => AppError::bad_request("invalid_json", format!("the body could not be read: {other}")),
+            _ => AppError::bad_request("invalid_json", "the body could not be read"),
         };
         e.into()
     })
@@ -112,8 +118,8 @@ fn json_config() -> web::JsonConfig {
 fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err, _req| {
         let detail = match &err {
-            QueryPayloadError::Deserialize(d) => d.to_string(),
-            other => other.to_string(),
+            QueryPayloadError::Deserialize(d) => serde_problem(&d.to_string()),
+            _ => "it could not be read".to_string(),
         };
         AppError::bad_request("invalid_query", format!("the query string is not valid: {detail}")).into()
     })
@@ -122,8 +128,8 @@ fn query_config() -> web::QueryConfig {
 fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err, _req| {
         let detail = match &err {
-            PathError::Deserialize(d) => d.to_string(),
-            other => other.to_string(),
+            PathError::Deserialize(d) => serde_problem(&d.to_string()),
+            _ => "it could not be read".to_string(),
         };
         AppError::bad_request("invalid_path", format!("the address is not valid: {detail}")).into()
     })

@@ -140,7 +140,11 @@ async fn read_form(mut payload: Multipart) -> Result<(Vec<(String, String)>, Vec
             // An empty file input sends a part with an empty name and no content.
             Some(f) if f.is_empty() && content.is_empty() => {}
             Some(f) => files.push(Upload { file_name: f, content_type, content }),
-            None => pairs.push((name, String::from_utf8_lossy(&content).into_owned())),
+            None => {
+                let value = String::from_utf8_lossy(&content).into_owned();
+                crate::http::boundary::check_field(&name, &value)?;
+                pairs.push((name, value))
+            }
         }
         if files.len() > MAX_FILES {
             return Err(AppError::bad_request("too_many_files", "attach at most 10 files"));

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use super::{percent_encode, render, Layout, PageCaller, PageError, DASHBOARD_PATH};
 use crate::auth::Caller;
 use crate::clock::Clock;
+use crate::domain::period::{Period, PeriodError};
 use crate::domain::stats::{report_columns, ReportRow};
 use crate::domain::Role;
 use crate::error::AppError;
@@ -288,9 +289,14 @@ fn quick_periods(today: NaiveDate) -> Vec<(&'static str, NaiveDate, NaiveDate)> 
 }
 
 fn parse_day(label: &str, raw: &str, errors: &mut Vec<String>) -> Option<NaiveDate> {
-    match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        Ok(d) if (1900..=9999).contains(&d.year()) => Some(d),
-        _ => {
+    // The same bounds as the API's periods (`domain::period`): 2000–2100.
+    match crate::domain::period::parse_day("day", raw) {
+        Ok(d) => Some(d),
+        Err(PeriodError::OutOfBounds(_)) => {
+            errors.push(format!("“{label}” phải là một ngày từ 01/01/2000 đến 31/12/2100 (“{}”).", short(raw)));
+            None
+        }
+        Err(_) => {
             errors.push(format!(
                 "“{label}” không phải một ngày hợp lệ (“{}”): chọn ngày trong lịch hoặc nhập theo dạng năm-tháng-ngày, ví dụ 2026-01-31.",
                 short(raw)
@@ -415,8 +421,8 @@ async fn load(pool: &Pool, caller: &Caller, picker: &Picker, from: NaiveDate, to
         agency_only: picker.agency_only,
         group_by: Some(group.to_string()),
     };
-    let previous_to = from - Days::new(1);
-    let previous_from = previous_to - Days::new((to - from).num_days() as u64);
+    // The trend compares with the period of the same length just before, when it is within bounds.
+    let previous = Period::new(from, to).ok().and_then(|p| p.previous());
     let plan = Some(picker.plan.clone());
     // The charts need months, agencies and levels; the table may need one grouping more.
     let table_group = picker.group_by.as_str();
@@ -424,7 +430,12 @@ async fn load(pool: &Pool, caller: &Caller, picker: &Picker, from: NaiveDate, to
     // Independent reads, side by side on the blocking pool.
     let (kpis, before, months, agencies, levels, extra_report) = tokio::try_join!(
         stats::kpis(pool, caller.clone(), query(from, to, "none"), plan.clone()),
-        stats::kpis(pool, caller.clone(), query(previous_from, previous_to, "none"), plan),
+        async {
+            match previous {
+                Some(p) => stats::kpis(pool, caller.clone(), query(p.from(), p.to(), "none"), plan).await.map(Some),
+                None => Ok(None),
+            }
+        },
         stats::report(pool, caller.clone(), query(from, to, "month")),
         stats::report(pool, caller.clone(), query(from, to, "agency")),
         stats::report(pool, caller.clone(), query(from, to, "level")),
@@ -441,7 +452,7 @@ async fn load(pool: &Pool, caller: &Caller, picker: &Picker, from: NaiveDate, to
         reports.insert(g, r);
     }
 
-    let (cards, indicators) = cards(&kpis, &before);
+    let (cards, indicators) = cards(&kpis, before.as_ref());
 
     // By month: received online vs in person/by post, and the on-time rate of what was resolved.
     let months = &reports["month"];
@@ -548,7 +559,10 @@ async fn load(pool: &Pool, caller: &Caller, picker: &Picker, from: NaiveDate, to
         agency_code: kpis.selection.agency.code.clone(),
         agency_only: picker.agency_only,
         period: format!("{} – {}", vn_day(from), vn_day(to)),
-        previous_period: format!("{} – {}", vn_day(previous_from), vn_day(previous_to)),
+        previous_period: match previous {
+            Some(p) => format!("{} – {}", vn_day(p.from()), vn_day(p.to())),
+            None => "(không có: kỳ đó bắt đầu trước 01/01/2000)".to_string(),
+        },
         plan_title,
         cards,
         indicators,
@@ -637,14 +651,14 @@ fn find<'a>(k: &'a Kpis, name: &str, level: Option<&str>) -> Option<&'a stats::I
     k.indicators.iter().find(|i| i.name == name && (i.level.is_none() || i.level.as_deref() == level))
 }
 
-fn cards(kpis: &Kpis, before: &Kpis) -> (Vec<Card>, Vec<IndicatorLine>) {
+fn cards(kpis: &Kpis, before: Option<&Kpis>) -> (Vec<Card>, Vec<IndicatorLine>) {
     let cards = kpis
         .targets
         .iter()
         .map(|t| {
             let name = indicator_for(&t.indicator, t.variant.as_deref());
             let now = find(kpis, &name, t.level.as_deref());
-            let prev = find(before, &name, t.level.as_deref()).and_then(|i| i.value);
+            let prev = before.and_then(|b| find(b, &name, t.level.as_deref())).and_then(|i| i.value);
             let (status, status_class) = match t.gap {
                 Some(g) if g >= 0.0 => ("Đạt", "met"),
                 Some(_) => ("Chưa đạt", "unmet"),
@@ -678,7 +692,7 @@ fn cards(kpis: &Kpis, before: &Kpis) -> (Vec<Card>, Vec<IndicatorLine>) {
         .indicators
         .iter()
         .map(|i| {
-            let prev = find(before, &i.name, i.level.as_deref()).and_then(|p| p.value);
+            let prev = before.and_then(|b| find(b, &i.name, i.level.as_deref())).and_then(|p| p.value);
             let mut label = indicator_label(&i.name).to_string();
             if let Some(l) = &i.level {
                 label = format!("{label} — {}", level_label(l).to_lowercase());
@@ -730,5 +744,7 @@ mod tests {
         assert!(parse_day("Từ ngày", "2026-13-45", &mut errors).is_none());
         assert!(errors[0].contains("Từ ngày") && errors[0].contains("2026-13-45"));
         assert_eq!(parse_day("x", "2026-02-28", &mut errors), NaiveDate::from_ymd_opt(2026, 2, 28));
+        assert!(parse_day("Đến ngày", "9999-12-31", &mut errors).is_none());
+        assert!(errors[1].contains("01/01/2000 đến 31/12/2100"), "{errors:?}");
     }
 }

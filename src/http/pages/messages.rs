@@ -46,6 +46,12 @@ pub fn vi(e: &AppError) -> String {
         "not_received_yet" => "Hồ sơ chưa được tiếp nhận nên chưa có mã hồ sơ và biểu mẫu; biểu mẫu có sau khi cơ quan tiếp nhận hồ sơ.",
         "invalid_form" => "Biểu mẫu gửi lên không đọc được hoặc thiếu thông tin. Hãy tải lại trang và thử lại.",
         "body_too_large" => "Nội dung gửi lên quá dài.",
+        "invalid_text" => {
+            "Nội dung nhập có ký tự điều khiển (ký tự ẩn, thường do sao chép từ nơi khác). Hãy xóa ký tự đó và gửi lại."
+        }
+        "invalid_period" => {
+            "Kỳ báo cáo không hợp lệ: hãy chọn ngày có thật từ 01/01/2000 đến 31/12/2100, ngày bắt đầu không sau ngày kết thúc."
+        }
         "page_not_found" => "Không có trang nào ở địa chỉ này. Hãy kiểm tra lại đường dẫn.",
         "procedure_not_found" => "Không tìm thấy thủ tục hành chính này.",
         "invalid_procedure_code" => "Mã thủ tục không đúng định dạng (ví dụ 1.001234).",

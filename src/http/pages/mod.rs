@@ -36,7 +36,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     admin::configure(cfg);
     // A form that cannot be read is a page with the message, not plain text.
     cfg.app_data(web::FormConfig::default().limit(256 * 1024).error_handler(|err, _req| {
-        let e = AppError::bad_request("invalid_form", format!("the form could not be read: {err}"));
+        let detail = match &err {
+            actix_web::error::UrlencodedError::Parse(p) => crate::http::boundary::serde_problem(&p.to_string()),
+            _ => "it could not be read".to_string(),
+        };
+        let e = AppError::bad_request("invalid_form", format!("the form could not be read: {detail}"));
         PageError::App(e).into()
     }));
     cfg.route("/static/app.css", web::get().to(stylesheet))
@@ -310,16 +314,9 @@ impl ResponseError for PageError {
 /// Renders a template with a status (askama_web's responder always answers 200).
 pub fn render<T: Template>(status: StatusCode, t: &T) -> HttpResponse {
     match t.render() {
-        Ok(body) => HttpResponse::build(status)
-            .content_type("text/html; charset=utf-8")
-            // Pages may carry personal data and forms: not stored, not framed (clickjacking),
-            // no address leaked to other sites.
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .insert_header((header::X_FRAME_OPTIONS, "DENY"))
-            .insert_header((header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'"))
-            .insert_header((header::REFERRER_POLICY, "same-origin"))
-            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-            .body(body),
+        // Pages may carry personal data and forms: `http::boundary` sends them not stored, not
+        // framed (clickjacking), with no script allowed and no address leaked to other sites.
+        Ok(body) => HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body),
         Err(e) => {
             tracing::error!(error.cause = %e, "template failed");
             HttpResponse::InternalServerError().content_type("text/plain; charset=utf-8").body("Lỗi hiển thị trang.")
