@@ -107,6 +107,8 @@ fn run(listener: TcpListener, pool: Pool, settings: &Settings, clock: Clock) -> 
     let port = listener.local_addr()?.port();
     let links = web::Data::new(crate::services::dossiers::Links { public_url: settings.public_url(port) });
     let keys = web::Data::new(JwtKeys::new(&settings.auth));
+    let limits = web::Data::new(crate::services::throttle::Limits::new(&settings.throttle, &settings.lookup));
+    let proxies = web::Data::new(crate::http::client::TrustedProxies::parse(&settings.server.trusted_proxies)?);
     let workers = settings.server.workers;
     let mut server = HttpServer::new(move || {
         App::new()
@@ -115,6 +117,8 @@ fn run(listener: TcpListener, pool: Pool, settings: &Settings, clock: Clock) -> 
             .app_data(keys.clone())
             .app_data(clock.clone())
             .app_data(links.clone())
+            .app_data(limits.clone())
+            .app_data(proxies.clone())
             .configure(api::configure)
             .default_service(web::to(api::not_found))
     })

@@ -241,9 +241,22 @@ diesel::table! {
 }
 
 diesel::table! {
-    lookup_failures (code, at) {
-        code -> Text,
+    throttle_events (id) {
+        id -> Text,
+        kind -> Text,
+        subject -> Text,
+        client -> Text,
         at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    throttle_alerts (id) {
+        id -> Text,
+        kind -> Text,
+        subject -> Text,
+        failures -> Integer,
+        raised_at -> Timestamp,
     }
 }
 
@@ -345,7 +358,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     dossier_ratings,
     dossier_consultations,
     notifications,
-    lookup_failures,
+    throttle_events,
+    throttle_alerts,
     stats_daily,
     stats_monthly,
     stats_yearly,
