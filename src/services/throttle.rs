@@ -9,13 +9,15 @@
 //! `Retry-After` it was given gets in.
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::auth::Caller;
 use crate::configuration::{LookupSettings, ThrottleSettings};
 use crate::domain::applicant::parse_phone;
+use crate::domain::Role;
 use crate::error::AppError;
 use crate::http::client::ClientAddr;
 use crate::storage::dossiers::{self as store, DossierRow};
 use crate::storage::throttle::{self as rows, AlertRow, EventRow};
-use crate::storage::AnyConnection;
+use crate::storage::{self, AnyConnection, Pool};
 
 /// At most `max` attempts within `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -330,4 +332,40 @@ fn raise_ceiling_alert(
         "proofs of ownership for this dossier are being guessed from many addresses: proofs refused for everyone without the owner's account"
     );
     Ok(())
+}
+
+/// An alert as staff see it: a dossier whose proofs reached the ceiling across clients.
+#[derive(Debug, Clone)]
+pub struct DossierAlert {
+    pub dossier_code: String,
+    /// The agency holding the dossier.
+    pub agency_code: String,
+    /// Wrong proofs counted when it was raised.
+    pub failures: i32,
+    pub raised_at: chrono::NaiveDateTime,
+}
+
+/// How far back staff see alerts.
+pub const ALERT_DAYS: i64 = 30;
+
+/// Alerts of the last [`ALERT_DAYS`] days, newest first (at most 500): administrators see every
+/// one, other staff those about dossiers their agency holds.
+pub async fn dossier_alerts(pool: &Pool, caller: Caller, now: DateTime<Utc>) -> Result<Vec<DossierAlert>, AppError> {
+    caller.require_role(&[Role::Admin, Role::Leader, Role::Specialist, Role::Clerk])?;
+    let agency = if caller.role == Role::Admin { None } else { caller.agency.map(|a| a.to_string()) };
+    if caller.role != Role::Admin && agency.is_none() {
+        return Ok(vec![]);
+    }
+    let since = now.naive_utc() - TimeDelta::days(ALERT_DAYS);
+    let rows =
+        storage::run(pool, move |conn| Ok(rows::dossier_alerts_since(conn, since, agency.as_deref(), 500)?)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(a, code, agency)| DossierAlert {
+            dossier_code: code,
+            agency_code: agency,
+            failures: a.failures,
+            raised_at: a.raised_at,
+        })
+        .collect())
 }

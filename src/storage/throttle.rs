@@ -87,18 +87,23 @@ pub fn alert_raised_since(
     .get_result(conn)
 }
 
-/// Alerts about dossiers raised since `since`, newest first, with the dossier's code and the
-/// agency holding it: `(alert, code, current agency)`.
+/// Alerts about dossiers raised since `since` (only those about dossiers now at `agency`, when
+/// given), newest first, with the dossier's code and the agency holding it: `(alert, code, agency)`.
 pub fn dossier_alerts_since(
     conn: &mut AnyConnection,
     since: NaiveDateTime,
+    agency: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<(AlertRow, String, String)>> {
-    throttle_alerts::table
+    let mut q = throttle_alerts::table
         .inner_join(dossiers::table.on(dossiers::id.eq(throttle_alerts::subject)))
         .filter(throttle_alerts::raised_at.ge(since))
         .order(throttle_alerts::raised_at.desc())
         .limit(limit)
         .select((AlertRow::as_select(), dossiers::code, dossiers::current_agency))
-        .load(conn)
+        .into_boxed();
+    if let Some(a) = agency {
+        q = q.filter(dossiers::current_agency.eq(a));
+    }
+    q.load(conn)
 }

@@ -3,7 +3,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, agencies, auth, dossiers, health, lookup, notifications, procedures, stats};
+use super::{admin, agencies, alerts, auth, dossiers, health, lookup, notifications, procedures, stats};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -31,6 +31,7 @@ use super::{admin, agencies, auth, dossiers, health, lookup, notifications, proc
         stats::kpis,
         stats::off_system,
         notifications::list,
+        alerts::throttle_alerts,
         notifications::requeue,
         admin::list_users,
         admin::create_user,
