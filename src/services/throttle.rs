@@ -91,13 +91,19 @@ pub enum Scope {
     Subject,
 }
 
-/// A limit that refused an attempt, and when the next attempt can pass it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why an attempt was refused, and when the next attempt can pass every limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
-    pub scope: Scope,
-    /// Attempts counted by that limit, without the refused one.
-    pub counted: i64,
+    /// The limits that refused it, each with the attempts it counted (without the refused one).
+    pub by: Vec<(Scope, i64)>,
     pub retry_after_secs: u64,
+}
+
+impl Refusal {
+    /// The attempts counted by the limit of `scope`, when that limit refused.
+    pub fn counted_by(&self, scope: Scope) -> Option<i64> {
+        self.by.iter().find(|(s, _)| *s == scope).map(|(_, n)| *n)
+    }
 }
 
 /// An attempt recorded and not refused: [`forget`] it when it succeeds.
@@ -138,7 +144,7 @@ pub fn attempt(
         by_client.then_some(client.as_str()),
         now - longest,
     )?;
-    let mut refusal: Option<Refusal> = None;
+    let (mut by, mut retry_after_secs) = (Vec::new(), 0);
     for (scope, limit) in limits {
         let since = now - limit.window;
         // Earlier attempts counted by this limit (without this one), oldest first.
@@ -156,17 +162,15 @@ pub fn attempt(
             // Waits until enough of the earlier attempts leave the window for this one to fit.
             let oldest_to_leave = earlier[(counted - limit.max) as usize].at;
             let wait = (oldest_to_leave + limit.window - now).num_seconds().max(0) as u64 + 1;
-            if refusal.is_none_or(|r| wait > r.retry_after_secs) {
-                refusal = Some(Refusal { scope: *scope, counted, retry_after_secs: wait });
-            }
+            retry_after_secs = retry_after_secs.max(wait);
+            by.push((*scope, counted));
         }
     }
-    match refusal {
-        Some(r) => {
-            rows::delete(conn, &row.id)?;
-            Ok(Err(r))
-        }
-        None => Ok(Ok(Attempt { id: row.id })),
+    if by.is_empty() {
+        Ok(Ok(Attempt { id: row.id }))
+    } else {
+        rows::delete(conn, &row.id)?;
+        Ok(Err(Refusal { by, retry_after_secs }))
     }
 }
 
@@ -217,7 +221,7 @@ pub fn begin_sign_in(
         (Scope::Subject, limits.sign_in_per_user),
     ];
     attempt(conn, Kind::SignIn, username, client, now, &checks)?.map_err(|r| {
-        tracing::warn!(scope = ?r.scope, failures = r.counted, "sign-in throttled");
+        tracing::warn!(limits = ?r.by, "sign-in throttled");
         AppError::Throttled {
             code: "too_many_attempts",
             message: format!(
@@ -277,8 +281,8 @@ pub fn check_proof(
     let attempt = match attempt(conn, Kind::Proof, &dossier.id, client, now, &checks)? {
         Ok(a) => a,
         Err(r) => {
-            if r.scope == Scope::Subject {
-                raise_ceiling_alert(conn, limits, dossier, r.counted, now)?;
+            if let Some(failures) = r.counted_by(Scope::Subject) {
+                raise_ceiling_alert(conn, limits, dossier, failures, now)?;
             }
             return Err(AppError::Throttled {
                 code: "too_many_attempts",
