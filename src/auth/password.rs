@@ -102,15 +102,18 @@ fn password_threads() -> &'static std::sync::mpsc::Sender<Job> {
         let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
         for i in 0..hash_threads() {
             let rx = rx.clone();
-            let spawned = std::thread::Builder::new().name(format!("motcua-password-{i}")).spawn(move || loop {
-                let job = match rx.lock() {
-                    Ok(rx) => rx.recv(),
-                    Err(_) => return,
-                };
-                match job {
-                    // A panicking job drops its reply (the caller gets an error); the thread lives on.
-                    Ok(job) => drop(std::panic::catch_unwind(std::panic::AssertUnwindSafe(job))),
-                    Err(_) => return,
+            let spawned = std::thread::Builder::new().name(format!("motcua-password-{i}")).spawn(move || {
+                lower_priority();
+                loop {
+                    let job = match rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        // A panicking job drops its reply (the caller gets an error); the thread lives on.
+                        Ok(job) => drop(std::panic::catch_unwind(std::panic::AssertUnwindSafe(job))),
+                        Err(_) => return,
+                    }
                 }
             });
             if let Err(e) = spawned {
@@ -119,6 +122,18 @@ fn password_threads() -> &'static std::sync::mpsc::Sender<Job> {
         }
         tx
     })
+}
+
+/// Password threads run at a lower scheduling priority (nice 10, Linux): under a storm of
+/// sign-ins every other request still gets the cores first, and hashing takes what is left.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread (on Linux a priority is per thread), with
+    // no pointers involved; a failure only leaves the priority as it was.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        let _ = libc::setpriority(libc::PRIO_PROCESS, tid, 10);
+    }
 }
 
 /// Runs `work` on a password thread and waits for it without blocking the caller's thread.
