@@ -48,6 +48,32 @@ pub enum Command {
         #[arg(long, default_value_t = 15)]
         runs: usize,
     },
+    /// Benchmark: the catalogue's latency, quiet and under a storm of wrong sign-ins, and the
+    /// server's peak memory under sign-ins plus intake (starts the server as a child process on a
+    /// fresh database: a temporary SQLite file, or one created on the `--database` PostgreSQL server).
+    BenchLogin {
+        /// The server binary to start (default: this one).
+        #[arg(long)]
+        binary: Option<PathBuf>,
+        /// Concurrent wrong sign-ins during the latency measurement.
+        #[arg(long, default_value_t = 120)]
+        storm: usize,
+        /// Concurrent sign-ins (half right, half wrong) during the memory measurement.
+        #[arg(long, default_value_t = 64)]
+        rss_signins: usize,
+        /// Concurrent clerks receiving dossiers during the memory measurement.
+        #[arg(long, default_value_t = 8)]
+        intake: usize,
+        /// Catalogue requests timed, quiet and under the storm.
+        #[arg(long, default_value_t = 200)]
+        samples: usize,
+        /// Length of the memory measurement.
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// Do not set the throttle's limits for the server (a binary older than the throttle).
+        #[arg(long)]
+        no_throttle_env: bool,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]

@@ -58,6 +58,9 @@ pub struct Settings {
     pub sms: SmsSettings,
     #[serde(default)]
     pub submissions: SubmissionSettings,
+    pub throttle: ThrottleSettings,
+    #[serde(default)]
+    pub lookup: LookupSettings,
 }
 
 fn default_env() -> Environment {
@@ -72,6 +75,11 @@ pub struct ServerSettings {
     /// The address people open; printed at start-up and used in links (QR codes, emails).
     pub public_url: Option<String>,
     pub workers: Option<usize>,
+    /// Reverse proxies (IPs or CIDRs, e.g. `10.0.0.0/8`) whose `X-Forwarded-For` is believed: the
+    /// client is then the right-most address in it that is not a trusted proxy. Empty (the
+    /// default): the client is the socket's peer and `X-Forwarded-For` is ignored.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -211,6 +219,55 @@ pub const EMBEDDED: [(&str, &str); 4] = [
     ("test.toml", include_str!("../config/test.toml")),
     ("production.toml", include_str!("../config/production.toml")),
 ];
+/// Limits on failed proofs of ownership and failed sign-ins (see `services::throttle`). Failures
+/// are counted in the database, per client address (IPv6 by its /64) and per subject.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ThrottleSettings {
+    /// Wrong PINs or phones for one dossier from one client before that client gets 429.
+    pub proof_failures_per_client: i64,
+    pub proof_window_minutes: i64,
+    /// Wrong proofs for one dossier from all clients together before everyone without the owner's
+    /// account gets 429 and staff get an alert.
+    pub proof_failures_per_dossier: i64,
+    pub proof_dossier_window_minutes: i64,
+    /// Wrong passwords for one username from one client.
+    pub sign_in_failures_per_user_and_client: i64,
+    /// Wrong passwords from one client, whatever the usernames.
+    pub sign_in_failures_per_client: i64,
+    /// Wrong passwords for one username from all clients together.
+    pub sign_in_failures_per_user: i64,
+    pub sign_in_window_minutes: i64,
+}
+
+impl Default for ThrottleSettings {
+    fn default() -> Self {
+        Self {
+            proof_failures_per_client: 5,
+            proof_window_minutes: 15,
+            proof_failures_per_dossier: 50,
+            proof_dossier_window_minutes: 60,
+            sign_in_failures_per_user_and_client: 5,
+            sign_in_failures_per_client: 20,
+            sign_in_failures_per_user: 50,
+            sign_in_window_minutes: 15,
+        }
+    }
+}
+
+/// The public lookup (`/api/v1/lookup/{code}`, `/tra-cuu/{code}`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LookupSettings {
+    /// Lookups answered per client address per minute; more answer 429 `too_many_lookups`.
+    pub max_per_minute: i64,
+}
+
+impl Default for LookupSettings {
+    fn default() -> Self {
+        Self { max_per_minute: 60 }
+    }
+}
 
 impl Settings {
     /// Reads the layers for `environment`, then the process environment. The files come from
@@ -269,6 +326,21 @@ impl Settings {
         anyhow::ensure!(self.database.pool_size > 0, "database.pool_size must be positive");
         anyhow::ensure!(self.notifications.max_attempts > 0, "notifications.max_attempts must be positive");
         anyhow::ensure!(self.notifications.batch > 0, "notifications.batch must be positive");
+        let t = &self.throttle;
+        for (name, v) in [
+            ("throttle.proof_failures_per_client", t.proof_failures_per_client),
+            ("throttle.proof_window_minutes", t.proof_window_minutes),
+            ("throttle.proof_failures_per_dossier", t.proof_failures_per_dossier),
+            ("throttle.proof_dossier_window_minutes", t.proof_dossier_window_minutes),
+            ("throttle.sign_in_failures_per_user_and_client", t.sign_in_failures_per_user_and_client),
+            ("throttle.sign_in_failures_per_client", t.sign_in_failures_per_client),
+            ("throttle.sign_in_failures_per_user", t.sign_in_failures_per_user),
+            ("throttle.sign_in_window_minutes", t.sign_in_window_minutes),
+            ("lookup.max_per_minute", self.lookup.max_per_minute),
+        ] {
+            anyhow::ensure!(v > 0, "{name} must be positive");
+        }
+        crate::http::client::TrustedProxies::parse(&self.server.trusted_proxies)?;
         anyhow::ensure!(
             self.submissions.max_pending_per_account > 0,
             "submissions.max_pending_per_account must be at least 1, or no citizen could submit online"

@@ -30,6 +30,10 @@ pub enum AppError {
     /// (e.g. `too_many_pending_submissions`).
     #[error("{message}")]
     TooMany { code: &'static str, message: String },
+    /// 429 from a throttle, with its own code and the seconds after which a retry can succeed
+    /// (sent as `Retry-After`).
+    #[error("{message}")]
+    Throttled { code: &'static str, message: String, retry_after_secs: u64 },
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("the database is not answering; try again shortly")]
@@ -63,6 +67,21 @@ impl AppError {
         Self::TooMany { code, message: message.into() }
     }
 
+    /// Seconds after which a throttled request can succeed (the `Retry-After` header).
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::Throttled { retry_after_secs, .. } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+
+    /// Adds `Retry-After` to a response answering this error, when it has one.
+    pub fn add_retry_after(&self, response: &mut HttpResponse) {
+        if let Some(secs) = self.retry_after_secs() {
+            response.headers_mut().insert(actix_web::http::header::RETRY_AFTER, secs.into());
+        }
+    }
+
     /// The table: status and stable code of each error.
     pub fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
@@ -76,6 +95,7 @@ impl AppError {
             Self::Conflict { code, .. } => (StatusCode::CONFLICT, code),
             Self::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
             Self::TooMany { code, .. } => (StatusCode::TOO_MANY_REQUESTS, code),
+            Self::Throttled { code, .. } => (StatusCode::TOO_MANY_REQUESTS, code),
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "file_too_large"),
             Self::DatabaseUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
@@ -110,6 +130,9 @@ impl ResponseError for AppError {
             };
             tracing::error!(error.code = code, error.cause = %cause, "request failed");
         }
-        HttpResponse::build(status).json(ErrorBody { error: code.to_string(), message: self.to_string() })
+        let mut response =
+            HttpResponse::build(status).json(ErrorBody { error: code.to_string(), message: self.to_string() });
+        self.add_retry_after(&mut response);
+        response
     }
 }

@@ -1,6 +1,7 @@
 //! motcua: the electronic one-stop-shop case system (một cửa điện tử) for a Vietnamese province.
 pub mod auth;
 pub mod bench;
+pub mod bench_login;
 pub mod cli;
 pub mod clock;
 pub mod configuration;

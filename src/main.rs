@@ -76,6 +76,27 @@ fn real_main() -> anyhow::Result<()> {
             println!("{result}");
             Ok(())
         }
+        Command::BenchLogin { binary, storm, rss_signins, intake, samples, seconds, no_throttle_env } => {
+            let postgres = cli.database.filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"));
+            let binary = match binary {
+                Some(b) => b,
+                None => std::env::current_exe()?,
+            };
+            let opts = motcua::bench_login::Options {
+                binary,
+                postgres,
+                storm,
+                rss_signins,
+                intake,
+                samples,
+                seconds,
+                no_throttle_env,
+            };
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let report = runtime.block_on(motcua::bench_login::run(opts))?;
+            println!("{report}");
+            Ok(())
+        }
         Command::User { command: UserCommand::Add { username, password, role, agency, full_name } } => {
             let pool = startup::connect(&settings)?;
             let mut conn = pool.get()?;

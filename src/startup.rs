@@ -131,6 +131,8 @@ fn run(listener: TcpListener, pool: Pool, settings: &Settings, clock: Clock) -> 
         max_pending_per_account: settings.submissions.max_pending_per_account,
     });
     let keys = web::Data::new(JwtKeys::new(&settings.auth));
+    let limits = web::Data::new(crate::services::throttle::Limits::new(&settings.throttle, &settings.lookup));
+    let proxies = web::Data::new(crate::http::client::TrustedProxies::parse(&settings.server.trusted_proxies)?);
     let workers = settings.server.workers;
     let mut server = HttpServer::new(move || {
         App::new()
@@ -141,6 +143,8 @@ fn run(listener: TcpListener, pool: Pool, settings: &Settings, clock: Clock) -> 
             .app_data(clock.clone())
             .app_data(links.clone())
             .app_data(policy.clone())
+            .app_data(limits.clone())
+            .app_data(proxies.clone())
             .configure(api::configure)
             .default_service(web::to(api::not_found))
     })

@@ -90,9 +90,13 @@ fn read_every_table(conn: &mut connection::AnyConnection) {
     schema::stats_yearly::table.select(schema::stats_yearly::all_columns).load::<StatsRow>(conn).unwrap();
     schema::stats_monthly::table.select(schema::stats_monthly::all_columns).load::<StatsRow>(conn).unwrap();
     schema::stats_daily::table.select(schema::stats_daily::all_columns).load::<StatsRow>(conn).unwrap();
-    schema::lookup_failures::table
-        .select(schema::lookup_failures::all_columns)
-        .load::<(String, chrono::NaiveDateTime)>(conn)
+    schema::throttle_events::table
+        .select(schema::throttle_events::all_columns)
+        .load::<motcua::storage::throttle::EventRow>(conn)
+        .unwrap();
+    schema::throttle_alerts::table
+        .select(schema::throttle_alerts::all_columns)
+        .load::<motcua::storage::throttle::AlertRow>(conn)
         .unwrap();
 }
 

@@ -932,16 +932,24 @@ pub async fn download(pool: &Pool, caller: Caller, code: String, file_id: String
 }
 
 /// ND 61/2018 Điều 25.2.g (and TT 01/2018): applicants rate the service once, after the result
-/// is returned; proof is the owner's account or the receipt's PIN.
+/// is returned; proof is the owner's account or the receipt's PIN. The PIN goes through
+/// `throttle::check_proof`, and before any look at the dossier's state: without a valid proof the
+/// answer is 403 `proof_required` (or 429 while throttled) whatever the state, so the endpoint
+/// tells nothing about a PIN.
+#[allow(clippy::too_many_arguments)]
 pub async fn rate(
     pool: &Pool,
+    limits: &crate::services::throttle::Limits,
     caller: Option<Caller>,
+    client: crate::http::client::ClientAddr,
     code: String,
     score: i64,
     comment: Option<String>,
     pin: Option<String>,
     at: DateTime<Utc>,
 ) -> Result<store::RatingRow, AppError> {
+    use crate::services::throttle::{check_proof, Proof, ProofCheck};
+    let limits = limits.clone();
     let code = parse_code(&code)?;
     if !(1..=5).contains(&score) {
         return Err(AppError::bad_request("invalid_score", "score is 1 (very unsatisfied) to 5 (very satisfied)"));
@@ -953,8 +961,10 @@ pub async fn rate(
     storage::run(pool, move |conn| {
         let row = find_by_key(conn, &code)?.ok_or_else(|| not_found(&code))?;
         let owner = caller.as_ref().is_some_and(|c| row.citizen_user_id.as_deref() == Some(c.user_id.as_str()));
-        let pin_ok = pin.as_deref().is_some_and(|p| p.trim() == row.pin);
-        if !(owner || pin_ok) {
+        let proven = owner
+            || check_proof(conn, &limits, &row, &Proof { pin: pin.clone(), phone: None }, &client, at)?
+                == ProofCheck::Valid;
+        if !proven {
             return Err(AppError::forbidden(
                 "proof_required",
                 "rate as the applicant: sign in with the account that submitted it, or give the PIN on the receipt",

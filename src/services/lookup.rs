@@ -1,23 +1,13 @@
 //! The public lookup: where a dossier is, without personal data; more only with proof.
-use chrono::TimeDelta;
-
-use crate::domain::applicant::parse_phone;
+//! Limited per client address (`lookup.max_per_minute`); proofs go through `throttle::check_proof`.
 use crate::error::AppError;
+use crate::http::client::ClientAddr;
 use crate::services::dossiers::{find_by_key, not_found, parse_code};
+use crate::services::throttle::{self, check_proof, Limits, ProofCheck};
 use crate::storage::dossiers::{self as store, DossierRow, EventRow};
 use crate::storage::{self, agencies, procedures, Pool};
 
-/// Wrong proofs allowed per dossier code in the throttle window before lookups with proof are refused.
-pub const MAX_FAILED_PROOFS: i64 = 5;
-/// The throttle window.
-pub const PROOF_WINDOW_MINUTES: i64 = 15;
-
-/// Proof that the caller is the applicant: the receipt's PIN or the phone number given at intake.
-#[derive(Debug, Clone, Default)]
-pub struct Proof {
-    pub pin: Option<String>,
-    pub phone: Option<String>,
-}
+pub use crate::services::throttle::Proof;
 
 /// What anyone may see, plus what an applicant with proof may see.
 #[derive(Debug, Clone)]
@@ -31,40 +21,49 @@ pub struct LookupResult {
     pub verified: bool,
 }
 
+/// The lookup: 429 `too_many_lookups` beyond the per-client limit, 404 for an unknown code,
+/// and with a proof, 403 `proof_mismatch` when it does not match or 429 `too_many_attempts` when
+/// proofs are throttled.
 pub async fn lookup(
     pool: &Pool,
+    limits: &Limits,
+    client: ClientAddr,
     code: String,
     proof: Proof,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<LookupResult, AppError> {
-    let key = parse_code(&code)?;
-    let has_proof = proof.pin.is_some() || proof.phone.is_some();
+    let (result, refused) = lookup_showing_public(pool, limits, client, code, proof, at).await?;
+    match refused {
+        Some(e) => Err(e),
+        None => Ok(result),
+    }
+}
+
+/// As [`lookup`], but a refused proof still answers the public part, with the refusal beside it
+/// (the page shows both); one lookup counted either way.
+pub async fn lookup_showing_public(
+    pool: &Pool,
+    limits: &Limits,
+    client: ClientAddr,
+    code: String,
+    proof: Proof,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(LookupResult, Option<AppError>), AppError> {
+    let limits = limits.clone();
     storage::run(pool, move |conn| {
+        throttle::lookup_hit(conn, &limits, &client, at)?;
+        let key = parse_code(&code)?;
         let row = find_by_key(conn, &key)?.ok_or_else(|| not_found(&key))?;
-        // Wrong proofs count against the dossier, whichever of its names (code or reference) they came by.
-        let code = row.reference.clone();
-        let mut verified = false;
-        if has_proof {
-            let now = at.naive_utc();
-            let since = now - TimeDelta::minutes(PROOF_WINDOW_MINUTES);
-            if store::count_lookup_failures_since(conn, &code, since)? >= MAX_FAILED_PROOFS {
-                return Err(AppError::TooManyRequests(format!(
-                    "too many wrong PINs or phone numbers for this dossier; try again in {PROOF_WINDOW_MINUTES} minutes"
-                )));
-            }
-            let applicant = store::applicant(conn, &row.id)?;
-            let pin_ok = proof.pin.as_deref().is_some_and(|p| p.trim() == row.pin);
-            let phone_ok =
-                proof.phone.as_deref().and_then(|p| parse_phone(p).ok()).is_some_and(|p| p == applicant.phone);
-            if !(pin_ok || phone_ok) {
-                store::record_lookup_failure(conn, &code, now)?;
-                return Err(AppError::forbidden(
-                    "proof_mismatch",
-                    "the PIN or phone number does not match this dossier",
-                ));
-            }
-            verified = true;
-        }
+        let (verified, refused) = match check_proof(conn, &limits, &row, &proof, &client, at) {
+            Ok(ProofCheck::Valid) => (true, None),
+            Ok(ProofCheck::Missing) => (false, None),
+            Ok(ProofCheck::Wrong) => (
+                false,
+                Some(AppError::forbidden("proof_mismatch", "the PIN or phone number does not match this dossier")),
+            ),
+            Err(e @ AppError::Throttled { .. }) => (false, Some(e)),
+            Err(e) => return Err(e),
+        };
         let procedure_name = procedures::name_of(conn, &row.procedure_id)?;
         let events = store::events(conn, &row.id)?;
         let mut codes: Vec<String> = events.iter().map(|e| e.to_agency.clone()).collect();
@@ -81,7 +80,7 @@ pub async fn lookup(
                 (e, n)
             })
             .collect();
-        Ok(LookupResult { row, procedure_name, current_agency_name, history, verified })
+        Ok((LookupResult { row, procedure_name, current_agency_name, history, verified }, refused))
     })
     .await
 }

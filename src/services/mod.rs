@@ -9,4 +9,5 @@ pub mod notifications;
 pub mod plans;
 pub mod seed;
 pub mod stats;
+pub mod throttle;
 pub mod users;

@@ -29,13 +29,9 @@ struct CheckedUser {
     is_demo: bool,
 }
 
-/// Checks the shape of a new account, each problem with its stable code, and hashes the password.
-fn check(new: NewUser) -> Result<CheckedUser, AppError> {
-    check_with(new, password::hash)
-}
-
-/// As [`check`], with the password hashed by `hash`.
-fn check_with(new: NewUser, hash: impl FnOnce(&str) -> anyhow::Result<String>) -> Result<CheckedUser, AppError> {
+/// Checks the shape of a new account, each problem with its stable code; the password is hashed
+/// by the caller (`password_hash` is left empty), so that servers hash on the password threads.
+fn check(new: &NewUser) -> Result<CheckedUser, AppError> {
     let username =
         Username::parse(new.username.trim()).map_err(|e| AppError::bad_request("invalid_username", e.to_string()))?;
     let role: Role = new
@@ -67,8 +63,15 @@ fn check_with(new: NewUser, hash: impl FnOnce(&str) -> anyhow::Result<String>) -
     if full_name.is_empty() || full_name.chars().count() > 200 {
         return Err(AppError::bad_request("invalid_full_name", "the full name must have 1–200 characters"));
     }
-    let password_hash = hash(&new.password).map_err(AppError::Internal)?;
-    Ok(CheckedUser { username, role, agency, full_name, password_hash, is_demo: new.is_demo })
+    Ok(CheckedUser { username, role, agency, full_name, password_hash: String::new(), is_demo: new.is_demo })
+}
+
+/// Checks a new account and hashes its password on the password threads (at most one hash per
+/// core, and no pooled connection held meanwhile).
+async fn check_and_hash(new: NewUser) -> Result<CheckedUser, AppError> {
+    let mut checked = check(&new)?;
+    checked.password_hash = password::hash_bounded(new.password).await.map_err(AppError::Internal)?;
+    Ok(checked)
 }
 
 /// Inserts a checked account in one transaction: the agency must exist, the username must be free.
@@ -104,7 +107,8 @@ fn insert_checked(conn: &mut AnyConnection, u: CheckedUser) -> Result<users::Use
 
 /// Validates and creates an account in one transaction (the command line and the seeds); returns its id.
 pub fn add(conn: &mut AnyConnection, new: NewUser) -> anyhow::Result<String> {
-    let checked = check(new)?;
+    let mut checked = check(&new)?;
+    checked.password_hash = password::hash(&new.password)?;
     Ok(insert_checked(conn, checked)?.id)
 }
 
@@ -116,14 +120,15 @@ pub fn add_demo(
     new: NewUser,
     hashes: &mut std::collections::HashMap<String, String>,
 ) -> anyhow::Result<String> {
-    let checked = check_with(new, |pw| match hashes.get(pw) {
-        Some(h) => Ok(h.clone()),
+    let mut checked = check(&new)?;
+    checked.password_hash = match hashes.get(&new.password) {
+        Some(h) => h.clone(),
         None => {
-            let h = password::hash(pw)?;
-            hashes.insert(pw.to_string(), h.clone());
-            Ok(h)
+            let h = password::hash(&new.password)?;
+            hashes.insert(new.password.clone(), h.clone());
+            h
         }
-    })?;
+    };
     Ok(insert_checked(conn, checked)?.id)
 }
 
@@ -131,8 +136,8 @@ pub fn add_demo(
 pub async fn create(pool: &Pool, caller: Caller, new: NewUser) -> Result<users::UserRow, AppError> {
     caller.require_role(&[Role::Admin])?;
     let new = NewUser { is_demo: false, ..new };
-    // Hashing takes a while: off the request thread, with the insert.
-    let row = storage::run(pool, move |conn| insert_checked(conn, check(new)?)).await?;
+    let checked = check_and_hash(new).await?;
+    let row = storage::run(pool, move |conn| insert_checked(conn, checked)).await?;
     tracing::info!(admin = %caller.username, user_id = %row.id, role = %row.role, "account created");
     Ok(row)
 }
@@ -146,7 +151,8 @@ pub async fn register_citizen(
     password: String,
 ) -> Result<users::UserRow, AppError> {
     let new = NewUser { username, password, role: "citizen".into(), agency_code: None, full_name, is_demo: false };
-    let row = storage::run(pool, move |conn| insert_checked(conn, check(new)?)).await?;
+    let checked = check_and_hash(new).await?;
+    let row = storage::run(pool, move |conn| insert_checked(conn, checked)).await?;
     tracing::info!(user_id = %row.id, "citizen account registered");
     Ok(row)
 }

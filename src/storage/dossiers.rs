@@ -4,7 +4,6 @@ use diesel::prelude::*;
 
 use super::schema::{
     agencies, dossier_applicants, dossier_events, dossier_files, dossier_ratings, dossier_sequences, dossiers,
-    lookup_failures,
 };
 use super::AnyConnection;
 
@@ -310,21 +309,6 @@ pub fn of_citizen(conn: &mut AnyConnection, user_id: &str) -> QueryResult<Vec<Do
         .order(dossiers::submitted_at.desc())
         .select(DossierRow::as_select())
         .load(conn)
-}
-
-pub fn count_lookup_failures_since(conn: &mut AnyConnection, code: &str, since: NaiveDateTime) -> QueryResult<i64> {
-    lookup_failures::table
-        .filter(lookup_failures::code.eq(code))
-        .filter(lookup_failures::at.ge(since))
-        .count()
-        .get_result(conn)
-}
-
-pub fn record_lookup_failure(conn: &mut AnyConnection, code: &str, at: NaiveDateTime) -> QueryResult<()> {
-    diesel::insert_into(lookup_failures::table)
-        .values((lookup_failures::code.eq(code), lookup_failures::at.eq(at)))
-        .execute(conn)
-        .map(|_| ())
 }
 
 pub fn rating(conn: &mut AnyConnection, dossier_id: &str) -> QueryResult<Option<RatingRow>> {

@@ -9,6 +9,7 @@ pub mod plans;
 pub mod procedures;
 pub mod schema;
 pub mod stats;
+pub mod throttle;
 pub mod users;
 
 pub use connection::{AnyConnection, Pool};

@@ -244,8 +244,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    lookup_failures (code, at) {
-        code -> Text,
+    throttle_events (id) {
+        id -> Text,
+        kind -> Text,
+        subject -> Text,
+        client -> Text,
         at -> Timestamp,
     }
 }
@@ -256,6 +259,16 @@ diesel::table! {
         ends_at -> Timestamp,
         days -> Integer,
         dossiers -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    throttle_alerts (id) {
+        id -> Text,
+        kind -> Text,
+        subject -> Text,
+        failures -> Integer,
+        raised_at -> Timestamp,
     }
 }
 
@@ -357,7 +370,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     dossier_ratings,
     dossier_consultations,
     notifications,
-    lookup_failures,
+    throttle_events,
+    throttle_alerts,
     stats_daily,
     stats_monthly,
     stats_yearly,

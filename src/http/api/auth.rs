@@ -2,8 +2,11 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Caller, JwtKeys};
+use crate::clock::Clock;
 use crate::error::AppError;
+use crate::http::client::ClientAddr;
 use crate::services;
+use crate::services::throttle::Limits;
 use crate::storage::Pool;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -23,17 +26,21 @@ pub struct LoginResponse {
     pub expires_in_minutes: i64,
 }
 
-/// Sign in with a username and password.
+/// Sign in with a username and password. Failures are throttled per username and client, per
+/// client and per username (429 `too_many_attempts` with `Retry-After`).
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 400, body = crate::error::ErrorBody),
-              (status = 401, body = crate::error::ErrorBody)))]
+              (status = 401, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
 pub async fn login(
     pool: web::Data<Pool>,
     keys: web::Data<JwtKeys>,
+    limits: web::Data<Limits>,
+    clock: web::Data<Clock>,
+    client: ClientAddr,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
-    let s = services::auth::login(&pool, &keys, body.username, body.password).await?;
+    let s = services::auth::login(&pool, &keys, &limits, client, body.username, body.password, clock.now()).await?;
     Ok(HttpResponse::Ok().json(LoginResponse {
         token: s.token,
         role: s.role,
@@ -62,8 +69,8 @@ pub async fn register(
     body: web::Json<RegisterRequest>,
 ) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
-    services::users::register_citizen(&pool, b.username.clone(), b.full_name, b.password.clone()).await?;
-    let s = services::auth::login(&pool, &keys, b.username.trim().to_string(), b.password).await?;
+    let user = services::users::register_citizen(&pool, b.username, b.full_name, b.password).await?;
+    let s = services::auth::session_for(&keys, &user)?;
     Ok(HttpResponse::Created().json(LoginResponse {
         token: s.token,
         role: s.role,

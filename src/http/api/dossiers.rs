@@ -467,19 +467,25 @@ pub struct RatingRequest {
 }
 
 /// Rate the service once, after the result was returned (the applicant: own account or the receipt's PIN).
+/// Without a valid proof: 403 `proof_required` whatever the dossier's state; wrong PINs are
+/// throttled per dossier and client (429 `too_many_attempts` with `Retry-After`).
 #[utoipa::path(post, path = "/api/v1/dossiers/{code}/rating", tag = "public", request_body = RatingRequest,
     params(("code" = String, Path)),
     responses((status = 201, body = RatingView), (status = 403, body = crate::error::ErrorBody),
-              (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+              (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+              (status = 429, body = crate::error::ErrorBody)))]
 pub async fn rate(
     pool: web::Data<Pool>,
     clock: web::Data<Clock>,
+    limits: web::Data<crate::services::throttle::Limits>,
+    client: crate::http::client::ClientAddr,
     caller: Option<Caller>,
     code: web::Path<String>,
     body: web::Json<RatingRequest>,
 ) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
-    let r = dossiers::rate(&pool, caller, code.into_inner(), b.score, b.comment, b.pin, clock.now()).await?;
+    let (code, now) = (code.into_inner(), clock.now());
+    let r = dossiers::rate(&pool, &limits, caller, client, code, b.score, b.comment, b.pin, now).await?;
     Ok(HttpResponse::Created().json(RatingView { score: r.score, comment: r.comment, rated_at: rfc3339(r.rated_at) }))
 }
 

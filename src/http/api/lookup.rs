@@ -1,10 +1,20 @@
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
+use chrono::{NaiveDateTime, Timelike};
+
 use super::dossiers::rfc3339;
 use crate::error::AppError;
+use crate::http::client::ClientAddr;
 use crate::services::lookup::{self, Proof};
+use crate::services::throttle::Limits;
 use crate::storage::Pool;
+
+/// The public lookup shows times to the minute (RFC 3339, Vietnam time): the exact moment of a
+/// step is no one's business but the office's.
+fn to_minute(t: NaiveDateTime) -> String {
+    rfc3339(t.with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or(t))
+}
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -51,8 +61,10 @@ pub struct LookupView {
     pub detail: Option<LookupDetail>,
 }
 
-/// Public lookup by dossier code (or submission reference): status, dates, where it is, and its
-/// history; no personal data.
+/// Public lookup by dossier code (or submission reference): status, dates (to the minute), where it
+/// is, and its history; no personal data. At most `lookup.max_per_minute` lookups per client address
+/// (429 `too_many_lookups`, with `Retry-After`); wrong proofs are throttled per dossier and client
+/// (429 `too_many_attempts`).
 #[utoipa::path(get, path = "/api/v1/lookup/{code}", tag = "public", params(("code" = String, Path), ProofParams),
     responses((status = 200, body = LookupView), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
@@ -60,11 +72,14 @@ pub struct LookupView {
 pub async fn lookup(
     pool: web::Data<Pool>,
     clock: web::Data<crate::clock::Clock>,
+    limits: web::Data<Limits>,
+    client: ClientAddr,
     code: web::Path<String>,
     params: web::Query<ProofParams>,
 ) -> Result<HttpResponse, AppError> {
     let p = params.into_inner();
-    let r = lookup::lookup(&pool, code.into_inner(), Proof { pin: p.pin, phone: p.phone }, clock.now()).await?;
+    let proof = Proof { pin: p.pin, phone: p.phone };
+    let r = lookup::lookup(&pool, &limits, client, code.into_inner(), proof, clock.now()).await?;
     let row = &r.row;
     let detail = r.verified.then(|| LookupDetail {
         notices: r
@@ -73,7 +88,7 @@ pub async fn lookup(
             .filter_map(|(e, _)| {
                 e.details.as_deref().and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok()).map(|mut d| {
                     d["action"] = e.action.clone().into();
-                    d["at"] = rfc3339(e.at).into();
+                    d["at"] = to_minute(e.at).into();
                     d
                 })
             })
@@ -90,15 +105,15 @@ pub async fn lookup(
         status_label: crate::domain::dossier::Status::parse(&row.status)
             .map(|s| s.label_vi().to_string())
             .unwrap_or_default(),
-        received_at: row.received_at.map(rfc3339),
-        due_at: row.extended_due_at.or(row.due_at).map(rfc3339),
-        finished_at: row.finished_at.map(rfc3339),
+        received_at: row.received_at.map(to_minute),
+        due_at: row.extended_due_at.or(row.due_at).map(to_minute),
+        finished_at: row.finished_at.map(to_minute),
         current_agency: r.current_agency_name.clone(),
         history: r
             .history
             .iter()
             .map(|(e, agency)| LookupHistory {
-                at: rfc3339(e.at),
+                at: to_minute(e.at),
                 agency: agency.clone(),
                 status: e.status.clone(),
                 status_code: e.status_code,

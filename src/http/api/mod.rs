@@ -1,6 +1,7 @@
 //! JSON API under `/api/v1` (DOMAIN.md §8). Handlers are thin: check, convert, call, respond.
 pub mod admin;
 pub mod agencies;
+pub mod alerts;
 pub mod auth;
 pub mod dossiers;
 pub mod forms;
@@ -49,6 +50,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/stats/report", web::get().to(stats::report))
                 .route("/stats/kpis", web::get().to(stats::kpis))
                 .route("/stats/off-system", web::put().to(stats::off_system))
+                .route("/admin/throttle-alerts", web::get().to(alerts::throttle_alerts))
                 .route("/admin/notifications", web::get().to(notifications::list))
                 .route("/admin/notifications/{id}/requeue", web::post().to(notifications::requeue))
                 .route("/admin/users", web::get().to(admin::list_users))

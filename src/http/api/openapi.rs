@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, agencies, auth, dossiers, forms, health, lookup, notifications, procedures, stats};
+use super::{admin, agencies, alerts, auth, dossiers, forms, health, lookup, notifications, procedures, stats};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -36,6 +36,7 @@ use super::{admin, agencies, auth, dossiers, forms, health, lookup, notification
         stats::kpis,
         stats::off_system,
         notifications::list,
+        alerts::throttle_alerts,
         notifications::requeue,
         admin::list_users,
         admin::create_user,

@@ -386,11 +386,14 @@ pub struct RatingForm {
 }
 
 /// POST /ho-so-cua-toi/{code}/danh-gia: one rating through `services::dossiers::rate`.
+#[allow(clippy::too_many_arguments)]
 pub async fn rate(
     req: HttpRequest,
     caller: PageCaller,
     pool: web::Data<Pool>,
     clock: web::Data<Clock>,
+    limits: web::Data<crate::services::throttle::Limits>,
+    client: crate::http::client::ClientAddr,
     code: web::Path<String>,
     form: web::Form<RatingForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -400,7 +403,9 @@ pub async fn rate(
     let layout = Layout::new(Some(&caller), &format!("/ho-so-cua-toi/{code}"));
     let score = form.score.trim().parse::<i64>().unwrap_or(0);
     let comment = Some(form.comment.clone()).filter(|c| !c.trim().is_empty());
-    match dossiers::rate(&pool, Some(caller.0.clone()), code.clone(), score, comment, None, clock.now()).await {
+    let rated =
+        dossiers::rate(&pool, &limits, Some(caller.0.clone()), client, code.clone(), score, comment, None, clock.now());
+    match rated.await {
         Ok(_) => Ok(see_other(&format!("/ho-so-cua-toi/{}?da_danh_gia=1", percent_encode(&code)))),
         Err(e) => {
             let status = e.status_and_code().0;

@@ -35,7 +35,8 @@ pub fn vi(e: &AppError) -> String {
         "not_your_agency" => "Cán bộ một cửa chỉ tiếp nhận hồ sơ tại cơ quan của mình.",
         "proof_required" => "Hãy đăng nhập bằng tài khoản đã nộp hồ sơ hoặc nhập mã PIN in trên giấy tiếp nhận.",
         "proof_mismatch" => "Mã PIN hoặc số điện thoại không khớp với hồ sơ này.",
-        "too_many_attempts" => "Đã nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.",
+        "too_many_attempts" => "Đã nhập sai quá nhiều lần.",
+        "too_many_lookups" => "Bạn đã tra cứu quá nhiều lần trong một phút.",
         "dossier_not_found" => "Không có hồ sơ nào mang mã này. Hãy kiểm tra lại mã hồ sơ trên giấy tiếp nhận.",
         "invalid_dossier_code" => {
             "Mã hồ sơ không đúng định dạng. Mã hồ sơ có dạng <mã cơ quan>-<năm tháng ngày>-<số thứ tự>, ví dụ 000.00.31.H12-261122-0001; hồ sơ nộp trực tuyến chưa được tiếp nhận có mã tham chiếu dạng HS-7K3QX9M2TB."
@@ -150,6 +151,9 @@ pub fn vi(e: &AppError) -> String {
     };
     if text.is_empty() {
         format!("Không thực hiện được yêu cầu (mã lỗi: {code}).")
+    } else if let Some(secs) = e.retry_after_secs() {
+        let wait = if secs < 60 { format!("{secs} giây") } else { format!("{} phút", secs.div_ceil(60)) };
+        format!("{text} Vui lòng thử lại sau {wait}.")
     } else {
         text.to_string()
     }

@@ -305,7 +305,9 @@ impl ResponseError for PageError {
                 };
                 let page =
                     ErrorPage { layout, heading: messages::heading(status).to_string(), message: messages::vi(e) };
-                render(status, &page)
+                let mut response = render(status, &page);
+                e.add_retry_after(&mut response);
+                response
             }
         }
     }

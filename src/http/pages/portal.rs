@@ -8,8 +8,10 @@ use serde::Deserialize;
 use super::{fmt, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageError};
 use crate::clock::Clock;
 use crate::domain::dossier::Status;
+use crate::http::client::ClientAddr;
 use crate::services::catalogue::{self, ProcedureEntry, ProcedureQuery};
 use crate::services::lookup::{self, LookupResult, Proof};
+use crate::services::throttle::Limits;
 use crate::storage::Pool;
 
 #[derive(Template, WebTemplate)]
@@ -315,19 +317,24 @@ fn lookup_view(layout: Layout, r: &LookupResult, error: Option<String>, phone: S
     }
 }
 
-/// GET /tra-cuu/{code}: status, dates, where it is, timeline; no personal data.
+/// GET /tra-cuu/{code}: status, dates, where it is, timeline; no personal data. Counted against
+/// the client's lookups per minute, as the API's.
 pub async fn lookup_page(
     layout: Layout,
     pool: web::Data<Pool>,
     clock: web::Data<Clock>,
+    limits: web::Data<Limits>,
+    client: ClientAddr,
     code: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let code = code.into_inner();
-    match lookup::lookup(&pool, code.clone(), Proof::default(), clock.now()).await {
+    match lookup::lookup(&pool, &limits, client, code.clone(), Proof::default(), clock.now()).await {
         Ok(r) => Ok(render(StatusCode::OK, &lookup_view(layout, &r, None, String::new()))),
         Err(e) => {
             let status = e.status_and_code().0;
-            Ok(render(status, &LookupFormPage { layout, code, error: Some(messages::vi(&e)) }))
+            let mut response = render(status, &LookupFormPage { layout, code, error: Some(messages::vi(&e)) });
+            e.add_retry_after(&mut response);
+            Ok(response)
         }
     }
 }
@@ -339,12 +346,16 @@ pub struct ProofForm {
 }
 
 /// POST /tra-cuu/{code} with the receipt's PIN or the applicant's phone: also the notices and
-/// the documents handed in (a POST keeps the proof out of addresses and history).
+/// the documents handed in (a POST keeps the proof out of addresses and history). One lookup,
+/// the proof checked through the same throttle as the API's.
+#[allow(clippy::too_many_arguments)]
 pub async fn lookup_with_proof(
     req: HttpRequest,
     layout: Layout,
     pool: web::Data<Pool>,
     clock: web::Data<Clock>,
+    limits: web::Data<Limits>,
+    client: ClientAddr,
     code: web::Path<String>,
     form: web::Form<ProofForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -353,17 +364,20 @@ pub async fn lookup_with_proof(
     let form = form.into_inner();
     let proof = Proof { pin: non_empty(&form.pin), phone: non_empty(&form.phone) };
     let phone = proof.phone.clone().unwrap_or_default();
-    if proof.pin.is_none() && proof.phone.is_none() {
-        let r = lookup::lookup(&pool, code, Proof::default(), clock.now()).await.in_layout(&layout)?;
+    let given = proof.is_given();
+    let (r, refused) =
+        lookup::lookup_showing_public(&pool, &limits, client, code, proof, clock.now()).await.in_layout(&layout)?;
+    if !given {
         let msg = "Hãy nhập mã PIN hoặc số điện thoại đã khai khi nộp hồ sơ.".to_string();
         return Ok(render(StatusCode::BAD_REQUEST, &lookup_view(layout, &r, Some(msg), phone)));
     }
-    match lookup::lookup(&pool, code.clone(), proof, clock.now()).await {
-        Ok(r) => Ok(render(StatusCode::OK, &lookup_view(layout, &r, None, String::new()))),
-        Err(e) => {
+    match refused {
+        None => Ok(render(StatusCode::OK, &lookup_view(layout, &r, None, String::new()))),
+        Some(e) => {
             let status = e.status_and_code().0;
-            let r = lookup::lookup(&pool, code, Proof::default(), clock.now()).await.in_layout(&layout)?;
-            Ok(render(status, &lookup_view(layout, &r, Some(messages::vi(&e)), phone)))
+            let mut response = render(status, &lookup_view(layout, &r, Some(messages::vi(&e)), phone));
+            e.add_retry_after(&mut response);
+            Ok(response)
         }
     }
 }

@@ -9,7 +9,10 @@ use serde::Deserialize;
 use super::{messages, render, safe_next, see_other, Layout, PageError};
 use crate::auth::extractor::{same_origin, SESSION_COOKIE};
 use crate::auth::JwtKeys;
+use crate::clock::Clock;
 use crate::error::AppError;
+use crate::http::client::ClientAddr;
+use crate::services::throttle::Limits;
 use crate::services::{self, dossiers::Links};
 use crate::storage::Pool;
 
@@ -100,18 +103,23 @@ pub struct SignInForm {
 
 /// POST /dang-nhap: one call to `services::auth::login`; on success the cookie and a redirect to
 /// `next` (a path on this site) or the caller's home page.
+#[allow(clippy::too_many_arguments)]
 pub async fn sign_in(
     req: HttpRequest,
     pool: web::Data<Pool>,
     keys: web::Data<JwtKeys>,
     links: web::Data<Links>,
+    limits: web::Data<Limits>,
+    clock: web::Data<Clock>,
+    client: ClientAddr,
     form: web::Form<SignInForm>,
 ) -> Result<HttpResponse, PageError> {
     check_origin(&req)?;
     let form = form.into_inner();
     let next = safe_next(form.next.as_deref());
     let username = form.username.trim().to_string();
-    match services::auth::login(&pool, &keys, username.clone(), form.password).await {
+    let login = services::auth::login(&pool, &keys, &limits, client, username.clone(), form.password, clock.now());
+    match login.await {
         Ok(s) => {
             let target = next.unwrap_or_else(|| if s.role == "citizen" { "/ho-so-cua-toi" } else { "/can-bo" }.into());
             signed_in(&target, &s, &links)
@@ -124,7 +132,9 @@ pub async fn sign_in(
                 username,
                 error: Some(messages::vi(&e)),
             };
-            Ok(render(status, &page))
+            let mut response = render(status, &page);
+            e.add_retry_after(&mut response);
+            Ok(response)
         }
     }
 }
@@ -184,10 +194,7 @@ pub async fn sign_up(
     } else {
         services::users::register_citizen(&pool, username.clone(), f.full_name.clone(), f.password.clone()).await
     };
-    let outcome = match registered {
-        Ok(_) => services::auth::login(&pool, &keys, username.clone(), f.password).await,
-        Err(e) => Err(e),
-    };
+    let outcome = registered.and_then(|user| services::auth::session_for(&keys, &user));
     match outcome {
         Ok(s) => signed_in(if next.is_empty() { "/ho-so-cua-toi" } else { &next }, &s, &links),
         Err(e) => {
