@@ -24,8 +24,6 @@ pub enum AppError {
     NotFound { code: &'static str, message: String },
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
-    #[error("{0}")]
-    TooManyRequests(String),
     /// A limit on how many of something one caller may hold at once: the code says which
     /// (e.g. `too_many_pending_submissions`).
     #[error("{message}")]
@@ -93,7 +91,6 @@ impl AppError {
             Self::Forbidden { code, .. } => (StatusCode::FORBIDDEN, code),
             Self::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
             Self::Conflict { code, .. } => (StatusCode::CONFLICT, code),
-            Self::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
             Self::TooMany { code, .. } => (StatusCode::TOO_MANY_REQUESTS, code),
             Self::Throttled { code, .. } => (StatusCode::TOO_MANY_REQUESTS, code),
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "file_too_large"),

@@ -98,6 +98,10 @@ fn read_every_table(conn: &mut connection::AnyConnection) {
         .select(schema::throttle_alerts::all_columns)
         .load::<motcua::storage::throttle::AlertRow>(conn)
         .unwrap();
+    schema::demo_history::table
+        .select(schema::demo_history::all_columns)
+        .load::<motcua::storage::demo_history::DemoHistoryRow>(conn)
+        .unwrap();
 }
 
 #[test]
