@@ -1,4 +1,7 @@
 //! One storage code path over two databases: SQLite (embedded default) and PostgreSQL (production).
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -20,7 +23,7 @@ pub const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/post
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
 /// Which backend a database URL names.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatabaseUrl {
     Postgres(String),
     /// A SQLite file path (or `:memory:`).
@@ -80,11 +83,43 @@ pub fn establish_postgres(url: &str) -> diesel::ConnectionResult<diesel::PgConne
     diesel::PgConnection::establish(url)
 }
 
+/// Counts the statements a connection sends (every query, `batch_execute`, `BEGIN`/`COMMIT`
+/// and the pool's check-out ping), through diesel's instrumentation hook.
+struct Counting(Arc<AtomicU64>);
+
+impl diesel::connection::Instrumentation for Counting {
+    fn on_connection_event(&mut self, event: diesel::connection::InstrumentationEvent<'_>) {
+        if let diesel::connection::InstrumentationEvent::StartQuery { .. } = event {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// The statement counter of every pool opened in this process, by database URL.
+fn counter_for(url: &DatabaseUrl) -> Arc<AtomicU64> {
+    static COUNTERS: OnceLock<Mutex<HashMap<DatabaseUrl, Arc<AtomicU64>>>> = OnceLock::new();
+    let mut map = COUNTERS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    map.entry(url.clone()).or_default().clone()
+}
+
+/// How many statements the connections to `url` opened by this process have sent so far
+/// (for statement budgets in tests and benchmarks: read it before and after a request).
+pub fn statements_sent(url: &str) -> u64 {
+    DatabaseUrl::parse(url).map(|u| counter_for(&u).load(Ordering::Relaxed)).unwrap_or(0)
+}
+
 /// An r2d2 manager that picks the backend from the URL, so a bad PostgreSQL URL reports the
 /// real connection error instead of diesel's generic multiconnection one (STACK-NOTES G1).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AnyManager {
     url: DatabaseUrl,
+    statements: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for AnyManager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AnyManager").field("url", &self.url.redacted()).finish()
+    }
 }
 
 impl ManageConnection for AnyManager {
@@ -92,9 +127,16 @@ impl ManageConnection for AnyManager {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+        let counting = || Counting(self.statements.clone());
         match &self.url {
-            DatabaseUrl::Postgres(u) => establish_postgres(u).map(AnyConnection::Postgresql),
-            DatabaseUrl::Sqlite(p) => diesel::SqliteConnection::establish(p).map(AnyConnection::Sqlite),
+            DatabaseUrl::Postgres(u) => establish_postgres(u).map(|mut c| {
+                c.set_instrumentation(counting());
+                AnyConnection::Postgresql(c)
+            }),
+            DatabaseUrl::Sqlite(p) => diesel::SqliteConnection::establish(p).map(|mut c| {
+                c.set_instrumentation(counting());
+                AnyConnection::Sqlite(c)
+            }),
         }
         .map_err(r2d2::Error::ConnectionError)
     }
@@ -136,7 +178,8 @@ pub fn connect(url: &str, pool_size: u32, timeout: Duration) -> anyhow::Result<P
         }
     }
     let redacted = url.redacted();
-    let manager = AnyManager { url };
+    let statements = counter_for(&url);
+    let manager = AnyManager { url, statements };
     // Check one connection first so a wrong URL fails with its real message, at once,
     // and switch a SQLite file to write-ahead logging while no other connection is open.
     let mut first = manager.connect().map_err(|e| anyhow::anyhow!("cannot connect to {redacted}: {e}"))?;
@@ -213,6 +256,20 @@ mod tests {
         assert_eq!(DatabaseUrl::parse("data/x.db").unwrap(), DatabaseUrl::Sqlite("data/x.db".into()));
         assert!(DatabaseUrl::parse("mysql://root@localhost/db").unwrap_err().to_string().contains("mysql"));
         assert!(DatabaseUrl::parse("").is_err());
+    }
+
+    #[test]
+    fn every_statement_a_pool_sends_is_counted() {
+        use diesel::connection::SimpleConnection;
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("count.db").display());
+        let pool = super::connect(&url, 1, std::time::Duration::from_secs(5)).unwrap();
+        let mut conn = pool.get().unwrap();
+        let before = super::statements_sent(&url);
+        conn.batch_execute("SELECT 1").unwrap();
+        conn.batch_execute("SELECT 2").unwrap();
+        assert_eq!(super::statements_sent(&url) - before, 2);
+        assert_eq!(super::statements_sent("sqlite://elsewhere.db"), 0, "counters are per database");
     }
 
     #[test]
