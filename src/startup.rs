@@ -9,7 +9,7 @@ use tracing_actix_web::TracingLogger;
 use crate::auth::JwtKeys;
 use crate::clock::Clock;
 use crate::configuration::{Environment, Settings};
-use crate::http::api;
+use crate::http::routes;
 use crate::notifications::mailer::Mailer;
 use crate::notifications::sms::SmsGateway;
 use crate::notifications::worker::Worker;
@@ -145,8 +145,7 @@ fn run(listener: TcpListener, pool: Pool, settings: &Settings, clock: Clock) -> 
             .app_data(policy.clone())
             .app_data(limits.clone())
             .app_data(proxies.clone())
-            .configure(api::configure)
-            .default_service(web::to(api::not_found))
+            .configure(routes::configure)
     })
     .shutdown_timeout(5);
     if let Some(w) = workers {

@@ -1,5 +1,7 @@
-//! HTTP: JSON API handlers (`api`) and the request-level plumbing shared by them.
+//! HTTP: JSON API handlers (`api`), page handlers (`pages`), the route table that places both
+//! (`routes`) and the request-level plumbing they share.
 pub mod api;
 pub mod boundary;
 pub mod client;
 pub mod pages;
+pub mod routes;

@@ -1,6 +1,7 @@
 //! Server-rendered pages (askama templates under `templates/`): the public portal, the citizen's
 //! pages and the staff workspace. Handlers call the `services` layer only; every POST is one
 //! service call. Sign-in keeps the JWT in an HttpOnly, SameSite=Strict cookie (see [`session`]).
+//! Where each page answers is in the route table, [`crate::http::routes`].
 //!
 //! Shared pieces for every page module (the leader dashboard included):
 //! - [`Layout`]: an extractor that never fails; put it in the page struct as `layout` and
@@ -27,49 +28,11 @@ use crate::auth::Caller;
 use crate::domain::Role;
 use crate::error::AppError;
 
-/// Where the leader dashboard lives (its module registers the route).
+/// Where the leader dashboard lives (the navigation links here; see [`crate::http::routes`]).
 pub const DASHBOARD_PATH: &str = "/lanh-dao";
 
-/// Registers every page route (and the stylesheet).
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    dashboard::configure(cfg);
-    admin::configure(cfg);
-    // A form that cannot be read is a page with the message, not plain text.
-    cfg.app_data(web::FormConfig::default().limit(256 * 1024).error_handler(|err, _req| {
-        let detail = match &err {
-            actix_web::error::UrlencodedError::Parse(p) => crate::http::boundary::serde_problem(&p.to_string()),
-            _ => "it could not be read".to_string(),
-        };
-        let e = AppError::bad_request("invalid_form", format!("the form could not be read: {detail}"));
-        PageError::App(e).into()
-    }));
-    cfg.route("/static/app.css", web::get().to(stylesheet))
-        .route("/", web::get().to(portal::home))
-        .route("/thu-tuc", web::get().to(portal::catalogue))
-        .route("/thu-tuc/{code}", web::get().to(portal::procedure))
-        .route("/thu-tuc/{code}/nop", web::get().to(citizen::submit_form))
-        .route("/thu-tuc/{code}/nop", web::post().to(citizen::submit))
-        .route("/tra-cuu", web::get().to(portal::lookup_form))
-        .route("/tra-cuu/{code}", web::get().to(portal::lookup_page))
-        .route("/tra-cuu/{code}", web::post().to(portal::lookup_with_proof))
-        .route("/dang-nhap", web::get().to(session::sign_in_form))
-        .route("/dang-nhap", web::post().to(session::sign_in))
-        .route("/dang-ky", web::get().to(session::sign_up_form))
-        .route("/dang-ky", web::post().to(session::sign_up))
-        .route("/dang-xuat", web::post().to(session::sign_out))
-        .route("/ho-so-cua-toi", web::get().to(citizen::my_dossiers))
-        .route("/ho-so-cua-toi/{code}", web::get().to(citizen::my_dossier))
-        .route("/ho-so-cua-toi/{code}/danh-gia", web::post().to(citizen::rate))
-        .route("/ho-so-cua-toi/{code}/xu-ly", web::post().to(citizen::act))
-        .route("/ho-so-cua-toi/{code}/tep", web::post().to(citizen::attach))
-        .route("/can-bo", web::get().to(staff::inbox))
-        .route("/can-bo/tiep-nhan", web::get().to(staff::intake_form))
-        .route("/can-bo/tiep-nhan", web::post().to(staff::intake))
-        .route("/can-bo/ho-so/{code}", web::get().to(staff::dossier))
-        .route("/can-bo/ho-so/{code}/xu-ly", web::post().to(staff::act));
-}
-
-async fn stylesheet() -> HttpResponse {
+/// GET /static/app.css: the pages' stylesheet.
+pub async fn stylesheet() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))

@@ -1,0 +1,189 @@
+//! `/quan-tri/lich`: the working calendar — holidays and compensatory working days by year.
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{admin_layout, status_of};
+use crate::clock::Clock;
+use crate::error::AppError;
+use crate::http::pages::{messages, render, see_other, session::check_origin, InLayout, Layout, PageCaller, PageError};
+use crate::services::calendar;
+use crate::storage::Pool;
+
+fn weekday_label(d: chrono::NaiveDate) -> &'static str {
+    use chrono::{Datelike, Weekday};
+    match d.weekday() {
+        Weekday::Mon => "Thứ Hai",
+        Weekday::Tue => "Thứ Ba",
+        Weekday::Wed => "Thứ Tư",
+        Weekday::Thu => "Thứ Năm",
+        Weekday::Fri => "Thứ Sáu",
+        Weekday::Sat => "Thứ Bảy",
+        Weekday::Sun => "Chủ nhật",
+    }
+}
+
+/// One recorded day as the page shows it.
+struct DayLine {
+    iso: String,
+    date: String,
+    weekday: &'static str,
+    kind: &'static str,
+    name: String,
+}
+
+/// The calendar form's values, kept when it is shown again with an error.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct DayForm {
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    name: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_calendar.html")]
+struct CalendarPage {
+    layout: Layout,
+    year: i32,
+    years: Vec<i32>,
+    rows: Vec<DayLine>,
+    form: DayForm,
+    notice: Option<String>,
+    error: Option<String>,
+    error_field: &'static str,
+}
+
+#[derive(Deserialize)]
+pub struct CalendarQuery {
+    nam: Option<String>,
+    da_luu: Option<String>,
+    da_xoa: Option<String>,
+}
+
+fn day_field(e: &AppError) -> &'static str {
+    match e.status_and_code().1 {
+        "invalid_date" | "holiday_on_weekend" | "working_day_on_weekday" => "day",
+        "invalid_day_kind" => "kind",
+        "invalid_day_name" => "name",
+        _ => "",
+    }
+}
+
+fn this_year(clock: &Clock) -> i32 {
+    chrono::Datelike::year(&crate::domain::calendar::to_vietnam(clock.now()))
+}
+
+async fn show_calendar(
+    pool: &Pool,
+    caller: &PageCaller,
+    layout: Layout,
+    year: i32,
+    form: DayForm,
+    notice: Option<String>,
+    error: Option<AppError>,
+) -> Result<HttpResponse, PageError> {
+    let rows = calendar::year(pool, caller.0.clone(), year).await.in_layout(&layout)?;
+    let rows = rows
+        .into_iter()
+        .map(|r| DayLine {
+            iso: r.day.format("%Y-%m-%d").to_string(),
+            date: r.day.format("%d/%m/%Y").to_string(),
+            weekday: weekday_label(r.day),
+            kind: if r.kind == "holiday" { "Ngày nghỉ" } else { "Ngày làm việc bù" },
+            name: r.name,
+        })
+        .collect();
+    let status = status_of(error.as_ref());
+    let page = CalendarPage {
+        layout,
+        year,
+        years: (year - 2..=year + 2).collect(),
+        rows,
+        form,
+        notice,
+        error_field: error.as_ref().map(day_field).unwrap_or(""),
+        error: error.as_ref().map(messages::vi),
+    };
+    Ok(render(status, &page))
+}
+
+/// GET /quan-tri/lich?nam=YYYY: the year's holidays and compensatory working days, and the form.
+pub async fn calendar_page(
+    req: HttpRequest,
+    caller: PageCaller,
+    pool: web::Data<Pool>,
+    clock: web::Data<Clock>,
+    query: web::Query<CalendarQuery>,
+) -> Result<HttpResponse, PageError> {
+    let layout = admin_layout(&req, &caller)?;
+    let q = query.into_inner();
+    let year = match q.nam.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        None => this_year(&clock),
+        Some(y) => y
+            .parse::<i32>()
+            .map_err(|_| AppError::bad_request("invalid_year", "the year must be between 2000 and 2100"))
+            .in_layout(&layout)?,
+    };
+    let notice = match (q.da_luu, q.da_xoa) {
+        (Some(d), _) => {
+            Some(format!("Đã lưu ngày {d}. Hạn giải quyết của hồ sơ tiếp nhận từ nay được tính theo lịch mới."))
+        }
+        (_, Some(d)) => Some(format!("Đã xóa ngày {d} khỏi lịch: ngày này trở lại theo lịch tuần thông thường.")),
+        _ => None,
+    };
+    let form = DayForm { kind: "holiday".into(), ..DayForm::default() };
+    show_calendar(&pool, &caller, layout, year, form, notice, None).await
+}
+
+/// POST /quan-tri/lich: records a holiday or a compensatory working day.
+pub async fn set_calendar_day(
+    req: HttpRequest,
+    caller: PageCaller,
+    pool: web::Data<Pool>,
+    clock: web::Data<Clock>,
+    form: web::Form<DayForm>,
+) -> Result<HttpResponse, PageError> {
+    check_origin(&req)?;
+    let layout = admin_layout(&req, &caller)?;
+    let form = form.into_inner();
+    let result =
+        calendar::set_day(&pool, caller.0.clone(), form.day.clone(), form.kind.clone(), form.name.clone()).await;
+    match result {
+        Ok((row, _)) => Ok(see_other(&format!(
+            "/quan-tri/lich?nam={}&da_luu={}",
+            chrono::Datelike::year(&row.day),
+            row.day.format("%d/%m/%Y")
+        ))),
+        Err(e) => {
+            let year = calendar::parse_day(&form.day).map(|d| chrono::Datelike::year(&d)).unwrap_or(this_year(&clock));
+            show_calendar(&pool, &caller, layout, year, form, None, Some(e)).await
+        }
+    }
+}
+
+/// POST /quan-tri/lich/{day}/xoa: removes a day's entry.
+pub async fn delete_calendar_day(
+    req: HttpRequest,
+    caller: PageCaller,
+    pool: web::Data<Pool>,
+    clock: web::Data<Clock>,
+    day: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    check_origin(&req)?;
+    let layout = admin_layout(&req, &caller)?;
+    let day = day.into_inner();
+    match calendar::remove_day(&pool, caller.0.clone(), day.clone()).await {
+        Ok(()) => {
+            let d = calendar::parse_day(&day).in_layout(&layout)?;
+            Ok(see_other(&format!("/quan-tri/lich?nam={}&da_xoa={}", chrono::Datelike::year(&d), d.format("%d/%m/%Y"))))
+        }
+        Err(e) => {
+            let year = calendar::parse_day(&day).map(|d| chrono::Datelike::year(&d)).unwrap_or(this_year(&clock));
+            let form = DayForm { kind: "holiday".into(), ..DayForm::default() };
+            show_calendar(&pool, &caller, layout, year, form, None, Some(e)).await
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! `/quan-tri/thong-bao`: notices that could not be delivered, and sending one again.
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{admin_layout, status_of};
+use crate::clock::Clock;
+use crate::error::AppError;
+use crate::http::pages::{
+    fmt, messages, render, see_other, session::check_origin, InLayout, Layout, PageCaller, PageError,
+};
+use crate::services::notifications;
+use crate::storage::Pool;
+
+/// Vietnamese name of a notice kind.
+fn notice_kind_label(kind: &str) -> &'static str {
+    match kind {
+        "received" => "Đã tiếp nhận hồ sơ",
+        "supplement_requested" => "Yêu cầu bổ sung hồ sơ",
+        "refused" => "Từ chối",
+        "delayed" => "Xin lỗi, hẹn lại ngày trả",
+        "result_ready" => "Có kết quả",
+        _ => "Thông báo khác",
+    }
+}
+
+fn notice_status_label(status: &str) -> &'static str {
+    match status {
+        "pending" => "Chờ gửi",
+        "sending" => "Đang gửi",
+        "sent" => "Đã gửi",
+        "failed" => "Gửi không thành công",
+        _ => "",
+    }
+}
+
+/// One notice as the page shows it (recipient masked).
+struct NoticeView {
+    id: String,
+    kind: &'static str,
+    channel: &'static str,
+    recipient: String,
+    attempts: i32,
+    last_error: String,
+    created: String,
+    next_attempt: String,
+    sent: String,
+    failed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_notices.html")]
+struct NoticesPage {
+    layout: Layout,
+    status: String,
+    statuses: Vec<(&'static str, &'static str)>,
+    rows: Vec<NoticeView>,
+    done: bool,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NoticesQuery {
+    trang_thai: Option<String>,
+    da_gui_lai: Option<String>,
+}
+
+async fn notices_page(
+    pool: &Pool,
+    caller: &PageCaller,
+    layout: Layout,
+    status: String,
+    done: bool,
+    error: Option<AppError>,
+) -> Result<HttpResponse, PageError> {
+    let rows = notifications::list(pool, caller.0.clone(), status.clone()).await.in_layout(&layout)?;
+    let rows = rows
+        .into_iter()
+        .map(|n| NoticeView {
+            recipient: notifications::mask(&n.recipient),
+            kind: notice_kind_label(&n.kind),
+            channel: if n.channel == "email" { "Thư điện tử" } else { "Tin nhắn SMS" },
+            attempts: n.attempts,
+            last_error: n.last_error.unwrap_or_default(),
+            created: fmt::time(n.created_at),
+            next_attempt: fmt::time(n.next_attempt_at),
+            sent: fmt::opt_time(n.sent_at),
+            failed: n.status == "failed",
+            id: n.id,
+        })
+        .collect();
+    let statuses = ["failed", "pending", "sending", "sent"].into_iter().map(|s| (s, notice_status_label(s))).collect();
+    let status_code = status_of(error.as_ref());
+    let page = NoticesPage { layout, status, statuses, rows, done, error: error.as_ref().map(messages::vi) };
+    Ok(render(status_code, &page))
+}
+
+/// GET /quan-tri/thong-bao?trang_thai=failed|pending|sending|sent: notices by status (failed by default).
+pub async fn notices(
+    req: HttpRequest,
+    caller: PageCaller,
+    pool: web::Data<Pool>,
+    query: web::Query<NoticesQuery>,
+) -> Result<HttpResponse, PageError> {
+    let layout = admin_layout(&req, &caller)?;
+    let q = query.into_inner();
+    let status = q.trang_thai.filter(|s| !s.is_empty()).unwrap_or_else(|| "failed".into());
+    notices_page(&pool, &caller, layout, status, q.da_gui_lai.is_some(), None).await
+}
+
+/// POST /quan-tri/thong-bao/{id}/gui-lai: puts a failed notice back in the queue.
+pub async fn requeue_notice(
+    req: HttpRequest,
+    caller: PageCaller,
+    pool: web::Data<Pool>,
+    clock: web::Data<Clock>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    check_origin(&req)?;
+    let layout = admin_layout(&req, &caller)?;
+    match notifications::requeue(&pool, caller.0.clone(), id.into_inner(), clock.now()).await {
+        Ok(()) => Ok(see_other("/quan-tri/thong-bao?trang_thai=failed&da_gui_lai=1")),
+        Err(e) => notices_page(&pool, &caller, layout, "failed".into(), false, Some(e)).await,
+    }
+}

@@ -1,0 +1,145 @@
+//! `/quan-tri/ke-hoach`: the plans' targets, each with its value and deadline.
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{admin_layout, status_of};
+use crate::error::AppError;
+use crate::http::pages::{
+    messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller, PageError,
+};
+use crate::services::plans;
+use crate::storage::Pool;
+
+/// One target as the page shows it, with the values of its form.
+struct TargetLine {
+    position: i32,
+    indicator: String,
+    scope: String,
+    wording: String,
+    source_line: String,
+    value: String,
+    deadline: String,
+    /// The field in error on this row ("" when none).
+    error_field: &'static str,
+}
+
+struct PlanSection {
+    id: String,
+    title: String,
+    document: String,
+    targets: Vec<TargetLine>,
+}
+
+#[derive(Template)]
+#[template(path = "admin_plans.html")]
+struct PlansPage {
+    layout: Layout,
+    plans: Vec<PlanSection>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct PlansQuery {
+    da_luu: Option<String>,
+}
+
+/// The target form's values, kept when it is shown again with an error.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct TargetForm {
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    deadline: String,
+}
+
+/// 44 → "44", 12.5 → "12,5" (Vietnamese decimal comma).
+fn vn_value(v: f64) -> String {
+    let s = format!("{v}");
+    s.replace('.', ",")
+}
+
+async fn show_plans(
+    pool: &Pool,
+    caller: &PageCaller,
+    layout: Layout,
+    notice: Option<String>,
+    failed: Option<(String, i32, TargetForm, AppError)>,
+) -> Result<HttpResponse, PageError> {
+    let all = plans::with_targets(pool, caller.0.clone()).await.in_layout(&layout)?;
+    let plans = all
+        .into_iter()
+        .map(|(p, targets)| PlanSection {
+            targets: targets
+                .into_iter()
+                .map(|t| {
+                    let mut line = TargetLine {
+                        position: t.position,
+                        indicator: t.indicator.unwrap_or_default(),
+                        scope: t.level.map(|l| format!("cấp {l}")).unwrap_or_default(),
+                        wording: t.wording,
+                        source_line: t.source_line,
+                        value: vn_value(t.value),
+                        deadline: t.deadline.format("%Y-%m-%d").to_string(),
+                        error_field: "",
+                    };
+                    if let Some((plan, position, form, e)) = &failed {
+                        if *plan == p.id && *position == t.position {
+                            line.value = form.value.clone();
+                            line.deadline = form.deadline.clone();
+                            line.error_field =
+                                if e.status_and_code().1 == "invalid_date" { "deadline" } else { "value" };
+                        }
+                    }
+                    line
+                })
+                .collect(),
+            id: p.id,
+            title: p.title,
+            document: p.document.unwrap_or_default(),
+        })
+        .collect();
+    let status = status_of(failed.as_ref().map(|f| &f.3));
+    let page = PlansPage { layout, plans, notice, error: failed.as_ref().map(|f| messages::vi(&f.3)) };
+    Ok(render(status, &page))
+}
+
+/// GET /quan-tri/ke-hoach: every plan's targets, each with a form for its value and deadline.
+pub async fn plans_page(
+    req: HttpRequest,
+    caller: PageCaller,
+    pool: web::Data<Pool>,
+    query: web::Query<PlansQuery>,
+) -> Result<HttpResponse, PageError> {
+    let layout = admin_layout(&req, &caller)?;
+    let notice = query.into_inner().da_luu.map(|t| format!("Đã lưu chỉ tiêu {t}."));
+    show_plans(&pool, &caller, layout, notice, None).await
+}
+
+/// POST /quan-tri/ke-hoach/{plan}/{position}: sets a target's value and deadline.
+pub async fn update_target(
+    req: HttpRequest,
+    caller: PageCaller,
+    pool: web::Data<Pool>,
+    path: web::Path<(String, i32)>,
+    form: web::Form<TargetForm>,
+) -> Result<HttpResponse, PageError> {
+    check_origin(&req)?;
+    let layout = admin_layout(&req, &caller)?;
+    let (plan, position) = path.into_inner();
+    let form = form.into_inner();
+    let result = match plans::parse_value(&form.value) {
+        Ok(v) => plans::update_target(&pool, caller.0.clone(), plan.clone(), position, v, form.deadline.clone()).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(t) => Ok(see_other(&format!(
+            "/quan-tri/ke-hoach?da_luu={}#{}-{}",
+            percent_encode(&format!("{} số {}", t.plan_id, t.position)),
+            t.plan_id,
+            t.position
+        ))),
+        Err(e) => show_plans(&pool, &caller, layout, None, Some((plan, position, form, e))).await,
+    }
+}

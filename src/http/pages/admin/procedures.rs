@@ -1,0 +1,233 @@
+//! `/quan-tri/thu-tuc`: current procedures and new versions of one (online level, time limit, fee, step shares).
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{admin_layout, status_of};
+use crate::error::AppError;
+use crate::http::pages::{
+    fmt, form_pairs, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller,
+    PageError,
+};
+use crate::services::catalogue::{self};
+use crate::storage::Pool;
+
+/// One current procedure in the administrators' list.
+struct ProcedureLine {
+    code: String,
+    name: String,
+    version: i32,
+    online: &'static str,
+    limit: String,
+    fee: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_procedures.html")]
+struct ProceduresPage {
+    layout: Layout,
+    q: String,
+    rows: Vec<ProcedureLine>,
+}
+
+#[derive(Deserialize)]
+pub struct ProceduresQuery {
+    q: Option<String>,
+}
+
+/// GET /quan-tri/thu-tuc?q=: current procedures, each linking to its change form.
+pub async fn procedures_page(
+    req: HttpRequest,
+    caller: PageCaller,
+    pool: web::Data<Pool>,
+    query: web::Query<ProceduresQuery>,
+) -> Result<HttpResponse, PageError> {
+    let layout = admin_layout(&req, &caller)?;
+    let q = query.into_inner().q.unwrap_or_default().trim().to_string();
+    let query = catalogue::ProcedureQuery { q: Some(q.clone()).filter(|q| !q.is_empty()), ..Default::default() };
+    let list = catalogue::list_procedures(&pool, query).await.in_layout(&layout)?;
+    let rows = list
+        .into_iter()
+        .map(|e| {
+            let p = e.record.procedure;
+            ProcedureLine {
+                online: crate::http::pages::portal::online_label(p.online_level),
+                limit: format!("{} {}", p.time_limit_value, crate::http::pages::portal::unit_label(&p.time_limit_unit)),
+                fee: fmt::vnd(p.fee_vnd),
+                version: p.version,
+                name: p.name,
+                code: p.code,
+            }
+        })
+        .collect();
+    Ok(render(StatusCode::OK, &ProceduresPage { layout, q, rows }))
+}
+
+/// The change form's values, kept when it is shown again with an error.
+#[derive(Debug, Default, Clone)]
+struct ProcedureForm {
+    online_level: String,
+    time_limit_value: String,
+    time_limit_unit: String,
+    fee_vnd: String,
+    fee_description: String,
+    shares: Vec<String>,
+}
+
+struct StepLine {
+    position: i32,
+    name: String,
+    share: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_procedure.html")]
+struct ProcedurePage {
+    layout: Layout,
+    code: String,
+    name: String,
+    version: i32,
+    versions: String,
+    form: ProcedureForm,
+    steps: Vec<StepLine>,
+    levels: Vec<(&'static str, &'static str)>,
+    units: Vec<(&'static str, &'static str)>,
+    notice: Option<String>,
+    error: Option<String>,
+    error_field: &'static str,
+}
+
+fn procedure_field(e: &AppError) -> &'static str {
+    match e.status_and_code().1 {
+        "invalid_online_level" => "online_level",
+        "invalid_time_limit" => "time_limit_value",
+        "invalid_time_unit" => "time_limit_unit",
+        "invalid_fee" => "fee_vnd",
+        "invalid_step_shares" | "route_shares_mismatch" => "shares",
+        _ => "",
+    }
+}
+
+async fn show_procedure(
+    pool: &Pool,
+    layout: Layout,
+    code: String,
+    kept: Option<ProcedureForm>,
+    notice: Option<String>,
+    error: Option<AppError>,
+) -> Result<HttpResponse, PageError> {
+    let (entry, versions) = catalogue::get_procedure(pool, code, None).await.in_layout(&layout)?;
+    let p = &entry.record.procedure;
+    let form = kept.unwrap_or_else(|| ProcedureForm {
+        online_level: p.online_level.to_string(),
+        time_limit_value: p.time_limit_value.to_string(),
+        time_limit_unit: p.time_limit_unit.clone(),
+        fee_vnd: p.fee_vnd.to_string(),
+        fee_description: p.fee_description.clone(),
+        shares: entry.record.steps.iter().map(|s| s.time_share.to_string()).collect(),
+    });
+    let steps = entry
+        .record
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| StepLine {
+            position: s.position,
+            name: s.name.clone(),
+            share: form.shares.get(i).cloned().unwrap_or_default(),
+        })
+        .collect();
+    let status = status_of(error.as_ref());
+    let page = ProcedurePage {
+        layout,
+        code: p.code.clone(),
+        name: p.name.clone(),
+        version: p.version,
+        versions: versions.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "),
+        steps,
+        levels: vec![
+            ("1", "Mức độ 1"),
+            ("2", "Mức độ 2"),
+            ("3", "Mức độ 3 — một phần"),
+            ("4", "Mức độ 4 — toàn trình"),
+        ],
+        units: vec![("working_days", "ngày làm việc"), ("days", "ngày"), ("hours", "giờ làm việc")],
+        form,
+        notice,
+        error_field: error.as_ref().map(procedure_field).unwrap_or(""),
+        error: error.as_ref().map(messages::vi),
+    };
+    Ok(render(status, &page))
+}
+
+#[derive(Deserialize)]
+pub struct ProcedureQuery {
+    da_luu: Option<String>,
+}
+
+/// GET /quan-tri/thu-tuc/{code}: the current version and the form to change it.
+pub async fn procedure_page(
+    req: HttpRequest,
+    caller: PageCaller,
+    pool: web::Data<Pool>,
+    code: web::Path<String>,
+    query: web::Query<ProcedureQuery>,
+) -> Result<HttpResponse, PageError> {
+    let layout = admin_layout(&req, &caller)?;
+    let notice = query.into_inner().da_luu.map(|v| {
+        format!("Đã tạo phiên bản {v}. Hồ sơ tiếp nhận từ nay theo phiên bản này; hồ sơ đã tiếp nhận giữ phiên bản cũ.")
+    });
+    show_procedure(&pool, layout, code.into_inner(), None, notice, None).await
+}
+
+/// POST /quan-tri/thu-tuc/{code}: creates a new version with the values of the form.
+pub async fn revise_procedure(
+    req: HttpRequest,
+    caller: PageCaller,
+    pool: web::Data<Pool>,
+    code: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    check_origin(&req)?;
+    let layout = admin_layout(&req, &caller)?;
+    let code = code.into_inner();
+    let pairs = form_pairs(&body);
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let form = ProcedureForm {
+        online_level: get("online_level"),
+        time_limit_value: get("time_limit_value"),
+        time_limit_unit: get("time_limit_unit"),
+        fee_vnd: get("fee_vnd"),
+        fee_description: get("fee_description"),
+        shares: pairs.iter().filter(|(n, _)| n == "share").map(|(_, v)| v.trim().to_string()).collect(),
+    };
+    // A number that does not parse is the same error as one out of range.
+    let number = |s: &str, code: &'static str, msg: &str| -> Result<i64, AppError> {
+        s.replace(['.', ' '], "").parse::<i64>().map_err(|_| AppError::bad_request(code, msg.to_string()))
+    };
+    let change = (|| -> Result<catalogue::ProcedureChange, AppError> {
+        Ok(catalogue::ProcedureChange {
+            online_level: Some(number(&form.online_level, "invalid_online_level", "1–4")?),
+            time_limit_value: Some(number(&form.time_limit_value, "invalid_time_limit", "1–3650")?),
+            time_limit_unit: Some(form.time_limit_unit.clone()),
+            fee_vnd: Some(number(&form.fee_vnd, "invalid_fee", "đồng")?),
+            fee_description: Some(form.fee_description.clone()),
+            step_shares: Some(
+                form.shares.iter().map(|s| number(s, "invalid_step_shares", "≥ 0")).collect::<Result<Vec<_>, _>>()?,
+            ),
+        })
+    })();
+    let result = match change {
+        Ok(c) => catalogue::revise_procedure(&pool, caller.0.clone(), code.clone(), c).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(v) => Ok(see_other(&format!(
+            "/quan-tri/thu-tuc/{}?da_luu={}",
+            percent_encode(&v.record.procedure.code),
+            v.record.procedure.version
+        ))),
+        Err(e) => show_procedure(&pool, layout, code, Some(form), None, Some(e)).await,
+    }
+}
