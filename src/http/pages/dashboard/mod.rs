@@ -3,9 +3,11 @@
 //! the server, each with a text alternative and the same numbers in a table), and Biểu II.06a
 //! (TT 01/2020/TT-VPCP) with its CSV/XLSX downloads. Leaders and administrators only, within their
 //! agency's subtree (the services check the scope again).
+//!
+//! This module reads the pickers and renders the page; `figures` computes what it shows and
+//! `charts` draws the SVG.
 mod charts;
-
-use std::collections::HashMap;
+mod figures;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -14,42 +16,17 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Deserialize;
 
 use super::{percent_encode, render, Layout, PageCaller, PageError, DASHBOARD_PATH};
-use crate::auth::Caller;
 use crate::clock::Clock;
-use crate::domain::period::{Period, PeriodError};
-use crate::domain::stats::{report_columns, ReportRow};
+use crate::domain::period::PeriodError;
+use crate::domain::stats::ReportRow;
 use crate::domain::Role;
-use crate::error::AppError;
-use crate::http::api::stats::{indicator_label, REPORT_HEADERS};
 use crate::services::catalogue::{self, AgencyQuery};
-use crate::services::stats::{self, Kpis, Report, StatsQuery};
+use crate::services::stats;
 use crate::storage::Pool;
-use charts::{group_thousands, vn_number, Series};
-
-/// Registers `/lanh-dao`.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route(DASHBOARD_PATH, web::get().to(dashboard));
-}
+use charts::{group_thousands, vn_number};
 
 /// The plan shown when none is chosen (the demo province's own plan).
 const DEFAULT_PLAN: &str = "cantho-131-2016";
-const ONLINE_COLOR: &str = "#1d6fb8";
-const DIRECT_COLOR: &str = "#c25e00";
-const ON_TIME_COLOR: &str = "#1d6b2f";
-/// The API names of columns 3–13, in order (for `data-col` on the report's cells).
-const COLUMN_KEYS: [&str; 11] = [
-    "received_total",
-    "received_online",
-    "received_direct",
-    "carried_over",
-    "resolved_total",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "pending_total",
-    "pending_in_time",
-    "pending_overdue",
-];
 /// Agency levels from the top.
 const LEVELS: [&str; 4] = ["ministry", "province", "district", "commune"];
 const GROUPINGS: [(&str, &str); 5] = [
@@ -390,7 +367,7 @@ pub async fn dashboard(
         .collect();
 
     let data = match (errors.is_empty(), from, to) {
-        (true, Some(from), Some(to)) => Some(load(&pool, &caller, &picker, from, to).await?),
+        (true, Some(from), Some(to)) => Some(figures::load(&pool, &caller, &picker, from, to).await?),
         _ => None,
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
@@ -410,308 +387,6 @@ fn choice_groups(in_scope: &[crate::storage::agencies::AgencyRow], selected: &st
             (!choices.is_empty()).then_some(ChoiceGroup { label: level_label(level), choices })
         })
         .collect()
-}
-
-/// Everything the dashboard shows for a valid selection, through the statistics services.
-async fn load(pool: &Pool, caller: &Caller, picker: &Picker, from: NaiveDate, to: NaiveDate) -> Result<Data, AppError> {
-    let query = |from: NaiveDate, to: NaiveDate, group: &str| StatsQuery {
-        from: Some(from.to_string()),
-        to: Some(to.to_string()),
-        agency: Some(picker.agency.clone()),
-        agency_only: picker.agency_only,
-        group_by: Some(group.to_string()),
-    };
-    // The trend compares with the period of the same length just before, when it is within bounds.
-    let previous = Period::new(from, to).ok().and_then(|p| p.previous());
-    let plan = Some(picker.plan.clone());
-    // The charts need months, agencies and levels; the table may need one grouping more.
-    let table_group = picker.group_by.as_str();
-    let extra = (!["month", "agency", "level"].contains(&table_group)).then_some(table_group);
-    // Independent reads, side by side on the blocking pool.
-    let (kpis, before, months, agencies, levels, extra_report) = tokio::try_join!(
-        stats::kpis(pool, caller.clone(), query(from, to, "none"), plan.clone()),
-        async {
-            match previous {
-                Some(p) => stats::kpis(pool, caller.clone(), query(p.from(), p.to(), "none"), plan).await.map(Some),
-                None => Ok(None),
-            }
-        },
-        stats::report(pool, caller.clone(), query(from, to, "month")),
-        stats::report(pool, caller.clone(), query(from, to, "agency")),
-        stats::report(pool, caller.clone(), query(from, to, "level")),
-        async {
-            match extra {
-                Some(g) => stats::report(pool, caller.clone(), query(from, to, g)).await.map(Some),
-                None => Ok(None),
-            }
-        },
-    )?;
-    let mut reports: HashMap<&str, Report> =
-        HashMap::from([("month", months), ("agency", agencies), ("level", levels)]);
-    if let (Some(g), Some(r)) = (extra, extra_report) {
-        reports.insert(g, r);
-    }
-
-    let (cards, indicators) = cards(&kpis, before.as_ref());
-
-    // By month: received online vs in person/by post, and the on-time rate of what was resolved.
-    let months = &reports["month"];
-    let month_names: Vec<String> = months.lines.iter().map(|l| month_short(&l.key)).collect();
-    let chart_months = charts::grouped_bars(
-        "bieu-do-thang",
-        "Hồ sơ tiếp nhận theo tháng: trực tuyến và trực tiếp, bưu chính",
-        &format!(
-            "Biểu đồ cột: mỗi tháng từ {} đến {} có hai cột, số hồ sơ tiếp nhận trực tuyến và số hồ sơ tiếp nhận trực tiếp hoặc qua bưu chính. Số liệu chi tiết ở bảng ngay sau biểu đồ.",
-            vn_day(from),
-            vn_day(to)
-        ),
-        &month_names,
-        &[
-            Series {
-                name: "Trực tuyến",
-                color: ONLINE_COLOR,
-                values: months.lines.iter().map(|l| Some(l.row.received_online as f64)).collect(),
-            },
-            Series {
-                name: "Trực tiếp, bưu chính",
-                color: DIRECT_COLOR,
-                values: months.lines.iter().map(|l| Some(l.row.received_direct as f64)).collect(),
-            },
-        ],
-    );
-    let chart_on_time = charts::percent_line(
-        "bieu-do-dung-han",
-        "Tỷ lệ hồ sơ giải quyết đúng hạn theo tháng",
-        "Biểu đồ đường: tỷ lệ phần trăm hồ sơ giải quyết trước hạn và đúng hạn trên tổng số hồ sơ đã giải quyết trong từng tháng; tháng không có hồ sơ giải quyết thì bỏ trống. Số liệu chi tiết ở bảng ngay sau biểu đồ.",
-        &month_names,
-        &Series {
-            name: "Tỷ lệ đúng hạn (trước hạn và đúng hạn)",
-            color: ON_TIME_COLOR,
-            values: months.lines.iter().map(|l| on_time_rate(&l.row)).collect(),
-        },
-    );
-    let month_lines = months
-        .lines
-        .iter()
-        .map(|l| MonthLine {
-            label: l.label.clone(),
-            online: group_thousands(l.row.received_online),
-            direct: group_thousands(l.row.received_direct),
-            resolved: group_thousands(l.row.resolved_total),
-            on_time: percent(on_time_rate(&l.row)),
-        })
-        .collect();
-
-    // By agency (the ten that received most) and by level.
-    let mut by_agency: Vec<&stats::ReportLine> =
-        reports["agency"].lines.iter().filter(|l| l.row.received_total > 0 || l.row.resolved_total > 0).collect();
-    let agencies_shown_of = by_agency.len();
-    by_agency.sort_by(|a, b| b.row.received_total.cmp(&a.row.received_total).then(a.label.cmp(&b.label)));
-    by_agency.truncate(10);
-    let chart_agencies = breakdown_chart(
-        "bieu-do-don-vi",
-        "Hồ sơ tiếp nhận theo đơn vị (10 đơn vị nhiều nhất)",
-        "Biểu đồ thanh ngang: mỗi đơn vị một thanh, gồm phần tiếp nhận trực tuyến và phần trực tiếp, bưu chính; con số cuối thanh là tổng số hồ sơ tiếp nhận trong kỳ (kể cả từ kỳ trước chuyển sang không được tính). Số liệu chi tiết ở bảng ngay sau biểu đồ.",
-        &by_agency.iter().map(|l| (l.label.clone(), &l.row)).collect::<Vec<_>>(),
-    );
-    let mut by_level: Vec<&stats::ReportLine> = reports["level"].lines.iter().collect();
-    by_level.sort_by_key(|l| LEVELS.iter().position(|x| *x == l.key).unwrap_or(LEVELS.len()));
-    let level_lines: Vec<(String, &ReportRow)> =
-        by_level.iter().map(|l| (level_label(&l.key).to_string(), &l.row)).collect();
-    let chart_levels = breakdown_chart(
-        "bieu-do-cap",
-        "Hồ sơ tiếp nhận theo cấp",
-        "Biểu đồ thanh ngang: mỗi cấp hành chính một thanh, gồm phần tiếp nhận trực tuyến và phần trực tiếp, bưu chính; con số cuối thanh là tổng. Số liệu chi tiết ở bảng ngay sau biểu đồ.",
-        &level_lines,
-    );
-
-    // The official report, grouped as chosen.
-    let table = &reports[picker.group_by.as_str()];
-    let report_rows = table
-        .lines
-        .iter()
-        .map(|l| ReportLine {
-            label: if picker.group_by == "level" { level_label(&l.key).to_string() } else { l.label.clone() },
-            cells: cells(&l.row),
-        })
-        .collect();
-    let only = if picker.agency_only { "&agency_only=true" } else { "" };
-    let api_query = format!(
-        "from={from}&to={to}&agency={}{only}&group_by={}",
-        percent_encode(&picker.agency),
-        percent_encode(&picker.group_by)
-    );
-    let kpi_query = format!(
-        "from={from}&to={to}&agency={}{only}&plan={}",
-        percent_encode(&picker.agency),
-        percent_encode(&picker.plan)
-    );
-    let plan_title = kpis
-        .plan
-        .as_ref()
-        .map(|p| match &p.document {
-            Some(d) => format!("{d} — {}", p.title),
-            None => p.title.clone(),
-        })
-        .unwrap_or_default();
-    Ok(Data {
-        agency_name: kpis.selection.agency.name.clone(),
-        agency_code: kpis.selection.agency.code.clone(),
-        agency_only: picker.agency_only,
-        period: format!("{} – {}", vn_day(from), vn_day(to)),
-        previous_period: match previous {
-            Some(p) => format!("{} – {}", vn_day(p.from()), vn_day(p.to())),
-            None => "(không có: kỳ đó bắt đầu trước 01/01/2000)".to_string(),
-        },
-        plan_title,
-        cards,
-        indicators,
-        chart_months,
-        chart_on_time,
-        chart_agencies,
-        chart_levels,
-        months: month_lines,
-        agencies: by_agency.iter().map(|l| breakdown_line(l.label.clone(), &l.row)).collect(),
-        agencies_shown_of,
-        levels: level_lines.iter().map(|(label, row)| breakdown_line(label.clone(), row)).collect(),
-        report_headers: REPORT_HEADERS.to_vec(),
-        report_group: GROUPINGS.iter().find(|(v, _)| *v == picker.group_by).map(|(_, l)| *l).unwrap_or_default(),
-        report_rows,
-        report_total: cells(&table.total),
-        downloads: vec![
-            Link { label: "Tải Biểu II.06a (CSV)", href: format!("/api/v1/stats/report?{api_query}&format=csv") },
-            Link {
-                label: "Tải Biểu II.06a (Excel XLSX)",
-                href: format!("/api/v1/stats/report?{api_query}&format=xlsx"),
-            },
-            Link {
-                label: "Tải bảng chỉ tiêu (CSV)", href: format!("/api/v1/stats/kpis?{kpi_query}&format=csv")
-            },
-            Link {
-                label: "Tải bảng chỉ tiêu (Excel XLSX)",
-                href: format!("/api/v1/stats/kpis?{kpi_query}&format=xlsx"),
-            },
-        ],
-    })
-}
-
-/// `2026-03` → `03/26` (the axis label; the table says `Tháng 03/2026`).
-fn month_short(key: &str) -> String {
-    match key.split_once('-') {
-        Some((y, m)) => format!("{m}/{}", y.get(2..).unwrap_or(y)),
-        None => key.to_string(),
-    }
-}
-
-fn cells(row: &ReportRow) -> Vec<(&'static str, String)> {
-    COLUMN_KEYS.iter().copied().zip(report_columns(row).iter().map(|n| group_thousands(*n))).collect()
-}
-
-fn breakdown_line(label: String, row: &ReportRow) -> BreakdownLine {
-    BreakdownLine {
-        label,
-        online: group_thousands(row.received_online),
-        direct: group_thousands(row.received_direct),
-        total: group_thousands(row.received_online + row.received_direct),
-        on_time: percent(on_time_rate(row)),
-    }
-}
-
-fn breakdown_chart(id: &str, title: &str, desc: &str, lines: &[(String, &ReportRow)]) -> String {
-    charts::stacked_rows(
-        id,
-        title,
-        desc,
-        &lines.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>(),
-        &[
-            Series {
-                name: "Trực tuyến",
-                color: ONLINE_COLOR,
-                values: lines.iter().map(|(_, r)| Some(r.received_online as f64)).collect(),
-            },
-            Series {
-                name: "Trực tiếp, bưu chính",
-                color: DIRECT_COLOR,
-                values: lines.iter().map(|(_, r)| Some(r.received_direct as f64)).collect(),
-            },
-        ],
-    )
-}
-
-/// The name under which an indicator answers a target (the level-4 share follows the target's variant).
-fn indicator_for(name: &str, variant: Option<&str>) -> String {
-    if name == "dossiers_online_level4_pct" && variant == Some("all_resolved") {
-        "dossiers_online_level4_pct_of_resolved".into()
-    } else {
-        name.into()
-    }
-}
-
-fn find<'a>(k: &'a Kpis, name: &str, level: Option<&str>) -> Option<&'a stats::Indicator> {
-    k.indicators.iter().find(|i| i.name == name && (i.level.is_none() || i.level.as_deref() == level))
-}
-
-fn cards(kpis: &Kpis, before: Option<&Kpis>) -> (Vec<Card>, Vec<IndicatorLine>) {
-    let cards = kpis
-        .targets
-        .iter()
-        .map(|t| {
-            let name = indicator_for(&t.indicator, t.variant.as_deref());
-            let now = find(kpis, &name, t.level.as_deref());
-            let prev = before.and_then(|b| find(b, &name, t.level.as_deref())).and_then(|i| i.value);
-            let (status, status_class) = match t.gap {
-                Some(g) if g >= 0.0 => ("Đạt", "met"),
-                Some(_) => ("Chưa đạt", "unmet"),
-                None => ("Chưa có số liệu", "none"),
-            };
-            Card {
-                title: indicator_label(&name).to_string(),
-                level: t.level.as_deref().map(level_label).unwrap_or_default().to_string(),
-                actual: percent(t.actual),
-                fraction: now
-                    .and_then(|i| {
-                        Some(format!("{} / {}", group_thousands(i.numerator?), group_thousands(i.denominator?)))
-                    })
-                    .unwrap_or_default(),
-                target: percent(Some(t.target)),
-                gap: match t.gap {
-                    Some(g) => format!("{}{} điểm %", if g > 0.0 { "+" } else { "" }, vn_number(g)),
-                    None => "—".into(),
-                },
-                status,
-                status_class,
-                deadline: vn_day(t.deadline),
-                wording: t.wording.clone(),
-                source_line: t.source_line.clone(),
-                previous: percent(prev),
-                trend: trend(t.actual, prev),
-            }
-        })
-        .collect();
-    let lines = kpis
-        .indicators
-        .iter()
-        .map(|i| {
-            let prev = before.and_then(|b| find(b, &i.name, i.level.as_deref())).and_then(|p| p.value);
-            let mut label = indicator_label(&i.name).to_string();
-            if let Some(l) = &i.level {
-                label = format!("{label} — {}", level_label(l).to_lowercase());
-            }
-            IndicatorLine {
-                label,
-                key: match &i.level {
-                    Some(l) => format!("{}.{l}", i.name),
-                    None => i.name.clone(),
-                },
-                numerator: count(i.numerator),
-                denominator: count(i.denominator),
-                value: percent(i.value),
-                previous: percent(prev),
-                trend: trend(i.value, prev),
-            }
-        })
-        .collect();
-    (cards, lines)
 }
 
 #[cfg(test)]
