@@ -1,0 +1,235 @@
+//! The plans' indicators (DOMAIN.md §6.2) beside their targets, as JSON, CSV or XLSX.
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::services::stats::{self, StatsQuery};
+use crate::storage::Pool;
+
+use super::{csv_field, xlsx_error, Export};
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct KpiParams {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub agency: Option<String>,
+    pub agency_only: Option<bool>,
+    /// A plan id from seeds/plans, e.g. cantho-131-2016: adds its targets beside the actual values.
+    pub plan: Option<String>,
+    /// json (default), csv or xlsx.
+    pub format: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct IndicatorView {
+    pub numerator: Option<i64>,
+    pub denominator: Option<i64>,
+    pub value: Option<f64>,
+    pub level: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TargetView {
+    pub indicator: String,
+    pub level: Option<String>,
+    pub variant: Option<String>,
+    pub target: f64,
+    pub actual: Option<f64>,
+    /// actual − target, in percentage points.
+    pub gap: Option<f64>,
+    pub deadline: String,
+    pub wording: String,
+    pub source_line: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct KpiView {
+    pub from: String,
+    pub to: String,
+    pub agency_code: String,
+    pub agency_name: String,
+    /// Indicators by name; per-level ones are named `agencies_using_pct.<level>`.
+    #[schema(value_type = Object)]
+    pub indicators: std::collections::BTreeMap<String, IndicatorView>,
+    pub plan: Option<String>,
+    pub targets: Vec<TargetView>,
+}
+
+/// The Vietnamese names of the indicators, for exports.
+pub fn indicator_label(name: &str) -> &'static str {
+    match name {
+        "procedures_level3_pct" => "Tỷ lệ TTHC cung cấp trực tuyến mức độ 3",
+        "procedures_level4_pct" => "Tỷ lệ TTHC cung cấp trực tuyến mức độ 4",
+        "procedures_level3plus_pct" => "Tỷ lệ TTHC cung cấp trực tuyến mức độ 3 trở lên",
+        "dossiers_online_pct" => "Tỷ lệ hồ sơ tiếp nhận trực tuyến",
+        "dossiers_online_level4_pct" => "Tỷ lệ hồ sơ xử lý trực tuyến mức độ 4 (trên tổng hồ sơ tiếp nhận)",
+        "dossiers_online_level4_pct_of_resolved" => {
+            "Tỷ lệ hồ sơ xử lý trực tuyến mức độ 4 (trên tổng hồ sơ đã giải quyết)"
+        }
+        "dossiers_in_system_pct" => "Tỷ lệ hồ sơ xử lý trên hệ thống một cửa điện tử",
+        "agencies_using_pct" => "Tỷ lệ cơ quan sử dụng hệ thống một cửa điện tử",
+        "on_time_pct" => "Tỷ lệ hồ sơ giải quyết đúng hạn",
+        "satisfaction_pct" => "Tỷ lệ hài lòng",
+        "online_payment_pct" => "Tỷ lệ thanh toán trực tuyến",
+        "electronic_result_pct" => "Tỷ lệ trả kết quả điện tử",
+        _ => "",
+    }
+}
+
+fn indicator_key(i: &stats::Indicator) -> String {
+    match &i.level {
+        Some(l) => format!("{}.{l}", i.name),
+        None => i.name.clone(),
+    }
+}
+
+fn opt_num<T: ToString>(v: Option<T>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+/// The indicators (and targets) as CSV with Vietnamese headers.
+pub fn kpis_csv(k: &stats::Kpis) -> String {
+    let mut out = String::from(
+        "\u{feff}Chỉ tiêu,Mã chỉ tiêu,Cấp,Tử số,Mẫu số,Giá trị (%),Mục tiêu (%),Chênh lệch (điểm %),Thời hạn\r\n",
+    );
+    for i in &k.indicators {
+        let target = k.targets.iter().find(|t| t.indicator == i.name && (i.level.is_none() || i.level == t.level));
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{}\r\n",
+            csv_field(indicator_label(&i.name)),
+            i.name,
+            i.level.clone().unwrap_or_default(),
+            opt_num(i.numerator),
+            opt_num(i.denominator),
+            opt_num(i.value),
+            opt_num(target.map(|t| t.target)),
+            opt_num(target.and_then(|t| t.gap)),
+            target.map(|t| t.deadline.to_string()).unwrap_or_default(),
+        ));
+    }
+    out
+}
+
+/// The plans' indicators (DOMAIN.md §6.2) for a period and scope; with `plan`, its targets beside them.
+#[utoipa::path(get, path = "/api/v1/stats/kpis", tag = "statistics", params(KpiParams), security(("bearer" = [])),
+    responses((status = 200, body = KpiView), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody)))]
+pub async fn kpis(
+    pool: web::Data<Pool>,
+    caller: Caller,
+    params: web::Query<KpiParams>,
+) -> Result<HttpResponse, AppError> {
+    let p = params.into_inner();
+    let format = Export::parse(p.format.as_deref())?;
+    let q = StatsQuery {
+        from: p.from,
+        to: p.to,
+        agency: p.agency,
+        agency_only: p.agency_only.unwrap_or(false),
+        group_by: None,
+    };
+    let k = stats::kpis(&pool, caller, q, p.plan).await?;
+    if let Some(download) = format.download("chi-tieu", || kpis_csv(&k), || kpis_xlsx(&k)) {
+        return download;
+    }
+    Ok(HttpResponse::Ok().json(KpiView {
+        from: k.selection.from.to_string(),
+        to: k.selection.to.to_string(),
+        agency_code: k.selection.agency.code.clone(),
+        agency_name: k.selection.agency.name.clone(),
+        indicators: k
+            .indicators
+            .iter()
+            .map(|i| {
+                (
+                    indicator_key(i),
+                    IndicatorView {
+                        numerator: i.numerator,
+                        denominator: i.denominator,
+                        value: i.value,
+                        level: i.level.clone(),
+                        note: i.note.map(str::to_string),
+                    },
+                )
+            })
+            .collect(),
+        plan: k.plan.as_ref().map(|p| p.id.clone()),
+        targets: k
+            .targets
+            .iter()
+            .map(|t| TargetView {
+                indicator: t.indicator.clone(),
+                level: t.level.clone(),
+                variant: t.variant.clone(),
+                target: t.target,
+                actual: t.actual,
+                gap: t.gap,
+                deadline: t.deadline.to_string(),
+                wording: t.wording.clone(),
+                source_line: t.source_line.clone(),
+            })
+            .collect(),
+    }))
+}
+
+/// The indicators and targets as an XLSX workbook.
+pub fn kpis_xlsx(k: &stats::Kpis) -> Result<Vec<u8>, AppError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("Chỉ tiêu").map_err(xlsx_error)?;
+    let bold = Format::new().set_bold();
+    let s = &k.selection;
+    ws.write_string_with_format(0, 0, "CHỈ TIÊU MỘT CỬA ĐIỆN TỬ VÀ DỊCH VỤ CÔNG TRỰC TUYẾN", &bold)
+        .map_err(xlsx_error)?;
+    let plan = k
+        .plan
+        .as_ref()
+        .map(|p| format!(" — Kế hoạch: {}", p.document.clone().unwrap_or_else(|| p.title.clone())))
+        .unwrap_or_default();
+    ws.write_string(
+        1,
+        0,
+        format!("Đơn vị: {} — Kỳ: {} đến {}{plan}", s.agency.name, s.from.format("%d/%m/%Y"), s.to.format("%d/%m/%Y")),
+    )
+    .map_err(xlsx_error)?;
+    let headers = [
+        "Chỉ tiêu",
+        "Mã chỉ tiêu",
+        "Cấp",
+        "Tử số",
+        "Mẫu số",
+        "Giá trị (%)",
+        "Mục tiêu (%)",
+        "Chênh lệch (điểm %)",
+        "Thời hạn",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(3, c as u16, *h, &bold).map_err(xlsx_error)?;
+    }
+    ws.set_column_width(0, 60).map_err(xlsx_error)?;
+    for (i, ind) in k.indicators.iter().enumerate() {
+        let r = 4 + i as u32;
+        ws.write_string(r, 0, indicator_label(&ind.name)).map_err(xlsx_error)?;
+        ws.write_string(r, 1, &ind.name).map_err(xlsx_error)?;
+        ws.write_string(r, 2, ind.level.clone().unwrap_or_default()).map_err(xlsx_error)?;
+        for (c, v) in [(3u16, ind.numerator.map(|n| n as f64)), (4, ind.denominator.map(|n| n as f64)), (5, ind.value)]
+        {
+            if let Some(v) = v {
+                ws.write_number(r, c, v).map_err(xlsx_error)?;
+            }
+        }
+        if let Some(t) =
+            k.targets.iter().find(|t| t.indicator == ind.name && (ind.level.is_none() || ind.level == t.level))
+        {
+            ws.write_number(r, 6, t.target).map_err(xlsx_error)?;
+            if let Some(g) = t.gap {
+                ws.write_number(r, 7, g).map_err(xlsx_error)?;
+            }
+            ws.write_string(r, 8, t.deadline.format("%d/%m/%Y").to_string()).map_err(xlsx_error)?;
+        }
+    }
+    wb.save_to_buffer().map_err(xlsx_error)
+}

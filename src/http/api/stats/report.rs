@@ -1,0 +1,212 @@
+//! Biểu II.06a (TT 01/2020/TT-VPCP): the report by period, scope and grouping, as JSON, CSV or XLSX.
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Caller;
+use crate::domain::stats::ReportRow;
+use crate::error::AppError;
+use crate::services::stats::{self, Report, StatsQuery};
+use crate::storage::Pool;
+
+use super::{csv_field, xlsx_error, Export};
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReportParams {
+    /// First day of the period, YYYY-MM-DD.
+    pub from: Option<String>,
+    /// Last day of the period (inclusive), YYYY-MM-DD.
+    pub to: Option<String>,
+    /// An agency code; default your own. Its subtree is included unless `agency_only=true`.
+    pub agency: Option<String>,
+    pub agency_only: Option<bool>,
+    /// none (default), agency, level, field or month.
+    pub group_by: Option<String>,
+    /// json (default), csv or xlsx.
+    pub format: Option<String>,
+}
+
+/// Columns 3–13 of Biểu II.06a (TT 01/2020/TT-VPCP).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReportColumns {
+    pub received_total: i64,
+    pub received_online: i64,
+    pub received_direct: i64,
+    pub carried_over: i64,
+    pub resolved_total: i64,
+    pub resolved_early: i64,
+    pub resolved_on_time: i64,
+    pub resolved_late: i64,
+    pub pending_total: i64,
+    pub pending_in_time: i64,
+    pub pending_overdue: i64,
+}
+
+impl From<&ReportRow> for ReportColumns {
+    fn from(r: &ReportRow) -> Self {
+        Self {
+            received_total: r.received_total,
+            received_online: r.received_online,
+            received_direct: r.received_direct,
+            carried_over: r.carried_over,
+            resolved_total: r.resolved_total,
+            resolved_early: r.resolved_early,
+            resolved_on_time: r.resolved_on_time,
+            resolved_late: r.resolved_late,
+            pending_total: r.pending_total,
+            pending_in_time: r.pending_in_time,
+            pending_overdue: r.pending_overdue,
+        }
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReportLineView {
+    pub key: String,
+    pub label: String,
+    #[serde(flatten)]
+    pub columns: ReportColumns,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReportView {
+    pub from: String,
+    pub to: String,
+    pub agency_code: String,
+    pub agency_name: String,
+    /// subtree or agency.
+    pub scope: String,
+    pub group_by: String,
+    pub rows: Vec<ReportLineView>,
+    pub total: ReportColumns,
+}
+
+/// The Vietnamese headers of Biểu II.06a, in column order 2–13.
+pub const REPORT_HEADERS: [&str; 12] = [
+    "Đơn vị / Lĩnh vực / Kỳ (2)",
+    "Tổng số hồ sơ tiếp nhận (3)",
+    "Tiếp nhận trong kỳ: trực tuyến (4)",
+    "Tiếp nhận trong kỳ: trực tiếp, dịch vụ bưu chính (5)",
+    "Từ kỳ trước chuyển sang (6)",
+    "Tổng số hồ sơ đã giải quyết (7)",
+    "Đã giải quyết: trước hạn (8)",
+    "Đã giải quyết: đúng hạn (9)",
+    "Đã giải quyết: quá hạn (10)",
+    "Tổng số hồ sơ đang giải quyết (11)",
+    "Đang giải quyết: trong hạn (12)",
+    "Đang giải quyết: quá hạn (13)",
+];
+
+/// The report as CSV (UTF-8 with BOM so spreadsheet programs read the diacritics).
+pub fn report_csv(r: &Report) -> String {
+    let mut out = String::from("\u{feff}");
+    out.push_str(&REPORT_HEADERS.map(csv_field).join(","));
+    out.push_str("\r\n");
+    let mut line = |label: &str, row: &ReportRow| {
+        let cells: Vec<String> = crate::domain::stats::report_columns(row).iter().map(|n| n.to_string()).collect();
+        out.push_str(&format!("{},{}\r\n", csv_field(label), cells.join(",")));
+    };
+    for l in &r.lines {
+        line(&l.label, &l.row);
+    }
+    line("Tổng cộng", &r.total);
+    out
+}
+
+/// Biểu II.06a for a period and scope, optionally grouped (DOMAIN.md §6.1).
+#[utoipa::path(get, path = "/api/v1/stats/report", tag = "statistics", params(ReportParams), security(("bearer" = [])),
+    responses((status = 200, body = ReportView), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody)))]
+pub async fn report(
+    pool: web::Data<Pool>,
+    caller: Caller,
+    params: web::Query<ReportParams>,
+) -> Result<HttpResponse, AppError> {
+    let p = params.into_inner();
+    let format = Export::parse(p.format.as_deref())?;
+    let q = StatsQuery {
+        from: p.from,
+        to: p.to,
+        agency: p.agency,
+        agency_only: p.agency_only.unwrap_or(false),
+        group_by: p.group_by,
+    };
+    let r = stats::report(&pool, caller, q).await?;
+    if let Some(download) = format.download("bieu-II.06a", || report_csv(&r), || report_xlsx(&r)) {
+        return download;
+    }
+    let s = &r.selection;
+    Ok(HttpResponse::Ok().json(ReportView {
+        from: s.from.to_string(),
+        to: s.to.to_string(),
+        agency_code: s.agency.code.clone(),
+        agency_name: s.agency.name.clone(),
+        scope: match s.scope {
+            crate::storage::stats::Scope::Agency(_) => "agency".into(),
+            _ => "subtree".into(),
+        },
+        group_by: s.grouping.as_str().into(),
+        rows: r
+            .lines
+            .iter()
+            .map(|l| ReportLineView { key: l.key.clone(), label: l.label.clone(), columns: (&l.row).into() })
+            .collect(),
+        total: (&r.total).into(),
+    }))
+}
+
+/// Biểu II.06a as an XLSX workbook: title, period, the official column headers, one row per line and the total.
+pub fn report_xlsx(r: &Report) -> Result<Vec<u8>, AppError> {
+    use rust_xlsxwriter::{Format, FormatAlign, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("Biểu II.06a").map_err(xlsx_error)?;
+    let bold = Format::new().set_bold();
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let s = &r.selection;
+    ws.write_string_with_format(
+        0,
+        0,
+        "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH (Biểu II.06a, TT 01/2020/TT-VPCP)",
+        &bold,
+    )
+    .map_err(xlsx_error)?;
+    ws.write_string(
+        1,
+        0,
+        format!(
+            "Đơn vị: {} ({}) — Kỳ báo cáo: {} đến {}",
+            s.agency.name,
+            s.agency.code,
+            s.from.format("%d/%m/%Y"),
+            s.to.format("%d/%m/%Y")
+        ),
+    )
+    .map_err(xlsx_error)?;
+    for (c, h) in REPORT_HEADERS.iter().enumerate() {
+        ws.write_string_with_format(3, c as u16, *h, &header).map_err(xlsx_error)?;
+    }
+    ws.set_row_height(3, 60).map_err(xlsx_error)?;
+    ws.set_column_width(0, 36).map_err(xlsx_error)?;
+    let mut row = 4u32;
+    let mut put = |label: &str, cells: [i64; 11], format: Option<&Format>| -> Result<(), AppError> {
+        match format {
+            Some(f) => ws.write_string_with_format(row, 0, label, f),
+            None => ws.write_string(row, 0, label),
+        }
+        .map_err(xlsx_error)?;
+        for (c, n) in cells.iter().enumerate() {
+            ws.write_number(row, c as u16 + 1, *n as f64).map_err(xlsx_error)?;
+        }
+        row += 1;
+        Ok(())
+    };
+    for l in &r.lines {
+        put(&l.label, crate::domain::stats::report_columns(&l.row), None)?;
+    }
+    put("Tổng cộng", crate::domain::stats::report_columns(&r.total), Some(&bold))?;
+    wb.save_to_buffer().map_err(xlsx_error)
+}
