@@ -32,17 +32,23 @@ pub enum Timeliness {
     Early,
     /// Finished on the due day, and not after the due time for limits in hours (đúng hạn).
     OnTime,
-    /// Finished after the due date (trễ hạn / quá hạn).
+    /// Finished after the due date (quá hạn, as TT 01/2018 Mẫu 05 and Biểu II.06a name it).
     Late,
 }
 
 impl Timeliness {
+    pub const ALL: [Timeliness; 3] = [Self::Early, Self::OnTime, Self::Late];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Early => "early",
             Self::OnTime => "on_time",
             Self::Late => "late",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
     }
 }
 

@@ -1,0 +1,54 @@
+//! Why an action on a dossier is refused, with a stable code for each reason.
+
+/// Why an action is refused. Each has a stable code (see `code`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("{action} is not allowed while the dossier is {status}")]
+    NotAllowedNow { action: &'static str, status: &'static str },
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("ND 61/2018 Điều 16, 19.4: a supplement may be requested only once at intake and once in appraisal, listing everything missing at once")]
+    SupplementAlreadyRequested,
+    #[error("ND 61/2018 Điều 19.4: a supplement found in appraisal must be requested within 3 working days of receipt ({days} have passed)")]
+    SupplementTooLate { days: u32 },
+    #[error("ND 61/2018 Điều 19.9: the apology and new date may be issued only once")]
+    AlreadyExtended,
+    #[error("ND 61/2018 Điều 19.9: the apology must be issued at least 1 working day before the due date")]
+    ExtensionTooLate,
+    #[error("the new date must be a working day after the current due date")]
+    InvalidNewDate,
+    #[error("the dossier is at the last processing step: approve and finish it instead of transferring")]
+    NoNextStep,
+    #[error("the dossier needs a decision (approve or refuse) before it is finished")]
+    NoDecision,
+    #[error("a decision has already been made on this dossier")]
+    AlreadyDecided,
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl RuleError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotAllowedNow { .. } => "action_not_allowed",
+            Self::Forbidden(_) => "not_your_dossier",
+            Self::SupplementAlreadyRequested => "supplement_already_requested",
+            Self::SupplementTooLate { .. } => "supplement_too_late",
+            Self::AlreadyExtended => "already_extended",
+            Self::ExtensionTooLate => "extension_too_late",
+            Self::InvalidNewDate => "invalid_new_date",
+            Self::NoNextStep => "no_next_step",
+            Self::NoDecision => "decision_missing",
+            Self::AlreadyDecided => "already_decided",
+            Self::Invalid(_) => "invalid_action",
+        }
+    }
+
+    /// Forbidden is about the caller (403); everything else about the dossier's state (409) or input (400).
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self, Self::Forbidden(_))
+    }
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Self::Invalid(_) | Self::InvalidNewDate)
+    }
+}

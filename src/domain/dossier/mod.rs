@@ -1,0 +1,416 @@
+//! Dossiers (hồ sơ): codes, channels, statuses and the state machine of DOMAIN.md §4 and §8,
+//! with the legal rules of ND 61/2018 and TT 01/2018 as guards.
+//!
+//! - `code`: the dossier code and the submission reference (TT 01/2018 Điều 19);
+//! - `status`: channels, statuses, decisions and supplement stages, with their stored codes;
+//! - `route`: the agencies a dossier passes through, and how the route is stored;
+//! - `action`, `error`: what may be done to a dossier, by whom, and why it may be refused;
+//! - `rules`: `Dossier::apply`, one rule per action, each with its article;
+//! - `consultation`: same-level consultations (ND 61/2018 Điều 20);
+//! - `urgency`: how pressing an open dossier is for the staff who hold it.
+use chrono::{DateTime, Utc};
+
+use super::agency::AgencyCode;
+use super::calendar::{to_vietnam, Timeliness, WorkingCalendar};
+use super::procedure::TimeLimit;
+
+mod action;
+mod code;
+mod consultation;
+mod error;
+#[cfg(test)]
+mod fixtures;
+mod route;
+mod rules;
+mod status;
+mod urgency;
+
+pub use action::{Action, Actor};
+pub use code::{
+    DossierCode, DossierCodeError, DossierKey, DossierKeyError, SubmissionReference, SubmissionReferenceError,
+};
+pub use error::RuleError;
+pub use route::{Route, RoutedStep, StoredRouteError};
+pub use status::{Channel, Decision, Status, SupplementStage};
+pub use urgency::{Urgency, UrgencyWindow};
+
+/// Everything the rules need to know about a dossier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dossier {
+    pub status: Status,
+    pub receiving_agency: AgencyCode,
+    pub current_agency: AgencyCode,
+    /// Index into `route` of the step the dossier is at.
+    pub current_step: usize,
+    pub route: Vec<RoutedStep>,
+    pub limit: TimeLimit,
+    pub submitted_at: DateTime<Utc>,
+    pub received_at: Option<DateTime<Utc>>,
+    /// When the statutory clock (re)started: receipt, or the return of a supplement in appraisal.
+    pub clock_started_at: Option<DateTime<Utc>>,
+    /// The statutory due date; statistics judge against it.
+    pub due_at: Option<DateTime<Utc>>,
+    /// The new date promised in an apology; shown to the applicant.
+    pub extended_due_at: Option<DateTime<Utc>>,
+    pub step_started_at: Option<DateTime<Utc>>,
+    pub step_due_at: Option<DateTime<Utc>>,
+    pub supplement_stage: Option<SupplementStage>,
+    pub intake_supplements: u32,
+    pub appraisal_supplements: u32,
+    pub extensions: u32,
+    pub decision: Option<Decision>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub timeliness: Option<Timeliness>,
+    pub returned_at: Option<DateTime<Utc>>,
+}
+
+/// What an action adds to the control sheet (Phiếu kiểm soát quá trình giải quyết hồ sơ).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Handover {
+    pub action: &'static str,
+    pub at: DateTime<Utc>,
+    pub from_agency: AgencyCode,
+    pub to_agency: AgencyCode,
+    pub status: Status,
+    /// The deadline of the step that ends with this handover, and how it was met.
+    pub step_due_at: Option<DateTime<Utc>>,
+    pub step_timeliness: Option<Timeliness>,
+}
+
+/// ND 61/2018 Điều 19.4: the appraisal supplement window, in working days after receipt.
+pub const SUPPLEMENT_WINDOW_WORKING_DAYS: u32 = 3;
+
+/// ND 61/2018 Điều 19.9: the apology is due at least this many working days before the due date.
+pub const EXTENSION_NOTICE_WORKING_DAYS: u32 = 1;
+
+fn to_utc(t: DateTime<chrono::FixedOffset>) -> DateTime<Utc> {
+    t.with_timezone(&Utc)
+}
+
+impl Dossier {
+    /// A new dossier at intake: online submissions wait at status 1; counter and postal ones are
+    /// received at once and their clock starts (with the 15:00 rule).
+    pub fn intake(
+        channel: Channel,
+        receiving_agency: AgencyCode,
+        route: Vec<RoutedStep>,
+        limit: TimeLimit,
+        now: DateTime<Utc>,
+        calendar: &WorkingCalendar,
+    ) -> Result<(Self, Handover), RuleError> {
+        if route.len() < 2 {
+            return Err(RuleError::Invalid("the procedure's route has fewer than two steps".into()));
+        }
+        if route[0].agency != receiving_agency || route[route.len() - 1].agency != receiving_agency {
+            return Err(RuleError::Invalid("the route must start and end at the receiving agency".into()));
+        }
+        let mut d = Dossier {
+            status: Status::Submitted,
+            current_agency: receiving_agency.clone(),
+            receiving_agency,
+            current_step: 0,
+            route,
+            limit,
+            submitted_at: now,
+            received_at: None,
+            clock_started_at: None,
+            due_at: None,
+            extended_due_at: None,
+            step_started_at: None,
+            step_due_at: None,
+            supplement_stage: None,
+            intake_supplements: 0,
+            appraisal_supplements: 0,
+            extensions: 0,
+            decision: None,
+            finished_at: None,
+            timeliness: None,
+            returned_at: None,
+        };
+        if channel != Channel::Online {
+            d.start_clock(now, calendar);
+            d.received_at = Some(now);
+            d.status = Status::Received;
+        }
+        let h = d.handover("intake", now, d.receiving_agency.clone(), None, None);
+        Ok((d, h))
+    }
+
+    /// The due date the applicant is told: the apology's new date if any, else the statutory one.
+    pub fn promised_due_at(&self) -> Option<DateTime<Utc>> {
+        self.extended_due_at.or(self.due_at)
+    }
+
+    fn start_clock(&mut self, now: DateTime<Utc>, calendar: &WorkingCalendar) {
+        self.clock_started_at = Some(now);
+        self.due_at = Some(to_utc(calendar.due_at(to_vietnam(now), self.limit)));
+        self.start_step(now, calendar);
+    }
+
+    fn start_step(&mut self, now: DateTime<Utc>, calendar: &WorkingCalendar) {
+        let share = self.route[self.current_step].time_share;
+        self.step_started_at = Some(now);
+        self.step_due_at = (share > 0)
+            .then(|| to_utc(calendar.due_at(to_vietnam(now), TimeLimit { value: share, unit: self.limit.unit })));
+    }
+
+    fn handover(
+        &self,
+        action: &'static str,
+        at: DateTime<Utc>,
+        from: AgencyCode,
+        step_due_at: Option<DateTime<Utc>>,
+        step_timeliness: Option<Timeliness>,
+    ) -> Handover {
+        Handover {
+            action,
+            at,
+            from_agency: from,
+            to_agency: self.current_agency.clone(),
+            status: self.status,
+            step_due_at,
+            step_timeliness,
+        }
+    }
+
+    fn at_agency(actor: &Actor, agency: &AgencyCode) -> bool {
+        actor.agency.as_ref() == Some(agency)
+    }
+
+    fn require(&self, ok: bool, why: &str) -> Result<(), RuleError> {
+        if ok {
+            Ok(())
+        } else {
+            Err(RuleError::Forbidden(why.to_string()))
+        }
+    }
+
+    fn not_now(&self, action: &Action) -> RuleError {
+        RuleError::NotAllowedNow { action: action.name(), status: self.status.as_str() }
+    }
+
+    fn finish_with(&mut self, status: Status, now: DateTime<Utc>, calendar: &WorkingCalendar) {
+        self.status = status;
+        self.finished_at = Some(now);
+        self.timeliness = self.due_at.map(|due| calendar.judge(to_vietnam(now), to_vietnam(due), self.limit.unit));
+        self.step_due_at = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, NaiveDate};
+    use proptest::prelude::*;
+
+    use super::fixtures::*;
+    use super::*;
+    use crate::domain::user::Role;
+
+    #[test]
+    fn a_land_dossier_goes_up_two_levels_and_back_to_the_counter() {
+        let cal = calendar();
+        let t0 = vn(2024, 2, 1, 9);
+        let (d, h) = Dossier::intake(Channel::Direct, code(COMMUNE), route(), limit(), t0, &cal).unwrap();
+        assert_eq!((d.status, h.action), (Status::Received, "intake"));
+        // 20 working days from 1/2/2024 skip Tết (8–14/2): 7/3/2024.
+        assert_eq!(to_vietnam(d.due_at.unwrap()).date_naive(), NaiveDate::from_ymd_opt(2024, 3, 7).unwrap());
+        let clerk = staff(Role::Clerk, COMMUNE);
+        let (d, h) = d.apply(&Action::Transfer, &clerk, vn(2024, 2, 2, 9), &cal).unwrap();
+        assert_eq!((d.current_agency.as_str(), h.from_agency.as_str()), (DISTRICT, COMMUNE));
+        assert_eq!(h.step_timeliness, Some(Timeliness::Early));
+        let (d, _) = d.apply(&Action::Transfer, &staff(Role::Specialist, DISTRICT), vn(2024, 2, 16, 9), &cal).unwrap();
+        assert_eq!(d.current_agency.as_str(), DEPARTMENT);
+        let (d, _) =
+            d.apply(&Action::Transfer, &staff(Role::Specialist, DEPARTMENT), vn(2024, 2, 22, 9), &cal).unwrap();
+        assert_eq!(d.current_agency.as_str(), DISTRICT);
+        assert_eq!(
+            d.apply(&Action::Transfer, &staff(Role::Leader, DISTRICT), vn(2024, 2, 23, 9), &cal).unwrap_err(),
+            RuleError::NoNextStep
+        );
+        assert_eq!(
+            d.apply(&Action::Finish, &staff(Role::Leader, DISTRICT), vn(2024, 2, 23, 9), &cal).unwrap_err(),
+            RuleError::NoDecision
+        );
+        assert!(d
+            .apply(&Action::Approve, &staff(Role::Specialist, DISTRICT), vn(2024, 2, 23, 9), &cal)
+            .unwrap_err()
+            .is_forbidden());
+        let (d, _) = d.apply(&Action::Approve, &staff(Role::Leader, DISTRICT), vn(2024, 2, 23, 9), &cal).unwrap();
+        let (d, h) = d.apply(&Action::Finish, &staff(Role::Leader, DISTRICT), vn(2024, 2, 26, 9), &cal).unwrap();
+        assert_eq!(
+            (d.status, d.current_agency.as_str(), h.to_agency.as_str()),
+            (Status::ResultReady, COMMUNE, COMMUNE)
+        );
+        assert_eq!(d.timeliness, Some(Timeliness::Early));
+        assert!(d
+            .apply(&Action::ReturnResult, &staff(Role::Clerk, DISTRICT), vn(2024, 2, 27, 9), &cal)
+            .unwrap_err()
+            .is_forbidden());
+        let (d, _) = d.apply(&Action::ReturnResult, &clerk, vn(2024, 2, 27, 9), &cal).unwrap();
+        assert_eq!(d.status.national_code(), 10);
+    }
+
+    #[test]
+    fn a_supplement_is_asked_once_within_three_working_days_and_restarts_the_clock() {
+        let cal = calendar();
+        let (d, _) =
+            Dossier::intake(Channel::Direct, code(COMMUNE), route(), limit(), vn(2024, 3, 4, 9), &cal).unwrap();
+        let clerk = staff(Role::Clerk, COMMUNE);
+        let ask = Action::RequestSupplement { missing: vec!["Bản sao CCCD".into()] };
+        let late = d.apply(&ask, &clerk, vn(2024, 3, 8, 9), &cal).unwrap_err();
+        assert_eq!(late, RuleError::SupplementTooLate { days: 4 });
+        let (d, _) = d.apply(&ask, &clerk, vn(2024, 3, 7, 9), &cal).unwrap();
+        assert_eq!(d.status.national_code(), 5);
+        let (d, _) = d.apply(&Action::SubmitSupplement, &owner(), vn(2024, 3, 20, 9), &cal).unwrap();
+        assert_eq!(d.status, Status::Received);
+        // The limit restarts from zero on 20/3: 20 working days → 17/4 (no holidays in this calendar).
+        assert_eq!(to_vietnam(d.due_at.unwrap()).date_naive(), NaiveDate::from_ymd_opt(2024, 4, 17).unwrap());
+        assert_eq!(d.apply(&ask, &clerk, vn(2024, 3, 21, 9), &cal).unwrap_err(), RuleError::SupplementAlreadyRequested);
+    }
+
+    #[test]
+    fn an_apology_comes_once_and_a_working_day_ahead() {
+        let cal = calendar();
+        let (d, _) =
+            Dossier::intake(Channel::Direct, code(COMMUNE), route(), limit(), vn(2024, 3, 4, 9), &cal).unwrap();
+        let (d, _) = d.apply(&Action::Transfer, &staff(Role::Clerk, COMMUNE), vn(2024, 3, 4, 10), &cal).unwrap();
+        let leader = staff(Role::Leader, DISTRICT);
+        let due = to_vietnam(d.due_at.unwrap()).date_naive();
+        assert_eq!(due, NaiveDate::from_ymd_opt(2024, 4, 1).unwrap());
+        let extend = |day: NaiveDate| Action::Extend { new_due_day: day, reason: "Chờ ý kiến Sở".into() };
+        let new_day = NaiveDate::from_ymd_opt(2024, 4, 10).unwrap();
+        assert_eq!(
+            d.apply(&extend(new_day), &leader, vn(2024, 4, 1, 9), &cal).unwrap_err(),
+            RuleError::ExtensionTooLate
+        );
+        assert_eq!(
+            d.apply(&extend(NaiveDate::from_ymd_opt(2024, 4, 6).unwrap()), &leader, vn(2024, 3, 28, 9), &cal)
+                .unwrap_err(),
+            RuleError::InvalidNewDate,
+            "a Saturday"
+        );
+        let (d, _) = d.apply(&extend(new_day), &leader, vn(2024, 3, 29, 9), &cal).unwrap();
+        assert_eq!(to_vietnam(d.promised_due_at().unwrap()).date_naive(), new_day);
+        assert_eq!(to_vietnam(d.due_at.unwrap()).date_naive(), due, "statistics keep the statutory date");
+        assert_eq!(
+            d.apply(&extend(new_day), &leader, vn(2024, 3, 29, 10), &cal).unwrap_err(),
+            RuleError::AlreadyExtended
+        );
+    }
+
+    #[test]
+    fn online_dossiers_wait_at_status_one_until_a_clerk_receives_them() {
+        let cal = calendar();
+        let (d, _) =
+            Dossier::intake(Channel::Online, code(COMMUNE), route(), limit(), vn(2024, 3, 4, 16), &cal).unwrap();
+        assert_eq!((d.status.national_code(), d.due_at), (1, None));
+        assert!(d
+            .apply(&Action::Receive, &staff(Role::Clerk, DISTRICT), vn(2024, 3, 5, 8), &cal)
+            .unwrap_err()
+            .is_forbidden());
+        let (d, _) = d.apply(&Action::Receive, &staff(Role::Clerk, COMMUNE), vn(2024, 3, 5, 8), &cal).unwrap();
+        assert_eq!(d.status.national_code(), 2);
+        let (d, _) = d.apply(&Action::Withdraw, &owner(), vn(2024, 3, 6, 8), &cal).unwrap();
+        assert_eq!(d.status.national_code(), 7);
+        assert!(d.status.is_finished());
+    }
+
+    /// One random step: which action, who does it, and how long after the previous one.
+    #[derive(Debug, Clone)]
+    struct Step {
+        action: usize,
+        actor: usize,
+        minutes_later: i64,
+    }
+
+    fn actors() -> Vec<Actor> {
+        let mut v = vec![owner(), Actor { role: Role::Citizen, agency: None, is_owner: false }];
+        for a in [COMMUNE, DISTRICT, DEPARTMENT, "000.00.03.H12"] {
+            for r in [Role::Clerk, Role::Specialist, Role::Leader, Role::Admin] {
+                v.push(staff(r, a));
+            }
+        }
+        v
+    }
+
+    fn action(i: usize, now: DateTime<Utc>) -> Action {
+        let day = to_vietnam(now).date_naive();
+        match i % 11 {
+            0 => Action::Receive,
+            1 => Action::RequestSupplement { missing: vec!["Giấy tờ".into()] },
+            2 => Action::SubmitSupplement,
+            3 => Action::Refuse { reason: "Không đủ điều kiện".into() },
+            4 => Action::Transfer,
+            5 => Action::Approve,
+            6 => Action::Finish,
+            7 => Action::ReturnResult,
+            8 => Action::Extend { new_due_day: day + Duration::days(40), reason: "Chậm".into() },
+            9 => Action::Withdraw,
+            _ => Action::Stop { reason: "Theo đề nghị".into() },
+        }
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        (0usize..11, 0usize..18, 0i64..(60 * 24 * 6)).prop_map(|(action, actor, minutes_later)| Step {
+            action,
+            actor,
+            minutes_later,
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        /// No sequence of actions breaks an invariant: history only grows, status codes are
+        /// valid, due dates never precede receipt, at most one extension and one supplement
+        /// per stage, finished dossiers stay finished, the result ends at the receiving counter.
+        #[test]
+        fn no_sequence_of_actions_breaks_an_invariant(
+            online in any::<bool>(),
+            start_minutes in 0i64..(60 * 24 * 60),
+            steps in proptest::collection::vec(step(), 1..40),
+        ) {
+            let cal = calendar();
+            let actors = actors();
+            let mut now = vn(2024, 1, 15, 7) + Duration::minutes(start_minutes);
+            let channel = if online { Channel::Online } else { Channel::Direct };
+            let (mut d, _) = Dossier::intake(channel, code(COMMUNE), route(), limit(), now, &cal).unwrap();
+            let mut history = 1usize;
+            let mut was_finished = false;
+            for s in steps {
+                now += Duration::minutes(s.minutes_later);
+                let before = d.clone();
+                match d.apply(&action(s.action, now), &actors[s.actor], now, &cal) {
+                    Ok((next, handover)) => {
+                        history += 1;
+                        prop_assert_eq!(handover.at, now);
+                        prop_assert_eq!(&handover.to_agency, &next.current_agency);
+                        d = next;
+                    }
+                    Err(_) => prop_assert_eq!(&d, &before, "a refused action changes nothing"),
+                }
+                prop_assert!(history >= 1);
+                prop_assert!([1, 2, 3, 4, 5, 7, 8, 9, 10].contains(&d.status.national_code()));
+                if let (Some(received), Some(due)) = (d.received_at, d.due_at) {
+                    prop_assert!(due >= received, "due {} before receipt {}", due, received);
+                }
+                if let Some(extended) = d.extended_due_at {
+                    prop_assert!(extended > d.due_at.unwrap());
+                }
+                prop_assert!(d.extensions <= 1);
+                prop_assert!(d.intake_supplements <= 1 && d.appraisal_supplements <= 1);
+                if was_finished {
+                    prop_assert!(d.status.is_finished(), "finished dossiers stay finished");
+                }
+                was_finished = d.status.is_finished();
+                if matches!(d.status, Status::ResultReady | Status::Returned) {
+                    prop_assert_eq!(&d.current_agency, &d.receiving_agency);
+                    prop_assert!(d.decision.is_some());
+                }
+                if d.status.is_finished() && d.due_at.is_some() {
+                    prop_assert!(d.timeliness.is_some() && d.finished_at.is_some());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! What each printable form shows, as askama templates under `templates/forms/` (one per form,
+//! all extending `forms/page.html`: motto, issuing agency, number and title).
+//!
+//! Escaping is askama's: every value goes through its HTML auto-escaping. Text that comes from
+//! people (names, addresses, reasons, notes, codes) is wrapped in `Text`, which askama treats as
+//! already safe because it escapes itself with `escape_html`, the same named entities (`&lt;`,
+//! `&amp;`, `&#39;`) the forms have always printed; anything not wrapped is escaped by askama's
+//! own escaper, so forgetting the wrapper changes only the entity style, never the safety.
+use std::fmt;
+
+use askama::Template;
+
+use crate::domain::text::escape_html;
+
+/// Text from outside, printed with named HTML entities.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text(String);
+
+impl Text {
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Self(s.to_string())
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Self(s)
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&escape_html(&self.0))
+    }
+}
+
+/// `Display` escapes every character that is special in HTML text and attributes.
+impl askama::filters::HtmlSafe for Text {}
+
+/// The heading every form shares.
+pub struct Head {
+    /// The issuing agency's name.
+    pub agency: Text,
+    /// The form's number in TT 01/2018 ("01" … "06").
+    pub number: &'static str,
+    pub title: &'static str,
+    /// CSS `@page` size: A5 for forms 01–05, A4 landscape for the book (TT 01/2018 Điều 10).
+    pub size: &'static str,
+}
+
+/// The applicant as forms 01–04 name them.
+pub struct ApplicantFacts {
+    pub name: Text,
+    pub address: Text,
+    pub phone: Text,
+    pub email: Option<Text>,
+}
+
+/// The dossier as forms 01–05 name it.
+pub struct DossierFacts {
+    pub code: Text,
+    pub procedure_name: Text,
+    pub procedure_code: Text,
+    pub applicant: ApplicantFacts,
+}
+
+/// Mẫu số 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả.
+#[derive(Template)]
+#[template(path = "forms/receipt.html")]
+pub struct Receipt {
+    pub head: Head,
+    pub d: DossierFacts,
+    pub documents: Vec<Text>,
+    pub received: String,
+    pub due: String,
+    pub pin: Text,
+    /// The QR code of the public lookup, an SVG drawn here from the address (no outside text).
+    pub qr_svg: String,
+    pub lookup_url: Text,
+}
+
+/// Mẫu số 02: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ.
+#[derive(Template)]
+#[template(path = "forms/supplement.html")]
+pub struct Supplement {
+    pub head: Head,
+    pub d: DossierFacts,
+    pub requested_on: String,
+    pub missing: Vec<Text>,
+    pub reason: Text,
+}
+
+/// Mẫu số 03: Phiếu từ chối tiếp nhận giải quyết hồ sơ.
+#[derive(Template)]
+#[template(path = "forms/refusal.html")]
+pub struct Refusal {
+    pub head: Head,
+    pub d: DossierFacts,
+    pub refused_on: String,
+    pub reason: Text,
+}
+
+/// Mẫu số 04: Phiếu xin lỗi và hẹn lại ngày trả kết quả.
+#[derive(Template)]
+#[template(path = "forms/apology.html")]
+pub struct Apology {
+    pub head: Head,
+    pub d: DossierFacts,
+    pub first_due: String,
+    pub reason: Text,
+    pub new_due: Text,
+}
+
+/// One handover on the control sheet.
+pub struct SheetRow {
+    pub seq: i32,
+    pub from: Text,
+    pub to: Text,
+    pub at: String,
+    pub step_due: String,
+    pub timeliness: &'static str,
+    pub note: Text,
+}
+
+/// Mẫu số 05: Phiếu kiểm soát quá trình giải quyết hồ sơ.
+#[derive(Template)]
+#[template(path = "forms/control_sheet.html")]
+pub struct ControlSheet {
+    pub head: Head,
+    pub d: DossierFacts,
+    pub due: String,
+    pub rows: Vec<SheetRow>,
+}
+
+/// One line of the tracking book as printed.
+pub struct BookRow {
+    pub code: Text,
+    pub procedure_name: Text,
+    pub applicant_name: Text,
+    pub received: String,
+    pub due: String,
+    pub transferred_to: Text,
+    pub finished: String,
+    pub status: Text,
+    pub timeliness: &'static str,
+}
+
+/// Mẫu số 06: Sổ theo dõi hồ sơ.
+#[derive(Template)]
+#[template(path = "forms/tracking_book.html")]
+pub struct TrackingBook {
+    pub head: Head,
+    pub year: i32,
+    pub rows: Vec<BookRow>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_from_outside_is_escaped_with_named_entities_and_askama_does_not_escape_it_twice() {
+        let t = Text::from("<b>Lê & 'Lý' \"Hòa\"</b>");
+        let html = t.to_string();
+        assert_eq!(html, "&lt;b&gt;Lê &amp; &#39;Lý&#39; &quot;Hòa&quot;&lt;/b&gt;");
+        let book = TrackingBook {
+            head: Head { agency: Text::from("UBND <xã>"), number: "06", title: "Sổ theo dõi hồ sơ", size: "A4" },
+            year: 2027,
+            rows: vec![],
+        };
+        let page = book.render().unwrap();
+        assert!(page.contains("<strong>UBND &lt;xã&gt;</strong>"), "{page}");
+        assert!(!page.contains("&amp;lt;") && !page.contains("<xã>"));
+    }
+}
