@@ -1,5 +1,5 @@
 //! The `motcua` binary's commands, run as a user would.
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

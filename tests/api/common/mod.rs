@@ -328,3 +328,30 @@ impl Drop for TestApp {
         }
     }
 }
+
+/// The environment variable that marks a child process started by [`isolated`], holding the one
+/// test it runs.
+const ISOLATED_TEST: &str = "MOTCUA_ISOLATED_TEST";
+
+/// For a test that needs the process to itself (a process-wide tracing subscriber, the process's
+/// exit): in the test binary's own run, starts this binary again as a child process that runs
+/// only `test` (given as `module_path!()` and the function's name), asserts that it ran and
+/// passed, and returns `false` (the caller returns). In that child, returns `true`: the caller
+/// runs its body there, alone.
+pub fn isolated(module: &str, function: &str) -> bool {
+    // libtest names a test by its path inside the test crate, without the crate's name.
+    let module = module.split_once("::").map_or("", |(_, m)| m);
+    let test = if module.is_empty() { function.to_string() } else { format!("{module}::{function}") };
+    if std::env::var(ISOLATED_TEST).is_ok_and(|t| t == test) {
+        return true;
+    }
+    let out = std::process::Command::new(std::env::current_exe().expect("the test binary"))
+        .args([test.as_str(), "--exact", "--nocapture", "--test-threads=1"])
+        .env(ISOLATED_TEST, &test)
+        .output()
+        .expect("the test binary runs again");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{test}, in a process of its own, failed ({}):\n{text}", out.status);
+    assert!(text.contains("1 passed"), "{test} did not run in the child process:\n{text}");
+    false
+}
