@@ -309,17 +309,6 @@ impl Settings {
         Ok(settings)
     }
 
-    /// Environment from `MOTCUA_ENV` (default `local`) and the folder from `MOTCUA_CONFIG_DIR`
-    /// (default: `config/` if present, else the built-in files).
-    pub fn from_process_env() -> anyhow::Result<Self> {
-        let environment = match std::env::var("MOTCUA_ENV") {
-            Ok(v) => v.parse()?,
-            Err(_) => Environment::Local,
-        };
-        let dir = std::env::var_os("MOTCUA_CONFIG_DIR").map(PathBuf::from);
-        Self::load(dir.as_deref(), environment)
-    }
-
     /// Checks that do not need the database. `production` refuses the shipped JWT secret and demo data.
     pub fn check(&self) -> anyhow::Result<()> {
         anyhow::ensure!(self.auth.token_ttl_minutes > 0, "auth.token_ttl_minutes must be positive");
