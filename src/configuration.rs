@@ -4,6 +4,7 @@
 //!
 //! The four files are built into the binary too: without `--config-dir` / `MOTCUA_CONFIG_DIR` and
 //! without a `config/` folder in the working directory, the built-in copies are used.
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use figment::providers::{Env, Format, Toml};
@@ -82,7 +83,7 @@ pub struct ServerSettings {
     pub trusted_proxies: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
     /// `sqlite://PATH`, a plain path, or `postgres://…`.
@@ -91,13 +92,38 @@ pub struct DatabaseSettings {
     pub connect_timeout_secs: u64,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// Prints the URL without its password (and query values).
+impl fmt::Debug for DatabaseSettings {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let Self { url, pool_size, connect_timeout_secs } = self;
+        f.debug_struct("DatabaseSettings")
+            .field("url", &redact_url(url))
+            .field("pool_size", pool_size)
+            .field("connect_timeout_secs", connect_timeout_secs)
+            .finish()
+    }
+}
+
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuthSettings {
     pub jwt_secret: String,
     pub issuer: String,
     pub audience: String,
     pub token_ttl_minutes: i64,
+}
+
+/// Prints `***` for the JWT secret.
+impl fmt::Debug for AuthSettings {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let Self { jwt_secret: _, issuer, audience, token_ttl_minutes } = self;
+        f.debug_struct("AuthSettings")
+            .field("jwt_secret", &REDACTED)
+            .field("issuer", issuer)
+            .field("audience", audience)
+            .field("token_ttl_minutes", token_ttl_minutes)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -163,7 +189,7 @@ pub enum SmtpTls {
     Tls,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EmailSettings {
     pub transport: EmailTransport,
@@ -182,7 +208,37 @@ pub struct EmailSettings {
     pub timeout_secs: u64,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// Prints whether an SMTP password is set, not the password.
+impl fmt::Debug for EmailSettings {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let Self {
+            transport,
+            from,
+            file_dir,
+            smtp_host,
+            smtp_port,
+            smtp_tls,
+            smtp_username,
+            smtp_password,
+            smtp_ca_file,
+            timeout_secs,
+        } = self;
+        f.debug_struct("EmailSettings")
+            .field("transport", transport)
+            .field("from", from)
+            .field("file_dir", file_dir)
+            .field("smtp_host", smtp_host)
+            .field("smtp_port", smtp_port)
+            .field("smtp_tls", smtp_tls)
+            .field("smtp_username", smtp_username)
+            .field("smtp_password", &smtp_password.as_ref().map(|_| REDACTED))
+            .field("smtp_ca_file", smtp_ca_file)
+            .field("timeout_secs", timeout_secs)
+            .finish()
+    }
+}
+
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SmsSettings {
     /// The gateway's HTTP endpoint; without one, SMS notices wait in the outbox.
@@ -192,6 +248,20 @@ pub struct SmsSettings {
     /// JSON body with `{{to}}`, `{{text}}` and `{{id}}` placeholders (filled JSON-escaped).
     pub body_template: String,
     pub timeout_secs: u64,
+}
+
+/// Prints the gateway URL without credentials or query values, and the auth header's name only.
+impl fmt::Debug for SmsSettings {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let Self { gateway_url, auth_header, body_template, timeout_secs } = self;
+        let header_name = |h: &String| format!("{}: {REDACTED}", h.split_once(':').map_or("", |(name, _)| name.trim()));
+        f.debug_struct("SmsSettings")
+            .field("gateway_url", &gateway_url.as_deref().map(redact_url))
+            .field("auth_header", &auth_header.as_ref().map(header_name))
+            .field("body_template", body_template)
+            .field("timeout_secs", timeout_secs)
+            .finish()
+    }
 }
 
 /// Online submissions (DOMAIN.md §4: a submission has a reference, the code comes at receipt).
@@ -207,6 +277,29 @@ impl Default for SubmissionSettings {
     fn default() -> Self {
         Self { max_pending_per_account: 10 }
     }
+}
+
+/// What `Debug` prints in place of a secret (settings are printed to diagnose configuration, and
+/// a printed secret ends in logs and bug reports).
+const REDACTED: &str = "***";
+
+/// A URL for `Debug`: the password of its user info and the values of its query (libpq accepts
+/// `?password=`) replaced by `***`.
+fn redact_url(url: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let mut out = match (base.find("://"), base.rfind('@')) {
+        (Some(s), Some(at)) if at > s && base[s + 3..at].contains(':') => {
+            let user = base[s + 3..at].split(':').next().unwrap_or("");
+            format!("{}{user}:{REDACTED}{}", &base[..s + 3], &base[at..])
+        }
+        _ => base.to_string(),
+    };
+    if let Some(query) = query {
+        let names: Vec<String> =
+            query.split('&').map(|p| format!("{}={REDACTED}", p.split_once('=').map_or(p, |(name, _)| name))).collect();
+        out = format!("{out}?{}", names.join("&"));
+    }
+    out
 }
 
 /// The folder looked for in the working directory when none is given.
@@ -307,17 +400,6 @@ impl Settings {
         let mut settings: Settings = figment.extract().map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
         settings.environment = environment;
         Ok(settings)
-    }
-
-    /// Environment from `MOTCUA_ENV` (default `local`) and the folder from `MOTCUA_CONFIG_DIR`
-    /// (default: `config/` if present, else the built-in files).
-    pub fn from_process_env() -> anyhow::Result<Self> {
-        let environment = match std::env::var("MOTCUA_ENV") {
-            Ok(v) => v.parse()?,
-            Err(_) => Environment::Local,
-        };
-        let dir = std::env::var_os("MOTCUA_CONFIG_DIR").map(PathBuf::from);
-        Self::load(dir.as_deref(), environment)
     }
 
     /// Checks that do not need the database. `production` refuses the shipped JWT secret and demo data.
@@ -436,6 +518,12 @@ mod tests {
             let built_in = Settings::load_embedded_with(env, no_env()).unwrap();
             let disk = Settings::load_with(&config_dir(), env, no_env()).unwrap();
             assert_eq!(format!("{built_in:?}"), format!("{disk:?}"), "{env:?}");
+            // `Debug` hides the secrets: compare them apart.
+            assert_eq!(built_in.auth.jwt_secret, disk.auth.jwt_secret, "{env:?}");
+            assert_eq!(built_in.database.url, disk.database.url, "{env:?}");
+            assert_eq!(built_in.email.smtp_password, disk.email.smtp_password, "{env:?}");
+            assert_eq!(built_in.sms.auth_header, disk.sms.auth_header, "{env:?}");
+            assert_eq!(built_in.sms.gateway_url, disk.sms.gateway_url, "{env:?}");
         }
         let dir = tempfile::tempdir().unwrap();
         let base = EMBEDDED[0].1.replace("127.0.0.1:8080", "127.0.0.1:9999");
@@ -444,6 +532,47 @@ mod tests {
         assert_eq!(s.server.bind, "127.0.0.1:9999");
         assert_eq!(s.seed.demo_history_days, 0, "no local.toml in that folder: nothing from the built-in one");
         assert!(Settings::load_with(&dir.path().join("nowhere"), Environment::Local, no_env()).is_err());
+    }
+
+    #[test]
+    fn debug_output_shows_the_settings_but_not_their_secrets() {
+        let mut s = Settings::load_with(&config_dir(), Environment::Production, no_env()).unwrap();
+        s.auth.jwt_secret = "jwt-Secret-4f9a1c77e2b8d3a6c5f0e9d8".into();
+        s.database.url = "postgres://motcua:Db-Pass-99@db.internal:5432/motcua?password=Query-Pass-11".into();
+        s.email.smtp_username = Some("motcua-mailer".into());
+        s.email.smtp_password = Some("Smtp-Pass-42".into());
+        s.sms.gateway_url = Some("https://gw-user:Gw-Pass-7@sms.example.vn/send?api_key=Key-In-Url-5".into());
+        s.sms.auth_header = Some("Authorization: Bearer Sms-Token-123".into());
+        for text in [format!("{s:?}"), format!("{s:#?}")] {
+            for secret in [
+                "jwt-Secret-4f9a1c77e2b8d3a6c5f0e9d8",
+                "Db-Pass-99",
+                "Query-Pass-11",
+                "Smtp-Pass-42",
+                "Gw-Pass-7",
+                "Key-In-Url-5",
+                "Sms-Token-123",
+                "Bearer",
+            ] {
+                assert!(!text.contains(secret), "{secret} is printed:\n{text}");
+            }
+            // What is not secret still shows, and where a secret is set.
+            for shown in [
+                "postgres://motcua:***@db.internal:5432/motcua?password=***",
+                "https://gw-user:***@sms.example.vn/send?api_key=***",
+                "Authorization: ***",
+                "motcua-mailer",
+                "smtp_password: Some(\"***\")",
+                "jwt_secret: \"***\"",
+                "token_ttl_minutes",
+            ] {
+                // `{:#?}` puts each field on a line of its own, with a trailing comma.
+                let flat = text.replace(['\n', ' '], "").replace(",)", ")");
+                assert!(flat.contains(&shown.replace(' ', "")), "{shown} is missing:\n{text}");
+            }
+        }
+        assert_eq!(redact_url("sqlite:///var/lib/motcua/motcua.db"), "sqlite:///var/lib/motcua/motcua.db");
+        assert_eq!(redact_url("postgres://postgres@127.0.0.1/postgres"), "postgres://postgres@127.0.0.1/postgres");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //!
 //! They need Debian's `chromium` and `chromium-driver`. Where `/usr/bin/chromedriver` is missing they
 //! print why and pass, unless `MOTCUA_REQUIRE_BROWSER=1` (as in `.ci/run`), which makes that a failure.
+#[path = "api/common/mod.rs"]
 mod common;
 
 use std::io::Write;
@@ -186,10 +187,10 @@ impl Browser {
         assert!(scroll <= inner, "{what} scrolls sideways: scrollWidth {scroll} > innerWidth {inner}");
     }
 
-    /// The page passes the accessibility audit of `tests/common/a11y.js` (names, headings,
+    /// The page passes the accessibility audit of `tests/api/common/a11y.js` (names, headings,
     /// focus order, contrast).
     async fn assert_accessible(&self, what: &str) {
-        let problems = self.js(concat!("return (\n", include_str!("common/a11y.js"), "\n);"), vec![]).await;
+        let problems = self.js(concat!("return (\n", include_str!("api/common/a11y.js"), "\n);"), vec![]).await;
         let problems: Vec<String> = serde_json::from_value(problems).expect("a list of problems");
         assert!(problems.is_empty(), "{what} ({}): {problems:#?}", self.path().await);
     }

@@ -15,13 +15,8 @@ pub fn verify(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
 }
 
-/// A well-formed hash of no one's password, for [`verify_dummy`].
+/// A well-formed hash of no one's password, for [`verify_dummy_bounded`].
 const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3tdY1kBn5Y8cHqFJ2C1/8xQ9ZyJ8rQ1qS3I4gWqX1Xk";
-
-/// Spends the time of one verification, so an unknown username answers as slowly as a wrong password.
-pub fn verify_dummy(password: &str) {
-    let _ = verify(password, DUMMY);
-}
 
 thread_local! {
     /// A password thread's argon2 memory, kept from hash to hash (19 MiB with the default
@@ -128,6 +123,7 @@ fn password_threads() -> &'static std::sync::mpsc::Sender<Job> {
 /// sign-ins every other request still gets the cores first, and hashing takes what is left.
 fn lower_priority() {
     #[cfg(target_os = "linux")]
+    #[allow(unsafe_code)]
     // SAFETY: plain system calls on the calling thread (on Linux a priority is per thread), with
     // no pointers involved; a failure only leaves the priority as it was.
     unsafe {
@@ -157,7 +153,8 @@ pub async fn verify_bounded(password: String, phc: String) -> bool {
     on_password_thread(move || verify_in_place(&password, &phc)).await.unwrap_or(false)
 }
 
-/// [`verify_dummy`] on a password thread.
+/// Spends the time of one verification, on a password thread, so an unknown username answers as
+/// slowly as a wrong password.
 pub async fn verify_dummy_bounded(password: String) {
     let _ = on_password_thread(move || verify_in_place(&password, DUMMY)).await;
 }

@@ -64,15 +64,6 @@ impl OnlineLevel {
             _ => None,
         }
     }
-    /// The ND 43/2011 name.
-    pub fn nd43_name(self) -> &'static str {
-        match self.0 {
-            1 => "mức độ 1",
-            2 => "mức độ 2",
-            3 => "mức độ 3",
-            _ => "mức độ 4",
-        }
-    }
 }
 
 /// The unit a statutory time limit is counted in (DOMAIN.md §5).

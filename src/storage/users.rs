@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use super::schema::users;
 use super::AnyConnection;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
 pub struct UserRow {
     pub id: String,
@@ -18,6 +18,25 @@ pub struct UserRow {
     pub created_at: chrono::NaiveDateTime,
     /// Set by an administrator: the account can no longer sign in and its tokens are refused.
     pub disabled_at: Option<chrono::NaiveDateTime>,
+}
+
+/// Prints `***` for the password hash (an argon2 hash can be attacked offline).
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let Self { id, username, password_hash: _, role, agency_code, full_name, is_demo, created_at, disabled_at } =
+            self;
+        f.debug_struct("UserRow")
+            .field("id", id)
+            .field("username", username)
+            .field("password_hash", &"***")
+            .field("role", role)
+            .field("agency_code", agency_code)
+            .field("full_name", full_name)
+            .field("is_demo", is_demo)
+            .field("created_at", created_at)
+            .field("disabled_at", disabled_at)
+            .finish()
+    }
 }
 
 pub fn find_by_username(conn: &mut AnyConnection, username: &str) -> QueryResult<Option<UserRow>> {
@@ -63,4 +82,30 @@ pub fn is_active(conn: &mut AnyConnection, id: &str) -> QueryResult<bool> {
         .count()
         .get_result::<i64>(conn)
         .map(|n| n == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UserRow;
+
+    #[test]
+    fn debug_output_hides_the_password_hash() {
+        let hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$QmFkSGFzaEJhZEhhc2hCYWRIYXNo";
+        let row = UserRow {
+            id: "u-1".into(),
+            username: "clerk.tanan".into(),
+            password_hash: hash.into(),
+            role: "clerk".into(),
+            agency_code: Some("H01.01".into()),
+            full_name: "Trần Văn Tiếp".into(),
+            is_demo: true,
+            created_at: chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap().and_hms_opt(9, 0, 0).unwrap(),
+            disabled_at: None,
+        };
+        for text in [format!("{row:?}"), format!("{row:#?}")] {
+            assert!(!text.contains("argon2") && !text.contains("c2FsdHNhbHRzYWx0"), "the hash is printed: {text}");
+            assert!(text.contains("password_hash: \"***\""), "{text}");
+            assert!(text.contains("clerk.tanan") && text.contains("H01.01"), "the rest shows: {text}");
+        }
+    }
 }

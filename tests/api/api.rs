@@ -1,5 +1,5 @@
 //! The foundation's HTTP API, end to end, on the test database (SQLite, or PostgreSQL with TEST_DATABASE_URL).
-mod common;
+use crate::common;
 
 use common::{assert_error, spawn_app};
 use motcua::auth::{Claims, JwtKeys};

@@ -1,5 +1,5 @@
 //! The `motcua` binary's commands, run as a user would.
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -261,6 +261,8 @@ fn an_explicit_configuration_folder_must_hold_base_toml() {
 
 #[tokio::test]
 async fn serve_answers_within_2_s_while_the_demo_history_is_made_in_the_background() {
+    // A start-up budget: the other tests of this process wait (they share its cores).
+    let _alone = common::alone();
     let db = TestDb::new();
     let empty = tempfile::tempdir().unwrap();
     let mut served = Served::start(

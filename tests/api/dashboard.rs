@@ -1,6 +1,6 @@
 //! The leader dashboard `/lanh-dao` over HTTP (SQLite, or PostgreSQL with TEST_DATABASE_URL):
 //! who may see it, what it shows, that its numbers are the API's, and how it answers bad input.
-mod common;
+use crate::common;
 
 use common::{spawn_app_at, TestApp};
 use serde_json::{json, Value};

@@ -1,6 +1,6 @@
 //! Brute force: random dossier histories around period edges, then the report and indicators
 //! must equal a naive recomputation from the raw dossiers (SQLite, or PostgreSQL with TEST_DATABASE_URL).
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone};
 use common::{spawn_app_configured, TestApp};

@@ -1,6 +1,6 @@
 //! Server-rendered pages: public portal, cookie sign-in, staff workspace, online submission
 //! (SQLite, or PostgreSQL with TEST_DATABASE_URL).
-mod common;
+use crate::common;
 
 use common::web::{browser, get, post_form, read, Page};
 use common::{spawn_app_at, TestApp};

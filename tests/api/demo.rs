@@ -1,7 +1,7 @@
 //! The demo history `cargo run` makes on its first start: dossiers made through the real use cases
 //! at past moments, which the official report and the inboxes then show. It holds at any hour of
 //! any day: each test fixes "now" (Vietnam time) and the application's clock with it.
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::dsl::max;

@@ -1,5 +1,5 @@
 //! The official report through the API on a month worked out by hand (SQLite, or PostgreSQL with TEST_DATABASE_URL).
-mod common;
+use crate::common;
 
 use common::{assert_error, spawn_app_at, TestApp};
 use serde_json::{json, Value};

@@ -1,7 +1,7 @@
 //! Throttles (issue 11): proofs of ownership on every path, the public lookup's limit per client,
 //! sign-in failures; client addresses from the socket or a trusted proxy's X-Forwarded-For.
 //! SQLite, or PostgreSQL with TEST_DATABASE_URL.
-mod common;
+use crate::common;
 
 use common::{assert_error, spawn_app_configured, TestApp};
 use diesel::prelude::*;

@@ -1,5 +1,5 @@
 //! The outbox: notices written with the change that owes them (SQLite, or PostgreSQL with TEST_DATABASE_URL).
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

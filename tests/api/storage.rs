@@ -1,5 +1,5 @@
 //! Migrations and seeds, on the test database (SQLite, or PostgreSQL with TEST_DATABASE_URL).
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::time::Duration;

@@ -1,8 +1,8 @@
 //! The request boundary (issue 11, part 3): what the server logs, control characters, periods and
 //! dates out of range, and the headers of responses that carry personal data (SQLite, or
-//! PostgreSQL with TEST_DATABASE_URL). This binary installs a process-wide subscriber that keeps
-//! every line the server logs, so it has a test binary of its own.
-mod common;
+//! PostgreSQL with TEST_DATABASE_URL). The log test installs a process-wide subscriber that keeps
+//! every line the server logs, so it runs in a process of its own (`common::isolated`).
+use crate::common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -82,6 +82,9 @@ async fn headers_of(r: reqwest::RequestBuilder) -> (u16, reqwest::header::Header
 
 #[tokio::test]
 async fn nothing_an_applicant_sends_reaches_the_logs_even_in_bad_requests() {
+    if !common::isolated(module_path!(), "nothing_an_applicant_sends_reaches_the_logs_even_in_bad_requests") {
+        return;
+    }
     let log = captured();
     let app = spawn_app_at(MONDAY).await;
     let clerk = app.login("clerk.tanan", PW).await;

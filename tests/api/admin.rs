@@ -1,6 +1,6 @@
 //! The administrators' area: pages under `/quan-tri` and the API under `/api/v1/admin`
 //! (SQLite, or PostgreSQL with TEST_DATABASE_URL).
-mod common;
+use crate::common;
 
 use common::web::{browser, post_form, sign_in, Page};
 use common::{assert_error, spawn_app_at, spawn_app_configured, TestApp};

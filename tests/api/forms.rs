@@ -1,5 +1,5 @@
 //! Forms 01–06 through the API (SQLite, or PostgreSQL with TEST_DATABASE_URL).
-mod common;
+use crate::common;
 
 use common::{assert_error, spawn_app_at, TestApp};
 use serde_json::{json, Value};

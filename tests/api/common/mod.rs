@@ -27,9 +27,67 @@ pub enum TestDb {
     Postgres { admin_url: String, name: String, url: String },
 }
 
+/// How the tests share the process: how many databases are in use, and whether a test waits to
+/// run alone (see [`alone`]).
+struct Sharing {
+    databases: usize,
+    alone: bool,
+}
+
+static SHARING: Mutex<Sharing> = Mutex::new(Sharing { databases: 0, alone: false });
+static SHARING_CHANGED: std::sync::Condvar = std::sync::Condvar::new();
+
+thread_local! {
+    /// This test (libtest runs each on a thread of its own) already has a database or runs alone:
+    /// it never waits for [`alone`] again.
+    static ADMITTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn sharing() -> std::sync::MutexGuard<'static, Sharing> {
+    SHARING.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A test's first database waits while another test runs alone.
+fn admit_database() {
+    let mut s = sharing();
+    if !ADMITTED.get() {
+        s = SHARING_CHANGED.wait_while(s, |s| s.alone).unwrap_or_else(std::sync::PoisonError::into_inner);
+        ADMITTED.set(true);
+    }
+    s.databases += 1;
+}
+
+fn release_database() {
+    sharing().databases -= 1;
+    SHARING_CHANGED.notify_all();
+}
+
+/// While held, no other test of this process holds a database (so none runs the application).
+pub struct Alone(#[allow(dead_code)] std::sync::MutexGuard<'static, ()>);
+
+/// For a test that times the application (a start-up budget): the modules share one process and
+/// run in parallel, so it waits until no other test holds a database, and tests that start
+/// meanwhile wait for it to end. Take it before the test's own database.
+pub fn alone() -> Alone {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let one = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut s = sharing();
+    s.alone = true;
+    drop(SHARING_CHANGED.wait_while(s, |s| s.databases > 0).unwrap_or_else(std::sync::PoisonError::into_inner));
+    ADMITTED.set(true);
+    Alone(one)
+}
+
+impl Drop for Alone {
+    fn drop(&mut self) {
+        sharing().alone = false;
+        SHARING_CHANGED.notify_all();
+    }
+}
+
 impl TestDb {
     pub fn new() -> Self {
-        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        let db = match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
             Some(admin_url) => {
                 let name = format!("motcua_t_{}", uuid::Uuid::new_v4().simple());
                 let mut admin = motcua::storage::connection::establish_postgres(&admin_url)
@@ -44,7 +102,10 @@ impl TestDb {
                 let url = format!("sqlite://{}", dir.path().join("motcua.db").display());
                 TestDb::Sqlite { _dir: dir, url }
             }
-        }
+        };
+        // Counted from here: `Drop` releases it.
+        admit_database();
+        db
     }
 
     pub fn url(&self) -> &str {
@@ -63,6 +124,7 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
+        release_database();
         if let TestDb::Postgres { admin_url, name, .. } = self {
             if let Ok(mut admin) = motcua::storage::connection::establish_postgres(admin_url) {
                 let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
@@ -327,4 +389,31 @@ impl Drop for TestApp {
             i.stop();
         }
     }
+}
+
+/// The environment variable that marks a child process started by [`isolated`], holding the one
+/// test it runs.
+const ISOLATED_TEST: &str = "MOTCUA_ISOLATED_TEST";
+
+/// For a test that needs the process to itself (a process-wide tracing subscriber, the process's
+/// exit): in the test binary's own run, starts this binary again as a child process that runs
+/// only `test` (given as `module_path!()` and the function's name), asserts that it ran and
+/// passed, and returns `false` (the caller returns). In that child, returns `true`: the caller
+/// runs its body there, alone.
+pub fn isolated(module: &str, function: &str) -> bool {
+    // libtest names a test by its path inside the test crate, without the crate's name.
+    let module = module.split_once("::").map_or("", |(_, m)| m);
+    let test = if module.is_empty() { function.to_string() } else { format!("{module}::{function}") };
+    if std::env::var(ISOLATED_TEST).is_ok_and(|t| t == test) {
+        return true;
+    }
+    let out = std::process::Command::new(std::env::current_exe().expect("the test binary"))
+        .args([test.as_str(), "--exact", "--nocapture", "--test-threads=1"])
+        .env(ISOLATED_TEST, &test)
+        .output()
+        .expect("the test binary runs again");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{test}, in a process of its own, failed ({}):\n{text}", out.status);
+    assert!(text.contains("1 passed"), "{test} did not run in the child process:\n{text}");
+    false
 }

@@ -1,0 +1,26 @@
+//! The integration tests, as one binary (one link instead of one per file): each module is a part
+//! of the application tested through its real HTTP server, command line or database, on SQLite, or
+//! on PostgreSQL when `TEST_DATABASE_URL` is set. `common` is the harness they share (the browser
+//! tests, `tests/browser.rs`, a binary of their own, use it too).
+//!
+//! The modules run together in one process, in parallel: a test that needs the process to itself
+//! (a process-wide log subscriber, the process's exit) runs its body in a child process of this
+//! binary (`common::isolated`).
+
+mod common;
+
+mod admin;
+mod api;
+mod boundary;
+mod cli;
+mod dashboard;
+mod demo;
+mod dossiers;
+mod forms;
+mod notifications;
+mod pages;
+mod postgres_exit;
+mod stats;
+mod stats_property;
+mod storage;
+mod throttle;
