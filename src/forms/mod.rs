@@ -63,7 +63,8 @@ th, td {{ border: 1px solid #000; padding: 3px 5px; vertical-align: top; }}
 }
 
 fn receiving_name(r: &DossierRecord) -> String {
-    r.agency_names.get(&r.row.receiving_agency).cloned().unwrap_or_else(|| r.row.receiving_agency.clone())
+    let code = r.row.receiving_agency.as_str();
+    r.agency_names.get(code).cloned().unwrap_or_else(|| code.to_string())
 }
 
 fn documents(r: &DossierRecord) -> Vec<String> {
