@@ -109,7 +109,7 @@ pub fn receipt(r: &DossierRecord, lookup_url: &str) -> String {
     let qr = qrcode::QrCode::new(lookup_url.as_bytes())
         .map(|c| c.render::<qrcode::render::svg::Color>().min_dimensions(120, 120).build())
         .unwrap_or_default();
-    let due = r.row.extended_due_at.or(r.row.due_at);
+    let due = r.row.promised_due_at();
     let body = format!(
         "{dossier}{applicant}<p>Thành phần hồ sơ đã nhận:</p>{docs}
 <p>Thời gian nhận hồ sơ: <strong>{received}</strong><br>Thời gian trả kết quả: <strong>{due}</strong><br>

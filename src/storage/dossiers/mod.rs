@@ -2,15 +2,17 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{
-    agencies, dossier_applicants, dossier_events, dossier_files, dossier_ratings, dossier_sequences, dossiers,
-};
+use super::schema::{agencies, dossier_applicants, dossier_events, dossier_ratings, dossier_sequences, dossiers};
 use super::AnyConnection;
 use crate::domain::calendar::Timeliness;
 use crate::domain::dossier::{Channel, Decision, Status, SupplementStage};
 use crate::domain::{AgencyCode, TimeUnit};
 
+mod consultations;
+mod files;
 mod mapping;
+pub use consultations::{answer_consultation, consultations, insert_consultation, ConsultationRow};
+pub use files::{file, files, insert_file, FileInfo, FileRow};
 pub use mapping::{BadColumn, OptText, StoredRoute};
 
 /// A stored dossier, its columns read as domain values (see [`mapping`]).
@@ -170,31 +172,6 @@ pub struct EventRow {
     pub note: Option<String>,
     /// JSON with the action's particulars (missing documents, reasons, new date).
     pub details: Option<String>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = dossier_files)]
-pub struct FileRow {
-    pub id: String,
-    pub dossier_id: String,
-    pub file_name: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
-    pub content: Vec<u8>,
-    pub uploaded_at: NaiveDateTime,
-    pub uploaded_by: String,
-}
-
-/// A file without its content, for listings.
-#[derive(Debug, Clone, Queryable)]
-pub struct FileInfo {
-    pub id: String,
-    pub file_name: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
-    pub uploaded_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -447,34 +424,6 @@ pub fn insert_rating(conn: &mut AnyConnection, row: &RatingRow) -> QueryResult<(
     diesel::insert_into(dossier_ratings::table).values(row).execute(conn).map(|_| ())
 }
 
-pub fn insert_file(conn: &mut AnyConnection, row: &FileRow) -> QueryResult<()> {
-    diesel::insert_into(dossier_files::table).values(row).execute(conn).map(|_| ())
-}
-
-pub fn files(conn: &mut AnyConnection, dossier_id: &str) -> QueryResult<Vec<FileInfo>> {
-    dossier_files::table
-        .filter(dossier_files::dossier_id.eq(dossier_id))
-        .order(dossier_files::uploaded_at.asc())
-        .select((
-            dossier_files::id,
-            dossier_files::file_name,
-            dossier_files::content_type,
-            dossier_files::size_bytes,
-            dossier_files::sha256,
-            dossier_files::uploaded_at,
-        ))
-        .load(conn)
-}
-
-pub fn file(conn: &mut AnyConnection, dossier_id: &str, file_id: &str) -> QueryResult<Option<FileRow>> {
-    dossier_files::table
-        .filter(dossier_files::dossier_id.eq(dossier_id))
-        .filter(dossier_files::id.eq(file_id))
-        .select(FileRow::as_select())
-        .first(conn)
-        .optional()
-}
-
 /// A line of the tracking book: a dossier, its procedure's and applicant's names, and the
 /// agencies it went to, in order.
 #[derive(Debug, Clone)]
@@ -524,49 +473,4 @@ pub fn tracking_book(
             applicant_name,
         })
         .collect())
-}
-
-/// A same-level consultation (liên thông cùng cấp): an agency asked for its opinion, with a deadline.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = super::schema::dossier_consultations)]
-pub struct ConsultationRow {
-    pub dossier_id: String,
-    pub position: i32,
-    pub agency_code: String,
-    pub task: String,
-    pub requested_at: NaiveDateTime,
-    pub due_at: NaiveDateTime,
-    pub answered_at: Option<NaiveDateTime>,
-    pub opinion: Option<String>,
-    pub timeliness: Option<String>,
-}
-
-pub fn consultations(conn: &mut AnyConnection, dossier_id: &str) -> QueryResult<Vec<ConsultationRow>> {
-    use super::schema::dossier_consultations as c;
-    c::table
-        .filter(c::dossier_id.eq(dossier_id))
-        .order(c::position.asc())
-        .select(ConsultationRow::as_select())
-        .load(conn)
-}
-
-pub fn insert_consultation(conn: &mut AnyConnection, row: &ConsultationRow) -> QueryResult<()> {
-    diesel::insert_into(super::schema::dossier_consultations::table).values(row).execute(conn).map(|_| ())
-}
-
-pub fn answer_consultation(
-    conn: &mut AnyConnection,
-    dossier_id: &str,
-    position: i32,
-    at: NaiveDateTime,
-    opinion: &str,
-    timeliness: &str,
-) -> QueryResult<bool> {
-    use super::schema::dossier_consultations as c;
-    let n = diesel::update(
-        c::table.filter(c::dossier_id.eq(dossier_id)).filter(c::position.eq(position)).filter(c::answered_at.is_null()),
-    )
-    .set((c::answered_at.eq(at), c::opinion.eq(opinion), c::timeliness.eq(timeliness)))
-    .execute(conn)?;
-    Ok(n == 1)
 }
