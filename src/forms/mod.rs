@@ -51,7 +51,7 @@ fn agency_name(r: &DossierRecord, code: &str) -> String {
 }
 
 fn receiving_name(r: &DossierRecord) -> String {
-    agency_name(r, &r.row.receiving_agency)
+    agency_name(r, r.row.receiving_agency.as_str())
 }
 
 fn documents(r: &DossierRecord) -> Vec<Text> {
@@ -87,7 +87,7 @@ pub fn receipt(r: &DossierRecord, lookup_url: &str) -> String {
     let qr_svg = qrcode::QrCode::new(lookup_url.as_bytes())
         .map(|c| c.render::<qrcode::render::svg::Color>().min_dimensions(120, 120).build())
         .unwrap_or_default();
-    let due = r.row.extended_due_at.or(r.row.due_at);
+    let due = r.row.promised_due_at();
     render(&Receipt {
         head: head(receiving_name(r), "01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
         d: facts(r),

@@ -16,6 +16,7 @@ use tracing::Instrument;
 use crate::auth::extractor::Caller;
 use crate::domain::agency::AgencyCode;
 use crate::domain::calendar::WorkingCalendar;
+use crate::domain::dossier::Status;
 use crate::domain::procedure::StepTarget;
 use crate::domain::user::Role;
 use crate::services::dossiers::{self, ActionInput, DossierRecord, IntakeInput, Links};
@@ -302,7 +303,7 @@ async fn make_history(pool: &Pool, links: &Links, now: DateTime<Utc>, days: i64)
                     }
                 };
                 report.dossiers += 1;
-                let current = record.row.current_agency.clone();
+                let current = record.row.current_agency.to_string();
                 let mut walk = Walk { pool, links, staff: &demo, cal: &cal, now, at, actions: 0, current };
                 // An online dossier waits for a clerk to receive it (the same day, or the next).
                 let received = if online {
@@ -380,7 +381,7 @@ impl Walk<'_> {
             match dossiers::act(self.pool, self.links, who.clone(), code.to_string(), input, self.at).await {
                 Ok(after) => {
                     self.actions += 1;
-                    self.current = after.row.current_agency.clone();
+                    self.current = after.row.current_agency.to_string();
                     return Some(after);
                 }
                 Err(_) => continue,
@@ -452,7 +453,7 @@ impl Walk<'_> {
                 }
             }
             match record {
-                Some(r) if r.row.status_code == 10 || r.row.returned_at.is_some() => return true,
+                Some(r) if r.row.status == Status::Returned || r.row.returned_at.is_some() => return true,
                 Some(_) => {}
                 None => return false,
             }

@@ -67,12 +67,12 @@ pub async fn lookup_showing_public(
         let procedure_name = procedures::name_of(conn, &row.procedure_id)?;
         let events = store::events(conn, &row.id)?;
         let mut codes: Vec<String> = events.iter().map(|e| e.to_agency.clone()).collect();
-        codes.push(row.current_agency.clone());
+        codes.push(row.current_agency.to_string());
         codes.sort();
         codes.dedup();
         let names: std::collections::HashMap<String, String> =
             agencies::describe(conn, &codes)?.into_iter().map(|(c, _, n)| (c, n)).collect();
-        let current_agency_name = names.get(&row.current_agency).cloned().unwrap_or_default();
+        let current_agency_name = names.get(row.current_agency.as_str()).cloned().unwrap_or_default();
         let history = events
             .into_iter()
             .map(|e| {

@@ -57,6 +57,18 @@ pub fn insert(conn: &mut AnyConnection, row: &AgencyRow) -> QueryResult<()> {
     diesel::insert_into(agencies::table).values(row).execute(conn).map(|_| ())
 }
 
+/// An agency and every agency above it (its materialized path's prefixes), in one query; empty
+/// when there is no such agency.
+pub fn with_ancestors(conn: &mut AnyConnection, code: &str) -> QueryResult<Vec<AgencyRow>> {
+    diesel::alias!(agencies as below: Below);
+    let path = below.field(agencies::path);
+    agencies::table
+        .inner_join(below.on(path.eq(agencies::path).or(path.like(agencies::path.concat("/%")))))
+        .filter(below.field(agencies::code).eq(code))
+        .select(AgencyRow::as_select())
+        .load(conn)
+}
+
 /// Levels and names of the given agencies, by code.
 pub fn describe(conn: &mut AnyConnection, codes: &[String]) -> QueryResult<Vec<(String, String, String)>> {
     agencies::table

@@ -35,12 +35,31 @@ pub fn between(
 
 /// The whole working calendar (a few hundred rows), for one use case.
 pub fn working_calendar(conn: &mut AnyConnection) -> QueryResult<crate::domain::calendar::WorkingCalendar> {
-    let rows: Vec<CalendarDayRow> = calendar_days::table.select(CalendarDayRow::as_select()).load(conn)?;
-    let (holidays, working): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.kind == "holiday");
-    Ok(crate::domain::calendar::WorkingCalendar::new(
-        holidays.into_iter().map(|r| r.day),
-        working.into_iter().map(|r| r.day),
-    ))
+    let rows: Vec<(chrono::NaiveDate, String)> =
+        calendar_days::table.select((calendar_days::day, calendar_days::kind)).load(conn)?;
+    Ok(calendar_of(rows))
+}
+
+/// The working calendar from `from` on: what a computation about a dossier needs when nothing
+/// it counts lies before `from` (its submission, or today for a new one). Exceptions are
+/// recorded a year or so ahead, so the days after `from` are few, and none is left out.
+pub fn working_calendar_from(
+    conn: &mut AnyConnection,
+    from: chrono::NaiveDate,
+) -> QueryResult<crate::domain::calendar::WorkingCalendar> {
+    let rows: Vec<(chrono::NaiveDate, String)> = calendar_days::table
+        .filter(calendar_days::day.ge(from))
+        .select((calendar_days::day, calendar_days::kind))
+        .load(conn)?;
+    Ok(calendar_of(rows))
+}
+
+fn calendar_of(rows: Vec<(chrono::NaiveDate, String)>) -> crate::domain::calendar::WorkingCalendar {
+    let (holidays, working): (Vec<_>, Vec<_>) = rows.into_iter().partition(|(_, kind)| kind == "holiday");
+    crate::domain::calendar::WorkingCalendar::new(
+        holidays.into_iter().map(|(d, _)| d),
+        working.into_iter().map(|(d, _)| d),
+    )
 }
 
 /// Writes a day's exception, replacing the one recorded before; true when the day was new.

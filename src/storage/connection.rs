@@ -87,28 +87,86 @@ pub fn establish_postgres(url: &str) -> diesel::ConnectionResult<diesel::PgConne
 }
 
 /// Counts the statements a connection sends (every query, `batch_execute`, `BEGIN`/`COMMIT`
-/// and the pool's check-out ping), through diesel's instrumentation hook.
-struct Counting(Arc<AtomicU64>);
+/// and, were it on, the pool's check-out ping), and among them the writes (`INSERT`, `UPDATE`,
+/// `DELETE`), through diesel's instrumentation hook.
+struct Counting(Arc<Counters>);
+
+/// Per database URL: statements sent, writes among them, and connections handed back to a pool.
+#[derive(Debug, Default)]
+struct Counters {
+    statements: AtomicU64,
+    writes: AtomicU64,
+    checkouts: AtomicU64,
+}
+
+/// Keeps the first bytes written to it and then refuses more, so a statement's verb is read
+/// without formatting the whole statement and its binds (a file's content, for one).
+struct Head {
+    buf: [u8; 8],
+    len: usize,
+}
+
+impl std::fmt::Write for Head {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        for b in s.bytes() {
+            if self.len == self.buf.len() {
+                return Err(std::fmt::Error);
+            }
+            if self.len == 0 && b.is_ascii_whitespace() {
+                continue;
+            }
+            self.buf[self.len] = b.to_ascii_uppercase();
+            self.len += 1;
+        }
+        Ok(())
+    }
+}
+
+fn is_write(query: &dyn diesel::connection::DebugQuery) -> bool {
+    use std::fmt::Write;
+    let mut head = Head { buf: [0; 8], len: 0 };
+    let _ = write!(head, "{query}");
+    let head = &head.buf[..head.len];
+    [&b"INSERT "[..], b"UPDATE ", b"DELETE "].iter().any(|verb| head.starts_with(verb))
+}
 
 impl diesel::connection::Instrumentation for Counting {
     fn on_connection_event(&mut self, event: diesel::connection::InstrumentationEvent<'_>) {
-        if let diesel::connection::InstrumentationEvent::StartQuery { .. } = event {
-            self.0.fetch_add(1, Ordering::Relaxed);
+        if let diesel::connection::InstrumentationEvent::StartQuery { query, .. } = event {
+            self.0.statements.fetch_add(1, Ordering::Relaxed);
+            if is_write(query) {
+                self.0.writes.fetch_add(1, Ordering::Relaxed);
+            }
         }
     }
 }
 
-/// The statement counter of every pool opened in this process, by database URL.
-fn counter_for(url: &DatabaseUrl) -> Arc<AtomicU64> {
-    static COUNTERS: OnceLock<Mutex<HashMap<DatabaseUrl, Arc<AtomicU64>>>> = OnceLock::new();
+/// The counters of every pool opened in this process, by database URL.
+fn counter_for(url: &DatabaseUrl) -> Arc<Counters> {
+    static COUNTERS: OnceLock<Mutex<HashMap<DatabaseUrl, Arc<Counters>>>> = OnceLock::new();
     let mut map = COUNTERS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
     map.entry(url.clone()).or_default().clone()
+}
+
+fn read_counter(url: &str, which: impl Fn(&Counters) -> &AtomicU64) -> u64 {
+    DatabaseUrl::parse(url).map(|u| which(&counter_for(&u)).load(Ordering::Relaxed)).unwrap_or(0)
 }
 
 /// How many statements the connections to `url` opened by this process have sent so far
 /// (for statement budgets in tests and benchmarks: read it before and after a request).
 pub fn statements_sent(url: &str) -> u64 {
-    DatabaseUrl::parse(url).map(|u| counter_for(&u).load(Ordering::Relaxed)).unwrap_or(0)
+    read_counter(url, |c| &c.statements)
+}
+
+/// How many of [`statements_sent`] were writes (`INSERT`, `UPDATE`, `DELETE`).
+pub fn writes_sent(url: &str) -> u64 {
+    read_counter(url, |c| &c.writes)
+}
+
+/// How many times a connection to `url` was checked out of a pool of this process and handed
+/// back (counted when it is handed back).
+pub fn checkouts(url: &str) -> u64 {
+    read_counter(url, |c| &c.checkouts)
 }
 
 /// An r2d2 manager that picks the backend from the URL, so a bad PostgreSQL URL reports the
@@ -116,7 +174,7 @@ pub fn statements_sent(url: &str) -> u64 {
 #[derive(Clone)]
 pub struct AnyManager {
     url: DatabaseUrl,
-    statements: Arc<AtomicU64>,
+    counters: Arc<Counters>,
 }
 
 impl std::fmt::Debug for AnyManager {
@@ -130,7 +188,7 @@ impl ManageConnection for AnyManager {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
-        let counting = || Counting(self.statements.clone());
+        let counting = || Counting(self.counters.clone());
         match &self.url {
             DatabaseUrl::Postgres(u) => establish_postgres(u).map(|mut c| {
                 c.set_instrumentation(counting());
@@ -148,7 +206,9 @@ impl ManageConnection for AnyManager {
         conn.ping().map_err(r2d2::Error::QueryError)
     }
 
+    /// r2d2 asks this of every connection handed back to the pool (that is where check-outs are counted).
     fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        self.counters.checkouts.fetch_add(1, Ordering::Relaxed);
         std::thread::panicking() || conn.is_broken()
     }
 }
@@ -181,8 +241,8 @@ pub fn connect(url: &str, pool_size: u32, timeout: Duration) -> anyhow::Result<P
         }
     }
     let redacted = url.redacted();
-    let statements = counter_for(&url);
-    let manager = AnyManager { url, statements };
+    let counters = counter_for(&url);
+    let manager = AnyManager { url, counters };
     // Check one connection first so a wrong URL fails with its real message, at once,
     // and switch a SQLite file to write-ahead logging while no other connection is open.
     let mut first = manager.connect().map_err(|e| anyhow::anyhow!("cannot connect to {redacted}: {e}"))?;
@@ -191,7 +251,12 @@ pub fn connect(url: &str, pool_size: u32, timeout: Duration) -> anyhow::Result<P
             .map_err(|e| anyhow::anyhow!("cannot switch {redacted} to write-ahead logging: {e}"))?;
     }
     drop(first);
+    // No `SELECT 1` on every check-out (r2d2's default): a connection that died while idle
+    // fails the one request that uses it, and `has_broken` (diesel's `is_broken`: libpq reports
+    // CONNECTION_BAD, or a transaction was left broken) then drops it instead of returning it;
+    // idle and lifetime limits (r2d2's defaults, 10 and 30 minutes) retire the rest.
     r2d2::Pool::builder()
+        .test_on_check_out(false)
         .max_size(pool_size)
         .connection_timeout(timeout)
         .connection_customizer(Box::new(SqlitePragmas))
@@ -273,6 +338,17 @@ mod tests {
         conn.batch_execute("SELECT 2").unwrap();
         assert_eq!(super::statements_sent(&url) - before, 2);
         assert_eq!(super::statements_sent("sqlite://elsewhere.db"), 0, "counters are per database");
+        let writes = super::writes_sent(&url);
+        conn.batch_execute("CREATE TABLE t (x INTEGER)").unwrap();
+        conn.batch_execute("  insert into t VALUES (1)").unwrap();
+        conn.batch_execute("UPDATE t SET x = 2").unwrap();
+        conn.batch_execute("SELECT x FROM t").unwrap();
+        conn.batch_execute("DELETE FROM t").unwrap();
+        assert_eq!(super::writes_sent(&url) - writes, 3, "INSERT, UPDATE and DELETE are writes");
+        let checkouts = super::checkouts(&url);
+        drop(conn);
+        drop(pool.get().unwrap());
+        assert_eq!(super::checkouts(&url) - checkouts, 2, "each connection handed back counts once");
     }
 
     #[test]

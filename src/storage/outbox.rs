@@ -33,6 +33,44 @@ pub fn insert(conn: &mut AnyConnection, row: &NotificationRow) -> QueryResult<()
     diesel::insert_into(n::table).values(row).execute(conn).map(|_| ())
 }
 
+/// Inserts notices in one statement on either backend (each value bound, none left to a
+/// column default: SQLite would otherwise get one INSERT per row).
+pub fn insert_all(conn: &mut AnyConnection, rows: &[NotificationRow]) -> QueryResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                n::id.eq(&r.id),
+                n::dossier_id.eq(&r.dossier_id),
+                n::kind.eq(&r.kind),
+                n::channel.eq(&r.channel),
+                n::recipient.eq(&r.recipient),
+                n::subject.eq(&r.subject),
+                n::body_text.eq(&r.body_text),
+                n::body_html.eq(&r.body_html),
+                n::status.eq(&r.status),
+                n::attempts.eq(r.attempts),
+                n::next_attempt_at.eq(r.next_attempt_at),
+                n::claimed_by.eq(&r.claimed_by),
+                n::claimed_until.eq(r.claimed_until),
+                n::last_error.eq(&r.last_error),
+                n::created_at.eq(r.created_at),
+                n::sent_at.eq(r.sent_at),
+            )
+        })
+        .collect();
+    // A multi-row insert does not compile over the multi-backend connection: run it on the backend's own.
+    let query = diesel::insert_into(n::table).values(values);
+    match conn {
+        AnyConnection::Postgresql(c) => query.execute(c),
+        AnyConnection::Sqlite(c) => query.execute(c),
+    }
+    .map(|_| ())
+}
+
 /// Ids of rows due now on these channels: pending and due, or claimed by a worker whose lease ran out.
 pub fn due(conn: &mut AnyConnection, now: NaiveDateTime, channels: &[&str], limit: i64) -> QueryResult<Vec<String>> {
     n::table

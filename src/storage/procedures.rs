@@ -105,6 +105,20 @@ pub fn find(conn: &mut AnyConnection, code: &str, version: Option<i32>) -> Query
     Ok(with_children(conn, vec![row])?.pop())
 }
 
+/// The current version of a procedure with its route steps in order, in one query (what intake
+/// needs; `None` when there is no such procedure, or it has no steps).
+pub fn current_with_steps(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<(ProcedureRow, Vec<StepRow>)>> {
+    let rows: Vec<(ProcedureRow, StepRow)> = procedures::table
+        .inner_join(procedure_steps::table)
+        .filter(procedures::code.eq(code))
+        .filter(procedures::is_current.eq(true))
+        .order(procedure_steps::position.asc())
+        .select((ProcedureRow::as_select(), StepRow::as_select()))
+        .load(conn)?;
+    let mut rows = rows.into_iter();
+    Ok(rows.next().map(|(p, first)| (p, std::iter::once(first).chain(rows.map(|(_, s)| s)).collect())))
+}
+
 /// All version numbers of a procedure, oldest first.
 pub fn versions(conn: &mut AnyConnection, code: &str) -> QueryResult<Vec<i32>> {
     procedures::table

@@ -3,7 +3,6 @@ use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
-use super::schema::{stats_daily, stats_monthly, stats_yearly};
 use super::AnyConnection;
 use crate::domain::stats::{Cumulative, Delta, Measure};
 
@@ -17,74 +16,120 @@ pub fn month_of(day: NaiveDate) -> NaiveDate {
     day.with_day(1).expect("day 1 exists")
 }
 
-macro_rules! bump {
-    ($conn:expr, $table:ident, $date_col:ident, $agency:expr, $field:expr, $date:expr, $col:ident, $n:expr) => {{
-        let updated = diesel::update(
-            $table::table
-                .filter($table::agency_code.eq($agency))
-                .filter($table::field.eq($field))
-                .filter($table::$date_col.eq($date)),
-        )
-        .set($table::$col.eq($table::$col + $n))
-        .execute($conn)?;
-        if updated == 0 {
-            let inserted = $conn.transaction(|c| {
-                diesel::insert_into($table::table)
-                    .values((
-                        $table::agency_code.eq($agency),
-                        $table::field.eq($field),
-                        $table::$date_col.eq($date),
-                        $table::$col.eq($n),
-                    ))
-                    .execute(c)
-            });
-            match inserted {
-                Ok(_) => {}
-                // Another transaction created the row meanwhile: add to it.
-                Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-                    diesel::update(
-                        $table::table
-                            .filter($table::agency_code.eq($agency))
-                            .filter($table::field.eq($field))
-                            .filter($table::$date_col.eq($date)),
-                    )
-                    .set($table::$col.eq($table::$col + $n))
-                    .execute($conn)?;
-                }
-                Err(e) => return Err(e),
-            }
-        }
-    }};
+/// One counter row's changes: every measure's delta for one agency, field and date.
+type Row = (NaiveDate, [i64; 10]);
+
+fn column(m: Measure) -> usize {
+    match m {
+        Measure::ReceivedOnline => 0,
+        Measure::ReceivedDirect => 1,
+        Measure::ReceivedOnlineLevel4 => 2,
+        Measure::ResolvedEarly => 3,
+        Measure::ResolvedOnTime => 4,
+        Measure::ResolvedLate => 5,
+        Measure::Due => 6,
+        Measure::Settled => 7,
+        Measure::Rated => 8,
+        Measure::RatedSatisfied => 9,
+    }
 }
 
-macro_rules! bump_measure {
-    ($conn:expr, $table:ident, $date_col:ident, $agency:expr, $field:expr, $date:expr, $measure:expr, $n:expr) => {
-        match $measure {
-            Measure::ReceivedOnline => bump!($conn, $table, $date_col, $agency, $field, $date, received_online, $n),
-            Measure::ReceivedDirect => bump!($conn, $table, $date_col, $agency, $field, $date, received_direct, $n),
-            Measure::ReceivedOnlineLevel4 => {
-                bump!($conn, $table, $date_col, $agency, $field, $date, received_online_level4, $n)
+/// The deltas of one grain, summed per date (a date appears once: one upsert may not touch a
+/// row twice), leaving out dates whose deltas cancel.
+fn rows_of(deltas: &[Delta], grain: fn(NaiveDate) -> NaiveDate) -> Vec<Row> {
+    let mut rows: Vec<Row> = Vec::new();
+    for d in deltas {
+        let date = grain(d.day);
+        let i = match rows.iter().position(|(day, _)| *day == date) {
+            Some(i) => i,
+            None => {
+                rows.push((date, [0; 10]));
+                rows.len() - 1
             }
-            Measure::ResolvedEarly => bump!($conn, $table, $date_col, $agency, $field, $date, resolved_early, $n),
-            Measure::ResolvedOnTime => bump!($conn, $table, $date_col, $agency, $field, $date, resolved_on_time, $n),
-            Measure::ResolvedLate => bump!($conn, $table, $date_col, $agency, $field, $date, resolved_late, $n),
-            Measure::Due => bump!($conn, $table, $date_col, $agency, $field, $date, due, $n),
-            Measure::Settled => bump!($conn, $table, $date_col, $agency, $field, $date, settled, $n),
-            Measure::Rated => bump!($conn, $table, $date_col, $agency, $field, $date, rated, $n),
-            Measure::RatedSatisfied => bump!($conn, $table, $date_col, $agency, $field, $date, rated_satisfied, $n),
+        };
+        rows[i].1[column(d.measure)] += d.amount;
+    }
+    rows.retain(|(_, v)| v.iter().any(|n| *n != 0));
+    rows
+}
+
+const MEASURES: [&str; 10] = [
+    "received_online",
+    "received_direct",
+    "received_online_level4",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "due",
+    "settled",
+    "rated",
+    "rated_satisfied",
+];
+
+/// One upsert adding every row's deltas to one counter table (a new row starts from the deltas,
+/// an existing one adds them); the same SQL on both backends but for the placeholders.
+fn upsert(
+    conn: &mut AnyConnection,
+    table: &str,
+    date_col: &str,
+    agency: &str,
+    field: &str,
+    rows: &[Row],
+) -> QueryResult<()> {
+    use diesel::sql_types::{BigInt, Date, Text};
+    let pg = matches!(conn, AnyConnection::Postgresql(_));
+    let mut n = 0;
+    let mut placeholder = || {
+        n += 1;
+        if pg {
+            format!("${n}")
+        } else {
+            "?".to_string()
         }
     };
+    let tuples: Vec<String> =
+        rows.iter().map(|_| format!("({})", (0..13).map(|_| placeholder()).collect::<Vec<_>>().join(", "))).collect();
+    let sql = format!(
+        "INSERT INTO {table} (agency_code, field, {date_col}, {}) VALUES {} \
+         ON CONFLICT (agency_code, field, {date_col}) DO UPDATE SET {}",
+        MEASURES.join(", "),
+        tuples.join(", "),
+        MEASURES.map(|m| format!("{m} = {table}.{m} + excluded.{m}")).join(", ")
+    );
+    macro_rules! run {
+        ($c:expr, $db:ty) => {{
+            let mut q = diesel::sql_query(sql).into_boxed::<$db>();
+            for (date, v) in rows {
+                q = q.bind::<Text, _>(agency.to_string()).bind::<Text, _>(field.to_string()).bind::<Date, _>(*date);
+                for x in v {
+                    q = q.bind::<BigInt, _>(*x);
+                }
+            }
+            q.execute($c)
+        }};
+    }
+    match conn {
+        AnyConnection::Postgresql(c) => run!(c, diesel::pg::Pg),
+        AnyConnection::Sqlite(c) => run!(c, diesel::sqlite::Sqlite),
+    }
+    .map(|_| ())
 }
 
-/// Applies counter changes for one dossier (its receiving agency and its procedure's field),
-/// to the daily and the monthly counters, inside the caller's transaction.
+/// Applies counter changes for one dossier (its receiving agency and its procedure's field) to
+/// the daily, monthly and yearly counters, inside the caller's transaction: one upsert per table
+/// that has something to add (a new row starts from the deltas, an existing one adds them).
 pub fn apply(conn: &mut AnyConnection, agency: &str, field: &str, deltas: &[Delta]) -> QueryResult<()> {
-    for d in deltas {
-        bump_measure!(conn, stats_daily, day, agency, field, d.day, d.measure, d.amount);
-        let month = month_of(d.day);
-        bump_measure!(conn, stats_monthly, month, agency, field, month, d.measure, d.amount);
-        let year = year_of(d.day);
-        bump_measure!(conn, stats_yearly, year, agency, field, year, d.measure, d.amount);
+    let days = rows_of(deltas, |d| d);
+    if !days.is_empty() {
+        upsert(conn, "stats_daily", "day", agency, field, &days)?;
+    }
+    let months = rows_of(deltas, month_of);
+    if !months.is_empty() {
+        upsert(conn, "stats_monthly", "month", agency, field, &months)?;
+    }
+    let years = rows_of(deltas, year_of);
+    if !years.is_empty() {
+        upsert(conn, "stats_yearly", "year", agency, field, &years)?;
     }
     Ok(())
 }

@@ -109,6 +109,11 @@ impl Status {
         Self::ALL.into_iter().find(|s| s.national_code() == code)
     }
 
+    /// Open: still to be handled or handed back (not refused at intake, withdrawn, stopped or returned).
+    pub fn is_open(self) -> bool {
+        !matches!(self, Self::NotReceived | Self::Withdrawn | Self::Stopped | Self::Returned)
+    }
+
     /// Finished for statistics: result ready or returned, refused at intake, withdrawn or stopped.
     pub fn is_finished(self) -> bool {
         matches!(self, Self::NotReceived | Self::Withdrawn | Self::Stopped | Self::ResultReady | Self::Returned)

@@ -173,30 +173,29 @@ impl From<DossierRecord> for DossierView {
             code: code.to_string(),
             name: r.agency_names.get(code).cloned().unwrap_or_default(),
         };
+        let promised_due_at = r.row.promised_due_at();
         let row = &r.row;
         Self {
             code: row.code.clone(),
             reference: row.reference.clone(),
             procedure_code: row.procedure_code.clone(),
             procedure_name: r.procedure_name.clone(),
-            channel: row.channel.clone(),
-            status: row.status.clone(),
-            status_code: row.status_code,
-            status_label: crate::domain::dossier::Status::parse(&row.status)
-                .map(|s| s.label_vi().to_string())
-                .unwrap_or_default(),
+            channel: row.channel.as_str().to_string(),
+            status: row.status.as_str().to_string(),
+            status_code: row.status.national_code(),
+            status_label: row.status.label_vi().to_string(),
             submitted_at: rfc3339(row.submitted_at),
             received_at: opt(row.received_at),
-            due_at: opt(row.extended_due_at.or(row.due_at)),
+            due_at: opt(promised_due_at),
             statutory_due_at: opt(row.due_at),
             extended_due_at: opt(row.extended_due_at),
             step_due_at: opt(row.step_due_at),
             finished_at: opt(row.finished_at),
             returned_at: opt(row.returned_at),
-            timeliness: row.timeliness.clone(),
-            decision: row.decision.clone(),
-            receiving_agency: name(&row.receiving_agency),
-            current_agency: name(&row.current_agency),
+            timeliness: row.timeliness.map(|t| t.as_str().to_string()),
+            decision: row.decision.map(|d| d.as_str().to_string()),
+            receiving_agency: name(row.receiving_agency.as_str()),
+            current_agency: name(row.current_agency.as_str()),
             current_step: row.current_step,
             applicant: ApplicantView {
                 name: r.applicant.name.clone(),
@@ -357,16 +356,16 @@ pub async fn inbox(pool: web::Data<Pool>, caller: Caller) -> Result<HttpResponse
     Ok(HttpResponse::Ok().json(
         rows.into_iter()
             .map(|(r, name)| InboxEntry {
+                due_at: opt(r.promised_due_at()),
                 code: r.code,
                 reference: r.reference,
                 procedure_code: r.procedure_code,
                 procedure_name: name,
-                status: r.status,
-                status_code: r.status_code,
+                status: r.status.as_str().to_string(),
+                status_code: r.status.national_code(),
                 received_at: opt(r.received_at),
-                due_at: opt(r.extended_due_at.or(r.due_at)),
                 step_due_at: opt(r.step_due_at),
-                current_agency: r.current_agency,
+                current_agency: r.current_agency.to_string(),
             })
             .collect::<Vec<_>>(),
     ))

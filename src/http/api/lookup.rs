@@ -100,13 +100,11 @@ pub async fn lookup(
         code: row.code.clone(),
         reference: row.reference.clone(),
         procedure_name: r.procedure_name.clone(),
-        status: row.status.clone(),
-        status_code: row.status_code,
-        status_label: crate::domain::dossier::Status::parse(&row.status)
-            .map(|s| s.label_vi().to_string())
-            .unwrap_or_default(),
+        status: row.status.as_str().to_string(),
+        status_code: row.status.national_code(),
+        status_label: row.status.label_vi().to_string(),
         received_at: row.received_at.map(to_minute),
-        due_at: row.extended_due_at.or(row.due_at).map(to_minute),
+        due_at: row.promised_due_at().map(to_minute),
         finished_at: row.finished_at.map(to_minute),
         current_agency: r.current_agency_name.clone(),
         history: r

@@ -7,7 +7,7 @@ use askama_web::WebTemplate;
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use super::portal::{level_label, status_label, ProcView};
+use super::portal::{level_label, ProcView};
 use super::staff::{ApplicantValues, DossierView};
 use super::{
     messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller, PageError,
@@ -15,6 +15,7 @@ use super::{
 use crate::auth::Caller;
 use crate::clock::Clock;
 use crate::domain::attachment::{check_upload, MAX_FILE_BYTES};
+use crate::domain::dossier::Status;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::services::catalogue::{self, AgencyQuery};
@@ -282,9 +283,9 @@ pub async fn my_dossiers(
         .map(|(r, procedure)| MyRow {
             code: r.code_or_reference().to_string(),
             procedure,
-            status: status_label(&r.status),
+            status: r.status.label_vi(),
             submitted: super::fmt::time(r.submitted_at),
-            due: super::fmt::opt_date(r.extended_due_at.or(r.due_at)),
+            due: super::fmt::opt_date(r.promised_due_at()),
         })
         .collect();
     Ok(render(StatusCode::OK, &MyDossiersPage { layout, rows }))
@@ -315,7 +316,7 @@ impl MyDossierPage {
     fn of(layout: Layout, r: &dossiers::DossierRecord) -> Self {
         Self {
             layout,
-            can_rate: r.row.status_code == 10 && r.rating.is_none(),
+            can_rate: r.row.status == Status::Returned && r.rating.is_none(),
             d: DossierView::new(r),
             submitted: false,
             file_error: false,
@@ -332,7 +333,7 @@ impl MyDossierPage {
 }
 
 fn open_for_files(r: &dossiers::DossierRecord) -> bool {
-    ![3, 7, 8, 10].contains(&r.row.status_code)
+    r.row.status.is_open()
 }
 
 fn citizen_actions(r: &dossiers::DossierRecord) -> Vec<(&'static str, &'static str)> {

@@ -296,9 +296,9 @@ fn lookup_view(layout: Layout, r: &LookupResult, error: Option<String>, phone: S
         has_code: row.code.is_some(),
         reference: row.reference.clone(),
         procedure: r.procedure_name.clone(),
-        status: status_label(&row.status),
+        status: row.status.label_vi(),
         received: row.received_at.map(fmt::time).unwrap_or_else(|| "Chưa tiếp nhận".into()),
-        due: fmt::opt_date(row.extended_due_at.or(row.due_at)),
+        due: fmt::opt_date(row.promised_due_at()),
         agency: r.current_agency_name.clone(),
         timeline: r
             .history

@@ -125,8 +125,8 @@ pub async fn inbox(
             InboxRow {
                 code: r.code_or_reference().to_string(),
                 procedure,
-                status: status_label(&r.status),
-                channel: channel_label(&r.channel),
+                status: r.status.label_vi(),
+                channel: channel_label(r.channel.as_str()),
                 deadline: fmt::opt_time(deadline),
                 due: fmt::opt_date(r.extended_due_at.or(r.due_at)),
                 urgency,
@@ -261,16 +261,16 @@ impl DossierView {
             reference: row.reference.clone(),
             procedure: r.procedure_name.clone(),
             procedure_code: row.procedure_code.clone(),
-            status: status_label(&row.status),
+            status: row.status.label_vi(),
             status_code: row.status_code,
-            channel: channel_label(&row.channel),
+            channel: channel_label(row.channel.as_str()),
             submitted: fmt::time(row.submitted_at),
             received: row.received_at.map(fmt::time).unwrap_or_else(|| "Chưa tiếp nhận".into()),
             due: fmt::opt_date(row.extended_due_at.or(row.due_at)),
             statutory_due: fmt::opt_date(row.due_at),
             step_due: fmt::opt_time(row.step_due_at),
-            receiving: name(&row.receiving_agency),
-            current: name(&row.current_agency),
+            receiving: name(row.receiving_agency.as_str()),
+            current: name(row.current_agency.as_str()),
             applicant_name: r.applicant.name.clone(),
             id_number: r.applicant.id_number.clone(),
             phone: r.applicant.phone.clone(),
@@ -385,9 +385,9 @@ impl DossierPage {
 }
 
 async fn next_agency(pool: &Pool, r: &DossierRecord) -> String {
-    let next = r.row.route.split(',').nth(r.row.current_step as usize + 1).and_then(|s| s.rsplit_once(':'));
+    let next = r.row.route.agency_after(r.row.current_step as usize).map(|a| a.as_str());
     match next {
-        Some((code, _)) => match catalogue::get_agency(pool, code.to_string()).await {
+        Some(code) => match catalogue::get_agency(pool, code.to_string()).await {
             Ok(a) => a.name,
             Err(_) => code.to_string(),
         },
@@ -429,7 +429,7 @@ async fn dossier_page(
         .collect();
     // The holder of a dossier in processing may ask other agencies (the rules decide which; the service checks).
     let mut consultable = vec![];
-    if r.row.status_code == 4 && r.row.current_agency == mine && caller.role.is_staff() {
+    if r.row.status_code == 4 && r.row.current_agency.as_str() == mine && caller.role.is_staff() {
         if let Ok(all) = catalogue::list_agencies(pool, Default::default()).await {
             // Consultations are between agencies of the same level (liên thông cùng cấp).
             let level = all.iter().find(|a| a.code == mine).map(|a| a.level.clone()).unwrap_or_default();

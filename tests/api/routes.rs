@@ -2,7 +2,7 @@
 //! answers at its address with its method; an address the table does not hold, or a method an
 //! address does not take, is the generic 404 (JSON for clients, a Vietnamese page for browsers).
 //! (SQLite, or PostgreSQL with TEST_DATABASE_URL.)
-mod common;
+use crate::common;
 
 use common::web::browser;
 use common::{spawn_app, TestApp};

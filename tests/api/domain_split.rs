@@ -1,6 +1,6 @@
 //! The domain's rules and labels against what the running app shows (SQLite, or PostgreSQL with
 //! TEST_DATABASE_URL): the inbox's urgency is `Urgency::of`, the forms' words are `domain::labels`.
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Utc};
 use common::web::{get, sign_in};

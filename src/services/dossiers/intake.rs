@@ -1,0 +1,371 @@
+//! Intake: a dossier received at the counter (it gets its code now), or a citizen's online
+//! submission (it gets a reference; the code comes when a clerk receives it, see `act`).
+use chrono::{DateTime, Utc};
+use diesel::Connection;
+
+use super::notices::{count, enqueue, Counted, Names};
+use super::read::{calendar_from, DossierRecord, Surroundings};
+use super::{rule_error, Links};
+use crate::auth::Caller;
+use crate::domain::applicant::Applicant;
+use crate::domain::dossier::{Channel, Dossier, DossierCode, RoutedStep, Status, SubmissionReference};
+use crate::domain::notice::{NoticeKind, Preference};
+use crate::domain::{AgencyCode, ProcedureCode, Role, StepTarget, TimeLimit};
+use crate::error::AppError;
+use crate::storage::dossiers::{self as store, ApplicantRow, DossierContext, DossierRow, EventRow, StoredRoute};
+use crate::storage::{self, agencies, procedures, AnyConnection, Pool};
+
+/// What intake asks for, as it arrives from outside.
+#[derive(Debug, Clone)]
+pub struct IntakeInput {
+    pub procedure_code: String,
+    pub channel: String,
+    /// For online submissions: the agency the citizen submits to.
+    pub agency_code: Option<String>,
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub address: String,
+    pub documents: Vec<String>,
+    /// email, sms, both or none; by default both when an email is given, else sms.
+    pub notify_by: Option<String>,
+}
+
+/// How many online submissions an account may have waiting for a clerk (`submissions.max_pending_per_account`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SubmissionPolicy {
+    pub max_pending_per_account: u32,
+}
+
+impl Default for SubmissionPolicy {
+    /// The default of `config/base.toml`.
+    fn default() -> Self {
+        Self { max_pending_per_account: 10 }
+    }
+}
+
+/// Intake's input once checked at the boundary.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    channel: Channel,
+    procedure: ProcedureCode,
+    receiving: AgencyCode,
+    applicant: Applicant,
+    preference: Preference,
+    documents: Vec<String>,
+}
+
+impl Intake {
+    /// Checks what arrives from outside against who submits it.
+    pub fn parse(caller: &Caller, input: IntakeInput) -> Result<Self, AppError> {
+        let channel = Channel::parse(&input.channel).ok_or_else(|| {
+            AppError::bad_request("invalid_channel", "channel must be `direct`, `postal` or `online`")
+        })?;
+        let procedure = ProcedureCode::parse(&input.procedure_code)
+            .map_err(|e| AppError::bad_request("invalid_procedure_code", e.to_string()))?;
+        let applicant =
+            Applicant::parse(&input.name, &input.id_number, &input.phone, input.email.as_deref(), &input.address)
+                .map_err(|e| AppError::bad_request(e.code(), e.to_string()))?;
+        let preference = match input.notify_by.as_deref() {
+            Some(p) => Preference::parse(p)
+                .ok_or_else(|| AppError::bad_request("invalid_notify_by", "notify_by is email, sms, both or none"))?,
+            None if applicant.email.is_some() => Preference::Both,
+            None => Preference::Sms,
+        };
+        if preference.wants_email() && applicant.email.is_none() {
+            return Err(AppError::bad_request("email_required", "notices by email need the applicant's email address"));
+        }
+        let documents: Vec<String> = input.documents.iter().map(|d| d.trim().to_string()).collect();
+        if documents.len() > 100 || documents.iter().any(|d| d.is_empty() || d.chars().count() > 300) {
+            return Err(AppError::bad_request(
+                "invalid_documents",
+                "list at most 100 documents, each a non-empty name of at most 300 characters",
+            ));
+        }
+        let receiving = match (caller.role, channel) {
+            (Role::Clerk, Channel::Direct | Channel::Postal) => {
+                if input.agency_code.as_deref().is_some_and(|a| Some(a) != caller.agency.as_ref().map(|c| c.as_str())) {
+                    return Err(AppError::forbidden(
+                        "not_your_agency",
+                        "a clerk receives dossiers at their own agency only",
+                    ));
+                }
+                caller.agency.clone().expect("staff tokens carry an agency")
+            }
+            (Role::Citizen, Channel::Online) => {
+                let code = input.agency_code.as_deref().ok_or_else(|| {
+                    AppError::bad_request(
+                        "agency_required",
+                        "an online submission names the agency it is submitted to (agency_code)",
+                    )
+                })?;
+                AgencyCode::parse(code).map_err(|e| AppError::bad_request("invalid_agency_code", e.to_string()))?
+            }
+            (Role::Clerk, Channel::Online) => {
+                return Err(AppError::bad_request(
+                    "invalid_channel",
+                    "clerks receive dossiers in person or by post; online dossiers come from citizens",
+                ))
+            }
+            (Role::Citizen, _) => {
+                return Err(AppError::bad_request("invalid_channel", "citizens submit online (channel `online`)"))
+            }
+            _ => return Err(AppError::forbidden("role_not_allowed", "only clerks and citizens submit dossiers")),
+        };
+        Ok(Self { channel, procedure, receiving, applicant, preference, documents })
+    }
+}
+
+/// Resolves a procedure's route for a receiving agency: `receiving`, the agency at a level on its
+/// path (`ancestors` holds it and those above it), or a named agency.
+fn resolve_route(
+    receiving: &agencies::AgencyRow,
+    ancestors: &[agencies::AgencyRow],
+    steps: &[procedures::StepRow],
+) -> Result<Vec<RoutedStep>, AppError> {
+    steps
+        .iter()
+        .map(|s| {
+            let target = StepTarget::parse(&s.target).map_err(|e| AppError::Internal(e.into()))?;
+            let agency = match target {
+                StepTarget::Receiving => receiving.code.clone(),
+                StepTarget::AncestorAt(level) => {
+                    ancestors.iter().find(|a| a.level == level.as_str()).map(|a| a.code.clone()).ok_or_else(|| {
+                        AppError::conflict(
+                            "route_unresolvable",
+                            format!(
+                                "agency {} has no {level}-level agency above it for step `{}`",
+                                receiving.code, s.name
+                            ),
+                        )
+                    })?
+                }
+                StepTarget::Agency(c) => c.to_string(),
+            };
+            Ok(RoutedStep {
+                agency: AgencyCode::parse(&agency).map_err(|e| AppError::Internal(e.into()))?,
+                time_share: s.time_share as u32,
+            })
+        })
+        .collect()
+}
+
+/// A six-digit PIN for the receipt, from the OS random source (via uuid v4).
+fn new_pin() -> String {
+    let n = uuid::Uuid::new_v4().as_u128() % 1_000_000;
+    format!("{n:06}")
+}
+
+/// A submission reference from the OS random source (the low 64 bits of a uuid v4 are random
+/// but for the two variant bits, above the 50 the reference takes).
+fn new_reference() -> SubmissionReference {
+    SubmissionReference::from_random(uuid::Uuid::new_v4().as_u128() as u64)
+}
+
+/// The next code of `agency` for the day of `at` (Vietnam time), in the caller's transaction.
+///
+/// TT 01/2018 Điều 19: the code carries the receipt date and the agency's sequence of that day;
+/// ND 61/2018 Điều 17.3: an online dossier is given it when the counter receives it.
+pub(super) fn issue_code(
+    conn: &mut AnyConnection,
+    agency: &AgencyCode,
+    at: DateTime<Utc>,
+) -> Result<DossierCode, AppError> {
+    let day = crate::domain::calendar::to_vietnam(at).date_naive();
+    let seq = store::next_sequence(conn, agency.as_str(), &day.format("%y%m%d").to_string())?;
+    u16::try_from(seq)
+        .ok()
+        .and_then(|s| DossierCode::new(agency.clone(), day, s))
+        .ok_or_else(|| AppError::conflict("daily_limit_reached", "this agency has issued 9999 dossier codes today"))
+}
+
+/// Receives a dossier: at the counter (clerk; in person or by post) or online (citizen), with
+/// the default [`SubmissionPolicy`].
+pub async fn intake(
+    pool: &Pool,
+    links: &Links,
+    caller: Caller,
+    input: IntakeInput,
+    at: DateTime<Utc>,
+) -> Result<DossierRecord, AppError> {
+    intake_with(pool, links, SubmissionPolicy::default(), caller, input, at).await
+}
+
+/// Receives a dossier at the counter (it gets its code now), or takes a citizen's online
+/// submission (it gets only a reference; the code comes when a clerk receives it, see `act`).
+pub async fn intake_with(
+    pool: &Pool,
+    links: &Links,
+    policy: SubmissionPolicy,
+    caller: Caller,
+    input: IntakeInput,
+    at: DateTime<Utc>,
+) -> Result<DossierRecord, AppError> {
+    let intake = Intake::parse(&caller, input)?;
+    let links = links.clone();
+    storage::run(pool, move |conn| intake_on(conn, &links, policy, &caller, intake, at)).await
+}
+
+/// Intake on a connection, in one transaction; the record it returns is built from what it
+/// wrote (nothing is read back).
+pub fn intake_on(
+    conn: &mut AnyConnection,
+    links: &Links,
+    policy: SubmissionPolicy,
+    caller: &Caller,
+    input: Intake,
+    at: DateTime<Utc>,
+) -> Result<DossierRecord, AppError> {
+    let Intake { channel, procedure: procedure_code, receiving, applicant, preference, documents } = input;
+    let (p, steps) = procedures::current_with_steps(conn, procedure_code.as_str())?.ok_or_else(|| {
+        AppError::not_found("procedure_not_found", format!("no procedure has the code {procedure_code}"))
+    })?;
+    if channel == Channel::Online && p.online_level < 3 {
+        return Err(AppError::conflict(
+            "not_offered_online",
+            format!(
+                "procedure {} is offered online at level {} only; submit it at the counter",
+                p.code, p.online_level
+            ),
+        ));
+    }
+    // The agency and those above it (a step "at district level" may be the agency itself).
+    let ancestors = agencies::with_ancestors(conn, receiving.as_str())?;
+    let agency = ancestors
+        .iter()
+        .find(|a| a.code == receiving.as_str())
+        .cloned()
+        .ok_or_else(|| AppError::not_found("agency_not_found", format!("no agency has the code {receiving}")))?;
+    if !p.receiving_levels.split(',').any(|l| l == agency.level) {
+        return Err(AppError::conflict(
+            "wrong_receiving_level",
+            format!(
+                "procedure {} is received at {} level, not at {} ({})",
+                p.code, p.receiving_levels, agency.level, agency.code
+            ),
+        ));
+    }
+    let route = resolve_route(&agency, &ancestors, &steps)?;
+    let limit = TimeLimit {
+        value: p.time_limit_value as u32,
+        unit: p
+            .time_limit_unit
+            .parse()
+            .map_err(|e: crate::domain::procedure::UnknownTimeUnit| AppError::Internal(e.into()))?,
+    };
+    let cal = calendar_from(conn, at)?;
+    let (dossier, handover) =
+        Dossier::intake(channel, receiving.clone(), route.clone(), limit, at, &cal).map_err(rule_error)?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let reference = new_reference();
+    let written = conn.transaction(|conn| {
+        // Each branch starts with a write, so SQLite takes its lock up front.
+        let code = if dossier.status == Status::Submitted {
+            // Not received: no code is taken. The account's pending submissions are counted under
+            // its row lock, so two submissions at once (on two instances) cannot both pass.
+            if !store::lock_user(conn, &caller.user_id)? {
+                return Err(AppError::forbidden("unknown_user", "your account no longer exists"));
+            }
+            let pending = store::count_pending_submissions(conn, &caller.user_id)?;
+            if pending >= i64::from(policy.max_pending_per_account) {
+                return Err(AppError::too_many(
+                    "too_many_pending_submissions",
+                    format!(
+                        "this account already has {pending} online submissions that no clerk has received yet \
+                         (at most {}); wait until they are received, or withdraw one",
+                        policy.max_pending_per_account
+                    ),
+                ));
+            }
+            None
+        } else {
+            Some(issue_code(conn, &receiving, at)?)
+        };
+        let blank = DossierRow {
+            id: id.clone(),
+            code: code.as_ref().map(|c| c.to_string()),
+            reference: reference.to_string(),
+            procedure_id: p.id.clone(),
+            procedure_code: p.code.clone(),
+            receiving_agency: receiving.clone(),
+            current_agency: receiving.clone(),
+            channel,
+            status: dossier.status,
+            status_code: dossier.status.national_code(),
+            current_step: 0,
+            route: StoredRoute(route.clone()),
+            limit_value: p.time_limit_value,
+            limit_unit: limit.unit,
+            documents: serde_json::to_string(&documents).expect("strings serialise"),
+            citizen_user_id: (caller.role == Role::Citizen).then(|| caller.user_id.clone()),
+            pin: new_pin(),
+            submitted_at: at.naive_utc(),
+            received_at: None,
+            clock_started_at: None,
+            due_at: None,
+            extended_due_at: None,
+            step_started_at: None,
+            step_due_at: None,
+            supplement_stage: None,
+            intake_supplements: 0,
+            appraisal_supplements: 0,
+            extensions: 0,
+            decision: None,
+            finished_at: None,
+            timeliness: None,
+            returned_at: None,
+            row_version: 1,
+        };
+        let row = blank.with(&dossier, 1);
+        let applicant = ApplicantRow {
+            dossier_id: id.clone(),
+            name: applicant.name.clone(),
+            id_number: applicant.id_number.clone(),
+            phone: applicant.phone.clone(),
+            email: applicant.email.clone(),
+            address: applicant.address.clone(),
+            notify_by: preference.as_str().to_string(),
+        };
+        store::insert(conn, &row, &applicant)?;
+        count(conn, &Counted::new(&row, &p.field, p.online_level), None, &dossier)?;
+        if dossier.status == Status::Received {
+            let names = Names { procedure: &p.name, agency: &agency.name };
+            enqueue(conn, links, &row, &applicant, names, NoticeKind::Received, None, at)?;
+        }
+        let event = EventRow::of(
+            &id,
+            1,
+            &handover,
+            (&caller.user_id, caller.role.as_str()),
+            None,
+            Some(serde_json::json!({"channel": channel.as_str()})),
+        );
+        store::insert_event(conn, &event)?;
+        tracing::info!(
+            dossier = %row.code_or_reference(),
+            procedure = %p.code,
+            channel = channel.as_str(),
+            "dossier submitted"
+        );
+        Ok::<_, AppError>((row, applicant, event))
+    })?;
+    let (row, applicant, event) = written;
+    let surroundings = Surroundings {
+        events: vec![event],
+        names: [(agency.code.clone(), agency.name.clone())].into(),
+        files: vec![],
+        consultations: vec![],
+    };
+    let ctx = DossierContext {
+        row,
+        procedure_name: p.name.clone(),
+        procedure_field: p.field.clone(),
+        online_level: p.online_level,
+        applicant,
+        rating: None,
+        file_count: 0,
+        consultation_count: 0,
+    };
+    surroundings.into_record(conn, ctx, caller, &cal, at)
+}

@@ -1,0 +1,157 @@
+//! Dossier use cases: intake, actions, consultations, files, rating, reading within scope, inbox.
+//!
+//! Each use case is a plain function on a connection (`*_on`) that runs its writes in one
+//! transaction and returns what the caller shows; the async functions check out ONE pooled
+//! connection, run the use case and the read of its result in that one trip (`storage::run`).
+use crate::auth::Caller;
+use crate::domain::dossier::{Actor, DossierKey, RuleError};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::storage::dossiers::{self as store, DossierChanges, DossierContext, DossierRow, Named};
+use crate::storage::{agencies, procedures, AnyConnection, Pool};
+
+mod act;
+mod consult;
+mod files;
+mod intake;
+mod notices;
+mod rating;
+mod read;
+
+pub use act::{act, act_on, ActionInput};
+pub use consult::{answer, consult};
+pub use files::{attach, download, Upload};
+pub use intake::{intake, intake_on, intake_with, Intake, IntakeInput, SubmissionPolicy};
+pub use rating::rate;
+pub use read::{get, load_record, tracking_book, DossierRecord};
+
+/// Addresses the service gives out (the lookup link in notices).
+#[derive(Debug, Clone)]
+pub struct Links {
+    /// e.g. `https://motcua.cantho.gov.vn`, without a trailing slash.
+    pub public_url: String,
+}
+
+impl Links {
+    pub fn lookup(&self, code: &str) -> String {
+        format!("{}/tra-cuu/{code}", self.public_url.trim_end_matches('/'))
+    }
+}
+
+/// A dossier named where a code is accepted (API paths, the lookup, pages): its code or the
+/// reference of its submission.
+pub fn parse_code(code: &str) -> Result<DossierKey, AppError> {
+    DossierKey::parse(code).map_err(|e| AppError::bad_request("invalid_dossier_code", e.to_string()))
+}
+
+fn named(key: &DossierKey) -> (String, bool) {
+    match key {
+        DossierKey::Code(c) => (c.to_string(), true),
+        DossierKey::Reference(r) => (r.as_str().to_string(), false),
+    }
+}
+
+/// The dossier a key names, if any.
+pub fn find_by_key(conn: &mut AnyConnection, key: &DossierKey) -> Result<Option<DossierRow>, AppError> {
+    Ok(match key {
+        DossierKey::Code(c) => store::find_by_code(conn, &c.to_string())?,
+        DossierKey::Reference(r) => store::find_by_reference(conn, r.as_str())?,
+    })
+}
+
+/// The dossier a key names with its [`DossierContext`] (one query), if any.
+pub fn find_context(conn: &mut AnyConnection, key: &DossierKey) -> Result<Option<DossierContext>, AppError> {
+    let (name, is_code) = named(key);
+    let name = if is_code { Named::Code(&name) } else { Named::Reference(&name) };
+    Ok(store::find_with_context(conn, name)?)
+}
+
+/// 404 `dossier_not_found`, saying which name was not found.
+pub fn not_found(key: &DossierKey) -> AppError {
+    match key {
+        DossierKey::Code(c) => AppError::not_found("dossier_not_found", format!("no dossier has the code {c}")),
+        DossierKey::Reference(r) => {
+            AppError::not_found("dossier_not_found", format!("no dossier has the submission reference {r}"))
+        }
+    }
+}
+
+fn rule_error(e: RuleError) -> AppError {
+    let code = e.code();
+    if e.is_forbidden() {
+        AppError::forbidden(code, e.to_string())
+    } else if e.is_invalid_input() {
+        AppError::bad_request(code, e.to_string())
+    } else {
+        AppError::conflict(code, e.to_string())
+    }
+}
+
+fn is_owner(caller: &Caller, row: &DossierRow) -> bool {
+    caller.role == Role::Citizen && row.citizen_user_id.as_deref() == Some(caller.user_id.as_str())
+}
+
+fn actor(caller: &Caller, row: &DossierRow) -> Actor {
+    Actor { role: caller.role, agency: caller.agency.clone(), is_owner: is_owner(caller, row) }
+}
+
+/// Whether the caller may read this dossier: staff of an agency it was received at or passed
+/// through; leaders and admins for their agency's subtree; citizens their own.
+fn can_read(conn: &mut AnyConnection, caller: &Caller, row: &DossierRow) -> Result<bool, AppError> {
+    let Some(agency) = caller.agency.as_ref() else {
+        return Ok(is_owner(caller, row));
+    };
+    if row.receiving_agency == *agency || row.current_agency == *agency {
+        return Ok(true);
+    }
+    if matches!(caller.role, Role::Leader | Role::Admin) {
+        let root = agencies::find(conn, agency.as_str())?
+            .ok_or_else(|| AppError::forbidden("unknown_agency", "your agency no longer exists"))?;
+        return Ok(store::has_passed_through_subtree(conn, &row.id, &root.path)?);
+    }
+    Ok(store::has_passed_through(conn, &row.id, agency.as_str())?)
+}
+
+/// The dossier a key names with its context, if the caller may read it.
+fn find_readable(conn: &mut AnyConnection, caller: &Caller, key: &DossierKey) -> Result<DossierContext, AppError> {
+    let ctx = find_context(conn, key)?.ok_or_else(|| not_found(key))?;
+    if !can_read(conn, caller, &ctx.row)? {
+        return Err(AppError::forbidden("out_of_scope", "this dossier is outside your agency's scope"));
+    }
+    Ok(ctx)
+}
+
+/// Takes the dossier's row lock with a write that changes nothing, failing if it changed since it was read:
+/// what follows in the transaction cannot interleave with another change of the same dossier.
+fn lock_unchanged(conn: &mut AnyConnection, row: &DossierRow) -> Result<(), AppError> {
+    let same = DossierChanges::of(&row.to_domain(), row.row_version);
+    if !store::update_if_unchanged(conn, &row.id, row.row_version, &same, None)? {
+        return Err(AppError::conflict("concurrent_update", "the dossier changed meanwhile; try again"));
+    }
+    Ok(())
+}
+
+fn concurrent_update() -> AppError {
+    AppError::conflict(
+        "concurrent_update",
+        "someone else acted on this dossier at the same moment; reload it and try again",
+    )
+}
+
+/// Open dossiers at the caller's agency (staff), or the caller's own dossiers (citizens).
+pub async fn inbox(pool: &Pool, caller: Caller) -> Result<Vec<(DossierRow, String)>, AppError> {
+    crate::storage::run(pool, move |conn| {
+        let rows = match (&caller.agency, caller.role) {
+            (Some(agency), _) => store::inbox(conn, agency.as_str(), 500)?,
+            (None, Role::Citizen) => store::of_citizen(conn, &caller.user_id)?,
+            _ => vec![],
+        };
+        rows.into_iter()
+            .map(|r| {
+                let name = procedures::name_of(conn, &r.procedure_id)?;
+                Ok((r, name))
+            })
+            .collect()
+    })
+    .await
+}

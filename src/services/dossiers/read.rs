@@ -1,0 +1,210 @@
+//! Reading a dossier within scope (the detail every view shows), and the tracking book.
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use super::{actor, find_readable, parse_code};
+use crate::auth::Caller;
+use crate::domain::calendar::{to_vietnam, WorkingCalendar};
+use crate::domain::dossier::{Action, DossierKey};
+use crate::domain::AgencyCode;
+use crate::error::AppError;
+use crate::storage::dossiers::{self as store, ApplicantRow, DossierContext, DossierRow, EventRow};
+use crate::storage::{self, agencies, calendar, AnyConnection, Pool};
+
+/// A dossier with everything staff in scope may see.
+#[derive(Debug, Clone)]
+pub struct DossierRecord {
+    pub row: DossierRow,
+    pub procedure_name: String,
+    pub applicant: ApplicantRow,
+    pub events: Vec<EventRow>,
+    pub files: Vec<store::FileInfo>,
+    pub rating: Option<store::RatingRow>,
+    pub consultations: Vec<store::ConsultationRow>,
+    /// Agency code → name for every agency in the history.
+    pub agency_names: HashMap<String, String>,
+    pub allowed_actions: Vec<&'static str>,
+}
+
+/// The working calendar a computation about `row` at `at` needs: from the earlier of its
+/// submission and `at` on (one day before, for the Vietnam/UTC date boundary).
+pub(super) fn calendar_for(
+    conn: &mut AnyConnection,
+    row: &DossierRow,
+    at: DateTime<Utc>,
+) -> Result<WorkingCalendar, AppError> {
+    calendar_from(conn, row.submitted_at.and_utc().min(at))
+}
+
+/// The working calendar from the day of `from` on (see [`calendar::working_calendar_from`]).
+pub(super) fn calendar_from(conn: &mut AnyConnection, from: DateTime<Utc>) -> Result<WorkingCalendar, AppError> {
+    let day = from.date_naive().pred_opt().unwrap_or(from.date_naive());
+    Ok(calendar::working_calendar_from(conn, day)?)
+}
+
+/// What a dossier shows beside its row that an action does not change: its history with the
+/// agencies' names, its files and its consultations.
+pub(super) struct Surroundings {
+    pub events: Vec<EventRow>,
+    pub names: HashMap<String, String>,
+    pub files: Vec<store::FileInfo>,
+    pub consultations: Vec<store::ConsultationRow>,
+}
+
+impl Surroundings {
+    /// The history (with the names of the agencies it went to), then files and consultations
+    /// when it has any: one to three queries.
+    pub fn read(conn: &mut AnyConnection, ctx: &DossierContext) -> Result<Self, AppError> {
+        let dossier_id = ctx.row.id.as_str();
+        let mut names = HashMap::new();
+        let events = store::events_with_names(conn, dossier_id)?
+            .into_iter()
+            .map(|(e, name)| {
+                if let Some(n) = name {
+                    names.insert(e.to_agency.clone(), n);
+                }
+                e
+            })
+            .collect();
+        let files = if ctx.file_count > 0 { store::files(conn, dossier_id)? } else { vec![] };
+        let consultations = if ctx.consultation_count > 0 { store::consultations(conn, dossier_id)? } else { vec![] };
+        Ok(Self { events, names, files, consultations })
+    }
+
+    /// The name of an agency the dossier met, reading the names it does not know yet (a
+    /// transfer to an agency it never went to) in one query.
+    pub fn name_of(&mut self, conn: &mut AnyConnection, code: &AgencyCode) -> Result<String, AppError> {
+        self.complete_names(conn, &[code.to_string()])?;
+        Ok(self.names.get(code.as_str()).cloned().unwrap_or_default())
+    }
+
+    fn complete_names(&mut self, conn: &mut AnyConnection, extra: &[String]) -> Result<(), AppError> {
+        let mut missing: Vec<String> = self
+            .events
+            .iter()
+            .flat_map(|e| [&e.from_agency, &e.to_agency])
+            .chain(self.consultations.iter().map(|c| &c.agency_code))
+            .chain(extra)
+            .filter(|c| !self.names.contains_key(c.as_str()))
+            .cloned()
+            .collect();
+        missing.sort();
+        missing.dedup();
+        if !missing.is_empty() {
+            self.names.extend(agencies::describe(conn, &missing)?.into_iter().map(|(c, _, n)| (c, n)));
+        }
+        Ok(())
+    }
+
+    /// The record of `ctx` with these surroundings, as `caller` sees it at `at`.
+    pub fn into_record(
+        mut self,
+        conn: &mut AnyConnection,
+        ctx: DossierContext,
+        caller: &Caller,
+        cal: &WorkingCalendar,
+        at: DateTime<Utc>,
+    ) -> Result<DossierRecord, AppError> {
+        self.complete_names(conn, &[ctx.row.receiving_agency.to_string(), ctx.row.current_agency.to_string()])?;
+        let allowed_actions = allowed_actions(&ctx.row, caller, cal, at);
+        Ok(DossierRecord {
+            row: ctx.row,
+            procedure_name: ctx.procedure_name,
+            applicant: ctx.applicant,
+            events: self.events,
+            files: self.files,
+            rating: ctx.rating,
+            consultations: self.consultations,
+            agency_names: self.names,
+            allowed_actions,
+        })
+    }
+}
+
+/// The dossier a key names, if the caller may read it, as they see it at `at`.
+pub fn load_record(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    key: &DossierKey,
+    at: DateTime<Utc>,
+) -> Result<DossierRecord, AppError> {
+    let ctx = find_readable(conn, caller, key)?;
+    let cal = calendar_for(conn, &ctx.row, at)?;
+    Surroundings::read(conn, &ctx)?.into_record(conn, ctx, caller, &cal, at)
+}
+
+/// The actions the caller could take now (for forms and pages: only these are offered).
+fn allowed_actions(row: &DossierRow, caller: &Caller, cal: &WorkingCalendar, at: DateTime<Utc>) -> Vec<&'static str> {
+    let d = row.to_domain();
+    let who = actor(caller, row);
+    let later = d.promised_due_at().map(|t| to_vietnam(t).date_naive()).unwrap_or_else(|| to_vietnam(at).date_naive());
+    let samples = [
+        Action::Receive,
+        Action::RequestSupplement { missing: vec!["x".into()] },
+        Action::SubmitSupplement,
+        Action::Refuse { reason: "x".into() },
+        Action::Transfer,
+        Action::Approve,
+        Action::Finish,
+        Action::ReturnResult,
+        Action::Extend { new_due_day: cal.add_working_days(later, 5), reason: "x".into() },
+        Action::Withdraw,
+        Action::Stop { reason: "x".into() },
+    ];
+    samples.iter().filter(|a| d.apply(a, &who, at, cal).is_ok()).map(|a| a.name()).collect()
+}
+
+/// A dossier, for staff in scope and its owner.
+pub async fn get(pool: &Pool, caller: Caller, code: String, at: DateTime<Utc>) -> Result<DossierRecord, AppError> {
+    let key = parse_code(&code)?;
+    storage::run(pool, move |conn| load_record(conn, &caller, &key, at)).await
+}
+
+/// Form 06 data: the dossiers received at an agency in a year, in receipt order (its own staff only).
+pub async fn tracking_book(
+    pool: &Pool,
+    caller: Caller,
+    agency: String,
+    year: i32,
+) -> Result<(String, Vec<crate::forms::BookLine>), AppError> {
+    let agency = AgencyCode::parse(&agency).map_err(|e| AppError::bad_request("invalid_agency_code", e.to_string()))?;
+    if !(2000..=2100).contains(&year) {
+        return Err(AppError::bad_request("invalid_year", "year is between 2000 and 2100"));
+    }
+    if caller.agency.as_ref() != Some(&agency) {
+        return Err(AppError::forbidden("out_of_scope", "the tracking book is kept by the agency's own staff"));
+    }
+    storage::run(pool, move |conn| {
+        let name = agencies::find(conn, agency.as_str())?
+            .ok_or_else(|| AppError::not_found("agency_not_found", format!("no agency has the code {agency}")))?
+            .name;
+        // Vietnam's year, as UTC instants.
+        let start = |y: i32| {
+            chrono::NaiveDate::from_ymd_opt(y, 1, 1).expect("1 January").and_hms_opt(0, 0, 0).expect("midnight")
+                - chrono::TimeDelta::hours(7)
+        };
+        let book = store::tracking_book(conn, agency.as_str(), start(year), start(year + 1))?;
+        let lines = book
+            .into_iter()
+            .map(|e| {
+                let r = e.row;
+                let mut to: Vec<String> = e.went_to.into_iter().filter(|a| *a != r.receiving_agency.as_str()).collect();
+                to.dedup();
+                crate::forms::BookLine {
+                    procedure_name: e.procedure_name,
+                    applicant_name: e.applicant_name,
+                    received_at: r.received_at,
+                    due_at: r.promised_due_at(),
+                    transferred_to: to,
+                    finished_at: r.finished_at,
+                    status_label: r.status.label_vi().to_string(),
+                    timeliness: r.timeliness.map(|t| t.as_str().to_string()),
+                    code: r.code_or_reference().to_string(),
+                }
+            })
+            .collect();
+        Ok((name, lines))
+    })
+    .await
+}
