@@ -203,6 +203,10 @@ pub fn run_migrations(conn: &mut AnyConnection) -> anyhow::Result<usize> {
         AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
     }
     .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+    if applied > 0 {
+        super::inbox::backfill_folded_names(conn)
+            .map_err(|e| anyhow::anyhow!("folding applicants' names failed: {e}"))?;
+    }
     Ok(applied)
 }
 
