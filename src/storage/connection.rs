@@ -190,6 +190,9 @@ pub fn connect(url: &str, pool_size: u32, timeout: Duration) -> anyhow::Result<P
     drop(first);
     r2d2::Pool::builder()
         .max_size(pool_size)
+        // No `SELECT 1` before every check-out: a connection that broke is seen by `has_broken`
+        // when handed back, and the request that met it fails once (issue 12: one request, one trip).
+        .test_on_check_out(false)
         .connection_timeout(timeout)
         .connection_customizer(Box::new(SqlitePragmas))
         .build(manager)

@@ -5,6 +5,7 @@ pub mod connection;
 pub mod demo_history;
 pub mod dossiers;
 pub mod inbox;
+pub mod lookup;
 pub mod outbox;
 pub mod plans;
 pub mod procedures;
