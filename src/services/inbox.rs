@@ -226,7 +226,7 @@ pub fn decode_cursor(s: &str, order: Order) -> Result<After, AppError> {
             "the cursor is not one this list gave out (or belongs to another order); start again without it",
         )
     };
-    if s.len() > 400 || s.len() % 2 != 0 {
+    if s.len() > 400 || !s.len().is_multiple_of(2) {
         return Err(bad());
     }
     let bytes: Option<Vec<u8>> =
