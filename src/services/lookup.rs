@@ -1,11 +1,13 @@
 //! The public lookup: where a dossier is, without personal data; more only with proof.
 //! Limited per client address (`lookup.max_per_minute`); proofs go through `throttle::check_proof`.
+//! Without a proof: two statements (the throttle's hit, then one read of the dossier and its history).
 use crate::error::AppError;
 use crate::http::client::ClientAddr;
-use crate::services::dossiers::{find_by_key, not_found, parse_code};
-use crate::services::throttle::{self, check_proof, Limits, ProofCheck};
-use crate::storage::dossiers::{self as store, DossierRow, EventRow};
-use crate::storage::{self, agencies, procedures, Pool};
+use crate::services::dossiers::{not_found, parse_code};
+use crate::services::throttle::{self, check_proof_knowing_phone, Limits, ProofCheck};
+use crate::storage::dossiers::{DossierRow, EventRow};
+use crate::storage::lookup::{read, LookupRecord};
+use crate::storage::{self, Pool};
 
 pub use crate::services::throttle::Proof;
 
@@ -53,33 +55,19 @@ pub async fn lookup_showing_public(
     storage::run(pool, move |conn| {
         throttle::lookup_hit(conn, &limits, &client, at)?;
         let key = parse_code(&code)?;
-        let row = find_by_key(conn, &key)?.ok_or_else(|| not_found(&key))?;
-        let (verified, refused) = match check_proof(conn, &limits, &row, &proof, &client, at) {
-            Ok(ProofCheck::Valid) => (true, None),
-            Ok(ProofCheck::Missing) => (false, None),
-            Ok(ProofCheck::Wrong) => (
-                false,
-                Some(AppError::forbidden("proof_mismatch", "the PIN or phone number does not match this dossier")),
-            ),
-            Err(e @ AppError::Throttled { .. }) => (false, Some(e)),
-            Err(e) => return Err(e),
-        };
-        let procedure_name = procedures::name_of(conn, &row.procedure_id)?;
-        let events = store::events(conn, &row.id)?;
-        let mut codes: Vec<String> = events.iter().map(|e| e.to_agency.clone()).collect();
-        codes.push(row.current_agency.to_string());
-        codes.sort();
-        codes.dedup();
-        let names: std::collections::HashMap<String, String> =
-            agencies::describe(conn, &codes)?.into_iter().map(|(c, _, n)| (c, n)).collect();
-        let current_agency_name = names.get(row.current_agency.as_str()).cloned().unwrap_or_default();
-        let history = events
-            .into_iter()
-            .map(|e| {
-                let n = names.get(&e.to_agency).cloned().unwrap_or_default();
-                (e, n)
-            })
-            .collect();
+        let found = read(conn, &key)?.ok_or_else(|| not_found(&key))?;
+        let (verified, refused) =
+            match check_proof_knowing_phone(conn, &limits, &found.row, Some(&found.phone), &proof, &client, at) {
+                Ok(ProofCheck::Valid) => (true, None),
+                Ok(ProofCheck::Missing) => (false, None),
+                Ok(ProofCheck::Wrong) => (
+                    false,
+                    Some(AppError::forbidden("proof_mismatch", "the PIN or phone number does not match this dossier")),
+                ),
+                Err(e @ AppError::Throttled { .. }) => (false, Some(e)),
+                Err(e) => return Err(e),
+            };
+        let LookupRecord { row, procedure_name, current_agency_name, history, .. } = found;
         Ok((LookupResult { row, procedure_name, current_agency_name, history, verified }, refused))
     })
     .await

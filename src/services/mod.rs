@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod demo;
 pub mod dossiers;
+pub mod inbox;
 pub mod lookup;
 pub mod notifications;
 pub mod plans;

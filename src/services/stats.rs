@@ -6,8 +6,8 @@ use crate::domain::period::{Period, PeriodError};
 use crate::domain::stats::{report as report_row, Cumulative, ReportRow};
 use crate::domain::{AgencyCode, Role};
 use crate::error::AppError;
-use crate::storage::agencies::{self, AgencyRow};
-use crate::storage::stats::{cumulative, Grouping, Scope};
+use crate::storage::agencies::AgencyRow;
+use crate::storage::stats::{cumulative_at, Grouping, Scope};
 use crate::storage::{self, AnyConnection, Pool};
 
 /// A report's parameters, as they arrive from outside.
@@ -94,16 +94,21 @@ pub fn select(conn: &mut AnyConnection, caller: &Caller, q: &StatsQuery) -> Resu
         }
     };
     let own = caller.agency.clone().expect("staff carry an agency");
-    let own_row = agencies::find(conn, own.as_str())?
-        .ok_or_else(|| AppError::forbidden("unknown_agency", "your agency no longer exists"))?;
-    let agency = match &q.agency {
+    let picked = q
+        .agency
+        .as_deref()
+        .map(|code| AgencyCode::parse(code).map_err(|e| AppError::bad_request("invalid_agency_code", e.to_string())))
+        .transpose()?;
+    // The caller's agency and the one asked for, in one read.
+    let codes: Vec<String> = std::iter::once(own.to_string()).chain(picked.iter().map(|c| c.to_string())).collect();
+    let rows = crate::storage::stats::agencies_named(conn, &codes)?;
+    let row_of = |code: &str| rows.iter().find(|a| a.code == code).cloned();
+    let own_row =
+        row_of(own.as_str()).ok_or_else(|| AppError::forbidden("unknown_agency", "your agency no longer exists"))?;
+    let agency = match &picked {
         None => own_row.clone(),
-        Some(code) => {
-            let code =
-                AgencyCode::parse(code).map_err(|e| AppError::bad_request("invalid_agency_code", e.to_string()))?;
-            agencies::find(conn, code.as_str())?
-                .ok_or_else(|| AppError::bad_request("unknown_agency", format!("no agency has the code {code}")))?
-        }
+        Some(code) => row_of(code.as_str())
+            .ok_or_else(|| AppError::bad_request("unknown_agency", format!("no agency has the code {code}")))?,
     };
     let within = agency.path == own_row.path || agency.path.starts_with(&format!("{}/", own_row.path));
     if !within {
@@ -121,37 +126,40 @@ fn day_before(d: NaiveDate) -> Result<NaiveDate, AppError> {
     d.checked_sub_days(Days::new(1)).ok_or(invalid_period(PeriodError::OutOfBounds("from")))
 }
 
-fn by_key(rows: Vec<(String, Cumulative)>) -> std::collections::HashMap<String, Cumulative> {
-    rows.into_iter().collect()
-}
-
-/// Biểu II.06a for a selection: one line per group, and the total.
+/// Biểu II.06a for a selection: one line per group, and the total, from one read of the prefix
+/// sums at every day the lines need (`storage::stats::cumulative_at`).
 pub fn compute(conn: &mut AnyConnection, sel: &Selection) -> Result<(Vec<ReportLine>, ReportRow), AppError> {
-    let total_at = |conn: &mut AnyConnection, from: NaiveDate, to: NaiveDate| -> Result<ReportRow, AppError> {
-        let before = cumulative(conn, day_before(from)?, &sel.scope, Grouping::None)?;
-        let end = cumulative(conn, to, &sel.scope, Grouping::None)?;
-        let get = |v: &[(String, Cumulative)]| v.first().map(|(_, c)| *c).unwrap_or_default();
-        Ok(report_row(&get(&before), &get(&end)))
-    };
-    let total = total_at(conn, sel.from, sel.to)?;
-    let lines = match sel.grouping {
-        GroupBy::None => vec![],
+    let start = day_before(sel.from)?;
+    let get = |v: &[(String, String, Cumulative)]| v.first().map(|(_, _, c)| *c).unwrap_or_default();
+    match sel.grouping {
+        GroupBy::None => {
+            let sums = cumulative_at(conn, &[(start, Grouping::None), (sel.to, Grouping::None)], &sel.scope)?;
+            Ok((vec![], report_row(&get(&sums[0]), &get(&sums[1]))))
+        }
         GroupBy::Month => {
-            let mut lines = Vec::new();
-            let mut start = sel.from;
-            while start <= sel.to {
-                let next_month = crate::storage::stats::month_of(start)
+            // The day before the period, then the last day of each month in it.
+            let mut ends = Vec::new();
+            let mut month = sel.from;
+            while month <= sel.to {
+                let next_month = crate::storage::stats::month_of(month)
                     .checked_add_months(chrono::Months::new(1))
                     .ok_or(invalid_period(PeriodError::OutOfBounds("to")))?;
-                let end = day_before(next_month)?.min(sel.to);
-                lines.push(ReportLine {
-                    key: format!("{:04}-{:02}", start.year(), start.month()),
-                    label: format!("Tháng {:02}/{:04}", start.month(), start.year()),
-                    row: total_at(conn, start, end)?,
-                });
-                start = next_month;
+                ends.push((month, day_before(next_month)?.min(sel.to)));
+                month = next_month;
             }
-            lines
+            let mut points = vec![(start, Grouping::None)];
+            points.extend(ends.iter().map(|(_, end)| (*end, Grouping::None)));
+            let sums = cumulative_at(conn, &points, &sel.scope)?;
+            let lines = ends
+                .iter()
+                .enumerate()
+                .map(|(i, (first, _))| ReportLine {
+                    key: format!("{:04}-{:02}", first.year(), first.month()),
+                    label: format!("Tháng {:02}/{:04}", first.month(), first.year()),
+                    row: report_row(&get(&sums[i]), &get(&sums[i + 1])),
+                })
+                .collect();
+            Ok((lines, report_row(&get(&sums[0]), &get(&sums[sums.len() - 1]))))
         }
         g => {
             let grouping = match g {
@@ -159,31 +167,35 @@ pub fn compute(conn: &mut AnyConnection, sel: &Selection) -> Result<(Vec<ReportL
                 GroupBy::Level => Grouping::Level,
                 _ => Grouping::Field,
             };
-            let before = by_key(cumulative(conn, day_before(sel.from)?, &sel.scope, grouping)?);
-            let end = by_key(cumulative(conn, sel.to, &sel.scope, grouping)?);
+            let points = [(start, grouping), (sel.to, grouping), (start, Grouping::None), (sel.to, Grouping::None)];
+            let sums = cumulative_at(conn, &points, &sel.scope)?;
+            let by_key =
+                |v: &[(String, String, Cumulative)]| -> std::collections::HashMap<String, (String, Cumulative)> {
+                    v.iter().map(|(k, l, c)| (k.clone(), (l.clone(), *c))).collect()
+                };
+            let (before, end) = (by_key(&sums[0]), by_key(&sums[1]));
             let mut keys: Vec<&String> = before.keys().chain(end.keys()).collect();
             keys.sort();
             keys.dedup();
-            let names: std::collections::HashMap<String, String> = if g == GroupBy::Agency {
-                let codes: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
-                agencies::describe(conn, &codes)?.into_iter().map(|(c, _, n)| (c, n)).collect()
-            } else {
-                Default::default()
-            };
-            keys.into_iter()
-                .map(|k| ReportLine {
-                    key: k.clone(),
-                    label: names.get(k).cloned().unwrap_or_else(|| k.clone()),
-                    row: report_row(
-                        &before.get(k).copied().unwrap_or_default(),
-                        &end.get(k).copied().unwrap_or_default(),
-                    ),
+            let lines = keys
+                .into_iter()
+                .map(|k| {
+                    let label = end.get(k).or(before.get(k)).map(|(l, _)| l.clone()).unwrap_or_else(|| k.clone());
+                    let label = if g == GroupBy::Agency { label } else { k.clone() };
+                    ReportLine {
+                        key: k.clone(),
+                        label,
+                        row: report_row(
+                            &before.get(k).map(|(_, c)| *c).unwrap_or_default(),
+                            &end.get(k).map(|(_, c)| *c).unwrap_or_default(),
+                        ),
+                    }
                 })
                 .filter(|l| l.row != ReportRow::default())
-                .collect()
+                .collect();
+            Ok((lines, report_row(&get(&sums[2]), &get(&sums[3]))))
         }
-    };
-    Ok((lines, total))
+    }
 }
 
 pub async fn report(pool: &Pool, caller: Caller, q: StatsQuery) -> Result<Report, AppError> {

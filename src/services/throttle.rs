@@ -7,7 +7,7 @@
 //! its attempt ([`forget`]); a failed one stays and counts until it leaves the window. Lookups keep
 //! every answered attempt (a hit). Refused attempts are not kept, so a client that waits the
 //! `Retry-After` it was given gets in.
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 
 use crate::auth::Caller;
 use crate::configuration::{LookupSettings, ThrottleSettings};
@@ -41,6 +41,24 @@ pub struct Limits {
     pub sign_in_per_client: Limit,
     pub sign_in_per_user: Limit,
     pub lookups_per_client: Limit,
+    /// When this instance last pruned old lookup hits (shared by its clones).
+    lookup_pruning: PruneSchedule,
+}
+
+/// At most one prune of old rows per window on an instance: a lookup is then one statement, and
+/// the table stays bounded by the hits of about one window per instance.
+#[derive(Debug, Clone, Default)]
+struct PruneSchedule(std::sync::Arc<std::sync::atomic::AtomicI64>);
+
+impl PruneSchedule {
+    /// True (and noted) when no prune ran within `every` before `now` on this instance, or the
+    /// clock went back.
+    fn due(&self, now: DateTime<Utc>, every: TimeDelta) -> bool {
+        use std::sync::atomic::Ordering;
+        let (t, last) = (now.timestamp(), self.0.load(Ordering::Relaxed));
+        let due = last == 0 || t < last || t - last >= every.num_seconds();
+        due && self.0.compare_exchange(last, t, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+    }
 }
 
 impl Limits {
@@ -52,6 +70,7 @@ impl Limits {
             sign_in_per_client: Limit::new(t.sign_in_failures_per_client, t.sign_in_window_minutes),
             sign_in_per_user: Limit::new(t.sign_in_failures_per_user, t.sign_in_window_minutes),
             lookups_per_client: Limit::new(l.max_per_minute, 1),
+            lookup_pruning: PruneSchedule::default(),
         }
     }
 }
@@ -146,22 +165,7 @@ pub fn attempt(
     )?;
     let (mut by, mut retry_after_secs) = (Vec::new(), 0);
     for (scope, limit) in limits {
-        let since = now - limit.window;
-        // Earlier attempts counted by this limit (without this one), oldest first.
-        let earlier: Vec<&EventRow> = recent
-            .iter()
-            .filter(|r| r.id != row.id && r.at >= since)
-            .filter(|r| match scope {
-                Scope::SubjectAndClient => r.subject == row.subject && r.client == row.client,
-                Scope::Client => r.client == row.client,
-                Scope::Subject => r.subject == row.subject,
-            })
-            .collect();
-        let counted = earlier.len() as i64;
-        if counted >= limit.max {
-            // Waits until enough of the earlier attempts leave the window for this one to fit.
-            let oldest_to_leave = earlier[(counted - limit.max) as usize].at;
-            let wait = (oldest_to_leave + limit.window - now).num_seconds().max(0) as u64 + 1;
+        if let Some((counted, wait)) = judge(&recent, &row, *scope, *limit, now) {
             retry_after_secs = retry_after_secs.max(wait);
             by.push((*scope, counted));
         }
@@ -174,6 +178,28 @@ pub fn attempt(
     }
 }
 
+/// Judges `row` against one limit given the attempts recorded around it: None when it fits, else
+/// the earlier attempts the limit counted and the seconds until enough of them leave the window.
+fn judge(recent: &[EventRow], row: &EventRow, scope: Scope, limit: Limit, now: NaiveDateTime) -> Option<(i64, u64)> {
+    let since = now - limit.window;
+    // Earlier attempts counted by this limit (without this one), oldest first.
+    let earlier: Vec<&EventRow> = recent
+        .iter()
+        .filter(|r| r.id != row.id && r.at >= since)
+        .filter(|r| match scope {
+            Scope::SubjectAndClient => r.subject == row.subject && r.client == row.client,
+            Scope::Client => r.client == row.client,
+            Scope::Subject => r.subject == row.subject,
+        })
+        .collect();
+    let counted = earlier.len() as i64;
+    (counted >= limit.max).then(|| {
+        // Waits until enough of the earlier attempts leave the window for this one to fit.
+        let oldest_to_leave = earlier[(counted - limit.max) as usize].at;
+        (counted, (oldest_to_leave + limit.window - now).num_seconds().max(0) as u64 + 1)
+    })
+}
+
 /// The attempt succeeded: it does not count against anyone.
 pub fn forget(conn: &mut AnyConnection, attempt: Attempt) -> Result<(), AppError> {
     Ok(rows::delete(conn, &attempt.id)?)
@@ -184,24 +210,41 @@ fn minutes(secs: u64) -> u64 {
 }
 
 /// Counts a public lookup from `client`; refused with 429 `too_many_lookups` beyond
-/// `lookup.max_per_minute`.
+/// `lookup.max_per_minute`. One statement when it passes (the hit and its count together, see
+/// `storage::throttle::insert_counting_client`); old hits are pruned once a window per instance.
 pub fn lookup_hit(
     conn: &mut AnyConnection,
     limits: &Limits,
     client: &ClientAddr,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    match attempt(conn, Kind::Lookup, "", client, now, &[(Scope::Client, limits.lookups_per_client)])? {
-        Ok(_hit) => Ok(()),
-        Err(r) => Err(AppError::Throttled {
-            code: "too_many_lookups",
-            message: format!(
-                "too many lookups from your address (at most {} a minute); try again in {} seconds",
-                limits.lookups_per_client.max, r.retry_after_secs
-            ),
-            retry_after_secs: r.retry_after_secs,
-        }),
+    let limit = limits.lookups_per_client;
+    let at = now.naive_utc();
+    if limits.lookup_pruning.due(now, limit.window) {
+        rows::prune(conn, Kind::Lookup.as_str(), at - limit.window)?;
     }
+    let row = EventRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        kind: Kind::Lookup.as_str().into(),
+        subject: String::new(),
+        client: client.as_str().into(),
+        at,
+    };
+    if rows::insert_counting_client(conn, &row, at - limit.window)? < limit.max {
+        return Ok(());
+    }
+    // Refused: the hit does not count, and the wait is read from the hits that do.
+    let recent = rows::recent(conn, Kind::Lookup.as_str(), None, Some(client.as_str()), at - limit.window)?;
+    rows::delete(conn, &row.id)?;
+    let retry_after_secs = judge(&recent, &row, Scope::Client, limit, at).map(|(_, wait)| wait).unwrap_or(1);
+    Err(AppError::Throttled {
+        code: "too_many_lookups",
+        message: format!(
+            "too many lookups from your address (at most {} a minute); try again in {} seconds",
+            limit.max, retry_after_secs
+        ),
+        retry_after_secs,
+    })
 }
 
 /// Starts a sign-in attempt for `username` from `client`: refused with 429 `too_many_attempts`
@@ -274,6 +317,19 @@ pub fn check_proof(
     client: &ClientAddr,
     now: DateTime<Utc>,
 ) -> Result<ProofCheck, AppError> {
+    check_proof_knowing_phone(conn, limits, dossier, None, proof, client, now)
+}
+
+/// [`check_proof`] when the applicant's phone was read already (it is not read again).
+pub fn check_proof_knowing_phone(
+    conn: &mut AnyConnection,
+    limits: &Limits,
+    dossier: &DossierRow,
+    applicant_phone: Option<&str>,
+    proof: &Proof,
+    client: &ClientAddr,
+    now: DateTime<Utc>,
+) -> Result<ProofCheck, AppError> {
     if !proof.is_given() {
         return Ok(ProofCheck::Missing);
     }
@@ -297,7 +353,10 @@ pub fn check_proof(
     let pin_ok = proof.pin.as_deref().is_some_and(|p| p.trim() == dossier.pin);
     let phone_ok = !pin_ok
         && match proof.phone.as_deref().and_then(|p| parse_phone(p).ok()) {
-            Some(phone) => store::applicant(conn, &dossier.id)?.phone == phone,
+            Some(phone) => match applicant_phone {
+                Some(known) => known == phone,
+                None => store::applicant(conn, &dossier.id)?.phone == phone,
+            },
             None => false,
         };
     if pin_ok || phone_ok {

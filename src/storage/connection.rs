@@ -258,6 +258,9 @@ pub fn connect(url: &str, pool_size: u32, timeout: Duration) -> anyhow::Result<P
     r2d2::Pool::builder()
         .test_on_check_out(false)
         .max_size(pool_size)
+        // No `SELECT 1` before every check-out: a connection that broke is seen by `has_broken`
+        // when handed back, and the request that met it fails once (issue 12: one request, one trip).
+        .test_on_check_out(false)
         .connection_timeout(timeout)
         .connection_customizer(Box::new(SqlitePragmas))
         .build(manager)
@@ -271,6 +274,10 @@ pub fn run_migrations(conn: &mut AnyConnection) -> anyhow::Result<usize> {
         AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
     }
     .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+    if applied > 0 {
+        super::inbox::backfill_folded_names(conn)
+            .map_err(|e| anyhow::anyhow!("folding applicants' names failed: {e}"))?;
+    }
     Ok(applied)
 }
 

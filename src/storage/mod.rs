@@ -4,6 +4,8 @@ pub mod calendar;
 pub mod connection;
 pub mod demo_history;
 pub mod dossiers;
+pub mod inbox;
+pub mod lookup;
 pub mod outbox;
 pub mod plans;
 pub mod procedures;

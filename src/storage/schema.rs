@@ -155,6 +155,8 @@ diesel::table! {
         email -> Nullable<Text>,
         address -> Text,
         notify_by -> Text,
+        /// The name folded for search (`domain::text::fold`): written at intake, backfilled after migrating.
+        name_folded -> Text,
     }
 }
 

@@ -155,8 +155,12 @@ pub enum Grouping {
 
 #[derive(QueryableByName)]
 struct SumRow {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    point: i32,
     #[diesel(sql_type = Text)]
     group_key: String,
+    #[diesel(sql_type = Text)]
+    group_label: String,
     #[diesel(sql_type = BigInt)]
     received_online: i64,
     #[diesel(sql_type = BigInt)]
@@ -179,26 +183,32 @@ struct SumRow {
     rated_satisfied: i64,
 }
 
-/// Sums of every measure over all days up to and including `last_day`, per group: the yearly
-/// counters of earlier years, the monthly counters of earlier months of its year, and the daily
-/// counters of its month (whole years and whole months skip the finer tables). The cost grows
-/// with agencies × fields × (years + 12 + 31), not with dossiers.
-///
-/// Values inlined into the SQL are dates formatted here and paths/codes already validated as
-/// QCVN 102 codes (digits, dots, one capital letter, slashes), so nothing from outside reaches it raw.
+/// Sums of every measure over all days up to and including `last_day`, per group (see
+/// [`cumulative_at`]): `(group key, sums)`.
 pub fn cumulative(
     conn: &mut AnyConnection,
     last_day: NaiveDate,
     scope: &Scope,
     grouping: Grouping,
 ) -> QueryResult<Vec<(String, Cumulative)>> {
-    let month = month_of(last_day);
-    let key = match grouping {
-        Grouping::None => "'all'",
-        Grouping::Agency => "s.agency_code",
-        Grouping::Level => "a.level",
-        Grouping::Field => "s.field",
-    };
+    let mut at = cumulative_at(conn, &[(last_day, grouping)], scope)?;
+    Ok(at.pop().unwrap_or_default().into_iter().map(|(k, _, c)| (k, c)).collect())
+}
+
+/// For each `(last_day, grouping)`, the sums of every measure over all days up to and including
+/// `last_day`, per group: the yearly counters of earlier years, the monthly counters of earlier
+/// months of its year, and the daily counters of its month (whole years and whole months skip the
+/// finer tables). All points in one statement; the cost grows with agencies × fields × (years +
+/// 12 + 31) per point, not with dossiers. Each group comes as `(key, label, sums)`: the label is
+/// the agency's name when grouped by agency, else the key.
+///
+/// Values inlined into the SQL are dates formatted here and paths/codes already validated as
+/// QCVN 102 codes (digits, dots, one capital letter, slashes), so nothing from outside reaches it raw.
+pub fn cumulative_at(
+    conn: &mut AnyConnection,
+    points: &[(NaiveDate, Grouping)],
+    scope: &Scope,
+) -> QueryResult<Vec<Vec<(String, String, Cumulative)>>> {
     let filter = match scope {
         Scope::Province => String::new(),
         Scope::Agency(code) => format!(" AND s.agency_code = '{}'", safe(code)),
@@ -218,37 +228,50 @@ pub fn cumulative(
     ]
     .map(|c| format!("CAST(COALESCE(SUM(s.{c}), 0) AS BIGINT) AS {c}"))
     .join(", ");
-    let group_by = if grouping == Grouping::None { String::new() } else { format!(" GROUP BY {key}") };
-    let year = year_of(last_day);
-    let next_day = last_day.succ_opt().expect("date in range");
-    let part = |table: &str, date_col: &str, cond: String| {
-        format!(
-            "SELECT {key} AS group_key, {sums} FROM {table} s JOIN agencies a ON a.code = s.agency_code \
-             WHERE {cond}{filter}{group_by}",
-            cond = cond.replace("{c}", &format!("s.{date_col}"))
-        )
-    };
     let mut parts = Vec::new();
-    if next_day == year_of(next_day) {
-        parts.push(part("stats_yearly", "year", format!("{{c}} <= '{year}'")));
-    } else {
-        parts.push(part("stats_yearly", "year", format!("{{c}} < '{year}'")));
-        if next_day.day() == 1 {
-            parts.push(part("stats_monthly", "month", format!("{{c}} >= '{year}' AND {{c}} <= '{month}'")));
+    for (i, (last_day, grouping)) in points.iter().enumerate() {
+        let (last_day, grouping) = (*last_day, *grouping);
+        let month = month_of(last_day);
+        let (key, label) = match grouping {
+            Grouping::None => ("'all'", "'all'"),
+            Grouping::Agency => ("s.agency_code", "MAX(a.name)"),
+            Grouping::Level => ("a.level", "a.level"),
+            Grouping::Field => ("s.field", "s.field"),
+        };
+        let group_by = if grouping == Grouping::None { String::new() } else { format!(" GROUP BY {key}") };
+        let year = year_of(last_day);
+        let next_day = last_day.succ_opt().expect("date in range");
+        let part = |table: &str, date_col: &str, cond: String| {
+            format!(
+                "SELECT CAST({i} AS INTEGER) AS point, {key} AS group_key, {label} AS group_label, {sums} \
+                 FROM {table} s JOIN agencies a ON a.code = s.agency_code WHERE {cond}{filter}{group_by}",
+                cond = cond.replace("{c}", &format!("s.{date_col}"))
+            )
+        };
+        if next_day == year_of(next_day) {
+            parts.push(part("stats_yearly", "year", format!("{{c}} <= '{year}'")));
         } else {
-            parts.push(part("stats_monthly", "month", format!("{{c}} >= '{year}' AND {{c}} < '{month}'")));
-            parts.push(part("stats_daily", "day", format!("{{c}} >= '{month}' AND {{c}} <= '{last_day}'")));
+            parts.push(part("stats_yearly", "year", format!("{{c}} < '{year}'")));
+            if next_day.day() == 1 {
+                parts.push(part("stats_monthly", "month", format!("{{c}} >= '{year}' AND {{c}} <= '{month}'")));
+            } else {
+                parts.push(part("stats_monthly", "month", format!("{{c}} >= '{year}' AND {{c}} < '{month}'")));
+                parts.push(part("stats_daily", "day", format!("{{c}} >= '{month}' AND {{c}} <= '{last_day}'")));
+            }
         }
     }
-    let sql = parts.join(" UNION ALL ");
-    let rows: Vec<SumRow> = diesel::sql_query(sql).load(conn)?;
-    let mut out: Vec<(String, Cumulative)> = Vec::new();
+    let mut out: Vec<Vec<(String, String, Cumulative)>> = vec![Vec::new(); points.len()];
+    if parts.is_empty() {
+        return Ok(out);
+    }
+    let rows: Vec<SumRow> = diesel::sql_query(parts.join(" UNION ALL ")).load(conn)?;
     for r in rows {
-        let c = match out.iter_mut().find(|(k, _)| *k == r.group_key) {
-            Some((_, c)) => c,
+        let Some(groups) = usize::try_from(r.point).ok().and_then(|i| out.get_mut(i)) else { continue };
+        let c = match groups.iter_mut().find(|(k, _, _)| *k == r.group_key) {
+            Some((_, _, c)) => c,
             None => {
-                out.push((r.group_key.clone(), Cumulative::default()));
-                &mut out.last_mut().expect("just pushed").1
+                groups.push((r.group_key.clone(), r.group_label.clone(), Cumulative::default()));
+                &mut groups.last_mut().expect("just pushed").2
             }
         };
         c.received_online += r.received_online;
@@ -263,6 +286,12 @@ pub fn cumulative(
         c.rated_satisfied += r.rated_satisfied;
     }
     Ok(out)
+}
+
+/// The agencies of the given codes (those that exist), in one read.
+pub fn agencies_named(conn: &mut AnyConnection, codes: &[String]) -> QueryResult<Vec<super::agencies::AgencyRow>> {
+    use super::schema::agencies;
+    agencies::table.filter(agencies::code.eq_any(codes)).select(super::agencies::AgencyRow::as_select()).load(conn)
 }
 
 /// Keeps only the characters agency codes and paths are made of.

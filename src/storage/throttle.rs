@@ -21,6 +21,43 @@ pub fn insert(conn: &mut AnyConnection, row: &EventRow) -> QueryResult<()> {
     diesel::insert_into(throttle_events::table).values(row).execute(conn).map(|_| ())
 }
 
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// Records an attempt and, in the same statement, counts the attempts of its kind from its client
+/// recorded at or after `since` before it: one round trip for a hit and its count. Two of them
+/// sent at the same instant may not see each other (PostgreSQL counts what was committed when the
+/// statement began), so a flood limit can be passed by the few in flight at once; guessing limits
+/// (proofs, sign-ins) use [`insert`] then [`recent`], which cannot be.
+pub fn insert_counting_client(conn: &mut AnyConnection, row: &EventRow, since: NaiveDateTime) -> QueryResult<i64> {
+    use diesel::sql_types::{Text, Timestamp};
+    let p: Vec<String> = match conn {
+        AnyConnection::Postgresql(_) => (1..=9).map(|i| format!("${i}")).collect(),
+        AnyConnection::Sqlite(_) => vec!["?".to_string(); 9],
+    };
+    let sql = format!(
+        "INSERT INTO throttle_events (id, kind, subject, client, at) VALUES ({}, {}, {}, {}, {}) \
+         RETURNING (SELECT CAST(COUNT(*) AS BIGINT) FROM throttle_events e \
+         WHERE e.kind = {} AND e.client = {} AND e.at >= {} AND e.id <> {}) AS n",
+        p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]
+    );
+    let counted: Count = diesel::sql_query(sql)
+        .bind::<Text, _>(&row.id)
+        .bind::<Text, _>(&row.kind)
+        .bind::<Text, _>(&row.subject)
+        .bind::<Text, _>(&row.client)
+        .bind::<Timestamp, _>(row.at)
+        .bind::<Text, _>(&row.kind)
+        .bind::<Text, _>(&row.client)
+        .bind::<Timestamp, _>(since)
+        .bind::<Text, _>(&row.id)
+        .get_result(conn)?;
+    Ok(counted.n)
+}
+
 /// Forgets one attempt (it succeeded, or it was refused and must not count).
 pub fn delete(conn: &mut AnyConnection, id: &str) -> QueryResult<()> {
     diesel::delete(throttle_events::table.filter(throttle_events::id.eq(id))).execute(conn).map(|_| ())

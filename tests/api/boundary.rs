@@ -251,7 +251,7 @@ async fn control_characters_are_refused_in_every_text_input_and_nothing_is_store
     assert_error(s, &b, 400, "invalid_text");
     assert!(b["message"].as_str().unwrap().contains("documents[1]"), "{b}");
     let (s, inbox) = app.get_with("/api/v1/dossiers", &clerk).await;
-    assert_eq!((s, inbox.as_array().map(Vec::len)), (200, Some(0)), "nothing was stored: {inbox}");
+    assert_eq!((s, inbox["items"].as_array().map(Vec::len)), (200, Some(0)), "nothing was stored: {inbox}");
 
     // A tab and line breaks in a note are fine, and kept.
     let (s, d) = intake(&app, &clerk, applicant()).await;

@@ -260,8 +260,8 @@ async fn the_applicant_withdraws_an_online_dossier_and_nobody_else_can() {
     let d = act_ok(&app, &an, &code, json!({"action": "withdraw", "note": "Tôi không kinh doanh nữa"})).await;
     assert_eq!(d["status_code"], 7);
     let (_, mine) = app.get_with("/api/v1/dossiers", &an).await;
-    assert_eq!(mine.as_array().unwrap().len(), 1);
-    assert_eq!(mine[0]["status_code"], 7);
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+    assert_eq!(mine["items"][0]["status_code"], 7);
 }
 
 #[tokio::test]
@@ -657,7 +657,7 @@ async fn the_eleventh_pending_submission_of_an_account_is_refused_with_429() {
     assert_error(s, &b, 429, "too_many_pending_submissions");
     assert!(b["message"].as_str().unwrap().contains("at most 10"), "{b}");
     let (_, mine) = app.get_with("/api/v1/dossiers", &an).await;
-    assert_eq!(mine.as_array().unwrap().len(), 10, "the refused submission wrote nothing");
+    assert_eq!(mine["items"].as_array().unwrap().len(), 10, "the refused submission wrote nothing");
 
     // Another account is not held back by this one.
     let binh = app.login("citizen.binh", PW).await;
@@ -668,7 +668,7 @@ async fn the_eleventh_pending_submission_of_an_account_is_refused_with_429() {
     assert_eq!(submit_online(&app, &app.address, &an).await.0, 201);
     let (s, b) = submit_online(&app, &app.address, &an).await;
     assert_error(s, &b, 429, "too_many_pending_submissions");
-    let pending = mine.as_array().unwrap().iter().find(|d| d["reference"] != first.as_str()).unwrap();
+    let pending = mine["items"].as_array().unwrap().iter().find(|d| d["reference"] != first.as_str()).unwrap();
     act_ok(&app, &an, pending["reference"].as_str().unwrap(), json!({"action": "withdraw"})).await;
     assert_eq!(submit_online(&app, &app.address, &an).await.0, 201);
 }
@@ -703,7 +703,7 @@ async fn the_pending_limit_holds_across_two_instances_submitting_at_once() {
     }
     assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 3, "{statuses:?}");
     let (_, mine) = app.get_with("/api/v1/dossiers", &an).await;
-    assert_eq!(mine.as_array().unwrap().len(), 10);
+    assert_eq!(mine["items"].as_array().unwrap().len(), 10);
 }
 
 /// TT 01/2018 Điều 19: the code carries the receipt's date and the day's sequence, not the submission's.
@@ -803,7 +803,7 @@ async fn the_reference_works_wherever_a_code_does_before_and_after_receipt() {
     );
     let (_, inbox) = app.get_with("/api/v1/dossiers", &an).await;
     assert_eq!(
-        (inbox[0]["code"].as_str(), inbox[0]["reference"].as_str()),
+        (inbox["items"][0]["code"].as_str(), inbox["items"][0]["reference"].as_str()),
         (Some(code.as_str()), Some(reference.as_str()))
     );
 }

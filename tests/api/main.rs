@@ -12,6 +12,7 @@ mod common;
 mod admin;
 mod api;
 mod boundary;
+mod budgets_read;
 mod budgets_write;
 mod cli;
 mod dashboard;

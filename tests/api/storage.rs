@@ -66,8 +66,8 @@ fn read_every_table(conn: &mut connection::AnyConnection) {
     use motcua::storage::dossiers as d;
     schema::dossiers::table.select(schema::dossiers::all_columns).load::<d::DossierRow>(conn).unwrap();
     schema::dossier_applicants::table
-        .select(schema::dossier_applicants::all_columns)
-        .load::<d::ApplicantRow>(conn)
+        .select((d::ApplicantRow::as_select(), schema::dossier_applicants::name_folded))
+        .load::<(d::ApplicantRow, String)>(conn)
         .unwrap();
     schema::dossier_events::table.select(schema::dossier_events::all_columns).load::<d::EventRow>(conn).unwrap();
     schema::dossier_files::table.select(schema::dossier_files::all_columns).load::<d::FileRow>(conn).unwrap();

@@ -6,6 +6,7 @@ use crate::auth::Caller;
 use crate::clock::Clock;
 use crate::error::AppError;
 use crate::services::dossiers::{self, ActionInput, DossierRecord, IntakeInput};
+use crate::services::inbox;
 use crate::storage::Pool;
 
 /// A UTC timestamp as RFC 3339 in Vietnam time (`+07:00`).
@@ -340,6 +341,10 @@ pub struct InboxEntry {
     pub reference: String,
     pub procedure_code: String,
     pub procedure_name: String,
+    /// The applicant's name, as given at intake.
+    pub applicant_name: String,
+    /// direct, online or postal.
+    pub channel: String,
     pub status: String,
     pub status_code: i32,
     pub received_at: Option<String>,
@@ -348,27 +353,86 @@ pub struct InboxEntry {
     pub current_agency: String,
 }
 
-/// Staff: the open dossiers at your agency, nearest deadline first. Citizens: your dossiers.
-#[utoipa::path(get, path = "/api/v1/dossiers", tag = "dossiers", security(("bearer" = [])),
-    responses((status = 200, body = [InboxEntry]), (status = 401, body = crate::error::ErrorBody)))]
-pub async fn inbox(pool: web::Data<Pool>, caller: Caller) -> Result<HttpResponse, AppError> {
-    let rows = dossiers::inbox(&pool, caller).await?;
-    Ok(HttpResponse::Ok().json(
-        rows.into_iter()
-            .map(|(r, name)| InboxEntry {
-                due_at: opt(r.promised_due_at()),
-                code: r.code,
-                reference: r.reference,
-                procedure_code: r.procedure_code,
-                procedure_name: name,
-                status: r.status.as_str().to_string(),
-                status_code: r.status.national_code(),
-                received_at: opt(r.received_at),
-                step_due_at: opt(r.step_due_at),
-                current_agency: r.current_agency.to_string(),
-            })
-            .collect::<Vec<_>>(),
-    ))
+/// A page of the inbox.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct InboxList {
+    pub items: Vec<InboxEntry>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+    /// The page size used.
+    pub limit: i64,
+}
+
+/// The inbox's query parameters; all optional.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct InboxParams {
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Search: dossier code, submission reference, applicant's name (with or without diacritics),
+    /// phone or identity number. Never logged.
+    pub q: Option<String>,
+    /// overdue, today, soon, new, in_time or waiting.
+    pub urgency: Option<String>,
+    /// A status name, e.g. processing, awaiting_supplement.
+    pub status: Option<String>,
+    /// direct, online or postal.
+    pub channel: Option<String>,
+    /// A procedure code, e.g. 1.001234.
+    pub procedure: Option<String>,
+    /// Received on or after this day (YYYY-MM-DD).
+    pub received_from: Option<String>,
+    /// Received on or before this day (YYYY-MM-DD).
+    pub received_to: Option<String>,
+}
+
+/// Staff: the open dossiers at your agency, nearest deadline first. Citizens: your dossiers, newest
+/// first. A page at a time (`next_cursor`); bad parameters answer 400 `invalid_limit`,
+/// `invalid_cursor`, `invalid_search`, `invalid_urgency`, `invalid_status_filter`,
+/// `invalid_channel_filter`, `invalid_procedure_code`, `invalid_date` or `invalid_date_range`.
+#[utoipa::path(get, path = "/api/v1/dossiers", tag = "dossiers", security(("bearer" = [])), params(InboxParams),
+    responses((status = 200, body = InboxList), (status = 400, body = crate::error::ErrorBody),
+              (status = 401, body = crate::error::ErrorBody)))]
+pub async fn inbox(
+    pool: web::Data<Pool>,
+    clock: web::Data<Clock>,
+    caller: Caller,
+    params: web::Query<InboxParams>,
+) -> Result<HttpResponse, AppError> {
+    let p = params.into_inner();
+    let query = inbox::InboxQuery {
+        limit: p.limit,
+        cursor: p.cursor,
+        q: p.q,
+        urgency: p.urgency,
+        status: p.status,
+        channel: p.channel,
+        procedure: p.procedure,
+        received_from: p.received_from,
+        received_to: p.received_to,
+    };
+    let page = inbox::inbox(&pool, caller, inbox::View::Api, query, clock.now()).await?;
+    let items = page
+        .items
+        .into_iter()
+        .map(|(r, _)| InboxEntry {
+            code: r.code,
+            reference: r.reference,
+            procedure_code: r.procedure_code,
+            procedure_name: r.procedure_name,
+            applicant_name: r.applicant_name,
+            channel: r.channel,
+            status: r.status,
+            status_code: r.status_code,
+            received_at: opt(r.received_at),
+            due_at: opt(r.extended_due_at.or(r.due_at)),
+            step_due_at: opt(r.step_due_at),
+            current_agency: r.current_agency,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(InboxList { items, next_cursor: page.next_cursor, limit: page.limit }))
 }
 
 /// The bytes of a file: the body of an upload, or of a download.

@@ -206,7 +206,8 @@ pub fn next_sequence(conn: &mut AnyConnection, agency: &str, day: &str) -> Query
 
 pub fn insert(conn: &mut AnyConnection, row: &DossierRow, applicant: &ApplicantRow) -> QueryResult<()> {
     diesel::insert_into(dossiers::table).values(NewDossier::from(row)).execute(conn)?;
-    diesel::insert_into(dossier_applicants::table).values(applicant).execute(conn)?;
+    let folded = dossier_applicants::name_folded.eq(crate::domain::text::fold(&applicant.name));
+    diesel::insert_into(dossier_applicants::table).values((applicant, folded)).execute(conn)?;
     Ok(())
 }
 

@@ -1,145 +1,21 @@
-//! The staff workspace: inbox by urgency, the dossier page with only the actions allowed now,
-//! and intake at the counter.
+//! The dossier page of staff (the actions allowed now, consultations), shared with the citizen's
+//! dossier page through [`DossierView`].
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use askama_web::WebTemplate;
-use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use super::portal::{status_label, ProcView};
-use super::{
-    fmt, form_pairs, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller,
-    PageError,
+use super::super::portal::status_label;
+use super::super::{
+    fmt, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller, PageError,
 };
+use super::channel_label;
 use crate::clock::Clock;
-use crate::domain::calendar::to_vietnam;
-use crate::domain::Role;
 use crate::error::AppError;
-use crate::services::catalogue::{self, ProcedureQuery};
-use crate::services::dossiers::{self, ActionInput, DossierRecord, IntakeInput, Links};
+use crate::services::catalogue;
+use crate::services::dossiers::{self, ActionInput, DossierRecord, Links};
 use crate::storage::Pool;
-
-/// How pressing a dossier in the inbox is (colour and text label).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Urgency {
-    Overdue,
-    Today,
-    Soon,
-    Waiting,
-    New,
-    InTime,
-}
-
-impl Urgency {
-    pub fn class(self) -> &'static str {
-        match self {
-            Self::Overdue => "u-overdue",
-            Self::Today => "u-today",
-            Self::Soon => "u-soon",
-            Self::Waiting => "u-waiting",
-            Self::New => "u-new",
-            Self::InTime => "u-ok",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Overdue => "Quá hạn",
-            Self::Today => "Đến hạn hôm nay",
-            Self::Soon => "Còn 1–2 ngày làm việc",
-            Self::Waiting => "Chờ người nộp bổ sung",
-            Self::New => "Mới nộp trực tuyến, chờ tiếp nhận",
-            Self::InTime => "Trong hạn",
-        }
-    }
-}
-
-pub struct InboxRow {
-    pub code: String,
-    pub procedure: String,
-    pub status: &'static str,
-    pub channel: &'static str,
-    pub deadline: String,
-    pub due: String,
-    pub urgency: Urgency,
-    sort: (u8, Option<NaiveDateTime>),
-}
-
-pub fn channel_label(c: &str) -> &'static str {
-    match c {
-        "online" => "Trực tuyến",
-        "postal" => "Bưu chính",
-        _ => "Trực tiếp",
-    }
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "staff_inbox.html")]
-pub struct InboxPage {
-    layout: Layout,
-    agency: String,
-    rows: Vec<InboxRow>,
-    is_clerk: bool,
-    year: i32,
-}
-
-/// GET /can-bo: the open dossiers at the caller's agency, nearest deadline first.
-pub async fn inbox(
-    req: HttpRequest,
-    caller: PageCaller,
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
-) -> Result<HttpResponse, PageError> {
-    let layout = Layout::new(Some(&caller), req.path());
-    let caller = caller.0;
-    if caller.role == Role::Citizen {
-        return Ok(see_other("/ho-so-cua-toi"));
-    }
-    let agency = caller.agency.as_ref().map(|a| a.to_string()).unwrap_or_default();
-    let is_clerk = caller.role == Role::Clerk;
-    let list = dossiers::inbox(&pool, caller).await.in_layout(&layout)?;
-    let cal = crate::services::calendar::working_calendar(&pool).await.in_layout(&layout)?;
-    let now = clock.now();
-    let today = to_vietnam(now).date_naive();
-    let soon = cal.add_working_days(today, 2);
-    let mut rows: Vec<InboxRow> = list
-        .into_iter()
-        .map(|(r, procedure)| {
-            let deadline = r.step_due_at.or(r.extended_due_at).or(r.due_at);
-            let urgency = match (r.status_code, deadline) {
-                (5, _) => Urgency::Waiting,
-                (1, _) => Urgency::New,
-                (_, Some(d)) if d < now.naive_utc() => Urgency::Overdue,
-                (_, Some(d)) if to_vietnam(d.and_utc()).date_naive() == today => Urgency::Today,
-                (_, Some(d)) if to_vietnam(d.and_utc()).date_naive() <= soon => Urgency::Soon,
-                _ => Urgency::InTime,
-            };
-            let rank = match urgency {
-                Urgency::Overdue => 0,
-                Urgency::Today => 1,
-                Urgency::Soon => 2,
-                Urgency::New => 3,
-                Urgency::InTime => 4,
-                Urgency::Waiting => 5,
-            };
-            InboxRow {
-                code: r.code_or_reference().to_string(),
-                procedure,
-                status: r.status.label_vi(),
-                channel: channel_label(r.channel.as_str()),
-                deadline: fmt::opt_time(deadline),
-                due: fmt::opt_date(r.extended_due_at.or(r.due_at)),
-                urgency,
-                sort: (rank, deadline),
-            }
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        (a.sort.0, a.sort.1.is_none(), a.sort.1, &a.code).cmp(&(b.sort.0, b.sort.1.is_none(), b.sort.1, &b.code))
-    });
-    let year = chrono::Datelike::year(&to_vietnam(now));
-    Ok(render(StatusCode::OK, &InboxPage { layout, agency, rows, is_clerk, year }))
-}
 
 pub fn action_label(a: &str) -> &'static str {
     match a {
@@ -300,7 +176,7 @@ impl DossierView {
                     step_due: fmt::opt_time(e.step_due_at),
                     timeliness: timeliness_label(e.step_timeliness.as_deref()),
                     note: e.note.clone().unwrap_or_default(),
-                    details: super::portal::notice_lines(e.details.as_deref()),
+                    details: super::super::portal::notice_lines(e.details.as_deref()),
                 })
                 .collect(),
             rating: r
@@ -513,178 +389,6 @@ pub async fn act(
             let status = e.status_and_code().0;
             let r = dossiers::get(&pool, caller.0.clone(), code, clock.now()).await.in_layout(&layout)?;
             let page = dossier_page(&pool, &caller, layout, &r, Some(messages::vi(&e)), None, form).await;
-            Ok(render(status, &page))
-        }
-    }
-}
-
-/// The applicant fields of an intake form, kept when it is shown again with an error.
-#[derive(Debug, Default, Clone)]
-pub struct ApplicantValues {
-    pub name: String,
-    pub id_number: String,
-    pub phone: String,
-    pub email: String,
-    pub address: String,
-    pub notify_by: String,
-}
-
-impl ApplicantValues {
-    /// Reads the applicant fields from form pairs.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
-        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
-        Self {
-            name: get("name"),
-            id_number: get("id_number"),
-            phone: get("phone"),
-            email: get("email"),
-            address: get("address"),
-            notify_by: get("notify_by"),
-        }
-    }
-}
-
-pub struct ProcOption {
-    pub code: String,
-    pub name: String,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "staff_intake.html")]
-pub struct IntakePage {
-    layout: Layout,
-    options: Vec<ProcOption>,
-    chosen: Option<ProcView>,
-    picked: String,
-    channel: String,
-    a: ApplicantValues,
-    checked: Vec<String>,
-    other_documents: String,
-    error: Option<String>,
-    /// The field the error is about (see `messages::field_of`).
-    error_field: &'static str,
-}
-
-impl IntakePage {
-    fn is_checked(&self, doc: &str) -> bool {
-        self.checked.iter().any(|c| c == doc)
-    }
-}
-
-#[derive(Deserialize)]
-pub struct PickQuery {
-    thu_tuc: Option<String>,
-}
-
-/// The procedures a clerk's agency receives, and the chosen one.
-async fn intake_choices(
-    pool: &Pool,
-    caller: &crate::auth::Caller,
-    picked: &str,
-) -> Result<(Vec<ProcOption>, Option<ProcView>), AppError> {
-    let agency = caller.agency.as_ref().map(|a| a.to_string()).unwrap_or_default();
-    let level = catalogue::get_agency(pool, agency).await?.level;
-    let all = catalogue::list_procedures(pool, ProcedureQuery::default()).await?;
-    let mut options = vec![];
-    let mut chosen = None;
-    for e in &all {
-        let p = &e.record.procedure;
-        if !p.receiving_levels.split(',').any(|l| l == level) {
-            continue;
-        }
-        // The picker accepts the code, or "code — name" as the datalist fills it in.
-        let code_part = picked.split(" — ").next().unwrap_or_default().trim();
-        if !picked.is_empty() && p.code == code_part {
-            chosen = Some(ProcView::new(e));
-        }
-        options.push(ProcOption { code: p.code.clone(), name: p.name.clone() });
-    }
-    Ok((options, chosen))
-}
-
-/// GET /can-bo/tiep-nhan[?thu_tuc=CODE]: one page: pick the procedure, tick the documents, fill in the applicant.
-pub async fn intake_form(
-    req: HttpRequest,
-    caller: PageCaller,
-    pool: web::Data<Pool>,
-    q: web::Query<PickQuery>,
-) -> Result<HttpResponse, PageError> {
-    let layout = Layout::new(Some(&caller), req.path());
-    caller.require_role(&[Role::Clerk]).in_layout(&layout)?;
-    let picked = q.thu_tuc.clone().unwrap_or_default().trim().to_string();
-    let (options, chosen) = intake_choices(&pool, &caller, &picked).await.in_layout(&layout)?;
-    let error = (!picked.is_empty() && chosen.is_none())
-        .then(|| "Không tìm thấy thủ tục này trong danh sách thủ tục cơ quan bạn tiếp nhận.".to_string());
-    let picked = chosen.as_ref().map(|c| c.code.clone()).unwrap_or(picked);
-    let page = IntakePage {
-        layout,
-        options,
-        chosen,
-        picked,
-        channel: "direct".into(),
-        a: ApplicantValues { notify_by: "sms".into(), ..Default::default() },
-        checked: vec![],
-        other_documents: String::new(),
-        error,
-        error_field: "",
-    };
-    let status = if page.error.is_some() { StatusCode::NOT_FOUND } else { StatusCode::OK };
-    Ok(render(status, &page))
-}
-
-/// POST /can-bo/tiep-nhan: one `services::dossiers::intake`; on success the receipt (form 01) opens.
-pub async fn intake(
-    req: HttpRequest,
-    caller: PageCaller,
-    pool: web::Data<Pool>,
-    links: web::Data<Links>,
-    clock: web::Data<Clock>,
-    body: web::Bytes,
-) -> Result<HttpResponse, PageError> {
-    check_origin(&req)?;
-    let layout = Layout::new(Some(&caller), req.path());
-    let pairs = form_pairs(&body);
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
-    let a = ApplicantValues::from_pairs(&pairs);
-    let procedure_code = get("procedure_code");
-    let channel = get("channel");
-    let checked: Vec<String> = pairs
-        .iter()
-        .filter(|(n, v)| n == "documents" && !v.trim().is_empty())
-        .map(|(_, v)| v.trim().to_string())
-        .collect();
-    let other_documents = get("other_documents");
-    let mut documents = checked.clone();
-    documents.extend(other_documents.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string));
-    let input = IntakeInput {
-        procedure_code: procedure_code.clone(),
-        channel: if channel == "postal" { "postal".into() } else { "direct".into() },
-        agency_code: None,
-        name: a.name.clone(),
-        id_number: a.id_number.clone(),
-        phone: a.phone.clone(),
-        email: Some(a.email.clone()).filter(|e| !e.is_empty()),
-        address: a.address.clone(),
-        documents,
-        notify_by: Some(a.notify_by.clone()).filter(|n| !n.is_empty()),
-    };
-    match dossiers::intake(&pool, &links, caller.0.clone(), input, clock.now()).await {
-        Ok(r) => Ok(see_other(&format!("/api/v1/dossiers/{}/forms/01", percent_encode(r.row.code_or_reference())))),
-        Err(e) => {
-            let status = e.status_and_code().0;
-            let (options, chosen) = intake_choices(&pool, &caller, &procedure_code).await.in_layout(&layout)?;
-            let page = IntakePage {
-                layout,
-                options,
-                chosen,
-                picked: procedure_code,
-                channel,
-                a,
-                checked,
-                other_documents,
-                error_field: messages::field_of(&e),
-                error: Some(messages::vi(&e)),
-            };
             Ok(render(status, &page))
         }
     }

@@ -1,0 +1,190 @@
+//! Intake at the counter: pick the procedure, tick the documents, fill in the applicant.
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use askama_web::WebTemplate;
+use serde::Deserialize;
+
+use super::super::portal::ProcView;
+use super::super::{
+    form_pairs, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller,
+    PageError,
+};
+use crate::clock::Clock;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::services::catalogue::{self, ProcedureQuery};
+use crate::services::dossiers::{self, IntakeInput, Links};
+use crate::storage::Pool;
+
+/// The applicant fields of an intake form, kept when it is shown again with an error.
+#[derive(Debug, Default, Clone)]
+pub struct ApplicantValues {
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub notify_by: String,
+}
+
+impl ApplicantValues {
+    /// Reads the applicant fields from form pairs.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+        Self {
+            name: get("name"),
+            id_number: get("id_number"),
+            phone: get("phone"),
+            email: get("email"),
+            address: get("address"),
+            notify_by: get("notify_by"),
+        }
+    }
+}
+
+pub struct ProcOption {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_intake.html")]
+pub struct IntakePage {
+    layout: Layout,
+    options: Vec<ProcOption>,
+    chosen: Option<ProcView>,
+    picked: String,
+    channel: String,
+    a: ApplicantValues,
+    checked: Vec<String>,
+    other_documents: String,
+    error: Option<String>,
+    /// The field the error is about (see `messages::field_of`).
+    error_field: &'static str,
+}
+
+impl IntakePage {
+    fn is_checked(&self, doc: &str) -> bool {
+        self.checked.iter().any(|c| c == doc)
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PickQuery {
+    thu_tuc: Option<String>,
+}
+
+/// The procedures a clerk's agency receives, and the chosen one.
+async fn intake_choices(
+    pool: &Pool,
+    caller: &crate::auth::Caller,
+    picked: &str,
+) -> Result<(Vec<ProcOption>, Option<ProcView>), AppError> {
+    let agency = caller.agency.as_ref().map(|a| a.to_string()).unwrap_or_default();
+    let level = catalogue::get_agency(pool, agency).await?.level;
+    let all = catalogue::list_procedures(pool, ProcedureQuery::default()).await?;
+    let mut options = vec![];
+    let mut chosen = None;
+    for e in &all {
+        let p = &e.record.procedure;
+        if !p.receiving_levels.split(',').any(|l| l == level) {
+            continue;
+        }
+        // The picker accepts the code, or "code — name" as the datalist fills it in.
+        let code_part = picked.split(" — ").next().unwrap_or_default().trim();
+        if !picked.is_empty() && p.code == code_part {
+            chosen = Some(ProcView::new(e));
+        }
+        options.push(ProcOption { code: p.code.clone(), name: p.name.clone() });
+    }
+    Ok((options, chosen))
+}
+
+/// GET /can-bo/tiep-nhan[?thu_tuc=CODE]: one page: pick the procedure, tick the documents, fill in the applicant.
+pub async fn intake_form(
+    req: HttpRequest,
+    caller: PageCaller,
+    pool: web::Data<Pool>,
+    q: web::Query<PickQuery>,
+) -> Result<HttpResponse, PageError> {
+    let layout = Layout::new(Some(&caller), req.path());
+    caller.require_role(&[Role::Clerk]).in_layout(&layout)?;
+    let picked = q.thu_tuc.clone().unwrap_or_default().trim().to_string();
+    let (options, chosen) = intake_choices(&pool, &caller, &picked).await.in_layout(&layout)?;
+    let error = (!picked.is_empty() && chosen.is_none())
+        .then(|| "Không tìm thấy thủ tục này trong danh sách thủ tục cơ quan bạn tiếp nhận.".to_string());
+    let picked = chosen.as_ref().map(|c| c.code.clone()).unwrap_or(picked);
+    let page = IntakePage {
+        layout,
+        options,
+        chosen,
+        picked,
+        channel: "direct".into(),
+        a: ApplicantValues { notify_by: "sms".into(), ..Default::default() },
+        checked: vec![],
+        other_documents: String::new(),
+        error,
+        error_field: "",
+    };
+    let status = if page.error.is_some() { StatusCode::NOT_FOUND } else { StatusCode::OK };
+    Ok(render(status, &page))
+}
+
+/// POST /can-bo/tiep-nhan: one `services::dossiers::intake`; on success the receipt (form 01) opens.
+pub async fn intake(
+    req: HttpRequest,
+    caller: PageCaller,
+    pool: web::Data<Pool>,
+    links: web::Data<Links>,
+    clock: web::Data<Clock>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    check_origin(&req)?;
+    let layout = Layout::new(Some(&caller), req.path());
+    let pairs = form_pairs(&body);
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let a = ApplicantValues::from_pairs(&pairs);
+    let procedure_code = get("procedure_code");
+    let channel = get("channel");
+    let checked: Vec<String> = pairs
+        .iter()
+        .filter(|(n, v)| n == "documents" && !v.trim().is_empty())
+        .map(|(_, v)| v.trim().to_string())
+        .collect();
+    let other_documents = get("other_documents");
+    let mut documents = checked.clone();
+    documents.extend(other_documents.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string));
+    let input = IntakeInput {
+        procedure_code: procedure_code.clone(),
+        channel: if channel == "postal" { "postal".into() } else { "direct".into() },
+        agency_code: None,
+        name: a.name.clone(),
+        id_number: a.id_number.clone(),
+        phone: a.phone.clone(),
+        email: Some(a.email.clone()).filter(|e| !e.is_empty()),
+        address: a.address.clone(),
+        documents,
+        notify_by: Some(a.notify_by.clone()).filter(|n| !n.is_empty()),
+    };
+    match dossiers::intake(&pool, &links, caller.0.clone(), input, clock.now()).await {
+        Ok(r) => Ok(see_other(&format!("/api/v1/dossiers/{}/forms/01", percent_encode(r.row.code_or_reference())))),
+        Err(e) => {
+            let status = e.status_and_code().0;
+            let (options, chosen) = intake_choices(&pool, &caller, &procedure_code).await.in_layout(&layout)?;
+            let page = IntakePage {
+                layout,
+                options,
+                chosen,
+                picked: procedure_code,
+                channel,
+                a,
+                checked,
+                other_documents,
+                error_field: messages::field_of(&e),
+                error: Some(messages::vi(&e)),
+            };
+            Ok(render(status, &page))
+        }
+    }
+}
