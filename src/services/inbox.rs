@@ -10,10 +10,10 @@ use chrono::{DateTime, Datelike, DurationRound, NaiveDate, NaiveDateTime, TimeDe
 
 use crate::auth::Caller;
 use crate::domain::calendar::{to_vietnam, vietnam, WorkingCalendar};
-use crate::domain::dossier::{Channel, DossierKey, Status};
+use crate::domain::dossier::{Channel, DossierKey, Status, Urgency, UrgencyWindow};
 use crate::domain::{applicant, ProcedureCode, Role};
 use crate::error::AppError;
-use crate::storage::inbox::{self as store, rank, After, Filter, InboxItem, Order, Scope, Search, Thresholds};
+use crate::storage::inbox::{self as store, After, Filter, InboxItem, Order, Scope, Search, Thresholds};
 use crate::storage::{self, calendar, AnyConnection, Pool};
 
 /// A page holds this many dossiers unless `limit` says otherwise.
@@ -57,16 +57,6 @@ pub enum View {
     /// The staff page: most urgent first.
     Page,
 }
-
-/// Urgency names of the filter, with their ranks.
-pub const URGENCIES: [(&str, i32); 6] = [
-    ("overdue", rank::OVERDUE),
-    ("today", rank::TODAY),
-    ("soon", rank::SOON),
-    ("new", rank::NEW),
-    ("in_time", rank::IN_TIME),
-    ("waiting", rank::WAITING),
-];
 
 /// A page of the inbox.
 #[derive(Debug, Clone)]
@@ -157,8 +147,8 @@ pub fn parse(q: &InboxQuery, order: Order) -> Result<Parsed, AppError> {
     }
     let urgency = text(&q.urgency)
         .map(|u| {
-            URGENCIES.iter().find(|(name, _)| *name == u).map(|(_, r)| *r).ok_or_else(|| {
-                let names: Vec<&str> = URGENCIES.iter().map(|(n, _)| *n).collect();
+            Urgency::parse(&u).map(|r| i32::from(r.rank())).ok_or_else(|| {
+                let names: Vec<&str> = Urgency::ALL.iter().map(|u| u.as_str()).collect();
                 AppError::bad_request("invalid_urgency", format!("urgency is one of {}", names.join(", ")))
             })
         })
@@ -256,11 +246,9 @@ pub fn decode_cursor(s: &str, order: Order) -> Result<After, AppError> {
 /// The urgency thresholds at `at`: now, tomorrow's start, and the start of the day after the
 /// second working day from today (the page's "1–2 working days left").
 pub fn thresholds(cal: &WorkingCalendar, at: DateTime<Utc>) -> Thresholds {
-    let now = at.naive_utc().duration_trunc(TimeDelta::microseconds(1)).unwrap_or(at.naive_utc());
-    let today = to_vietnam(at).date_naive();
-    let soon = cal.add_working_days(today, 2);
-    let next = |d: NaiveDate| d.succ_opt().unwrap_or(d);
-    Thresholds { now, tomorrow: day_start(next(today)), after_soon: day_start(next(soon)) }
+    let w = UrgencyWindow::at(at, cal);
+    let now = w.now.naive_utc().duration_trunc(TimeDelta::microseconds(1)).unwrap_or(w.now.naive_utc());
+    Thresholds { now, tomorrow: w.today_ends.naive_utc(), after_soon: w.soon_ends.naive_utc() }
 }
 
 /// The working calendar around `at`: the exceptions of the next two months, enough for "two

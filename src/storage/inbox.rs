@@ -13,6 +13,8 @@ use diesel::sql_types::{Bool, Integer, Text, Timestamp};
 
 use super::schema::{dossier_applicants, dossiers, procedures};
 use super::AnyConnection;
+use crate::domain::dossier::{Channel, Dossier, Status, Urgency};
+use crate::domain::AgencyCode;
 
 /// Where undated rows sort: after every real date (the literal in the index and the SQL below).
 pub fn far() -> NaiveDateTime {
@@ -35,15 +37,36 @@ pub struct InboxItem {
     pub procedure_code: String,
     pub procedure_name: String,
     pub applicant_name: String,
-    pub channel: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub channel: Channel,
+    #[diesel(deserialize_as = String)]
+    pub status: Status,
     pub status_code: i32,
     pub submitted_at: NaiveDateTime,
     pub received_at: Option<NaiveDateTime>,
     pub due_at: Option<NaiveDateTime>,
     pub extended_due_at: Option<NaiveDateTime>,
     pub step_due_at: Option<NaiveDateTime>,
-    pub current_agency: String,
+    #[diesel(deserialize_as = String)]
+    pub current_agency: AgencyCode,
+}
+
+impl InboxItem {
+    /// What people call the dossier by: its code once received, else its submission reference.
+    pub fn code_or_reference(&self) -> &str {
+        self.code.as_deref().unwrap_or(&self.reference)
+    }
+
+    /// The date promised to the applicant (`Dossier::promised_due_at`).
+    pub fn promised_due_at(&self) -> Option<NaiveDateTime> {
+        Dossier::promised(self.due_at, self.extended_due_at)
+    }
+
+    /// The deadline that makes it urgent (`Urgency::deadline`; the query's `DEADLINE`).
+    pub fn deadline(&self) -> Option<NaiveDateTime> {
+        Urgency::deadline(self.step_due_at.map(|t| t.and_utc()), self.promised_due_at().map(|t| t.and_utc()))
+            .map(|t| t.naive_utc())
+    }
 }
 
 /// Whose dossiers.
@@ -66,13 +89,15 @@ pub struct Thresholds {
 
 /// Urgency ranks, in the page's order: overdue, due today, due soon, new online submission, in
 /// time, waiting for the applicant.
+/// (`domain::dossier::Urgency::rank`, the rule's own order).
 pub mod rank {
-    pub const OVERDUE: i32 = 0;
-    pub const TODAY: i32 = 1;
-    pub const SOON: i32 = 2;
-    pub const NEW: i32 = 3;
-    pub const IN_TIME: i32 = 4;
-    pub const WAITING: i32 = 5;
+    use crate::domain::dossier::Urgency;
+    pub const OVERDUE: i32 = Urgency::Overdue.rank() as i32;
+    pub const TODAY: i32 = Urgency::Today.rank() as i32;
+    pub const SOON: i32 = Urgency::Soon.rank() as i32;
+    pub const NEW: i32 = Urgency::New.rank() as i32;
+    pub const IN_TIME: i32 = Urgency::InTime.rank() as i32;
+    pub const WAITING: i32 = Urgency::Waiting.rank() as i32;
 }
 
 /// How a page is ordered.

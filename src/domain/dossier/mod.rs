@@ -138,7 +138,13 @@ impl Dossier {
 
     /// The due date the applicant is told: the apology's new date if any, else the statutory one.
     pub fn promised_due_at(&self) -> Option<DateTime<Utc>> {
-        self.extended_due_at.or(self.due_at)
+        Self::promised(self.due_at, self.extended_due_at)
+    }
+
+    /// The rule of `promised_due_at` on stored dates (ND 61/2018 Điều 19.9: the apology's new date
+    /// replaces the one on the receipt), for readers that hold only the two dates.
+    pub fn promised<T>(due_at: Option<T>, extended_due_at: Option<T>) -> Option<T> {
+        extended_due_at.or(due_at)
     }
 
     fn start_clock(&mut self, now: DateTime<Utc>, calendar: &WorkingCalendar) {

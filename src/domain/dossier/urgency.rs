@@ -58,7 +58,7 @@ impl Urgency {
     }
 
     /// The inbox's order: overdue, today, soon, new, in time, then those waiting for the applicant.
-    pub fn rank(self) -> u8 {
+    pub const fn rank(self) -> u8 {
         match self {
             Self::Overdue => 0,
             Self::Today => 1,
@@ -83,6 +83,11 @@ impl Urgency {
 
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|u| u.as_str() == s)
+    }
+
+    /// The urgency of a rank (`rank`'s inverse), e.g. as a query computed it.
+    pub fn from_rank(rank: u8) -> Option<Self> {
+        Self::ALL.into_iter().find(|u| u.rank() == rank)
     }
 }
 

@@ -418,18 +418,18 @@ pub async fn inbox(
         .items
         .into_iter()
         .map(|(r, _)| InboxEntry {
+            due_at: opt(r.promised_due_at()),
             code: r.code,
             reference: r.reference,
             procedure_code: r.procedure_code,
             procedure_name: r.procedure_name,
             applicant_name: r.applicant_name,
-            channel: r.channel,
-            status: r.status,
-            status_code: r.status_code,
+            channel: r.channel.as_str().to_string(),
+            status: r.status.as_str().to_string(),
+            status_code: r.status.national_code(),
             received_at: opt(r.received_at),
-            due_at: opt(r.extended_due_at.or(r.due_at)),
             step_due_at: opt(r.step_due_at),
-            current_agency: r.current_agency,
+            current_agency: r.current_agency.to_string(),
         })
         .collect();
     Ok(HttpResponse::Ok().json(InboxList { items, next_cursor: page.next_cursor, limit: page.limit }))

@@ -20,6 +20,7 @@ use crate::domain::Role;
 use crate::error::AppError;
 use crate::services::catalogue::{self, AgencyQuery};
 use crate::services::dossiers::{self, IntakeInput, Links, Upload};
+use crate::services::inbox::{InboxQuery, View};
 use crate::storage::Pool;
 
 /// At most this many files with one online submission, and this many bytes in all.
@@ -267,22 +268,29 @@ pub struct MyDossiersPage {
     rows: Vec<MyRow>,
 }
 
+/// How many of a citizen's dossiers `/ho-so-cua-toi` lists (the inbox's largest page).
+const MY_DOSSIERS_SHOWN: u32 = 200;
+
 /// GET /ho-so-cua-toi: the citizen's own dossiers, newest first.
 pub async fn my_dossiers(
     req: HttpRequest,
     caller: PageCaller,
     pool: web::Data<Pool>,
+    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, PageError> {
     let layout = Layout::new(Some(&caller), req.path());
     if caller.role != Role::Citizen {
         return Ok(see_other("/can-bo"));
     }
-    let rows = dossiers::inbox(&pool, caller.0)
+    // The newest MY_DOSSIERS_SHOWN, in one query (`services::inbox`, a citizen's scope).
+    let query = InboxQuery { limit: Some(MY_DOSSIERS_SHOWN.to_string()), ..InboxQuery::default() };
+    let rows = crate::services::inbox::inbox(&pool, caller.0, View::Page, query, clock.now())
         .await?
+        .items
         .into_iter()
-        .map(|(r, procedure)| MyRow {
+        .map(|(r, _)| MyRow {
             code: r.code_or_reference().to_string(),
-            procedure,
+            procedure: r.procedure_name.clone(),
             status: r.status.label_vi(),
             submitted: super::fmt::time(r.submitted_at),
             due: super::fmt::opt_date(r.promised_due_at()),

@@ -64,15 +64,9 @@ pub struct Layout {
     pub path: String,
 }
 
-/// Vietnamese name of a role.
+/// Vietnamese name of a role (`domain::labels`).
 pub fn role_label(role: Role) -> &'static str {
-    match role {
-        Role::Citizen => "Công dân",
-        Role::Clerk => "Cán bộ một cửa",
-        Role::Specialist => "Chuyên viên",
-        Role::Leader => "Lãnh đạo",
-        Role::Admin => "Quản trị",
-    }
+    role.label_vi()
 }
 
 impl Layout {

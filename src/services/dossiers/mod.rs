@@ -8,7 +8,7 @@ use crate::domain::dossier::{Actor, DossierKey, RuleError};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::storage::dossiers::{self as store, DossierChanges, DossierContext, DossierRow, Named};
-use crate::storage::{agencies, procedures, AnyConnection, Pool};
+use crate::storage::{agencies, AnyConnection};
 
 mod act;
 mod consult;
@@ -136,22 +136,4 @@ fn concurrent_update() -> AppError {
         "concurrent_update",
         "someone else acted on this dossier at the same moment; reload it and try again",
     )
-}
-
-/// Open dossiers at the caller's agency (staff), or the caller's own dossiers (citizens).
-pub async fn inbox(pool: &Pool, caller: Caller) -> Result<Vec<(DossierRow, String)>, AppError> {
-    crate::storage::run(pool, move |conn| {
-        let rows = match (&caller.agency, caller.role) {
-            (Some(agency), _) => store::inbox(conn, agency.as_str(), 500)?,
-            (None, Role::Citizen) => store::of_citizen(conn, &caller.user_id)?,
-            _ => vec![],
-        };
-        rows.into_iter()
-            .map(|r| {
-                let name = procedures::name_of(conn, &r.procedure_id)?;
-                Ok((r, name))
-            })
-            .collect()
-    })
-    .await
 }

@@ -397,26 +397,6 @@ pub fn open_status_codes() -> Vec<i32> {
     Status::ALL.into_iter().filter(|s| s.is_open()).map(Status::national_code).collect()
 }
 
-/// Open dossiers at `agency`, the nearest due first.
-pub fn inbox(conn: &mut AnyConnection, agency: &str, limit: i64) -> QueryResult<Vec<DossierRow>> {
-    dossiers::table
-        .filter(dossiers::current_agency.eq(agency))
-        .filter(dossiers::status_code.eq_any(open_status_codes()))
-        .order((dossiers::step_due_at.asc(), dossiers::due_at.asc(), dossiers::code.asc(), dossiers::reference.asc()))
-        .limit(limit)
-        .select(DossierRow::as_select())
-        .load(conn)
-}
-
-/// A citizen's own dossiers, newest first.
-pub fn of_citizen(conn: &mut AnyConnection, user_id: &str) -> QueryResult<Vec<DossierRow>> {
-    dossiers::table
-        .filter(dossiers::citizen_user_id.eq(user_id))
-        .order(dossiers::submitted_at.desc())
-        .select(DossierRow::as_select())
-        .load(conn)
-}
-
 pub fn rating(conn: &mut AnyConnection, dossier_id: &str) -> QueryResult<Option<RatingRow>> {
     dossier_ratings::table.find(dossier_id).select(RatingRow::as_select()).first(conn).optional()
 }

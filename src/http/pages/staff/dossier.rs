@@ -10,41 +10,15 @@ use super::super::portal::status_label;
 use super::super::{
     fmt, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller, PageError,
 };
-use super::channel_label;
 use crate::clock::Clock;
+use crate::domain::notice::Preference;
 use crate::error::AppError;
 use crate::services::catalogue;
 use crate::services::dossiers::{self, ActionInput, DossierRecord, Links};
 use crate::storage::Pool;
 
-pub fn action_label(a: &str) -> &'static str {
-    match a {
-        "intake" => "Nộp / tiếp nhận hồ sơ",
-        "receive" => "Tiếp nhận hồ sơ",
-        "request_supplement" => "Yêu cầu bổ sung, hoàn thiện hồ sơ",
-        "submit_supplement" => "Nhận hồ sơ bổ sung",
-        "refuse" => "Từ chối giải quyết",
-        "transfer" => "Chuyển bước xử lý tiếp theo",
-        "approve" => "Phê duyệt",
-        "finish" => "Hoàn thành, chuyển kết quả về Bộ phận Một cửa",
-        "return_result" => "Trả kết quả cho người nộp",
-        "extend" => "Xin lỗi và hẹn lại ngày trả kết quả",
-        "withdraw" => "Rút hồ sơ theo đề nghị của người nộp",
-        "stop" => "Dừng xử lý hồ sơ",
-        "consult" => "Lấy ý kiến cơ quan liên quan",
-        "answer_consultation" => "Trả lời xin ý kiến",
-        _ => "Cập nhật hồ sơ",
-    }
-}
-
-fn timeliness_label(t: Option<&str>) -> &'static str {
-    match t {
-        Some("early") => "Trước hạn",
-        Some("on_time") => "Đúng hạn",
-        Some("late") => "Trễ hạn",
-        _ => "",
-    }
-}
+pub use crate::domain::labels::action_label_vi as action_label;
+use crate::domain::labels::timeliness_label_vi as timeliness_label;
 
 pub struct HistoryRow {
     pub seq: i32,
@@ -99,12 +73,7 @@ pub struct DossierView {
 }
 
 fn notify_label(n: &str) -> &'static str {
-    match n {
-        "email" => "Thư điện tử",
-        "sms" => "Tin nhắn SMS",
-        "both" => "Thư điện tử và tin nhắn SMS",
-        _ => "Không nhận thông báo",
-    }
+    Preference::parse(n).unwrap_or(Preference::None).label_vi()
 }
 
 impl DossierView {
@@ -139,7 +108,7 @@ impl DossierView {
             procedure_code: row.procedure_code.clone(),
             status: row.status.label_vi(),
             status_code: row.status_code,
-            channel: channel_label(row.channel.as_str()),
+            channel: row.channel.label_vi(),
             submitted: fmt::time(row.submitted_at),
             received: row.received_at.map(fmt::time).unwrap_or_else(|| "Chưa tiếp nhận".into()),
             due: fmt::opt_date(row.extended_due_at.or(row.due_at)),

@@ -4,76 +4,26 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use askama_web::WebTemplate;
-use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use super::super::portal::status_label;
 use super::super::{fmt, messages, percent_encode, render, see_other, InLayout, Layout, PageCaller, PageError};
-use super::channel_label;
 use crate::clock::Clock;
+use crate::domain::dossier::Urgency;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::services::inbox::{self, InboxQuery, View, OPEN_AT_AGENCY, URGENCIES};
-use crate::storage::inbox::Thresholds;
+use crate::services::inbox::{self, InboxQuery, View, OPEN_AT_AGENCY};
 use crate::storage::Pool;
 
-/// How pressing a dossier in the inbox is (colour and text label).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Urgency {
-    Overdue,
-    Today,
-    Soon,
-    Waiting,
-    New,
-    InTime,
-}
-
-impl Urgency {
-    /// The rule: waiting for the applicant's supplement, or a new online submission; else by the
-    /// deadline shown (the step's, else the promised date): past, today, within two working days, later.
-    pub fn of(status_code: i32, deadline: Option<NaiveDateTime>, t: &Thresholds) -> Self {
-        match (status_code, deadline) {
-            (5, _) => Self::Waiting,
-            (1, _) => Self::New,
-            (_, Some(d)) if d < t.now => Self::Overdue,
-            (_, Some(d)) if d < t.tomorrow => Self::Today,
-            (_, Some(d)) if d < t.after_soon => Self::Soon,
-            _ => Self::InTime,
-        }
+/// The colour of an urgency (the rule and its label are the domain's: `domain::dossier::Urgency`).
+fn urgency_class(u: Urgency) -> &'static str {
+    match u {
+        Urgency::Overdue => "u-overdue",
+        Urgency::Today => "u-today",
+        Urgency::Soon => "u-soon",
+        Urgency::Waiting => "u-waiting",
+        Urgency::New => "u-new",
+        Urgency::InTime => "u-ok",
     }
-
-    pub fn class(self) -> &'static str {
-        match self {
-            Self::Overdue => "u-overdue",
-            Self::Today => "u-today",
-            Self::Soon => "u-soon",
-            Self::Waiting => "u-waiting",
-            Self::New => "u-new",
-            Self::InTime => "u-ok",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Overdue => "Quá hạn",
-            Self::Today => "Đến hạn hôm nay",
-            Self::Soon => "Còn 1–2 ngày làm việc",
-            Self::Waiting => "Chờ người nộp bổ sung",
-            Self::New => "Mới nộp trực tuyến, chờ tiếp nhận",
-            Self::InTime => "Trong hạn",
-        }
-    }
-    /// The filter's name for it (`services::inbox::URGENCIES`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Overdue => "overdue",
-            Self::Today => "today",
-            Self::Soon => "soon",
-            Self::Waiting => "waiting",
-            Self::New => "new",
-            Self::InTime => "in_time",
-        }
-    }
-    pub const ALL: [Urgency; 6] = [Self::Overdue, Self::Today, Self::Soon, Self::New, Self::InTime, Self::Waiting];
 }
 
 pub struct InboxRow {
@@ -84,7 +34,8 @@ pub struct InboxRow {
     pub channel: &'static str,
     pub deadline: String,
     pub due: String,
-    pub urgency: Urgency,
+    pub urgency_class: &'static str,
+    pub urgency_label: &'static str,
 }
 
 /// The page's search and filters, as in its address (the API's names).
@@ -226,21 +177,24 @@ pub async fn inbox(
         .map(|p| {
             p.items
                 .iter()
-                .map(|(r, _)| {
-                    let deadline = r.step_due_at.or(r.extended_due_at).or(r.due_at);
+                .map(|(r, rank)| {
+                    // The query ranked each row by the domain's rule (`Urgency::rank`, `UrgencyWindow`).
+                    let urgency = p
+                        .thresholds
+                        .and(u8::try_from(*rank).ok())
+                        .and_then(Urgency::from_rank)
+                        .unwrap_or(Urgency::InTime);
+                    let deadline = r.deadline();
                     InboxRow {
                         code: r.code.clone().unwrap_or_else(|| r.reference.clone()),
                         procedure: r.procedure_name.clone(),
                         applicant: r.applicant_name.clone(),
-                        status: status_label(&r.status),
-                        channel: channel_label(&r.channel),
+                        status: r.status.label_vi(),
+                        channel: r.channel.label_vi(),
                         deadline: fmt::opt_time(deadline),
-                        due: fmt::opt_date(r.extended_due_at.or(r.due_at)),
-                        urgency: p
-                            .thresholds
-                            .as_ref()
-                            .map(|t| Urgency::of(r.status_code, deadline, t))
-                            .unwrap_or(Urgency::InTime),
+                        due: fmt::opt_date(r.promised_due_at()),
+                        urgency_class: urgency_class(urgency),
+                        urgency_label: urgency.label_vi(),
                     }
                 })
                 .collect()
@@ -250,8 +204,7 @@ pub async fn inbox(
     let first = (!form.cursor.trim().is_empty()).then(|| form.href(""));
     let urgencies = Urgency::ALL
         .iter()
-        .filter(|u| URGENCIES.iter().any(|(n, _)| *n == u.name()))
-        .map(|u| Choice { value: u.name(), label: u.label(), selected: form.urgency == u.name() })
+        .map(|u| Choice { value: u.as_str(), label: u.label_vi(), selected: form.urgency == u.as_str() })
         .collect();
     let statuses = OPEN_AT_AGENCY
         .iter()
@@ -278,38 +231,4 @@ pub async fn inbox(
         error: error.as_ref().map(filter_message),
     };
     Ok(render(status, &page))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::storage::inbox::rank;
-
-    fn at(s: &str) -> NaiveDateTime {
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
-    }
-
-    /// The page's rule and the query's rank (`storage::inbox`) agree, threshold by threshold.
-    #[test]
-    fn the_rule_and_the_querys_rank_name_the_same_urgency() {
-        let t = Thresholds {
-            now: at("2027-03-01 02:00:00"),
-            tomorrow: at("2027-03-01 17:00:00"),
-            after_soon: at("2027-03-03 17:00:00"),
-        };
-        let cases = [
-            (5, Some("2027-02-01 00:00:00"), Urgency::Waiting, rank::WAITING),
-            (1, None, Urgency::New, rank::NEW),
-            (4, Some("2027-03-01 01:59:59"), Urgency::Overdue, rank::OVERDUE),
-            (4, Some("2027-03-01 02:00:00"), Urgency::Today, rank::TODAY),
-            (4, Some("2027-03-03 16:59:59"), Urgency::Soon, rank::SOON),
-            (4, Some("2027-03-03 17:00:00"), Urgency::InTime, rank::IN_TIME),
-            (9, None, Urgency::InTime, rank::IN_TIME),
-        ];
-        for (status, deadline, urgency, r) in cases {
-            assert_eq!(Urgency::of(status, deadline.map(at), &t), urgency, "{status} {deadline:?}");
-            let name = URGENCIES.iter().find(|(_, k)| *k == r).map(|(n, _)| *n);
-            assert_eq!(name, Some(urgency.name()), "rank {r} is {}", urgency.name());
-        }
-    }
 }

@@ -5,13 +5,5 @@ pub mod inbox;
 pub mod intake;
 
 pub use dossier::{act, action_label, dossier, DossierView};
-pub use inbox::{inbox, Urgency};
+pub use inbox::inbox;
 pub use intake::{intake, intake_form, ApplicantValues};
-
-pub fn channel_label(c: &str) -> &'static str {
-    match c {
-        "online" => "Trực tuyến",
-        "postal" => "Bưu chính",
-        _ => "Trực tiếp",
-    }
-}
