@@ -147,7 +147,7 @@ pub fn parse(q: &InboxQuery, order: Order) -> Result<Parsed, AppError> {
     }
     let urgency = text(&q.urgency)
         .map(|u| {
-            Urgency::parse(&u).map(|r| i32::from(r.rank())).ok_or_else(|| {
+            Urgency::parse(u).map(|r| i32::from(r.rank())).ok_or_else(|| {
                 let names: Vec<&str> = Urgency::ALL.iter().map(|u| u.as_str()).collect();
                 AppError::bad_request("invalid_urgency", format!("urgency is one of {}", names.join(", ")))
             })
