@@ -162,7 +162,11 @@ fn vacuum(conn: &mut AnyConnection, how: &str) -> anyhow::Result<()> {
 }
 
 /// Loads the synthetic province unless the same load is there already; returns its time.
-fn load_if_needed(conn: &mut AnyConnection, opts: &Options, today: chrono::NaiveDate) -> anyhow::Result<Option<Duration>> {
+fn load_if_needed(
+    conn: &mut AnyConnection,
+    opts: &Options,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<Option<Duration>> {
     conn.batch_execute(
         "CREATE TABLE IF NOT EXISTS bench_requests_meta (open BIGINT NOT NULL, home BIGINT NOT NULL,
            finished BIGINT NOT NULL, anchor DATE NOT NULL, load_seconds DOUBLE PRECISION NOT NULL)",
@@ -228,10 +232,8 @@ fn after_load(conn: &mut AnyConnection, opts: &Options) -> anyhow::Result<()> {
 /// values derived from others (e.g. a folded applicant name) go in `bench/after-load.sql`.
 fn load(conn: &mut AnyConnection, opts: &Options, today: chrono::NaiveDate) -> anyhow::Result<()> {
     let (_, _) = synthetic_catalogue(conn)?;
-    let home_ok = count(
-        conn,
-        &format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM bench_agencies WHERE code = '{HOME_AGENCY}'"),
-    )?;
+    let home_ok =
+        count(conn, &format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM bench_agencies WHERE code = '{HOME_AGENCY}'"))?;
     anyhow::ensure!(home_ok == 1, "{HOME_AGENCY} (the clerk's agency) does not handle procedures in the seeds");
     conn.batch_execute(&format!(
         "DROP TABLE IF EXISTS bench_r_agencies;
@@ -321,7 +323,8 @@ fn load(conn: &mut AnyConnection, opts: &Options, today: chrono::NaiveDate) -> a
          FROM (SELECT id, CAST(substr(id, 9) AS BIGINT) + CASE WHEN id LIKE 'bench-f-%' THEN 50000000 ELSE 0 END AS n
                FROM dossiers WHERE id LIKE 'bench-%') d";
     conn.batch_execute(applicants).context("loading applicants")?;
-    let events = "INSERT INTO dossier_events (dossier_id, seq, at, action, actor_user_id, actor_role, from_agency, to_agency,
+    let events =
+        "INSERT INTO dossier_events (dossier_id, seq, at, action, actor_user_id, actor_role, from_agency, to_agency,
            status, status_code, step_due_at, step_timeliness, note, details)
          SELECT id, 1, received_at, 'intake', NULL, 'clerk', receiving_agency, receiving_agency, 'received', 2,
            step_due_at, NULL, NULL, NULL
@@ -435,7 +438,8 @@ struct Requests {
 
 impl Requests {
     async fn new(url: &str, codes: Vec<String>) -> anyhow::Result<Self> {
-        let client = reqwest::Client::new();
+        // Idle connections are dropped before the server's keep-alive (5 s) would close them under a request.
+        let client = reqwest::Client::builder().pool_idle_timeout(Duration::from_secs(2)).build()?;
         let clerk = sign_in(&client, url, CLERK).await?;
         let leader = sign_in(&client, url, LEADER).await?;
         Ok(Self { client, url: url.to_string(), clerk, leader, codes, n: AtomicU64::new(1) })
@@ -576,10 +580,9 @@ impl StatementLog {
 /// Parses `log_line_prefix = '%m [%p] %q%u@%d '` lines: `statement:` and `execute …:` entries of
 /// database `db`, each followed (for the extended protocol) by a `DETAIL:  parameters:` entry.
 fn parse_log(text: &str, db: &str) -> Vec<Logged> {
-    let prefix = regex::Regex::new(
-        r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+ \[(\d+)\] (?:(\S*)@(\S*) )?([A-Z]+):  (.*)$",
-    )
-    .expect("valid regex");
+    let prefix =
+        regex::Regex::new(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+ \[(\d+)\] (?:(\S*)@(\S*) )?([A-Z]+):  (.*)$")
+            .expect("valid regex");
     // (pid, database, level, message) per entry; continuation lines belong to the entry above.
     let mut entries: Vec<(String, String, String, String)> = Vec::new();
     for line in text.lines() {
@@ -921,7 +924,8 @@ fn machine(conn: &mut AnyConnection) -> String {
             .map(|v| v.v)
             .unwrap_or_default()
     };
-    let (sb, sc, wm) = (setting(conn, "shared_buffers"), setting(conn, "synchronous_commit"), setting(conn, "work_mem"));
+    let (sb, sc, wm) =
+        (setting(conn, "shared_buffers"), setting(conn, "synchronous_commit"), setting(conn, "work_mem"));
     let mem = std::fs::read_to_string("/proc/meminfo")
         .ok()
         .and_then(|m| m.lines().next().map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string()))
@@ -940,7 +944,12 @@ fn machine(conn: &mut AnyConnection) -> String {
          {} build of commit {commit}; load average at start: {}",
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
         if cfg!(debug_assertions) { "DEBUG" } else { "release" },
-        std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
     )
 }
 
@@ -1075,10 +1084,7 @@ pub async fn run(mut settings: Settings, opts: Options) -> anyhow::Result<String
             c.control(),
             c.target
         );
-        let file = out.join(format!(
-            "captured-{}.sql",
-            c.name.split(':').next().unwrap_or_default().replace(' ', "-")
-        ));
+        let file = out.join(format!("captured-{}.sql", c.name.split(':').next().unwrap_or_default().replace(' ', "-")));
         std::fs::write(&file, script(&c.logged.iter().collect::<Vec<_>>()))?;
     }
     let _ = writeln!(report, "\n(the captured SQL of each request: {}/captured-*.sql)\n", out.display());
@@ -1089,7 +1095,8 @@ pub async fn run(mut settings: Settings, opts: Options) -> anyhow::Result<String
     std::fs::write(&inbox_sql, script(&find("inbox:")?.sql()))?;
     // The inbox's main query alone (its first statement on the dossiers), as the issue quotes it.
     let inbox_main_sql = out.join("pgbench-inbox-main.sql");
-    let main = find("inbox:")?.sql().into_iter().find(|s| s.sql.contains("\"dossiers\"") && !s.is_transaction_control());
+    let main =
+        find("inbox:")?.sql().into_iter().find(|s| s.sql.contains("\"dossiers\"") && !s.is_transaction_control());
     std::fs::write(&inbox_main_sql, script(&main.into_iter().collect::<Vec<_>>()))?;
     let dashboard_sql = out.join("pgbench-dashboard.sql");
     std::fs::write(&dashboard_sql, script(&find("dashboard")?.sql()))?;
@@ -1118,14 +1125,13 @@ pub async fn run(mut settings: Settings, opts: Options) -> anyhow::Result<String
     let lookup_template = script(&find("lookup")?.sql());
     let lookup_id = id_of(&mut conn, &lookup_code)?;
     let mut lookup_scripts = Vec::new();
+    let uuid = regex::Regex::new(r"'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'").expect("regex");
     for (k, code) in codes.iter().take(PGBENCH_LOOKUP_SCRIPTS).enumerate() {
         let id = id_of(&mut conn, code)?;
-        let text = lookup_template.replace(&format!("'{lookup_code}'"), &format!("'{code}'")).replace(
-            &format!("'{lookup_id}'"),
-            &format!("'{id}'"),
-        );
+        let text = lookup_template
+            .replace(&format!("'{lookup_code}'"), &format!("'{code}'"))
+            .replace(&format!("'{lookup_id}'"), &format!("'{id}'"));
         // The throttle's own records need fresh ids.
-        let uuid = regex::Regex::new(r"'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'").expect("regex");
         let text = format!("\\set r random(1, 1000000000000000)\n{}", uuid.replace_all(&text, "('pgb-' || :r)"));
         let path = out.join(format!("pgbench-lookup-{k:03}.sql"));
         std::fs::write(&path, text)?;
@@ -1374,7 +1380,12 @@ pub async fn run(mut settings: Settings, opts: Options) -> anyhow::Result<String
     let _ = writeln!(
         report,
         "\nload average at the end: {}",
-        std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     std::fs::write(out.join("report.md"), &report)?;
     Ok(report)
@@ -1397,7 +1408,11 @@ VALUES (1)\n\
         let sql: Vec<&str> = got.iter().map(|l| l.sql.as_str()).collect();
         assert_eq!(
             sql,
-            ["SELECT * FROM dossiers WHERE code = 'it''s, $2' AND n < NULL AND x = '5'", "BEGIN", "INSERT INTO t\nVALUES (1)"]
+            [
+                "SELECT * FROM dossiers WHERE code = 'it''s, $2' AND n < NULL AND x = '5'",
+                "BEGIN",
+                "INSERT INTO t\nVALUES (1)"
+            ]
         );
         assert!(got[1].is_transaction_control() && got[2].is_write() && !got[0].is_write());
     }
