@@ -1095,8 +1095,10 @@ pub async fn run(mut settings: Settings, opts: Options) -> anyhow::Result<String
     std::fs::write(&inbox_sql, script(&find("inbox:")?.sql()))?;
     // The inbox's main query alone (its first statement on the dossiers), as the issue quotes it.
     let inbox_main_sql = out.join("pgbench-inbox-main.sql");
-    let main =
-        find("inbox:")?.sql().into_iter().find(|s| s.sql.contains("\"dossiers\"") && !s.is_transaction_control());
+    let main = find("inbox:")?
+        .sql()
+        .into_iter()
+        .find(|s| s.sql.to_ascii_lowercase().contains("dossiers") && !s.is_transaction_control());
     std::fs::write(&inbox_main_sql, script(&main.into_iter().collect::<Vec<_>>()))?;
     let dashboard_sql = out.join("pgbench-dashboard.sql");
     std::fs::write(&dashboard_sql, script(&find("dashboard")?.sql()))?;
