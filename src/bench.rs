@@ -65,12 +65,12 @@ impl std::fmt::Display for BenchResult {
     }
 }
 
-fn pg(conn: &AnyConnection) -> bool {
+pub(crate) fn pg(conn: &AnyConnection) -> bool {
     matches!(conn, AnyConnection::Postgresql(_))
 }
 
 /// The Vietnam-time day of a UTC timestamp column.
-fn vn_day(conn: &AnyConnection, col: &str) -> String {
+pub(crate) fn vn_day(conn: &AnyConnection, col: &str) -> String {
     if pg(conn) {
         format!("CAST({col} + INTERVAL '7 hours' AS DATE)")
     } else {
@@ -87,7 +87,7 @@ fn ts(conn: &AnyConnection, seconds: &str) -> String {
     }
 }
 
-fn count(conn: &mut AnyConnection, sql: &str) -> anyhow::Result<i64> {
+pub(crate) fn count(conn: &mut AnyConnection, sql: &str) -> anyhow::Result<i64> {
     #[derive(QueryableByName)]
     struct N {
         #[diesel(sql_type = BigInt)]
@@ -96,11 +96,10 @@ fn count(conn: &mut AnyConnection, sql: &str) -> anyhow::Result<i64> {
     Ok(diesel::sql_query(sql).get_result::<N>(conn)?.n)
 }
 
-/// Loads `n` synthetic dossiers spread over 2022–2026 at the demo province's agencies and
-/// procedures (30% online, most finished, some late, the last weeks pending), then builds the
-/// counters from them with the same contributions the transactional path writes.
-pub fn load(conn: &mut AnyConnection, n: i64) -> anyhow::Result<()> {
-    let span: i64 = 5 * 365 * 86_400;
+/// The synthetic catalogue of the loaders: `bench_procs` (the current procedures received at each
+/// level, numbered per level), `bench_levels` (how many per level) and `bench_agencies` (the agencies
+/// that handle procedures, numbered). Returns (procedures, agencies); both are zero without the demo seeds.
+pub(crate) fn synthetic_catalogue(conn: &mut AnyConnection) -> anyhow::Result<(i64, i64)> {
     // Each agency receives the procedures received at its level, as in life.
     conn.batch_execute(
         "DROP TABLE IF EXISTS bench_procs; DROP TABLE IF EXISTS bench_levels; DROP TABLE IF EXISTS bench_agencies;
@@ -119,6 +118,15 @@ pub fn load(conn: &mut AnyConnection, n: i64) -> anyhow::Result<()> {
     let procs = count(conn, "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM bench_procs")?;
     let agencies = count(conn, "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM bench_agencies")?;
     anyhow::ensure!(procs > 0 && agencies > 0, "load the demo seeds first (motcua seed)");
+    Ok((procs, agencies))
+}
+
+/// Loads `n` synthetic dossiers spread over 2022–2026 at the demo province's agencies and
+/// procedures (30% online, most finished, some late, the last weeks pending), then builds the
+/// counters from them with the same contributions the transactional path writes.
+pub fn load(conn: &mut AnyConnection, n: i64) -> anyhow::Result<()> {
+    let span: i64 = 5 * 365 * 86_400;
+    let (_, agencies) = synthetic_catalogue(conn)?;
     let series = if pg(conn) {
         format!("SELECT g FROM generate_series(CAST(1 AS BIGINT), {n}) AS g")
     } else {

@@ -74,6 +74,45 @@ pub enum Command {
         #[arg(long)]
         no_throttle_env: bool,
     },
+    /// Benchmark (issue 12, PostgreSQL only): statements per request; the staff inbox, its page and
+    /// the dashboard at 1,000,000 open dossiers against their own SQL run by pgbench; the public
+    /// lookup (wrk) against pgbench and an actix-web hello world; intake against pgbench running the
+    /// same writes. Loads the data once into `--database` (kept for later runs); see BENCHMARKS.md.
+    BenchRequests {
+        /// Open dossiers to load.
+        #[arg(long, default_value_t = 1_000_000)]
+        open: i64,
+        /// Of which at phường Tân An (000.01.31.H12), the agency of `clerk.tanan`.
+        #[arg(long, default_value_t = 10_000)]
+        home_open: i64,
+        /// Finished dossiers to load besides.
+        #[arg(long, default_value_t = 200_000)]
+        finished: i64,
+        /// Rounds, each timing every request and its baseline (0: load and count statements only).
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        /// Sequential inbox and page requests per round (a quarter as many of the dashboard).
+        #[arg(long, default_value_t = 100)]
+        samples: usize,
+        /// Length of each pgbench, wrk and intake run, in seconds.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Concurrent connections of wrk and pgbench for the lookup.
+        #[arg(long, default_value_t = 64)]
+        lookup_connections: usize,
+        /// Concurrent clients of the intake runs.
+        #[arg(long, value_delimiter = ',', default_values_t = [8, 32])]
+        intake_clients: Vec<usize>,
+        /// PostgreSQL's server log, where the statement log of the capture goes.
+        #[arg(long, default_value = "/var/log/postgresql/postgresql-15-main.log")]
+        pg_log: PathBuf,
+        /// Where the captured SQL, the pgbench scripts and the report are written.
+        #[arg(long, default_value = "target/bench-requests")]
+        out: PathBuf,
+        /// The folder with lookup.lua and the optional after-load.sql.
+        #[arg(long, default_value = "bench")]
+        bench_dir: PathBuf,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]

@@ -2,6 +2,7 @@
 pub mod auth;
 pub mod bench;
 pub mod bench_login;
+pub mod bench_requests;
 pub mod cli;
 pub mod clock;
 pub mod configuration;

@@ -27,6 +27,9 @@ fn real_main() -> anyhow::Result<()> {
     if let Some(url) = &cli.database {
         settings.database.url = url.clone();
     }
+    if matches!(cli.command, Some(Command::BenchRequests { .. })) {
+        settings.telemetry.filter = "warn".into(); // the server runs in this process: no line per request
+    }
     telemetry::init(&settings.telemetry);
     match cli.command.unwrap_or(Command::Serve { bind: None }) {
         Command::Serve { bind } => {
@@ -94,6 +97,39 @@ fn real_main() -> anyhow::Result<()> {
             };
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
             let report = runtime.block_on(motcua::bench_login::run(opts))?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::BenchRequests {
+            open,
+            home_open,
+            finished,
+            rounds,
+            samples,
+            seconds,
+            lookup_connections,
+            intake_clients,
+            pg_log,
+            out,
+            bench_dir,
+        } => {
+            let database = cli.database.context("bench-requests needs --database postgres://…/motcua_bench1m")?;
+            let opts = motcua::bench_requests::Options {
+                database,
+                open,
+                home_open,
+                finished,
+                rounds,
+                samples,
+                seconds,
+                lookup_connections,
+                intake_clients,
+                pg_log,
+                out,
+                bench_dir,
+            };
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let report = runtime.block_on(motcua::bench_requests::run(settings, opts))?;
             println!("{report}");
             Ok(())
         }
