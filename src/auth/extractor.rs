@@ -77,8 +77,43 @@ impl FromRequest for Unverified {
     }
 }
 
-/// The caller of `who`, if the account is still active: one primary-key read on `conn`.
-pub fn check_active(conn: &mut crate::storage::AnyConnection, who: Unverified) -> Result<Caller, AppError> {
+/// Who a use case runs for: a caller the `Caller` extractor has already checked, or one the use
+/// case's own trip checks ([`Unverified`], through [`crate::storage::run_as`]).
+#[derive(Debug, Clone)]
+pub enum Who {
+    Checked(Caller),
+    Unverified(Unverified),
+}
+
+impl Who {
+    /// What the token claims (role, agency): for checks of the input that need no data.
+    pub fn claimed(&self) -> &Caller {
+        match self {
+            Who::Checked(c) => c,
+            Who::Unverified(u) => u.claimed(),
+        }
+    }
+}
+
+impl From<Caller> for Who {
+    fn from(c: Caller) -> Self {
+        Who::Checked(c)
+    }
+}
+
+impl From<Unverified> for Who {
+    fn from(u: Unverified) -> Self {
+        Who::Unverified(u)
+    }
+}
+
+/// The caller of `who`, if the account is still active: one primary-key read on `conn` (none
+/// when the `Caller` extractor has checked it already).
+pub fn check_active(conn: &mut crate::storage::AnyConnection, who: Who) -> Result<Caller, AppError> {
+    let who = match who {
+        Who::Checked(caller) => return Ok(caller),
+        Who::Unverified(who) => who,
+    };
     if crate::storage::users::is_active(conn, &who.0.user_id)? {
         Ok(who.0)
     } else {
