@@ -110,8 +110,15 @@ async fn the_inbox_api_sends_a_page_of_fifty_in_at_most_three_statements_and_pag
     let clerk = app.login("clerk.ninhkieu", PW).await;
     let all = many(&app, &clerk, 57).await;
 
+    let trips = checkouts(app.db.url());
     let (statements, (s, first)) = counted(&app, app.get_with("/api/v1/dossiers", &clerk)).await;
-    eprintln!("inbox API ({}): {statements} statements for {} rows", app.db.backend(), items(&first).len());
+    let trips = checkouts(app.db.url()) - trips;
+    eprintln!(
+        "inbox API ({}): {statements} statements for {} rows, {trips} check-outs",
+        app.db.backend(),
+        items(&first).len()
+    );
+    assert_eq!(trips, 1, "the inbox API reads in one trip, the account check included");
     assert_eq!(s, 200, "{first}");
     assert!(statements <= 3, "the inbox API sent {statements} statements");
     assert_eq!((items(&first).len(), first["limit"].as_i64()), (50, Some(50)), "a page of 50 by default");
@@ -310,8 +317,11 @@ async fn the_inbox_page_pages_by_urgency_in_at_most_three_statements() {
     let clerk = app.login("clerk.ninhkieu", PW).await;
     let all = many(&app, &clerk, 53).await;
     let cookie = sign_in(&app, "clerk.ninhkieu", PW).await;
+    let trips = checkouts(app.db.url());
     let (statements, p) = counted(&app, get(&app, "/can-bo", Some(&cookie))).await;
-    eprintln!("inbox page ({}): {statements} statements", app.db.backend());
+    let trips = checkouts(app.db.url()) - trips;
+    eprintln!("inbox page ({}): {statements} statements, {trips} check-outs", app.db.backend());
+    assert_eq!(trips, 1, "the inbox page reads in one trip, the account check included");
     assert_eq!(p.status, 200, "{}", p.body);
     assert!(statements <= 3, "the inbox page sent {statements} statements");
     assert!(p.body.contains("Người Nộp 0") && p.body.contains("<th scope=\"col\">Người nộp</th>"));
