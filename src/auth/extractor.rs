@@ -49,13 +49,89 @@ impl FromRequest for Caller {
     }
 }
 
+/// The caller a valid token names, before the account is checked: the extractor reads no
+/// database. Handlers that take it get the [`Caller`] through [`crate::storage::run_as`], which
+/// checks the account on the request's one connection (issue 12: one request, one trip).
+#[derive(Debug, Clone)]
+pub struct Unverified(Caller);
+
+impl Unverified {
+    /// What the token claims (role, agency), not yet checked against the account: for choices
+    /// that need no data (which page to show); anything read or written goes through `run_as`.
+    pub fn claimed(&self) -> &Caller {
+        &self.0
+    }
+
+    /// A caller read from a valid token (by [`caller_from`]), to be checked by `run_as`.
+    pub fn from_token(caller: Caller) -> Self {
+        Unverified(caller)
+    }
+}
+
+impl FromRequest for Unverified {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(caller_from(req).map(Unverified))
+    }
+}
+
+/// Who a use case runs for: a caller the `Caller` extractor has already checked, or one the use
+/// case's own trip checks ([`Unverified`], through [`crate::storage::run_as`]).
+#[derive(Debug, Clone)]
+pub enum Who {
+    Checked(Caller),
+    Unverified(Unverified),
+}
+
+impl Who {
+    /// What the token claims (role, agency): for checks of the input that need no data.
+    pub fn claimed(&self) -> &Caller {
+        match self {
+            Who::Checked(c) => c,
+            Who::Unverified(u) => u.claimed(),
+        }
+    }
+}
+
+impl From<Caller> for Who {
+    fn from(c: Caller) -> Self {
+        Who::Checked(c)
+    }
+}
+
+impl From<Unverified> for Who {
+    fn from(u: Unverified) -> Self {
+        Who::Unverified(u)
+    }
+}
+
+/// The caller of `who`, if the account is still active: one primary-key read on `conn` (none
+/// when the `Caller` extractor has checked it already).
+pub fn check_active(conn: &mut crate::storage::AnyConnection, who: Who) -> Result<Caller, AppError> {
+    let who = match who {
+        Who::Checked(caller) => return Ok(caller),
+        Who::Unverified(who) => who,
+    };
+    if crate::storage::users::is_active(conn, &who.0.user_id)? {
+        Ok(who.0)
+    } else {
+        Err(disabled())
+    }
+}
+
+fn disabled() -> AppError {
+    AppError::InvalidToken("the account has been disabled; ask an administrator".into())
+}
+
 /// A valid token of a disabled (or deleted) account is refused: one primary-key lookup per
 /// authenticated request, so disabling an account takes effect at once, on every instance.
 pub async fn ensure_active(pool: &crate::storage::Pool, caller: Caller) -> Result<Caller, AppError> {
     if crate::services::users::is_active(pool, caller.user_id.clone()).await? {
         Ok(caller)
     } else {
-        Err(AppError::InvalidToken("the account has been disabled; ask an administrator".into()))
+        Err(disabled())
     }
 }
 

@@ -74,6 +74,15 @@ pub fn invalid_period(e: PeriodError) -> AppError {
 
 /// Checks the period, the scope (a leader reads their agency's subtree only) and the grouping.
 pub fn select(conn: &mut AnyConnection, caller: &Caller, q: &StatsQuery) -> Result<Selection, AppError> {
+    select_with(caller, q, |codes| Ok(crate::storage::stats::agencies_named(conn, codes)?))
+}
+
+/// [`select`], with the agency rows of the given codes read by `read` (a query, or rows already read).
+fn select_with(
+    caller: &Caller,
+    q: &StatsQuery,
+    read: impl FnOnce(&[String]) -> Result<Vec<AgencyRow>, AppError>,
+) -> Result<Selection, AppError> {
     caller.require_role(&[Role::Leader, Role::Admin])?;
     let period = Period::parse(q.from.as_deref(), q.to.as_deref()).map_err(invalid_period)?;
     let (from, to) = (period.from(), period.to());
@@ -101,11 +110,25 @@ pub fn select(conn: &mut AnyConnection, caller: &Caller, q: &StatsQuery) -> Resu
         .transpose()?;
     // The caller's agency and the one asked for, in one read.
     let codes: Vec<String> = std::iter::once(own.to_string()).chain(picked.iter().map(|c| c.to_string())).collect();
-    let rows = crate::storage::stats::agencies_named(conn, &codes)?;
+    let rows = read(&codes)?;
+    select_among(&rows, from, to, grouping, &own, picked.as_ref(), q.agency_only)
+}
+
+/// The scope checks of [`select`] among agency rows already read (which hold the caller's agency
+/// and the one asked for, when they exist).
+fn select_among(
+    rows: &[AgencyRow],
+    from: NaiveDate,
+    to: NaiveDate,
+    grouping: GroupBy,
+    own: &AgencyCode,
+    picked: Option<&AgencyCode>,
+    agency_only: bool,
+) -> Result<Selection, AppError> {
     let row_of = |code: &str| rows.iter().find(|a| a.code == code).cloned();
     let own_row =
         row_of(own.as_str()).ok_or_else(|| AppError::forbidden("unknown_agency", "your agency no longer exists"))?;
-    let agency = match &picked {
+    let agency = match picked {
         None => own_row.clone(),
         Some(code) => row_of(code.as_str())
             .ok_or_else(|| AppError::bad_request("unknown_agency", format!("no agency has the code {code}")))?,
@@ -117,7 +140,7 @@ pub fn select(conn: &mut AnyConnection, caller: &Caller, q: &StatsQuery) -> Resu
             "you can read statistics of your agency and the agencies below it",
         ));
     }
-    let scope = if q.agency_only { Scope::Agency(agency.code.clone()) } else { Scope::Subtree(agency.path.clone()) };
+    let scope = if agency_only { Scope::Agency(agency.code.clone()) } else { Scope::Subtree(agency.path.clone()) };
     Ok(Selection { from, to, agency, scope, grouping })
 }
 
@@ -129,13 +152,36 @@ fn day_before(d: NaiveDate) -> Result<NaiveDate, AppError> {
 /// Biểu II.06a for a selection: one line per group, and the total, from one read of the prefix
 /// sums at every day the lines need (`storage::stats::cumulative_at`).
 pub fn compute(conn: &mut AnyConnection, sel: &Selection) -> Result<(Vec<ReportLine>, ReportRow), AppError> {
+    Ok(compute_many(conn, &[sel])?.pop().expect("one selection, one report"))
+}
+
+/// [`compute`] for several selections of the same scope, in one read of the prefix sums.
+pub fn compute_many(
+    conn: &mut AnyConnection,
+    sels: &[&Selection],
+) -> Result<Vec<(Vec<ReportLine>, ReportRow)>, AppError> {
+    let mut points = Vec::new();
+    let mut plans = Vec::new();
+    for sel in sels {
+        let (p, ends) = points_of(sel)?;
+        plans.push((points.len(), p.len(), ends));
+        points.extend(p);
+    }
+    let scope = match sels.first() {
+        Some(sel) => &sel.scope,
+        None => return Ok(vec![]),
+    };
+    debug_assert!(sels.iter().all(|s| format!("{:?}", s.scope) == format!("{scope:?}")), "one scope");
+    let sums = cumulative_at(conn, &points, scope)?;
+    sels.iter().zip(plans).map(|(sel, (start, len, ends))| lines_of(sel, &sums[start..start + len], &ends)).collect()
+}
+
+/// The points a selection's report reads, and for a report by month, each month's first and last day.
+#[allow(clippy::type_complexity)]
+fn points_of(sel: &Selection) -> Result<(Vec<(NaiveDate, Grouping)>, Vec<(NaiveDate, NaiveDate)>), AppError> {
     let start = day_before(sel.from)?;
-    let get = |v: &[(String, String, Cumulative)]| v.first().map(|(_, _, c)| *c).unwrap_or_default();
-    match sel.grouping {
-        GroupBy::None => {
-            let sums = cumulative_at(conn, &[(start, Grouping::None), (sel.to, Grouping::None)], &sel.scope)?;
-            Ok((vec![], report_row(&get(&sums[0]), &get(&sums[1]))))
-        }
+    Ok(match sel.grouping {
+        GroupBy::None => (vec![(start, Grouping::None), (sel.to, Grouping::None)], vec![]),
         GroupBy::Month => {
             // The day before the period, then the last day of each month in it.
             let mut ends = Vec::new();
@@ -149,7 +195,29 @@ pub fn compute(conn: &mut AnyConnection, sel: &Selection) -> Result<(Vec<ReportL
             }
             let mut points = vec![(start, Grouping::None)];
             points.extend(ends.iter().map(|(_, end)| (*end, Grouping::None)));
-            let sums = cumulative_at(conn, &points, &sel.scope)?;
+            (points, ends)
+        }
+        g => {
+            let grouping = match g {
+                GroupBy::Agency => Grouping::Agency,
+                GroupBy::Level => Grouping::Level,
+                _ => Grouping::Field,
+            };
+            (vec![(start, grouping), (sel.to, grouping), (start, Grouping::None), (sel.to, Grouping::None)], vec![])
+        }
+    })
+}
+
+/// A selection's lines and total from the sums at its points ([`points_of`]).
+fn lines_of(
+    sel: &Selection,
+    sums: &[Vec<(String, String, Cumulative)>],
+    ends: &[(NaiveDate, NaiveDate)],
+) -> Result<(Vec<ReportLine>, ReportRow), AppError> {
+    let get = |v: &[(String, String, Cumulative)]| v.first().map(|(_, _, c)| *c).unwrap_or_default();
+    match sel.grouping {
+        GroupBy::None => Ok((vec![], report_row(&get(&sums[0]), &get(&sums[1])))),
+        GroupBy::Month => {
             let lines = ends
                 .iter()
                 .enumerate()
@@ -162,13 +230,6 @@ pub fn compute(conn: &mut AnyConnection, sel: &Selection) -> Result<(Vec<ReportL
             Ok((lines, report_row(&get(&sums[0]), &get(&sums[sums.len() - 1]))))
         }
         g => {
-            let grouping = match g {
-                GroupBy::Agency => Grouping::Agency,
-                GroupBy::Level => Grouping::Level,
-                _ => Grouping::Field,
-            };
-            let points = [(start, grouping), (sel.to, grouping), (start, Grouping::None), (sel.to, Grouping::None)];
-            let sums = cumulative_at(conn, &points, &sel.scope)?;
             let by_key =
                 |v: &[(String, String, Cumulative)]| -> std::collections::HashMap<String, (String, Cumulative)> {
                     v.iter().map(|(k, l, c)| (k.clone(), (l.clone(), *c))).collect()
@@ -199,12 +260,14 @@ pub fn compute(conn: &mut AnyConnection, sel: &Selection) -> Result<(Vec<ReportL
 }
 
 pub async fn report(pool: &Pool, caller: Caller, q: StatsQuery) -> Result<Report, AppError> {
-    storage::run(pool, move |conn| {
-        let selection = select(conn, &caller, &q)?;
-        let (lines, total) = compute(conn, &selection)?;
-        Ok(Report { selection, lines, total })
-    })
-    .await
+    storage::run(pool, move |conn| report_on(conn, &caller, q)).await
+}
+
+/// [`report`] on a connection the caller holds (the handler's one trip).
+pub fn report_on(conn: &mut AnyConnection, caller: &Caller, q: StatsQuery) -> Result<Report, AppError> {
+    let selection = select(conn, caller, &q)?;
+    let (lines, total) = compute(conn, &selection)?;
+    Ok(Report { selection, lines, total })
 }
 
 /// One indicator of DOMAIN.md §6.2: numerator, denominator and the percentage.
@@ -262,9 +325,27 @@ pub struct Kpis {
 /// - `dossiers_online_level4_pct` over all received (`all_received`), and
 ///   `dossiers_online_level4_pct_of_resolved` over all resolved (`all_resolved`).
 pub fn indicators(conn: &mut AnyConnection, sel: &Selection, total: &ReportRow) -> Result<Vec<Indicator>, AppError> {
+    let levels = procedures_by_online_level(conn, sel)?;
+    let off = crate::storage::stats::off_system(conn, sel.from, sel.to, &sel.scope)?;
+    let using = crate::storage::stats::agencies_using(conn, sel.from, sel.to, &sel.scope)?;
+    Ok(indicators_of(total, levels, off, using))
+}
+
+/// The current procedures the selected agency's level receives, by online level 1–4.
+fn procedures_by_online_level(conn: &mut AnyConnection, sel: &Selection) -> Result<[i64; 4], AppError> {
     let receiving_level =
         (sel.agency.parent_code.is_some() || sel.agency.level != "province").then(|| sel.agency.level.clone());
-    let [l1, l2, l3, l4] = crate::storage::procedures::count_by_online_level(conn, receiving_level.as_deref())?;
+    Ok(crate::storage::procedures::count_by_online_level(conn, receiving_level.as_deref())?)
+}
+
+/// [`indicators`] from what they are computed of: the period's report total, the procedures by
+/// online level, the off-system count and the agencies using the system by level.
+fn indicators_of(
+    total: &ReportRow,
+    [l1, l2, l3, l4]: [i64; 4],
+    off: i64,
+    using: Vec<(String, i64, i64)>,
+) -> Vec<Indicator> {
     let all = l1 + l2 + l3 + l4;
     let received = total.received_online + total.received_direct;
     let mut v = vec![
@@ -293,7 +374,6 @@ pub fn indicators(conn: &mut AnyConnection, sel: &Selection, total: &ReportRow) 
             Some("variant all_resolved: online dossiers of level-4 procedures ÷ dossiers resolved"),
         ),
     ];
-    let off = crate::storage::stats::off_system(conn, sel.from, sel.to, &sel.scope)?;
     v.push(pct(
         "dossiers_in_system_pct",
         None,
@@ -301,7 +381,7 @@ pub fn indicators(conn: &mut AnyConnection, sel: &Selection, total: &ReportRow) 
         received + off,
         Some("received in motcua ÷ (received in motcua + off-system counts entered for periods inside this one)"),
     ));
-    for (level, active, agencies) in crate::storage::stats::agencies_using(conn, sel.from, sel.to, &sel.scope)? {
+    for (level, active, agencies) in using {
         v.push(pct(
             "agencies_using_pct",
             Some(&level),
@@ -326,7 +406,7 @@ pub fn indicators(conn: &mut AnyConnection, sel: &Selection, total: &ReportRow) 
     ));
     v.push(not_measured("online_payment_pct", "online fee payment is not part of motcua yet"));
     v.push(not_measured("electronic_result_pct", "electronic results are not part of motcua yet"));
-    Ok(v)
+    v
 }
 
 fn target_checks(indicators: &[Indicator], targets: Vec<crate::storage::plans::PlanTargetRow>) -> Vec<TargetCheck> {
@@ -360,26 +440,33 @@ fn target_checks(indicators: &[Indicator], targets: Vec<crate::storage::plans::P
 }
 
 pub async fn kpis(pool: &Pool, caller: Caller, q: StatsQuery, plan: Option<String>) -> Result<Kpis, AppError> {
-    storage::run(pool, move |conn| {
-        let selection = select(conn, &caller, &q)?;
-        let plan = match plan {
-            None => None,
-            Some(id) => Some(crate::storage::plans::list(conn)?.into_iter().find(|p| p.id == id).ok_or_else(|| {
-                AppError::bad_request(
-                    "unknown_plan",
-                    format!("no plan has the id `{}`; see seeds/plans", id.chars().take(60).collect::<String>()),
-                )
-            })?),
-        };
-        let (_, total) = compute(conn, &Selection { grouping: GroupBy::None, ..selection.clone() })?;
-        let indicators = indicators(conn, &selection, &total)?;
-        let targets = match &plan {
-            Some(p) => target_checks(&indicators, crate::storage::plans::targets(conn, &p.id)?),
-            None => vec![],
-        };
-        Ok(Kpis { selection, indicators, plan, targets })
-    })
-    .await
+    storage::run(pool, move |conn| kpis_on(conn, &caller, q, plan)).await
+}
+
+/// [`kpis`] on a connection the caller holds (the handler's one trip).
+pub fn kpis_on(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    q: StatsQuery,
+    plan: Option<String>,
+) -> Result<Kpis, AppError> {
+    let selection = select(conn, caller, &q)?;
+    let plan = match plan {
+        None => None,
+        Some(id) => Some(crate::storage::plans::list(conn)?.into_iter().find(|p| p.id == id).ok_or_else(|| {
+            AppError::bad_request(
+                "unknown_plan",
+                format!("no plan has the id `{}`; see seeds/plans", id.chars().take(60).collect::<String>()),
+            )
+        })?),
+    };
+    let (_, total) = compute(conn, &Selection { grouping: GroupBy::None, ..selection.clone() })?;
+    let indicators = indicators(conn, &selection, &total)?;
+    let targets = match &plan {
+        Some(p) => target_checks(&indicators, crate::storage::plans::targets(conn, &p.id)?),
+        None => vec![],
+    };
+    Ok(Kpis { selection, indicators, plan, targets })
 }
 
 /// Records an off-system count for an agency in the caller's scope.
@@ -415,4 +502,117 @@ pub async fn set_off_system(
 /// The provincial plans whose targets the indicators can be compared with (for pickers).
 pub async fn plans(pool: &Pool) -> Result<Vec<crate::storage::plans::PlanRow>, AppError> {
     storage::run(pool, |conn| Ok(crate::storage::plans::list(conn)?)).await
+}
+
+/// What the leader dashboard (`/lanh-dao`) asks for, its pickers already read.
+#[derive(Debug, Clone)]
+pub struct DashboardQuery {
+    /// The agency chosen (a code, as typed).
+    pub agency: String,
+    /// Only the agency itself, not its subtree.
+    pub agency_only: bool,
+    /// The plan whose targets the cards show.
+    pub plan: String,
+    /// The period, when the pickers hold a valid one; without it only the pickers' lists are read.
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    /// The groupings of Biểu II.06a the page shows, besides the plan's indicators.
+    pub groupings: Vec<GroupBy>,
+}
+
+/// Everything the leader dashboard shows, read in one trip.
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    /// The caller's agency and the agencies below it (the agency picker), by path.
+    pub agencies: Vec<AgencyRow>,
+    /// Every plan (the plan picker).
+    pub plans: Vec<crate::storage::plans::PlanRow>,
+    /// None without a period, or when the agency is not among `agencies` or the plan not among `plans`.
+    pub figures: Option<DashboardFigures>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DashboardFigures {
+    /// The plan's indicators and targets for the period.
+    pub kpis: Kpis,
+    /// The same for the period of the same length just before, when it is within bounds.
+    pub before: Option<Kpis>,
+    /// Biểu II.06a, one per grouping asked for, in that order.
+    pub reports: Vec<Report>,
+}
+
+/// The leader dashboard's reads on one connection, batched: the agencies in the caller's scope,
+/// the plans, the plan's targets, the prefix sums of every report and indicator of both periods
+/// (one statement), the procedures by online level, the off-system counts of both periods (one
+/// statement) and the agencies using the system in each period. The figures are those of
+/// [`kpis`] and [`report`] for the same selections.
+pub fn dashboard(conn: &mut AnyConnection, caller: &Caller, q: DashboardQuery) -> Result<Dashboard, AppError> {
+    caller.require_role(&[Role::Leader, Role::Admin])?;
+    let own = caller.agency.clone().expect("staff carry an agency");
+    let agencies = crate::storage::stats::agencies_within(conn, own.as_str())?;
+    let plans = crate::storage::plans::list(conn)?;
+    let plan = plans.iter().find(|p| p.id == q.plan).cloned();
+    let figures = match (q.period, plan) {
+        (Some((from, to)), Some(plan)) if agencies.iter().any(|a| a.code == q.agency) => {
+            Some(dashboard_figures(conn, caller, &q, &agencies, plan, from, to)?)
+        }
+        _ => None,
+    };
+    Ok(Dashboard { agencies, plans, figures })
+}
+
+fn dashboard_figures(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    q: &DashboardQuery,
+    agencies: &[AgencyRow],
+    plan: crate::storage::plans::PlanRow,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<DashboardFigures, AppError> {
+    let select = |from: NaiveDate, to: NaiveDate, grouping: GroupBy| {
+        let query = StatsQuery {
+            from: Some(from.to_string()),
+            to: Some(to.to_string()),
+            agency: Some(q.agency.clone()),
+            agency_only: q.agency_only,
+            group_by: Some(grouping.as_str().to_string()),
+        };
+        select_with(caller, &query, |codes| Ok(agencies.iter().filter(|a| codes.contains(&a.code)).cloned().collect()))
+    };
+    let now = select(from, to, GroupBy::None)?;
+    // The trend compares with the period of the same length just before, when it is within bounds.
+    let previous = Period::new(from, to).ok().and_then(|p| p.previous());
+    let before = previous.map(|p| select(p.from(), p.to(), GroupBy::None)).transpose()?;
+    let grouped = q.groupings.iter().map(|g| select(from, to, *g)).collect::<Result<Vec<_>, _>>()?;
+
+    let mut selections = vec![&now];
+    selections.extend(before.iter());
+    selections.extend(grouped.iter());
+    let mut computed = compute_many(conn, &selections)?.into_iter();
+    let (_, total) = computed.next().expect("the period's total");
+    let before_total = before.as_ref().map(|_| computed.next().expect("the previous period's total").1);
+    let reports = grouped
+        .into_iter()
+        .zip(computed)
+        .map(|(selection, (lines, total))| Report { selection, lines, total })
+        .collect();
+
+    // Both periods have the same agency: the same procedures.
+    let levels = procedures_by_online_level(conn, &now)?;
+    let periods: Vec<(NaiveDate, NaiveDate)> =
+        std::iter::once((now.from, now.to)).chain(before.iter().map(|b| (b.from, b.to))).collect();
+    let off = crate::storage::stats::off_system_many(conn, &periods, &now.scope)?;
+    let targets = crate::storage::plans::targets(conn, &plan.id)?;
+    let mut kpis_of = |selection: Selection, total: &ReportRow, off: i64| -> Result<Kpis, AppError> {
+        let using = crate::storage::stats::agencies_using(conn, selection.from, selection.to, &selection.scope)?;
+        let indicators = indicators_of(total, levels, off, using);
+        let targets = target_checks(&indicators, targets.clone());
+        Ok(Kpis { selection, indicators, plan: Some(plan.clone()), targets })
+    };
+    let kpis = kpis_of(now, &total, off[0])?;
+    let before = match (before, before_total) {
+        (Some(sel), Some(total)) => Some(kpis_of(sel, &total, off[1])?),
+        _ => None,
+    };
+    Ok(DashboardFigures { kpis, before, reports })
 }

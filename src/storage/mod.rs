@@ -36,6 +36,24 @@ where
     .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
 }
 
+/// Like [`run`], for an authenticated request: on the same connection, first checks that the
+/// caller's account is still active (one primary-key read; none for a caller the `Caller`
+/// extractor has checked), then runs `work` with the checked caller. One pool check-out per
+/// request; a disabled (or deleted) account's token is refused with 401 `invalid_token`, as the
+/// `Caller` extractor refuses it.
+pub async fn run_as<T, F>(pool: &Pool, who: impl Into<crate::auth::extractor::Who>, work: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut AnyConnection, crate::auth::Caller) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let who = who.into();
+    run(pool, move |conn| {
+        let caller = crate::auth::extractor::check_active(conn, who)?;
+        work(conn, caller)
+    })
+    .await
+}
+
 /// The current time in UTC, truncated to microseconds so both backends store the same value
 /// (STACK-NOTES G3).
 pub fn now_utc() -> chrono::NaiveDateTime {

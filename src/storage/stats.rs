@@ -294,6 +294,24 @@ pub fn agencies_named(conn: &mut AnyConnection, codes: &[String]) -> QueryResult
     agencies::table.filter(agencies::code.eq_any(codes)).select(super::agencies::AgencyRow::as_select()).load(conn)
 }
 
+/// An agency and every agency below it (its materialized path's subtree), ordered by path, in
+/// one query; empty when the agency does not exist.
+pub fn agencies_within(conn: &mut AnyConnection, code: &str) -> QueryResult<Vec<super::agencies::AgencyRow>> {
+    use super::schema::agencies;
+    let root = diesel::alias!(agencies as root);
+    let root_path = root.field(agencies::path);
+    agencies::table
+        .inner_join(
+            root.on(root
+                .field(agencies::code)
+                .eq(code.to_string())
+                .and(agencies::path.eq(root_path).or(agencies::path.like(root_path.concat("/%"))))),
+        )
+        .order(agencies::path.asc())
+        .select(super::agencies::AgencyRow::as_select())
+        .load(conn)
+}
+
 /// Keeps only the characters agency codes and paths are made of.
 fn safe(s: &str) -> String {
     s.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '/')).collect()
@@ -366,6 +384,36 @@ pub fn off_system(conn: &mut AnyConnection, from: NaiveDate, to: NaiveDate, scop
         }
     }
     Ok(q.load::<i64>(conn)?.into_iter().sum())
+}
+
+/// [`off_system`] for several periods of one scope, in one read: one sum per period.
+pub fn off_system_many(
+    conn: &mut AnyConnection,
+    periods: &[(NaiveDate, NaiveDate)],
+    scope: &Scope,
+) -> QueryResult<Vec<i64>> {
+    use super::schema::{agencies, off_system_counts as o};
+    let (Some(first), Some(last)) = (periods.iter().map(|p| p.0).min(), periods.iter().map(|p| p.1).max()) else {
+        return Ok(vec![]);
+    };
+    let mut q = o::table
+        .inner_join(agencies::table)
+        .filter(o::period_start.ge(first))
+        .filter(o::period_end.le(last))
+        .select((o::period_start, o::period_end, o::dossiers))
+        .into_boxed();
+    match scope {
+        Scope::Province => {}
+        Scope::Agency(code) => q = q.filter(o::agency_code.eq(code.clone())),
+        Scope::Subtree(path) => {
+            q = q.filter(agencies::path.eq(path.clone()).or(agencies::path.like(format!("{path}/%"))))
+        }
+    }
+    let rows = q.load::<(NaiveDate, NaiveDate, i64)>(conn)?;
+    Ok(periods
+        .iter()
+        .map(|(from, to)| rows.iter().filter(|(s, e, _)| s >= from && e <= to).map(|(_, _, n)| n).sum())
+        .collect())
 }
 
 /// Records (or replaces) an off-system count for one agency and period.

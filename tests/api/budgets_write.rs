@@ -178,8 +178,8 @@ async fn each_write_request_keeps_its_statement_budget() {
 
     let table = m.table();
     println!("{} statement budgets:\n{table}", app.db.backend());
-    // Every authenticated request also sends one statement of its own, on its own check-out:
-    // the extractor's check that the account is still active (src/auth/extractor.rs).
+    // Every authenticated request also sends one statement of its own, on the same check-out:
+    // the check that the account is still active (`storage::run_as`).
     // Intake: at most 15 statements, of which at most 8 writes.
     for name in ["intake (counter, first)", "intake (counter)", "intake (online)"] {
         let c = m.cost(name);
@@ -195,11 +195,9 @@ async fn each_write_request_keeps_its_statement_budget() {
     // The detail: the dossier with its procedure, applicant and rating; the calendar; the history.
     assert!(m.cost("detail GET").statements <= 5, "detail GET over budget:\n{table}");
     assert!(m.cost("rating").statements <= 12, "rating over budget:\n{table}");
-    // One check-out for the use case and the read of its result; an authenticated request
-    // takes one more, in the extractor.
+    // One check-out per request: the account check, the use case and the read of its result.
     for (name, c) in &m.seen {
-        let authenticated = *name != "rating";
-        assert_eq!(c.checkouts, 1 + u64::from(authenticated), "{name} check-outs:\n{table}");
+        assert_eq!(c.checkouts, 1, "{name} check-outs:\n{table}");
     }
     app.expect_unsent(
         // Notices queued (no worker runs): two per notice (email and SMS).

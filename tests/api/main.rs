@@ -21,6 +21,7 @@ mod domain_split;
 mod dossiers;
 mod forms;
 mod notifications;
+mod one_trip;
 mod pages;
 mod postgres_exit;
 mod routes;

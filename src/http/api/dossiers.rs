@@ -2,6 +2,7 @@ use actix_web::{web, HttpResponse};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+use crate::auth::extractor::Unverified;
 use crate::auth::Caller;
 use crate::clock::Clock;
 use crate::error::AppError;
@@ -273,7 +274,7 @@ pub async fn create(
     links: web::Data<dossiers::Links>,
     policy: web::Data<dossiers::SubmissionPolicy>,
     clock: web::Data<Clock>,
-    caller: Caller,
+    caller: Unverified,
     body: web::Json<IntakeRequest>,
 ) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
@@ -301,7 +302,7 @@ pub async fn create(
 pub async fn get(
     pool: web::Data<Pool>,
     clock: web::Data<Clock>,
-    caller: Caller,
+    caller: Unverified,
     code: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let record = dossiers::get(&pool, caller, code.into_inner(), clock.now()).await?;
@@ -318,7 +319,7 @@ pub async fn act(
     pool: web::Data<Pool>,
     links: web::Data<dossiers::Links>,
     clock: web::Data<Clock>,
-    caller: Caller,
+    caller: Unverified,
     code: web::Path<String>,
     body: web::Json<ActionRequest>,
 ) -> Result<HttpResponse, AppError> {
@@ -398,7 +399,7 @@ pub struct InboxParams {
 pub async fn inbox(
     pool: web::Data<Pool>,
     clock: web::Data<Clock>,
-    caller: Caller,
+    caller: Unverified,
     params: web::Query<InboxParams>,
 ) -> Result<HttpResponse, AppError> {
     let p = params.into_inner();
@@ -413,7 +414,11 @@ pub async fn inbox(
         received_from: p.received_from,
         received_to: p.received_to,
     };
-    let page = inbox::inbox(&pool, caller, inbox::View::Api, query, clock.now()).await?;
+    let now = clock.now();
+    let page = crate::storage::run_as(&pool, caller, move |conn, caller| {
+        inbox::read(conn, &caller, inbox::View::Api, &query, now)
+    })
+    .await?;
     let items = page
         .items
         .into_iter()
@@ -571,7 +576,7 @@ pub struct ConsultRequest {
 pub async fn consult(
     pool: web::Data<Pool>,
     clock: web::Data<Clock>,
-    caller: Caller,
+    caller: Unverified,
     code: web::Path<String>,
     body: web::Json<ConsultRequest>,
 ) -> Result<HttpResponse, AppError> {
@@ -596,7 +601,7 @@ pub struct AnswerRequest {
 pub async fn answer(
     pool: web::Data<Pool>,
     clock: web::Data<Clock>,
-    caller: Caller,
+    caller: Unverified,
     path: web::Path<(String, i32)>,
     body: web::Json<AnswerRequest>,
 ) -> Result<HttpResponse, AppError> {

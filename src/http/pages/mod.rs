@@ -159,6 +159,54 @@ impl FromRequest for PageCaller {
     }
 }
 
+/// The signed-in caller of a page before the account is checked (the extractor reads no
+/// database): the page's one trip checks it, through [`PageSession::run`]. Without a valid
+/// session, and for a disabled account, the page redirects to sign-in as [`PageCaller`] does.
+#[derive(Debug, Clone)]
+pub struct PageSession {
+    who: crate::auth::extractor::Unverified,
+    next: String,
+}
+
+impl PageSession {
+    /// What the session claims (role, agency), not yet checked against the account.
+    pub fn claimed(&self) -> &Caller {
+        self.who.claimed()
+    }
+
+    /// Runs the page's one unit of work on one pool check-out, after checking the account on
+    /// the same connection ([`crate::storage::run_as`]).
+    pub async fn run<T, F>(self, pool: &crate::storage::Pool, work: F) -> Result<T, PageError>
+    where
+        F: FnOnce(&mut crate::storage::AnyConnection, Caller) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let next = self.next;
+        crate::storage::run_as(pool, self.who, work).await.map_err(|e| sign_in_again(e, next))
+    }
+}
+
+/// A session that is missing, expired or of a disabled account leads to the sign-in page.
+fn sign_in_again(e: AppError, next: String) -> PageError {
+    match e {
+        AppError::MissingToken | AppError::TokenExpired | AppError::InvalidToken(_) => PageError::SignIn { next },
+        e => PageError::App(e),
+    }
+}
+
+impl FromRequest for PageSession {
+    type Error = PageError;
+    type Future = Ready<Result<Self, PageError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let next = relative_target(req);
+        ready(match caller_from(req) {
+            Ok(c) => Ok(PageSession { who: crate::auth::extractor::Unverified::from_token(c), next }),
+            Err(e) => Err(sign_in_again(e, next)),
+        })
+    }
+}
+
 /// The path and query of a GET request, to come back to after signing in (else the referring page).
 fn relative_target(req: &HttpRequest) -> String {
     if req.method() == actix_web::http::Method::GET {

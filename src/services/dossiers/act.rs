@@ -64,7 +64,7 @@ fn parse_action(input: &ActionInput) -> Result<Action, AppError> {
 pub async fn act(
     pool: &Pool,
     links: &Links,
-    caller: Caller,
+    caller: impl Into<crate::auth::extractor::Who>,
     code: String,
     input: ActionInput,
     at: DateTime<Utc>,
@@ -75,7 +75,7 @@ pub async fn act(
     if input.note.as_deref().is_some_and(|n| n.chars().count() > 2000) {
         return Err(AppError::bad_request("note_too_long", "the note is longer than 2000 characters"));
     }
-    storage::run(pool, move |conn| act_on(conn, &links, &caller, &key, action, input.note, at)).await
+    storage::run_as(pool, caller, move |conn, caller| act_on(conn, &links, &caller, &key, action, input.note, at)).await
 }
 
 /// An action on a connection; returns the dossier as the caller sees it afterwards.

@@ -54,7 +54,7 @@ fn record_handover(
 /// working days (liên thông cùng cấp, ND 61/2018 Điều 20).
 pub async fn consult(
     pool: &Pool,
-    caller: Caller,
+    caller: impl Into<crate::auth::extractor::Who>,
     code: String,
     agency_code: String,
     task: String,
@@ -71,7 +71,7 @@ pub async fn consult(
     if !(1..=60).contains(&due_in_working_days) {
         return Err(AppError::bad_request("invalid_deadline", "due_in_working_days is 1 to 60"));
     }
-    storage::run(pool, move |conn| {
+    storage::run_as(pool, caller, move |conn, caller| {
         let ctx = find_readable(conn, &caller, &key)?;
         let row = &ctx.row;
         let both = agencies::describe(conn, &[row.current_agency.to_string(), consulted.to_string()])?;
@@ -112,7 +112,7 @@ pub async fn consult(
 /// The consulted agency answers; the answer is judged against the consultation's deadline.
 pub async fn answer(
     pool: &Pool,
-    caller: Caller,
+    caller: impl Into<crate::auth::extractor::Who>,
     code: String,
     position: i32,
     opinion: String,
@@ -123,7 +123,7 @@ pub async fn answer(
     if opinion.is_empty() || opinion.chars().count() > 2000 {
         return Err(AppError::bad_request("invalid_opinion", "the opinion is 1–2000 characters"));
     }
-    storage::run(pool, move |conn| {
+    storage::run_as(pool, caller, move |conn, caller| {
         let ctx = find_readable(conn, &caller, &key)?;
         let row = &ctx.row;
         let mut around = Surroundings::read(conn, &ctx)?;

@@ -198,13 +198,14 @@ pub async fn intake_with(
     pool: &Pool,
     links: &Links,
     policy: SubmissionPolicy,
-    caller: Caller,
+    caller: impl Into<crate::auth::extractor::Who>,
     input: IntakeInput,
     at: DateTime<Utc>,
 ) -> Result<DossierRecord, AppError> {
-    let intake = Intake::parse(&caller, input)?;
+    let caller = caller.into();
+    let intake = Intake::parse(caller.claimed(), input)?;
     let links = links.clone();
-    storage::run(pool, move |conn| intake_on(conn, &links, policy, &caller, intake, at)).await
+    storage::run_as(pool, caller, move |conn, caller| intake_on(conn, &links, policy, &caller, intake, at)).await
 }
 
 /// Intake on a connection, in one transaction; the record it returns is built from what it

@@ -156,9 +156,14 @@ fn allowed_actions(row: &DossierRow, caller: &Caller, cal: &WorkingCalendar, at:
 }
 
 /// A dossier, for staff in scope and its owner.
-pub async fn get(pool: &Pool, caller: Caller, code: String, at: DateTime<Utc>) -> Result<DossierRecord, AppError> {
+pub async fn get(
+    pool: &Pool,
+    caller: impl Into<crate::auth::extractor::Who>,
+    code: String,
+    at: DateTime<Utc>,
+) -> Result<DossierRecord, AppError> {
     let key = parse_code(&code)?;
-    storage::run(pool, move |conn| load_record(conn, &caller, &key, at)).await
+    storage::run_as(pool, caller, move |conn, caller| load_record(conn, &caller, &key, at)).await
 }
 
 /// Form 06 data: the dossiers received at an agency in a year, in receipt order (its own staff only).

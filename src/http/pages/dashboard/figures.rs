@@ -9,14 +9,26 @@ use super::{
     count, level_label, on_time_rate, percent, trend, vn_day, BreakdownLine, Card, Data, IndicatorLine, Link,
     MonthLine, Picker, ReportLine, GROUPINGS, LEVELS,
 };
-use crate::auth::Caller;
 use crate::domain::period::Period;
 use crate::domain::stats::{report_columns, ReportRow};
-use crate::error::AppError;
 use crate::http::api::stats::{indicator_label, REPORT_HEADERS};
 use crate::http::pages::percent_encode;
-use crate::services::stats::{self, Kpis, Report, StatsQuery};
-use crate::storage::Pool;
+use crate::services::stats::{self, DashboardFigures, GroupBy, Kpis, Report};
+
+/// The groupings the charts need; the table may need one more ([`groupings`]).
+const GROUPS: [GroupBy; 3] = [GroupBy::Month, GroupBy::Agency, GroupBy::Level];
+
+/// The reports the page reads: the charts' groupings, and the table's when it is another one.
+pub(super) fn groupings(table: &str) -> Vec<GroupBy> {
+    let mut v = GROUPS.to_vec();
+    let extra = match table {
+        "field" => Some(GroupBy::Field),
+        "none" => Some(GroupBy::None),
+        _ => None,
+    };
+    v.extend(extra);
+    v
+}
 
 const ONLINE_COLOR: &str = "#1d6fb8";
 const DIRECT_COLOR: &str = "#c25e00";
@@ -36,52 +48,12 @@ const COLUMN_KEYS: [&str; 11] = [
     "pending_overdue",
 ];
 
-/// Everything the dashboard shows for a valid selection, through the statistics services.
-pub(super) async fn load(
-    pool: &Pool,
-    caller: &Caller,
-    picker: &Picker,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Data, AppError> {
-    let query = |from: NaiveDate, to: NaiveDate, group: &str| StatsQuery {
-        from: Some(from.to_string()),
-        to: Some(to.to_string()),
-        agency: Some(picker.agency.clone()),
-        agency_only: picker.agency_only,
-        group_by: Some(group.to_string()),
-    };
-    // The trend compares with the period of the same length just before, when it is within bounds.
+/// Everything the dashboard shows for a valid selection, from the figures read in the page's trip
+/// (`services::stats::dashboard`, asked for [`GROUPS`] and the table's grouping).
+pub(super) fn build(figures: DashboardFigures, picker: &Picker, from: NaiveDate, to: NaiveDate) -> Data {
+    let DashboardFigures { kpis, before, reports } = figures;
     let previous = Period::new(from, to).ok().and_then(|p| p.previous());
-    let plan = Some(picker.plan.clone());
-    // The charts need months, agencies and levels; the table may need one grouping more.
-    let table_group = picker.group_by.as_str();
-    let extra = (!["month", "agency", "level"].contains(&table_group)).then_some(table_group);
-    // Independent reads, side by side on the blocking pool.
-    let (kpis, before, months, agencies, levels, extra_report) = tokio::try_join!(
-        stats::kpis(pool, caller.clone(), query(from, to, "none"), plan.clone()),
-        async {
-            match previous {
-                Some(p) => stats::kpis(pool, caller.clone(), query(p.from(), p.to(), "none"), plan).await.map(Some),
-                None => Ok(None),
-            }
-        },
-        stats::report(pool, caller.clone(), query(from, to, "month")),
-        stats::report(pool, caller.clone(), query(from, to, "agency")),
-        stats::report(pool, caller.clone(), query(from, to, "level")),
-        async {
-            match extra {
-                Some(g) => stats::report(pool, caller.clone(), query(from, to, g)).await.map(Some),
-                None => Ok(None),
-            }
-        },
-    )?;
-    let mut reports: HashMap<&str, Report> =
-        HashMap::from([("month", months), ("agency", agencies), ("level", levels)]);
-    if let (Some(g), Some(r)) = (extra, extra_report) {
-        reports.insert(g, r);
-    }
-
+    let reports: HashMap<&str, Report> = reports.into_iter().map(|r| (r.selection.grouping.as_str(), r)).collect();
     let (cards, indicators) = cards(&kpis, before.as_ref());
 
     // By month: received online vs in person/by post, and the on-time rate of what was resolved.
@@ -184,7 +156,7 @@ pub(super) async fn load(
             None => p.title.clone(),
         })
         .unwrap_or_default();
-    Ok(Data {
+    Data {
         agency_name: kpis.selection.agency.name.clone(),
         agency_code: kpis.selection.agency.code.clone(),
         agency_only: picker.agency_only,
@@ -222,7 +194,7 @@ pub(super) async fn load(
                 href: format!("/api/v1/stats/kpis?{kpi_query}&format=xlsx"),
             },
         ],
-    })
+    }
 }
 
 /// `2026-03` → `03/26` (the axis label; the table says `Tháng 03/2026`).

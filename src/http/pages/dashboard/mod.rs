@@ -15,12 +15,11 @@ use askama::Template;
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Deserialize;
 
-use super::{percent_encode, render, Layout, PageCaller, PageError, DASHBOARD_PATH};
+use super::{percent_encode, render, Layout, PageError, PageSession, DASHBOARD_PATH};
 use crate::clock::Clock;
 use crate::domain::period::PeriodError;
 use crate::domain::stats::ReportRow;
 use crate::domain::Role;
-use crate::services::catalogue::{self, AgencyQuery};
 use crate::services::stats;
 use crate::storage::Pool;
 use charts::{group_thousands, vn_number};
@@ -288,11 +287,12 @@ pub async fn dashboard(
     req: HttpRequest,
     pool: web::Data<Pool>,
     clock: web::Data<Clock>,
-    caller: PageCaller,
+    session: PageSession,
 ) -> Result<HttpResponse, PageError> {
-    let caller = caller.0;
-    let layout = Layout::new(Some(&caller), req.path());
-    if !matches!(caller.role, Role::Leader | Role::Admin) {
+    if !matches!(session.claimed().role, Role::Leader | Role::Admin) {
+        // The account is checked all the same: a disabled one is sent to sign in.
+        let caller = session.run(&pool, |_, caller| Ok(caller)).await?;
+        let layout = Layout::new(Some(&caller), req.path());
         let hint = match caller.role {
             Role::Citizen => "Bạn có thể theo dõi hồ sơ của mình ở mục “Hồ sơ của tôi”.",
             _ => "Bạn có thể xử lý hồ sơ ở mục “Hồ sơ cần xử lý”; số liệu thống kê do lãnh đạo đơn vị xem.",
@@ -306,7 +306,7 @@ pub async fn dashboard(
         errors.push("Địa chỉ trang có tham số không đọc được; các lựa chọn đã được đặt lại.".into());
         Params::default()
     });
-    let own = caller.agency.as_ref().map(|a| a.to_string()).unwrap_or_default();
+    let own = session.claimed().agency.as_ref().map(|a| a.to_string()).unwrap_or_default();
     let picker = Picker {
         from: non_empty(params.from).unwrap_or_else(|| format!("{:04}-01-01", today.year())),
         to: non_empty(params.to).unwrap_or_else(|| today.format("%Y-%m-%d").to_string()),
@@ -326,8 +326,23 @@ pub async fn dashboard(
             errors.push("Một kỳ báo cáo dài tối đa 10 năm.".into());
         }
     }
-    let in_scope =
-        catalogue::list_agencies(&pool, AgencyQuery { within: Some(own.clone()), ..Default::default() }).await?;
+    let grouping_known = GROUPINGS.iter().any(|(v, _)| *v == picker.group_by);
+    // One trip: the account, the pickers' lists and, when the pickers are valid so far, the figures.
+    let query = stats::DashboardQuery {
+        agency: picker.agency.clone(),
+        agency_only: picker.agency_only,
+        plan: picker.plan.clone(),
+        period: match (errors.is_empty() && grouping_known, from, to) {
+            (true, Some(from), Some(to)) => Some((from, to)),
+            _ => None,
+        },
+        groupings: figures::groupings(&picker.group_by),
+    };
+    let (caller, read) =
+        session.run(&pool, move |conn, caller| Ok((caller.clone(), stats::dashboard(conn, &caller, query)?))).await?;
+    let layout = Layout::new(Some(&caller), req.path());
+    let in_scope = read.agencies;
+    let plans = read.plans;
     let agency_row = in_scope.iter().find(|a| a.code == picker.agency);
     if agency_row.is_none() {
         errors.push(format!(
@@ -335,12 +350,11 @@ pub async fn dashboard(
             short(&picker.agency)
         ));
     }
-    let plans = stats::plans(&pool).await?;
     let plan_row = plans.iter().find(|p| p.id == picker.plan);
     if plan_row.is_none() {
         errors.push(format!("Không có kế hoạch “{}”.", short(&picker.plan)));
     }
-    if !GROUPINGS.iter().any(|(v, _)| *v == picker.group_by) {
+    if !grouping_known {
         errors.push(format!("Cách nhóm số liệu “{}” không hợp lệ.", short(&picker.group_by)));
     }
 
@@ -366,8 +380,8 @@ pub async fn dashboard(
         })
         .collect();
 
-    let data = match (errors.is_empty(), from, to) {
-        (true, Some(from), Some(to)) => Some(figures::load(&pool, &caller, &picker, from, to).await?),
+    let data = match (errors.is_empty(), from, to, read.figures) {
+        (true, Some(from), Some(to), Some(read)) => Some(figures::build(read, &picker, from, to)),
         _ => None,
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };

@@ -6,7 +6,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use serde::Deserialize;
 
-use super::super::{fmt, messages, percent_encode, render, see_other, InLayout, Layout, PageCaller, PageError};
+use super::super::{fmt, messages, percent_encode, render, see_other, InLayout, Layout, PageError, PageSession};
 use crate::clock::Clock;
 use crate::domain::dossier::Urgency;
 use crate::domain::Role;
@@ -154,12 +154,12 @@ fn filter_message(e: &AppError) -> String {
 /// GET /can-bo: the open dossiers at the caller's agency, most urgent first, a page at a time.
 pub async fn inbox(
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     pool: web::Data<Pool>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, PageError> {
-    let layout = Layout::new(Some(&caller), req.path());
-    let caller = caller.0;
+    let layout = Layout::new(Some(session.claimed()), req.path());
+    let caller = session.claimed().clone();
     if caller.role == Role::Citizen {
         return Ok(see_other("/ho-so-cua-toi"));
     }
@@ -167,10 +167,14 @@ pub async fn inbox(
     let agency = caller.agency.as_ref().map(|a| a.to_string()).unwrap_or_default();
     let is_clerk = caller.role == Role::Clerk;
     let now = clock.now();
-    let (page, error) = match inbox::inbox(&pool, caller, View::Page, form.query(), now).await {
+    let query = form.query();
+    // One trip: the account check and the page of dossiers.
+    let read = session.run(&pool, move |conn, caller| inbox::read(conn, &caller, View::Page, &query, now));
+    let (page, error) = match read.await {
         Ok(page) => (Some(page), None),
-        Err(e @ AppError::BadRequest { .. }) => (None, Some(e)),
-        Err(e) => return Err(e).in_layout(&layout),
+        Err(PageError::App(e @ AppError::BadRequest { .. })) => (None, Some(e)),
+        Err(PageError::App(e)) => return Err(e).in_layout(&layout),
+        Err(e) => return Err(e),
     };
     let rows = page
         .as_ref()
