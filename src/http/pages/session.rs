@@ -10,7 +10,7 @@ use super::{messages, render, safe_next, see_other, Layout, PageError};
 use crate::auth::extractor::{same_origin, SESSION_COOKIE};
 use crate::auth::JwtKeys;
 use crate::clock::Clock;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::http::client::ClientAddr;
 use crate::services::throttle::Limits;
 use crate::services::{self, dossiers::Links};
@@ -47,8 +47,8 @@ pub fn check_origin(req: &HttpRequest) -> Result<(), PageError> {
     if same_origin(req) {
         Ok(())
     } else {
-        Err(PageError::App(AppError::forbidden(
-            "cross_origin_request",
+        Err(PageError::App(AppError::new(
+            ErrorCode::CrossOriginRequest,
             "this request comes from another site; open the page on this site and try again",
         )))
     }
@@ -190,7 +190,7 @@ pub async fn sign_up(
     let next = safe_next(f.next.as_deref()).unwrap_or_default();
     let username = f.username.trim().to_string();
     let registered = if f.password != f.password_again {
-        Err(AppError::bad_request("password_mismatch", "the two passwords differ"))
+        Err(AppError::new(ErrorCode::PasswordMismatch, "the two passwords differ"))
     } else {
         services::users::register_citizen(&pool, username.clone(), f.full_name.clone(), f.password.clone()).await
     };

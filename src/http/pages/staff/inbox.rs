@@ -218,7 +218,7 @@ pub async fn inbox(
     let now = clock.now();
     let (page, error) = match inbox::inbox(&pool, caller, View::Page, form.query(), now).await {
         Ok(page) => (Some(page), None),
-        Err(e @ AppError::BadRequest { .. }) => (None, Some(e)),
+        Err(e) if e.status().as_u16() == 400 => (None, Some(e)),
         Err(e) => return Err(e).in_layout(&layout),
     };
     let rows = page
