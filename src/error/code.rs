@@ -77,13 +77,13 @@ error_codes! {
     InvalidApplicantName, BAD_REQUEST, "invalid_applicant_name", "Hãy nhập họ và tên người nộp hồ sơ.";
     InvalidBody, BAD_REQUEST, "invalid_body", "Nội dung gửi lên thiếu thông tin hoặc sai kiểu dữ liệu. Hãy kiểm tra lại các trường và gửi lại.";
     InvalidChannel, BAD_REQUEST, "invalid_channel", "Hình thức nộp hồ sơ không phù hợp với tài khoản của bạn.";
-    InvalidChannelFilter, BAD_REQUEST, "invalid_channel_filter", "Hãy chọn hình thức nộp: trực tiếp, trực tuyến hoặc qua bưu chính.";
+    InvalidChannelFilter, BAD_REQUEST, "invalid_channel_filter", "Kênh nộp không hợp lệ: hãy chọn trực tiếp, trực tuyến hoặc bưu chính.";
     InvalidContentType, BAD_REQUEST, "invalid_content_type", "Nội dung phải được gửi dưới dạng JSON (Content-Type: application/json).";
     InvalidCount, BAD_REQUEST, "invalid_count", "Số hồ sơ không được là số âm.";
     InvalidCredentials, UNAUTHORIZED, "invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.";
-    InvalidCursor, BAD_REQUEST, "invalid_cursor", "Đường dẫn trang tiếp theo không còn hợp lệ. Hãy mở lại danh sách từ trang đầu.";
+    InvalidCursor, BAD_REQUEST, "invalid_cursor", "Liên kết trang không còn dùng được; hãy mở lại danh sách từ trang đầu.";
     InvalidDate, BAD_REQUEST, "invalid_date", "Ngày không hợp lệ: hãy chọn một ngày có thật (năm/tháng/ngày, từ năm 2000 đến 2100).";
-    InvalidDateRange, BAD_REQUEST, "invalid_date_range", "Khoảng ngày không hợp lệ: ngày bắt đầu không được sau ngày kết thúc.";
+    InvalidDateRange, BAD_REQUEST, "invalid_date_range", "“Nhận từ ngày” phải trước hoặc trùng “đến ngày”.";
     InvalidDayKind, BAD_REQUEST, "invalid_day_kind", "Hãy chọn loại ngày: ngày nghỉ hoặc ngày làm việc bù.";
     InvalidDayName, BAD_REQUEST, "invalid_day_name", "Hãy nhập tên ngày (ví dụ: Tết Dương lịch, làm bù cho ngày 02/01), tối đa 200 ký tự.";
     InvalidDeadline, BAD_REQUEST, "invalid_deadline", "Thời hạn trả lời là từ 1 đến 60 ngày làm việc.";
@@ -112,9 +112,9 @@ error_codes! {
     InvalidQuery, BAD_REQUEST, "invalid_query", "Từ khóa tìm kiếm không hợp lệ (tối đa 200 ký tự).";
     InvalidRole, BAD_REQUEST, "invalid_role", "Hãy chọn vai trò: công dân, cán bộ một cửa, chuyên viên, lãnh đạo hoặc quản trị.";
     InvalidScore, BAD_REQUEST, "invalid_score", "Hãy chọn mức đánh giá từ 1 đến 5.";
-    InvalidSearch, BAD_REQUEST, "invalid_search", "Từ khóa tìm kiếm tối đa 100 ký tự và không chứa ký tự điều khiển.";
+    InvalidSearch, BAD_REQUEST, "invalid_search", "Từ khóa tìm kiếm dài tối đa 100 ký tự và không chứa ký tự điều khiển.";
     InvalidStatus, BAD_REQUEST, "invalid_status", "Trạng thái thông báo không hợp lệ.";
-    InvalidStatusFilter, BAD_REQUEST, "invalid_status_filter", "Hãy chọn trạng thái hồ sơ trong danh sách.";
+    InvalidStatusFilter, BAD_REQUEST, "invalid_status_filter", "Tình trạng không hợp lệ: hãy chọn trong danh sách.";
     InvalidStepShares, BAD_REQUEST, "invalid_step_shares", "Thời gian của mỗi bước là một số nguyên từ 0 trở lên, mỗi bước một số.";
     InvalidTargetValue, BAD_REQUEST, "invalid_target_value", "Giá trị chỉ tiêu là một tỷ lệ phần trăm từ 0 đến 100 (ví dụ 44 hoặc 12,5).";
     InvalidTask, BAD_REQUEST, "invalid_task", "Hãy nhập nội dung xin ý kiến (tối đa 1000 ký tự).";
@@ -122,7 +122,7 @@ error_codes! {
     InvalidTimeLimit, BAD_REQUEST, "invalid_time_limit", "Thời hạn giải quyết là một số nguyên từ 1 đến 3650.";
     InvalidTimeUnit, BAD_REQUEST, "invalid_time_unit", "Hãy chọn đơn vị thời hạn: ngày làm việc, ngày hoặc giờ làm việc.";
     InvalidToken, UNAUTHORIZED, "invalid_token", "Vui lòng đăng nhập để tiếp tục.";
-    InvalidUrgency, BAD_REQUEST, "invalid_urgency", "Hãy chọn mức độ khẩn trong danh sách (quá hạn, đến hạn, còn hạn…).";
+    InvalidUrgency, BAD_REQUEST, "invalid_urgency", "Mức độ khẩn không hợp lệ: hãy chọn trong danh sách.";
     InvalidUsername, BAD_REQUEST, "invalid_username", "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu a–z, chữ số, dấu chấm, gạch dưới hoặc gạch ngang.";
     InvalidVersion, BAD_REQUEST, "invalid_version", "Phiên bản thủ tục là một số nguyên dương.";
     InvalidYear, BAD_REQUEST, "invalid_year", "Năm không hợp lệ (từ 2000 đến 2100).";

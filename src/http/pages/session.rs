@@ -198,10 +198,10 @@ pub async fn sign_up(
     match outcome {
         Ok(s) => signed_in(if next.is_empty() { "/ho-so-cua-toi" } else { &next }, &s, &links),
         Err(e) => {
-            let (status, code) = e.status_and_code();
-            let field = match code {
-                "invalid_full_name" => "full_name",
-                "invalid_username" | "username_taken" => "username",
+            let status = e.status();
+            let field = match e.code() {
+                ErrorCode::InvalidFullName => "full_name",
+                ErrorCode::InvalidUsername | ErrorCode::UsernameTaken => "username",
                 _ => "password",
             };
             let page = SignUpPage {
