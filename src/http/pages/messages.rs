@@ -48,3 +48,26 @@ pub fn field_of(e: &AppError) -> &'static str {
         _ => "",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_message_is_the_codes_text_plus_how_long_to_wait_when_throttled() {
+        let e = AppError::new(ErrorCode::InvalidLimit, "limit must be a whole number from 1 to 200");
+        assert_eq!(vi(&e), ErrorCode::InvalidLimit.vi());
+        let e = AppError::Throttled { code: ErrorCode::TooManyLookups, message: "wait".into(), retry_after_secs: 90 };
+        assert_eq!(vi(&e), format!("{} Vui lòng thử lại sau 2 phút.", ErrorCode::TooManyLookups.vi()));
+    }
+
+    #[test]
+    fn file_errors_point_at_the_files_field() {
+        for code in [ErrorCode::TooManyFilesAtOnce, ErrorCode::TooManyFiles, ErrorCode::EmptyFile] {
+            assert_eq!(field_of(&AppError::new(code, "x")), "files", "{code}");
+        }
+        assert_eq!(field_of(&AppError::PayloadTooLarge("big".into())), "files");
+        assert_eq!(field_of(&AppError::new(ErrorCode::InvalidPhone, "x")), "phone");
+        assert_eq!(field_of(&AppError::new(ErrorCode::DailyLimitReached, "x")), "");
+    }
+}
