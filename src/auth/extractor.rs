@@ -20,8 +20,8 @@ impl Caller {
         if roles.contains(&self.role) {
             Ok(())
         } else {
-            Err(AppError::forbidden(
-                "role_not_allowed",
+            Err(AppError::new(
+                crate::error::ErrorCode::RoleNotAllowed,
                 format!(
                     "this action needs one of the roles {}; you are signed in as {}",
                     roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "),
@@ -159,8 +159,8 @@ pub fn caller_from(req: &HttpRequest) -> Result<Caller, AppError> {
             cookie = session_cookie(req).ok_or(AppError::MissingToken)?;
             let t = cookie.trim();
             if !is_safe_method(req) && !same_origin(req) {
-                return Err(AppError::forbidden(
-                    "cross_origin_request",
+                return Err(AppError::new(
+                    crate::error::ErrorCode::CrossOriginRequest,
                     "this request comes from another site; open the page on this site and try again",
                 ));
             }

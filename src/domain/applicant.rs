@@ -31,18 +31,6 @@ pub enum ApplicantError {
     Address,
 }
 
-impl ApplicantError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Name => "invalid_applicant_name",
-            Self::IdNumber => "invalid_id_number",
-            Self::Phone => "invalid_phone",
-            Self::Email => "invalid_email",
-            Self::Address => "invalid_address",
-        }
-    }
-}
-
 /// Luật Căn cước 2023 Điều 12: the personal identification number is 12 digits; identity
 /// cards issued before (CMND) carry 9 digits and stay valid until they expire.
 pub fn parse_id_number(s: &str) -> Result<String, ApplicantError> {

@@ -57,19 +57,6 @@ pub enum AttachmentError {
     TooLarge,
 }
 
-impl AttachmentError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::BadName => "invalid_file_name",
-            Self::BadType => "unsupported_file_type",
-            Self::TypeMismatch(_) => "content_type_mismatch",
-            Self::ContentMismatch(_) => "content_mismatch",
-            Self::Empty => "empty_file",
-            Self::TooLarge => "file_too_large",
-        }
-    }
-}
-
 /// Checks a file name (no path tricks) and returns its kind from the extension.
 pub fn check_name(name: &str) -> Result<FileKind, AttachmentError> {
     let ok = !name.is_empty()

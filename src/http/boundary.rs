@@ -16,7 +16,7 @@ use actix_web::HttpResponse;
 use futures_util::StreamExt;
 
 use crate::domain::text::{check_text, ControlCharacter};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::http::pages::{form_pairs, PageError};
 
 /// The largest JSON or form body read (as `web::JsonConfig`'s limit).
@@ -119,7 +119,7 @@ pub fn check_field(name: &str, value: &str) -> Result<(), AppError> {
 }
 
 fn invalid_text(e: ControlCharacter) -> AppError {
-    AppError::bad_request("invalid_text", e.to_string())
+    AppError::new(ErrorCode::InvalidText, e.to_string())
 }
 
 async fn check_request(req: &mut ServiceRequest) -> Result<(), AppError> {
@@ -139,7 +139,7 @@ async fn check_request(req: &mut ServiceRequest) -> Result<(), AppError> {
     if !json && !form {
         return Ok(());
     }
-    let body = read_body(req, if json { "invalid_json" } else { "invalid_form" }).await?;
+    let body = read_body(req, if json { ErrorCode::InvalidJson } else { ErrorCode::InvalidForm }).await?;
     let checked = if json {
         // A body that is not JSON is left to the extractor, which says so (`invalid_json`).
         match serde_json::from_slice::<serde_json::Value>(&body) {
@@ -154,13 +154,13 @@ async fn check_request(req: &mut ServiceRequest) -> Result<(), AppError> {
 }
 
 /// Reads the whole body (at most [`BODY_LIMIT`]) so it can be checked, then handed on unchanged.
-async fn read_body(req: &mut ServiceRequest, unreadable: &'static str) -> Result<Bytes, AppError> {
+async fn read_body(req: &mut ServiceRequest, unreadable: ErrorCode) -> Result<Bytes, AppError> {
     let mut payload = req.take_payload();
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| AppError::bad_request(unreadable, "the body could not be read to its end"))?;
+        let chunk = chunk.map_err(|_| AppError::new(unreadable, "the body could not be read to its end"))?;
         if body.len() + chunk.len() > BODY_LIMIT {
-            return Err(AppError::bad_request("body_too_large", "the body is larger than 1 MiB"));
+            return Err(AppError::new(ErrorCode::BodyTooLarge, "the body is larger than 1 MiB"));
         }
         body.extend_from_slice(&chunk);
     }

@@ -16,7 +16,7 @@
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError, UrlencodedError};
 use actix_web::web::{self, delete, get, post, put};
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::http::api::{
     self, admin, agencies, alerts, auth, dossiers, forms, health, lookup, notifications, openapi, procedures, stats,
 };
@@ -123,28 +123,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 fn json_config() -> web::JsonConfig {
     web::JsonConfig::default().limit(1 << 20).error_handler(|err, _req| {
         let e = match &err {
-            JsonPayloadError::ContentType => AppError::bad_request(
-                "invalid_content_type",
+            JsonPayloadError::ContentType => AppError::new(
+                ErrorCode::InvalidContentType,
                 "send the body as JSON with `Content-Type: application/json`",
             ),
             JsonPayloadError::Deserialize(d) if d.is_data() && d.to_string().contains("unknown field") => {
-                AppError::bad_request(
-                    "unknown_field",
+                AppError::new(
+                    ErrorCode::UnknownField,
                     format!("the body has a field this endpoint does not take: {}", serde_problem(&d.to_string())),
                 )
             }
-            JsonPayloadError::Deserialize(d) if d.is_data() => AppError::bad_request(
-                "invalid_body",
+            JsonPayloadError::Deserialize(d) if d.is_data() => AppError::new(
+                ErrorCode::InvalidBody,
                 format!("the body does not have the expected fields: {}", serde_problem(&d.to_string())),
             ),
-            JsonPayloadError::Deserialize(d) => AppError::bad_request(
-                "invalid_json",
+            JsonPayloadError::Deserialize(d) => AppError::new(
+                ErrorCode::InvalidJson,
                 format!("the body is not valid JSON: {}", serde_problem(&d.to_string())),
             ),
             JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-                AppError::bad_request("body_too_large", "the body is larger than 1 MiB")
+                AppError::new(ErrorCode::BodyTooLarge, "the body is larger than 1 MiB")
             }
-            _ => AppError::bad_request("invalid_json", "the body could not be read"),
+            _ => AppError::new(ErrorCode::InvalidJson, "the body could not be read"),
         };
         e.into()
     })
@@ -157,7 +157,7 @@ fn query_config() -> web::QueryConfig {
             QueryPayloadError::Deserialize(d) => serde_problem(&d.to_string()),
             _ => "it could not be read".to_string(),
         };
-        AppError::bad_request("invalid_query", format!("the query string is not valid: {detail}")).into()
+        AppError::new(ErrorCode::InvalidQuery, format!("the query string is not valid: {detail}")).into()
     })
 }
 
@@ -168,7 +168,7 @@ fn path_config() -> web::PathConfig {
             PathError::Deserialize(d) => serde_problem(&d.to_string()),
             _ => "it could not be read".to_string(),
         };
-        AppError::bad_request("invalid_path", format!("the address is not valid: {detail}")).into()
+        AppError::new(ErrorCode::InvalidPath, format!("the address is not valid: {detail}")).into()
     })
 }
 
@@ -179,7 +179,7 @@ fn form_config() -> web::FormConfig {
             UrlencodedError::Parse(p) => serde_problem(&p.to_string()),
             _ => "it could not be read".to_string(),
         };
-        let e = AppError::bad_request("invalid_form", format!("the form could not be read: {detail}"));
+        let e = AppError::new(ErrorCode::InvalidForm, format!("the form could not be read: {detail}"));
         PageError::App(e).into()
     })
 }

@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate};
 use crate::auth::Caller;
 use crate::domain::calendar::{check_exception, parse_iso_date, DayKind, WorkingCalendar};
 use crate::domain::Role;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::storage::calendar::CalendarDayRow;
 use crate::storage::{self, calendar, Pool};
 
@@ -20,7 +20,7 @@ const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 /// A day from outside: exactly `YYYY-MM-DD`, within [`YEARS`].
 pub fn parse_day(s: &str) -> Result<NaiveDate, AppError> {
     parse_iso_date(s.trim()).filter(|d| YEARS.contains(&d.year())).ok_or_else(|| {
-        AppError::bad_request("invalid_date", "the day must be a real date written YYYY-MM-DD, years 2000–2100")
+        AppError::new(ErrorCode::InvalidDate, "the day must be a real date written YYYY-MM-DD, years 2000–2100")
     })
 }
 
@@ -28,7 +28,7 @@ pub fn parse_day(s: &str) -> Result<NaiveDate, AppError> {
 pub async fn year(pool: &Pool, caller: Caller, year: i32) -> Result<Vec<CalendarDayRow>, AppError> {
     caller.require_role(&[Role::Admin])?;
     if !YEARS.contains(&year) {
-        return Err(AppError::bad_request("invalid_year", "the year must be between 2000 and 2100"));
+        return Err(AppError::new(ErrorCode::InvalidYear, "the year must be between 2000 and 2100"));
     }
     let (from, to) = (NaiveDate::from_ymd_opt(year, 1, 1).unwrap(), NaiveDate::from_ymd_opt(year, 12, 31).unwrap());
     storage::run(pool, move |conn| Ok(calendar::between(conn, from, to)?)).await
@@ -46,18 +46,11 @@ pub async fn set_day(
     caller.require_role(&[Role::Admin])?;
     let day = parse_day(&day)?;
     let kind = DayKind::parse(kind.trim())
-        .ok_or_else(|| AppError::bad_request("invalid_day_kind", "kind is holiday or working_day"))?;
-    check_exception(day, kind).map_err(|e| {
-        use crate::domain::calendar::CalendarRuleError::*;
-        let code = match e {
-            HolidayOnWeekend => "holiday_on_weekend",
-            WorkingDayOnWeekday => "working_day_on_weekday",
-        };
-        AppError::bad_request(code, e.to_string())
-    })?;
+        .ok_or_else(|| AppError::new(ErrorCode::InvalidDayKind, "kind is holiday or working_day"))?;
+    check_exception(day, kind)?;
     let name = name.trim().to_string();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::bad_request("invalid_day_name", "the name must have 1–200 characters"));
+        return Err(AppError::new(ErrorCode::InvalidDayName, "the name must have 1–200 characters"));
     }
     let row = CalendarDayRow { day, kind: kind.as_str().to_string(), name };
     let result = storage::run(pool, move |conn| {
@@ -78,7 +71,7 @@ pub async fn remove_day(pool: &Pool, caller: Caller, day: String) -> Result<(), 
     let day = parse_day(&day)?;
     let removed = storage::run(pool, move |conn| Ok(calendar::delete(conn, day)?)).await?;
     if !removed {
-        return Err(AppError::not_found("calendar_day_not_found", "no holiday or working day is recorded on this day"));
+        return Err(AppError::new(ErrorCode::CalendarDayNotFound, "no holiday or working day is recorded on this day"));
     }
     tracing::info!(admin = %caller.username, day = %day, "calendar day removed");
     Ok(())

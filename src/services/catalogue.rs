@@ -2,7 +2,7 @@
 use std::collections::HashMap;
 
 use crate::domain::{text::fold, AgencyCode, AgencyLevel, OnlineLevel, ProcedureCode};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::storage::agencies::{AgencyFilter, AgencyRow};
 use crate::storage::procedures::{ProcedureFilter, ProcedureRecord};
 use crate::storage::{self, agencies, procedures, Pool};
@@ -28,7 +28,7 @@ pub async fn get_agency(pool: &Pool, code: String) -> Result<AgencyRow, AppError
     let code = parse_agency(&code)?;
     storage::run(pool, move |conn| {
         agencies::find(conn, code.as_str())?
-            .ok_or_else(|| AppError::not_found("agency_not_found", format!("no agency has the code {code}")))
+            .ok_or_else(|| AppError::new(ErrorCode::AgencyNotFound, format!("no agency has the code {code}")))
     })
     .await
 }
@@ -48,7 +48,7 @@ pub async fn list_procedures(pool: &Pool, query: ProcedureQuery) -> Result<Vec<P
         v.map(|n| {
             OnlineLevel::new(n)
                 .map(|l| i32::from(l.get()))
-                .map_err(|e| AppError::bad_request("invalid_online_level", e.to_string()))
+                .map_err(|e| AppError::new(ErrorCode::InvalidOnlineLevel, e.to_string()))
         })
         .transpose()
     };
@@ -60,7 +60,7 @@ pub async fn list_procedures(pool: &Pool, query: ProcedureQuery) -> Result<Vec<P
         folded_query: query.q.map(|q| fold(&q)).filter(|q| !q.is_empty()),
     };
     if filter.folded_query.as_ref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(AppError::bad_request("invalid_query", "the search text is longer than 200 characters"));
+        return Err(AppError::new(ErrorCode::InvalidQuery, "the search text is longer than 200 characters"));
     }
     storage::run(pool, move |conn| {
         let records = procedures::list_current(conn, &filter)?;
@@ -100,15 +100,15 @@ pub async fn get_procedure(
     version: Option<i64>,
 ) -> Result<(ProcedureEntry, Vec<i32>), AppError> {
     let code =
-        ProcedureCode::parse(&code).map_err(|e| AppError::bad_request("invalid_procedure_code", e.to_string()))?;
+        ProcedureCode::parse(&code).map_err(|e| AppError::new(ErrorCode::InvalidProcedureCode, e.to_string()))?;
     let version = version
         .map(|v| i32::try_from(v).ok().filter(|v| *v > 0))
-        .map(|v| v.ok_or_else(|| AppError::bad_request("invalid_version", "version must be a positive number")))
+        .map(|v| v.ok_or_else(|| AppError::new(ErrorCode::InvalidVersion, "version must be a positive number")))
         .transpose()?;
     storage::run(pool, move |conn| {
         let record = procedures::find(conn, code.as_str(), version)?.ok_or_else(|| {
-            AppError::not_found(
-                "procedure_not_found",
+            AppError::new(
+                ErrorCode::ProcedureNotFound,
                 match version {
                     Some(v) => format!("procedure {code} has no version {v}"),
                     None => format!("no procedure has the code {code}"),
@@ -123,11 +123,11 @@ pub async fn get_procedure(
 }
 
 fn parse_level(s: &str) -> Result<AgencyLevel, AppError> {
-    s.parse().map_err(|e: crate::domain::agency::UnknownLevel| AppError::bad_request("invalid_level", e.to_string()))
+    s.parse().map_err(|e: crate::domain::agency::UnknownLevel| AppError::new(ErrorCode::InvalidLevel, e.to_string()))
 }
 
 fn parse_agency(s: &str) -> Result<AgencyCode, AppError> {
-    AgencyCode::parse(s).map_err(|e| AppError::bad_request("invalid_agency_code", e.to_string()))
+    AgencyCode::parse(s).map_err(|e| AppError::new(ErrorCode::InvalidAgencyCode, e.to_string()))
 }
 
 /// What an administrator changes in a procedure; absent fields keep the current version's value.
@@ -162,23 +162,23 @@ pub async fn revise_procedure(
     use crate::domain::procedure::{validate_route, RouteStep, StepTarget, TimeLimit, TimeUnit};
     caller.require_role(&[crate::domain::Role::Admin])?;
     let code =
-        ProcedureCode::parse(&code).map_err(|e| AppError::bad_request("invalid_procedure_code", e.to_string()))?;
+        ProcedureCode::parse(&code).map_err(|e| AppError::new(ErrorCode::InvalidProcedureCode, e.to_string()))?;
     let online = change
         .online_level
-        .map(|l| OnlineLevel::new(l).map_err(|e| AppError::bad_request("invalid_online_level", e.to_string())))
+        .map(|l| OnlineLevel::new(l).map_err(|e| AppError::new(ErrorCode::InvalidOnlineLevel, e.to_string())))
         .transpose()?;
     let limit_value = change
         .time_limit_value
         .map(|v| {
             u32::try_from(v).ok().filter(|v| (1..=3650).contains(v)).ok_or_else(|| {
-                AppError::bad_request("invalid_time_limit", "the time limit is a whole number from 1 to 3650")
+                AppError::new(ErrorCode::InvalidTimeLimit, "the time limit is a whole number from 1 to 3650")
             })
         })
         .transpose()?;
     let unit = change
         .time_limit_unit
         .as_deref()
-        .map(|u| u.trim().parse::<TimeUnit>().map_err(|e| AppError::bad_request("invalid_time_unit", e.to_string())))
+        .map(|u| u.trim().parse::<TimeUnit>().map_err(|e| AppError::new(ErrorCode::InvalidTimeUnit, e.to_string())))
         .transpose()?;
     let fee = change
         .fee_vnd
@@ -186,12 +186,12 @@ pub async fn revise_procedure(
             (0..=1_000_000_000_000)
                 .contains(&f)
                 .then_some(f)
-                .ok_or_else(|| AppError::bad_request("invalid_fee", "the fee is a whole number of đồng, 0 or more"))
+                .ok_or_else(|| AppError::new(ErrorCode::InvalidFee, "the fee is a whole number of đồng, 0 or more"))
         })
         .transpose()?;
     let fee_description = change.fee_description.map(|d| d.trim().to_string());
     if fee_description.as_ref().is_some_and(|d| d.chars().count() > 500) {
-        return Err(AppError::bad_request("invalid_fee", "the fee description has at most 500 characters"));
+        return Err(AppError::new(ErrorCode::InvalidFee, "the fee description has at most 500 characters"));
     }
     let shares = change
         .step_shares
@@ -199,7 +199,7 @@ pub async fn revise_procedure(
             s.into_iter()
                 .map(|x| u32::try_from(x).ok().filter(|x| *x <= 3650))
                 .collect::<Option<Vec<u32>>>()
-                .ok_or_else(|| AppError::bad_request("invalid_step_shares", "each step's share is a whole number ≥ 0"))
+                .ok_or_else(|| AppError::new(ErrorCode::InvalidStepShares, "each step's share is a whole number ≥ 0"))
         })
         .transpose()?;
     if online.is_none()
@@ -209,7 +209,7 @@ pub async fn revise_procedure(
         && fee_description.is_none()
         && shares.is_none()
     {
-        return Err(AppError::bad_request("nothing_to_change", "name at least one thing to change"));
+        return Err(AppError::new(ErrorCode::NothingToChange, "name at least one thing to change"));
     }
     let result = storage::run(pool, move |conn| {
         use diesel::Connection;
@@ -217,10 +217,10 @@ pub async fn revise_procedure(
             // A write first (SQLite takes its lock up front): the current version stops being current.
             if !procedures::retire_current(conn, code.as_str())? {
                 return Err(if procedures::versions(conn, code.as_str())?.is_empty() {
-                    AppError::not_found("procedure_not_found", format!("no procedure has the code {code}"))
+                    AppError::new(ErrorCode::ProcedureNotFound, format!("no procedure has the code {code}"))
                 } else {
-                    AppError::conflict(
-                        "concurrent_update",
+                    AppError::new(
+                        ErrorCode::ConcurrentUpdate,
                         "someone changed this procedure at the same time; try again",
                     )
                 });
@@ -251,8 +251,8 @@ pub async fn revise_procedure(
             let mut steps = old.steps.clone();
             if let Some(shares) = &shares {
                 if shares.len() != steps.len() {
-                    return Err(AppError::bad_request(
-                        "invalid_step_shares",
+                    return Err(AppError::new(
+                        ErrorCode::InvalidStepShares,
                         format!("the route has {} steps: give one share per step", steps.len()),
                     ));
                 }
@@ -278,8 +278,8 @@ pub async fn revise_procedure(
                     .map_err(|e: crate::domain::procedure::UnknownTimeUnit| AppError::Internal(e.into()))?,
             };
             validate_route(&route, limit).map_err(|e| {
-                AppError::bad_request(
-                    "route_shares_mismatch",
+                AppError::new(
+                    ErrorCode::RouteSharesMismatch,
                     format!("{e}: give step_shares, one per route step, adding up to the new time limit"),
                 )
             })?;

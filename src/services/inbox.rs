@@ -12,7 +12,7 @@ use crate::auth::Caller;
 use crate::domain::calendar::{to_vietnam, vietnam, WorkingCalendar};
 use crate::domain::dossier::{Channel, DossierKey, Status, Urgency, UrgencyWindow};
 use crate::domain::{applicant, ProcedureCode, Role};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::storage::inbox::{self as store, After, Filter, InboxItem, Order, Scope, Search, Thresholds};
 use crate::storage::{self, calendar, AnyConnection, Pool};
 
@@ -97,7 +97,7 @@ pub fn parse(q: &InboxQuery, order: Order) -> Result<Parsed, AppError> {
     let limit = match text(&q.limit) {
         None => DEFAULT_LIMIT,
         Some(l) => l.parse::<i64>().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(|| {
-            AppError::bad_request("invalid_limit", format!("limit must be a whole number from 1 to {MAX_LIMIT}"))
+            AppError::new(ErrorCode::InvalidLimit, format!("limit must be a whole number from 1 to {MAX_LIMIT}"))
         })?,
     };
     let after = text(&q.cursor).map(|c| decode_cursor(c, order)).transpose()?;
@@ -106,8 +106,8 @@ pub fn parse(q: &InboxQuery, order: Order) -> Result<Parsed, AppError> {
         .map(|s| {
             Status::parse(s).map(|s| s.as_str().to_string()).ok_or_else(|| {
                 let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
-                AppError::bad_request(
-                    "invalid_status_filter",
+                AppError::new(
+                    ErrorCode::InvalidStatusFilter,
                     format!("status `{}` is not one of {}", cut(s), names.join(", ")),
                 )
             })
@@ -116,7 +116,7 @@ pub fn parse(q: &InboxQuery, order: Order) -> Result<Parsed, AppError> {
     let channel = text(&q.channel)
         .map(|c| {
             Channel::parse(c).map(|c| c.as_str().to_string()).ok_or_else(|| {
-                AppError::bad_request("invalid_channel_filter", "channel is `direct`, `online` or `postal`")
+                AppError::new(ErrorCode::InvalidChannelFilter, "channel is `direct`, `online` or `postal`")
             })
         })
         .transpose()?;
@@ -124,15 +124,15 @@ pub fn parse(q: &InboxQuery, order: Order) -> Result<Parsed, AppError> {
         .map(|p| {
             ProcedureCode::parse(p)
                 .map(|p| p.to_string())
-                .map_err(|e| AppError::bad_request("invalid_procedure_code", e.to_string()))
+                .map_err(|e| AppError::new(ErrorCode::InvalidProcedureCode, e.to_string()))
         })
         .transpose()?;
     let day = |field: &str, v: &Option<String>| -> Result<Option<NaiveDate>, AppError> {
         text(v)
             .map(|d| {
                 crate::services::calendar::parse_day(d).map_err(|_| {
-                    AppError::bad_request(
-                        "invalid_date",
+                    AppError::new(
+                        ErrorCode::InvalidDate,
                         format!("{field} must be a real date written YYYY-MM-DD, years 2000–2100"),
                     )
                 })
@@ -142,14 +142,14 @@ pub fn parse(q: &InboxQuery, order: Order) -> Result<Parsed, AppError> {
     let (from, to) = (day("received_from", &q.received_from)?, day("received_to", &q.received_to)?);
     if let (Some(f), Some(t)) = (from, to) {
         if f > t {
-            return Err(AppError::bad_request("invalid_date_range", "received_from must not be after received_to"));
+            return Err(AppError::new(ErrorCode::InvalidDateRange, "received_from must not be after received_to"));
         }
     }
     let urgency = text(&q.urgency)
         .map(|u| {
             Urgency::parse(u).map(|r| i32::from(r.rank())).ok_or_else(|| {
                 let names: Vec<&str> = Urgency::ALL.iter().map(|u| u.as_str()).collect();
-                AppError::bad_request("invalid_urgency", format!("urgency is one of {}", names.join(", ")))
+                AppError::new(ErrorCode::InvalidUrgency, format!("urgency is one of {}", names.join(", ")))
             })
         })
         .transpose()?;
@@ -168,8 +168,8 @@ pub fn parse(q: &InboxQuery, order: Order) -> Result<Parsed, AppError> {
 /// What the search text names: a code or reference, a phone or identity number, else part of a name.
 fn parse_search(q: &str) -> Result<Search, AppError> {
     if q.chars().count() > MAX_SEARCH_CHARS || q.chars().any(char::is_control) {
-        return Err(AppError::bad_request(
-            "invalid_search",
+        return Err(AppError::new(
+            ErrorCode::InvalidSearch,
             format!("the search text has at most {MAX_SEARCH_CHARS} characters and no control characters"),
         ));
     }
@@ -211,8 +211,8 @@ pub fn encode_cursor(after: &After) -> String {
 /// 400 `invalid_cursor` unless `s` is a cursor this list gave out, for the same order.
 pub fn decode_cursor(s: &str, order: Order) -> Result<After, AppError> {
     let bad = || {
-        AppError::bad_request(
-            "invalid_cursor",
+        AppError::new(
+            ErrorCode::InvalidCursor,
             "the cursor is not one this list gave out (or belongs to another order); start again without it",
         )
     };

@@ -1,7 +1,7 @@
 //! The public lookup: where a dossier is, without personal data; more only with proof.
 //! Limited per client address (`lookup.max_per_minute`); proofs go through `throttle::check_proof`.
 //! Without a proof: two statements (the throttle's hit, then one read of the dossier and its history).
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::http::client::ClientAddr;
 use crate::services::dossiers::{not_found, parse_code};
 use crate::services::throttle::{self, check_proof_knowing_phone, Limits, ProofCheck};
@@ -62,7 +62,10 @@ pub async fn lookup_showing_public(
                 Ok(ProofCheck::Missing) => (false, None),
                 Ok(ProofCheck::Wrong) => (
                     false,
-                    Some(AppError::forbidden("proof_mismatch", "the PIN or phone number does not match this dossier")),
+                    Some(AppError::new(
+                        ErrorCode::ProofMismatch,
+                        "the PIN or phone number does not match this dossier",
+                    )),
                 ),
                 Err(e @ AppError::Throttled { .. }) => (false, Some(e)),
                 Err(e) => return Err(e),

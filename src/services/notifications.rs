@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 
 use crate::auth::Caller;
 use crate::domain::Role;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::storage::outbox::{self, NotificationRow};
 use crate::storage::{self, Pool};
 
@@ -12,7 +12,7 @@ pub use crate::domain::notice::mask;
 pub async fn list(pool: &Pool, caller: Caller, status: String) -> Result<Vec<NotificationRow>, AppError> {
     caller.require_role(&[Role::Admin])?;
     if !["pending", "sending", "sent", "failed"].contains(&status.as_str()) {
-        return Err(AppError::bad_request("invalid_status", "status is pending, sending, sent or failed"));
+        return Err(AppError::new(ErrorCode::InvalidStatus, "status is pending, sending, sent or failed"));
     }
     storage::run(pool, move |conn| Ok(outbox::with_status(conn, &status, 500)?)).await
 }
@@ -24,7 +24,7 @@ pub async fn requeue(pool: &Pool, caller: Caller, id: String, at: DateTime<Utc>)
             tracing::info!(notification = %id, "notice re-queued");
             Ok(())
         } else {
-            Err(AppError::not_found("notification_not_failed", "no failed notice has this id"))
+            Err(AppError::new(ErrorCode::NotificationNotFailed, "no failed notice has this id"))
         }
     })
     .await

@@ -2,7 +2,7 @@
 //! target may be corrected; its indicator, wording and source line come from the plan's text and stay.
 use crate::auth::Caller;
 use crate::domain::Role;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::storage::plans::{self, PlanRow, PlanTargetRow};
 use crate::storage::{self, Pool};
 
@@ -23,7 +23,7 @@ pub async fn with_targets(pool: &Pool, caller: Caller) -> Result<Vec<(PlanRow, V
 /// A target value from outside: every indicator the plans set is a percentage, 0–100.
 pub fn parse_value(s: &str) -> Result<f64, AppError> {
     let v: f64 = s.trim().replace(',', ".").parse().map_err(|_| {
-        AppError::bad_request("invalid_target_value", "the value is a number from 0 to 100 (a percentage)")
+        AppError::new(ErrorCode::InvalidTargetValue, "the value is a number from 0 to 100 (a percentage)")
     })?;
     check_value(v)
 }
@@ -32,7 +32,7 @@ fn check_value(v: f64) -> Result<f64, AppError> {
     if v.is_finite() && (0.0..=100.0).contains(&v) {
         Ok(v)
     } else {
-        Err(AppError::bad_request("invalid_target_value", "the value is a number from 0 to 100 (a percentage)"))
+        Err(AppError::new(ErrorCode::InvalidTargetValue, "the value is a number from 0 to 100 (a percentage)"))
     }
 }
 
@@ -52,7 +52,7 @@ pub async fn update_target(
         use diesel::Connection;
         conn.transaction(|conn| {
             if !plans::update_target(conn, &plan_id, position, value, deadline)? {
-                return Err(AppError::not_found("plan_target_not_found", "this plan has no target at this position"));
+                return Err(AppError::new(ErrorCode::PlanTargetNotFound, "this plan has no target at this position"));
             }
             plans::targets(conn, &plan_id)?
                 .into_iter()

@@ -69,7 +69,7 @@ pub struct Report {
 
 /// `400 invalid_period`: a date outside 2000–2100, not a date, reversed, or longer than ten years.
 pub fn invalid_period(e: PeriodError) -> AppError {
-    AppError::bad_request("invalid_period", e.to_string())
+    AppError::new(crate::error::ErrorCode::InvalidPeriod, e.to_string())
 }
 
 /// Checks the period, the scope (a leader reads their agency's subtree only) and the grouping.
@@ -93,8 +93,8 @@ fn select_with(
         "field" => GroupBy::Field,
         "month" => GroupBy::Month,
         other => {
-            return Err(AppError::bad_request(
-                "invalid_group_by",
+            return Err(AppError::new(
+                crate::error::ErrorCode::InvalidGroupBy,
                 format!(
                     "group_by `{}` is not one of none, agency, level, field, month",
                     other.chars().take(30).collect::<String>()
@@ -106,7 +106,10 @@ fn select_with(
     let picked = q
         .agency
         .as_deref()
-        .map(|code| AgencyCode::parse(code).map_err(|e| AppError::bad_request("invalid_agency_code", e.to_string())))
+        .map(|code| {
+            AgencyCode::parse(code)
+                .map_err(|e| AppError::new(crate::error::ErrorCode::InvalidAgencyCode, e.to_string()))
+        })
         .transpose()?;
     // The caller's agency and the one asked for, in one read.
     let codes: Vec<String> = std::iter::once(own.to_string()).chain(picked.iter().map(|c| c.to_string())).collect();
@@ -127,16 +130,17 @@ fn select_among(
 ) -> Result<Selection, AppError> {
     let row_of = |code: &str| rows.iter().find(|a| a.code == code).cloned();
     let own_row =
-        row_of(own.as_str()).ok_or_else(|| AppError::forbidden("unknown_agency", "your agency no longer exists"))?;
+        row_of(own.as_str()).ok_or_else(|| AppError::new(crate::error::ErrorCode::AgencyNoLongerExists, "your agency no longer exists"))?;
     let agency = match picked {
         None => own_row.clone(),
-        Some(code) => row_of(code.as_str())
-            .ok_or_else(|| AppError::bad_request("unknown_agency", format!("no agency has the code {code}")))?,
+        Some(code) => row_of(code.as_str()).ok_or_else(|| {
+            AppError::new(crate::error::ErrorCode::UnknownAgency, format!("no agency has the code {code}"))
+        })?,
     };
     let within = agency.path == own_row.path || agency.path.starts_with(&format!("{}/", own_row.path));
     if !within {
-        return Err(AppError::forbidden(
-            "out_of_scope",
+        return Err(AppError::new(
+            crate::error::ErrorCode::OutOfScope,
             "you can read statistics of your agency and the agencies below it",
         ));
     }
@@ -454,8 +458,8 @@ pub fn kpis_on(
     let plan = match plan {
         None => None,
         Some(id) => Some(crate::storage::plans::list(conn)?.into_iter().find(|p| p.id == id).ok_or_else(|| {
-            AppError::bad_request(
-                "unknown_plan",
+            AppError::new(
+                crate::error::ErrorCode::UnknownPlan,
                 format!("no plan has the id `{}`; see seeds/plans", id.chars().take(60).collect::<String>()),
             )
         })?),
@@ -480,7 +484,7 @@ pub async fn set_off_system(
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
     if dossiers < 0 {
-        return Err(AppError::bad_request("invalid_count", "dossiers cannot be negative"));
+        return Err(AppError::new(crate::error::ErrorCode::InvalidCount, "dossiers cannot be negative"));
     }
     storage::run(pool, move |conn| {
         let q = StatsQuery { from, to, agency: Some(agency), agency_only: true, group_by: None };

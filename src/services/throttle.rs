@@ -13,7 +13,7 @@ use crate::auth::Caller;
 use crate::configuration::{LookupSettings, ThrottleSettings};
 use crate::domain::applicant::parse_phone;
 use crate::domain::Role;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::http::client::ClientAddr;
 use crate::storage::dossiers::{self as store, DossierRow};
 use crate::storage::throttle::{self as rows, AlertRow, EventRow};
@@ -238,7 +238,7 @@ pub fn lookup_hit(
     rows::delete(conn, &row.id)?;
     let retry_after_secs = judge(&recent, &row, Scope::Client, limit, at).map(|(_, wait)| wait).unwrap_or(1);
     Err(AppError::Throttled {
-        code: "too_many_lookups",
+        code: ErrorCode::TooManyLookups,
         message: format!(
             "too many lookups from your address (at most {} a minute); try again in {} seconds",
             limit.max, retry_after_secs
@@ -266,7 +266,7 @@ pub fn begin_sign_in(
     attempt(conn, Kind::SignIn, username, client, now, &checks)?.map_err(|r| {
         tracing::warn!(limits = ?r.by, "sign-in throttled");
         AppError::Throttled {
-            code: "too_many_attempts",
+            code: ErrorCode::TooManyAttempts,
             message: format!(
                 "too many wrong passwords; try again in {} minutes, or ask an administrator",
                 minutes(r.retry_after_secs)
@@ -341,7 +341,7 @@ pub fn check_proof_knowing_phone(
                 raise_ceiling_alert(conn, limits, dossier, failures, now)?;
             }
             return Err(AppError::Throttled {
-                code: "too_many_attempts",
+                code: ErrorCode::TooManyAttempts,
                 message: format!(
                     "too many wrong PINs or phone numbers for this dossier; try again in {} minutes, or sign in with the account that submitted it",
                     minutes(r.retry_after_secs)

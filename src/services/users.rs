@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use crate::auth::{password, Caller};
 use crate::domain::user::{check_account, MIN_PASSWORD_LEN};
 use crate::domain::{AgencyCode, Role, Username};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::storage::{self, agencies, users, AnyConnection, Pool};
 
 /// What `motcua user add` (and an administrator) asks for.
@@ -33,12 +33,12 @@ struct CheckedUser {
 /// by the caller (`password_hash` is left empty), so that servers hash on the password threads.
 fn check(new: &NewUser) -> Result<CheckedUser, AppError> {
     let username =
-        Username::parse(new.username.trim()).map_err(|e| AppError::bad_request("invalid_username", e.to_string()))?;
+        Username::parse(new.username.trim()).map_err(|e| AppError::new(ErrorCode::InvalidUsername, e.to_string()))?;
     let role: Role = new
         .role
         .trim()
         .parse()
-        .map_err(|e: crate::domain::user::UnknownRole| AppError::bad_request("invalid_role", e.to_string()))?;
+        .map_err(|e: crate::domain::user::UnknownRole| AppError::new(ErrorCode::InvalidRole, e.to_string()))?;
     let agency = new
         .agency_code
         .as_deref()
@@ -46,22 +46,22 @@ fn check(new: &NewUser) -> Result<CheckedUser, AppError> {
         .filter(|a| !a.is_empty())
         .map(AgencyCode::parse)
         .transpose()
-        .map_err(|e| AppError::bad_request("invalid_agency_code", e.to_string()))?;
+        .map_err(|e| AppError::new(ErrorCode::InvalidAgencyCode, e.to_string()))?;
     check_account(role, agency.is_some()).map_err(|m| {
-        AppError::bad_request(if role.is_staff() { "staff_agency_required" } else { "agency_not_allowed" }, m)
+        AppError::new(if role.is_staff() { ErrorCode::StaffAgencyRequired } else { ErrorCode::AgencyNotAllowed }, m)
     })?;
     if new.password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(AppError::bad_request(
-            "password_too_short",
+        return Err(AppError::new(
+            ErrorCode::PasswordTooShort,
             format!("the password must have at least {MIN_PASSWORD_LEN} characters"),
         ));
     }
     if new.password.len() > 1024 {
-        return Err(AppError::bad_request("password_too_long", "the password must have at most 1024 bytes"));
+        return Err(AppError::new(ErrorCode::PasswordTooLong, "the password must have at most 1024 bytes"));
     }
     let full_name = new.full_name.trim().to_string();
     if full_name.is_empty() || full_name.chars().count() > 200 {
-        return Err(AppError::bad_request("invalid_full_name", "the full name must have 1–200 characters"));
+        return Err(AppError::new(ErrorCode::InvalidFullName, "the full name must have 1–200 characters"));
     }
     Ok(CheckedUser { username, role, agency, full_name, password_hash: String::new(), is_demo: new.is_demo })
 }
@@ -79,12 +79,12 @@ fn insert_checked(conn: &mut AnyConnection, u: CheckedUser) -> Result<users::Use
     use diesel::Connection;
     conn.transaction(|conn| {
         if users::find_by_username(conn, u.username.as_str())?.is_some() {
-            return Err(AppError::conflict("username_taken", format!("username {} is taken", u.username.as_str())));
+            return Err(AppError::new(ErrorCode::UsernameTaken, format!("username {} is taken", u.username.as_str())));
         }
         if let Some(code) = &u.agency {
             if agencies::find(conn, code.as_str())?.is_none() {
-                return Err(AppError::bad_request(
-                    "unknown_agency",
+                return Err(AppError::new(
+                    ErrorCode::UnknownAgency,
                     format!("agency {code} does not exist: list agencies with GET /api/v1/agencies"),
                 ));
             }
@@ -174,7 +174,7 @@ pub async fn list(pool: &Pool, caller: Caller, filter: UserFilter) -> Result<Vec
         .filter(|a| !a.is_empty())
         .map(AgencyCode::parse)
         .transpose()
-        .map_err(|e| AppError::bad_request("invalid_agency_code", e.to_string()))?
+        .map_err(|e| AppError::new(ErrorCode::InvalidAgencyCode, e.to_string()))?
         .map(|a| a.to_string());
     let role = filter
         .role
@@ -183,7 +183,7 @@ pub async fn list(pool: &Pool, caller: Caller, filter: UserFilter) -> Result<Vec
         .filter(|r| !r.is_empty())
         .map(|r| r.parse::<Role>())
         .transpose()
-        .map_err(|e| AppError::bad_request("invalid_role", e.to_string()))?
+        .map_err(|e| AppError::new(ErrorCode::InvalidRole, e.to_string()))?
         .map(|r| r.as_str());
     storage::run(pool, move |conn| Ok(users::list(conn, agency.as_deref(), role)?)).await
 }
@@ -199,15 +199,15 @@ pub async fn set_disabled(
     at: DateTime<Utc>,
 ) -> Result<users::UserRow, AppError> {
     caller.require_role(&[Role::Admin])?;
-    let username = Username::parse(&username).map_err(|e| AppError::bad_request("invalid_username", e.to_string()))?;
+    let username = Username::parse(&username).map_err(|e| AppError::new(ErrorCode::InvalidUsername, e.to_string()))?;
     if disable && username.as_str() == caller.username {
-        return Err(AppError::conflict("cannot_disable_self", "an administrator cannot disable their own account"));
+        return Err(AppError::new(ErrorCode::CannotDisableSelf, "an administrator cannot disable their own account"));
     }
     let row = storage::run(pool, move |conn| {
         use diesel::Connection;
         conn.transaction(|conn| {
             let mut row = users::find_by_username(conn, username.as_str())?
-                .ok_or_else(|| AppError::not_found("user_not_found", "no account has this username"))?;
+                .ok_or_else(|| AppError::new(ErrorCode::UserNotFound, "no account has this username"))?;
             let target = if disable { row.disabled_at.or(Some(at.naive_utc())) } else { None };
             if target != row.disabled_at {
                 users::set_disabled(conn, username.as_str(), target)?;

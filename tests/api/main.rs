@@ -19,6 +19,7 @@ mod dashboard;
 mod demo;
 mod domain_split;
 mod dossiers;
+mod errors;
 mod forms;
 mod notifications;
 mod one_trip;

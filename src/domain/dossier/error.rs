@@ -1,6 +1,6 @@
 //! Why an action on a dossier is refused, with a stable code for each reason.
 
-/// Why an action is refused. Each has a stable code (see `code`).
+/// Why an action is refused. Each has a stable code (mapped in `crate::error::mapping`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RuleError {
     #[error("{action} is not allowed while the dossier is {status}")]
@@ -28,27 +28,8 @@ pub enum RuleError {
 }
 
 impl RuleError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::NotAllowedNow { .. } => "action_not_allowed",
-            Self::Forbidden(_) => "not_your_dossier",
-            Self::SupplementAlreadyRequested => "supplement_already_requested",
-            Self::SupplementTooLate { .. } => "supplement_too_late",
-            Self::AlreadyExtended => "already_extended",
-            Self::ExtensionTooLate => "extension_too_late",
-            Self::InvalidNewDate => "invalid_new_date",
-            Self::NoNextStep => "no_next_step",
-            Self::NoDecision => "decision_missing",
-            Self::AlreadyDecided => "already_decided",
-            Self::Invalid(_) => "invalid_action",
-        }
-    }
-
-    /// Forbidden is about the caller (403); everything else about the dossier's state (409) or input (400).
+    /// Forbidden is about the caller; everything else about the dossier's state or the input.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
-    }
-    pub fn is_invalid_input(&self) -> bool {
-        matches!(self, Self::Invalid(_) | Self::InvalidNewDate)
     }
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::extractor::Unverified;
 use crate::auth::Caller;
 use crate::clock::Clock;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::services::dossiers::{self, ActionInput, DossierRecord, IntakeInput};
 use crate::services::inbox;
 use crate::storage::Pool;
@@ -483,7 +483,7 @@ pub async fn upload(
     let mut content = Vec::new();
     while let Some(chunk) = payload.next().await {
         let chunk =
-            chunk.map_err(|e| AppError::bad_request("upload_interrupted", format!("the upload broke off: {e}")))?;
+            chunk.map_err(|e| AppError::new(ErrorCode::UploadInterrupted, format!("the upload broke off: {e}")))?;
         if content.len() + chunk.len() > limit {
             return Err(AppError::PayloadTooLarge("the file is larger than 10 MiB".into()));
         }

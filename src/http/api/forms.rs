@@ -4,7 +4,7 @@ use chrono::Datelike;
 
 use crate::auth::Caller;
 use crate::clock::Clock;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::forms;
 use crate::services::dossiers;
 use crate::storage::Pool;
@@ -18,7 +18,7 @@ fn html(body: String) -> HttpResponse {
 }
 
 fn missing(form: &str, what: &str) -> AppError {
-    AppError::not_found("form_not_found", format!("form {form} does not apply: this dossier has no {what}"))
+    AppError::new(ErrorCode::FormNotFound, format!("form {form} does not apply: this dossier has no {what}"))
 }
 
 /// GET /api/v1/dossiers/{code}/forms/{form}: forms 01–05 as printable A5 HTML.
@@ -35,16 +35,16 @@ pub async fn form(
 ) -> Result<HttpResponse, AppError> {
     let (code, form) = path.into_inner();
     if !["01", "02", "03", "04", "05"].contains(&form.as_str()) {
-        return Err(AppError::not_found(
-            "form_not_found",
+        return Err(AppError::new(
+            ErrorCode::FormNotFound,
             "forms 01–05 belong to a dossier; form 06 is GET /api/v1/agencies/{code}/tracking-book",
         ));
     }
     let r = dossiers::get(&pool, caller, code, clock.now()).await?;
     // TT 01/2018 Điều 19: the forms carry the dossier code, which is issued at receipt.
     let Some(code) = r.row.code.clone() else {
-        return Err(AppError::conflict(
-            "not_received_yet",
+        return Err(AppError::new(
+            ErrorCode::NotReceivedYet,
             format!("dossier {} has not been received yet: its forms exist once a clerk receives it", r.row.reference),
         ));
     };

@@ -15,7 +15,7 @@ pub mod stats;
 
 use actix_web::{HttpRequest, HttpResponse};
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 /// The answer to an address no route takes (the route table's default service): the API's error
 /// shape, or a page in Vietnamese for a browser outside `/api/`.
@@ -26,14 +26,14 @@ pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, actix_web::Erro
         .and_then(|a| a.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
     if wants_html && !req.path().starts_with("/api/") {
-        return Err(crate::http::pages::PageError::App(AppError::not_found(
-            "page_not_found",
+        return Err(crate::http::pages::PageError::App(AppError::new(
+            ErrorCode::PageNotFound,
             "no page has this address",
         ))
         .into());
     }
-    Err(AppError::not_found(
-        "route_not_found",
+    Err(AppError::new(
+        ErrorCode::RouteNotFound,
         format!("no endpoint answers {} {}; see /api/v1/openapi.json", req.method(), req.path()),
     )
     .into())

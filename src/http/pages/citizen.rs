@@ -58,8 +58,8 @@ fn citizens_only(caller: &Caller) -> Result<(), AppError> {
     if caller.role == Role::Citizen {
         Ok(())
     } else {
-        Err(AppError::forbidden(
-            "role_not_allowed",
+        Err(AppError::new(
+            crate::error::ErrorCode::RoleNotAllowed,
             "online submission is for citizens; staff receive dossiers at the counter",
         ))
     }
@@ -70,7 +70,7 @@ async fn procedure_and_agencies(pool: &Pool, code: String) -> Result<(ProcView, 
     let (entry, _) = catalogue::get_procedure(pool, code, None).await?;
     let p = ProcView::new(&entry);
     if !p.online() {
-        return Err(AppError::conflict("not_offered_online", "this procedure is not offered online"));
+        return Err(AppError::new(crate::error::ErrorCode::NotOfferedOnline, "this procedure is not offered online"));
     }
     let mut agencies = vec![];
     for level in &p.receiving_levels {
@@ -115,21 +115,23 @@ async fn read_form(mut payload: Multipart) -> Result<(Vec<(String, String)>, Vec
     let mut files = vec![];
     let mut total = 0usize;
     while let Some(item) = payload.next().await {
-        let mut field =
-            item.map_err(|e| AppError::bad_request("upload_interrupted", format!("the form could not be read: {e}")))?;
+        let mut field = item.map_err(|e| {
+            AppError::new(crate::error::ErrorCode::UploadInterrupted, format!("the form could not be read: {e}"))
+        })?;
         let name = field.content_disposition().and_then(|c| c.get_name()).unwrap_or_default().to_string();
         let file_name = field.content_disposition().and_then(|c| c.get_filename()).map(str::to_string);
         let content_type = field.content_type().map(|m| m.essence_str().to_string()).unwrap_or_default();
         let limit = if file_name.is_some() { MAX_FILE_BYTES + 1 } else { 64 * 1024 };
         let mut content = Vec::new();
         while let Some(chunk) = field.next().await {
-            let chunk =
-                chunk.map_err(|e| AppError::bad_request("upload_interrupted", format!("the upload broke off: {e}")))?;
+            let chunk = chunk.map_err(|e| {
+                AppError::new(crate::error::ErrorCode::UploadInterrupted, format!("the upload broke off: {e}"))
+            })?;
             if content.len() + chunk.len() > limit {
                 return Err(if file_name.is_some() {
                     AppError::PayloadTooLarge("a file is larger than 10 MiB".into())
                 } else {
-                    AppError::bad_request("body_too_large", "a form field is too long")
+                    AppError::new(crate::error::ErrorCode::BodyTooLarge, "a form field is too long")
                 });
             }
             total += chunk.len();
@@ -149,7 +151,7 @@ async fn read_form(mut payload: Multipart) -> Result<(Vec<(String, String)>, Vec
             }
         }
         if files.len() > MAX_FILES {
-            return Err(AppError::bad_request("too_many_files", "attach at most 10 files"));
+            return Err(AppError::new(crate::error::ErrorCode::TooManyFilesAtOnce, "attach at most 10 files"));
         }
     }
     Ok((pairs, files))
@@ -193,13 +195,7 @@ pub async fn submit(
             return Err(e);
         }
         for f in &files {
-            check_upload(&f.file_name, &f.content_type, &f.content).map_err(|e| {
-                if e.code() == "file_too_large" {
-                    AppError::PayloadTooLarge(e.to_string())
-                } else {
-                    AppError::bad_request(e.code(), e.to_string())
-                }
-            })?;
+            check_upload(&f.file_name, &f.content_type, &f.content).map_err(AppError::from)?;
         }
         let mut documents = checked.clone();
         documents.extend(other_documents.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string));
@@ -453,7 +449,11 @@ pub async fn act(
     let code = code.into_inner();
     let form = form.into_inner();
     if !["withdraw", "submit_supplement"].contains(&form.action.as_str()) {
-        return Err(AppError::bad_request("unknown_action", "the applicant withdraws or submits the supplement").into());
+        return Err(AppError::new(
+            crate::error::ErrorCode::UnknownAction,
+            "the applicant withdraws or submits the supplement",
+        )
+        .into());
     }
     let input = dossiers::ActionInput {
         action: form.action.clone(),
@@ -493,7 +493,7 @@ pub async fn attach(
             let file = files.remove(0);
             dossiers::attach(&pool, caller.0.clone(), code.clone(), file, clock.now()).await.map(|_| ())
         }
-        Ok(_) => Err(AppError::bad_request("empty_file", "choose one file")),
+        Ok(_) => Err(AppError::new(crate::error::ErrorCode::EmptyFile, "choose one file")),
         Err(e) => Err(e),
     };
     match result {

@@ -10,7 +10,7 @@ use super::{messages, render, safe_next, see_other, Layout, PageError};
 use crate::auth::extractor::{same_origin, SESSION_COOKIE};
 use crate::auth::JwtKeys;
 use crate::clock::Clock;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::http::client::ClientAddr;
 use crate::services::throttle::Limits;
 use crate::services::{self, dossiers::Links};
@@ -47,8 +47,8 @@ pub fn check_origin(req: &HttpRequest) -> Result<(), PageError> {
     if same_origin(req) {
         Ok(())
     } else {
-        Err(PageError::App(AppError::forbidden(
-            "cross_origin_request",
+        Err(PageError::App(AppError::new(
+            ErrorCode::CrossOriginRequest,
             "this request comes from another site; open the page on this site and try again",
         )))
     }
@@ -190,7 +190,7 @@ pub async fn sign_up(
     let next = safe_next(f.next.as_deref()).unwrap_or_default();
     let username = f.username.trim().to_string();
     let registered = if f.password != f.password_again {
-        Err(AppError::bad_request("password_mismatch", "the two passwords differ"))
+        Err(AppError::new(ErrorCode::PasswordMismatch, "the two passwords differ"))
     } else {
         services::users::register_citizen(&pool, username.clone(), f.full_name.clone(), f.password.clone()).await
     };
@@ -198,10 +198,10 @@ pub async fn sign_up(
     match outcome {
         Ok(s) => signed_in(if next.is_empty() { "/ho-so-cua-toi" } else { &next }, &s, &links),
         Err(e) => {
-            let (status, code) = e.status_and_code();
-            let field = match code {
-                "invalid_full_name" => "full_name",
-                "invalid_username" | "username_taken" => "username",
+            let status = e.status();
+            let field = match e.code() {
+                ErrorCode::InvalidFullName => "full_name",
+                ErrorCode::InvalidUsername | ErrorCode::UsernameTaken => "username",
                 _ => "password",
             };
             let page = SignUpPage {

@@ -6,11 +6,11 @@ use diesel::Connection;
 use super::intake::issue_code;
 use super::notices::{count, enqueue, Counted, Names};
 use super::read::{calendar_for, DossierRecord, Surroundings};
-use super::{actor, concurrent_update, find_readable, parse_code, rule_error, Links};
+use super::{actor, concurrent_update, find_readable, parse_code, Links};
 use crate::auth::Caller;
 use crate::domain::dossier::{Action, Decision, DossierKey, Status};
 use crate::domain::notice::NoticeKind;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::storage::dossiers::{self as store, DossierChanges, DossierContext, EventRow};
 use crate::storage::{self, AnyConnection, Pool};
 
@@ -38,17 +38,17 @@ fn parse_action(input: &ActionInput) -> Result<Action, AppError> {
         "return_result" => Action::ReturnResult,
         "extend" => {
             let day = input.new_due_date.as_deref().ok_or_else(|| {
-                AppError::bad_request("new_due_date_required", "extend needs new_due_date (YYYY-MM-DD) and a reason")
+                AppError::new(ErrorCode::NewDueDateRequired, "extend needs new_due_date (YYYY-MM-DD) and a reason")
             })?;
             let new_due_day = crate::domain::period::parse_day("new_due_date", day)
-                .map_err(|e| AppError::bad_request("invalid_new_due_date", e.to_string()))?;
+                .map_err(|e| AppError::new(ErrorCode::InvalidNewDueDate, e.to_string()))?;
             Action::Extend { new_due_day, reason }
         }
         "withdraw" => Action::Withdraw,
         "stop" => Action::Stop { reason },
         other => {
-            return Err(AppError::bad_request(
-                "unknown_action",
+            return Err(AppError::new(
+                ErrorCode::UnknownAction,
                 format!(
                     "unknown action `{}`: expected one of {}",
                     other.chars().take(40).collect::<String>(),
@@ -73,7 +73,7 @@ pub async fn act(
     let key = parse_code(&code)?;
     let action = parse_action(&input)?;
     if input.note.as_deref().is_some_and(|n| n.chars().count() > 2000) {
-        return Err(AppError::bad_request("note_too_long", "the note is longer than 2000 characters"));
+        return Err(AppError::new(ErrorCode::NoteTooLong, "the note is longer than 2000 characters"));
     }
     storage::run_as(pool, caller, move |conn, caller| act_on(conn, &links, &caller, &key, action, input.note, at)).await
 }
@@ -92,7 +92,7 @@ pub fn act_on(
     let row = &ctx.row;
     let cal = calendar_for(conn, row, at)?;
     let d = row.to_domain();
-    let (next, handover) = d.apply(&action, &actor(caller, row), at, &cal).map_err(rule_error)?;
+    let (next, handover) = d.apply(&action, &actor(caller, row), at, &cal).map_err(AppError::from)?;
     let details = match &action {
         Action::RequestSupplement { missing } => Some(serde_json::json!({"missing": missing})),
         Action::Refuse { reason } | Action::Stop { reason } => Some(serde_json::json!({"reason": reason})),

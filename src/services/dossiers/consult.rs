@@ -4,13 +4,13 @@ use chrono::{DateTime, Utc};
 use diesel::Connection;
 
 use super::read::{calendar_for, DossierRecord, Surroundings};
-use super::{actor, concurrent_update, find_readable, parse_code, rule_error};
+use super::{actor, concurrent_update, find_readable, parse_code};
 use crate::auth::Caller;
 use crate::domain::calendar::to_vietnam;
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::dossier::Handover;
 use crate::domain::{AgencyCode, TimeLimit, TimeUnit};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::storage::dossiers::{self as store, DossierChanges, DossierContext, EventRow};
 use crate::storage::{self, agencies, AnyConnection, Pool};
 
@@ -63,13 +63,13 @@ pub async fn consult(
 ) -> Result<DossierRecord, AppError> {
     let key = parse_code(&code)?;
     let consulted =
-        AgencyCode::parse(&agency_code).map_err(|e| AppError::bad_request("invalid_agency_code", e.to_string()))?;
+        AgencyCode::parse(&agency_code).map_err(|e| AppError::new(ErrorCode::InvalidAgencyCode, e.to_string()))?;
     let task = task.trim().to_string();
     if task.is_empty() || task.chars().count() > 1000 {
-        return Err(AppError::bad_request("invalid_task", "describe the consulted agency's task in 1–1000 characters"));
+        return Err(AppError::new(ErrorCode::InvalidTask, "describe the consulted agency's task in 1–1000 characters"));
     }
     if !(1..=60).contains(&due_in_working_days) {
-        return Err(AppError::bad_request("invalid_deadline", "due_in_working_days is 1 to 60"));
+        return Err(AppError::new(ErrorCode::InvalidDeadline, "due_in_working_days is 1 to 60"));
     }
     storage::run_as(pool, caller, move |conn, caller| {
         let ctx = find_readable(conn, &caller, &key)?;
@@ -79,12 +79,14 @@ pub async fn consult(
         let lead =
             level_of(&row.current_agency).ok_or_else(|| AppError::Internal(anyhow::anyhow!("lead agency missing")))?;
         let other = level_of(&consulted)
-            .ok_or_else(|| AppError::not_found("agency_not_found", format!("no agency has the code {consulted}")))?;
+            .ok_or_else(|| AppError::new(ErrorCode::AgencyNotFound, format!("no agency has the code {consulted}")))?;
         let cal = calendar_for(conn, row, at)?;
         let limit = TimeLimit { value: due_in_working_days as u32, unit: TimeUnit::WorkingDays };
         let due = cal.due_at(to_vietnam(at), limit).with_timezone(&Utc);
-        let handover =
-            row.to_domain().consult(&actor(&caller, row), &consulted, lead == other, due, at).map_err(rule_error)?;
+        let handover = row
+            .to_domain()
+            .consult(&actor(&caller, row), &consulted, lead == other, due, at)
+            .map_err(AppError::from)?;
         let mut around = Surroundings::read(conn, &ctx)?;
         let position = around.consultations.len() as i32 + 1;
         let consultation = store::ConsultationRow {
@@ -121,7 +123,7 @@ pub async fn answer(
     let key = parse_code(&code)?;
     let opinion = opinion.trim().to_string();
     if opinion.is_empty() || opinion.chars().count() > 2000 {
-        return Err(AppError::bad_request("invalid_opinion", "the opinion is 1–2000 characters"));
+        return Err(AppError::new(ErrorCode::InvalidOpinion, "the opinion is 1–2000 characters"));
     }
     storage::run_as(pool, caller, move |conn, caller| {
         let ctx = find_readable(conn, &caller, &key)?;
@@ -129,17 +131,17 @@ pub async fn answer(
         let mut around = Surroundings::read(conn, &ctx)?;
         let c =
             around.consultations.iter_mut().find(|c| c.position == position).ok_or_else(|| {
-                AppError::not_found("consultation_not_found", "this dossier has no such consultation")
+                AppError::new(ErrorCode::ConsultationNotFound, "this dossier has no such consultation")
             })?;
         if c.answered_at.is_some() {
-            return Err(AppError::conflict("already_answered", "this consultation has already been answered"));
+            return Err(AppError::new(ErrorCode::AlreadyAnswered, "this consultation has already been answered"));
         }
         let consulted = AgencyCode::parse(&c.agency_code).map_err(|e| AppError::Internal(e.into()))?;
         let cal = calendar_for(conn, row, at)?;
         let handover = row
             .to_domain()
             .answer_consultation(&actor(&caller, row), &consulted, c.due_at.and_utc(), at, &cal)
-            .map_err(rule_error)?;
+            .map_err(AppError::from)?;
         let timeliness = handover.step_timeliness.map(|t| t.as_str()).unwrap_or("on_time");
         (c.answered_at, c.opinion, c.timeliness) =
             (Some(at.naive_utc()), Some(opinion.clone()), Some(timeliness.to_string()));
@@ -147,7 +149,7 @@ pub async fn answer(
         let id = row.id.clone();
         record_handover(conn, ctx, around, &caller, &handover, details, &cal, at, |conn| {
             if !store::answer_consultation(conn, &id, position, at.naive_utc(), &opinion, timeliness)? {
-                return Err(AppError::conflict("already_answered", "this consultation has already been answered"));
+                return Err(AppError::new(ErrorCode::AlreadyAnswered, "this consultation has already been answered"));
             }
             Ok(())
         })

@@ -5,7 +5,7 @@ use diesel::Connection;
 
 use super::{find_readable, is_owner, lock_unchanged, parse_code};
 use crate::auth::Caller;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::storage::dossiers as store;
 use crate::storage::{self, Pool};
 
@@ -29,14 +29,7 @@ pub async fn attach(
     use crate::domain::attachment::{check_upload, MAX_FILES_PER_DOSSIER};
     use sha2::Digest;
     let code = parse_code(&code)?;
-    let kind = check_upload(&upload.file_name, &upload.content_type, &upload.content).map_err(|e| {
-        let code = e.code();
-        if code == "file_too_large" {
-            AppError::PayloadTooLarge(e.to_string())
-        } else {
-            AppError::bad_request(code, e.to_string())
-        }
-    })?;
+    let kind = check_upload(&upload.file_name, &upload.content_type, &upload.content)?;
     let sha256 = format!("{:x}", sha2::Sha256::digest(&upload.content));
     storage::run(pool, move |conn| {
         let row = find_readable(conn, &caller, &code)?.row;
@@ -44,13 +37,13 @@ pub async fn attach(
         // only the agency holding one (and its applicant) adds to it.
         let holds = caller.agency.as_ref() == Some(&row.current_agency);
         if !holds && !is_owner(&caller, &row) {
-            return Err(AppError::forbidden(
-                "out_of_scope",
+            return Err(AppError::new(
+                ErrorCode::OutOfScope,
                 "only the agency holding this dossier, or its applicant, may add files to it",
             ));
         }
         if !row.status.is_open() {
-            return Err(AppError::conflict("dossier_closed", "files cannot be added to a closed dossier"));
+            return Err(AppError::new(ErrorCode::DossierClosed, "files cannot be added to a closed dossier"));
         }
         let file = store::FileRow {
             id: uuid::Uuid::now_v7().to_string(),
@@ -67,8 +60,8 @@ pub async fn attach(
             // Lock the dossier row first (a write), then count: two uploads cannot both pass the limit.
             lock_unchanged(conn, &row)?;
             if store::files(conn, &row.id)?.len() as i64 >= MAX_FILES_PER_DOSSIER {
-                return Err(AppError::conflict(
-                    "too_many_files",
+                return Err(AppError::new(
+                    ErrorCode::TooManyFiles,
                     format!("a dossier carries at most {MAX_FILES_PER_DOSSIER} files"),
                 ));
             }
@@ -94,7 +87,7 @@ pub async fn download(pool: &Pool, caller: Caller, code: String, file_id: String
     storage::run(pool, move |conn| {
         let row = find_readable(conn, &caller, &code)?.row;
         store::file(conn, &row.id, &file_id)?
-            .ok_or_else(|| AppError::not_found("file_not_found", "this dossier has no such file"))
+            .ok_or_else(|| AppError::new(ErrorCode::FileNotFound, "this dossier has no such file"))
     })
     .await
 }

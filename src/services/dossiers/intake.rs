@@ -5,13 +5,13 @@ use diesel::Connection;
 
 use super::notices::{count, enqueue, Counted, Names};
 use super::read::{calendar_from, DossierRecord, Surroundings};
-use super::{rule_error, Links};
+use super::Links;
 use crate::auth::Caller;
 use crate::domain::applicant::Applicant;
 use crate::domain::dossier::{Channel, Dossier, DossierCode, RoutedStep, Status, SubmissionReference};
 use crate::domain::notice::{NoticeKind, Preference};
 use crate::domain::{AgencyCode, ProcedureCode, Role, StepTarget, TimeLimit};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::storage::dossiers::{self as store, ApplicantRow, DossierContext, DossierRow, EventRow, StoredRoute};
 use crate::storage::{self, agencies, procedures, AnyConnection, Pool};
 
@@ -60,34 +60,34 @@ impl Intake {
     /// Checks what arrives from outside against who submits it.
     pub fn parse(caller: &Caller, input: IntakeInput) -> Result<Self, AppError> {
         let channel = Channel::parse(&input.channel).ok_or_else(|| {
-            AppError::bad_request("invalid_channel", "channel must be `direct`, `postal` or `online`")
+            AppError::new(ErrorCode::InvalidChannel, "channel must be `direct`, `postal` or `online`")
         })?;
         let procedure = ProcedureCode::parse(&input.procedure_code)
-            .map_err(|e| AppError::bad_request("invalid_procedure_code", e.to_string()))?;
+            .map_err(|e| AppError::new(ErrorCode::InvalidProcedureCode, e.to_string()))?;
         let applicant =
             Applicant::parse(&input.name, &input.id_number, &input.phone, input.email.as_deref(), &input.address)
-                .map_err(|e| AppError::bad_request(e.code(), e.to_string()))?;
+                .map_err(AppError::from)?;
         let preference = match input.notify_by.as_deref() {
             Some(p) => Preference::parse(p)
-                .ok_or_else(|| AppError::bad_request("invalid_notify_by", "notify_by is email, sms, both or none"))?,
+                .ok_or_else(|| AppError::new(ErrorCode::InvalidNotifyBy, "notify_by is email, sms, both or none"))?,
             None if applicant.email.is_some() => Preference::Both,
             None => Preference::Sms,
         };
         if preference.wants_email() && applicant.email.is_none() {
-            return Err(AppError::bad_request("email_required", "notices by email need the applicant's email address"));
+            return Err(AppError::new(ErrorCode::EmailRequired, "notices by email need the applicant's email address"));
         }
         let documents: Vec<String> = input.documents.iter().map(|d| d.trim().to_string()).collect();
         if documents.len() > 100 || documents.iter().any(|d| d.is_empty() || d.chars().count() > 300) {
-            return Err(AppError::bad_request(
-                "invalid_documents",
+            return Err(AppError::new(
+                ErrorCode::InvalidDocuments,
                 "list at most 100 documents, each a non-empty name of at most 300 characters",
             ));
         }
         let receiving = match (caller.role, channel) {
             (Role::Clerk, Channel::Direct | Channel::Postal) => {
                 if input.agency_code.as_deref().is_some_and(|a| Some(a) != caller.agency.as_ref().map(|c| c.as_str())) {
-                    return Err(AppError::forbidden(
-                        "not_your_agency",
+                    return Err(AppError::new(
+                        ErrorCode::NotYourAgency,
                         "a clerk receives dossiers at their own agency only",
                     ));
                 }
@@ -95,23 +95,23 @@ impl Intake {
             }
             (Role::Citizen, Channel::Online) => {
                 let code = input.agency_code.as_deref().ok_or_else(|| {
-                    AppError::bad_request(
-                        "agency_required",
+                    AppError::new(
+                        ErrorCode::AgencyRequired,
                         "an online submission names the agency it is submitted to (agency_code)",
                     )
                 })?;
-                AgencyCode::parse(code).map_err(|e| AppError::bad_request("invalid_agency_code", e.to_string()))?
+                AgencyCode::parse(code).map_err(|e| AppError::new(ErrorCode::InvalidAgencyCode, e.to_string()))?
             }
             (Role::Clerk, Channel::Online) => {
-                return Err(AppError::bad_request(
-                    "invalid_channel",
+                return Err(AppError::new(
+                    ErrorCode::InvalidChannel,
                     "clerks receive dossiers in person or by post; online dossiers come from citizens",
                 ))
             }
             (Role::Citizen, _) => {
-                return Err(AppError::bad_request("invalid_channel", "citizens submit online (channel `online`)"))
+                return Err(AppError::new(ErrorCode::InvalidChannel, "citizens submit online (channel `online`)"))
             }
-            _ => return Err(AppError::forbidden("role_not_allowed", "only clerks and citizens submit dossiers")),
+            _ => return Err(AppError::new(ErrorCode::RoleNotAllowed, "only clerks and citizens submit dossiers")),
         };
         Ok(Self { channel, procedure, receiving, applicant, preference, documents })
     }
@@ -132,8 +132,8 @@ fn resolve_route(
                 StepTarget::Receiving => receiving.code.clone(),
                 StepTarget::AncestorAt(level) => {
                     ancestors.iter().find(|a| a.level == level.as_str()).map(|a| a.code.clone()).ok_or_else(|| {
-                        AppError::conflict(
-                            "route_unresolvable",
+                        AppError::new(
+                            ErrorCode::RouteUnresolvable,
                             format!(
                                 "agency {} has no {level}-level agency above it for step `{}`",
                                 receiving.code, s.name
@@ -177,7 +177,7 @@ pub(super) fn issue_code(
     u16::try_from(seq)
         .ok()
         .and_then(|s| DossierCode::new(agency.clone(), day, s))
-        .ok_or_else(|| AppError::conflict("daily_limit_reached", "this agency has issued 9999 dossier codes today"))
+        .ok_or_else(|| AppError::new(ErrorCode::DailyLimitReached, "this agency has issued 9999 dossier codes today"))
 }
 
 /// Receives a dossier: at the counter (clerk; in person or by post) or online (citizen), with
@@ -220,11 +220,11 @@ pub fn intake_on(
 ) -> Result<DossierRecord, AppError> {
     let Intake { channel, procedure: procedure_code, receiving, applicant, preference, documents } = input;
     let (p, steps) = procedures::current_with_steps(conn, procedure_code.as_str())?.ok_or_else(|| {
-        AppError::not_found("procedure_not_found", format!("no procedure has the code {procedure_code}"))
+        AppError::new(ErrorCode::ProcedureNotFound, format!("no procedure has the code {procedure_code}"))
     })?;
     if channel == Channel::Online && p.online_level < 3 {
-        return Err(AppError::conflict(
-            "not_offered_online",
+        return Err(AppError::new(
+            ErrorCode::NotOfferedOnline,
             format!(
                 "procedure {} is offered online at level {} only; submit it at the counter",
                 p.code, p.online_level
@@ -237,10 +237,10 @@ pub fn intake_on(
         .iter()
         .find(|a| a.code == receiving.as_str())
         .cloned()
-        .ok_or_else(|| AppError::not_found("agency_not_found", format!("no agency has the code {receiving}")))?;
+        .ok_or_else(|| AppError::new(ErrorCode::AgencyNotFound, format!("no agency has the code {receiving}")))?;
     if !p.receiving_levels.split(',').any(|l| l == agency.level) {
-        return Err(AppError::conflict(
-            "wrong_receiving_level",
+        return Err(AppError::new(
+            ErrorCode::WrongReceivingLevel,
             format!(
                 "procedure {} is received at {} level, not at {} ({})",
                 p.code, p.receiving_levels, agency.level, agency.code
@@ -257,7 +257,7 @@ pub fn intake_on(
     };
     let cal = calendar_from(conn, at)?;
     let (dossier, handover) =
-        Dossier::intake(channel, receiving.clone(), route.clone(), limit, at, &cal).map_err(rule_error)?;
+        Dossier::intake(channel, receiving.clone(), route.clone(), limit, at, &cal).map_err(AppError::from)?;
     let id = uuid::Uuid::now_v7().to_string();
     let reference = new_reference();
     let written = conn.transaction(|conn| {
@@ -266,12 +266,12 @@ pub fn intake_on(
             // Not received: no code is taken. The account's pending submissions are counted under
             // its row lock, so two submissions at once (on two instances) cannot both pass.
             if !store::lock_user(conn, &caller.user_id)? {
-                return Err(AppError::forbidden("unknown_user", "your account no longer exists"));
+                return Err(AppError::new(ErrorCode::UnknownUser, "your account no longer exists"));
             }
             let pending = store::count_pending_submissions(conn, &caller.user_id)?;
             if pending >= i64::from(policy.max_pending_per_account) {
-                return Err(AppError::too_many(
-                    "too_many_pending_submissions",
+                return Err(AppError::new(
+                    ErrorCode::TooManyPendingSubmissions,
                     format!(
                         "this account already has {pending} online submissions that no clerk has received yet \
                          (at most {}); wait until they are received, or withdraw one",

@@ -4,9 +4,9 @@
 //! transaction and returns what the caller shows; the async functions check out ONE pooled
 //! connection, run the use case and the read of its result in that one trip (`storage::run`).
 use crate::auth::Caller;
-use crate::domain::dossier::{Actor, DossierKey, RuleError};
+use crate::domain::dossier::{Actor, DossierKey};
 use crate::domain::Role;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::storage::dossiers::{self as store, DossierChanges, DossierContext, DossierRow, Named};
 use crate::storage::{agencies, AnyConnection};
 
@@ -41,7 +41,7 @@ impl Links {
 /// A dossier named where a code is accepted (API paths, the lookup, pages): its code or the
 /// reference of its submission.
 pub fn parse_code(code: &str) -> Result<DossierKey, AppError> {
-    DossierKey::parse(code).map_err(|e| AppError::bad_request("invalid_dossier_code", e.to_string()))
+    DossierKey::parse(code).map_err(|e| AppError::new(ErrorCode::InvalidDossierCode, e.to_string()))
 }
 
 fn named(key: &DossierKey) -> (String, bool) {
@@ -69,21 +69,10 @@ pub fn find_context(conn: &mut AnyConnection, key: &DossierKey) -> Result<Option
 /// 404 `dossier_not_found`, saying which name was not found.
 pub fn not_found(key: &DossierKey) -> AppError {
     match key {
-        DossierKey::Code(c) => AppError::not_found("dossier_not_found", format!("no dossier has the code {c}")),
+        DossierKey::Code(c) => AppError::new(ErrorCode::DossierNotFound, format!("no dossier has the code {c}")),
         DossierKey::Reference(r) => {
-            AppError::not_found("dossier_not_found", format!("no dossier has the submission reference {r}"))
+            AppError::new(ErrorCode::DossierNotFound, format!("no dossier has the submission reference {r}"))
         }
-    }
-}
-
-fn rule_error(e: RuleError) -> AppError {
-    let code = e.code();
-    if e.is_forbidden() {
-        AppError::forbidden(code, e.to_string())
-    } else if e.is_invalid_input() {
-        AppError::bad_request(code, e.to_string())
-    } else {
-        AppError::conflict(code, e.to_string())
     }
 }
 
@@ -106,7 +95,7 @@ fn can_read(conn: &mut AnyConnection, caller: &Caller, row: &DossierRow) -> Resu
     }
     if matches!(caller.role, Role::Leader | Role::Admin) {
         let root = agencies::find(conn, agency.as_str())?
-            .ok_or_else(|| AppError::forbidden("unknown_agency", "your agency no longer exists"))?;
+            .ok_or_else(|| AppError::new(ErrorCode::AgencyNoLongerExists, "your agency no longer exists"))?;
         return Ok(store::has_passed_through_subtree(conn, &row.id, &root.path)?);
     }
     Ok(store::has_passed_through(conn, &row.id, agency.as_str())?)
@@ -116,7 +105,7 @@ fn can_read(conn: &mut AnyConnection, caller: &Caller, row: &DossierRow) -> Resu
 fn find_readable(conn: &mut AnyConnection, caller: &Caller, key: &DossierKey) -> Result<DossierContext, AppError> {
     let ctx = find_context(conn, key)?.ok_or_else(|| not_found(key))?;
     if !can_read(conn, caller, &ctx.row)? {
-        return Err(AppError::forbidden("out_of_scope", "this dossier is outside your agency's scope"));
+        return Err(AppError::new(ErrorCode::OutOfScope, "this dossier is outside your agency's scope"));
     }
     Ok(ctx)
 }
@@ -126,14 +115,14 @@ fn find_readable(conn: &mut AnyConnection, caller: &Caller, key: &DossierKey) ->
 fn lock_unchanged(conn: &mut AnyConnection, row: &DossierRow) -> Result<(), AppError> {
     let same = DossierChanges::of(&row.to_domain(), row.row_version);
     if !store::update_if_unchanged(conn, &row.id, row.row_version, &same, None)? {
-        return Err(AppError::conflict("concurrent_update", "the dossier changed meanwhile; try again"));
+        return Err(AppError::new(ErrorCode::ConcurrentUpdate, "the dossier changed meanwhile; try again"));
     }
     Ok(())
 }
 
 fn concurrent_update() -> AppError {
-    AppError::conflict(
-        "concurrent_update",
+    AppError::new(
+        ErrorCode::ConcurrentUpdate,
         "someone else acted on this dossier at the same moment; reload it and try again",
     )
 }

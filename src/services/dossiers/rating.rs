@@ -7,7 +7,7 @@ use super::{find_context, lock_unchanged, not_found, parse_code};
 use crate::auth::Caller;
 use crate::domain::dossier::Status;
 use crate::domain::stats::{deltas, Facts};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::storage::dossiers as store;
 use crate::storage::{self, Pool};
 
@@ -32,11 +32,11 @@ pub async fn rate(
     let limits = limits.clone();
     let code = parse_code(&code)?;
     if !(1..=5).contains(&score) {
-        return Err(AppError::bad_request("invalid_score", "score is 1 (very unsatisfied) to 5 (very satisfied)"));
+        return Err(AppError::new(ErrorCode::InvalidScore, "score is 1 (very unsatisfied) to 5 (very satisfied)"));
     }
     let comment = comment.map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
     if comment.as_ref().is_some_and(|c| c.chars().count() > 1000) {
-        return Err(AppError::bad_request("comment_too_long", "the comment is longer than 1000 characters"));
+        return Err(AppError::new(ErrorCode::CommentTooLong, "the comment is longer than 1000 characters"));
     }
     storage::run(pool, move |conn| {
         let ctx = find_context(conn, &code)?.ok_or_else(|| not_found(&code))?;
@@ -46,15 +46,18 @@ pub async fn rate(
             || check_proof(conn, &limits, row, &Proof { pin: pin.clone(), phone: None }, &client, at)?
                 == ProofCheck::Valid;
         if !proven {
-            return Err(AppError::forbidden(
-                "proof_required",
+            return Err(AppError::new(
+                ErrorCode::ProofRequired,
                 "rate as the applicant: sign in with the account that submitted it, or give the PIN on the receipt",
             ));
         }
         if row.status != Status::Returned {
-            return Err(AppError::conflict("not_returned_yet", "the service can be rated once the result is returned"));
+            return Err(AppError::new(
+                ErrorCode::NotReturnedYet,
+                "the service can be rated once the result is returned",
+            ));
         }
-        let already = || AppError::conflict("already_rated", "this dossier has already been rated");
+        let already = || AppError::new(ErrorCode::AlreadyRated, "this dossier has already been rated");
         if ctx.rating.is_some() {
             return Err(already());
         }

@@ -8,7 +8,7 @@ use crate::auth::Caller;
 use crate::domain::calendar::{to_vietnam, WorkingCalendar};
 use crate::domain::dossier::{Action, DossierKey};
 use crate::domain::AgencyCode;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::storage::dossiers::{self as store, ApplicantRow, DossierContext, DossierRow, EventRow};
 use crate::storage::{self, agencies, calendar, AnyConnection, Pool};
 
@@ -173,16 +173,16 @@ pub async fn tracking_book(
     agency: String,
     year: i32,
 ) -> Result<(String, Vec<crate::forms::BookLine>), AppError> {
-    let agency = AgencyCode::parse(&agency).map_err(|e| AppError::bad_request("invalid_agency_code", e.to_string()))?;
+    let agency = AgencyCode::parse(&agency).map_err(|e| AppError::new(ErrorCode::InvalidAgencyCode, e.to_string()))?;
     if !(2000..=2100).contains(&year) {
-        return Err(AppError::bad_request("invalid_year", "year is between 2000 and 2100"));
+        return Err(AppError::new(ErrorCode::InvalidYear, "year is between 2000 and 2100"));
     }
     if caller.agency.as_ref() != Some(&agency) {
-        return Err(AppError::forbidden("out_of_scope", "the tracking book is kept by the agency's own staff"));
+        return Err(AppError::new(ErrorCode::OutOfScope, "the tracking book is kept by the agency's own staff"));
     }
     storage::run(pool, move |conn| {
         let name = agencies::find(conn, agency.as_str())?
-            .ok_or_else(|| AppError::not_found("agency_not_found", format!("no agency has the code {agency}")))?
+            .ok_or_else(|| AppError::new(ErrorCode::AgencyNotFound, format!("no agency has the code {agency}")))?
             .name;
         // Vietnam's year, as UTC instants.
         let start = |y: i32| {

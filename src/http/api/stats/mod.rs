@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use crate::auth::Caller;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::services::stats;
 use crate::storage::Pool;
 
@@ -39,7 +39,7 @@ impl Export {
             "json" => Ok(Self::Json),
             "csv" => Ok(Self::Csv),
             "xlsx" => Ok(Self::Xlsx),
-            _ => Err(AppError::bad_request("invalid_format", "format is json, csv or xlsx")),
+            _ => Err(AppError::new(ErrorCode::InvalidFormat, "format is json, csv or xlsx")),
         }
     }
 

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::{admin_layout, status_of};
 use crate::clock::Clock;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::http::pages::{messages, render, see_other, session::check_origin, InLayout, Layout, PageCaller, PageError};
 use crate::services::calendar;
 use crate::storage::Pool;
@@ -64,10 +64,10 @@ pub struct CalendarQuery {
 }
 
 fn day_field(e: &AppError) -> &'static str {
-    match e.status_and_code().1 {
-        "invalid_date" | "holiday_on_weekend" | "working_day_on_weekday" => "day",
-        "invalid_day_kind" => "kind",
-        "invalid_day_name" => "name",
+    match e.code() {
+        ErrorCode::InvalidDate | ErrorCode::HolidayOnWeekend | ErrorCode::WorkingDayOnWeekday => "day",
+        ErrorCode::InvalidDayKind => "kind",
+        ErrorCode::InvalidDayName => "name",
         _ => "",
     }
 }
@@ -124,7 +124,7 @@ pub async fn calendar_page(
         None => this_year(&clock),
         Some(y) => y
             .parse::<i32>()
-            .map_err(|_| AppError::bad_request("invalid_year", "the year must be between 2000 and 2100"))
+            .map_err(|_| AppError::new(ErrorCode::InvalidYear, "the year must be between 2000 and 2100"))
             .in_layout(&layout)?,
     };
     let notice = match (q.da_luu, q.da_xoa) {

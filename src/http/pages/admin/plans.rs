@@ -4,7 +4,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{admin_layout, status_of};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::http::pages::{
     messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller, PageError,
 };
@@ -88,8 +88,7 @@ async fn show_plans(
                         if *plan == p.id && *position == t.position {
                             line.value = form.value.clone();
                             line.deadline = form.deadline.clone();
-                            line.error_field =
-                                if e.status_and_code().1 == "invalid_date" { "deadline" } else { "value" };
+                            line.error_field = if e.code() == ErrorCode::InvalidDate { "deadline" } else { "value" };
                         }
                     }
                     line

@@ -5,7 +5,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{admin_layout, status_of};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::http::pages::{
     fmt, form_pairs, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller,
     PageError,
@@ -99,12 +99,12 @@ struct ProcedurePage {
 }
 
 fn procedure_field(e: &AppError) -> &'static str {
-    match e.status_and_code().1 {
-        "invalid_online_level" => "online_level",
-        "invalid_time_limit" => "time_limit_value",
-        "invalid_time_unit" => "time_limit_unit",
-        "invalid_fee" => "fee_vnd",
-        "invalid_step_shares" | "route_shares_mismatch" => "shares",
+    match e.code() {
+        ErrorCode::InvalidOnlineLevel => "online_level",
+        ErrorCode::InvalidTimeLimit => "time_limit_value",
+        ErrorCode::InvalidTimeUnit => "time_limit_unit",
+        ErrorCode::InvalidFee => "fee_vnd",
+        ErrorCode::InvalidStepShares | ErrorCode::RouteSharesMismatch => "shares",
         _ => "",
     }
 }
@@ -203,18 +203,21 @@ pub async fn revise_procedure(
         shares: pairs.iter().filter(|(n, _)| n == "share").map(|(_, v)| v.trim().to_string()).collect(),
     };
     // A number that does not parse is the same error as one out of range.
-    let number = |s: &str, code: &'static str, msg: &str| -> Result<i64, AppError> {
-        s.replace(['.', ' '], "").parse::<i64>().map_err(|_| AppError::bad_request(code, msg.to_string()))
+    let number = |s: &str, code: ErrorCode, msg: &str| -> Result<i64, AppError> {
+        s.replace(['.', ' '], "").parse::<i64>().map_err(|_| AppError::new(code, msg.to_string()))
     };
     let change = (|| -> Result<catalogue::ProcedureChange, AppError> {
         Ok(catalogue::ProcedureChange {
-            online_level: Some(number(&form.online_level, "invalid_online_level", "1–4")?),
-            time_limit_value: Some(number(&form.time_limit_value, "invalid_time_limit", "1–3650")?),
+            online_level: Some(number(&form.online_level, ErrorCode::InvalidOnlineLevel, "1–4")?),
+            time_limit_value: Some(number(&form.time_limit_value, ErrorCode::InvalidTimeLimit, "1–3650")?),
             time_limit_unit: Some(form.time_limit_unit.clone()),
-            fee_vnd: Some(number(&form.fee_vnd, "invalid_fee", "đồng")?),
+            fee_vnd: Some(number(&form.fee_vnd, ErrorCode::InvalidFee, "đồng")?),
             fee_description: Some(form.fee_description.clone()),
             step_shares: Some(
-                form.shares.iter().map(|s| number(s, "invalid_step_shares", "≥ 0")).collect::<Result<Vec<_>, _>>()?,
+                form.shares
+                    .iter()
+                    .map(|s| number(s, ErrorCode::InvalidStepShares, "≥ 0"))
+                    .collect::<Result<Vec<_>, _>>()?,
             ),
         })
     })();

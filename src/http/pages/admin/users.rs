@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::{admin_layout, status_of};
 use crate::clock::Clock;
 use crate::domain::Role;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::http::pages::{
     fmt, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller, PageError,
 };
@@ -66,12 +66,13 @@ pub struct UsersQuery {
 
 /// The creation form's field an account error is about.
 fn user_field(e: &AppError) -> &'static str {
-    match e.status_and_code().1 {
-        "invalid_username" | "username_taken" => "username",
-        "invalid_full_name" => "full_name",
-        "invalid_role" => "role",
-        "invalid_agency_code" | "staff_agency_required" | "agency_not_allowed" | "unknown_agency" => "agency_code",
-        "password_too_short" | "password_too_long" => "password",
+    use ErrorCode::*;
+    match e.code() {
+        InvalidUsername | UsernameTaken => "username",
+        InvalidFullName => "full_name",
+        InvalidRole => "role",
+        InvalidAgencyCode | StaffAgencyRequired | AgencyNotAllowed | UnknownAgency => "agency_code",
+        PasswordTooShort | PasswordTooLong => "password",
         _ => "",
     }
 }

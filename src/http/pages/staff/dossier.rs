@@ -341,7 +341,10 @@ pub async fn act(
         }
         "answer_consultation" => match form.position.trim().parse::<i32>() {
             Ok(n) => dossiers::answer(&pool, who, code.clone(), n, form.opinion.clone(), at).await,
-            Err(_) => Err(AppError::bad_request("consultation_not_found", "this dossier has no such consultation")),
+            Err(_) => Err(AppError::new(
+                crate::error::ErrorCode::ConsultationNotFound,
+                "this dossier has no such consultation",
+            )),
         },
         _ => dossiers::act(&pool, &links, who, code.clone(), input, at).await,
     };

@@ -172,7 +172,7 @@ pub async fn inbox(
     let read = session.run(&pool, move |conn, caller| inbox::read(conn, &caller, View::Page, &query, now));
     let (page, error) = match read.await {
         Ok(page) => (Some(page), None),
-        Err(PageError::App(e @ AppError::BadRequest { .. })) => (None, Some(e)),
+        Err(PageError::App(e)) if e.status().as_u16() == 400 => (None, Some(e)),
         Err(PageError::App(e)) => return Err(e).in_layout(&layout),
         Err(e) => return Err(e),
     };

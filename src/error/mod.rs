@@ -1,15 +1,20 @@
-//! The one table that maps errors to an HTTP status and a stable snake_case code
-//! (DOMAIN.md §8: `{"error": "<code>", "message": "..."}`).
+//! Errors as answered: an [`ErrorCode`] (status, stable snake_case code, Vietnamese text) and an
+//! English message (DOMAIN.md §8: `{"error": "<code>", "message": "..."}`).
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
+mod code;
+mod mapping;
+
+pub use code::ErrorCode;
+
 /// Every error a use case can end with. Messages are for people and never carry personal data.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    /// Bad input: the code says which (e.g. `invalid_json`, `invalid_agency_code`).
+    /// A refusal with a stable code; the status is the code's ([`ErrorCode::status`]).
     #[error("{message}")]
-    BadRequest { code: &'static str, message: String },
+    Refused { code: ErrorCode, message: String },
     #[error("the username or password is wrong")]
     InvalidCredentials,
     #[error("this endpoint needs a bearer token: send `Authorization: Bearer <token>` from /api/v1/auth/login")]
@@ -18,20 +23,11 @@ pub enum AppError {
     TokenExpired,
     #[error("the token is not valid: {0}")]
     InvalidToken(String),
-    #[error("{message}")]
-    Forbidden { code: &'static str, message: String },
-    #[error("{message}")]
-    NotFound { code: &'static str, message: String },
-    #[error("{message}")]
-    Conflict { code: &'static str, message: String },
-    /// A limit on how many of something one caller may hold at once: the code says which
-    /// (e.g. `too_many_pending_submissions`).
-    #[error("{message}")]
-    TooMany { code: &'static str, message: String },
     /// 429 from a throttle, with its own code and the seconds after which a retry can succeed
     /// (sent as `Retry-After`).
     #[error("{message}")]
-    Throttled { code: &'static str, message: String, retry_after_secs: u64 },
+    Throttled { code: ErrorCode, message: String, retry_after_secs: u64 },
+    /// 413 `file_too_large`.
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("the database is not answering; try again shortly")]
@@ -49,20 +45,9 @@ pub struct ErrorBody {
 }
 
 impl AppError {
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::BadRequest { code, message: message.into() }
-    }
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
-        Self::NotFound { code, message: message.into() }
-    }
-    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Forbidden { code, message: message.into() }
-    }
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Conflict { code, message: message.into() }
-    }
-    pub fn too_many(code: &'static str, message: impl Into<String>) -> Self {
-        Self::TooMany { code, message: message.into() }
+    /// A refusal with a stable code and an English message (the status comes from the code).
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::Refused { code, message: message.into() }
     }
 
     /// Seconds after which a throttled request can succeed (the `Retry-After` header).
@@ -80,23 +65,29 @@ impl AppError {
         }
     }
 
-    /// The table: status and stable code of each error.
-    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+    /// The stable code of this error.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
-            Self::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
-            Self::MissingToken => (StatusCode::UNAUTHORIZED, "missing_token"),
-            Self::TokenExpired => (StatusCode::UNAUTHORIZED, "token_expired"),
-            Self::InvalidToken(_) => (StatusCode::UNAUTHORIZED, "invalid_token"),
-            Self::Forbidden { code, .. } => (StatusCode::FORBIDDEN, code),
-            Self::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
-            Self::Conflict { code, .. } => (StatusCode::CONFLICT, code),
-            Self::TooMany { code, .. } => (StatusCode::TOO_MANY_REQUESTS, code),
-            Self::Throttled { code, .. } => (StatusCode::TOO_MANY_REQUESTS, code),
-            Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "file_too_large"),
-            Self::DatabaseUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"),
-            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
+            Self::Refused { code, .. } | Self::Throttled { code, .. } => *code,
+            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::MissingToken => ErrorCode::MissingToken,
+            Self::TokenExpired => ErrorCode::TokenExpired,
+            Self::InvalidToken(_) => ErrorCode::InvalidToken,
+            Self::PayloadTooLarge(_) => ErrorCode::FileTooLarge,
+            Self::DatabaseUnavailable(_) => ErrorCode::DatabaseUnavailable,
+            Self::Internal(_) => ErrorCode::InternalError,
         }
+    }
+
+    /// The HTTP status of this error (its code's).
+    pub fn status(&self) -> StatusCode {
+        self.code().status()
+    }
+
+    /// Status and stable code on the wire.
+    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+        let code = self.code();
+        (code.status(), code.as_str())
     }
 }
 
