@@ -123,28 +123,24 @@ impl Application {
 }
 
 fn run(listener: TcpListener, pool: Pool, settings: &Settings, clock: Clock) -> anyhow::Result<Server> {
-    let pool = web::Data::new(pool);
-    let clock = web::Data::new(clock);
     let port = listener.local_addr()?.port();
-    let links = web::Data::new(crate::services::dossiers::Links { public_url: settings.public_url(port) });
-    let policy = web::Data::new(crate::services::dossiers::SubmissionPolicy {
-        max_pending_per_account: settings.submissions.max_pending_per_account,
+    let context = web::Data::new(crate::http::context::AppContext {
+        pool,
+        clock,
+        links: crate::services::dossiers::Links { public_url: settings.public_url(port) },
+        keys: JwtKeys::new(&settings.auth),
+        policy: crate::services::dossiers::SubmissionPolicy {
+            max_pending_per_account: settings.submissions.max_pending_per_account,
+        },
+        limits: crate::services::throttle::Limits::new(&settings.throttle, &settings.lookup),
+        proxies: crate::http::client::TrustedProxies::parse(&settings.server.trusted_proxies)?,
     });
-    let keys = web::Data::new(JwtKeys::new(&settings.auth));
-    let limits = web::Data::new(crate::services::throttle::Limits::new(&settings.throttle, &settings.lookup));
-    let proxies = web::Data::new(crate::http::client::TrustedProxies::parse(&settings.server.trusted_proxies)?);
     let workers = settings.server.workers;
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(actix_web::middleware::from_fn(crate::http::boundary::guard))
             .wrap(TracingLogger::<PrivacyRootSpan>::new())
-            .app_data(pool.clone())
-            .app_data(keys.clone())
-            .app_data(clock.clone())
-            .app_data(links.clone())
-            .app_data(policy.clone())
-            .app_data(limits.clone())
-            .app_data(proxies.clone())
+            .app_data(context.clone())
             .configure(routes::configure)
     })
     .shutdown_timeout(5);

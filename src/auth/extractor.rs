@@ -1,7 +1,6 @@
 //! `Caller`: the authenticated user of a request, with role and agency scope.
-use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+use actix_web::{dev::Payload, FromRequest, HttpRequest};
 
-use super::jwt::JwtKeys;
 use crate::domain::{AgencyCode, Role};
 use crate::error::AppError;
 
@@ -38,7 +37,7 @@ impl FromRequest for Caller {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let caller = caller_from(req);
-        let pool = req.app_data::<web::Data<crate::storage::Pool>>().cloned();
+        let pool = crate::http::context::AppContext::of(req).map(|c| c.pool.clone());
         Box::pin(async move {
             let caller = caller?;
             match pool {
@@ -143,8 +142,8 @@ pub const SESSION_COOKIE: &str = "motcua_session";
 /// request that changes something (not GET/HEAD/OPTIONS) must come from this site: its `Origin`
 /// (or `Referer`), when present, must name the host it was sent to (403 `cross_origin_request`).
 pub fn caller_from(req: &HttpRequest) -> Result<Caller, AppError> {
-    let keys = req
-        .app_data::<web::Data<JwtKeys>>()
+    let keys = crate::http::context::AppContext::of(req)
+        .map(|c| &c.keys)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("JwtKeys missing from app data")))?;
     let cookie: String;
     let token = match req.headers().get(actix_web::http::header::AUTHORIZATION) {
@@ -210,7 +209,7 @@ pub fn same_origin(req: &HttpRequest) -> bool {
     }
     // The host the request was sent to; behind a proxy also the forwarded host, and the public address.
     let header = |name: &str| headers.get(name).and_then(|h| h.to_str().ok()).map(str::trim);
-    let public = req.app_data::<web::Data<crate::services::dossiers::Links>>().and_then(|l| {
+    let public = crate::http::context::AppContext::of(req).map(|c| &c.links).and_then(|l| {
         l.public_url.split_once("://").map(|(_, rest)| rest.split('/').next().unwrap_or_default().to_string())
     });
     let is = |h: &str| !h.is_empty() && authority.eq_ignore_ascii_case(h);

@@ -153,6 +153,12 @@ impl AgencyLevel {
     }
 }
 
+/// The label of a level as stored (`commune`, …); a level this version does not know reads
+/// "Cấp khác" rather than nothing.
+pub fn level_label_vi(stored: &str) -> &'static str {
+    stored.parse::<AgencyLevel>().map(AgencyLevel::label_vi).unwrap_or("Cấp khác")
+}
+
 impl TimeUnit {
     /// The unit after a number ("20 ngày làm việc").
     pub fn label_vi(self) -> &'static str {

@@ -5,7 +5,7 @@ use std::future::{ready, Ready};
 use std::net::{IpAddr, Ipv6Addr};
 
 use actix_web::dev::Payload;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpRequest};
 
 use crate::error::AppError;
 
@@ -120,7 +120,7 @@ impl ClientAddr {
         let Some(peer) = req.peer_addr() else {
             return Self::unknown();
         };
-        let proxies = req.app_data::<web::Data<TrustedProxies>>();
+        let proxies = crate::http::context::AppContext::of(req).map(|c| &c.proxies);
         let ip = match proxies {
             Some(p) => p.client_ip(peer.ip(), req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok())),
             None => peer.ip(),

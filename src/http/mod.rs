@@ -3,5 +3,6 @@
 pub mod api;
 pub mod boundary;
 pub mod client;
+pub mod context;
 pub mod pages;
 pub mod routes;

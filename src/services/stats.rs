@@ -129,8 +129,8 @@ fn select_among(
     agency_only: bool,
 ) -> Result<Selection, AppError> {
     let row_of = |code: &str| rows.iter().find(|a| a.code == code).cloned();
-    let own_row =
-        row_of(own.as_str()).ok_or_else(|| AppError::new(crate::error::ErrorCode::AgencyNoLongerExists, "your agency no longer exists"))?;
+    let own_row = row_of(own.as_str())
+        .ok_or_else(|| AppError::new(crate::error::ErrorCode::AgencyNoLongerExists, "your agency no longer exists"))?;
     let agency = match picked {
         None => own_row.clone(),
         Some(code) => row_of(code.as_str()).ok_or_else(|| {

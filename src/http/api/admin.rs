@@ -1,15 +1,14 @@
 //! Administrators' endpoints under `/api/v1/admin` (role `admin` only): accounts, the working
 //! calendar and plan targets. Handlers check nothing themselves: each calls one service function.
+use crate::http::context::AppContext;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::dossiers::rfc3339;
 use crate::auth::Caller;
-use crate::clock::Clock;
 use crate::error::AppError;
 use crate::services::users::{self, NewUser, UserFilter};
 use crate::storage::users::UserRow;
-use crate::storage::Pool;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -67,12 +66,12 @@ pub struct NewUserRequest {
     responses((status = 200, body = [UserView]), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody)))]
 pub async fn list_users(
-    pool: web::Data<Pool>,
+    ctx: web::Data<AppContext>,
     caller: Caller,
     params: web::Query<UserParams>,
 ) -> Result<HttpResponse, AppError> {
     let p = params.into_inner();
-    let rows = users::list(&pool, caller, UserFilter { agency: p.agency, role: p.role }).await?;
+    let rows = users::list(&ctx.pool, caller, UserFilter { agency: p.agency, role: p.role }).await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(UserView::from).collect::<Vec<_>>()))
 }
 
@@ -84,7 +83,7 @@ pub async fn list_users(
     responses((status = 201, body = UserView), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn create_user(
-    pool: web::Data<Pool>,
+    ctx: web::Data<AppContext>,
     caller: Caller,
     body: web::Json<NewUserRequest>,
 ) -> Result<HttpResponse, AppError> {
@@ -97,7 +96,7 @@ pub async fn create_user(
         full_name: b.full_name,
         is_demo: false,
     };
-    let row = users::create(&pool, caller, new).await?;
+    let row = users::create(&ctx.pool, caller, new).await?;
     Ok(HttpResponse::Created().json(UserView::from(row)))
 }
 
@@ -107,12 +106,11 @@ pub async fn create_user(
     responses((status = 200, body = UserView), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn disable_user(
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
+    ctx: web::Data<AppContext>,
     caller: Caller,
     username: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let row = users::set_disabled(&pool, caller, username.into_inner(), true, clock.now()).await?;
+    let row = users::set_disabled(&ctx.pool, caller, username.into_inner(), true, ctx.clock.now()).await?;
     Ok(HttpResponse::Ok().json(UserView::from(row)))
 }
 
@@ -122,12 +120,11 @@ pub async fn disable_user(
     responses((status = 200, body = UserView), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody)))]
 pub async fn enable_user(
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
+    ctx: web::Data<AppContext>,
     caller: Caller,
     username: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let row = users::set_disabled(&pool, caller, username.into_inner(), false, clock.now()).await?;
+    let row = users::set_disabled(&ctx.pool, caller, username.into_inner(), false, ctx.clock.now()).await?;
     Ok(HttpResponse::Ok().json(UserView::from(row)))
 }
 
@@ -168,16 +165,15 @@ pub struct CalendarDayRequest {
     responses((status = 200, body = [CalendarDayView]), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody)))]
 pub async fn calendar(
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
+    ctx: web::Data<AppContext>,
     caller: Caller,
     params: web::Query<CalendarParams>,
 ) -> Result<HttpResponse, AppError> {
     let year = params
         .into_inner()
         .year
-        .unwrap_or_else(|| chrono::Datelike::year(&crate::domain::calendar::to_vietnam(clock.now())));
-    let rows = crate::services::calendar::year(&pool, caller, year).await?;
+        .unwrap_or_else(|| chrono::Datelike::year(&crate::domain::calendar::to_vietnam(ctx.clock.now())));
+    let rows = crate::services::calendar::year(&ctx.pool, caller, year).await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(CalendarDayView::from).collect::<Vec<_>>()))
 }
 
@@ -190,13 +186,14 @@ pub async fn calendar(
     responses((status = 200, body = CalendarDayView), (status = 201, body = CalendarDayView),
               (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn set_calendar_day(
-    pool: web::Data<Pool>,
+    ctx: web::Data<AppContext>,
     caller: Caller,
     day: web::Path<String>,
     body: web::Json<CalendarDayRequest>,
 ) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
-    let (row, created) = crate::services::calendar::set_day(&pool, caller, day.into_inner(), b.kind, b.name).await?;
+    let (row, created) =
+        crate::services::calendar::set_day(&ctx.pool, caller, day.into_inner(), b.kind, b.name).await?;
     let mut r = if created { HttpResponse::Created() } else { HttpResponse::Ok() };
     Ok(r.json(CalendarDayView::from(row)))
 }
@@ -207,11 +204,11 @@ pub async fn set_calendar_day(
     responses((status = 204), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn delete_calendar_day(
-    pool: web::Data<Pool>,
+    ctx: web::Data<AppContext>,
     caller: Caller,
     day: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    crate::services::calendar::remove_day(&pool, caller, day.into_inner()).await?;
+    crate::services::calendar::remove_day(&ctx.pool, caller, day.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -269,8 +266,8 @@ pub struct PlanTargetRequest {
 /// Administrators: every plan with its targets.
 #[utoipa::path(get, path = "/api/v1/admin/plans", tag = "administration", security(("bearer" = [])),
     responses((status = 200, body = [PlanView]), (status = 403, body = crate::error::ErrorBody)))]
-pub async fn plans(pool: web::Data<Pool>, caller: Caller) -> Result<HttpResponse, AppError> {
-    let plans = crate::services::plans::with_targets(&pool, caller).await?;
+pub async fn plans(ctx: web::Data<AppContext>, caller: Caller) -> Result<HttpResponse, AppError> {
+    let plans = crate::services::plans::with_targets(&ctx.pool, caller).await?;
     Ok(HttpResponse::Ok().json(
         plans
             .into_iter()
@@ -294,14 +291,14 @@ pub async fn plans(pool: web::Data<Pool>, caller: Caller) -> Result<HttpResponse
     responses((status = 200, body = PlanTargetView), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn update_plan_target(
-    pool: web::Data<Pool>,
+    ctx: web::Data<AppContext>,
     caller: Caller,
     path: web::Path<(String, i32)>,
     body: web::Json<PlanTargetRequest>,
 ) -> Result<HttpResponse, AppError> {
     let (plan, position) = path.into_inner();
     let b = body.into_inner();
-    let row = crate::services::plans::update_target(&pool, caller, plan, position, b.value, b.deadline).await?;
+    let row = crate::services::plans::update_target(&ctx.pool, caller, plan, position, b.value, b.deadline).await?;
     Ok(HttpResponse::Ok().json(PlanTargetView::from(row)))
 }
 
@@ -363,7 +360,7 @@ impl From<crate::services::catalogue::NewVersion> for ProcedureVersionView {
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody)))]
 pub async fn revise_procedure(
-    pool: web::Data<Pool>,
+    ctx: web::Data<AppContext>,
     caller: Caller,
     code: web::Path<String>,
     body: web::Json<ProcedureChangeRequest>,
@@ -377,6 +374,6 @@ pub async fn revise_procedure(
         fee_description: b.fee_description,
         step_shares: b.step_shares,
     };
-    let v = crate::services::catalogue::revise_procedure(&pool, caller, code.into_inner(), change).await?;
+    let v = crate::services::catalogue::revise_procedure(&ctx.pool, caller, code.into_inner(), change).await?;
     Ok(HttpResponse::Created().json(ProcedureVersionView::from(v)))
 }

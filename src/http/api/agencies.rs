@@ -1,10 +1,10 @@
+use crate::http::context::AppContext;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::services::catalogue::{self, AgencyQuery};
 use crate::storage::agencies::AgencyRow;
-use crate::storage::Pool;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -45,10 +45,10 @@ impl From<AgencyRow> for AgencyView {
 /// The province's agencies, parents before children.
 #[utoipa::path(get, path = "/api/v1/agencies", tag = "catalogue", params(AgencyParams),
     responses((status = 200, body = [AgencyView]), (status = 400, body = crate::error::ErrorBody)))]
-pub async fn list(pool: web::Data<Pool>, params: web::Query<AgencyParams>) -> Result<HttpResponse, AppError> {
+pub async fn list(ctx: web::Data<AppContext>, params: web::Query<AgencyParams>) -> Result<HttpResponse, AppError> {
     let p = params.into_inner();
     let rows =
-        catalogue::list_agencies(&pool, AgencyQuery { level: p.level, parent: p.parent, within: p.within }).await?;
+        catalogue::list_agencies(&ctx.pool, AgencyQuery { level: p.level, parent: p.parent, within: p.within }).await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(AgencyView::from).collect::<Vec<_>>()))
 }
 
@@ -57,7 +57,7 @@ pub async fn list(pool: web::Data<Pool>, params: web::Query<AgencyParams>) -> Re
     params(("code" = String, Path, description = "QCVN 102 code, e.g. 000.00.05.H12")),
     responses((status = 200, body = AgencyView), (status = 400, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(pool: web::Data<Pool>, code: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let row = catalogue::get_agency(&pool, code.into_inner()).await?;
+pub async fn get(ctx: web::Data<AppContext>, code: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let row = catalogue::get_agency(&ctx.pool, code.into_inner()).await?;
     Ok(HttpResponse::Ok().json(AgencyView::from(row)))
 }

@@ -1,13 +1,12 @@
 //! Alerts for staff raised by the throttles.
+use crate::http::context::AppContext;
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
 use super::dossiers::rfc3339;
 use crate::auth::Caller;
-use crate::clock::Clock;
 use crate::error::AppError;
 use crate::services::throttle;
-use crate::storage::Pool;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ThrottleAlertView {
@@ -26,12 +25,8 @@ pub struct ThrottleAlertView {
     security(("bearer" = [])),
     responses((status = 200, body = [ThrottleAlertView]), (status = 401, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody)))]
-pub async fn throttle_alerts(
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
-    caller: Caller,
-) -> Result<HttpResponse, AppError> {
-    let alerts = throttle::dossier_alerts(&pool, caller, clock.now()).await?;
+pub async fn throttle_alerts(ctx: web::Data<AppContext>, caller: Caller) -> Result<HttpResponse, AppError> {
+    let alerts = throttle::dossier_alerts(&ctx.pool, caller, ctx.clock.now()).await?;
     Ok(HttpResponse::Ok().json(
         alerts
             .into_iter()

@@ -1,13 +1,11 @@
+use crate::http::context::AppContext;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{Caller, JwtKeys};
-use crate::clock::Clock;
+use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::client::ClientAddr;
 use crate::services;
-use crate::services::throttle::Limits;
-use crate::storage::Pool;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -32,15 +30,14 @@ pub struct LoginResponse {
     responses((status = 200, body = LoginResponse), (status = 400, body = crate::error::ErrorBody),
               (status = 401, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
 pub async fn login(
-    pool: web::Data<Pool>,
-    keys: web::Data<JwtKeys>,
-    limits: web::Data<Limits>,
-    clock: web::Data<Clock>,
+    ctx: web::Data<AppContext>,
     client: ClientAddr,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
-    let s = services::auth::login(&pool, &keys, &limits, client, body.username, body.password, clock.now()).await?;
+    let s =
+        services::auth::login(&ctx.pool, &ctx.keys, &ctx.limits, client, body.username, body.password, ctx.clock.now())
+            .await?;
     Ok(HttpResponse::Ok().json(LoginResponse {
         token: s.token,
         role: s.role,
@@ -63,14 +60,10 @@ pub struct RegisterRequest {
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
     responses((status = 201, body = LoginResponse), (status = 400, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody)))]
-pub async fn register(
-    pool: web::Data<Pool>,
-    keys: web::Data<JwtKeys>,
-    body: web::Json<RegisterRequest>,
-) -> Result<HttpResponse, AppError> {
+pub async fn register(ctx: web::Data<AppContext>, body: web::Json<RegisterRequest>) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
-    let user = services::users::register_citizen(&pool, b.username, b.full_name, b.password).await?;
-    let s = services::auth::session_for(&keys, &user)?;
+    let user = services::users::register_citizen(&ctx.pool, b.username, b.full_name, b.password).await?;
+    let s = services::auth::session_for(&ctx.keys, &user)?;
     Ok(HttpResponse::Created().json(LoginResponse {
         token: s.token,
         role: s.role,

@@ -1,14 +1,13 @@
+use crate::http::context::AppContext;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::extractor::Unverified;
 use crate::auth::Caller;
-use crate::clock::Clock;
 use crate::error::{AppError, ErrorCode};
 use crate::services::dossiers::{self, ActionInput, DossierRecord, IntakeInput};
 use crate::services::inbox;
-use crate::storage::Pool;
 
 /// A UTC timestamp as RFC 3339 in Vietnam time (`+07:00`).
 pub fn rfc3339(t: NaiveDateTime) -> String {
@@ -270,10 +269,7 @@ impl From<DossierRecord> for DossierView {
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
 pub async fn create(
-    pool: web::Data<Pool>,
-    links: web::Data<dossiers::Links>,
-    policy: web::Data<dossiers::SubmissionPolicy>,
-    clock: web::Data<Clock>,
+    ctx: web::Data<AppContext>,
     caller: Unverified,
     body: web::Json<IntakeRequest>,
 ) -> Result<HttpResponse, AppError> {
@@ -290,7 +286,7 @@ pub async fn create(
         documents: b.documents,
         notify_by: b.notify_by,
     };
-    let record = dossiers::intake_with(&pool, &links, **policy, caller, input, clock.now()).await?;
+    let record = dossiers::intake_with(&ctx.pool, &ctx.links, ctx.policy, caller, input, ctx.clock.now()).await?;
     Ok(HttpResponse::Created().json(DossierView::from(record)))
 }
 
@@ -300,12 +296,11 @@ pub async fn create(
     responses((status = 200, body = DossierView), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
+    ctx: web::Data<AppContext>,
     caller: Unverified,
     code: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let record = dossiers::get(&pool, caller, code.into_inner(), clock.now()).await?;
+    let record = dossiers::get(&ctx.pool, caller, code.into_inner(), ctx.clock.now()).await?;
     Ok(HttpResponse::Ok().json(DossierView::from(record)))
 }
 
@@ -316,9 +311,7 @@ pub async fn get(
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody)))]
 pub async fn act(
-    pool: web::Data<Pool>,
-    links: web::Data<dossiers::Links>,
-    clock: web::Data<Clock>,
+    ctx: web::Data<AppContext>,
     caller: Unverified,
     code: web::Path<String>,
     body: web::Json<ActionRequest>,
@@ -331,7 +324,7 @@ pub async fn act(
         reason: b.reason,
         new_due_date: b.new_due_date,
     };
-    let record = dossiers::act(&pool, &links, caller, code.into_inner(), input, clock.now()).await?;
+    let record = dossiers::act(&ctx.pool, &ctx.links, caller, code.into_inner(), input, ctx.clock.now()).await?;
     Ok(HttpResponse::Ok().json(DossierView::from(record)))
 }
 
@@ -397,8 +390,7 @@ pub struct InboxParams {
     responses((status = 200, body = InboxList), (status = 400, body = crate::error::ErrorBody),
               (status = 401, body = crate::error::ErrorBody)))]
 pub async fn inbox(
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
+    ctx: web::Data<AppContext>,
     caller: Unverified,
     params: web::Query<InboxParams>,
 ) -> Result<HttpResponse, AppError> {
@@ -414,8 +406,8 @@ pub async fn inbox(
         received_from: p.received_from,
         received_to: p.received_to,
     };
-    let now = clock.now();
-    let page = crate::storage::run_as(&pool, caller, move |conn, caller| {
+    let now = ctx.clock.now();
+    let page = crate::storage::run_as(&ctx.pool, caller, move |conn, caller| {
         inbox::read(conn, &caller, inbox::View::Api, &query, now)
     })
     .await?;
@@ -464,8 +456,7 @@ impl utoipa::ToSchema for FileContent {}
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody)))]
 pub async fn upload(
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
+    ctx: web::Data<AppContext>,
     caller: Caller,
     req: actix_web::HttpRequest,
     path: web::Path<(String, String)>,
@@ -490,7 +481,7 @@ pub async fn upload(
         content.extend_from_slice(&chunk);
     }
     let upload = dossiers::Upload { file_name, content_type, content };
-    let f = dossiers::attach(&pool, caller, code, upload, clock.now()).await?;
+    let f = dossiers::attach(&ctx.pool, caller, code, upload, ctx.clock.now()).await?;
     Ok(HttpResponse::Created().json(FileView {
         id: f.id,
         file_name: f.file_name,
@@ -509,12 +500,12 @@ pub async fn upload(
                        (inline(FileContent) = "image/png"))),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn download(
-    pool: web::Data<Pool>,
+    ctx: web::Data<AppContext>,
     caller: Caller,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (code, id) = path.into_inner();
-    let f = dossiers::download(&pool, caller, code, id).await?;
+    let f = dossiers::download(&ctx.pool, caller, code, id).await?;
     let ascii_name: String =
         f.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
     Ok(HttpResponse::Ok()
@@ -543,17 +534,15 @@ pub struct RatingRequest {
               (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
               (status = 429, body = crate::error::ErrorBody)))]
 pub async fn rate(
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
-    limits: web::Data<crate::services::throttle::Limits>,
+    ctx: web::Data<AppContext>,
     client: crate::http::client::ClientAddr,
     caller: Option<Caller>,
     code: web::Path<String>,
     body: web::Json<RatingRequest>,
 ) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
-    let (code, now) = (code.into_inner(), clock.now());
-    let r = dossiers::rate(&pool, &limits, caller, client, code, b.score, b.comment, b.pin, now).await?;
+    let (code, now) = (code.into_inner(), ctx.clock.now());
+    let r = dossiers::rate(&ctx.pool, &ctx.limits, caller, client, code, b.score, b.comment, b.pin, now).await?;
     Ok(HttpResponse::Created().json(RatingView { score: r.score, comment: r.comment, rated_at: rfc3339(r.rated_at) }))
 }
 
@@ -574,16 +563,22 @@ pub struct ConsultRequest {
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody)))]
 pub async fn consult(
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
+    ctx: web::Data<AppContext>,
     caller: Unverified,
     code: web::Path<String>,
     body: web::Json<ConsultRequest>,
 ) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
-    let r =
-        dossiers::consult(&pool, caller, code.into_inner(), b.agency_code, b.task, b.due_in_working_days, clock.now())
-            .await?;
+    let r = dossiers::consult(
+        &ctx.pool,
+        caller,
+        code.into_inner(),
+        b.agency_code,
+        b.task,
+        b.due_in_working_days,
+        ctx.clock.now(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(DossierView::from(r)))
 }
 
@@ -599,13 +594,12 @@ pub struct AnswerRequest {
     responses((status = 200, body = DossierView), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn answer(
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
+    ctx: web::Data<AppContext>,
     caller: Unverified,
     path: web::Path<(String, i32)>,
     body: web::Json<AnswerRequest>,
 ) -> Result<HttpResponse, AppError> {
     let (code, n) = path.into_inner();
-    let r = dossiers::answer(&pool, caller, code, n, body.into_inner().opinion, clock.now()).await?;
+    let r = dossiers::answer(&ctx.pool, caller, code, n, body.into_inner().opinion, ctx.clock.now()).await?;
     Ok(HttpResponse::Ok().json(DossierView::from(r)))
 }

@@ -1,13 +1,12 @@
 //! Printable forms 01–06 of TT 01/2018/TT-VPCP.
+use crate::http::context::AppContext;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Datelike;
 
 use crate::auth::Caller;
-use crate::clock::Clock;
 use crate::error::{AppError, ErrorCode};
 use crate::forms;
 use crate::services::dossiers;
-use crate::storage::Pool;
 
 /// A printable form: HTML whose one script is its print button (see `boundary::PRINTABLE_CSP`).
 fn html(body: String) -> HttpResponse {
@@ -27,8 +26,7 @@ fn missing(form: &str, what: &str) -> AppError {
     responses((status = 200, description = "The form as printable HTML", content_type = "text/html", body = String),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn form(
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
+    ctx: web::Data<AppContext>,
     caller: Caller,
     req: HttpRequest,
     path: web::Path<(String, String)>,
@@ -40,7 +38,7 @@ pub async fn form(
             "forms 01–05 belong to a dossier; form 06 is GET /api/v1/agencies/{code}/tracking-book",
         ));
     }
-    let r = dossiers::get(&pool, caller, code, clock.now()).await?;
+    let r = dossiers::get(&ctx.pool, caller, code, ctx.clock.now()).await?;
     // TT 01/2018 Điều 19: the forms carry the dossier code, which is issued at receipt.
     let Some(code) = r.row.code.clone() else {
         return Err(AppError::new(
@@ -72,13 +70,12 @@ pub struct BookParams {
     responses((status = 200, description = "The tracking book as printable HTML", content_type = "text/html", body = String),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn tracking_book(
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
+    ctx: web::Data<AppContext>,
     caller: Caller,
     code: web::Path<String>,
     params: web::Query<BookParams>,
 ) -> Result<HttpResponse, AppError> {
-    let year = params.year.unwrap_or_else(|| crate::domain::calendar::to_vietnam(clock.now()).year());
-    let (agency, lines) = dossiers::tracking_book(&pool, caller, code.into_inner(), year).await?;
+    let year = params.year.unwrap_or_else(|| crate::domain::calendar::to_vietnam(ctx.clock.now()).year());
+    let (agency, lines) = dossiers::tracking_book(&ctx.pool, caller, code.into_inner(), year).await?;
     Ok(html(forms::tracking_book(&agency, year, &lines)))
 }

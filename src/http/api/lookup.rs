@@ -1,3 +1,4 @@
+use crate::http::context::AppContext;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
@@ -7,8 +8,6 @@ use super::dossiers::rfc3339;
 use crate::error::AppError;
 use crate::http::client::ClientAddr;
 use crate::services::lookup::{self, Proof};
-use crate::services::throttle::Limits;
-use crate::storage::Pool;
 
 /// The public lookup shows times to the minute (RFC 3339, Vietnam time): the exact moment of a
 /// step is no one's business but the office's.
@@ -70,16 +69,14 @@ pub struct LookupView {
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
               (status = 429, body = crate::error::ErrorBody)))]
 pub async fn lookup(
-    pool: web::Data<Pool>,
-    clock: web::Data<crate::clock::Clock>,
-    limits: web::Data<Limits>,
+    ctx: web::Data<AppContext>,
     client: ClientAddr,
     code: web::Path<String>,
     params: web::Query<ProofParams>,
 ) -> Result<HttpResponse, AppError> {
     let p = params.into_inner();
     let proof = Proof { pin: p.pin, phone: p.phone };
-    let r = lookup::lookup(&pool, &limits, client, code.into_inner(), proof, clock.now()).await?;
+    let r = lookup::lookup(&ctx.pool, &ctx.limits, client, code.into_inner(), proof, ctx.clock.now()).await?;
     let row = &r.row;
     let detail = r.verified.then(|| LookupDetail {
         notices: r

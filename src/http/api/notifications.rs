@@ -1,12 +1,11 @@
+use crate::http::context::AppContext;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::dossiers::rfc3339;
 use crate::auth::Caller;
-use crate::clock::Clock;
 use crate::error::AppError;
 use crate::services::notifications;
-use crate::storage::Pool;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -35,12 +34,12 @@ pub struct NotificationView {
     security(("bearer" = [])),
     responses((status = 200, body = [NotificationView]), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn list(
-    pool: web::Data<Pool>,
+    ctx: web::Data<AppContext>,
     caller: Caller,
     params: web::Query<NotificationParams>,
 ) -> Result<HttpResponse, AppError> {
     let status = params.into_inner().status.unwrap_or_else(|| "failed".into());
-    let rows = notifications::list(&pool, caller, status).await?;
+    let rows = notifications::list(&ctx.pool, caller, status).await?;
     Ok(HttpResponse::Ok().json(
         rows.into_iter()
             .map(|n| NotificationView {
@@ -64,11 +63,10 @@ pub async fn list(
     params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn requeue(
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
+    ctx: web::Data<AppContext>,
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    notifications::requeue(&pool, caller, id.into_inner(), clock.now()).await?;
+    notifications::requeue(&ctx.pool, caller, id.into_inner(), ctx.clock.now()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,10 +1,10 @@
+use crate::http::context::AppContext;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{AgencyLevel, OnlineLevel, StepTarget};
 use crate::error::AppError;
 use crate::services::catalogue::{self, ProcedureEntry, ProcedureQuery};
-use crate::storage::Pool;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -144,7 +144,7 @@ fn view(entry: ProcedureEntry, versions: Option<Vec<i32>>) -> ProcedureView {
 /// The procedure catalogue (current versions), filtered and searched.
 #[utoipa::path(get, path = "/api/v1/procedures", tag = "catalogue", params(ProcedureParams),
     responses((status = 200, body = [ProcedureView]), (status = 400, body = crate::error::ErrorBody)))]
-pub async fn list(pool: web::Data<Pool>, params: web::Query<ProcedureParams>) -> Result<HttpResponse, AppError> {
+pub async fn list(ctx: web::Data<AppContext>, params: web::Query<ProcedureParams>) -> Result<HttpResponse, AppError> {
     let p = params.into_inner();
     let query = ProcedureQuery {
         level: p.level,
@@ -153,7 +153,7 @@ pub async fn list(pool: web::Data<Pool>, params: web::Query<ProcedureParams>) ->
         min_online_level: p.min_online_level,
         q: p.q,
     };
-    let entries = catalogue::list_procedures(&pool, query).await?;
+    let entries = catalogue::list_procedures(&ctx.pool, query).await?;
     Ok(HttpResponse::Ok().json(entries.into_iter().map(|e| view(e, None)).collect::<Vec<_>>()))
 }
 
@@ -163,10 +163,10 @@ pub async fn list(pool: web::Data<Pool>, params: web::Query<ProcedureParams>) ->
     responses((status = 200, body = ProcedureView), (status = 400, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
-    pool: web::Data<Pool>,
+    ctx: web::Data<AppContext>,
     code: web::Path<String>,
     params: web::Query<VersionParams>,
 ) -> Result<HttpResponse, AppError> {
-    let (entry, versions) = catalogue::get_procedure(&pool, code.into_inner(), params.version).await?;
+    let (entry, versions) = catalogue::get_procedure(&ctx.pool, code.into_inner(), params.version).await?;
     Ok(HttpResponse::Ok().json(view(entry, Some(versions))))
 }

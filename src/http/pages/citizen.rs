@@ -1,4 +1,5 @@
 //! The citizen's pages: online submission (levels 3–4), my dossiers, rating.
+use crate::http::context::AppContext;
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -7,19 +8,19 @@ use askama_web::WebTemplate;
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use super::portal::{level_label, ProcView};
+use super::portal::ProcView;
 use super::staff::{ApplicantValues, DossierView};
 use super::{
     messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller, PageError,
 };
 use crate::auth::Caller;
-use crate::clock::Clock;
 use crate::domain::attachment::{check_upload, MAX_FILE_BYTES};
 use crate::domain::dossier::Status;
+use crate::domain::labels::level_label_vi as level_label;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::services::catalogue::{self, AgencyQuery};
-use crate::services::dossiers::{self, IntakeInput, Links, Upload};
+use crate::services::dossiers::{self, IntakeInput, Upload};
 use crate::services::inbox::{InboxQuery, View};
 use crate::storage::Pool;
 
@@ -86,14 +87,14 @@ async fn procedure_and_agencies(pool: &Pool, code: String) -> Result<(ProcView, 
 
 /// GET /thu-tuc/{code}/nop: the online submission form (a signed-in citizen; levels 3 and 4).
 pub async fn submit_form(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
     code: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let layout = Layout::new(Some(&caller), req.path());
     citizens_only(&caller).in_layout(&layout)?;
-    let (p, agencies) = procedure_and_agencies(&pool, code.into_inner()).await.in_layout(&layout)?;
+    let (p, agencies) = procedure_and_agencies(&ctx.pool, code.into_inner()).await.in_layout(&layout)?;
     let page = SubmitPage {
         layout,
         p,
@@ -161,12 +162,9 @@ async fn read_form(mut payload: Multipart) -> Result<(Vec<(String, String)>, Vec
 /// `services::dossiers::attach` (checked before the intake, so a bad file creates nothing).
 #[allow(clippy::too_many_arguments)]
 pub async fn submit(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
-    links: web::Data<Links>,
-    policy: web::Data<dossiers::SubmissionPolicy>,
-    clock: web::Data<Clock>,
     code: web::Path<String>,
     payload: Multipart,
 ) -> Result<HttpResponse, PageError> {
@@ -174,7 +172,7 @@ pub async fn submit(
     let layout = Layout::new(Some(&caller), req.path());
     citizens_only(&caller).in_layout(&layout)?;
     let code = code.into_inner();
-    let (p, agencies) = procedure_and_agencies(&pool, code.clone()).await.in_layout(&layout)?;
+    let (p, agencies) = procedure_and_agencies(&ctx.pool, code.clone()).await.in_layout(&layout)?;
     let (pairs, files, read_error) = match read_form(payload).await {
         Ok((pairs, files)) => (pairs, files, None),
         Err(e) => (vec![], vec![], Some(e)),
@@ -189,7 +187,7 @@ pub async fn submit(
         .collect();
     let other_documents = get("other_documents");
     let had_files = !files.is_empty();
-    let now = clock.now();
+    let now = ctx.clock.now();
     let result: Result<String, AppError> = async {
         if let Some(e) = read_error {
             return Err(e);
@@ -211,12 +209,12 @@ pub async fn submit(
             documents,
             notify_by: Some(a.notify_by.clone()).filter(|n| !n.is_empty()),
         };
-        let r = dossiers::intake_with(&pool, &links, **policy, caller.0.clone(), input, now).await?;
+        let r = dossiers::intake_with(&ctx.pool, &ctx.links, ctx.policy, caller.0.clone(), input, now).await?;
         // Not received yet: the submission is named by its reference until a clerk receives it.
         let dossier_code = r.row.reference.clone();
         let mut failed = 0;
         for f in files {
-            if let Err(e) = dossiers::attach(&pool, caller.0.clone(), dossier_code.clone(), f, now).await {
+            if let Err(e) = dossiers::attach(&ctx.pool, caller.0.clone(), dossier_code.clone(), f, now).await {
                 tracing::warn!(dossier = %dossier_code, error.code = e.status_and_code().1, "attachment refused");
                 failed += 1;
             }
@@ -269,10 +267,9 @@ const MY_DOSSIERS_SHOWN: u32 = 200;
 
 /// GET /ho-so-cua-toi: the citizen's own dossiers, newest first.
 pub async fn my_dossiers(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, PageError> {
     let layout = Layout::new(Some(&caller), req.path());
     if caller.role != Role::Citizen {
@@ -280,7 +277,7 @@ pub async fn my_dossiers(
     }
     // The newest MY_DOSSIERS_SHOWN, in one query (`services::inbox`, a citizen's scope).
     let query = InboxQuery { limit: Some(MY_DOSSIERS_SHOWN.to_string()), ..InboxQuery::default() };
-    let rows = crate::services::inbox::inbox(&pool, caller.0, View::Page, query, clock.now())
+    let rows = crate::services::inbox::inbox(&ctx.pool, caller.0, View::Page, query, ctx.clock.now())
         .await?
         .items
         .into_iter()
@@ -362,15 +359,14 @@ pub struct MyDossierQuery {
 
 /// GET /ho-so-cua-toi/{code}: the citizen's dossier; the rating form once the result is returned.
 pub async fn my_dossier(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
     code: web::Path<String>,
     q: web::Query<MyDossierQuery>,
 ) -> Result<HttpResponse, PageError> {
     let layout = Layout::new(Some(&caller), req.path());
-    let r = dossiers::get(&pool, caller.0, code.into_inner(), clock.now()).await.in_layout(&layout)?;
+    let r = dossiers::get(&ctx.pool, caller.0, code.into_inner(), ctx.clock.now()).await.in_layout(&layout)?;
     let page = MyDossierPage {
         submitted: q.da_nop.is_some(),
         file_error: q.tep_loi.is_some(),
@@ -393,11 +389,9 @@ pub struct RatingForm {
 /// POST /ho-so-cua-toi/{code}/danh-gia: one rating through `services::dossiers::rate`.
 #[allow(clippy::too_many_arguments)]
 pub async fn rate(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
-    limits: web::Data<crate::services::throttle::Limits>,
     client: crate::http::client::ClientAddr,
     code: web::Path<String>,
     form: web::Form<RatingForm>,
@@ -408,13 +402,22 @@ pub async fn rate(
     let layout = Layout::new(Some(&caller), &format!("/ho-so-cua-toi/{code}"));
     let score = form.score.trim().parse::<i64>().unwrap_or(0);
     let comment = Some(form.comment.clone()).filter(|c| !c.trim().is_empty());
-    let rated =
-        dossiers::rate(&pool, &limits, Some(caller.0.clone()), client, code.clone(), score, comment, None, clock.now());
+    let rated = dossiers::rate(
+        &ctx.pool,
+        &ctx.limits,
+        Some(caller.0.clone()),
+        client,
+        code.clone(),
+        score,
+        comment,
+        None,
+        ctx.clock.now(),
+    );
     match rated.await {
         Ok(_) => Ok(see_other(&format!("/ho-so-cua-toi/{}?da_danh_gia=1", percent_encode(&code)))),
         Err(e) => {
             let status = e.status_and_code().0;
-            let r = dossiers::get(&pool, caller.0, code, clock.now()).await.in_layout(&layout)?;
+            let r = dossiers::get(&ctx.pool, caller.0, code, ctx.clock.now()).await.in_layout(&layout)?;
             let page = MyDossierPage {
                 error: Some(messages::vi(&e)),
                 score: form.score,
@@ -436,11 +439,9 @@ pub struct CitizenActionForm {
 /// POST /ho-so-cua-toi/{code}/xu-ly: the applicant withdraws, or says the supplement is complete
 /// (one `services::dossiers::act`).
 pub async fn act(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
-    links: web::Data<Links>,
-    clock: web::Data<Clock>,
     code: web::Path<String>,
     form: web::Form<CitizenActionForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -461,13 +462,13 @@ pub async fn act(
         ..Default::default()
     };
     let layout = Layout::new(Some(&caller), &format!("/ho-so-cua-toi/{code}"));
-    match dossiers::act(&pool, &links, caller.0.clone(), code.clone(), input, clock.now()).await {
+    match dossiers::act(&ctx.pool, &ctx.links, caller.0.clone(), code.clone(), input, ctx.clock.now()).await {
         Ok(_) => {
             Ok(see_other(&format!("/ho-so-cua-toi/{}?xong={}", percent_encode(&code), percent_encode(&form.action))))
         }
         Err(e) => {
             let status = e.status_and_code().0;
-            let r = dossiers::get(&pool, caller.0, code, clock.now()).await.in_layout(&layout)?;
+            let r = dossiers::get(&ctx.pool, caller.0, code, ctx.clock.now()).await.in_layout(&layout)?;
             let page = MyDossierPage { error: Some(messages::vi(&e)), ..MyDossierPage::of(layout, &r) };
             Ok(render(status, &page))
         }
@@ -477,10 +478,9 @@ pub async fn act(
 /// POST /ho-so-cua-toi/{code}/tep (multipart, one file): the applicant adds a file to an open
 /// dossier (e.g. the supplement), one `services::dossiers::attach`.
 pub async fn attach(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
     code: web::Path<String>,
     payload: Multipart,
 ) -> Result<HttpResponse, PageError> {
@@ -491,7 +491,7 @@ pub async fn attach(
     let result = match read_form(payload).await {
         Ok((_, mut files)) if files.len() == 1 => {
             let file = files.remove(0);
-            dossiers::attach(&pool, caller.0.clone(), code.clone(), file, clock.now()).await.map(|_| ())
+            dossiers::attach(&ctx.pool, caller.0.clone(), code.clone(), file, ctx.clock.now()).await.map(|_| ())
         }
         Ok(_) => Err(AppError::new(crate::error::ErrorCode::EmptyFile, "choose one file")),
         Err(e) => Err(e),
@@ -500,7 +500,7 @@ pub async fn attach(
         Ok(()) => Ok(see_other(&format!("/ho-so-cua-toi/{}?da_gui_tep=1", percent_encode(&code)))),
         Err(e) => {
             let status = e.status_and_code().0;
-            let r = dossiers::get(&pool, caller.0, code, clock.now()).await.in_layout(&layout)?;
+            let r = dossiers::get(&ctx.pool, caller.0, code, ctx.clock.now()).await.in_layout(&layout)?;
             let page = MyDossierPage { error: Some(messages::vi(&e)), ..MyDossierPage::of(layout, &r) };
             Ok(render(status, &page))
         }

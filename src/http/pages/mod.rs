@@ -20,7 +20,7 @@ pub mod staff;
 use std::future::{ready, Ready};
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{dev::Payload, web, FromRequest, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{dev::Payload, FromRequest, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 
 use crate::auth::extractor::{caller_from, SESSION_COOKIE};
@@ -140,7 +140,7 @@ impl FromRequest for PageCaller {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let caller = caller_from(req);
-        let pool = req.app_data::<web::Data<crate::storage::Pool>>().cloned();
+        let pool = crate::http::context::AppContext::of(req).map(|c| c.pool.clone());
         let next = relative_target(req);
         Box::pin(async move {
             // A disabled account's session is refused like an expired one.

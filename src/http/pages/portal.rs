@@ -1,4 +1,5 @@
 //! The public portal: home, procedure catalogue, procedure page, dossier lookup.
+use crate::http::context::AppContext;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -6,13 +7,11 @@ use askama_web::WebTemplate;
 use serde::Deserialize;
 
 use super::{fmt, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageError};
-use crate::clock::Clock;
 use crate::domain::dossier::Status;
+use crate::domain::labels::level_label_vi as level_label;
 use crate::http::client::ClientAddr;
 use crate::services::catalogue::{self, ProcedureEntry, ProcedureQuery};
 use crate::services::lookup::{self, LookupResult, Proof};
-use crate::services::throttle::Limits;
-use crate::storage::Pool;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
@@ -23,17 +22,6 @@ pub struct HomePage {
 /// GET /
 pub async fn home(layout: Layout) -> HttpResponse {
     render(StatusCode::OK, &HomePage { layout })
-}
-
-/// Vietnamese name of an agency level.
-pub fn level_label(level: &str) -> &'static str {
-    match level {
-        "ministry" => "Bộ, ngành trung ương",
-        "province" => "Cấp tỉnh",
-        "district" => "Cấp huyện",
-        "commune" => "Cấp xã",
-        _ => "",
-    }
 }
 
 /// Both names of an online service level (ND 43/2011 and ND 42/2022).
@@ -160,12 +148,12 @@ pub struct CataloguePage {
 
 /// GET /thu-tuc?q=&linh_vuc=&cap=&muc_do=: the catalogue, searchable with or without diacritics.
 pub async fn catalogue(
+    ctx: web::Data<AppContext>,
     layout: Layout,
-    pool: web::Data<Pool>,
     q: web::Query<CatalogueQuery>,
 ) -> Result<HttpResponse, PageError> {
     let q = q.into_inner();
-    let all = catalogue::list_procedures(&pool, ProcedureQuery::default()).await.in_layout(&layout)?;
+    let all = catalogue::list_procedures(&ctx.pool, ProcedureQuery::default()).await.in_layout(&layout)?;
     let mut fields: Vec<String> = all.iter().map(|e| e.record.procedure.field.clone()).collect();
     fields.sort();
     fields.dedup();
@@ -177,7 +165,7 @@ pub async fn catalogue(
         min_online_level: None,
         q: non_empty(&q.q),
     };
-    let (procedures, error, status) = match catalogue::list_procedures(&pool, query).await {
+    let (procedures, error, status) = match catalogue::list_procedures(&ctx.pool, query).await {
         Ok(list) => (list.iter().map(ProcView::new).collect(), None, StatusCode::OK),
         Err(e) => (vec![], Some(messages::vi(&e)), e.status_and_code().0),
     };
@@ -204,11 +192,11 @@ pub struct ProcedurePage {
 
 /// GET /thu-tuc/{code}: documents, time limit, fee, where to submit, online level.
 pub async fn procedure(
+    ctx: web::Data<AppContext>,
     layout: Layout,
-    pool: web::Data<Pool>,
     code: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let (entry, _) = catalogue::get_procedure(&pool, code.into_inner(), None).await.in_layout(&layout)?;
+    let (entry, _) = catalogue::get_procedure(&ctx.pool, code.into_inner(), None).await.in_layout(&layout)?;
     let page = ProcedurePage { layout, version: entry.record.procedure.version, p: ProcView::new(&entry) };
     Ok(render(StatusCode::OK, &page))
 }
@@ -320,15 +308,13 @@ fn lookup_view(layout: Layout, r: &LookupResult, error: Option<String>, phone: S
 /// GET /tra-cuu/{code}: status, dates, where it is, timeline; no personal data. Counted against
 /// the client's lookups per minute, as the API's.
 pub async fn lookup_page(
+    ctx: web::Data<AppContext>,
     layout: Layout,
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
-    limits: web::Data<Limits>,
     client: ClientAddr,
     code: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let code = code.into_inner();
-    match lookup::lookup(&pool, &limits, client, code.clone(), Proof::default(), clock.now()).await {
+    match lookup::lookup(&ctx.pool, &ctx.limits, client, code.clone(), Proof::default(), ctx.clock.now()).await {
         Ok(r) => Ok(render(StatusCode::OK, &lookup_view(layout, &r, None, String::new()))),
         Err(e) => {
             let status = e.status_and_code().0;
@@ -350,11 +336,9 @@ pub struct ProofForm {
 /// the proof checked through the same throttle as the API's.
 #[allow(clippy::too_many_arguments)]
 pub async fn lookup_with_proof(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     layout: Layout,
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
-    limits: web::Data<Limits>,
     client: ClientAddr,
     code: web::Path<String>,
     form: web::Form<ProofForm>,
@@ -365,8 +349,9 @@ pub async fn lookup_with_proof(
     let proof = Proof { pin: non_empty(&form.pin), phone: non_empty(&form.phone) };
     let phone = proof.phone.clone().unwrap_or_default();
     let given = proof.is_given();
-    let (r, refused) =
-        lookup::lookup_showing_public(&pool, &limits, client, code, proof, clock.now()).await.in_layout(&layout)?;
+    let (r, refused) = lookup::lookup_showing_public(&ctx.pool, &ctx.limits, client, code, proof, ctx.clock.now())
+        .await
+        .in_layout(&layout)?;
     if !given {
         let msg = "Hãy nhập mã PIN hoặc số điện thoại đã khai khi nộp hồ sơ.".to_string();
         return Ok(render(StatusCode::BAD_REQUEST, &lookup_view(layout, &r, Some(msg), phone)));

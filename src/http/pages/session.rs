@@ -1,6 +1,7 @@
 //! Signing in and out of the web pages: the JWT from `services::auth::login` goes into an
 //! HttpOnly, SameSite=Strict cookie (`Secure` when `server.public_url` is https), which the
 //! `Caller` extractor accepts when a request has no Authorization header.
+use crate::http::context::AppContext;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -8,13 +9,9 @@ use serde::Deserialize;
 
 use super::{messages, render, safe_next, see_other, Layout, PageError};
 use crate::auth::extractor::{same_origin, SESSION_COOKIE};
-use crate::auth::JwtKeys;
-use crate::clock::Clock;
 use crate::error::{AppError, ErrorCode};
 use crate::http::client::ClientAddr;
-use crate::services::throttle::Limits;
 use crate::services::{self, dossiers::Links};
-use crate::storage::Pool;
 
 /// `Set-Cookie` value carrying a session token.
 pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
@@ -105,12 +102,8 @@ pub struct SignInForm {
 /// `next` (a path on this site) or the caller's home page.
 #[allow(clippy::too_many_arguments)]
 pub async fn sign_in(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
-    pool: web::Data<Pool>,
-    keys: web::Data<JwtKeys>,
-    links: web::Data<Links>,
-    limits: web::Data<Limits>,
-    clock: web::Data<Clock>,
     client: ClientAddr,
     form: web::Form<SignInForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -118,11 +111,19 @@ pub async fn sign_in(
     let form = form.into_inner();
     let next = safe_next(form.next.as_deref());
     let username = form.username.trim().to_string();
-    let login = services::auth::login(&pool, &keys, &limits, client, username.clone(), form.password, clock.now());
+    let login = services::auth::login(
+        &ctx.pool,
+        &ctx.keys,
+        &ctx.limits,
+        client,
+        username.clone(),
+        form.password,
+        ctx.clock.now(),
+    );
     match login.await {
         Ok(s) => {
             let target = next.unwrap_or_else(|| if s.role == "citizen" { "/ho-so-cua-toi" } else { "/can-bo" }.into());
-            signed_in(&target, &s, &links)
+            signed_in(&target, &s, &ctx.links)
         }
         Err(e) => {
             let status = e.status_and_code().0;
@@ -179,10 +180,8 @@ pub struct SignUpForm {
 
 /// POST /dang-ky: one `services::users::register_citizen`, then signed in as on `/dang-nhap`.
 pub async fn sign_up(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
-    pool: web::Data<Pool>,
-    keys: web::Data<JwtKeys>,
-    links: web::Data<Links>,
     form: web::Form<SignUpForm>,
 ) -> Result<HttpResponse, PageError> {
     check_origin(&req)?;
@@ -192,11 +191,11 @@ pub async fn sign_up(
     let registered = if f.password != f.password_again {
         Err(AppError::new(ErrorCode::PasswordMismatch, "the two passwords differ"))
     } else {
-        services::users::register_citizen(&pool, username.clone(), f.full_name.clone(), f.password.clone()).await
+        services::users::register_citizen(&ctx.pool, username.clone(), f.full_name.clone(), f.password.clone()).await
     };
-    let outcome = registered.and_then(|user| services::auth::session_for(&keys, &user));
+    let outcome = registered.and_then(|user| services::auth::session_for(&ctx.keys, &user));
     match outcome {
-        Ok(s) => signed_in(if next.is_empty() { "/ho-so-cua-toi" } else { &next }, &s, &links),
+        Ok(s) => signed_in(if next.is_empty() { "/ho-so-cua-toi" } else { &next }, &s, &ctx.links),
         Err(e) => {
             let status = e.status();
             let field = match e.code() {
@@ -217,12 +216,12 @@ pub async fn sign_up(
 }
 
 /// POST /dang-xuat: removes the cookie (a JWT cannot be revoked; it expires by itself).
-pub async fn sign_out(req: HttpRequest, links: web::Data<Links>) -> Result<HttpResponse, PageError> {
+pub async fn sign_out(ctx: web::Data<AppContext>, req: HttpRequest) -> Result<HttpResponse, PageError> {
     check_origin(&req)?;
     let mut r = see_other("/");
     r.headers_mut().append(
         header::SET_COOKIE,
-        header::HeaderValue::from_str(&clear_cookie(secure(&links))).map_err(|e| AppError::Internal(e.into()))?,
+        header::HeaderValue::from_str(&clear_cookie(secure(&ctx.links))).map_err(|e| AppError::Internal(e.into()))?,
     );
     Ok(r)
 }

@@ -1,11 +1,12 @@
 //! The plans' indicators (DOMAIN.md §6.2) beside their targets, as JSON, CSV or XLSX.
+use crate::http::context::AppContext;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::extractor::Unverified;
 use crate::error::AppError;
 use crate::services::stats::{self, StatsQuery};
-use crate::storage::{self, Pool};
+use crate::storage::{self};
 
 use super::{csv_field, xlsx_error, Export};
 
@@ -118,7 +119,7 @@ pub fn kpis_csv(k: &stats::Kpis) -> String {
     responses((status = 200, body = KpiView), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody)))]
 pub async fn kpis(
-    pool: web::Data<Pool>,
+    ctx: web::Data<AppContext>,
     caller: Unverified,
     params: web::Query<KpiParams>,
 ) -> Result<HttpResponse, AppError> {
@@ -132,7 +133,7 @@ pub async fn kpis(
         group_by: None,
     };
     let plan = p.plan;
-    let k = storage::run_as(&pool, caller, move |conn, caller| stats::kpis_on(conn, &caller, q, plan)).await?;
+    let k = storage::run_as(&ctx.pool, caller, move |conn, caller| stats::kpis_on(conn, &caller, q, plan)).await?;
     if let Some(download) = format.download("chi-tieu", || kpis_csv(&k), || kpis_xlsx(&k)) {
         return download;
     }

@@ -1,13 +1,13 @@
 //! Statistics (DOMAIN.md §6): Biểu II.06a in `report.rs`, the plans' indicators in `kpis.rs`, and the
 //! off-system counts entered by hand here; what both exports share (CSV quoting, the XLSX content
 //! type, the choice of format) is here too.
+use crate::http::context::AppContext;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use crate::auth::Caller;
 use crate::error::{AppError, ErrorCode};
 use crate::services::stats;
-use crate::storage::Pool;
 
 mod kpis;
 mod report;
@@ -85,12 +85,12 @@ pub struct OffSystemRequest {
     security(("bearer" = [])),
     responses((status = 204), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn off_system(
-    pool: web::Data<Pool>,
-    clock: web::Data<crate::clock::Clock>,
+    ctx: web::Data<AppContext>,
     caller: Caller,
     body: web::Json<OffSystemRequest>,
 ) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
-    stats::set_off_system(&pool, caller, b.agency_code, Some(b.from), Some(b.to), b.dossiers, clock.now()).await?;
+    stats::set_off_system(&ctx.pool, caller, b.agency_code, Some(b.from), Some(b.to), b.dossiers, ctx.clock.now())
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,4 +1,5 @@
 //! Biểu II.06a (TT 01/2020/TT-VPCP): the report by period, scope and grouping, as JSON, CSV or XLSX.
+use crate::http::context::AppContext;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
@@ -6,7 +7,7 @@ use crate::auth::extractor::Unverified;
 use crate::domain::stats::ReportRow;
 use crate::error::AppError;
 use crate::services::stats::{self, Report, StatsQuery};
-use crate::storage::{self, Pool};
+use crate::storage::{self};
 
 use super::{csv_field, xlsx_error, Export};
 
@@ -118,7 +119,7 @@ pub fn report_csv(r: &Report) -> String {
     responses((status = 200, body = ReportView), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody)))]
 pub async fn report(
-    pool: web::Data<Pool>,
+    ctx: web::Data<AppContext>,
     caller: Unverified,
     params: web::Query<ReportParams>,
 ) -> Result<HttpResponse, AppError> {
@@ -131,7 +132,7 @@ pub async fn report(
         agency_only: p.agency_only.unwrap_or(false),
         group_by: p.group_by,
     };
-    let r = storage::run_as(&pool, caller, move |conn, caller| stats::report_on(conn, &caller, q)).await?;
+    let r = storage::run_as(&ctx.pool, caller, move |conn, caller| stats::report_on(conn, &caller, q)).await?;
     if let Some(download) = format.download("bieu-II.06a", || report_csv(&r), || report_xlsx(&r)) {
         return download;
     }

@@ -1,4 +1,5 @@
 //! `/quan-tri/lich`: the working calendar — holidays and compensatory working days by year.
+use crate::http::context::AppContext;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -112,16 +113,15 @@ async fn show_calendar(
 
 /// GET /quan-tri/lich?nam=YYYY: the year's holidays and compensatory working days, and the form.
 pub async fn calendar_page(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
     query: web::Query<CalendarQuery>,
 ) -> Result<HttpResponse, PageError> {
     let layout = admin_layout(&req, &caller)?;
     let q = query.into_inner();
     let year = match q.nam.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        None => this_year(&clock),
+        None => this_year(&ctx.clock),
         Some(y) => y
             .parse::<i32>()
             .map_err(|_| AppError::new(ErrorCode::InvalidYear, "the year must be between 2000 and 2100"))
@@ -135,22 +135,21 @@ pub async fn calendar_page(
         _ => None,
     };
     let form = DayForm { kind: "holiday".into(), ..DayForm::default() };
-    show_calendar(&pool, &caller, layout, year, form, notice, None).await
+    show_calendar(&ctx.pool, &caller, layout, year, form, notice, None).await
 }
 
 /// POST /quan-tri/lich: records a holiday or a compensatory working day.
 pub async fn set_calendar_day(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
     form: web::Form<DayForm>,
 ) -> Result<HttpResponse, PageError> {
     check_origin(&req)?;
     let layout = admin_layout(&req, &caller)?;
     let form = form.into_inner();
     let result =
-        calendar::set_day(&pool, caller.0.clone(), form.day.clone(), form.kind.clone(), form.name.clone()).await;
+        calendar::set_day(&ctx.pool, caller.0.clone(), form.day.clone(), form.kind.clone(), form.name.clone()).await;
     match result {
         Ok((row, _)) => Ok(see_other(&format!(
             "/quan-tri/lich?nam={}&da_luu={}",
@@ -158,32 +157,32 @@ pub async fn set_calendar_day(
             row.day.format("%d/%m/%Y")
         ))),
         Err(e) => {
-            let year = calendar::parse_day(&form.day).map(|d| chrono::Datelike::year(&d)).unwrap_or(this_year(&clock));
-            show_calendar(&pool, &caller, layout, year, form, None, Some(e)).await
+            let year =
+                calendar::parse_day(&form.day).map(|d| chrono::Datelike::year(&d)).unwrap_or(this_year(&ctx.clock));
+            show_calendar(&ctx.pool, &caller, layout, year, form, None, Some(e)).await
         }
     }
 }
 
 /// POST /quan-tri/lich/{day}/xoa: removes a day's entry.
 pub async fn delete_calendar_day(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
     day: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     check_origin(&req)?;
     let layout = admin_layout(&req, &caller)?;
     let day = day.into_inner();
-    match calendar::remove_day(&pool, caller.0.clone(), day.clone()).await {
+    match calendar::remove_day(&ctx.pool, caller.0.clone(), day.clone()).await {
         Ok(()) => {
             let d = calendar::parse_day(&day).in_layout(&layout)?;
             Ok(see_other(&format!("/quan-tri/lich?nam={}&da_xoa={}", chrono::Datelike::year(&d), d.format("%d/%m/%Y"))))
         }
         Err(e) => {
-            let year = calendar::parse_day(&day).map(|d| chrono::Datelike::year(&d)).unwrap_or(this_year(&clock));
+            let year = calendar::parse_day(&day).map(|d| chrono::Datelike::year(&d)).unwrap_or(this_year(&ctx.clock));
             let form = DayForm { kind: "holiday".into(), ..DayForm::default() };
-            show_calendar(&pool, &caller, layout, year, form, None, Some(e)).await
+            show_calendar(&ctx.pool, &caller, layout, year, form, None, Some(e)).await
         }
     }
 }

@@ -1,10 +1,10 @@
 //! `/quan-tri/thong-bao`: notices that could not be delivered, and sending one again.
+use crate::http::context::AppContext;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use super::{admin_layout, status_of};
-use crate::clock::Clock;
 use crate::error::AppError;
 use crate::http::pages::{
     fmt, messages, render, see_other, session::check_origin, InLayout, Layout, PageCaller, PageError,
@@ -97,29 +97,28 @@ async fn notices_page(
 
 /// GET /quan-tri/thong-bao?trang_thai=failed|pending|sending|sent: notices by status (failed by default).
 pub async fn notices(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
     query: web::Query<NoticesQuery>,
 ) -> Result<HttpResponse, PageError> {
     let layout = admin_layout(&req, &caller)?;
     let q = query.into_inner();
     let status = q.trang_thai.filter(|s| !s.is_empty()).unwrap_or_else(|| "failed".into());
-    notices_page(&pool, &caller, layout, status, q.da_gui_lai.is_some(), None).await
+    notices_page(&ctx.pool, &caller, layout, status, q.da_gui_lai.is_some(), None).await
 }
 
 /// POST /quan-tri/thong-bao/{id}/gui-lai: puts a failed notice back in the queue.
 pub async fn requeue_notice(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     check_origin(&req)?;
     let layout = admin_layout(&req, &caller)?;
-    match notifications::requeue(&pool, caller.0.clone(), id.into_inner(), clock.now()).await {
+    match notifications::requeue(&ctx.pool, caller.0.clone(), id.into_inner(), ctx.clock.now()).await {
         Ok(()) => Ok(see_other("/quan-tri/thong-bao?trang_thai=failed&da_gui_lai=1")),
-        Err(e) => notices_page(&pool, &caller, layout, "failed".into(), false, Some(e)).await,
+        Err(e) => notices_page(&ctx.pool, &caller, layout, "failed".into(), false, Some(e)).await,
     }
 }

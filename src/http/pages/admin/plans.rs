@@ -1,4 +1,5 @@
 //! `/quan-tri/ke-hoach`: the plans' targets, each with its value and deadline.
+use crate::http::context::AppContext;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -106,21 +107,21 @@ async fn show_plans(
 
 /// GET /quan-tri/ke-hoach: every plan's targets, each with a form for its value and deadline.
 pub async fn plans_page(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
     query: web::Query<PlansQuery>,
 ) -> Result<HttpResponse, PageError> {
     let layout = admin_layout(&req, &caller)?;
     let notice = query.into_inner().da_luu.map(|t| format!("Đã lưu chỉ tiêu {t}."));
-    show_plans(&pool, &caller, layout, notice, None).await
+    show_plans(&ctx.pool, &caller, layout, notice, None).await
 }
 
 /// POST /quan-tri/ke-hoach/{plan}/{position}: sets a target's value and deadline.
 pub async fn update_target(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
     path: web::Path<(String, i32)>,
     form: web::Form<TargetForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -129,7 +130,9 @@ pub async fn update_target(
     let (plan, position) = path.into_inner();
     let form = form.into_inner();
     let result = match plans::parse_value(&form.value) {
-        Ok(v) => plans::update_target(&pool, caller.0.clone(), plan.clone(), position, v, form.deadline.clone()).await,
+        Ok(v) => {
+            plans::update_target(&ctx.pool, caller.0.clone(), plan.clone(), position, v, form.deadline.clone()).await
+        }
         Err(e) => Err(e),
     };
     match result {
@@ -139,6 +142,6 @@ pub async fn update_target(
             t.plan_id,
             t.position
         ))),
-        Err(e) => show_plans(&pool, &caller, layout, None, Some((plan, position, form, e))).await,
+        Err(e) => show_plans(&ctx.pool, &caller, layout, None, Some((plan, position, form, e))).await,
     }
 }

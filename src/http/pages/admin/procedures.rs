@@ -1,4 +1,5 @@
 //! `/quan-tri/thu-tuc`: current procedures and new versions of one (online level, time limit, fee, step shares).
+use crate::http::context::AppContext;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -38,15 +39,15 @@ pub struct ProceduresQuery {
 
 /// GET /quan-tri/thu-tuc?q=: current procedures, each linking to its change form.
 pub async fn procedures_page(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
     query: web::Query<ProceduresQuery>,
 ) -> Result<HttpResponse, PageError> {
     let layout = admin_layout(&req, &caller)?;
     let q = query.into_inner().q.unwrap_or_default().trim().to_string();
     let query = catalogue::ProcedureQuery { q: Some(q.clone()).filter(|q| !q.is_empty()), ..Default::default() };
-    let list = catalogue::list_procedures(&pool, query).await.in_layout(&layout)?;
+    let list = catalogue::list_procedures(&ctx.pool, query).await.in_layout(&layout)?;
     let rows = list
         .into_iter()
         .map(|e| {
@@ -168,9 +169,9 @@ pub struct ProcedureQuery {
 
 /// GET /quan-tri/thu-tuc/{code}: the current version and the form to change it.
 pub async fn procedure_page(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
     code: web::Path<String>,
     query: web::Query<ProcedureQuery>,
 ) -> Result<HttpResponse, PageError> {
@@ -178,14 +179,14 @@ pub async fn procedure_page(
     let notice = query.into_inner().da_luu.map(|v| {
         format!("Đã tạo phiên bản {v}. Hồ sơ tiếp nhận từ nay theo phiên bản này; hồ sơ đã tiếp nhận giữ phiên bản cũ.")
     });
-    show_procedure(&pool, layout, code.into_inner(), None, notice, None).await
+    show_procedure(&ctx.pool, layout, code.into_inner(), None, notice, None).await
 }
 
 /// POST /quan-tri/thu-tuc/{code}: creates a new version with the values of the form.
 pub async fn revise_procedure(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
     code: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
@@ -222,7 +223,7 @@ pub async fn revise_procedure(
         })
     })();
     let result = match change {
-        Ok(c) => catalogue::revise_procedure(&pool, caller.0.clone(), code.clone(), c).await,
+        Ok(c) => catalogue::revise_procedure(&ctx.pool, caller.0.clone(), code.clone(), c).await,
         Err(e) => Err(e),
     };
     match result {
@@ -231,6 +232,6 @@ pub async fn revise_procedure(
             percent_encode(&v.record.procedure.code),
             v.record.procedure.version
         ))),
-        Err(e) => show_procedure(&pool, layout, code, Some(form), None, Some(e)).await,
+        Err(e) => show_procedure(&ctx.pool, layout, code, Some(form), None, Some(e)).await,
     }
 }

@@ -1,10 +1,10 @@
 //! `/quan-tri/nguoi-dung`: accounts — the list by agency and role, creating, disabling and enabling one.
+use crate::http::context::AppContext;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use super::{admin_layout, status_of};
-use crate::clock::Clock;
 use crate::domain::Role;
 use crate::error::{AppError, ErrorCode};
 use crate::http::pages::{
@@ -121,9 +121,9 @@ async fn show_users(
 
 /// GET /quan-tri/nguoi-dung?co_quan=&vai_tro=: accounts, and the form to create one.
 pub async fn users_page(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
     query: web::Query<UsersQuery>,
 ) -> Result<HttpResponse, PageError> {
     let layout = admin_layout(&req, &caller)?;
@@ -136,14 +136,14 @@ pub async fn users_page(
         q.da_mo.map(|u| format!("Đã mở khóa tài khoản {u}."))
     };
     let (agency, role) = (q.co_quan.unwrap_or_default(), q.vai_tro.unwrap_or_default());
-    show_users(&pool, &caller, layout, agency, role, UserForm::default(), notice, None).await
+    show_users(&ctx.pool, &caller, layout, agency, role, UserForm::default(), notice, None).await
 }
 
 /// POST /quan-tri/nguoi-dung: creates an account.
 pub async fn create_user(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
     form: web::Form<UserForm>,
 ) -> Result<HttpResponse, PageError> {
     check_origin(&req)?;
@@ -157,51 +157,49 @@ pub async fn create_user(
         full_name: form.full_name.clone(),
         is_demo: false,
     };
-    match users::create(&pool, caller.0.clone(), new).await {
+    match users::create(&ctx.pool, caller.0.clone(), new).await {
         Ok(row) => Ok(see_other(&format!("/quan-tri/nguoi-dung?da_tao={}", percent_encode(&row.username)))),
-        Err(e) => show_users(&pool, &caller, layout, String::new(), String::new(), form, None, Some(e)).await,
+        Err(e) => show_users(&ctx.pool, &caller, layout, String::new(), String::new(), form, None, Some(e)).await,
     }
 }
 
 async fn set_disabled(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
     username: String,
     disable: bool,
 ) -> Result<HttpResponse, PageError> {
     check_origin(&req)?;
     let layout = admin_layout(&req, &caller)?;
-    match users::set_disabled(&pool, caller.0.clone(), username, disable, clock.now()).await {
+    match users::set_disabled(&ctx.pool, caller.0.clone(), username, disable, ctx.clock.now()).await {
         Ok(row) => {
             let key = if disable { "da_khoa" } else { "da_mo" };
             Ok(see_other(&format!("/quan-tri/nguoi-dung?{key}={}", percent_encode(&row.username))))
         }
         Err(e) => {
-            show_users(&pool, &caller, layout, String::new(), String::new(), UserForm::default(), None, Some(e)).await
+            show_users(&ctx.pool, &caller, layout, String::new(), String::new(), UserForm::default(), None, Some(e))
+                .await
         }
     }
 }
 
 /// POST /quan-tri/nguoi-dung/{username}/khoa: disables an account.
 pub async fn disable_user(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
     username: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    set_disabled(req, caller, pool, clock, username.into_inner(), true).await
+    set_disabled(ctx, req, caller, username.into_inner(), true).await
 }
 
 /// POST /quan-tri/nguoi-dung/{username}/mo-khoa: enables an account again.
 pub async fn enable_user(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
     username: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    set_disabled(req, caller, pool, clock, username.into_inner(), false).await
+    set_disabled(ctx, req, caller, username.into_inner(), false).await
 }

@@ -9,6 +9,7 @@
 mod charts;
 mod figures;
 
+use crate::http::context::AppContext;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -16,12 +17,11 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Deserialize;
 
 use super::{percent_encode, render, Layout, PageError, PageSession, DASHBOARD_PATH};
-use crate::clock::Clock;
+use crate::domain::labels::level_label_vi as level_label;
 use crate::domain::period::PeriodError;
 use crate::domain::stats::ReportRow;
 use crate::domain::Role;
 use crate::services::stats;
-use crate::storage::Pool;
 use charts::{group_thousands, vn_number};
 
 /// The plan shown when none is chosen (the demo province's own plan).
@@ -209,16 +209,6 @@ fn vn_day(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
-fn level_label(level: &str) -> &'static str {
-    match level {
-        "ministry" => "Bộ, ngành trung ương",
-        "province" => "Cấp tỉnh",
-        "district" => "Cấp huyện",
-        "commune" => "Cấp xã",
-        _ => "Cấp khác",
-    }
-}
-
 fn percent(v: Option<f64>) -> String {
     v.map(|v| format!("{}%", vn_number(v))).unwrap_or_else(|| "—".into())
 }
@@ -284,14 +274,13 @@ fn parse_day(label: &str, raw: &str, errors: &mut Vec<String>) -> Option<NaiveDa
 
 /// GET /lanh-dao: the dashboard for leaders and administrators.
 pub async fn dashboard(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
     session: PageSession,
 ) -> Result<HttpResponse, PageError> {
     if !matches!(session.claimed().role, Role::Leader | Role::Admin) {
         // The account is checked all the same: a disabled one is sent to sign in.
-        let caller = session.run(&pool, |_, caller| Ok(caller)).await?;
+        let caller = session.run(&ctx.pool, |_, caller| Ok(caller)).await?;
         let layout = Layout::new(Some(&caller), req.path());
         let hint = match caller.role {
             Role::Citizen => "Bạn có thể theo dõi hồ sơ của mình ở mục “Hồ sơ của tôi”.",
@@ -300,7 +289,7 @@ pub async fn dashboard(
         let page = ForbiddenPage { layout, role: super::role_label(caller.role).to_lowercase(), hint };
         return Ok(render(StatusCode::FORBIDDEN, &page));
     }
-    let today = crate::domain::calendar::to_vietnam(clock.now()).date_naive();
+    let today = crate::domain::calendar::to_vietnam(ctx.clock.now()).date_naive();
     let mut errors = Vec::new();
     let params = web::Query::<Params>::from_query(req.query_string()).map(|q| q.into_inner()).unwrap_or_else(|_| {
         errors.push("Địa chỉ trang có tham số không đọc được; các lựa chọn đã được đặt lại.".into());
@@ -338,8 +327,9 @@ pub async fn dashboard(
         },
         groupings: figures::groupings(&picker.group_by),
     };
-    let (caller, read) =
-        session.run(&pool, move |conn, caller| Ok((caller.clone(), stats::dashboard(conn, &caller, query)?))).await?;
+    let (caller, read) = session
+        .run(&ctx.pool, move |conn, caller| Ok((caller.clone(), stats::dashboard(conn, &caller, query)?)))
+        .await?;
     let layout = Layout::new(Some(&caller), req.path());
     let in_scope = read.agencies;
     let plans = read.plans;

@@ -1,5 +1,6 @@
 //! The dossier page of staff (the actions allowed now, consultations), shared with the citizen's
 //! dossier page through [`DossierView`].
+use crate::http::context::AppContext;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -10,11 +11,10 @@ use super::super::portal::status_label;
 use super::super::{
     fmt, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller, PageError,
 };
-use crate::clock::Clock;
 use crate::domain::notice::Preference;
 use crate::error::AppError;
 use crate::services::catalogue;
-use crate::services::dossiers::{self, ActionInput, DossierRecord, Links};
+use crate::services::dossiers::{self, ActionInput, DossierRecord};
 use crate::storage::Pool;
 
 pub use crate::domain::labels::action_label_vi as action_label;
@@ -295,27 +295,24 @@ pub struct DoneQuery {
 
 /// GET /can-bo/ho-so/{code}: everything about the dossier and the forms of the actions allowed now.
 pub async fn dossier(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
     code: web::Path<String>,
     q: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, PageError> {
     let layout = Layout::new(Some(&caller), req.path());
-    let r = dossiers::get(&pool, caller.0.clone(), code.into_inner(), clock.now()).await.in_layout(&layout)?;
+    let r = dossiers::get(&ctx.pool, caller.0.clone(), code.into_inner(), ctx.clock.now()).await.in_layout(&layout)?;
     let done = q.xong.as_deref().map(|a| format!("Đã thực hiện: {}.", action_label(a)));
-    let page = dossier_page(&pool, &caller, layout, &r, None, done, ActionForm::default()).await;
+    let page = dossier_page(&ctx.pool, &caller, layout, &r, None, done, ActionForm::default()).await;
     Ok(render(StatusCode::OK, &page))
 }
 
 /// POST /can-bo/ho-so/{code}/xu-ly: one action through `services::dossiers::act`.
 pub async fn act(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
-    links: web::Data<Links>,
-    clock: web::Data<Clock>,
     code: web::Path<String>,
     form: web::Form<ActionForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -333,20 +330,20 @@ pub async fn act(
         new_due_date: text(&form.new_due_date),
     };
     let layout = Layout::new(Some(&caller), &format!("/can-bo/ho-so/{code}"));
-    let (who, at) = (caller.0.clone(), clock.now());
+    let (who, at) = (caller.0.clone(), ctx.clock.now());
     let outcome = match form.action.as_str() {
         "consult" => {
             let days = form.days.trim().parse::<i64>().unwrap_or(0);
-            dossiers::consult(&pool, who, code.clone(), form.agency_code.clone(), form.task.clone(), days, at).await
+            dossiers::consult(&ctx.pool, who, code.clone(), form.agency_code.clone(), form.task.clone(), days, at).await
         }
         "answer_consultation" => match form.position.trim().parse::<i32>() {
-            Ok(n) => dossiers::answer(&pool, who, code.clone(), n, form.opinion.clone(), at).await,
+            Ok(n) => dossiers::answer(&ctx.pool, who, code.clone(), n, form.opinion.clone(), at).await,
             Err(_) => Err(AppError::new(
                 crate::error::ErrorCode::ConsultationNotFound,
                 "this dossier has no such consultation",
             )),
         },
-        _ => dossiers::act(&pool, &links, who, code.clone(), input, at).await,
+        _ => dossiers::act(&ctx.pool, &ctx.links, who, code.clone(), input, at).await,
     };
     match outcome {
         Ok(r) => {
@@ -359,8 +356,8 @@ pub async fn act(
         }
         Err(e) => {
             let status = e.status_and_code().0;
-            let r = dossiers::get(&pool, caller.0.clone(), code, clock.now()).await.in_layout(&layout)?;
-            let page = dossier_page(&pool, &caller, layout, &r, Some(messages::vi(&e)), None, form).await;
+            let r = dossiers::get(&ctx.pool, caller.0.clone(), code, ctx.clock.now()).await.in_layout(&layout)?;
+            let page = dossier_page(&ctx.pool, &caller, layout, &r, Some(messages::vi(&e)), None, form).await;
             Ok(render(status, &page))
         }
     }

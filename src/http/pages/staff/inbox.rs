@@ -1,5 +1,6 @@
 //! The inbox page (`/can-bo`): the open dossiers at the caller's agency, most urgent first, with
 //! the applicant's name, a search box, filters and a link to the next page (`services::inbox`).
+use crate::http::context::AppContext;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -7,12 +8,10 @@ use askama_web::WebTemplate;
 use serde::Deserialize;
 
 use super::super::{fmt, messages, percent_encode, render, see_other, InLayout, Layout, PageError, PageSession};
-use crate::clock::Clock;
 use crate::domain::dossier::Urgency;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::services::inbox::{self, InboxQuery, View, OPEN_AT_AGENCY};
-use crate::storage::Pool;
 
 /// The colour of an urgency (the rule and its label are the domain's: `domain::dossier::Urgency`).
 fn urgency_class(u: Urgency) -> &'static str {
@@ -153,10 +152,9 @@ fn filter_message(e: &AppError) -> String {
 
 /// GET /can-bo: the open dossiers at the caller's agency, most urgent first, a page at a time.
 pub async fn inbox(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     session: PageSession,
-    pool: web::Data<Pool>,
-    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, PageError> {
     let layout = Layout::new(Some(session.claimed()), req.path());
     let caller = session.claimed().clone();
@@ -166,10 +164,10 @@ pub async fn inbox(
     let form = web::Query::<InboxForm>::from_query(req.query_string()).map(|q| q.into_inner()).unwrap_or_default();
     let agency = caller.agency.as_ref().map(|a| a.to_string()).unwrap_or_default();
     let is_clerk = caller.role == Role::Clerk;
-    let now = clock.now();
+    let now = ctx.clock.now();
     let query = form.query();
     // One trip: the account check and the page of dossiers.
-    let read = session.run(&pool, move |conn, caller| inbox::read(conn, &caller, View::Page, &query, now));
+    let read = session.run(&ctx.pool, move |conn, caller| inbox::read(conn, &caller, View::Page, &query, now));
     let (page, error) = match read.await {
         Ok(page) => (Some(page), None),
         Err(PageError::App(e)) if e.status().as_u16() == 400 => (None, Some(e)),

@@ -1,4 +1,5 @@
 //! Intake at the counter: pick the procedure, tick the documents, fill in the applicant.
+use crate::http::context::AppContext;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -10,11 +11,10 @@ use super::super::{
     form_pairs, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller,
     PageError,
 };
-use crate::clock::Clock;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::services::catalogue::{self, ProcedureQuery};
-use crate::services::dossiers::{self, IntakeInput, Links};
+use crate::services::dossiers::{self, IntakeInput};
 use crate::storage::Pool;
 
 /// The applicant fields of an intake form, kept when it is shown again with an error.
@@ -103,15 +103,15 @@ async fn intake_choices(
 
 /// GET /can-bo/tiep-nhan[?thu_tuc=CODE]: one page: pick the procedure, tick the documents, fill in the applicant.
 pub async fn intake_form(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
     q: web::Query<PickQuery>,
 ) -> Result<HttpResponse, PageError> {
     let layout = Layout::new(Some(&caller), req.path());
     caller.require_role(&[Role::Clerk]).in_layout(&layout)?;
     let picked = q.thu_tuc.clone().unwrap_or_default().trim().to_string();
-    let (options, chosen) = intake_choices(&pool, &caller, &picked).await.in_layout(&layout)?;
+    let (options, chosen) = intake_choices(&ctx.pool, &caller, &picked).await.in_layout(&layout)?;
     let error = (!picked.is_empty() && chosen.is_none())
         .then(|| "Không tìm thấy thủ tục này trong danh sách thủ tục cơ quan bạn tiếp nhận.".to_string());
     let picked = chosen.as_ref().map(|c| c.code.clone()).unwrap_or(picked);
@@ -133,11 +133,9 @@ pub async fn intake_form(
 
 /// POST /can-bo/tiep-nhan: one `services::dossiers::intake`; on success the receipt (form 01) opens.
 pub async fn intake(
+    ctx: web::Data<AppContext>,
     req: HttpRequest,
     caller: PageCaller,
-    pool: web::Data<Pool>,
-    links: web::Data<Links>,
-    clock: web::Data<Clock>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     check_origin(&req)?;
@@ -167,11 +165,11 @@ pub async fn intake(
         documents,
         notify_by: Some(a.notify_by.clone()).filter(|n| !n.is_empty()),
     };
-    match dossiers::intake(&pool, &links, caller.0.clone(), input, clock.now()).await {
+    match dossiers::intake(&ctx.pool, &ctx.links, caller.0.clone(), input, ctx.clock.now()).await {
         Ok(r) => Ok(see_other(&format!("/api/v1/dossiers/{}/forms/01", percent_encode(r.row.code_or_reference())))),
         Err(e) => {
             let status = e.status_and_code().0;
-            let (options, chosen) = intake_choices(&pool, &caller, &procedure_code).await.in_layout(&layout)?;
+            let (options, chosen) = intake_choices(&ctx.pool, &caller, &procedure_code).await.in_layout(&layout)?;
             let page = IntakePage {
                 layout,
                 options,
