@@ -137,7 +137,7 @@ pub fn apology(r: &DossierRecord) -> Option<String> {
         .map(|x| x.format("%d/%m/%Y").to_string())
         .unwrap_or_default();
     Some(render(&Apology {
-        head: head(agency_name(r, &e.from_agency), "04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
+        head: head(agency_name(r, e.from_agency.as_str()), "04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
         d: facts(r),
         first_due: opt_date(r.row.due_at),
         reason: Text::from(d["reason"].as_str().unwrap_or_default()),
@@ -152,11 +152,11 @@ pub fn control_sheet(r: &DossierRecord) -> String {
         .iter()
         .map(|e| SheetRow {
             seq: e.seq,
-            from: Text::new(agency_name(r, &e.from_agency)),
-            to: Text::new(agency_name(r, &e.to_agency)),
+            from: Text::new(agency_name(r, e.from_agency.as_str())),
+            to: Text::new(agency_name(r, e.to_agency.as_str())),
             at: vn_time(e.at),
             step_due: opt_time(e.step_due_at),
-            timeliness: timeliness_label_vi(e.step_timeliness.as_deref()),
+            timeliness: timeliness_label_vi(e.step_timeliness),
             note: Text::new(format!("{} {}", e.action, e.note.as_deref().unwrap_or(""))),
         })
         .collect();
@@ -178,7 +178,7 @@ pub struct BookLine {
     pub transferred_to: Vec<String>,
     pub finished_at: Option<NaiveDateTime>,
     pub status_label: String,
-    pub timeliness: Option<String>,
+    pub timeliness: Option<crate::domain::calendar::Timeliness>,
 }
 
 /// Mẫu số 06: Sổ theo dõi hồ sơ — the agency's dossiers of a year, numbered continuously.
@@ -194,7 +194,7 @@ pub fn tracking_book(agency: &str, year: i32, lines: &[BookLine]) -> String {
             transferred_to: Text::new(l.transferred_to.join("; ")),
             finished: opt_date(l.finished_at),
             status: Text::from(l.status_label.as_str()),
-            timeliness: timeliness_label_vi(l.timeliness.as_deref()),
+            timeliness: timeliness_label_vi(l.timeliness),
         })
         .collect();
     render(&TrackingBook {

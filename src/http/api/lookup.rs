@@ -110,7 +110,7 @@ pub async fn lookup(
             .map(|(e, agency)| LookupHistory {
                 at: to_minute(e.at),
                 agency: agency.clone(),
-                status: e.status.clone(),
+                status: e.status.as_str().to_string(),
                 status_code: e.status_code,
             })
             .collect(),

@@ -7,7 +7,6 @@ use askama_web::WebTemplate;
 use serde::Deserialize;
 
 use super::{fmt, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageError};
-use crate::domain::dossier::Status;
 use crate::domain::labels::level_label_vi as level_label;
 use crate::http::client::ClientAddr;
 use crate::services::catalogue::{self, ProcedureEntry, ProcedureQuery};
@@ -272,10 +271,6 @@ pub fn notice_lines(details: Option<&str>) -> Vec<String> {
     out
 }
 
-pub fn status_label(s: &str) -> &'static str {
-    Status::parse(s).map(|s| s.label_vi()).unwrap_or_default()
-}
-
 fn lookup_view(layout: Layout, r: &LookupResult, error: Option<String>, phone: String) -> LookupPage {
     let row = &r.row;
     LookupPage {
@@ -294,7 +289,7 @@ fn lookup_view(layout: Layout, r: &LookupResult, error: Option<String>, phone: S
             .map(|(e, agency)| TimelineRow {
                 at: fmt::time(e.at),
                 agency: agency.clone(),
-                status: status_label(&e.status),
+                status: e.status.label_vi(),
                 notice: if r.verified { notice_lines(e.details.as_deref()) } else { vec![] },
             })
             .collect(),

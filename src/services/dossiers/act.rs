@@ -104,8 +104,7 @@ pub fn act_on(
     let mut around = Surroundings::read(conn, &ctx)?;
     let version = row.row_version + 1;
     let mut after = row.with(&next, version);
-    let event =
-        EventRow::of(&row.id, version, &handover, (&caller.user_id, caller.role.as_str()), note, details.clone());
+    let event = EventRow::of(&row.id, version, &handover, (&caller.user_id, caller.role), note, details.clone());
     let refused = next.decision == Some(Decision::Refused);
     let kind = NoticeKind::for_action(handover.action, refused, next.status == Status::NotReceived);
     // The agency a notice speaks for: the counter for a result, else where the dossier now is.

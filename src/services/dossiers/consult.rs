@@ -31,7 +31,7 @@ fn record_handover(
 ) -> Result<DossierRecord, AppError> {
     let row = &ctx.row;
     let version = row.row_version + 1;
-    let event = EventRow::of(&row.id, version, handover, (&caller.user_id, caller.role.as_str()), None, Some(details));
+    let event = EventRow::of(&row.id, version, handover, (&caller.user_id, caller.role), None, Some(details));
     conn.transaction(|conn| {
         if !store::update_if_unchanged(
             conn,

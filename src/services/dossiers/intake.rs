@@ -338,7 +338,7 @@ pub fn intake_on(
             &id,
             1,
             &handover,
-            (&caller.user_id, caller.role.as_str()),
+            (&caller.user_id, caller.role),
             None,
             Some(serde_json::json!({"channel": channel.as_str()})),
         );

@@ -62,7 +62,7 @@ impl Surroundings {
             .into_iter()
             .map(|(e, name)| {
                 if let Some(n) = name {
-                    names.insert(e.to_agency.clone(), n);
+                    names.insert(e.to_agency.to_string(), n);
                 }
                 e
             })
@@ -83,11 +83,11 @@ impl Surroundings {
         let mut missing: Vec<String> = self
             .events
             .iter()
-            .flat_map(|e| [&e.from_agency, &e.to_agency])
-            .chain(self.consultations.iter().map(|c| &c.agency_code))
-            .chain(extra)
-            .filter(|c| !self.names.contains_key(c.as_str()))
-            .cloned()
+            .flat_map(|e| [e.from_agency.as_str(), e.to_agency.as_str()])
+            .chain(self.consultations.iter().map(|c| c.agency_code.as_str()))
+            .chain(extra.iter().map(String::as_str))
+            .filter(|c| !self.names.contains_key(*c))
+            .map(str::to_string)
             .collect();
         missing.sort();
         missing.dedup();
@@ -204,7 +204,7 @@ pub async fn tracking_book(
                     transferred_to: to,
                     finished_at: r.finished_at,
                     status_label: r.status.label_vi().to_string(),
-                    timeliness: r.timeliness.map(|t| t.as_str().to_string()),
+                    timeliness: r.timeliness,
                     code: r.code_or_reference().to_string(),
                 }
             })

@@ -2,10 +2,10 @@
 //! `deserialize_as`), the row → [`Dossier`] mapping and the changes an action writes back.
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-use super::{DossierChanges, DossierRow, EventRow, NewDossier};
+use super::{DossierChanges, DossierRow, EventRow, NewDossier, NewEvent};
 use crate::domain::calendar::Timeliness;
 use crate::domain::dossier::{Channel, Decision, Dossier, Handover, RoutedStep, Status, SupplementStage};
-use crate::domain::{AgencyCode, TimeLimit, TimeUnit};
+use crate::domain::{AgencyCode, Role, TimeLimit, TimeUnit};
 
 /// A stored value that is not one the domain knows (a row written by hand, or a newer version).
 #[derive(Debug, thiserror::Error)]
@@ -115,6 +115,13 @@ text_column!(
         SupplementStage::Appraisal => "appraisal",
     }
 );
+
+impl TryFrom<String> for Role {
+    type Error = BadColumn;
+    fn try_from(s: String) -> Result<Self, BadColumn> {
+        s.parse().map_err(|_| bad("role", &s))
+    }
+}
 
 impl TryFrom<String> for AgencyCode {
     type Error = BadColumn;
@@ -265,7 +272,7 @@ impl EventRow {
         dossier_id: &str,
         seq: i32,
         h: &Handover,
-        actor: (&str, &str),
+        actor: (&str, Role),
         note: Option<String>,
         details: Option<serde_json::Value>,
     ) -> EventRow {
@@ -275,15 +282,35 @@ impl EventRow {
             at: h.at.naive_utc(),
             action: h.action.to_string(),
             actor_user_id: Some(actor.0.to_string()),
-            actor_role: actor.1.to_string(),
-            from_agency: h.from_agency.to_string(),
-            to_agency: h.to_agency.to_string(),
-            status: h.status.stored().to_string(),
+            actor_role: actor.1,
+            from_agency: h.from_agency.clone(),
+            to_agency: h.to_agency.clone(),
+            status: h.status,
             status_code: h.status.national_code(),
             step_due_at: h.step_due_at.map(|t| t.naive_utc()),
-            step_timeliness: h.step_timeliness.map(|t| t.stored().to_string()),
+            step_timeliness: h.step_timeliness,
             note,
             details: details.map(|d| d.to_string()),
+        }
+    }
+
+    /// The row in its stored encoding.
+    pub fn to_insert(&self) -> NewEvent<'_> {
+        NewEvent {
+            dossier_id: &self.dossier_id,
+            seq: self.seq,
+            at: self.at,
+            action: &self.action,
+            actor_user_id: self.actor_user_id.as_deref(),
+            actor_role: self.actor_role.as_str(),
+            from_agency: self.from_agency.as_str(),
+            to_agency: self.to_agency.as_str(),
+            status: self.status.stored(),
+            status_code: self.status_code,
+            step_due_at: self.step_due_at,
+            step_timeliness: self.step_timeliness.map(Timeliness::stored),
+            note: self.note.as_deref(),
+            details: self.details.as_deref(),
         }
     }
 }

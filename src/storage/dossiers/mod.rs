@@ -6,7 +6,7 @@ use super::schema::{agencies, dossier_applicants, dossier_events, dossier_rating
 use super::AnyConnection;
 use crate::domain::calendar::Timeliness;
 use crate::domain::dossier::{Channel, Decision, Status, SupplementStage};
-use crate::domain::{AgencyCode, TimeUnit};
+use crate::domain::{AgencyCode, Role, TimeUnit};
 
 mod consultations;
 mod files;
@@ -154,24 +154,51 @@ pub struct ApplicantRow {
     pub notify_by: String,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+/// A control-sheet row (TT 01/2018 Mẫu 05), typed as read.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = dossier_events)]
 pub struct EventRow {
     pub dossier_id: String,
     pub seq: i32,
     pub at: NaiveDateTime,
+    /// The action's stored name (`receive`, `transfer`, `consult_request`, …; see `domain::labels`).
     pub action: String,
     pub actor_user_id: Option<String>,
-    pub actor_role: String,
-    pub from_agency: String,
-    pub to_agency: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub actor_role: Role,
+    #[diesel(deserialize_as = String)]
+    pub from_agency: AgencyCode,
+    #[diesel(deserialize_as = String)]
+    pub to_agency: AgencyCode,
+    #[diesel(deserialize_as = String)]
+    pub status: Status,
     pub status_code: i32,
     pub step_due_at: Option<NaiveDateTime>,
-    pub step_timeliness: Option<String>,
+    #[diesel(deserialize_as = OptText)]
+    pub step_timeliness: Option<Timeliness>,
     pub note: Option<String>,
     /// JSON with the action's particulars (missing documents, reasons, new date).
     pub details: Option<String>,
+}
+
+/// A control-sheet row as inserted (columns in their stored encoding), made from an [`EventRow`].
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = dossier_events)]
+pub struct NewEvent<'a> {
+    pub dossier_id: &'a str,
+    pub seq: i32,
+    pub at: NaiveDateTime,
+    pub action: &'a str,
+    pub actor_user_id: Option<&'a str>,
+    pub actor_role: &'static str,
+    pub from_agency: &'a str,
+    pub to_agency: &'a str,
+    pub status: &'static str,
+    pub status_code: i32,
+    pub step_due_at: Option<NaiveDateTime>,
+    pub step_timeliness: Option<&'static str>,
+    pub note: Option<&'a str>,
+    pub details: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -212,7 +239,7 @@ pub fn insert(conn: &mut AnyConnection, row: &DossierRow, applicant: &ApplicantR
 }
 
 pub fn insert_event(conn: &mut AnyConnection, event: &EventRow) -> QueryResult<()> {
-    diesel::insert_into(dossier_events::table).values(event).execute(conn).map(|_| ())
+    diesel::insert_into(dossier_events::table).values(event.to_insert()).execute(conn).map(|_| ())
 }
 
 /// A dossier with what every view of it shows beside it, read in one query: its procedure's

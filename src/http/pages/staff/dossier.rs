@@ -7,7 +7,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use serde::Deserialize;
 
-use super::super::portal::status_label;
 use super::super::{
     fmt, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller, PageError,
 };
@@ -17,6 +16,7 @@ use crate::services::catalogue;
 use crate::services::dossiers::{self, ActionInput, DossierRecord};
 use crate::storage::Pool;
 
+use crate::domain::calendar::Timeliness;
 pub use crate::domain::labels::action_label_vi as action_label;
 use crate::domain::labels::timeliness_label_vi as timeliness_label;
 
@@ -139,11 +139,11 @@ impl DossierView {
                     seq: e.seq,
                     at: fmt::time(e.at),
                     action: action_label(&e.action),
-                    from: name(&e.from_agency),
-                    to: name(&e.to_agency),
-                    status: status_label(&e.status),
+                    from: name(e.from_agency.as_str()),
+                    to: name(e.to_agency.as_str()),
+                    status: e.status.label_vi(),
                     step_due: fmt::opt_time(e.step_due_at),
-                    timeliness: timeliness_label(e.step_timeliness.as_deref()),
+                    timeliness: timeliness_label(e.step_timeliness),
                     note: e.note.clone().unwrap_or_default(),
                     details: super::super::portal::notice_lines(e.details.as_deref()),
                 })
@@ -268,7 +268,7 @@ async fn dossier_page(
             due: fmt::time(c.due_at),
             answered: c.answered_at.map(fmt::time).unwrap_or_default(),
             opinion: c.opinion.clone().unwrap_or_default(),
-            timeliness: timeliness_label(c.timeliness.as_deref()),
+            timeliness: timeliness_label(c.timeliness.as_deref().and_then(Timeliness::parse)),
             can_answer: c.answered_at.is_none() && c.agency_code == mine,
         })
         .collect();
