@@ -45,6 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/", get().to(portal::home))
         .route("/api/v1/agencies", get().to(agencies::list))
         .route("/api/v1/agencies/{code}", get().to(agencies::get))
+        .route("/api/v1/agencies/{code}/lineage", get().to(agencies::lineage))
         .route("/api/v1/procedures", get().to(procedures::list))
         .route("/thu-tuc", get().to(portal::catalogue))
         .route("/api/v1/procedures/{code}", get().to(procedures::get))

@@ -5,6 +5,7 @@ use crate::domain::{text::fold, AgencyCode, AgencyLevel, OnlineLevel, ProcedureC
 use crate::error::{AppError, ErrorCode};
 use crate::storage::agencies::{AgencyFilter, AgencyRow};
 use crate::storage::procedures::{ProcedureFilter, ProcedureRecord};
+use crate::storage::reorganisations::{self, LineageRow};
 use crate::storage::{self, agencies, procedures, Pool};
 
 /// Query of the agency list, as it arrives from outside.
@@ -13,10 +14,13 @@ pub struct AgencyQuery {
     pub level: Option<String>,
     pub parent: Option<String>,
     pub within: Option<String>,
+    /// `YYYY-MM-DD`: only the units that exist that day (none: every unit ever recorded).
+    pub at: Option<String>,
 }
 
 pub async fn list_agencies(pool: &Pool, query: AgencyQuery) -> Result<Vec<AgencyRow>, AppError> {
     let filter = AgencyFilter {
+        at: query.at.as_deref().map(crate::services::calendar::parse_day).transpose()?,
         level: query.level.as_deref().map(parse_level).transpose()?.map(|l| l.as_str().to_string()),
         parent: query.parent.as_deref().map(parse_agency).transpose()?.map(|c| c.to_string()),
         within: query.within.as_deref().map(parse_agency).transpose()?.map(|c| c.to_string()),
@@ -24,11 +28,92 @@ pub async fn list_agencies(pool: &Pool, query: AgencyQuery) -> Result<Vec<Agency
     storage::run(pool, move |conn| Ok(agencies::list(conn, &filter)?)).await
 }
 
+/// One link of an agency's lineage with both ends named: `to` came from `from` (wholly or in
+/// part) on `effective_on` by `act`. `from.code` is None for a unit outside this system.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineageLink {
+    pub from: LinkEnd,
+    pub to: LinkEnd,
+    pub whole: bool,
+    pub effective_on: chrono::NaiveDate,
+    pub act: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkEnd {
+    pub code: Option<String>,
+    pub name: String,
+    /// For a unit outside this system: the province it belonged to.
+    pub province: Option<String>,
+}
+
+/// An agency with the units it came from and went into.
+#[derive(Debug, Clone)]
+pub struct AgencyDetail {
+    pub agency: AgencyRow,
+    pub predecessors: Vec<LineageLink>,
+    pub successors: Vec<LineageLink>,
+}
+
+fn find_agency(conn: &mut storage::AnyConnection, code: &AgencyCode) -> Result<AgencyRow, AppError> {
+    agencies::find(conn, code.as_str())?
+        .ok_or_else(|| AppError::new(ErrorCode::AgencyNotFound, format!("no agency has the code {code}")))
+}
+
+/// Names both ends of `rows` (the successors' names in one query).
+fn links(conn: &mut storage::AnyConnection, rows: Vec<LineageRow>) -> Result<Vec<LineageLink>, AppError> {
+    let mut codes: Vec<String> = rows.iter().map(|r| r.successor_code.clone()).collect();
+    codes.sort();
+    codes.dedup();
+    let names: HashMap<String, String> = if codes.is_empty() {
+        HashMap::new()
+    } else {
+        agencies::describe(conn, &codes)?.into_iter().map(|(c, _, n)| (c, n)).collect()
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| LineageLink {
+            from: LinkEnd { code: r.predecessor_code, name: r.predecessor_name, province: r.predecessor_province },
+            to: LinkEnd {
+                name: names.get(&r.successor_code).cloned().unwrap_or_default(),
+                code: Some(r.successor_code),
+                province: None,
+            },
+            whole: r.whole,
+            effective_on: r.effective_on,
+            act: r.act,
+        })
+        .collect())
+}
+
 pub async fn get_agency(pool: &Pool, code: String) -> Result<AgencyRow, AppError> {
     let code = parse_agency(&code)?;
+    storage::run(pool, move |conn| find_agency(conn, &code)).await
+}
+
+/// An agency with its predecessors and successors.
+pub async fn agency_detail(pool: &Pool, code: String) -> Result<AgencyDetail, AppError> {
+    let code = parse_agency(&code)?;
     storage::run(pool, move |conn| {
-        agencies::find(conn, code.as_str())?
-            .ok_or_else(|| AppError::new(ErrorCode::AgencyNotFound, format!("no agency has the code {code}")))
+        let agency = find_agency(conn, &code)?;
+        let predecessors = reorganisations::predecessors(conn, code.as_str())?;
+        let successors = reorganisations::successors(conn, code.as_str())?;
+        Ok(AgencyDetail { agency, predecessors: links(conn, predecessors)?, successors: links(conn, successors)? })
+    })
+    .await
+}
+
+/// The whole ancestry (what the agency came from, and what those came from, newest first) and
+/// descent (what it went into, and so on, oldest first) of an agency.
+pub async fn agency_lineage(
+    pool: &Pool,
+    code: String,
+) -> Result<(AgencyRow, Vec<LineageLink>, Vec<LineageLink>), AppError> {
+    let code = parse_agency(&code)?;
+    storage::run(pool, move |conn| {
+        let agency = find_agency(conn, &code)?;
+        let (ancestry, descent) = reorganisations::lineage(conn, code.as_str())?;
+        Ok((agency, links(conn, ancestry)?, links(conn, descent)?))
     })
     .await
 }

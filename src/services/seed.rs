@@ -376,6 +376,9 @@ fn load_agency(conn: &mut AnyConnection, a: &AgencyEntry) -> anyhow::Result<usiz
             path,
             handles_procedures: a.handles_procedures.unwrap_or(true),
             created_at: storage::now_utc(),
+            valid_from: None,
+            valid_to: None,
+            provisional_code: false,
         },
     )?;
     Ok(1)

@@ -1,4 +1,5 @@
 //! Agencies table.
+use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::schema::agencies;
@@ -17,6 +18,19 @@ pub struct AgencyRow {
     pub path: String,
     pub handles_procedures: bool,
     pub created_at: chrono::NaiveDateTime,
+    /// The first day the unit exists (Vietnam's calendar); None: since before the records.
+    pub valid_from: Option<NaiveDate>,
+    /// The last day the unit exists; None: it still does.
+    pub valid_to: Option<NaiveDate>,
+    /// The code is the system's own until the province publishes one (QCVN 102 shape).
+    pub provisional_code: bool,
+}
+
+impl AgencyRow {
+    /// Whether the unit exists on `day`.
+    pub fn valid_on(&self, day: NaiveDate) -> bool {
+        self.valid_from.is_none_or(|f| f <= day) && self.valid_to.is_none_or(|t| day <= t)
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -25,6 +39,8 @@ pub struct AgencyFilter {
     pub parent: Option<String>,
     /// Only this agency and those below it.
     pub within: Option<String>,
+    /// Only the units that exist on this day.
+    pub at: Option<NaiveDate>,
 }
 
 pub fn find(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<AgencyRow>> {
@@ -38,6 +54,11 @@ pub fn list(conn: &mut AnyConnection, filter: &AgencyFilter) -> QueryResult<Vec<
     }
     if let Some(parent) = &filter.parent {
         q = q.filter(agencies::parent_code.eq(parent.clone()));
+    }
+    if let Some(day) = filter.at {
+        q = q
+            .filter(agencies::valid_from.is_null().or(agencies::valid_from.le(day)))
+            .filter(agencies::valid_to.is_null().or(agencies::valid_to.ge(day)));
     }
     if let Some(root) = &filter.within {
         let root_path = agencies::table.find(root).select(agencies::path).first::<String>(conn).optional()?;

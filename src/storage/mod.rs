@@ -9,6 +9,7 @@ pub mod lookup;
 pub mod outbox;
 pub mod plans;
 pub mod procedures;
+pub mod reorganisations;
 pub mod schema;
 pub mod stats;
 pub mod throttle;

@@ -12,6 +12,36 @@ diesel::table! {
         path -> Text,
         handles_procedures -> Bool,
         created_at -> Timestamp,
+        valid_from -> Nullable<Date>,
+        valid_to -> Nullable<Date>,
+        provisional_code -> Bool,
+    }
+}
+
+diesel::table! {
+    reorganisations (id) {
+        id -> Text,
+        effective_on -> Date,
+        act -> Text,
+        title -> Text,
+        plan -> Text,
+        loaded_at -> Timestamp,
+        applied_at -> Nullable<Timestamp>,
+        report -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    agency_lineage (successor_code, position) {
+        successor_code -> Text,
+        position -> Integer,
+        predecessor_code -> Nullable<Text>,
+        predecessor_name -> Text,
+        predecessor_province -> Nullable<Text>,
+        whole -> Bool,
+        effective_on -> Date,
+        act -> Text,
+        reorganisation_id -> Text,
     }
 }
 
@@ -355,8 +385,12 @@ diesel::joinable!(stats_monthly -> agencies (agency_code));
 diesel::joinable!(stats_yearly -> agencies (agency_code));
 diesel::joinable!(off_system_counts -> agencies (agency_code));
 
+diesel::joinable!(agency_lineage -> reorganisations (reorganisation_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
+    agency_lineage,
+    reorganisations,
     procedures,
     procedure_documents,
     procedure_steps,

@@ -10,6 +10,7 @@
 mod common;
 
 mod admin;
+mod agencies_in_time;
 mod api;
 mod boundary;
 mod budgets_read;

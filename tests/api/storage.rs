@@ -98,6 +98,14 @@ fn read_every_table(conn: &mut connection::AnyConnection) {
         .select(schema::throttle_alerts::all_columns)
         .load::<motcua::storage::throttle::AlertRow>(conn)
         .unwrap();
+    schema::reorganisations::table
+        .select(schema::reorganisations::all_columns)
+        .load::<motcua::storage::reorganisations::ReorganisationRow>(conn)
+        .unwrap();
+    schema::agency_lineage::table
+        .select(schema::agency_lineage::all_columns)
+        .load::<motcua::storage::reorganisations::LineageRow>(conn)
+        .unwrap();
     schema::demo_history::table
         .select(schema::demo_history::all_columns)
         .load::<motcua::storage::demo_history::DemoHistoryRow>(conn)

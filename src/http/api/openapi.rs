@@ -18,6 +18,7 @@ use super::{admin, agencies, alerts, auth, dossiers, forms, health, lookup, noti
         auth::me,
         agencies::list,
         agencies::get,
+        agencies::lineage,
         procedures::list,
         procedures::get,
         dossiers::create,

@@ -1,0 +1,134 @@
+//! Reorganisations of the agency tree (issue 13): the plans as loaded and applied, and the
+//! lineage they record (which unit came from which, whole or in part).
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{agency_lineage, reorganisations};
+use super::AnyConnection;
+
+/// One link of lineage: `successor_code` came (wholly or in part) from the predecessor on
+/// `effective_on`, by `act`.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = agency_lineage)]
+pub struct LineageRow {
+    pub successor_code: String,
+    /// The order the act lists the predecessors in.
+    pub position: i32,
+    /// None for a unit outside this system (a former unit of another province).
+    pub predecessor_code: Option<String>,
+    pub predecessor_name: String,
+    pub predecessor_province: Option<String>,
+    pub whole: bool,
+    pub effective_on: NaiveDate,
+    pub act: String,
+    pub reorganisation_id: String,
+}
+
+/// A reorganisation plan as loaded; `applied_at` is set once, by the instance that applies it.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = reorganisations)]
+pub struct ReorganisationRow {
+    pub id: String,
+    pub effective_on: NaiveDate,
+    pub act: String,
+    pub title: String,
+    /// The plan file's JSON, as loaded.
+    pub plan: String,
+    pub loaded_at: NaiveDateTime,
+    pub applied_at: Option<NaiveDateTime>,
+    /// JSON: what applying it changed.
+    pub report: Option<String>,
+}
+
+/// Inserts the links one statement each (diesel's batch insert does not build over the
+/// multi-backend connection; a reorganisation is rare and runs in one transaction).
+pub fn insert_lineage(conn: &mut AnyConnection, rows: &[LineageRow]) -> QueryResult<usize> {
+    let mut n = 0;
+    for row in rows {
+        n += diesel::insert_into(agency_lineage::table).values(row).execute(conn)?;
+    }
+    Ok(n)
+}
+
+/// The units `code` came from (its predecessors' links), in the act's order.
+pub fn predecessors(conn: &mut AnyConnection, code: &str) -> QueryResult<Vec<LineageRow>> {
+    agency_lineage::table
+        .filter(agency_lineage::successor_code.eq(code))
+        .order((agency_lineage::effective_on.asc(), agency_lineage::position.asc()))
+        .select(LineageRow::as_select())
+        .load(conn)
+}
+
+/// The units that came from `code` (their links to it).
+pub fn successors(conn: &mut AnyConnection, code: &str) -> QueryResult<Vec<LineageRow>> {
+    agency_lineage::table
+        .filter(agency_lineage::predecessor_code.eq(code))
+        .order((agency_lineage::effective_on.asc(), agency_lineage::successor_code.asc()))
+        .select(LineageRow::as_select())
+        .load(conn)
+}
+
+/// Every link above `code` (ancestry: what it came from, and what those came from) and below it
+/// (descent), one query per generation.
+pub fn lineage(conn: &mut AnyConnection, code: &str) -> QueryResult<(Vec<LineageRow>, Vec<LineageRow>)> {
+    let mut ancestry = Vec::new();
+    let mut frontier = vec![code.to_string()];
+    let mut seen = std::collections::HashSet::from([code.to_string()]);
+    while !frontier.is_empty() {
+        let links: Vec<LineageRow> = agency_lineage::table
+            .filter(agency_lineage::successor_code.eq_any(&frontier))
+            .order((
+                agency_lineage::effective_on.desc(),
+                agency_lineage::successor_code.asc(),
+                agency_lineage::position.asc(),
+            ))
+            .select(LineageRow::as_select())
+            .load(conn)?;
+        frontier = links.iter().filter_map(|l| l.predecessor_code.clone()).filter(|c| seen.insert(c.clone())).collect();
+        ancestry.extend(links);
+    }
+    let mut descent = Vec::new();
+    let mut frontier = vec![code.to_string()];
+    let mut seen = std::collections::HashSet::from([code.to_string()]);
+    while !frontier.is_empty() {
+        let links: Vec<LineageRow> = agency_lineage::table
+            .filter(agency_lineage::predecessor_code.eq_any(&frontier))
+            .order((
+                agency_lineage::effective_on.asc(),
+                agency_lineage::successor_code.asc(),
+                agency_lineage::position.asc(),
+            ))
+            .select(LineageRow::as_select())
+            .load(conn)?;
+        frontier = links.iter().map(|l| l.successor_code.clone()).filter(|c| seen.insert(c.clone())).collect();
+        descent.extend(links);
+    }
+    Ok((ancestry, descent))
+}
+
+pub fn insert(conn: &mut AnyConnection, row: &ReorganisationRow) -> QueryResult<()> {
+    diesel::insert_into(reorganisations::table).values(row).execute(conn).map(|_| ())
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<ReorganisationRow>> {
+    reorganisations::table.find(id).select(ReorganisationRow::as_select()).first(conn).optional()
+}
+
+/// Plans loaded and not applied whose date has come (`effective_on` ≤ `day`), oldest first.
+pub fn due(conn: &mut AnyConnection, day: NaiveDate) -> QueryResult<Vec<ReorganisationRow>> {
+    reorganisations::table
+        .filter(reorganisations::applied_at.is_null())
+        .filter(reorganisations::effective_on.le(day))
+        .order((reorganisations::effective_on.asc(), reorganisations::id.asc()))
+        .select(ReorganisationRow::as_select())
+        .load(conn)
+}
+
+/// Marks a plan applied, inside the applying transaction: true for the one instance that gets
+/// there first, false for any other (exactly once, on any number of instances).
+pub fn claim(conn: &mut AnyConnection, id: &str, at: NaiveDateTime, report: &str) -> QueryResult<bool> {
+    let n = diesel::update(reorganisations::table.find(id).filter(reorganisations::applied_at.is_null()))
+        .set((reorganisations::applied_at.eq(at), reorganisations::report.eq(report)))
+        .execute(conn)?;
+    Ok(n == 1)
+}
