@@ -170,10 +170,7 @@ pub const EMBEDDED: [(&str, &str); 9] = [
     ("plans/quangnam-183-2020.json", include_str!("../../seeds/plans/quangnam-183-2020.json")),
     ("plans/vinhphuc-3854-2016.json", include_str!("../../seeds/plans/vinhphuc-3854-2016.json")),
     ("reference/holidays.json", include_str!("../../seeds/reference/holidays.json")),
-    (
-        "reorganisations/cantho-2025-07-01.json",
-        include_str!("../../seeds/reorganisations/cantho-2025-07-01.json"),
-    ),
+    ("reorganisations/cantho-2025-07-01.json", include_str!("../../seeds/reorganisations/cantho-2025-07-01.json")),
 ];
 
 /// Where the seed files are read from.
