@@ -8,6 +8,7 @@ pub mod labels;
 pub mod notice;
 pub mod period;
 pub mod procedure;
+pub mod reorganisation;
 pub mod stats;
 pub mod text;
 pub mod user;

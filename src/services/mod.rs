@@ -8,6 +8,7 @@ pub mod inbox;
 pub mod lookup;
 pub mod notifications;
 pub mod plans;
+pub mod reorganisation_plan;
 pub mod seed;
 pub mod stats;
 pub mod throttle;

@@ -161,7 +161,7 @@ pub const INDICATORS: [&str; 11] = [
 
 /// Every `.json` file under `seeds/`, built into the binary, by its path inside `seeds/`
 /// (a test checks that this list and the folder agree).
-pub const EMBEDDED: [(&str, &str); 8] = [
+pub const EMBEDDED: [(&str, &str); 9] = [
     ("demo/agencies.json", include_str!("../../seeds/demo/agencies.json")),
     ("demo/procedures.json", include_str!("../../seeds/demo/procedures.json")),
     ("demo/users.json", include_str!("../../seeds/demo/users.json")),
@@ -170,6 +170,7 @@ pub const EMBEDDED: [(&str, &str); 8] = [
     ("plans/quangnam-183-2020.json", include_str!("../../seeds/plans/quangnam-183-2020.json")),
     ("plans/vinhphuc-3854-2016.json", include_str!("../../seeds/plans/vinhphuc-3854-2016.json")),
     ("reference/holidays.json", include_str!("../../seeds/reference/holidays.json")),
+    ("reorganisations/cantho-2025-07-01.json", include_str!("../../seeds/reorganisations/cantho-2025-07-01.json")),
 ];
 
 /// Where the seed files are read from.
