@@ -35,6 +35,17 @@ pub enum Command {
         #[arg(long)]
         no_demo: bool,
     },
+    /// Load a reorganisation plan (seeds/reorganisations/*.json, format in seeds/FORMAT.md): checked
+    /// against every agency ever held, recorded, and applied at once if its date has come (else
+    /// when it comes). Prints what it changed; with --dry-run, what it would change, keeping nothing.
+    Reorganise {
+        /// The plan file.
+        #[arg(long)]
+        plan: std::path::PathBuf,
+        /// Report every change and keep none.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Benchmark: load N synthetic dossiers (kept for later runs) and time the yearly
     /// province-wide report and indicators against a plain GROUP BY over the dossiers.
     BenchStats {

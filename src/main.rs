@@ -69,6 +69,17 @@ fn real_main() -> anyhow::Result<()> {
             println!("seeds loaded: {report}");
             Ok(())
         }
+        Command::Reorganise { plan, dry_run } => {
+            let text = std::fs::read_to_string(&plan).with_context(|| format!("cannot read {}", plan.display()))?;
+            let pool = startup::connect(&settings)?;
+            let mut conn = pool.get()?;
+            connection::with_schema_lock(&mut conn, connection::run_migrations)?;
+            let now = motcua::clock::Clock::System.now();
+            let report = motcua::services::reorganise::load_on(&mut conn, &text, now, dry_run)
+                .map_err(|e| anyhow::anyhow!("{} ({})", e, e.code()))?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(())
+        }
         Command::BenchStats { dossiers, year, runs } => {
             anyhow::ensure!(dossiers > 0 && runs > 0, "--dossiers and --runs must be positive");
             let pool = startup::connect(&settings)?;

@@ -146,6 +146,10 @@ error_codes! {
     ProcedureNotFound, NOT_FOUND, "procedure_not_found", "Không tìm thấy thủ tục hành chính này.";
     ProofMismatch, FORBIDDEN, "proof_mismatch", "Mã PIN hoặc số điện thoại không khớp với hồ sơ này.";
     ProofRequired, FORBIDDEN, "proof_required", "Hãy đăng nhập bằng tài khoản đã nộp hồ sơ hoặc nhập mã PIN in trên giấy tiếp nhận.";
+    ReorganisationExists, CONFLICT, "reorganisation_exists", "Phương án sắp xếp này đã được nạp trước đây; mỗi phương án chỉ nạp một lần.";
+    ReorganisationNotSupported, UNPROCESSABLE_ENTITY, "reorganisation_not_supported", "Phương án có thay đổi mà hệ thống chưa thực hiện được (ví dụ đổi tên một đơn vị tiếp tục hoạt động). Hãy xem chi tiết lỗi.";
+    ReorganisationRefused, UNPROCESSABLE_ENTITY, "reorganisation_refused", "Phương án sắp xếp không hợp lệ với danh sách cơ quan hiện có. Hãy sửa theo danh sách lỗi rồi nạp lại.";
+    InvalidReorganisationPlan, BAD_REQUEST, "invalid_reorganisation_plan", "Tệp phương án sắp xếp không đúng định dạng (xem seeds/FORMAT.md).";
     RoleNotAllowed, FORBIDDEN, "role_not_allowed", "Tài khoản của bạn không có quyền thực hiện việc này.";
     RouteNotFound, NOT_FOUND, "route_not_found", "Không có chức năng nào ở địa chỉ này. Hãy xem tài liệu API tại /api/v1/openapi.json.";
     RouteSharesMismatch, BAD_REQUEST, "route_shares_mismatch", "Tổng thời gian của các bước xử lý phải bằng đúng thời hạn giải quyết. Hãy chia lại thời gian cho các bước.";

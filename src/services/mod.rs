@@ -9,6 +9,7 @@ pub mod lookup;
 pub mod notifications;
 pub mod plans;
 pub mod reorganisation_plan;
+pub mod reorganise;
 pub mod seed;
 pub mod stats;
 pub mod throttle;

@@ -379,6 +379,7 @@ fn load_agency(conn: &mut AnyConnection, a: &AgencyEntry) -> anyhow::Result<usiz
             created_at: storage::now_utc(),
             valid_from: None,
             valid_to: None,
+            held_by: None,
             provisional_code: false,
         },
     )?;

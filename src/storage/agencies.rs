@@ -22,6 +22,8 @@ pub struct AgencyRow {
     pub valid_from: Option<NaiveDate>,
     /// The last day the unit exists; None: it still does.
     pub valid_to: Option<NaiveDate>,
+    /// For a unit that ended: the successor that took its open dossiers, accounts and counter.
+    pub held_by: Option<String>,
     /// The code is the system's own until the province publishes one (QCVN 102 shape).
     pub provisional_code: bool,
 }
@@ -76,6 +78,34 @@ pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
 
 pub fn insert(conn: &mut AnyConnection, row: &AgencyRow) -> QueryResult<()> {
     diesel::insert_into(agencies::table).values(row).execute(conn).map(|_| ())
+}
+
+/// Ends a unit: valid until `last_day`, its holdings taken by `holder`.
+pub fn end(conn: &mut AnyConnection, code: &str, last_day: NaiveDate, holder: &str) -> QueryResult<()> {
+    diesel::update(agencies::table.find(code))
+        .set((agencies::valid_to.eq(Some(last_day)), agencies::held_by.eq(Some(holder))))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Puts a unit under a new parent: its materialized path, and those of the units below it, follow.
+pub fn move_under(conn: &mut AnyConnection, code: &str, parent: &AgencyRow) -> QueryResult<()> {
+    let Some(unit) = find(conn, code)? else {
+        return Ok(());
+    };
+    let new_path = format!("{}/{}", parent.path, code);
+    diesel::update(agencies::table.find(code))
+        .set((agencies::parent_code.eq(Some(&parent.code)), agencies::path.eq(&new_path)))
+        .execute(conn)?;
+    let below: Vec<(String, String)> = agencies::table
+        .filter(agencies::path.like(format!("{}/%", unit.path)))
+        .select((agencies::code, agencies::path))
+        .load(conn)?;
+    for (c, p) in below {
+        let moved = format!("{new_path}{}", &p[unit.path.len()..]);
+        diesel::update(agencies::table.find(c)).set(agencies::path.eq(moved)).execute(conn)?;
+    }
+    Ok(())
 }
 
 /// An agency and every agency above it (its materialized path's prefixes), in one query; empty

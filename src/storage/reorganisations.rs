@@ -126,9 +126,14 @@ pub fn due(conn: &mut AnyConnection, day: NaiveDate) -> QueryResult<Vec<Reorgani
 
 /// Marks a plan applied, inside the applying transaction: true for the one instance that gets
 /// there first, false for any other (exactly once, on any number of instances).
-pub fn claim(conn: &mut AnyConnection, id: &str, at: NaiveDateTime, report: &str) -> QueryResult<bool> {
+pub fn claim(conn: &mut AnyConnection, id: &str, at: NaiveDateTime) -> QueryResult<bool> {
     let n = diesel::update(reorganisations::table.find(id).filter(reorganisations::applied_at.is_null()))
-        .set((reorganisations::applied_at.eq(at), reorganisations::report.eq(report)))
+        .set(reorganisations::applied_at.eq(at))
         .execute(conn)?;
     Ok(n == 1)
+}
+
+/// Records what applying a plan changed (JSON).
+pub fn set_report(conn: &mut AnyConnection, id: &str, report: &str) -> QueryResult<()> {
+    diesel::update(reorganisations::table.find(id)).set(reorganisations::report.eq(report)).execute(conn).map(|_| ())
 }

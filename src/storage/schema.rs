@@ -14,6 +14,7 @@ diesel::table! {
         created_at -> Timestamp,
         valid_from -> Nullable<Date>,
         valid_to -> Nullable<Date>,
+        held_by -> Nullable<Text>,
         provisional_code -> Bool,
     }
 }

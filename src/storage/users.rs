@@ -75,6 +75,21 @@ pub fn set_disabled(conn: &mut AnyConnection, username: &str, at: Option<chrono:
 }
 
 /// Whether the account with this id exists and is not disabled (checked on every authenticated request).
+/// Moves every account of `from` to `to` (a reorganisation's holder); their usernames.
+pub fn move_agency(conn: &mut AnyConnection, from: &str, to: &str) -> QueryResult<Vec<String>> {
+    let names: Vec<String> = users::table
+        .filter(users::agency_code.eq(from))
+        .order(users::username.asc())
+        .select(users::username)
+        .load(conn)?;
+    if !names.is_empty() {
+        diesel::update(users::table.filter(users::agency_code.eq(from)))
+            .set(users::agency_code.eq(to))
+            .execute(conn)?;
+    }
+    Ok(names)
+}
+
 pub fn is_active(conn: &mut AnyConnection, id: &str) -> QueryResult<bool> {
     users::table
         .filter(users::id.eq(id))

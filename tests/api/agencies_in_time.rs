@@ -49,6 +49,7 @@ fn reorganise(app: &TestApp) {
                 created_at: now,
                 valid_from: Some(day(from)),
                 valid_to: to.map(day),
+                held_by: None,
                 provisional_code: true,
             },
         )

@@ -26,6 +26,7 @@ mod notifications;
 mod one_trip;
 mod pages;
 mod postgres_exit;
+mod reorganise;
 mod routes;
 mod stats;
 mod stats_property;

@@ -3,6 +3,9 @@
 -- unit. Codes the province has not published yet are marked provisional.
 ALTER TABLE agencies ADD COLUMN valid_from DATE;
 ALTER TABLE agencies ADD COLUMN valid_to DATE;
+-- For a unit that ended: the successor that took its open dossiers, accounts and counter (and
+-- under which "as is" statistics count its history).
+ALTER TABLE agencies ADD COLUMN held_by TEXT REFERENCES agencies (code);
 ALTER TABLE agencies ADD COLUMN provisional_code BOOLEAN NOT NULL DEFAULT FALSE;
 
 -- A reorganisation (a merger, split, rename, abolition or move decided by one legal act): the plan

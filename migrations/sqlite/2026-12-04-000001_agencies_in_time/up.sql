@@ -3,6 +3,10 @@
 -- unit. Codes the province has not published yet are marked provisional.
 ALTER TABLE agencies ADD COLUMN valid_from DATE;
 ALTER TABLE agencies ADD COLUMN valid_to DATE;
+-- For a unit that ended: the successor that took its open dossiers, accounts and counter (and
+-- under which "as is" statistics count its history).
+-- (No REFERENCES clause on SQLite: it cannot drop a foreign-key column in down.sql.)
+ALTER TABLE agencies ADD COLUMN held_by TEXT;
 ALTER TABLE agencies ADD COLUMN provisional_code BOOLEAN NOT NULL DEFAULT 0;
 
 -- A reorganisation (a merger, split, rename, abolition or move decided by one legal act): the plan

@@ -136,6 +136,14 @@ impl Dossier {
         Ok((d, h))
     }
 
+    /// The one-stop counter that hands the result back: the route's last step. It is the receiving
+    /// agency, unless a reorganisation ended that agency while the dossier was open and moved its
+    /// counter to the successor (issue 13; `receiving_agency` itself never changes: history and
+    /// statistics keep the unit that received it).
+    pub fn counter(&self) -> &AgencyCode {
+        self.route.last().map(|s| &s.agency).unwrap_or(&self.receiving_agency)
+    }
+
     /// The due date the applicant is told: the apology's new date if any, else the statutory one.
     pub fn promised_due_at(&self) -> Option<DateTime<Utc>> {
         Self::promised(self.due_at, self.extended_due_at)

@@ -109,7 +109,7 @@ pub fn act_on(
     let kind = NoticeKind::for_action(handover.action, refused, next.status == Status::NotReceived);
     // The agency a notice speaks for: the counter for a result, else where the dossier now is.
     let notice_agency = match kind {
-        Some(NoticeKind::ResultReady) => Some(around.name_of(conn, &after.receiving_agency)?),
+        Some(NoticeKind::ResultReady) => Some(around.name_of(conn, after.counter())?),
         Some(_) => Some(around.name_of(conn, &after.current_agency)?),
         None => None,
     };

@@ -90,7 +90,7 @@ fn can_read(conn: &mut AnyConnection, caller: &Caller, row: &DossierRow) -> Resu
     let Some(agency) = caller.agency.as_ref() else {
         return Ok(is_owner(caller, row));
     };
-    if row.receiving_agency == *agency || row.current_agency == *agency {
+    if row.receiving_agency == *agency || row.current_agency == *agency || row.counter() == agency {
         return Ok(true);
     }
     if matches!(caller.role, Role::Leader | Role::Admin) {

@@ -32,6 +32,14 @@ pub fn insert_consultation(conn: &mut AnyConnection, row: &ConsultationRow) -> Q
     diesel::insert_into(super::super::schema::dossier_consultations::table).values(row).execute(conn).map(|_| ())
 }
 
+/// Moves the unanswered consultations of `from` to `to` (a reorganisation's holder).
+pub fn move_pending_consultations(conn: &mut AnyConnection, from: &str, to: &str) -> QueryResult<usize> {
+    use super::super::schema::dossier_consultations as c;
+    diesel::update(c::table.filter(c::agency_code.eq(from)).filter(c::answered_at.is_null()))
+        .set(c::agency_code.eq(to))
+        .execute(conn)
+}
+
 pub fn answer_consultation(
     conn: &mut AnyConnection,
     dossier_id: &str,

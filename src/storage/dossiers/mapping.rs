@@ -166,6 +166,11 @@ impl DossierRow {
         }
     }
 
+    /// The counter that hands the result back ([`Dossier::counter`]).
+    pub fn counter(&self) -> &AgencyCode {
+        self.route.0.last().map(|s| &s.agency).unwrap_or(&self.receiving_agency)
+    }
+
     /// The date promised to the applicant (the apology's new date if one was issued), as stored.
     pub fn promised_due_at(&self) -> Option<NaiveDateTime> {
         self.to_domain().promised_due_at().map(|t| t.naive_utc())

@@ -11,7 +11,9 @@ use crate::domain::{AgencyCode, Role, TimeUnit};
 mod consultations;
 mod files;
 mod mapping;
-pub use consultations::{answer_consultation, consultations, insert_consultation, ConsultationRow};
+pub use consultations::{
+    answer_consultation, consultations, insert_consultation, move_pending_consultations, ConsultationRow,
+};
 pub use files::{file, files, insert_file, FileInfo, FileRow};
 pub use mapping::{BadColumn, OptText, StoredRoute};
 
@@ -380,6 +382,37 @@ pub fn events(conn: &mut AnyConnection, dossier_id: &str) -> QueryResult<Vec<Eve
 /// Writes an action's changes only if nobody changed the dossier since `expected_version`
 /// was read; false means a concurrent action won. With `new_code`, the dossier also gets its
 /// code (TT 01/2018 Điều 19: at receipt), and only if it had none (a code never changes).
+/// The open dossiers (national status codes `open`) that `agency` holds now or that its route
+/// still names (a later step, or the counter that returns the result).
+pub fn open_touching(conn: &mut AnyConnection, agency: &str, open: &[i32]) -> QueryResult<Vec<DossierRow>> {
+    dossiers::table
+        .filter(dossiers::status_code.eq_any(open.to_vec()))
+        .filter(dossiers::current_agency.eq(agency).or(dossiers::route.like(format!("%{agency}:%"))))
+        .order(dossiers::id.asc())
+        .select(DossierRow::as_select())
+        .load(conn)
+}
+
+/// Moves a dossier (a reorganisation): where it is and its route, if no one changed it since
+/// `expected_version` was read; the version goes up by one, like any change.
+pub fn reassign(
+    conn: &mut AnyConnection,
+    id: &str,
+    expected_version: i32,
+    current_agency: &str,
+    route: &str,
+) -> QueryResult<bool> {
+    let n =
+        diesel::update(dossiers::table.filter(dossiers::id.eq(id)).filter(dossiers::row_version.eq(expected_version)))
+            .set((
+                dossiers::current_agency.eq(current_agency),
+                dossiers::route.eq(route),
+                dossiers::row_version.eq(expected_version + 1),
+            ))
+            .execute(conn)?;
+    Ok(n == 1)
+}
+
 pub fn update_if_unchanged(
     conn: &mut AnyConnection,
     id: &str,

@@ -17,7 +17,7 @@ pub(super) fn finish(d: &Dossier, ctx: &Ctx) -> Outcome {
     }
     let mut next = d.clone();
     next.current_step = next.route.len() - 1;
-    next.current_agency = next.receiving_agency.clone();
+    next.current_agency = next.counter().clone();
     next.finish_with(Status::ResultReady, ctx.now, ctx.calendar);
     ctx.done_ending_step(next)
 }

@@ -54,7 +54,7 @@ impl<'a> Ctx<'a> {
             calendar,
             from: &d.current_agency,
             staff_here: actor.role.is_staff() && Dossier::at_agency(actor, &d.current_agency),
-            clerk_at_counter: actor.role == Role::Clerk && Dossier::at_agency(actor, &d.receiving_agency),
+            clerk_at_counter: actor.role == Role::Clerk && Dossier::at_agency(actor, d.counter()),
             step_due,
             step_time,
         }

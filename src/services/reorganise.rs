@@ -1,0 +1,381 @@
+//! Loading and applying a reorganisation plan (issue 13; DOMAIN.md §2): one dated, reviewable
+//! change of the agency tree, e.g. NQ 1668/NQ-UBTVQH15 for Cần Thơ on 01/07/2025.
+//!
+//! Loading checks the plan against every unit the system ever held ([`Plan::check`]) and records
+//! it; a plan whose date has come is applied at once, a later one when its date comes
+//! ([`apply_due_on`], which any instance may run: the plan is claimed in the applying transaction,
+//! so it is applied exactly once). Applying, in one transaction: the new units begin, the continued
+//! ones take their new parent, the ended ones end the day before (each with its holder), lineage is
+//! recorded; every open dossier that an ended unit holds, or whose route still names it, moves to
+//! the holder (its code unchanged, one control-sheet row per dossier, the old names kept in the
+//! history); pending consultations and staff accounts follow. Nothing finished changes: a dossier
+//! received in 2024 at the former phường Tân An stays received there.
+//!
+//! A dry run does all of it in a transaction that is rolled back, so what it reports is exactly
+//! what applying would do.
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::Connection;
+use serde::Serialize;
+
+use crate::domain::calendar::to_vietnam;
+use crate::domain::dossier::{Handover, RoutedStep, Status};
+use crate::domain::reorganisation::{ExistingAgency, Plan, Predecessor, Summary};
+use crate::domain::{AgencyCode, AgencyLevel, Role};
+use crate::error::{AppError, ErrorCode};
+use crate::storage::agencies::AgencyRow;
+use crate::storage::dossiers::{self as store, DossierRow, EventRow, StoredRoute};
+use crate::storage::reorganisations::{self, LineageRow, ReorganisationRow};
+use crate::storage::{agencies, AnyConnection};
+
+/// What loading a plan did (or, in a dry run, would do).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Report {
+    pub plan: String,
+    pub act: String,
+    pub effective_on: NaiveDate,
+    /// True when the plan's date has come and it was applied; false when it waits for its date.
+    pub applied: bool,
+    pub dry_run: bool,
+    pub new_units: usize,
+    pub continued_units: usize,
+    pub ended_units: usize,
+    pub lineage_links: usize,
+    pub moved_dossiers: Vec<Moved>,
+    pub moved_accounts: Vec<Moved>,
+    pub moved_consultations: usize,
+}
+
+/// One dossier (by its code, or its reference before it has one) or account (by username) that
+/// moved from an ended unit to its holder.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Moved {
+    pub what: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// Loads a plan file's text: checks it, records it and applies it if its date (in Vietnam) has
+/// come by `now`. With `dry_run`, nothing is kept.
+pub fn load_on(conn: &mut AnyConnection, text: &str, now: DateTime<Utc>, dry_run: bool) -> Result<Report, AppError> {
+    let plan = crate::services::reorganisation_plan::parse(text)
+        .map_err(|e| AppError::new(ErrorCode::InvalidReorganisationPlan, e.to_string()))?;
+    let outcome = conn.transaction::<Report, Outcome, _>(|conn| {
+        let report = load_in(conn, &plan, text, now, dry_run)?;
+        if dry_run {
+            Err(Outcome::DryRun(Box::new(report)))
+        } else {
+            Ok(report)
+        }
+    });
+    match outcome {
+        Ok(report) => Ok(report),
+        Err(Outcome::DryRun(report)) => Ok(*report),
+        Err(Outcome::Failed(e)) => Err(e),
+    }
+}
+
+/// Applies every loaded plan whose date has come by `now`, oldest first; each in its own
+/// transaction, claimed so that one instance applies it. The reports of those this call applied.
+pub fn apply_due_on(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<Vec<Report>, AppError> {
+    let today = to_vietnam(now).date_naive();
+    let mut done = Vec::new();
+    for row in reorganisations::due(conn, today)? {
+        let plan = crate::services::reorganisation_plan::parse(&row.plan)
+            .map_err(|e| AppError::new(ErrorCode::InvalidReorganisationPlan, format!("stored plan {}: {e}", row.id)))?;
+        let report = conn.transaction::<Option<Report>, AppError, _>(|conn| {
+            if !reorganisations::claim(conn, &row.id, now.naive_utc())? {
+                return Ok(None);
+            }
+            // The tree may have changed since the plan was loaded: check it again.
+            check(conn, &plan)?;
+            let report = apply(conn, &plan, now, false)?;
+            reorganisations::set_report(conn, &row.id, &serde_json::to_string(&report).unwrap_or_default())?;
+            Ok(Some(report))
+        })?;
+        done.extend(report);
+    }
+    Ok(done)
+}
+
+enum Outcome {
+    DryRun(Box<Report>),
+    Failed(AppError),
+}
+
+impl From<AppError> for Outcome {
+    fn from(e: AppError) -> Self {
+        Outcome::Failed(e)
+    }
+}
+
+impl From<diesel::result::Error> for Outcome {
+    fn from(e: diesel::result::Error) -> Self {
+        Outcome::Failed(e.into())
+    }
+}
+
+fn load_in(
+    conn: &mut AnyConnection,
+    plan: &Plan,
+    text: &str,
+    now: DateTime<Utc>,
+    dry_run: bool,
+) -> Result<Report, AppError> {
+    // The first statement writes, so that on SQLite the transaction holds the write lock from the
+    // start (a read-then-write transaction fails at once when another connection wrote meanwhile).
+    let row = ReorganisationRow {
+        id: plan.id.clone(),
+        effective_on: plan.effective_on,
+        act: plan.act.clone(),
+        title: plan.title.clone(),
+        plan: text.to_string(),
+        loaded_at: now.naive_utc(),
+        applied_at: None,
+        report: None,
+    };
+    match reorganisations::insert(conn, &row) {
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            return Err(AppError::new(
+                ErrorCode::ReorganisationExists,
+                format!("the plan `{}` is already loaded", plan.id),
+            ));
+        }
+        other => other?,
+    }
+    let summary = check(conn, plan)?;
+    if plan.effective_on > to_vietnam(now).date_naive() {
+        return Ok(Report {
+            plan: plan.id.clone(),
+            act: plan.act.clone(),
+            effective_on: plan.effective_on,
+            applied: false,
+            dry_run,
+            new_units: summary.new_units,
+            continued_units: summary.continued_units,
+            ended_units: summary.ended_units,
+            lineage_links: summary.whole_links + summary.part_links,
+            moved_dossiers: vec![],
+            moved_accounts: vec![],
+            moved_consultations: 0,
+        });
+    }
+    reorganisations::claim(conn, &plan.id, now.naive_utc())?;
+    let report = apply(conn, plan, now, dry_run)?;
+    reorganisations::set_report(conn, &plan.id, &serde_json::to_string(&report).unwrap_or_default())?;
+    Ok(report)
+}
+
+/// The plan's check against every unit the system holds; refused with every problem listed.
+fn check(conn: &mut AnyConnection, plan: &Plan) -> Result<Summary, AppError> {
+    let rows = agencies::list(conn, &Default::default())?;
+    let existing = rows
+        .iter()
+        .map(|a| {
+            Ok(ExistingAgency {
+                code: AgencyCode::parse(&a.code)
+                    .map_err(|e| AppError::Internal(anyhow::anyhow!("stored agency: {e}")))?,
+                level: a.level.parse().map_err(|e| AppError::Internal(anyhow::anyhow!("stored agency: {e}")))?,
+                parent: a.parent_code.as_deref().and_then(|p| AgencyCode::parse(p).ok()),
+                valid_to: a.valid_to,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    if let Some(c) = plan.continued_units.iter().find(|c| c.new_name.is_some()) {
+        return Err(AppError::new(
+            ErrorCode::ReorganisationNotSupported,
+            format!(
+                "renaming the continuing unit {} is not supported yet (a rename is a new version of the unit)",
+                c.code
+            ),
+        ));
+    }
+    plan.check(&existing).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(|p| format!("- {p}")).collect();
+        AppError::new(
+            ErrorCode::ReorganisationRefused,
+            format!("the plan `{}` is refused ({} problems):\n{}", plan.id, problems.len(), list.join("\n")),
+        )
+    })
+}
+
+fn apply(conn: &mut AnyConnection, plan: &Plan, now: DateTime<Utc>, dry_run: bool) -> Result<Report, AppError> {
+    let on = plan.effective_on;
+    let eve = on.pred_opt().expect("a plan's date has a day before it");
+    let mut names: HashMap<String, String> =
+        agencies::list(conn, &Default::default())?.into_iter().map(|a| (a.code, a.name)).collect();
+
+    // New units, parents before children (a new unit's parent is an existing unit or an earlier one).
+    let mut pending: Vec<_> = plan.new_units.iter().collect();
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut rest = Vec::new();
+        for u in pending {
+            let parent = match &u.parent_code {
+                None => None,
+                Some(p) => match agencies::find(conn, p)? {
+                    Some(parent) => Some(parent),
+                    None => {
+                        rest.push(u);
+                        continue;
+                    }
+                },
+            };
+            agencies::insert(
+                conn,
+                &AgencyRow {
+                    code: u.code.clone(),
+                    name: u.name.clone(),
+                    short_name: None,
+                    level: u.level.as_str().to_string(),
+                    kind: u.kind.clone(),
+                    parent_code: u.parent_code.clone(),
+                    path: parent.map(|p| format!("{}/{}", p.path, u.code)).unwrap_or_else(|| u.code.clone()),
+                    handles_procedures: u.level != AgencyLevel::Ministry,
+                    created_at: now.naive_utc(),
+                    valid_from: Some(on),
+                    valid_to: None,
+                    held_by: None,
+                    provisional_code: u.provisional_code,
+                },
+            )?;
+            names.insert(u.code.clone(), u.name.clone());
+        }
+        if rest.len() == before {
+            return Err(AppError::Internal(anyhow::anyhow!("new units whose parents never appear: {}", rest.len())));
+        }
+        pending = rest;
+    }
+
+    // Continued units under a new parent: their path (and their subtree's) follows.
+    for c in &plan.continued_units {
+        if let Some(parent) = &c.new_parent {
+            let parent =
+                agencies::find(conn, parent)?.ok_or_else(|| AppError::Internal(anyhow::anyhow!("checked parent")))?;
+            agencies::move_under(conn, &c.code, &parent)?;
+        }
+    }
+
+    // Lineage.
+    let mut links = Vec::new();
+    for u in &plan.new_units {
+        for (i, l) in u.from.iter().enumerate() {
+            let (code, name, province) = match &l.predecessor {
+                Predecessor::Known(code) => (Some(code.clone()), names.get(code).cloned().unwrap_or_default(), None),
+                Predecessor::Outside { name, province, .. } => (None, name.clone(), Some(province.clone())),
+            };
+            links.push(LineageRow {
+                successor_code: u.code.clone(),
+                position: i as i32 + 1,
+                predecessor_code: code,
+                predecessor_name: name,
+                predecessor_province: province,
+                whole: l.whole,
+                effective_on: on,
+                act: plan.act.clone(),
+                reorganisation_id: plan.id.clone(),
+            });
+        }
+    }
+    reorganisations::insert_lineage(conn, &links)?;
+
+    // Ended units and what they held.
+    let holders: HashMap<&str, &str> = plan.holdings.iter().map(|h| (h.ended.as_str(), h.holder.as_str())).collect();
+    let mut moved_dossiers = Vec::new();
+    let mut moved_accounts = Vec::new();
+    let mut moved_consultations = 0;
+    let mut touched = std::collections::BTreeMap::new();
+    for ended in &plan.ended_units {
+        let holder =
+            holders.get(ended.as_str()).ok_or_else(|| AppError::Internal(anyhow::anyhow!("checked holder")))?;
+        agencies::end(conn, ended, eve, holder)?;
+        for row in store::open_touching(conn, ended, &open_status_codes())? {
+            touched.entry(row.id.clone()).or_insert(row);
+        }
+        moved_consultations += store::move_pending_consultations(conn, ended, holder)?;
+        for username in crate::storage::users::move_agency(conn, ended, holder)? {
+            moved_accounts.push(Moved { what: username, from: ended.clone(), to: holder.to_string() });
+        }
+    }
+    let holders: HashMap<AgencyCode, AgencyCode> = plan
+        .holdings
+        .iter()
+        .filter_map(|h| Some((AgencyCode::parse(&h.ended).ok()?, AgencyCode::parse(&h.holder).ok()?)))
+        .collect();
+    for row in touched.values() {
+        moved_dossiers.push(move_dossier(conn, row, &holders, plan, now, &names)?);
+    }
+    Ok(Report {
+        plan: plan.id.clone(),
+        act: plan.act.clone(),
+        effective_on: on,
+        applied: true,
+        dry_run,
+        new_units: plan.new_units.len(),
+        continued_units: plan.continued_units.len(),
+        ended_units: plan.ended_units.len(),
+        lineage_links: links.len(),
+        moved_dossiers,
+        moved_accounts,
+        moved_consultations,
+    })
+}
+
+fn open_status_codes() -> Vec<i32> {
+    Status::ALL.into_iter().filter(|s| s.is_open()).map(Status::national_code).collect()
+}
+
+/// Moves one open dossier off the ended units: where it is now and every step of its route (the
+/// counter that returns the result included) that names one go to its holder; one control-sheet row.
+fn move_dossier(
+    conn: &mut AnyConnection,
+    row: &DossierRow,
+    holders: &HashMap<AgencyCode, AgencyCode>,
+    plan: &Plan,
+    now: DateTime<Utc>,
+    names: &HashMap<String, String>,
+) -> Result<Moved, AppError> {
+    let held = |a: &AgencyCode| holders.get(a).cloned().unwrap_or_else(|| a.clone());
+    let route = StoredRoute(
+        row.route.0.iter().map(|s| RoutedStep { agency: held(&s.agency), time_share: s.time_share }).collect(),
+    );
+    let current = held(&row.current_agency);
+    let version = row.row_version + 1;
+    if !store::reassign(conn, &row.id, row.row_version, current.as_str(), &String::from(&route))? {
+        return Err(AppError::new(
+            ErrorCode::ConcurrentUpdate,
+            "a dossier changed while the plan was applied; try again",
+        ));
+    }
+    let handover = Handover {
+        action: "reorganise",
+        at: now,
+        from_agency: row.current_agency.clone(),
+        to_agency: current,
+        status: row.status,
+        step_due_at: row.step_due_at.map(|t| t.and_utc()),
+        step_timeliness: None,
+    };
+    let name = |c: &AgencyCode| names.get(c.as_str()).cloned().unwrap_or_else(|| c.to_string());
+    let ended: Vec<String> = row
+        .route
+        .0
+        .iter()
+        .map(|s| &s.agency)
+        .chain([&row.current_agency])
+        .filter(|a| holders.contains_key(*a))
+        .map(|a| format!("{} → {}", name(a), name(&held(a))))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let note = format!("{}: {}", plan.act, ended.join("; "));
+    let mut event = EventRow::of(&row.id, version, &handover, ("", Role::Admin), Some(note), None);
+    event.actor_user_id = None;
+    store::insert_event(conn, &event)?;
+    Ok(Moved {
+        what: row.code_or_reference().to_string(),
+        from: row.current_agency.to_string(),
+        to: handover.to_agency.to_string(),
+    })
+}

@@ -1,0 +1,184 @@
+//! Applying a reorganisation plan (issue 13): the merged Cần Thơ of 01/07/2025 from the shipped
+//! plan (NQ 1668/NQ-UBTVQH15), its dry run, open dossiers and accounts moving to the holders, and a
+//! later plan applied once when its date comes. SQLite, or PostgreSQL with TEST_DATABASE_URL.
+use crate::common::{assert_error, manifest_dir, spawn_app_at, TestApp};
+use chrono::{DateTime, Utc};
+use motcua::error::AppError;
+use motcua::services::reorganise::{apply_due_on, load_on, Report};
+use serde_json::{json, Value};
+
+const PW: &str = "motcua-demo";
+const TAN_AN: &str = "000.01.31.H12";
+const NINH_KIEU_DISTRICT: &str = "000.00.31.H12";
+/// The new phường Ninh Kiều (NQ 1668 khoản 1): former Tân An, Thới Bình, Xuân Khánh.
+const NINH_KIEU: &str = "000.01.61.H12";
+/// Cấp GCN quyền sử dụng đất lần đầu: commune → district → Sở TN&MT → district → commune.
+const LAND: &str = "1.003554";
+/// Liên thông khai sinh – thường trú – BHYT: commune.
+const BIRTH: &str = "1.003583";
+
+fn cantho_plan() -> String {
+    std::fs::read_to_string(manifest_dir().join("seeds/reorganisations/cantho-2025-07-01.json")).unwrap()
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn load(app: &TestApp, plan: &str, now: &str, dry_run: bool) -> Result<Report, AppError> {
+    load_on(&mut app.conn(), plan, at(now), dry_run)
+}
+
+async fn intake(app: &TestApp, token: &str, procedure: &str) -> String {
+    let body = json!({"procedure_code": procedure, "channel": "direct",
+        "applicant": {"name": "Trần Văn Bình", "id_number": "092190004321", "phone": "0913 000 111",
+            "email": null, "address": "5 Mậu Thân, Cần Thơ"},
+        "documents": ["Đơn đề nghị"]});
+    let (s, b) = app.post_with("/api/v1/dossiers", token, &body).await;
+    assert_eq!(s, 201, "{b}");
+    b["code"].as_str().unwrap().to_string()
+}
+
+async fn count(app: &TestApp, query: &str, level: &str) -> usize {
+    let (s, list) = app.get(&format!("/api/v1/agencies?{query}")).await;
+    assert_eq!(s, 200, "{list}");
+    list.as_array().unwrap().iter().filter(|a| a["level"] == level).count()
+}
+
+fn moved<'a>(r: &'a Report, what: &str) -> Option<(&'a str, &'a str)> {
+    r.moved_dossiers.iter().chain(&r.moved_accounts).find(|m| m.what == what).map(|m| (m.from.as_str(), m.to.as_str()))
+}
+
+#[tokio::test]
+async fn the_merged_can_tho_replaces_the_old_city_on_1_july_2025_and_open_dossiers_follow() {
+    let app = spawn_app_at("2025-06-20T09:00:00+07:00").await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let land = intake(&app, &clerk, LAND).await;
+    let (s, d) =
+        app.post_with(&format!("/api/v1/dossiers/{land}/actions"), &clerk, &json!({"action": "transfer"})).await;
+    assert_eq!((s, d["current_agency"]["code"].as_str()), (200, Some(NINH_KIEU_DISTRICT)), "{d}");
+    let birth = intake(&app, &clerk, BIRTH).await;
+
+    // A dry run reports every change and keeps none.
+    let dry = load(&app, &cantho_plan(), "2025-07-01T08:00:00+07:00", true).unwrap();
+    assert!(dry.applied && dry.dry_run);
+    assert_eq!((dry.new_units, dry.continued_units, dry.ended_units), (99, 6, 90));
+    assert_eq!(moved(&dry, &land), Some((NINH_KIEU_DISTRICT, NINH_KIEU)), "{dry:?}");
+    assert_eq!(moved(&dry, "clerk.tanan"), Some((TAN_AN, NINH_KIEU)));
+    assert_eq!(count(&app, "at=2026-12-02", "district").await, 9, "the dry run kept nothing");
+    assert_eq!(count(&app, "at=2026-12-02", "commune").await, 85);
+
+    app.set_time("2025-07-01T08:00:00+07:00");
+    let r = load(&app, &cantho_plan(), "2025-07-01T08:00:00+07:00", false).unwrap();
+    assert!(r.applied && !r.dry_run);
+    assert_eq!(r.lineage_links, 267);
+    assert_eq!(moved(&r, &land), Some((NINH_KIEU_DISTRICT, NINH_KIEU)));
+    assert_eq!(moved(&r, &birth), Some((TAN_AN, NINH_KIEU)));
+    for (who, to) in [("clerk.tanan", NINH_KIEU), ("clerk.ninhkieu", NINH_KIEU), ("clerk.phongdien", "000.01.62.H12")] {
+        assert_eq!(moved(&r, who).map(|m| m.1), Some(to), "{who}");
+    }
+    assert!(moved(&r, "clerk.stnmt").is_none(), "departments carry over");
+
+    // The hierarchy by date.
+    assert_eq!(
+        (count(&app, "at=2026-12-02", "district").await, count(&app, "at=2026-12-02", "commune").await),
+        (0, 103)
+    );
+    assert_eq!(
+        (count(&app, "at=2024-06-01", "district").await, count(&app, "at=2024-06-01", "commune").await),
+        (9, 85)
+    );
+    assert_eq!(count(&app, "", "commune").await, 103, "today's tree by default");
+    let (_, list) = app.get("/api/v1/agencies?at=2026-12-02&level=commune").await;
+    let names: Vec<&str> = list.as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert_eq!(names.iter().filter(|n| n.starts_with("Phường ")).count(), 31);
+    assert_eq!(names.iter().filter(|n| n.starts_with("Xã ")).count(), 72);
+    let (_, old) = app.get(&format!("/api/v1/agencies/{TAN_AN}")).await;
+    assert_eq!((old["valid_to"].as_str(), old["name"].as_str()), (Some("2025-06-30"), Some("Phường Tân An")));
+    let (_, l) = app.get(&format!("/api/v1/agencies/{NINH_KIEU}/lineage")).await;
+    let from: Vec<&str> =
+        l["ancestry"].as_array().unwrap().iter().map(|l| l["from"]["name"].as_str().unwrap()).collect();
+    for former in ["Phường Tân An", "Phường Thới Bình", "Phường Xuân Khánh"] {
+        assert!(from.contains(&former), "{former} missing from {from:?}");
+    }
+    assert_eq!(l["ancestry"][0]["act"], "NQ 1668/NQ-UBTVQH15");
+    assert_eq!(l["ancestry"][0]["effective_on"], "2025-07-01");
+
+    // The open dossiers: held by the successor, codes unchanged, received where they were.
+    let clerk = app.login("clerk.tanan", PW).await;
+    let (s, d) = app.get_with(&format!("/api/v1/dossiers/{birth}"), &clerk).await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!(d["code"], birth.as_str());
+    assert_eq!(
+        (d["current_agency"]["code"].as_str(), d["receiving_agency"]["code"].as_str()),
+        (Some(NINH_KIEU), Some(TAN_AN))
+    );
+    let last = d["history"].as_array().unwrap().last().unwrap();
+    assert_eq!(
+        (last["action"].as_str(), last["from_agency"]["name"].as_str()),
+        (Some("reorganise"), Some("Phường Tân An"))
+    );
+    assert_eq!(last["to_agency"]["name"], "Phường Ninh Kiều");
+    assert!(last["note"].as_str().unwrap().starts_with("NQ 1668/NQ-UBTVQH15"), "{last}");
+    assert!(
+        d["allowed_actions"].as_array().unwrap().contains(&json!("transfer")),
+        "the new ward's clerk carries it on: {d}"
+    );
+    let (_, d) = app.get_with(&format!("/api/v1/dossiers/{land}"), &app.login("leader.tp", PW).await).await;
+    assert_eq!(d["current_agency"]["code"], NINH_KIEU);
+    assert_eq!(d["history"][0]["to_agency"]["name"], "Phường Tân An", "history keeps the old names");
+
+    // Once only.
+    let e = load(&app, &cantho_plan(), "2025-07-02T08:00:00+07:00", false).unwrap_err();
+    assert_eq!(e.code().as_str(), "reorganisation_exists");
+}
+
+/// A later plan: the new Ninh Kiều and Cái Khế merge on 01/01/2027 (a test's invention).
+fn later_plan(with_holdings: bool) -> String {
+    let holdings = if with_holdings {
+        json!([{"ended": NINH_KIEU, "holder": "000.01.63.H12"}, {"ended": "000.02.61.H12", "holder": "000.01.63.H12"}])
+    } else {
+        json!([])
+    };
+    json!({"id": "test-2027", "effective_on": "2027-01-01", "act": "NQ 9999 (test)", "act_date": "2026-11-01",
+        "title": "test", "new_units": [{"code": "000.01.63.H12", "name": "Phường Hợp Nhất", "level": "commune",
+        "kind": "people_committee", "parent_code": "000.00.00.H12", "provisional_code": true, "clause": null,
+        "from": [{"code": NINH_KIEU, "whole": true}, {"code": "000.02.61.H12", "whole": true}]}],
+        "continued_units": [], "ended_units": [NINH_KIEU, "000.02.61.H12"], "holdings": holdings})
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_plan_for_a_later_date_waits_for_it_and_is_applied_once_and_a_bad_plan_is_refused_with_its_problems() {
+    let app = spawn_app_at("2025-06-20T09:00:00+07:00").await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let birth = intake(&app, &clerk, BIRTH).await;
+    load(&app, &cantho_plan(), "2025-07-01T08:00:00+07:00", false).unwrap();
+
+    let e = load(&app, &later_plan(false), "2026-12-01T08:00:00+07:00", false).unwrap_err();
+    assert_eq!(e.code().as_str(), "reorganisation_refused");
+    assert!(e.to_string().contains("has no holder"), "{e}");
+    let e = load(&app, "{\"id\": 1}", "2026-12-01T08:00:00+07:00", false).unwrap_err();
+    assert_eq!(e.code().as_str(), "invalid_reorganisation_plan");
+
+    let r = load(&app, &later_plan(true), "2026-12-01T08:00:00+07:00", false).unwrap();
+    assert!(!r.applied && r.moved_dossiers.is_empty());
+    assert!(apply_due_on(&mut app.conn(), at("2026-12-31T23:00:00+07:00")).unwrap().is_empty(), "not yet");
+    let (_, a) = app.get("/api/v1/agencies?at=2027-01-02&level=commune").await;
+    assert!(!a.as_array().unwrap().iter().any(|a| a["code"] == "000.01.63.H12"), "not applied, not listed");
+
+    let done = apply_due_on(&mut app.conn(), at("2027-01-01T00:05:00+07:00")).unwrap();
+    assert_eq!(done.len(), 1);
+    assert_eq!(moved(&done[0], &birth), Some((NINH_KIEU, "000.01.63.H12")));
+    assert!(apply_due_on(&mut app.conn(), at("2027-01-02T00:05:00+07:00")).unwrap().is_empty(), "exactly once");
+    let (s, y) = app.get("/api/v1/agencies/000.01.63.H12/lineage").await;
+    assert_eq!(s, 200);
+    let names: Vec<&str> =
+        y["ancestry"].as_array().unwrap().iter().map(|l| l["from"]["name"].as_str().unwrap()).collect();
+    assert!(
+        names.starts_with(&["Phường Ninh Kiều", "Phường Cái Khế"]) && names.contains(&"Phường Tân An"),
+        "{names:?}"
+    );
+    let (s, b): (u16, Value) = app.get("/api/v1/agencies?at=2027-13-01").await;
+    assert_error(s, &b, 400, "invalid_date");
+}
