@@ -27,7 +27,8 @@ pub enum Command {
     },
     /// Apply pending database migrations.
     Migrate,
-    /// Run only the notification delivery worker (several may run, on any machines).
+    /// Run only the background work: notification delivery, and reorganisation plans applied as
+    /// their dates come (several may run, on any machines; each plan is applied once).
     Worker,
     /// Load seeds (holidays, plans; demo province unless --no-demo). Idempotent.
     Seed {

@@ -109,10 +109,11 @@ impl Application {
         self.port
     }
 
-    /// Serves until stopped. The delivery worker and the demo history start beside the server:
-    /// requests are answered while the history is being made.
+    /// Serves until stopped. The delivery worker, the reorganisation scheduler and the demo history
+    /// start beside the server: requests are answered while the history is being made.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         if let Some(w) = self.worker {
+            tokio::spawn(crate::services::reorganise::run_scheduler(w.pool.clone(), w.clock.clone()));
             tokio::spawn(w.run());
         }
         if let Some(h) = self.history {

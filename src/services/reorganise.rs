@@ -379,3 +379,30 @@ fn move_dossier(
         to: handover.to_agency.to_string(),
     })
 }
+
+/// How often an instance looks for a plan whose date has come.
+pub const SCHEDULE_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Applies plans as their dates come, for as long as the process runs: every instance may run it,
+/// the claim makes each plan applied once. What it applies is logged by plan and counts only.
+pub async fn run_scheduler(pool: crate::storage::Pool, clock: crate::clock::Clock) {
+    loop {
+        let now = clock.now();
+        match crate::storage::run(&pool, move |conn| apply_due_on(conn, now)).await {
+            Ok(done) => {
+                for r in done {
+                    tracing::info!(
+                        plan = %r.plan,
+                        new_units = r.new_units,
+                        ended_units = r.ended_units,
+                        dossiers_moved = r.moved_dossiers.len(),
+                        accounts_moved = r.moved_accounts.len(),
+                        "reorganisation applied"
+                    );
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "applying due reorganisations failed; retrying later"),
+        }
+        tokio::time::sleep(SCHEDULE_EVERY).await;
+    }
+}
