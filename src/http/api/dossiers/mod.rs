@@ -6,7 +6,6 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use crate::auth::extractor::Unverified;
-use crate::auth::Caller;
 use crate::error::AppError;
 use crate::services::dossiers::{self, ActionInput, IntakeInput};
 
@@ -150,12 +149,13 @@ pub struct RatingRequest {
 pub async fn rate(
     ctx: web::Data<AppContext>,
     client: crate::http::client::ClientAddr,
-    caller: Option<Caller>,
+    caller: Option<Unverified>,
     code: web::Path<String>,
     body: web::Json<RatingRequest>,
 ) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
     let (code, now) = (code.into_inner(), ctx.clock.now());
+    let caller = caller.map(crate::auth::extractor::Who::from);
     let r = dossiers::rate(&ctx.pool, &ctx.limits, caller, client, code, b.score, b.comment, b.pin, now).await?;
     Ok(HttpResponse::Created().json(RatingView { score: r.score, comment: r.comment, rated_at: rfc3339(r.rated_at) }))
 }
