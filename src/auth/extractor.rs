@@ -1,4 +1,5 @@
-//! `Caller`: the authenticated user of a request, with role and agency scope.
+//! `Caller`: the authenticated user of a request, with role and agency scope; `Unverified`: the
+//! extractor that reads it from the token, checked against the account on the request's one trip.
 use actix_web::{dev::Payload, FromRequest, HttpRequest};
 
 use crate::domain::{AgencyCode, Role};
@@ -31,26 +32,10 @@ impl Caller {
     }
 }
 
-impl FromRequest for Caller {
-    type Error = AppError;
-    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, AppError>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let caller = caller_from(req);
-        let pool = crate::http::context::AppContext::of(req).map(|c| c.pool.clone());
-        Box::pin(async move {
-            let caller = caller?;
-            match pool {
-                Some(pool) => ensure_active(&pool, caller).await,
-                None => Ok(caller),
-            }
-        })
-    }
-}
-
 /// The caller a valid token names, before the account is checked: the extractor reads no
 /// database. Handlers that take it get the [`Caller`] through [`crate::storage::run_as`], which
-/// checks the account on the request's one connection (issue 12: one request, one trip).
+/// checks the account on the request's one connection (issue 12: one request, one trip). A
+/// missing, expired or invalid token is refused here (401); a disabled account's, by `run_as`.
 #[derive(Debug, Clone)]
 pub struct Unverified(Caller);
 
@@ -76,8 +61,9 @@ impl FromRequest for Unverified {
     }
 }
 
-/// Who a use case runs for: a caller the `Caller` extractor has already checked, or one the use
-/// case's own trip checks ([`Unverified`], through [`crate::storage::run_as`]).
+/// Who a use case runs for: a caller already checked (the command line, the demo, a use case
+/// called inside a trip that checked it), or one the use case's own trip checks ([`Unverified`],
+/// through [`crate::storage::run_as`]).
 #[derive(Debug, Clone)]
 pub enum Who {
     Checked(Caller),
@@ -107,7 +93,8 @@ impl From<Unverified> for Who {
 }
 
 /// The caller of `who`, if the account is still active: one primary-key read on `conn` (none
-/// when the `Caller` extractor has checked it already).
+/// for a caller already checked). A disabled (or deleted) account's token is refused, so that
+/// disabling an account takes effect at once, on every instance.
 pub fn check_active(conn: &mut crate::storage::AnyConnection, who: Who) -> Result<Caller, AppError> {
     let who = match who {
         Who::Checked(caller) => return Ok(caller),
@@ -122,16 +109,6 @@ pub fn check_active(conn: &mut crate::storage::AnyConnection, who: Who) -> Resul
 
 fn disabled() -> AppError {
     AppError::InvalidToken("the account has been disabled; ask an administrator".into())
-}
-
-/// A valid token of a disabled (or deleted) account is refused: one primary-key lookup per
-/// authenticated request, so disabling an account takes effect at once, on every instance.
-pub async fn ensure_active(pool: &crate::storage::Pool, caller: Caller) -> Result<Caller, AppError> {
-    if crate::services::users::is_active(pool, caller.user_id.clone()).await? {
-        Ok(caller)
-    } else {
-        Err(disabled())
-    }
 }
 
 /// The cookie the web pages keep the JWT in (HttpOnly, SameSite=Strict; Secure over https).

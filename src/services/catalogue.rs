@@ -6,7 +6,7 @@ use crate::error::{AppError, ErrorCode};
 use crate::storage::agencies::{AgencyFilter, AgencyRow};
 use crate::storage::procedures::{ProcedureFilter, ProcedureRecord};
 use crate::storage::reorganisations::{self, LineageRow};
-use crate::storage::{self, agencies, procedures, Pool};
+use crate::storage::{self, agencies, procedures, AnyConnection, Pool};
 
 /// Query of the agency list, as it arrives from outside.
 #[derive(Debug, Default, Clone)]
@@ -18,14 +18,24 @@ pub struct AgencyQuery {
     pub at: Option<String>,
 }
 
-pub async fn list_agencies(pool: &Pool, query: AgencyQuery) -> Result<Vec<AgencyRow>, AppError> {
-    let filter = AgencyFilter {
+fn agency_filter(query: &AgencyQuery) -> Result<AgencyFilter, AppError> {
+    Ok(AgencyFilter {
         at: query.at.as_deref().map(crate::services::calendar::parse_day).transpose()?,
         level: query.level.as_deref().map(parse_level).transpose()?.map(|l| l.as_str().to_string()),
         parent: query.parent.as_deref().map(parse_agency).transpose()?.map(|c| c.to_string()),
         within: query.within.as_deref().map(parse_agency).transpose()?.map(|c| c.to_string()),
-    };
+    })
+}
+
+pub async fn list_agencies(pool: &Pool, query: AgencyQuery) -> Result<Vec<AgencyRow>, AppError> {
+    let filter = agency_filter(&query)?;
     storage::run(pool, move |conn| Ok(agencies::list(conn, &filter)?)).await
+}
+
+/// [`list_agencies`] on `conn` (a page's one trip).
+pub fn list_agencies_on(conn: &mut AnyConnection, query: &AgencyQuery) -> Result<Vec<AgencyRow>, AppError> {
+    let filter = agency_filter(query)?;
+    Ok(agencies::list(conn, &filter)?)
 }
 
 /// One link of an agency's lineage with both ends named: `to` came from `from` (wholly or in
@@ -53,11 +63,6 @@ pub struct AgencyDetail {
     pub agency: AgencyRow,
     pub predecessors: Vec<LineageLink>,
     pub successors: Vec<LineageLink>,
-}
-
-fn find_agency(conn: &mut storage::AnyConnection, code: &AgencyCode) -> Result<AgencyRow, AppError> {
-    agencies::find(conn, code.as_str())?
-        .ok_or_else(|| AppError::new(ErrorCode::AgencyNotFound, format!("no agency has the code {code}")))
 }
 
 /// Names both ends of `rows` (the successors' names in one query).
@@ -118,6 +123,16 @@ pub async fn agency_lineage(
     .await
 }
 
+/// [`get_agency`] on `conn` (a page's one trip).
+pub fn get_agency_on(conn: &mut AnyConnection, code: &str) -> Result<AgencyRow, AppError> {
+    find_agency(conn, &parse_agency(code)?)
+}
+
+fn find_agency(conn: &mut AnyConnection, code: &AgencyCode) -> Result<AgencyRow, AppError> {
+    agencies::find(conn, code.as_str())?
+        .ok_or_else(|| AppError::new(ErrorCode::AgencyNotFound, format!("no agency has the code {code}")))
+}
+
 /// Query of the procedure catalogue, as it arrives from outside.
 #[derive(Debug, Default, Clone)]
 pub struct ProcedureQuery {
@@ -128,7 +143,7 @@ pub struct ProcedureQuery {
     pub q: Option<String>,
 }
 
-pub async fn list_procedures(pool: &Pool, query: ProcedureQuery) -> Result<Vec<ProcedureEntry>, AppError> {
+fn procedure_filter(query: ProcedureQuery) -> Result<ProcedureFilter, AppError> {
     let online = |v: Option<i64>| -> Result<Option<i32>, AppError> {
         v.map(|n| {
             OnlineLevel::new(n)
@@ -147,12 +162,23 @@ pub async fn list_procedures(pool: &Pool, query: ProcedureQuery) -> Result<Vec<P
     if filter.folded_query.as_ref().is_some_and(|q| q.chars().count() > 200) {
         return Err(AppError::new(ErrorCode::InvalidQuery, "the search text is longer than 200 characters"));
     }
-    storage::run(pool, move |conn| {
-        let records = procedures::list_current(conn, &filter)?;
-        let places = step_places(conn, &records)?;
-        Ok(records.into_iter().map(|r| ProcedureEntry { record: r, places: places.clone() }).collect())
-    })
-    .await
+    Ok(filter)
+}
+
+pub async fn list_procedures(pool: &Pool, query: ProcedureQuery) -> Result<Vec<ProcedureEntry>, AppError> {
+    let filter = procedure_filter(query)?;
+    storage::run(pool, move |conn| current_procedures(conn, &filter)).await
+}
+
+/// [`list_procedures`] on `conn` (a page's one trip).
+pub fn list_procedures_on(conn: &mut AnyConnection, query: ProcedureQuery) -> Result<Vec<ProcedureEntry>, AppError> {
+    current_procedures(conn, &procedure_filter(query)?)
+}
+
+fn current_procedures(conn: &mut AnyConnection, filter: &ProcedureFilter) -> Result<Vec<ProcedureEntry>, AppError> {
+    let records = procedures::list_current(conn, filter)?;
+    let places = step_places(conn, &records)?;
+    Ok(records.into_iter().map(|r| ProcedureEntry { record: r, places: places.clone() }).collect())
 }
 
 /// code → (level, name) of the agencies that route steps name explicitly.
@@ -166,7 +192,7 @@ pub struct ProcedureEntry {
     pub places: StepPlaces,
 }
 
-fn step_places(conn: &mut crate::storage::AnyConnection, records: &[ProcedureRecord]) -> Result<StepPlaces, AppError> {
+fn step_places(conn: &mut AnyConnection, records: &[ProcedureRecord]) -> Result<StepPlaces, AppError> {
     let mut codes: Vec<String> = records
         .iter()
         .flat_map(|r| r.steps.iter())
@@ -184,27 +210,46 @@ pub async fn get_procedure(
     code: String,
     version: Option<i64>,
 ) -> Result<(ProcedureEntry, Vec<i32>), AppError> {
-    let code =
-        ProcedureCode::parse(&code).map_err(|e| AppError::new(ErrorCode::InvalidProcedureCode, e.to_string()))?;
+    let (code, version) = procedure_key(&code, version)?;
+    storage::run(pool, move |conn| find_procedure(conn, &code, version)).await
+}
+
+/// [`get_procedure`] on `conn` (a page's one trip).
+pub fn get_procedure_on(
+    conn: &mut AnyConnection,
+    code: &str,
+    version: Option<i64>,
+) -> Result<(ProcedureEntry, Vec<i32>), AppError> {
+    let (code, version) = procedure_key(code, version)?;
+    find_procedure(conn, &code, version)
+}
+
+fn procedure_key(code: &str, version: Option<i64>) -> Result<(ProcedureCode, Option<i32>), AppError> {
+    let code = ProcedureCode::parse(code).map_err(|e| AppError::new(ErrorCode::InvalidProcedureCode, e.to_string()))?;
     let version = version
         .map(|v| i32::try_from(v).ok().filter(|v| *v > 0))
         .map(|v| v.ok_or_else(|| AppError::new(ErrorCode::InvalidVersion, "version must be a positive number")))
         .transpose()?;
-    storage::run(pool, move |conn| {
-        let record = procedures::find(conn, code.as_str(), version)?.ok_or_else(|| {
-            AppError::new(
-                ErrorCode::ProcedureNotFound,
-                match version {
-                    Some(v) => format!("procedure {code} has no version {v}"),
-                    None => format!("no procedure has the code {code}"),
-                },
-            )
-        })?;
-        let versions = procedures::versions(conn, code.as_str())?;
-        let places = step_places(conn, std::slice::from_ref(&record))?;
-        Ok((ProcedureEntry { record, places }, versions))
-    })
-    .await
+    Ok((code, version))
+}
+
+fn find_procedure(
+    conn: &mut AnyConnection,
+    code: &ProcedureCode,
+    version: Option<i32>,
+) -> Result<(ProcedureEntry, Vec<i32>), AppError> {
+    let record = procedures::find(conn, code.as_str(), version)?.ok_or_else(|| {
+        AppError::new(
+            ErrorCode::ProcedureNotFound,
+            match version {
+                Some(v) => format!("procedure {code} has no version {v}"),
+                None => format!("no procedure has the code {code}"),
+            },
+        )
+    })?;
+    let versions = procedures::versions(conn, code.as_str())?;
+    let places = step_places(conn, std::slice::from_ref(&record))?;
+    Ok((ProcedureEntry { record, places }, versions))
 }
 
 fn parse_level(s: &str) -> Result<AgencyLevel, AppError> {
@@ -240,14 +285,23 @@ pub struct NewVersion {
 /// change of the same procedure answers 409 `concurrent_update`.
 pub async fn revise_procedure(
     pool: &Pool,
-    caller: crate::auth::Caller,
+    who: impl Into<crate::auth::extractor::Who>,
     code: String,
+    change: ProcedureChange,
+) -> Result<NewVersion, AppError> {
+    storage::run_as(pool, who, move |conn, caller| revise_procedure_on(conn, &caller, &code, change)).await
+}
+
+/// [`revise_procedure`] on `conn`.
+pub fn revise_procedure_on(
+    conn: &mut AnyConnection,
+    caller: &crate::auth::Caller,
+    code: &str,
     change: ProcedureChange,
 ) -> Result<NewVersion, AppError> {
     use crate::domain::procedure::{validate_route, RouteStep, StepTarget, TimeLimit, TimeUnit};
     caller.require_role(&[crate::domain::Role::Admin])?;
-    let code =
-        ProcedureCode::parse(&code).map_err(|e| AppError::new(ErrorCode::InvalidProcedureCode, e.to_string()))?;
+    let code = ProcedureCode::parse(code).map_err(|e| AppError::new(ErrorCode::InvalidProcedureCode, e.to_string()))?;
     let online = change
         .online_level
         .map(|l| OnlineLevel::new(l).map_err(|e| AppError::new(ErrorCode::InvalidOnlineLevel, e.to_string())))
@@ -296,92 +350,86 @@ pub async fn revise_procedure(
     {
         return Err(AppError::new(ErrorCode::NothingToChange, "name at least one thing to change"));
     }
-    let result = storage::run(pool, move |conn| {
-        use diesel::Connection;
-        conn.transaction(|conn| {
-            // A write first (SQLite takes its lock up front): the current version stops being current.
-            if !procedures::retire_current(conn, code.as_str())? {
-                return Err(if procedures::versions(conn, code.as_str())?.is_empty() {
-                    AppError::new(ErrorCode::ProcedureNotFound, format!("no procedure has the code {code}"))
-                } else {
-                    AppError::new(
-                        ErrorCode::ConcurrentUpdate,
-                        "someone changed this procedure at the same time; try again",
-                    )
-                });
+    use diesel::Connection;
+    let result = conn.transaction(|conn| {
+        // A write first (SQLite takes its lock up front): the current version stops being current.
+        if !procedures::retire_current(conn, code.as_str())? {
+            return Err(if procedures::versions(conn, code.as_str())?.is_empty() {
+                AppError::new(ErrorCode::ProcedureNotFound, format!("no procedure has the code {code}"))
+            } else {
+                AppError::new(ErrorCode::ConcurrentUpdate, "someone changed this procedure at the same time; try again")
+            });
+        }
+        let last = *procedures::versions(conn, code.as_str())?.last().expect("a version exists");
+        let old = procedures::find(conn, code.as_str(), Some(last))?.expect("the version just listed");
+        let mut p = old.procedure.clone();
+        let id = uuid::Uuid::now_v7().to_string();
+        p.id = id.clone();
+        p.version = last + 1;
+        p.is_current = true;
+        p.created_at = storage::now_utc();
+        if let Some(l) = online {
+            p.online_level = i32::from(l.get());
+        }
+        if let Some(v) = limit_value {
+            p.time_limit_value = v as i32;
+        }
+        if let Some(u) = unit {
+            p.time_limit_unit = u.as_str().to_string();
+        }
+        if let Some(f) = fee {
+            p.fee_vnd = f;
+        }
+        if let Some(d) = fee_description.clone() {
+            p.fee_description = d;
+        }
+        let mut steps = old.steps.clone();
+        if let Some(shares) = &shares {
+            if shares.len() != steps.len() {
+                return Err(AppError::new(
+                    ErrorCode::InvalidStepShares,
+                    format!("the route has {} steps: give one share per step", steps.len()),
+                ));
             }
-            let last = *procedures::versions(conn, code.as_str())?.last().expect("a version exists");
-            let old = procedures::find(conn, code.as_str(), Some(last))?.expect("the version just listed");
-            let mut p = old.procedure.clone();
-            let id = uuid::Uuid::now_v7().to_string();
-            p.id = id.clone();
-            p.version = last + 1;
-            p.is_current = true;
-            p.created_at = storage::now_utc();
-            if let Some(l) = online {
-                p.online_level = i32::from(l.get());
+            for (s, share) in steps.iter_mut().zip(shares) {
+                s.time_share = *share as i32;
             }
-            if let Some(v) = limit_value {
-                p.time_limit_value = v as i32;
-            }
-            if let Some(u) = unit {
-                p.time_limit_unit = u.as_str().to_string();
-            }
-            if let Some(f) = fee {
-                p.fee_vnd = f;
-            }
-            if let Some(d) = fee_description.clone() {
-                p.fee_description = d;
-            }
-            let mut steps = old.steps.clone();
-            if let Some(shares) = &shares {
-                if shares.len() != steps.len() {
-                    return Err(AppError::new(
-                        ErrorCode::InvalidStepShares,
-                        format!("the route has {} steps: give one share per step", steps.len()),
-                    ));
-                }
-                for (s, share) in steps.iter_mut().zip(shares) {
-                    s.time_share = *share as i32;
-                }
-            }
-            let route = steps
-                .iter()
-                .map(|s| {
-                    Ok(RouteStep {
-                        name: s.name.clone(),
-                        target: StepTarget::parse(&s.target).map_err(|e| AppError::Internal(e.into()))?,
-                        time_share: s.time_share.max(0) as u32,
-                    })
+        }
+        let route = steps
+            .iter()
+            .map(|s| {
+                Ok(RouteStep {
+                    name: s.name.clone(),
+                    target: StepTarget::parse(&s.target).map_err(|e| AppError::Internal(e.into()))?,
+                    time_share: s.time_share.max(0) as u32,
                 })
-                .collect::<Result<Vec<_>, AppError>>()?;
-            let limit = TimeLimit {
-                value: p.time_limit_value as u32,
-                unit: p
-                    .time_limit_unit
-                    .parse()
-                    .map_err(|e: crate::domain::procedure::UnknownTimeUnit| AppError::Internal(e.into()))?,
-            };
-            validate_route(&route, limit).map_err(|e| {
-                AppError::new(
-                    ErrorCode::RouteSharesMismatch,
-                    format!("{e}: give step_shares, one per route step, adding up to the new time limit"),
-                )
-            })?;
-            let record = ProcedureRecord {
-                documents: old
-                    .documents
-                    .iter()
-                    .map(|d| procedures::DocumentRow { procedure_id: id.clone(), ..d.clone() })
-                    .collect(),
-                steps: steps.into_iter().map(|s| procedures::StepRow { procedure_id: id.clone(), ..s }).collect(),
-                procedure: p,
-            };
-            procedures::insert(conn, &record)?;
-            Ok(NewVersion { previous_version: last, record })
-        })
-    })
-    .await?;
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
+        let limit = TimeLimit {
+            value: p.time_limit_value as u32,
+            unit: p
+                .time_limit_unit
+                .parse()
+                .map_err(|e: crate::domain::procedure::UnknownTimeUnit| AppError::Internal(e.into()))?,
+        };
+        validate_route(&route, limit).map_err(|e| {
+            AppError::new(
+                ErrorCode::RouteSharesMismatch,
+                format!("{e}: give step_shares, one per route step, adding up to the new time limit"),
+            )
+        })?;
+        let record = ProcedureRecord {
+            documents: old
+                .documents
+                .iter()
+                .map(|d| procedures::DocumentRow { procedure_id: id.clone(), ..d.clone() })
+                .collect(),
+            steps: steps.into_iter().map(|s| procedures::StepRow { procedure_id: id.clone(), ..s }).collect(),
+            procedure: p,
+        };
+        procedures::insert(conn, &record)?;
+        Ok(NewVersion { previous_version: last, record })
+    })?;
     tracing::info!(
         admin = %caller.username,
         procedure = %result.record.procedure.code,

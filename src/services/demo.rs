@@ -325,7 +325,7 @@ async fn make_history(pool: &Pool, links: &Links, now: DateTime<Utc>, days: i64)
                             let code = record.row.code_or_reference().to_string();
                             // The owner's account is the proof: no PIN, so no throttle is consulted.
                             let (limits, client) = (Default::default(), crate::http::client::ClientAddr::unknown());
-                            let owner = Some((*submitter).clone());
+                            let owner = Some((*submitter).clone().into());
                             if dossiers::rate(pool, &limits, owner, client, code, score, None, None, rated_at)
                                 .await
                                 .is_ok()

@@ -307,12 +307,12 @@ pub fn read(
 /// [`read`] on one pool check-out.
 pub async fn inbox(
     pool: &Pool,
-    caller: Caller,
+    who: impl Into<crate::auth::extractor::Who>,
     view: View,
     q: InboxQuery,
     at: DateTime<Utc>,
 ) -> Result<InboxPage, AppError> {
-    storage::run(pool, move |conn| read(conn, &caller, view, &q, at)).await
+    storage::run_as(pool, who, move |conn, caller| read(conn, &caller, view, &q, at)).await
 }
 
 /// The year of `at` in Vietnam (for the tracking-book link).

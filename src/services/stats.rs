@@ -476,17 +476,17 @@ pub fn kpis_on(
 /// Records an off-system count for an agency in the caller's scope.
 pub async fn set_off_system(
     pool: &Pool,
-    caller: Caller,
+    who: impl Into<crate::auth::extractor::Who>,
     agency: String,
     from: Option<String>,
     to: Option<String>,
     dossiers: i64,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
-    if dossiers < 0 {
-        return Err(AppError::new(crate::error::ErrorCode::InvalidCount, "dossiers cannot be negative"));
-    }
-    storage::run(pool, move |conn| {
+    storage::run_as(pool, who, move |conn, caller| {
+        if dossiers < 0 {
+            return Err(AppError::new(crate::error::ErrorCode::InvalidCount, "dossiers cannot be negative"));
+        }
         let q = StatsQuery { from, to, agency: Some(agency), agency_only: true, group_by: None };
         let sel = select(conn, &caller, &q)?;
         crate::storage::stats::set_off_system(

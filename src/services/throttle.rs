@@ -413,15 +413,27 @@ pub const ALERT_DAYS: i64 = 30;
 
 /// Alerts of the last [`ALERT_DAYS`] days, newest first (at most 500): administrators see every
 /// one, other staff those about dossiers their agency holds.
-pub async fn dossier_alerts(pool: &Pool, caller: Caller, now: DateTime<Utc>) -> Result<Vec<DossierAlert>, AppError> {
+pub async fn dossier_alerts(
+    pool: &Pool,
+    who: impl Into<crate::auth::extractor::Who>,
+    now: DateTime<Utc>,
+) -> Result<Vec<DossierAlert>, AppError> {
+    storage::run_as(pool, who, move |conn, caller| dossier_alerts_on(conn, &caller, now)).await
+}
+
+/// [`dossier_alerts`] on `conn`.
+pub fn dossier_alerts_on(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    now: DateTime<Utc>,
+) -> Result<Vec<DossierAlert>, AppError> {
     caller.require_role(&[Role::Admin, Role::Leader, Role::Specialist, Role::Clerk])?;
-    let agency = if caller.role == Role::Admin { None } else { caller.agency.map(|a| a.to_string()) };
+    let agency = if caller.role == Role::Admin { None } else { caller.agency.as_ref().map(|a| a.to_string()) };
     if caller.role != Role::Admin && agency.is_none() {
         return Ok(vec![]);
     }
     let since = now.naive_utc() - TimeDelta::days(ALERT_DAYS);
-    let rows =
-        storage::run(pool, move |conn| Ok(rows::dossier_alerts_since(conn, since, agency.as_deref(), 500)?)).await?;
+    let rows = rows::dossier_alerts_since(conn, since, agency.as_deref(), 500)?;
     Ok(rows
         .into_iter()
         .map(|(a, code, agency)| DossierAlert {

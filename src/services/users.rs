@@ -2,6 +2,7 @@
 //! administrators also list, disable and enable them.
 use chrono::{DateTime, Utc};
 
+use crate::auth::extractor::Who;
 use crate::auth::{password, Caller};
 use crate::domain::user::{check_account, MIN_PASSWORD_LEN};
 use crate::domain::{AgencyCode, Role, Username};
@@ -132,14 +133,33 @@ pub fn add_demo(
     Ok(insert_checked(conn, checked)?.id)
 }
 
-/// An administrator creates a staff or citizen account.
-pub async fn create(pool: &Pool, caller: Caller, new: NewUser) -> Result<users::UserRow, AppError> {
+/// A new account an administrator asked for, checked and with its password hashed ([`prepare`]).
+pub struct Prepared(CheckedUser);
+
+/// Before an administrator's trip: the claimed role, the account's fields, and the password
+/// hashed on the password threads (no pooled connection held meanwhile).
+pub async fn prepare(claimed: &Caller, new: NewUser) -> Result<Prepared, AppError> {
+    claimed.require_role(&[Role::Admin])?;
+    check_and_hash(NewUser { is_demo: false, ..new }).await.map(Prepared)
+}
+
+/// An administrator creates a staff or citizen account ([`prepare`]d), on `conn`.
+pub fn create_on(conn: &mut AnyConnection, caller: &Caller, new: Prepared) -> Result<users::UserRow, AppError> {
     caller.require_role(&[Role::Admin])?;
-    let new = NewUser { is_demo: false, ..new };
-    let checked = check_and_hash(new).await?;
-    let row = storage::run(pool, move |conn| insert_checked(conn, checked)).await?;
+    let row = insert_checked(conn, new.0)?;
     tracing::info!(admin = %caller.username, user_id = %row.id, role = %row.role, "account created");
     Ok(row)
+}
+
+/// An administrator creates a staff or citizen account: checked and hashed first, then the
+/// account check and the insert in one trip.
+pub async fn create(pool: &Pool, who: impl Into<Who>, new: NewUser) -> Result<users::UserRow, AppError> {
+    let who = who.into();
+    let new = match prepare(who.claimed(), new).await {
+        Ok(new) => new,
+        Err(e) => return Err(storage::refused(pool, who, e).await),
+    };
+    storage::run_as(pool, who, move |conn, caller| create_on(conn, &caller, new)).await
 }
 
 /// Anyone registers a citizen account (the web's sign-up, `POST /api/v1/auth/register`): no
@@ -165,7 +185,12 @@ pub struct UserFilter {
 }
 
 /// An administrator lists accounts (by username), optionally of one agency and/or role.
-pub async fn list(pool: &Pool, caller: Caller, filter: UserFilter) -> Result<Vec<users::UserRow>, AppError> {
+pub async fn list(pool: &Pool, who: impl Into<Who>, filter: UserFilter) -> Result<Vec<users::UserRow>, AppError> {
+    storage::run_as(pool, who, move |conn, caller| list_on(conn, &caller, filter)).await
+}
+
+/// [`list`] on `conn`.
+pub fn list_on(conn: &mut AnyConnection, caller: &Caller, filter: UserFilter) -> Result<Vec<users::UserRow>, AppError> {
     caller.require_role(&[Role::Admin])?;
     let agency = filter
         .agency
@@ -185,7 +210,7 @@ pub async fn list(pool: &Pool, caller: Caller, filter: UserFilter) -> Result<Vec
         .transpose()
         .map_err(|e| AppError::new(ErrorCode::InvalidRole, e.to_string()))?
         .map(|r| r.as_str());
-    storage::run(pool, move |conn| Ok(users::list(conn, agency.as_deref(), role)?)).await
+    Ok(users::list(conn, agency.as_deref(), role)?)
 }
 
 /// An administrator disables (`disable = true`) or enables an account. A disabled account cannot
@@ -193,35 +218,38 @@ pub async fn list(pool: &Pool, caller: Caller, filter: UserFilter) -> Result<Vec
 /// Idempotent; an administrator cannot disable their own account.
 pub async fn set_disabled(
     pool: &Pool,
-    caller: Caller,
+    who: impl Into<Who>,
     username: String,
     disable: bool,
     at: DateTime<Utc>,
 ) -> Result<users::UserRow, AppError> {
+    storage::run_as(pool, who, move |conn, caller| set_disabled_on(conn, &caller, &username, disable, at)).await
+}
+
+/// [`set_disabled`] on `conn`, in one transaction.
+pub fn set_disabled_on(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    username: &str,
+    disable: bool,
+    at: DateTime<Utc>,
+) -> Result<users::UserRow, AppError> {
     caller.require_role(&[Role::Admin])?;
-    let username = Username::parse(&username).map_err(|e| AppError::new(ErrorCode::InvalidUsername, e.to_string()))?;
+    let username = Username::parse(username).map_err(|e| AppError::new(ErrorCode::InvalidUsername, e.to_string()))?;
     if disable && username.as_str() == caller.username {
         return Err(AppError::new(ErrorCode::CannotDisableSelf, "an administrator cannot disable their own account"));
     }
-    let row = storage::run(pool, move |conn| {
-        use diesel::Connection;
-        conn.transaction(|conn| {
-            let mut row = users::find_by_username(conn, username.as_str())?
-                .ok_or_else(|| AppError::new(ErrorCode::UserNotFound, "no account has this username"))?;
-            let target = if disable { row.disabled_at.or(Some(at.naive_utc())) } else { None };
-            if target != row.disabled_at {
-                users::set_disabled(conn, username.as_str(), target)?;
-                row.disabled_at = target;
-            }
-            Ok(row)
-        })
-    })
-    .await?;
+    use diesel::Connection;
+    let row = conn.transaction(|conn| {
+        let mut row = users::find_by_username(conn, username.as_str())?
+            .ok_or_else(|| AppError::new(ErrorCode::UserNotFound, "no account has this username"))?;
+        let target = if disable { row.disabled_at.or(Some(at.naive_utc())) } else { None };
+        if target != row.disabled_at {
+            users::set_disabled(conn, username.as_str(), target)?;
+            row.disabled_at = target;
+        }
+        Ok::<_, AppError>(row)
+    })?;
     tracing::info!(admin = %caller.username, user_id = %row.id, disabled = disable, "account access changed");
     Ok(row)
-}
-
-/// Whether the account behind a token is still allowed in (exists, not disabled).
-pub async fn is_active(pool: &Pool, user_id: String) -> Result<bool, AppError> {
-    storage::run(pool, move |conn| Ok(users::is_active(conn, &user_id)?)).await
 }

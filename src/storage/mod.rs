@@ -38,10 +38,10 @@ where
 }
 
 /// Like [`run`], for an authenticated request: on the same connection, first checks that the
-/// caller's account is still active (one primary-key read; none for a caller the `Caller`
-/// extractor has checked), then runs `work` with the checked caller. One pool check-out per
-/// request; a disabled (or deleted) account's token is refused with 401 `invalid_token`, as the
-/// `Caller` extractor refuses it.
+/// caller's account is still active (one primary-key read; none for a caller already checked, as
+/// the command line and the demo pass), then runs `work` with the checked caller. One pool
+/// check-out per request; a disabled (or deleted) account's token is refused with 401
+/// `invalid_token`.
 pub async fn run_as<T, F>(pool: &Pool, who: impl Into<crate::auth::extractor::Who>, work: F) -> Result<T, AppError>
 where
     F: FnOnce(&mut AnyConnection, crate::auth::Caller) -> Result<T, AppError> + Send + 'static,
@@ -53,6 +53,16 @@ where
         work(conn, caller)
     })
     .await
+}
+
+/// `e`, found before the trip from what the token claims, answered as the account allows: the
+/// trip checks the account, so a disabled account's token gets 401 `invalid_token` instead, as
+/// it would have had the check come first. One check-out.
+pub async fn refused(pool: &Pool, who: impl Into<crate::auth::extractor::Who>, e: AppError) -> AppError {
+    match run_as(pool, who, |_, _| Ok(())).await {
+        Ok(()) => e,
+        Err(account) => account,
+    }
 }
 
 /// The current time in UTC, truncated to microseconds so both backends store the same value

@@ -15,6 +15,7 @@ mod api;
 mod boundary;
 mod budgets_read;
 mod budgets_write;
+mod checkouts;
 mod cli;
 mod dashboard;
 mod demo;

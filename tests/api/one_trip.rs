@@ -1,7 +1,7 @@
 //! One request, one trip (issue 12): handlers that check the account on the use case's own
-//! connection (`storage::run_as`) refuse a disabled account's token as the `Caller` extractor
-//! does: 401 `invalid_token` on the API, the sign-in page for the web pages; enabled again, the
-//! same token works (SQLite, or PostgreSQL with TEST_DATABASE_URL).
+//! connection (`storage::run_as`) refuse a disabled account's token: 401 `invalid_token` on the
+//! API, the sign-in page for the web pages; enabled again, the same token works (SQLite, or
+//! PostgreSQL with TEST_DATABASE_URL).
 use crate::common;
 
 use common::web::{get, sign_in};

@@ -2,7 +2,7 @@
 //! (SQLite, or PostgreSQL with TEST_DATABASE_URL).
 use crate::common;
 
-use common::web::{browser, get, post_form, read, Page};
+use common::web::{browser, get, post_form, post_multipart, read};
 use common::{spawn_app_at, TestApp};
 use serde_json::{json, Value};
 
@@ -283,48 +283,6 @@ async fn a_cross_origin_post_is_refused() {
     // Sign-in and sign-out forms are checked too.
     let r = browser().post(app.url("/dang-xuat")).header("origin", "null").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 403);
-}
-
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
-    let boundary = "----motcuaTestBoundary7MA4YWxkTrZu0gW";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
-        );
-    }
-    for (file_name, content_type, content) in files {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(content);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-async fn post_multipart(
-    app: &TestApp,
-    path: &str,
-    cookie: &str,
-    fields: &[(&str, &str)],
-    files: &[(&str, &str, &[u8])],
-) -> Page {
-    let (ct, body) = multipart(fields, files);
-    let r = browser()
-        .post(app.url(path))
-        .header("cookie", cookie)
-        .header("origin", app.address.clone())
-        .header("content-type", ct)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    read(r).await
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@ use crate::http::context::AppContext;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::Caller;
+use crate::auth::extractor::Unverified;
 use crate::error::AppError;
 use crate::http::client::ClientAddr;
 use crate::services;
@@ -83,11 +83,13 @@ pub struct Me {
 /// Who the bearer token says you are.
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = crate::error::ErrorBody)))]
-pub async fn me(caller: Caller) -> HttpResponse {
-    HttpResponse::Ok().json(Me {
+pub async fn me(ctx: web::Data<AppContext>, caller: Unverified) -> Result<HttpResponse, AppError> {
+    // The account check is the whole trip.
+    let caller = crate::storage::run_as(&ctx.pool, caller, |_, caller| Ok(caller)).await?;
+    Ok(HttpResponse::Ok().json(Me {
         user_id: caller.user_id,
         username: caller.username,
         role: caller.role.as_str().to_string(),
         agency_code: caller.agency.map(|a| a.to_string()),
-    })
+    }))
 }

@@ -69,8 +69,9 @@ impl Modify for BearerAuth {
 
 /// Adds what every operation can answer besides its own outcomes, from the way a request reaches a
 /// handler, so that the document stays exact as endpoints are added (schemathesis checks it in CI):
-/// - 401 on every bearer-secured operation: the `Caller` extractor refuses a missing, expired or
-///   invalid token and the token of a disabled account (`missing_token`, `token_expired`, `invalid_token`);
+/// - 401 on every bearer-secured operation: the `Unverified` extractor refuses a missing, expired or
+///   invalid token, and the request's trip the token of a disabled account (`missing_token`,
+///   `token_expired`, `invalid_token`);
 /// - 400 on every operation that takes path or query parameters or a body: the extractors refuse an
 ///   undecodable path (`invalid_path`), an unknown or ill-typed query parameter (`invalid_query`) and a
 ///   body that is not the expected JSON (`invalid_content_type`, `invalid_json`, `invalid_body`,

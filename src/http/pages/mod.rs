@@ -1,12 +1,14 @@
 //! Server-rendered pages (askama templates under `templates/`): the public portal, the citizen's
-//! pages and the staff workspace. Handlers call the `services` layer only; every POST is one
-//! service call. Sign-in keeps the JWT in an HttpOnly, SameSite=Strict cookie (see [`session`]).
+//! pages and the staff workspace. Handlers call the `services` layer only, in one pool check-out
+//! per request: a POST is one use case, and on an error the page's reads follow on the same trip.
+//! Sign-in keeps the JWT in an HttpOnly, SameSite=Strict cookie (see [`session`]).
 //! Where each page answers is in the route table, [`crate::http::routes`].
 //!
 //! Shared pieces for every page module (the leader dashboard included):
 //! - [`Layout`]: an extractor that never fails; put it in the page struct as `layout` and
 //!   `{% extends "base.html" %}` (blocks `title` and `content`);
-//! - [`PageCaller`]: the signed-in user, or a redirect to `/dang-nhap?next=…`;
+//! - [`PageSession`]: the signed-in user, or a redirect to `/dang-nhap?next=…`; its `run` is the
+//!   page's one trip (the account check and everything the page reads or writes);
 //! - [`PageError`]: an `AppError` shown as a Vietnamese HTML page with the right status;
 //! - [`render`]: a template with a chosen status.
 pub mod admin;
@@ -123,45 +125,9 @@ impl FromRequest for Layout {
     }
 }
 
-/// The signed-in caller of a page; without a (valid) session the page redirects to sign-in.
-#[derive(Debug, Clone)]
-pub struct PageCaller(pub Caller);
-
-impl std::ops::Deref for PageCaller {
-    type Target = Caller;
-    fn deref(&self) -> &Caller {
-        &self.0
-    }
-}
-
-impl FromRequest for PageCaller {
-    type Error = PageError;
-    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, PageError>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let caller = caller_from(req);
-        let pool = crate::http::context::AppContext::of(req).map(|c| c.pool.clone());
-        let next = relative_target(req);
-        Box::pin(async move {
-            // A disabled account's session is refused like an expired one.
-            let caller = match (caller, pool) {
-                (Ok(c), Some(pool)) => crate::auth::extractor::ensure_active(&pool, c).await,
-                (other, _) => other,
-            };
-            match caller {
-                Ok(c) => Ok(PageCaller(c)),
-                Err(AppError::MissingToken | AppError::TokenExpired | AppError::InvalidToken(_)) => {
-                    Err(PageError::SignIn { next })
-                }
-                Err(e) => Err(PageError::App(e)),
-            }
-        })
-    }
-}
-
 /// The signed-in caller of a page before the account is checked (the extractor reads no
 /// database): the page's one trip checks it, through [`PageSession::run`]. Without a valid
-/// session, and for a disabled account, the page redirects to sign-in as [`PageCaller`] does.
+/// session (missing, expired, invalid), and for a disabled account, the page redirects to sign-in.
 #[derive(Debug, Clone)]
 pub struct PageSession {
     who: crate::auth::extractor::Unverified,

@@ -1,6 +1,7 @@
 //! Signing in and out of the web pages: the JWT from `services::auth::login` goes into an
 //! HttpOnly, SameSite=Strict cookie (`Secure` when `server.public_url` is https), which the
-//! `Caller` extractor accepts when a request has no Authorization header.
+//! `Unverified` extractor and the pages' `PageSession` accept when a request has no Authorization
+//! header.
 use crate::http::context::AppContext;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};

@@ -70,12 +70,18 @@ pub async fn act(
     at: DateTime<Utc>,
 ) -> Result<DossierRecord, AppError> {
     let links = links.clone();
-    let key = parse_code(&code)?;
+    let (key, action, note) = check_action(&code, input)?;
+    storage::run_as(pool, caller, move |conn, caller| act_on(conn, &links, &caller, &key, action, note, at)).await
+}
+
+/// An action as it arrives from outside, checked before its trip: the dossier, the action, the note.
+pub fn check_action(code: &str, input: ActionInput) -> Result<(DossierKey, Action, Option<String>), AppError> {
+    let key = parse_code(code)?;
     let action = parse_action(&input)?;
     if input.note.as_deref().is_some_and(|n| n.chars().count() > 2000) {
         return Err(AppError::new(ErrorCode::NoteTooLong, "the note is longer than 2000 characters"));
     }
-    storage::run_as(pool, caller, move |conn, caller| act_on(conn, &links, &caller, &key, action, input.note, at)).await
+    Ok((key, action, input.note))
 }
 
 /// An action on a connection; returns the dossier as the caller sees it afterwards.

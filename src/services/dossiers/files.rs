@@ -4,10 +4,11 @@ use chrono::{DateTime, Utc};
 use diesel::Connection;
 
 use super::{find_readable, is_owner, lock_unchanged, parse_code};
+use crate::auth::extractor::Who;
 use crate::auth::Caller;
 use crate::error::{AppError, ErrorCode};
 use crate::storage::dossiers as store;
-use crate::storage::{self, Pool};
+use crate::storage::{self, AnyConnection, Pool};
 
 /// A file to attach, as it arrives from outside.
 #[derive(Debug, Clone)]
@@ -21,73 +22,93 @@ pub struct Upload {
 /// and content, with its SHA-256. Files live in the database, so every instance serves them.
 pub async fn attach(
     pool: &Pool,
-    caller: Caller,
+    who: impl Into<Who>,
     code: String,
+    upload: Upload,
+    at: DateTime<Utc>,
+) -> Result<store::FileInfo, AppError> {
+    storage::run_as(pool, who, move |conn, caller| attach_on(conn, &caller, &code, upload, at)).await
+}
+
+/// [`attach`] on `conn`.
+pub fn attach_on(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    code: &str,
     upload: Upload,
     at: DateTime<Utc>,
 ) -> Result<store::FileInfo, AppError> {
     use crate::domain::attachment::{check_upload, MAX_FILES_PER_DOSSIER};
     use sha2::Digest;
-    let code = parse_code(&code)?;
+    let code = parse_code(code)?;
     let kind = check_upload(&upload.file_name, &upload.content_type, &upload.content)?;
     let sha256 = format!("{:x}", sha2::Sha256::digest(&upload.content));
-    storage::run(pool, move |conn| {
-        let row = find_readable(conn, &caller, &code)?.row;
-        // Reading is wider than adding: a leader or administrator sees the province's dossiers but
-        // only the agency holding one (and its applicant) adds to it.
-        let holds = caller.agency.as_ref() == Some(&row.current_agency);
-        if !holds && !is_owner(&caller, &row) {
+    let row = find_readable(conn, caller, &code)?.row;
+    // Reading is wider than adding: a leader or administrator sees the province's dossiers but
+    // only the agency holding one (and its applicant) adds to it.
+    let holds = caller.agency.as_ref() == Some(&row.current_agency);
+    if !holds && !is_owner(caller, &row) {
+        return Err(AppError::new(
+            ErrorCode::OutOfScope,
+            "only the agency holding this dossier, or its applicant, may add files to it",
+        ));
+    }
+    if !row.status.is_open() {
+        return Err(AppError::new(ErrorCode::DossierClosed, "files cannot be added to a closed dossier"));
+    }
+    let file = store::FileRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        dossier_id: row.id.clone(),
+        file_name: upload.file_name,
+        content_type: kind.content_type().to_string(),
+        size_bytes: upload.content.len() as i64,
+        sha256,
+        content: upload.content,
+        uploaded_at: at.naive_utc(),
+        uploaded_by: caller.user_id.clone(),
+    };
+    conn.transaction(|conn| {
+        // Lock the dossier row first (a write), then count: two uploads cannot both pass the limit.
+        lock_unchanged(conn, &row)?;
+        if store::files(conn, &row.id)?.len() as i64 >= MAX_FILES_PER_DOSSIER {
             return Err(AppError::new(
-                ErrorCode::OutOfScope,
-                "only the agency holding this dossier, or its applicant, may add files to it",
+                ErrorCode::TooManyFiles,
+                format!("a dossier carries at most {MAX_FILES_PER_DOSSIER} files"),
             ));
         }
-        if !row.status.is_open() {
-            return Err(AppError::new(ErrorCode::DossierClosed, "files cannot be added to a closed dossier"));
-        }
-        let file = store::FileRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            dossier_id: row.id.clone(),
-            file_name: upload.file_name,
-            content_type: kind.content_type().to_string(),
-            size_bytes: upload.content.len() as i64,
-            sha256,
-            content: upload.content,
-            uploaded_at: at.naive_utc(),
-            uploaded_by: caller.user_id.clone(),
-        };
-        conn.transaction(|conn| {
-            // Lock the dossier row first (a write), then count: two uploads cannot both pass the limit.
-            lock_unchanged(conn, &row)?;
-            if store::files(conn, &row.id)?.len() as i64 >= MAX_FILES_PER_DOSSIER {
-                return Err(AppError::new(
-                    ErrorCode::TooManyFiles,
-                    format!("a dossier carries at most {MAX_FILES_PER_DOSSIER} files"),
-                ));
-            }
-            store::insert_file(conn, &file)?;
-            Ok(())
-        })?;
-        tracing::info!(dossier = %code, file_id = %file.id, bytes = file.size_bytes, "file attached");
-        Ok(store::FileInfo {
-            id: file.id,
-            file_name: file.file_name,
-            content_type: file.content_type,
-            size_bytes: file.size_bytes,
-            sha256: file.sha256,
-            uploaded_at: file.uploaded_at,
-        })
+        store::insert_file(conn, &file)?;
+        Ok(())
+    })?;
+    tracing::info!(dossier = %code, file_id = %file.id, bytes = file.size_bytes, "file attached");
+    Ok(store::FileInfo {
+        id: file.id,
+        file_name: file.file_name,
+        content_type: file.content_type,
+        size_bytes: file.size_bytes,
+        sha256: file.sha256,
+        uploaded_at: file.uploaded_at,
     })
-    .await
 }
 
 /// A file of a dossier, for whoever may read the dossier.
-pub async fn download(pool: &Pool, caller: Caller, code: String, file_id: String) -> Result<store::FileRow, AppError> {
-    let code = parse_code(&code)?;
-    storage::run(pool, move |conn| {
-        let row = find_readable(conn, &caller, &code)?.row;
-        store::file(conn, &row.id, &file_id)?
-            .ok_or_else(|| AppError::new(ErrorCode::FileNotFound, "this dossier has no such file"))
-    })
-    .await
+pub async fn download(
+    pool: &Pool,
+    who: impl Into<Who>,
+    code: String,
+    file_id: String,
+) -> Result<store::FileRow, AppError> {
+    storage::run_as(pool, who, move |conn, caller| download_on(conn, &caller, &code, &file_id)).await
+}
+
+/// [`download`] on `conn`.
+pub fn download_on(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    code: &str,
+    file_id: &str,
+) -> Result<store::FileRow, AppError> {
+    let code = parse_code(code)?;
+    let row = find_readable(conn, caller, &code)?.row;
+    store::file(conn, &row.id, file_id)?
+        .ok_or_else(|| AppError::new(ErrorCode::FileNotFound, "this dossier has no such file"))
 }

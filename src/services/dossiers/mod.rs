@@ -18,11 +18,11 @@ mod notices;
 mod rating;
 mod read;
 
-pub use act::{act, act_on, ActionInput};
-pub use consult::{answer, consult};
-pub use files::{attach, download, Upload};
+pub use act::{act, act_on, check_action, ActionInput};
+pub use consult::{answer, answer_on, check_answer, consult, consult_on, ConsultRequest};
+pub use files::{attach, attach_on, download, download_on, Upload};
 pub use intake::{intake, intake_on, intake_with, Intake, IntakeInput, SubmissionPolicy};
-pub use rating::rate;
+pub use rating::{rate, rate_on};
 pub use read::{get, load_record, tracking_book, DossierRecord};
 
 /// Addresses the service gives out (the lookup link in notices).

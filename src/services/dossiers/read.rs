@@ -169,18 +169,19 @@ pub async fn get(
 /// Form 06 data: the dossiers received at an agency in a year, in receipt order (its own staff only).
 pub async fn tracking_book(
     pool: &Pool,
-    caller: Caller,
+    who: impl Into<crate::auth::extractor::Who>,
     agency: String,
     year: i32,
 ) -> Result<(String, Vec<crate::forms::BookLine>), AppError> {
-    let agency = AgencyCode::parse(&agency).map_err(|e| AppError::new(ErrorCode::InvalidAgencyCode, e.to_string()))?;
-    if !(2000..=2100).contains(&year) {
-        return Err(AppError::new(ErrorCode::InvalidYear, "year is between 2000 and 2100"));
-    }
-    if caller.agency.as_ref() != Some(&agency) {
-        return Err(AppError::new(ErrorCode::OutOfScope, "the tracking book is kept by the agency's own staff"));
-    }
-    storage::run(pool, move |conn| {
+    storage::run_as(pool, who, move |conn, caller| {
+        let agency =
+            AgencyCode::parse(&agency).map_err(|e| AppError::new(ErrorCode::InvalidAgencyCode, e.to_string()))?;
+        if !(2000..=2100).contains(&year) {
+            return Err(AppError::new(ErrorCode::InvalidYear, "year is between 2000 and 2100"));
+        }
+        if caller.agency.as_ref() != Some(&agency) {
+            return Err(AppError::new(ErrorCode::OutOfScope, "the tracking book is kept by the agency's own staff"));
+        }
         let name = agencies::find(conn, agency.as_str())?
             .ok_or_else(|| AppError::new(ErrorCode::AgencyNotFound, format!("no agency has the code {agency}")))?
             .name;

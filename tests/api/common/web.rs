@@ -55,3 +55,48 @@ pub async fn sign_in(app: &TestApp, username: &str, password: &str) -> String {
     assert_eq!(p.status, 303, "{}", p.body);
     p.session_cookie()
 }
+
+/// A `multipart/form-data` body of text fields and files (all under the name `files`), and its
+/// content type.
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----motcuaTestBoundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    for (file_name, content_type, content) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A multipart form POST as a browser on this site sends it, with a session cookie.
+pub async fn post_multipart(
+    app: &TestApp,
+    path: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &[u8])],
+) -> Page {
+    let (ct, body) = multipart(fields, files);
+    let r = browser()
+        .post(app.url(path))
+        .header("cookie", cookie)
+        .header("origin", app.address.clone())
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    read(r).await
+}

@@ -4,12 +4,14 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{admin_layout, status_of};
+use super::{admin_layout, admin_only, status_of};
 use crate::clock::Clock;
 use crate::error::{AppError, ErrorCode};
-use crate::http::pages::{messages, render, see_other, session::check_origin, InLayout, Layout, PageCaller, PageError};
+use crate::http::pages::{
+    messages, render, see_other, session::check_origin, InLayout, Layout, PageError, PageSession,
+};
 use crate::services::calendar;
-use crate::storage::Pool;
+use crate::storage::calendar::CalendarDayRow;
 
 fn weekday_label(d: chrono::NaiveDate) -> &'static str {
     use chrono::{Datelike, Weekday};
@@ -77,16 +79,14 @@ fn this_year(clock: &Clock) -> i32 {
     chrono::Datelike::year(&crate::domain::calendar::to_vietnam(clock.now()))
 }
 
-async fn show_calendar(
-    pool: &Pool,
-    caller: &PageCaller,
+fn show_calendar(
     layout: Layout,
     year: i32,
+    rows: Vec<CalendarDayRow>,
     form: DayForm,
     notice: Option<String>,
     error: Option<AppError>,
-) -> Result<HttpResponse, PageError> {
-    let rows = calendar::year(pool, caller.0.clone(), year).await.in_layout(&layout)?;
+) -> HttpResponse {
     let rows = rows
         .into_iter()
         .map(|r| DayLine {
@@ -108,25 +108,37 @@ async fn show_calendar(
         error_field: error.as_ref().map(day_field).unwrap_or(""),
         error: error.as_ref().map(messages::vi),
     };
-    Ok(render(status, &page))
+    render(status, &page)
+}
+
+/// The year a refused day belongs to (this year when the day does not parse).
+fn year_of(day: &str, this_year: i32) -> i32 {
+    calendar::parse_day(day).map(|d| chrono::Datelike::year(&d)).unwrap_or(this_year)
 }
 
 /// GET /quan-tri/lich?nam=YYYY: the year's holidays and compensatory working days, and the form.
 pub async fn calendar_page(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     query: web::Query<CalendarQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let layout = admin_layout(&req, &caller)?;
+    let layout = admin_layout(&req, &session);
     let q = query.into_inner();
-    let year = match q.nam.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        None => this_year(&ctx.clock),
-        Some(y) => y
-            .parse::<i32>()
-            .map_err(|_| AppError::new(ErrorCode::InvalidYear, "the year must be between 2000 and 2100"))
-            .in_layout(&layout)?,
-    };
+    let (asked, this_year) = (q.nam.clone(), this_year(&ctx.clock));
+    let (year, rows) = session
+        .run(&ctx.pool, move |conn, caller| {
+            admin_only(&caller)?;
+            let year = match asked.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+                None => this_year,
+                Some(y) => y
+                    .parse::<i32>()
+                    .map_err(|_| AppError::new(ErrorCode::InvalidYear, "the year must be between 2000 and 2100"))?,
+            };
+            Ok((year, calendar::year_on(conn, &caller, year)?))
+        })
+        .await
+        .in_layout(&layout)?;
     let notice = match (q.da_luu, q.da_xoa) {
         (Some(d), _) => {
             Some(format!("Đã lưu ngày {d}. Hạn giải quyết của hồ sơ tiếp nhận từ nay được tính theo lịch mới."))
@@ -135,32 +147,40 @@ pub async fn calendar_page(
         _ => None,
     };
     let form = DayForm { kind: "holiday".into(), ..DayForm::default() };
-    show_calendar(&ctx.pool, &caller, layout, year, form, notice, None).await
+    Ok(show_calendar(layout, year, rows, form, notice, None))
 }
 
 /// POST /quan-tri/lich: records a holiday or a compensatory working day.
 pub async fn set_calendar_day(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     form: web::Form<DayForm>,
 ) -> Result<HttpResponse, PageError> {
     check_origin(&req)?;
-    let layout = admin_layout(&req, &caller)?;
+    let layout = admin_layout(&req, &session);
     let form = form.into_inner();
-    let result =
-        calendar::set_day(&ctx.pool, caller.0.clone(), form.day.clone(), form.kind.clone(), form.name.clone()).await;
-    match result {
-        Ok((row, _)) => Ok(see_other(&format!(
+    let (day, kind, name, this_year) = (form.day.clone(), form.kind.clone(), form.name.clone(), this_year(&ctx.clock));
+    let outcome = session
+        .run(&ctx.pool, move |conn, caller| {
+            admin_only(&caller)?;
+            Ok(match calendar::set_day_on(conn, &caller, &day, &kind, &name) {
+                Ok((row, _)) => Ok(row.day),
+                Err(e) => {
+                    let year = year_of(&day, this_year);
+                    Err((year, calendar::year_on(conn, &caller, year)?, e))
+                }
+            })
+        })
+        .await
+        .in_layout(&layout)?;
+    match outcome {
+        Ok(day) => Ok(see_other(&format!(
             "/quan-tri/lich?nam={}&da_luu={}",
-            chrono::Datelike::year(&row.day),
-            row.day.format("%d/%m/%Y")
+            chrono::Datelike::year(&day),
+            day.format("%d/%m/%Y")
         ))),
-        Err(e) => {
-            let year =
-                calendar::parse_day(&form.day).map(|d| chrono::Datelike::year(&d)).unwrap_or(this_year(&ctx.clock));
-            show_calendar(&ctx.pool, &caller, layout, year, form, None, Some(e)).await
-        }
+        Err((year, rows, e)) => Ok(show_calendar(layout, year, rows, form, None, Some(e))),
     }
 }
 
@@ -168,21 +188,34 @@ pub async fn set_calendar_day(
 pub async fn delete_calendar_day(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     day: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     check_origin(&req)?;
-    let layout = admin_layout(&req, &caller)?;
-    let day = day.into_inner();
-    match calendar::remove_day(&ctx.pool, caller.0.clone(), day.clone()).await {
+    let layout = admin_layout(&req, &session);
+    let (day, this_year) = (day.into_inner(), this_year(&ctx.clock));
+    let removed = day.clone();
+    let outcome = session
+        .run(&ctx.pool, move |conn, caller| {
+            admin_only(&caller)?;
+            Ok(match calendar::remove_day_on(conn, &caller, &removed) {
+                Ok(()) => Ok(()),
+                Err(e) => {
+                    let year = year_of(&removed, this_year);
+                    Err((year, calendar::year_on(conn, &caller, year)?, e))
+                }
+            })
+        })
+        .await
+        .in_layout(&layout)?;
+    match outcome {
         Ok(()) => {
             let d = calendar::parse_day(&day).in_layout(&layout)?;
             Ok(see_other(&format!("/quan-tri/lich?nam={}&da_xoa={}", chrono::Datelike::year(&d), d.format("%d/%m/%Y"))))
         }
-        Err(e) => {
-            let year = calendar::parse_day(&day).map(|d| chrono::Datelike::year(&d)).unwrap_or(this_year(&ctx.clock));
+        Err((year, rows, e)) => {
             let form = DayForm { kind: "holiday".into(), ..DayForm::default() };
-            show_calendar(&ctx.pool, &caller, layout, year, form, None, Some(e)).await
+            Ok(show_calendar(layout, year, rows, form, None, Some(e)))
         }
     }
 }

@@ -1,14 +1,17 @@
 //! The administrators' area (`/quan-tri`, role `admin` only): failed notices, accounts, the
-//! working calendar, plan targets and procedure versions. Each POST is one service call; errors are shown on the page
-//! in Vietnamese with the values typed kept. One module per section: [`notices`], [`users`],
-//! [`calendar`], [`plans`], [`procedures`]; this one holds what they share.
+//! working calendar, plan targets and procedure versions. Each request is one trip: the account
+//! check, the role, then the use case (and, on an error, the page's reads); errors are shown on
+//! the page in Vietnamese with the values typed kept. One module per section: [`notices`],
+//! [`users`], [`calendar`], [`plans`], [`procedures`]; this one holds what they share.
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::{render, InLayout, Layout, PageCaller, PageError};
+use super::{render, InLayout, Layout, PageError, PageSession};
+use crate::auth::Caller;
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::http::context::AppContext;
 
 pub mod calendar;
 pub mod notices;
@@ -24,11 +27,15 @@ pub fn same(a: &str, b: &str) -> bool {
     a == b
 }
 
-/// The caller's layout, or a 403 page (in the layout) when the caller is not an administrator.
-fn admin_layout(req: &HttpRequest, caller: &PageCaller) -> Result<Layout, PageError> {
-    let layout = Layout::new(Some(caller), req.path());
-    caller.require_role(&[Role::Admin]).in_layout(&layout)?;
-    Ok(layout)
+/// The layout of an administrators' page, from the session's claims.
+fn admin_layout(req: &HttpRequest, session: &PageSession) -> Layout {
+    Layout::new(Some(session.claimed()), req.path())
+}
+
+/// The first check on an administrators' trip, after the account's: a 403 page (in the layout)
+/// unless the caller is an administrator.
+fn admin_only(caller: &Caller) -> Result<(), AppError> {
+    caller.require_role(&[Role::Admin])
 }
 
 #[derive(Template)]
@@ -38,8 +45,13 @@ struct HomePage {
 }
 
 /// GET /quan-tri: the sections of the administrators' area.
-pub async fn home(req: HttpRequest, caller: PageCaller) -> Result<HttpResponse, PageError> {
-    let layout = admin_layout(&req, &caller)?;
+pub async fn home(
+    ctx: web::Data<AppContext>,
+    req: HttpRequest,
+    session: PageSession,
+) -> Result<HttpResponse, PageError> {
+    let layout = admin_layout(&req, &session);
+    session.run(&ctx.pool, |_, caller| admin_only(&caller)).await.in_layout(&layout)?;
     Ok(render(StatusCode::OK, &HomePage { layout }))
 }
 

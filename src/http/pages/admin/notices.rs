@@ -4,13 +4,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{admin_layout, status_of};
+use super::{admin_layout, admin_only, status_of};
 use crate::error::AppError;
 use crate::http::pages::{
-    fmt, messages, render, see_other, session::check_origin, InLayout, Layout, PageCaller, PageError,
+    fmt, messages, render, see_other, session::check_origin, InLayout, Layout, PageError, PageSession,
 };
 use crate::services::notifications;
-use crate::storage::Pool;
+use crate::storage::outbox::NotificationRow;
 
 /// Vietnamese name of a notice kind.
 fn notice_kind_label(kind: &str) -> &'static str {
@@ -65,15 +65,13 @@ pub struct NoticesQuery {
     da_gui_lai: Option<String>,
 }
 
-async fn notices_page(
-    pool: &Pool,
-    caller: &PageCaller,
+fn notices_page(
     layout: Layout,
     status: String,
+    rows: Vec<NotificationRow>,
     done: bool,
     error: Option<AppError>,
-) -> Result<HttpResponse, PageError> {
-    let rows = notifications::list(pool, caller.0.clone(), status.clone()).await.in_layout(&layout)?;
+) -> HttpResponse {
     let rows = rows
         .into_iter()
         .map(|n| NoticeView {
@@ -92,33 +90,52 @@ async fn notices_page(
     let statuses = ["failed", "pending", "sending", "sent"].into_iter().map(|s| (s, notice_status_label(s))).collect();
     let status_code = status_of(error.as_ref());
     let page = NoticesPage { layout, status, statuses, rows, done, error: error.as_ref().map(messages::vi) };
-    Ok(render(status_code, &page))
+    render(status_code, &page)
 }
 
 /// GET /quan-tri/thong-bao?trang_thai=failed|pending|sending|sent: notices by status (failed by default).
 pub async fn notices(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     query: web::Query<NoticesQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let layout = admin_layout(&req, &caller)?;
+    let layout = admin_layout(&req, &session);
     let q = query.into_inner();
     let status = q.trang_thai.filter(|s| !s.is_empty()).unwrap_or_else(|| "failed".into());
-    notices_page(&ctx.pool, &caller, layout, status, q.da_gui_lai.is_some(), None).await
+    let shown = status.clone();
+    let rows = session
+        .run(&ctx.pool, move |conn, caller| {
+            admin_only(&caller)?;
+            notifications::list_on(conn, &caller, &shown)
+        })
+        .await
+        .in_layout(&layout)?;
+    Ok(notices_page(layout, status, rows, q.da_gui_lai.is_some(), None))
 }
 
 /// POST /quan-tri/thong-bao/{id}/gui-lai: puts a failed notice back in the queue.
 pub async fn requeue_notice(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     check_origin(&req)?;
-    let layout = admin_layout(&req, &caller)?;
-    match notifications::requeue(&ctx.pool, caller.0.clone(), id.into_inner(), ctx.clock.now()).await {
+    let layout = admin_layout(&req, &session);
+    let (id, at) = (id.into_inner(), ctx.clock.now());
+    let outcome = session
+        .run(&ctx.pool, move |conn, caller| {
+            admin_only(&caller)?;
+            Ok(match notifications::requeue_on(conn, &caller, &id, at) {
+                Ok(()) => Ok(()),
+                Err(e) => Err((notifications::list_on(conn, &caller, "failed")?, e)),
+            })
+        })
+        .await
+        .in_layout(&layout)?;
+    match outcome {
         Ok(()) => Ok(see_other("/quan-tri/thong-bao?trang_thai=failed&da_gui_lai=1")),
-        Err(e) => notices_page(&ctx.pool, &caller, layout, "failed".into(), false, Some(e)).await,
+        Err((rows, e)) => Ok(notices_page(layout, "failed".into(), rows, false, Some(e))),
     }
 }

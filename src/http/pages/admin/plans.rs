@@ -4,13 +4,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{admin_layout, status_of};
+use super::{admin_layout, admin_only, status_of};
 use crate::error::{AppError, ErrorCode};
 use crate::http::pages::{
-    messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller, PageError,
+    messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageError, PageSession,
 };
 use crate::services::plans;
-use crate::storage::Pool;
+use crate::storage::plans::{PlanRow, PlanTargetRow};
 
 /// One target as the page shows it, with the values of its form.
 struct TargetLine {
@@ -61,14 +61,15 @@ fn vn_value(v: f64) -> String {
     s.replace('.', ",")
 }
 
-async fn show_plans(
-    pool: &Pool,
-    caller: &PageCaller,
+/// Every plan with its targets, as the page reads them.
+type Plans = Vec<(PlanRow, Vec<PlanTargetRow>)>;
+
+fn show_plans(
     layout: Layout,
+    all: Plans,
     notice: Option<String>,
     failed: Option<(String, i32, TargetForm, AppError)>,
-) -> Result<HttpResponse, PageError> {
-    let all = plans::with_targets(pool, caller.0.clone()).await.in_layout(&layout)?;
+) -> HttpResponse {
     let plans = all
         .into_iter()
         .map(|(p, targets)| PlanSection {
@@ -102,46 +103,60 @@ async fn show_plans(
         .collect();
     let status = status_of(failed.as_ref().map(|f| &f.3));
     let page = PlansPage { layout, plans, notice, error: failed.as_ref().map(|f| messages::vi(&f.3)) };
-    Ok(render(status, &page))
+    render(status, &page)
 }
 
 /// GET /quan-tri/ke-hoach: every plan's targets, each with a form for its value and deadline.
 pub async fn plans_page(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     query: web::Query<PlansQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let layout = admin_layout(&req, &caller)?;
+    let layout = admin_layout(&req, &session);
     let notice = query.into_inner().da_luu.map(|t| format!("Đã lưu chỉ tiêu {t}."));
-    show_plans(&ctx.pool, &caller, layout, notice, None).await
+    let all = session
+        .run(&ctx.pool, |conn, caller| {
+            admin_only(&caller)?;
+            plans::with_targets_on(conn, &caller)
+        })
+        .await
+        .in_layout(&layout)?;
+    Ok(show_plans(layout, all, notice, None))
 }
 
 /// POST /quan-tri/ke-hoach/{plan}/{position}: sets a target's value and deadline.
 pub async fn update_target(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     path: web::Path<(String, i32)>,
     form: web::Form<TargetForm>,
 ) -> Result<HttpResponse, PageError> {
     check_origin(&req)?;
-    let layout = admin_layout(&req, &caller)?;
+    let layout = admin_layout(&req, &session);
     let (plan, position) = path.into_inner();
     let form = form.into_inner();
-    let result = match plans::parse_value(&form.value) {
-        Ok(v) => {
-            plans::update_target(&ctx.pool, caller.0.clone(), plan.clone(), position, v, form.deadline.clone()).await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
+    let (id, value, deadline) = (plan.clone(), form.value.clone(), form.deadline.clone());
+    let outcome = session
+        .run(&ctx.pool, move |conn, caller| {
+            admin_only(&caller)?;
+            let updated = plans::parse_value(&value)
+                .and_then(|v| plans::update_target_on(conn, &caller, &id, position, v, &deadline));
+            Ok(match updated {
+                Ok(t) => Ok(t),
+                Err(e) => Err((plans::with_targets_on(conn, &caller)?, e)),
+            })
+        })
+        .await
+        .in_layout(&layout)?;
+    match outcome {
         Ok(t) => Ok(see_other(&format!(
             "/quan-tri/ke-hoach?da_luu={}#{}-{}",
             percent_encode(&format!("{} số {}", t.plan_id, t.position)),
             t.plan_id,
             t.position
         ))),
-        Err(e) => show_plans(&ctx.pool, &caller, layout, None, Some((plan, position, form, e))).await,
+        Err((all, e)) => Ok(show_plans(layout, all, None, Some((plan, position, form, e)))),
     }
 }

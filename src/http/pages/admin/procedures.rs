@@ -5,14 +5,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{admin_layout, status_of};
+use super::{admin_layout, admin_only, status_of};
 use crate::error::{AppError, ErrorCode};
 use crate::http::pages::{
-    fmt, form_pairs, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller,
-    PageError,
+    fmt, form_pairs, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageError,
+    PageSession,
 };
-use crate::services::catalogue::{self};
-use crate::storage::Pool;
+use crate::services::catalogue;
 
 /// One current procedure in the administrators' list.
 struct ProcedureLine {
@@ -41,13 +40,19 @@ pub struct ProceduresQuery {
 pub async fn procedures_page(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     query: web::Query<ProceduresQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let layout = admin_layout(&req, &caller)?;
+    let layout = admin_layout(&req, &session);
     let q = query.into_inner().q.unwrap_or_default().trim().to_string();
     let query = catalogue::ProcedureQuery { q: Some(q.clone()).filter(|q| !q.is_empty()), ..Default::default() };
-    let list = catalogue::list_procedures(&ctx.pool, query).await.in_layout(&layout)?;
+    let list = session
+        .run(&ctx.pool, move |conn, caller| {
+            admin_only(&caller)?;
+            catalogue::list_procedures_on(conn, query)
+        })
+        .await
+        .in_layout(&layout)?;
     let rows = list
         .into_iter()
         .map(|e| {
@@ -110,15 +115,16 @@ fn procedure_field(e: &AppError) -> &'static str {
     }
 }
 
-async fn show_procedure(
-    pool: &Pool,
+/// A procedure's current version and every version number, as the page reads them.
+type Versions = (catalogue::ProcedureEntry, Vec<i32>);
+
+fn show_procedure(
     layout: Layout,
-    code: String,
+    (entry, versions): Versions,
     kept: Option<ProcedureForm>,
     notice: Option<String>,
     error: Option<AppError>,
-) -> Result<HttpResponse, PageError> {
-    let (entry, versions) = catalogue::get_procedure(pool, code, None).await.in_layout(&layout)?;
+) -> HttpResponse {
     let p = &entry.record.procedure;
     let form = kept.unwrap_or_else(|| ProcedureForm {
         online_level: p.online_level.to_string(),
@@ -159,7 +165,7 @@ async fn show_procedure(
         error_field: error.as_ref().map(procedure_field).unwrap_or(""),
         error: error.as_ref().map(messages::vi),
     };
-    Ok(render(status, &page))
+    render(status, &page)
 }
 
 #[derive(Deserialize)]
@@ -171,27 +177,35 @@ pub struct ProcedureQuery {
 pub async fn procedure_page(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     code: web::Path<String>,
     query: web::Query<ProcedureQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let layout = admin_layout(&req, &caller)?;
+    let layout = admin_layout(&req, &session);
     let notice = query.into_inner().da_luu.map(|v| {
         format!("Đã tạo phiên bản {v}. Hồ sơ tiếp nhận từ nay theo phiên bản này; hồ sơ đã tiếp nhận giữ phiên bản cũ.")
     });
-    show_procedure(&ctx.pool, layout, code.into_inner(), None, notice, None).await
+    let code = code.into_inner();
+    let versions = session
+        .run(&ctx.pool, move |conn, caller| {
+            admin_only(&caller)?;
+            catalogue::get_procedure_on(conn, &code, None)
+        })
+        .await
+        .in_layout(&layout)?;
+    Ok(show_procedure(layout, versions, None, notice, None))
 }
 
 /// POST /quan-tri/thu-tuc/{code}: creates a new version with the values of the form.
 pub async fn revise_procedure(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     code: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     check_origin(&req)?;
-    let layout = admin_layout(&req, &caller)?;
+    let layout = admin_layout(&req, &session);
     let code = code.into_inner();
     let pairs = form_pairs(&body);
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
@@ -222,16 +236,22 @@ pub async fn revise_procedure(
             ),
         })
     })();
-    let result = match change {
-        Ok(c) => catalogue::revise_procedure(&ctx.pool, caller.0.clone(), code.clone(), c).await,
-        Err(e) => Err(e),
-    };
-    match result {
+    let outcome = session
+        .run(&ctx.pool, move |conn, caller| {
+            admin_only(&caller)?;
+            Ok(match change.and_then(|c| catalogue::revise_procedure_on(conn, &caller, &code, c)) {
+                Ok(v) => Ok(v),
+                Err(e) => Err((catalogue::get_procedure_on(conn, &code, None)?, e)),
+            })
+        })
+        .await
+        .in_layout(&layout)?;
+    match outcome {
         Ok(v) => Ok(see_other(&format!(
             "/quan-tri/thu-tuc/{}?da_luu={}",
             percent_encode(&v.record.procedure.code),
             v.record.procedure.version
         ))),
-        Err(e) => show_procedure(&ctx.pool, layout, code, Some(form), None, Some(e)).await,
+        Err((versions, e)) => Ok(show_procedure(layout, versions, Some(form), None, Some(e))),
     }
 }

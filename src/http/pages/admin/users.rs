@@ -4,15 +4,18 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{admin_layout, status_of};
+use super::{admin_layout, admin_only, status_of};
+use crate::auth::Caller;
 use crate::domain::Role;
 use crate::error::{AppError, ErrorCode};
 use crate::http::pages::{
-    fmt, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller, PageError,
+    fmt, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageError, PageSession,
 };
 use crate::services::catalogue::{self, AgencyQuery};
 use crate::services::users;
-use crate::storage::Pool;
+use crate::storage::agencies::AgencyRow;
+use crate::storage::users::UserRow;
+use crate::storage::AnyConnection;
 
 /// One account as the page shows it.
 struct UserLine {
@@ -77,24 +80,35 @@ fn user_field(e: &AppError) -> &'static str {
     }
 }
 
+/// What the accounts page reads on its trip: the accounts (filtered) and the agencies of the form.
+struct UsersData {
+    rows: Vec<UserRow>,
+    agencies: Vec<AgencyRow>,
+}
+
+fn read_users(conn: &mut AnyConnection, caller: &Caller, agency: &str, role: &str) -> Result<UsersData, AppError> {
+    let filter = users::UserFilter { agency: Some(agency.to_string()), role: Some(role.to_string()) };
+    let rows = users::list_on(conn, caller, filter)?;
+    let agencies = catalogue::list_agencies_on(conn, &AgencyQuery::default())?;
+    Ok(UsersData { rows, agencies })
+}
+
 #[allow(clippy::too_many_arguments)]
-async fn show_users(
-    pool: &Pool,
-    caller: &PageCaller,
+fn show_users(
+    me: &str,
     layout: Layout,
+    data: UsersData,
     filter_agency: String,
     filter_role: String,
     form: UserForm,
     notice: Option<String>,
     error: Option<AppError>,
-) -> Result<HttpResponse, PageError> {
-    let filter = users::UserFilter { agency: Some(filter_agency.clone()), role: Some(filter_role.clone()) };
-    let rows = users::list(pool, caller.0.clone(), filter).await.in_layout(&layout)?;
-    let agencies = catalogue::list_agencies(pool, AgencyQuery::default()).await.in_layout(&layout)?;
-    let rows = rows
+) -> HttpResponse {
+    let rows = data
+        .rows
         .into_iter()
         .map(|u| UserLine {
-            is_self: u.username == caller.username,
+            is_self: u.username == me,
             role: u.role.parse::<Role>().map(crate::http::pages::role_label).unwrap_or(""),
             agency: u.agency_code.unwrap_or_default(),
             created: fmt::time(u.created_at),
@@ -106,7 +120,7 @@ async fn show_users(
     let page = UsersPage {
         layout,
         rows,
-        agencies: agencies.into_iter().map(|a| (a.code, a.name)).collect(),
+        agencies: data.agencies.into_iter().map(|a| (a.code, a.name)).collect(),
         roles: Role::ALL.into_iter().map(|r| (r.as_str(), crate::http::pages::role_label(r))).collect(),
         filter_agency,
         filter_role,
@@ -116,17 +130,18 @@ async fn show_users(
         error: error.as_ref().map(messages::vi),
     };
     let status = status_of(error.as_ref());
-    Ok(render(status, &page))
+    render(status, &page)
 }
 
 /// GET /quan-tri/nguoi-dung?co_quan=&vai_tro=: accounts, and the form to create one.
 pub async fn users_page(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     query: web::Query<UsersQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let layout = admin_layout(&req, &caller)?;
+    let layout = admin_layout(&req, &session);
+    let me = session.claimed().username.clone();
     let q = query.into_inner();
     let notice = if let Some(u) = q.da_tao {
         Some(format!("Đã tạo tài khoản {u}."))
@@ -136,18 +151,27 @@ pub async fn users_page(
         q.da_mo.map(|u| format!("Đã mở khóa tài khoản {u}."))
     };
     let (agency, role) = (q.co_quan.unwrap_or_default(), q.vai_tro.unwrap_or_default());
-    show_users(&ctx.pool, &caller, layout, agency, role, UserForm::default(), notice, None).await
+    let (a, r) = (agency.clone(), role.clone());
+    let data = session
+        .run(&ctx.pool, move |conn, caller| {
+            admin_only(&caller)?;
+            read_users(conn, &caller, &a, &r)
+        })
+        .await
+        .in_layout(&layout)?;
+    Ok(show_users(&me, layout, data, agency, role, UserForm::default(), notice, None))
 }
 
 /// POST /quan-tri/nguoi-dung: creates an account.
 pub async fn create_user(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     form: web::Form<UserForm>,
 ) -> Result<HttpResponse, PageError> {
     check_origin(&req)?;
-    let layout = admin_layout(&req, &caller)?;
+    let layout = admin_layout(&req, &session);
+    let me = session.claimed().username.clone();
     let form = form.into_inner();
     let new = users::NewUser {
         username: form.username.trim().to_string(),
@@ -157,29 +181,52 @@ pub async fn create_user(
         full_name: form.full_name.clone(),
         is_demo: false,
     };
-    match users::create(&ctx.pool, caller.0.clone(), new).await {
-        Ok(row) => Ok(see_other(&format!("/quan-tri/nguoi-dung?da_tao={}", percent_encode(&row.username)))),
-        Err(e) => show_users(&ctx.pool, &caller, layout, String::new(), String::new(), form, None, Some(e)).await,
+    // Checked and hashed before the trip: no connection is held while the password is hashed.
+    let prepared = users::prepare(session.claimed(), new).await;
+    let outcome = session
+        .run(&ctx.pool, move |conn, caller| {
+            admin_only(&caller)?;
+            Ok(match prepared.and_then(|new| users::create_on(conn, &caller, new)) {
+                Ok(row) => Ok(row.username),
+                Err(e) => Err((read_users(conn, &caller, "", "")?, e)),
+            })
+        })
+        .await
+        .in_layout(&layout)?;
+    match outcome {
+        Ok(username) => Ok(see_other(&format!("/quan-tri/nguoi-dung?da_tao={}", percent_encode(&username)))),
+        Err((data, e)) => Ok(show_users(&me, layout, data, String::new(), String::new(), form, None, Some(e))),
     }
 }
 
 async fn set_disabled(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     username: String,
     disable: bool,
 ) -> Result<HttpResponse, PageError> {
     check_origin(&req)?;
-    let layout = admin_layout(&req, &caller)?;
-    match users::set_disabled(&ctx.pool, caller.0.clone(), username, disable, ctx.clock.now()).await {
-        Ok(row) => {
+    let layout = admin_layout(&req, &session);
+    let me = session.claimed().username.clone();
+    let at = ctx.clock.now();
+    let outcome = session
+        .run(&ctx.pool, move |conn, caller| {
+            admin_only(&caller)?;
+            Ok(match users::set_disabled_on(conn, &caller, &username, disable, at) {
+                Ok(row) => Ok(row.username),
+                Err(e) => Err((read_users(conn, &caller, "", "")?, e)),
+            })
+        })
+        .await
+        .in_layout(&layout)?;
+    match outcome {
+        Ok(username) => {
             let key = if disable { "da_khoa" } else { "da_mo" };
-            Ok(see_other(&format!("/quan-tri/nguoi-dung?{key}={}", percent_encode(&row.username))))
+            Ok(see_other(&format!("/quan-tri/nguoi-dung?{key}={}", percent_encode(&username))))
         }
-        Err(e) => {
-            show_users(&ctx.pool, &caller, layout, String::new(), String::new(), UserForm::default(), None, Some(e))
-                .await
+        Err((data, e)) => {
+            Ok(show_users(&me, layout, data, String::new(), String::new(), UserForm::default(), None, Some(e)))
         }
     }
 }
@@ -188,18 +235,18 @@ async fn set_disabled(
 pub async fn disable_user(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     username: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    set_disabled(ctx, req, caller, username.into_inner(), true).await
+    set_disabled(ctx, req, session, username.into_inner(), true).await
 }
 
 /// POST /quan-tri/nguoi-dung/{username}/mo-khoa: enables an account again.
 pub async fn enable_user(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     username: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    set_disabled(ctx, req, caller, username.into_inner(), false).await
+    set_disabled(ctx, req, session, username.into_inner(), false).await
 }

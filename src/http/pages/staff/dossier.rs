@@ -8,13 +8,15 @@ use askama_web::WebTemplate;
 use serde::Deserialize;
 
 use super::super::{
-    fmt, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller, PageError,
+    fmt, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageError, PageSession,
 };
+use crate::auth::Caller;
 use crate::domain::notice::Preference;
 use crate::error::AppError;
 use crate::services::catalogue;
 use crate::services::dossiers::{self, ActionInput, DossierRecord};
-use crate::storage::Pool;
+use crate::storage::AnyConnection;
+use chrono::{DateTime, Utc};
 
 use crate::domain::calendar::Timeliness;
 pub use crate::domain::labels::action_label_vi as action_label;
@@ -229,32 +231,69 @@ impl DossierPage {
     }
 }
 
-async fn next_agency(pool: &Pool, r: &DossierRecord) -> String {
+/// What the dossier page reads besides the record, on the same trip: the agency a transfer sends
+/// the dossier to, and the agencies the caller's may consult. Neither is essential: a failed read
+/// leaves the code, or no agencies, as before.
+struct Around {
+    next_agency: String,
+    consultable: Vec<(String, String)>,
+}
+
+fn read_around(conn: &mut AnyConnection, caller: &Caller, r: &DossierRecord) -> Around {
     let next = r.row.route.agency_after(r.row.current_step as usize).map(|a| a.as_str());
-    match next {
-        Some(code) => match catalogue::get_agency(pool, code.to_string()).await {
+    let next_agency = match next {
+        Some(code) if r.allowed_actions.contains(&"transfer") => match catalogue::get_agency_on(conn, code) {
             Ok(a) => a.name,
             Err(_) => code.to_string(),
         },
-        None => String::new(),
+        _ => String::new(),
+    };
+    let mine = caller.agency.as_ref().map(|a| a.to_string()).unwrap_or_default();
+    // The holder of a dossier in processing may ask other agencies (the rules decide which; the service checks).
+    let mut consultable = vec![];
+    if r.row.status_code == 4 && r.row.current_agency.as_str() == mine && caller.role.is_staff() {
+        if let Ok(all) = catalogue::list_agencies_on(conn, &Default::default()) {
+            // Consultations are between agencies of the same level (liên thông cùng cấp).
+            let level = all.iter().find(|a| a.code == mine).map(|a| a.level.clone()).unwrap_or_default();
+            consultable = all
+                .into_iter()
+                .filter(|a| a.handles_procedures && a.code != mine && a.level == level)
+                .map(|a| (a.code, a.name))
+                .collect();
+        }
     }
+    Around { next_agency, consultable }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn dossier_page(
-    pool: &Pool,
-    caller: &crate::auth::Caller,
+/// The dossier of `code` and what its page shows around it, on the page's trip.
+fn read_page(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    code: &str,
+    at: DateTime<Utc>,
+) -> Result<(DossierRecord, Around), AppError> {
+    let r = dossiers::load_record(conn, caller, &dossiers::parse_code(code)?, at)?;
+    let around = read_around(conn, caller, &r);
+    Ok((r, around))
+}
+
+fn dossier_page(
+    caller: &Caller,
     layout: Layout,
-    r: &DossierRecord,
+    (r, around): (DossierRecord, Around),
     error: Option<String>,
     done: Option<String>,
     form: ActionForm,
 ) -> DossierPage {
-    let mut actions = vec![];
-    for a in &r.allowed_actions {
-        let target = if *a == "transfer" { next_agency(pool, r).await } else { String::new() };
-        actions.push(ActionView { name: a, label: action_label(a), target });
-    }
+    let actions = r
+        .allowed_actions
+        .iter()
+        .map(|a| ActionView {
+            name: a,
+            label: action_label(a),
+            target: if *a == "transfer" { around.next_agency.clone() } else { String::new() },
+        })
+        .collect();
     let mine = caller.agency.as_ref().map(|a| a.to_string()).unwrap_or_default();
     let name = |c: &str| r.agency_names.get(c).cloned().unwrap_or_else(|| c.to_string());
     let consultations = r
@@ -272,20 +311,8 @@ async fn dossier_page(
             can_answer: c.answered_at.is_none() && c.agency_code == mine,
         })
         .collect();
-    // The holder of a dossier in processing may ask other agencies (the rules decide which; the service checks).
-    let mut consultable = vec![];
-    if r.row.status_code == 4 && r.row.current_agency.as_str() == mine && caller.role.is_staff() {
-        if let Ok(all) = catalogue::list_agencies(pool, Default::default()).await {
-            // Consultations are between agencies of the same level (liên thông cùng cấp).
-            let level = all.iter().find(|a| a.code == mine).map(|a| a.level.clone()).unwrap_or_default();
-            consultable = all
-                .into_iter()
-                .filter(|a| a.handles_procedures && a.code != mine && a.level == level)
-                .map(|a| (a.code, a.name))
-                .collect();
-        }
-    }
-    DossierPage { layout, d: DossierView::new(r), actions, error, done, form, consultations, consultable }
+    let consultable = around.consultable;
+    DossierPage { layout, d: DossierView::new(&r), actions, error, done, form, consultations, consultable }
 }
 
 #[derive(Deserialize)]
@@ -297,22 +324,26 @@ pub struct DoneQuery {
 pub async fn dossier(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     code: web::Path<String>,
     q: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let layout = Layout::new(Some(&caller), req.path());
-    let r = dossiers::get(&ctx.pool, caller.0.clone(), code.into_inner(), ctx.clock.now()).await.in_layout(&layout)?;
+    let layout = Layout::new(Some(session.claimed()), req.path());
+    let me = session.claimed().clone();
+    let (code, now) = (code.into_inner(), ctx.clock.now());
+    let read =
+        session.run(&ctx.pool, move |conn, caller| read_page(conn, &caller, &code, now)).await.in_layout(&layout)?;
     let done = q.xong.as_deref().map(|a| format!("Đã thực hiện: {}.", action_label(a)));
-    let page = dossier_page(&ctx.pool, &caller, layout, &r, None, done, ActionForm::default()).await;
+    let page = dossier_page(&me, layout, read, None, done, ActionForm::default());
     Ok(render(StatusCode::OK, &page))
 }
 
-/// POST /can-bo/ho-so/{code}/xu-ly: one action through `services::dossiers::act`.
+/// POST /can-bo/ho-so/{code}/xu-ly: one action (`services::dossiers::act_on`, or a consultation
+/// asked or answered), and on an error the page again, on one trip.
 pub async fn act(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     code: web::Path<String>,
     form: web::Form<ActionForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -329,35 +360,44 @@ pub async fn act(
         reason: text(&form.reason),
         new_due_date: text(&form.new_due_date),
     };
-    let layout = Layout::new(Some(&caller), &format!("/can-bo/ho-so/{code}"));
-    let (who, at) = (caller.0.clone(), ctx.clock.now());
-    let outcome = match form.action.as_str() {
-        "consult" => {
-            let days = form.days.trim().parse::<i64>().unwrap_or(0);
-            dossiers::consult(&ctx.pool, who, code.clone(), form.agency_code.clone(), form.task.clone(), days, at).await
-        }
-        "answer_consultation" => match form.position.trim().parse::<i32>() {
-            Ok(n) => dossiers::answer(&ctx.pool, who, code.clone(), n, form.opinion.clone(), at).await,
-            Err(_) => Err(AppError::new(
-                crate::error::ErrorCode::ConsultationNotFound,
-                "this dossier has no such consultation",
-            )),
-        },
-        _ => dossiers::act(&ctx.pool, &ctx.links, who, code.clone(), input, at).await,
-    };
+    let layout = Layout::new(Some(session.claimed()), &format!("/can-bo/ho-so/{code}"));
+    let me = session.claimed().clone();
+    let (links, at, posted) = (ctx.links.clone(), ctx.clock.now(), form.clone());
+    let outcome = session
+        .run(&ctx.pool, move |conn, caller| {
+            let f = posted;
+            let outcome = match f.action.as_str() {
+                "consult" => {
+                    let days = f.days.trim().parse::<i64>().unwrap_or(0);
+                    dossiers::ConsultRequest::parse(&code, &f.agency_code, &f.task, days)
+                        .and_then(|request| dossiers::consult_on(conn, &caller, request, at))
+                }
+                "answer_consultation" => match f.position.trim().parse::<i32>() {
+                    Ok(n) => dossiers::check_answer(&code, &f.opinion)
+                        .and_then(|(key, opinion)| dossiers::answer_on(conn, &caller, &key, n, opinion, at)),
+                    Err(_) => Err(AppError::new(
+                        crate::error::ErrorCode::ConsultationNotFound,
+                        "this dossier has no such consultation",
+                    )),
+                },
+                _ => dossiers::check_action(&code, input)
+                    .and_then(|(key, action, note)| dossiers::act_on(conn, &links, &caller, &key, action, note, at)),
+            };
+            Ok(match outcome {
+                Ok(r) => Ok(r.row.code_or_reference().to_string()),
+                Err(e) => Err((read_page(conn, &caller, &code, at)?, e)),
+            })
+        })
+        .await
+        .in_layout(&layout)?;
     match outcome {
-        Ok(r) => {
-            let target = format!(
-                "/can-bo/ho-so/{}?xong={}",
-                percent_encode(r.row.code_or_reference()),
-                percent_encode(&form.action)
-            );
+        Ok(code) => {
+            let target = format!("/can-bo/ho-so/{}?xong={}", percent_encode(&code), percent_encode(&form.action));
             Ok(see_other(&target))
         }
-        Err(e) => {
+        Err((read, e)) => {
             let status = e.status_and_code().0;
-            let r = dossiers::get(&ctx.pool, caller.0.clone(), code, ctx.clock.now()).await.in_layout(&layout)?;
-            let page = dossier_page(&ctx.pool, &caller, layout, &r, Some(messages::vi(&e)), None, form).await;
+            let page = dossier_page(&me, layout, read, Some(messages::vi(&e)), None, form);
             Ok(render(status, &page))
         }
     }

@@ -8,14 +8,15 @@ use serde::Deserialize;
 
 use super::super::portal::ProcView;
 use super::super::{
-    form_pairs, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageCaller,
-    PageError,
+    form_pairs, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageError,
+    PageSession,
 };
+use crate::auth::Caller;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::services::catalogue::{self, ProcedureQuery};
-use crate::services::dossiers::{self, IntakeInput};
-use crate::storage::Pool;
+use crate::services::dossiers::{self, IntakeInput, SubmissionPolicy};
+use crate::storage::AnyConnection;
 
 /// The applicant fields of an intake form, kept when it is shown again with an error.
 #[derive(Debug, Default, Clone)]
@@ -76,14 +77,14 @@ pub struct PickQuery {
 }
 
 /// The procedures a clerk's agency receives, and the chosen one.
-async fn intake_choices(
-    pool: &Pool,
-    caller: &crate::auth::Caller,
+fn intake_choices(
+    conn: &mut AnyConnection,
+    caller: &Caller,
     picked: &str,
 ) -> Result<(Vec<ProcOption>, Option<ProcView>), AppError> {
     let agency = caller.agency.as_ref().map(|a| a.to_string()).unwrap_or_default();
-    let level = catalogue::get_agency(pool, agency).await?.level;
-    let all = catalogue::list_procedures(pool, ProcedureQuery::default()).await?;
+    let level = catalogue::get_agency_on(conn, &agency)?.level;
+    let all = catalogue::list_procedures_on(conn, ProcedureQuery::default())?;
     let mut options = vec![];
     let mut chosen = None;
     for e in &all {
@@ -105,13 +106,19 @@ async fn intake_choices(
 pub async fn intake_form(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     q: web::Query<PickQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let layout = Layout::new(Some(&caller), req.path());
-    caller.require_role(&[Role::Clerk]).in_layout(&layout)?;
+    let layout = Layout::new(Some(session.claimed()), req.path());
     let picked = q.thu_tuc.clone().unwrap_or_default().trim().to_string();
-    let (options, chosen) = intake_choices(&ctx.pool, &caller, &picked).await.in_layout(&layout)?;
+    let asked = picked.clone();
+    let (options, chosen) = session
+        .run(&ctx.pool, move |conn, caller| {
+            caller.require_role(&[Role::Clerk])?;
+            intake_choices(conn, &caller, &asked)
+        })
+        .await
+        .in_layout(&layout)?;
     let error = (!picked.is_empty() && chosen.is_none())
         .then(|| "Không tìm thấy thủ tục này trong danh sách thủ tục cơ quan bạn tiếp nhận.".to_string());
     let picked = chosen.as_ref().map(|c| c.code.clone()).unwrap_or(picked);
@@ -131,15 +138,16 @@ pub async fn intake_form(
     Ok(render(status, &page))
 }
 
-/// POST /can-bo/tiep-nhan: one `services::dossiers::intake`; on success the receipt (form 01) opens.
+/// POST /can-bo/tiep-nhan: one `services::dossiers::intake_on` (and on an error the form's choices,
+/// on the same trip); on success the receipt (form 01) opens.
 pub async fn intake(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
-    caller: PageCaller,
+    session: PageSession,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     check_origin(&req)?;
-    let layout = Layout::new(Some(&caller), req.path());
+    let layout = Layout::new(Some(session.claimed()), req.path());
     let pairs = form_pairs(&body);
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
     let a = ApplicantValues::from_pairs(&pairs);
@@ -165,11 +173,22 @@ pub async fn intake(
         documents,
         notify_by: Some(a.notify_by.clone()).filter(|n| !n.is_empty()),
     };
-    match dossiers::intake(&ctx.pool, &ctx.links, caller.0.clone(), input, ctx.clock.now()).await {
-        Ok(r) => Ok(see_other(&format!("/api/v1/dossiers/{}/forms/01", percent_encode(r.row.code_or_reference())))),
-        Err(e) => {
+    let (links, at, picked) = (ctx.links.clone(), ctx.clock.now(), procedure_code.clone());
+    let outcome = session
+        .run(&ctx.pool, move |conn, caller| {
+            let received = dossiers::Intake::parse(&caller, input)
+                .and_then(|intake| dossiers::intake_on(conn, &links, SubmissionPolicy::default(), &caller, intake, at));
+            Ok(match received {
+                Ok(r) => Ok(r.row.code_or_reference().to_string()),
+                Err(e) => Err((intake_choices(conn, &caller, &picked)?, e)),
+            })
+        })
+        .await
+        .in_layout(&layout)?;
+    match outcome {
+        Ok(code) => Ok(see_other(&format!("/api/v1/dossiers/{}/forms/01", percent_encode(&code)))),
+        Err(((options, chosen), e)) => {
             let status = e.status_and_code().0;
-            let (options, chosen) = intake_choices(&ctx.pool, &caller, &procedure_code).await.in_layout(&layout)?;
             let page = IntakePage {
                 layout,
                 options,

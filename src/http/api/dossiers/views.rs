@@ -1,0 +1,216 @@
+//! How the API shows a dossier: `DossierView` and the views it is built from (`From<DossierRecord>`),
+//! and the timestamps as RFC 3339 in Vietnam time.
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use crate::services::dossiers::DossierRecord;
+
+/// A UTC timestamp as RFC 3339 in Vietnam time (`+07:00`).
+pub fn rfc3339(t: NaiveDateTime) -> String {
+    crate::domain::calendar::to_vietnam(t.and_utc()).to_rfc3339()
+}
+
+pub(super) fn opt(t: Option<NaiveDateTime>) -> Option<String> {
+    t.map(rfc3339)
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AgencyRef {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApplicantView {
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub address: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct HistoryEntry {
+    pub seq: i32,
+    pub at: String,
+    pub action: String,
+    pub actor_role: String,
+    pub from_agency: AgencyRef,
+    pub to_agency: AgencyRef,
+    pub status: String,
+    pub status_code: i32,
+    /// Deadline of the step this handover closed, and whether it was met.
+    pub step_due_at: Option<String>,
+    /// early, on_time or late.
+    pub step_timeliness: Option<String>,
+    pub note: Option<String>,
+    /// What the step recorded (missing documents, reasons, a new date, a consultation); null when nothing.
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Value>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FileView {
+    pub id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_at: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RatingView {
+    pub score: i32,
+    pub comment: Option<String>,
+    pub rated_at: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ConsultationView {
+    pub position: i32,
+    pub agency: AgencyRef,
+    pub task: String,
+    pub requested_at: String,
+    pub due_at: String,
+    pub answered_at: Option<String>,
+    pub opinion: Option<String>,
+    /// early, on_time or late, once answered.
+    pub timeliness: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DossierView {
+    /// The dossier code, issued when a clerk receives it (TT 01/2018 Điều 19): null for an
+    /// online submission not received yet.
+    pub code: Option<String>,
+    /// The submission's reference (`HS-…`), from submission on; accepted wherever a code is.
+    pub reference: String,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub channel: String,
+    pub status: String,
+    pub status_code: i32,
+    pub status_label: String,
+    pub submitted_at: String,
+    pub received_at: Option<String>,
+    /// The date promised to the applicant (the apology's new date if one was issued).
+    pub due_at: Option<String>,
+    /// The statutory due date that statistics judge against.
+    pub statutory_due_at: Option<String>,
+    pub extended_due_at: Option<String>,
+    pub step_due_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub returned_at: Option<String>,
+    /// early, on_time or late, once finished.
+    pub timeliness: Option<String>,
+    /// approved or refused.
+    pub decision: Option<String>,
+    pub receiving_agency: AgencyRef,
+    pub current_agency: AgencyRef,
+    pub current_step: i32,
+    pub applicant: ApplicantView,
+    pub documents: Vec<String>,
+    /// The lookup PIN printed on the receipt.
+    pub pin: String,
+    pub history: Vec<HistoryEntry>,
+    pub files: Vec<FileView>,
+    pub rating: Option<RatingView>,
+    /// Same-level consultations and their deadlines.
+    pub consultations: Vec<ConsultationView>,
+    /// What the caller may do now.
+    pub allowed_actions: Vec<String>,
+}
+
+impl From<DossierRecord> for DossierView {
+    fn from(r: DossierRecord) -> Self {
+        let name = |code: &str| AgencyRef {
+            code: code.to_string(),
+            name: r.agency_names.get(code).cloned().unwrap_or_default(),
+        };
+        let promised_due_at = r.row.promised_due_at();
+        let row = &r.row;
+        Self {
+            code: row.code.clone(),
+            reference: row.reference.clone(),
+            procedure_code: row.procedure_code.clone(),
+            procedure_name: r.procedure_name.clone(),
+            channel: row.channel.as_str().to_string(),
+            status: row.status.as_str().to_string(),
+            status_code: row.status.national_code(),
+            status_label: row.status.label_vi().to_string(),
+            submitted_at: rfc3339(row.submitted_at),
+            received_at: opt(row.received_at),
+            due_at: opt(promised_due_at),
+            statutory_due_at: opt(row.due_at),
+            extended_due_at: opt(row.extended_due_at),
+            step_due_at: opt(row.step_due_at),
+            finished_at: opt(row.finished_at),
+            returned_at: opt(row.returned_at),
+            timeliness: row.timeliness.map(|t| t.as_str().to_string()),
+            decision: row.decision.map(|d| d.as_str().to_string()),
+            receiving_agency: name(row.receiving_agency.as_str()),
+            current_agency: name(row.current_agency.as_str()),
+            current_step: row.current_step,
+            applicant: ApplicantView {
+                name: r.applicant.name.clone(),
+                id_number: r.applicant.id_number.clone(),
+                phone: r.applicant.phone.clone(),
+                email: r.applicant.email.clone(),
+                address: r.applicant.address.clone(),
+            },
+            documents: serde_json::from_str(&row.documents).unwrap_or_default(),
+            pin: row.pin.clone(),
+            history: r
+                .events
+                .iter()
+                .map(|e| HistoryEntry {
+                    seq: e.seq,
+                    at: rfc3339(e.at),
+                    action: e.action.clone(),
+                    actor_role: e.actor_role.as_str().to_string(),
+                    from_agency: name(e.from_agency.as_str()),
+                    to_agency: name(e.to_agency.as_str()),
+                    status: e.status.as_str().to_string(),
+                    status_code: e.status_code,
+                    step_due_at: opt(e.step_due_at),
+                    step_timeliness: e.step_timeliness.map(|t| t.as_str().to_string()),
+                    note: e.note.clone(),
+                    details: e.details.as_deref().and_then(|d| serde_json::from_str(d).ok()),
+                })
+                .collect(),
+            files: r
+                .files
+                .iter()
+                .map(|f| FileView {
+                    id: f.id.clone(),
+                    file_name: f.file_name.clone(),
+                    content_type: f.content_type.clone(),
+                    size_bytes: f.size_bytes,
+                    sha256: f.sha256.clone(),
+                    uploaded_at: rfc3339(f.uploaded_at),
+                })
+                .collect(),
+            rating: r.rating.as_ref().map(|x| RatingView {
+                score: x.score,
+                comment: x.comment.clone(),
+                rated_at: rfc3339(x.rated_at),
+            }),
+            consultations: r
+                .consultations
+                .iter()
+                .map(|c| ConsultationView {
+                    position: c.position,
+                    agency: name(&c.agency_code),
+                    task: c.task.clone(),
+                    requested_at: rfc3339(c.requested_at),
+                    due_at: rfc3339(c.due_at),
+                    answered_at: opt(c.answered_at),
+                    opinion: c.opinion.clone(),
+                    timeliness: c.timeliness.clone(),
+                })
+                .collect(),
+            allowed_actions: r.allowed_actions.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+}
