@@ -45,7 +45,10 @@ fn real_main() -> anyhow::Result<()> {
             // The SMTP connection pool needs the runtime it will run on: build the worker inside it.
             actix_web::rt::System::new().block_on(async move {
                 let worker = startup::worker(&settings, pool, motcua::clock::Clock::System)?;
-                actix_web::rt::spawn(motcua::services::reorganise::run_scheduler(worker.pool.clone(), worker.clock.clone()));
+                actix_web::rt::spawn(motcua::services::reorganise::run_scheduler(
+                    worker.pool.clone(),
+                    worker.clock.clone(),
+                ));
                 println!("notification worker and reorganisation scheduler running");
                 worker.run().await;
                 Ok(())

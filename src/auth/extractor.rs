@@ -100,10 +100,14 @@ pub fn check_active(conn: &mut crate::storage::AnyConnection, who: Who) -> Resul
         Who::Checked(caller) => return Ok(caller),
         Who::Unverified(who) => who,
     };
-    if crate::storage::users::is_active(conn, &who.0.user_id)? {
-        Ok(who.0)
-    } else {
-        Err(disabled())
+    match crate::storage::users::active_agency(conn, &who.0.user_id)? {
+        None => Err(disabled()),
+        // The account now works for another agency (an administrator moved it, or a reorganisation
+        // ended its unit): the token's scope is stale.
+        Some(agency) if agency.as_deref() != who.0.agency.as_ref().map(|a| a.as_str()) => {
+            Err(AppError::InvalidToken("your account now works for another agency; sign in again".into()))
+        }
+        Some(_) => Ok(who.0),
     }
 }
 

@@ -90,13 +90,15 @@ pub fn move_agency(conn: &mut AnyConnection, from: &str, to: &str) -> QueryResul
     Ok(names)
 }
 
-pub fn is_active(conn: &mut AnyConnection, id: &str) -> QueryResult<bool> {
+/// The agency of an active account (`Some(None)` for a citizen); None when the account is disabled
+/// or gone. One primary-key read.
+pub fn active_agency(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Option<String>>> {
     users::table
         .filter(users::id.eq(id))
         .filter(users::disabled_at.is_null())
-        .count()
-        .get_result::<i64>(conn)
-        .map(|n| n == 1)
+        .select(users::agency_code)
+        .first::<Option<String>>(conn)
+        .optional()
 }
 
 #[cfg(test)]

@@ -104,6 +104,11 @@ async fn the_merged_can_tho_replaces_the_old_city_on_1_july_2025_and_open_dossie
     assert_eq!(l["ancestry"][0]["act"], "NQ 1668/NQ-UBTVQH15");
     assert_eq!(l["ancestry"][0]["effective_on"], "2025-07-01");
 
+    // A token issued before the move names the ended unit: refused, the clerk signs in again.
+    let (s, b) = app.get_with(&format!("/api/v1/dossiers/{birth}"), &clerk).await;
+    assert_error(s, &b, 401, "invalid_token");
+    assert!(b["message"].as_str().unwrap().contains("another agency"), "{b}");
+
     // The open dossiers: held by the successor, codes unchanged, received where they were.
     let clerk = app.login("clerk.tanan", PW).await;
     let (s, d) = app.get_with(&format!("/api/v1/dossiers/{birth}"), &clerk).await;

@@ -59,6 +59,12 @@ pub(super) fn submit(d: &Dossier, ctx: &Ctx) -> Outcome {
             // ND 61/2018 Điều 19.4: the time limit restarts from zero.
             next.status = if d.current_step == 0 { Status::Received } else { Status::Processing };
             next.start_clock(ctx.now, ctx.calendar);
+            // An apology's new date given before the restart is superseded when the restarted
+            // statutory date reaches it (the decree says nothing on this; the product's choice:
+            // the applicant is never shown a promise earlier than the law's own date).
+            if next.extended_due_at.is_some_and(|e| next.due_at.is_some_and(|due| e <= due)) {
+                next.extended_due_at = None;
+            }
         }
     }
     next.supplement_stage = None;
