@@ -6,14 +6,16 @@ use super::schema::{agencies, dossier_applicants, dossier_events, dossier_rating
 use super::AnyConnection;
 use crate::domain::calendar::Timeliness;
 use crate::domain::dossier::{Channel, Decision, Status, SupplementStage};
-use crate::domain::{AgencyCode, Role, TimeUnit};
+use crate::domain::{AgencyCode, TimeUnit};
 
 mod consultations;
+mod events;
 mod files;
 mod mapping;
 pub use consultations::{
     answer_consultation, consultations, insert_consultation, move_pending_consultations, ConsultationRow,
 };
+pub use events::{events, events_with_names, insert_event, EventRow, NewEvent};
 pub use files::{file, files, insert_file, FileInfo, FileRow};
 pub use mapping::{BadColumn, OptText, StoredRoute};
 
@@ -156,53 +158,6 @@ pub struct ApplicantRow {
     pub notify_by: String,
 }
 
-/// A control-sheet row (TT 01/2018 Mẫu 05), typed as read.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = dossier_events)]
-pub struct EventRow {
-    pub dossier_id: String,
-    pub seq: i32,
-    pub at: NaiveDateTime,
-    /// The action's stored name (`receive`, `transfer`, `consult_request`, …; see `domain::labels`).
-    pub action: String,
-    pub actor_user_id: Option<String>,
-    #[diesel(deserialize_as = String)]
-    pub actor_role: Role,
-    #[diesel(deserialize_as = String)]
-    pub from_agency: AgencyCode,
-    #[diesel(deserialize_as = String)]
-    pub to_agency: AgencyCode,
-    #[diesel(deserialize_as = String)]
-    pub status: Status,
-    pub status_code: i32,
-    pub step_due_at: Option<NaiveDateTime>,
-    #[diesel(deserialize_as = OptText)]
-    pub step_timeliness: Option<Timeliness>,
-    pub note: Option<String>,
-    /// JSON with the action's particulars (missing documents, reasons, new date).
-    pub details: Option<String>,
-}
-
-/// A control-sheet row as inserted (columns in their stored encoding), made from an [`EventRow`].
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = dossier_events)]
-pub struct NewEvent<'a> {
-    pub dossier_id: &'a str,
-    pub seq: i32,
-    pub at: NaiveDateTime,
-    pub action: &'a str,
-    pub actor_user_id: Option<&'a str>,
-    pub actor_role: &'static str,
-    pub from_agency: &'a str,
-    pub to_agency: &'a str,
-    pub status: &'static str,
-    pub status_code: i32,
-    pub step_due_at: Option<NaiveDateTime>,
-    pub step_timeliness: Option<&'static str>,
-    pub note: Option<&'a str>,
-    pub details: Option<&'a str>,
-}
-
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = dossier_ratings)]
 pub struct RatingRow {
@@ -238,10 +193,6 @@ pub fn insert(conn: &mut AnyConnection, row: &DossierRow, applicant: &ApplicantR
     let folded = dossier_applicants::name_folded.eq(crate::domain::text::fold(&applicant.name));
     diesel::insert_into(dossier_applicants::table).values((applicant, folded)).execute(conn)?;
     Ok(())
-}
-
-pub fn insert_event(conn: &mut AnyConnection, event: &EventRow) -> QueryResult<()> {
-    diesel::insert_into(dossier_events::table).values(event.to_insert()).execute(conn).map(|_| ())
 }
 
 /// A dossier with what every view of it shows beside it, read in one query: its procedure's
@@ -321,17 +272,6 @@ pub fn find_with_context(conn: &mut AnyConnection, name: Named<'_>) -> QueryResu
     }))
 }
 
-/// A dossier's control sheet in order, each row with the name of the agency it went to (every
-/// agency a dossier meets is one it went to: intake goes to the receiving agency).
-pub fn events_with_names(conn: &mut AnyConnection, dossier_id: &str) -> QueryResult<Vec<(EventRow, Option<String>)>> {
-    dossier_events::table
-        .left_join(agencies::table.on(agencies::code.eq(dossier_events::to_agency)))
-        .filter(dossier_events::dossier_id.eq(dossier_id))
-        .order(dossier_events::seq.asc())
-        .select((EventRow::as_select(), agencies::name.nullable()))
-        .load(conn)
-}
-
 /// How many dossiers there are (any state).
 pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
     dossiers::table.count().get_result(conn)
@@ -369,14 +309,6 @@ pub fn lock_user(conn: &mut AnyConnection, user_id: &str) -> QueryResult<bool> {
 
 pub fn applicant(conn: &mut AnyConnection, dossier_id: &str) -> QueryResult<ApplicantRow> {
     dossier_applicants::table.find(dossier_id).select(ApplicantRow::as_select()).first(conn)
-}
-
-pub fn events(conn: &mut AnyConnection, dossier_id: &str) -> QueryResult<Vec<EventRow>> {
-    dossier_events::table
-        .filter(dossier_events::dossier_id.eq(dossier_id))
-        .order(dossier_events::seq.asc())
-        .select(EventRow::as_select())
-        .load(conn)
 }
 
 /// Writes an action's changes only if nobody changed the dossier since `expected_version`
