@@ -43,6 +43,7 @@ error_codes! {
     ActionNotAllowed, CONFLICT, "action_not_allowed", "Thao tác này không thực hiện được ở trạng thái hiện tại của hồ sơ.";
     AgencyNoLongerExists, FORBIDDEN, "agency_no_longer_exists", "Cơ quan của tài khoản này không còn trong hệ thống. Hãy liên hệ quản trị viên để được gán lại cơ quan.";
     AgencyNotAllowed, BAD_REQUEST, "agency_not_allowed", "Tài khoản công dân không thuộc cơ quan nào: hãy bỏ trống cơ quan.";
+    AgencyEnded, CONFLICT, "agency_ended", "Cơ quan này đã kết thúc hoạt động sau khi sắp xếp đơn vị hành chính. Hãy nộp hồ sơ tại cơ quan kế thừa.";
     AgencyNotFound, NOT_FOUND, "agency_not_found", "Không tìm thấy cơ quan này.";
     AgencyRequired, BAD_REQUEST, "agency_required", "Hãy chọn cơ quan tiếp nhận hồ sơ.";
     AlreadyAnswered, CONFLICT, "already_answered", "Cơ quan đã trả lời lần xin ý kiến này.";

@@ -133,6 +133,16 @@ async fn the_merged_can_tho_replaces_the_old_city_on_1_july_2025_and_open_dossie
     assert_eq!(d["current_agency"]["code"], NINH_KIEU);
     assert_eq!(d["history"][0]["to_agency"]["name"], "Phường Tân An", "history keeps the old names");
 
+    // An ended unit receives nothing more; the refusal names its successor.
+    let citizen = app.login("citizen.an", PW).await;
+    let body = json!({"procedure_code": "2.000720", "channel": "online", "agency_code": NINH_KIEU_DISTRICT,
+        "applicant": {"name": "Lê Thị An", "id_number": "092190000001", "phone": "0913 000 222", "email": null,
+                      "address": "1 Hòa Bình, Cần Thơ"},
+        "documents": ["Giấy đề nghị"]});
+    let (s, b) = app.post_with("/api/v1/dossiers", &citizen, &body).await;
+    assert_error(s, &b, 409, "agency_ended");
+    assert!(b["message"].as_str().unwrap().contains(NINH_KIEU), "{b}");
+
     // Once only.
     let e = load(&app, &cantho_plan(), "2025-07-02T08:00:00+07:00", false).unwrap_err();
     assert_eq!(e.code().as_str(), "reorganisation_exists");

@@ -238,6 +238,15 @@ pub fn intake_on(
         .find(|a| a.code == receiving.as_str())
         .cloned()
         .ok_or_else(|| AppError::new(ErrorCode::AgencyNotFound, format!("no agency has the code {receiving}")))?;
+    // A unit that a reorganisation ended receives nothing from the day after its last one.
+    let today = crate::domain::calendar::to_vietnam(at).date_naive();
+    if !agency.valid_on(today) {
+        let after = agency.held_by.as_deref().map(|h| format!("; its successor is {h}")).unwrap_or_default();
+        return Err(AppError::new(
+            ErrorCode::AgencyEnded,
+            format!("agency {} ({}) is not in operation on {today}{after}", agency.code, agency.name),
+        ));
+    }
     if !p.receiving_levels.split(',').any(|l| l == agency.level) {
         return Err(AppError::new(
             ErrorCode::WrongReceivingLevel,
