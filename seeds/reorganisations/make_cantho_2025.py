@@ -298,6 +298,11 @@ def build():
         "continued_units": continued,
         "ended_units": ended,
         "holdings": holdings,
+        # Two-level local government from 01/07/2025: the district level ends; its procedures'
+        # work goes to the communes (the receiving ward or commune does what the district did).
+        # Which former district procedures went to the province instead was not found for Cần Thơ:
+        # none is listed as an exception.
+        "abolished_levels": [{"level": "district", "procedures_to": "commune", "exceptions": []}],
     }
     return plan, guesses, homonyms(seeds, new_units)
 

@@ -135,6 +135,55 @@ impl StepTarget {
     }
 }
 
+/// A government level a reorganisation abolishes, and the level its procedures go to: the district
+/// level ended on 01/07/2025 (two-level local government, regulations-2025.md §2), its procedures
+/// going to the communes or to the province as the province decided. Which procedure went where
+/// is the plan's data, not a rule in code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AbolishedLevel {
+    pub level: AgencyLevel,
+    /// Where the level's procedures go, unless an exception says otherwise.
+    pub procedures_to: AgencyLevel,
+    /// (procedure code, level) for the procedures that go elsewhere.
+    pub exceptions: Vec<(String, AgencyLevel)>,
+}
+
+impl AbolishedLevel {
+    /// The level that takes over `procedure`'s work of the abolished level.
+    pub fn target_for(&self, procedure: &str) -> AgencyLevel {
+        self.exceptions.iter().find(|(code, _)| code == procedure).map(|(_, l)| *l).unwrap_or(self.procedures_to)
+    }
+
+    /// Receiving levels after the abolition: the abolished one replaced by `to`, no level twice.
+    pub fn receiving_levels(&self, levels: &[AgencyLevel], to: AgencyLevel) -> Vec<AgencyLevel> {
+        let mut out: Vec<AgencyLevel> = Vec::new();
+        for l in levels.iter().map(|l| if *l == self.level { to } else { *l }) {
+            if !out.contains(&l) {
+                out.push(l);
+            }
+        }
+        out
+    }
+
+    /// A route step after the abolition: a step at the abolished level is done, when the work goes to
+    /// the communes, by the receiving unit itself (the commune or centre that received the dossier);
+    /// otherwise at the receiving unit's ancestor of the new level.
+    pub fn step(&self, target: &StepTarget, to: AgencyLevel) -> StepTarget {
+        match target {
+            StepTarget::AncestorAt(l) if *l == self.level && to == AgencyLevel::Commune => StepTarget::Receiving,
+            StepTarget::AncestorAt(l) if *l == self.level => StepTarget::AncestorAt(to),
+            other => other.clone(),
+        }
+    }
+
+    /// Whether a procedure with these levels and steps has work at the abolished level.
+    pub fn touches(&self, competent: AgencyLevel, receiving: &[AgencyLevel], steps: &[StepTarget]) -> bool {
+        competent == self.level
+            || receiving.contains(&self.level)
+            || steps.iter().any(|t| *t == StepTarget::AncestorAt(self.level))
+    }
+}
+
 impl fmt::Display for StepTarget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -206,6 +255,25 @@ pub fn route_levels(steps: &[RouteStep], receiving_level: AgencyLevel) -> Vec<Ag
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_abolished_level_hands_its_steps_to_the_receiving_commune_or_the_level_the_plan_names() {
+        use AgencyLevel::*;
+        let district =
+            AbolishedLevel { level: District, procedures_to: Commune, exceptions: vec![("1.003010".into(), Province)] };
+        assert_eq!((district.target_for("2.000720"), district.target_for("1.003010")), (Commune, Province));
+        let at_district = StepTarget::AncestorAt(District);
+        assert_eq!(district.step(&at_district, Commune), StepTarget::Receiving);
+        assert_eq!(district.step(&at_district, Province), StepTarget::AncestorAt(Province));
+        let sở = StepTarget::Agency(AgencyCode::parse("000.00.05.H12").unwrap());
+        assert_eq!(district.step(&sở, Commune), sở);
+        assert_eq!(district.receiving_levels(&[Commune, District, Province], Commune), [Commune, Province]);
+        assert_eq!(district.receiving_levels(&[District], Province), [Province]);
+        assert!(district.touches(Province, &[Commune], &[StepTarget::Receiving, at_district.clone()]));
+        assert!(district.touches(District, &[Commune], &[StepTarget::Receiving]));
+        assert!(!district.touches(Province, &[Province], &[StepTarget::Receiving, sở]));
+    }
+
     use super::*;
 
     fn step(target: &str, share: u32) -> RouteStep {

@@ -16,6 +16,7 @@ use std::fmt;
 use chrono::NaiveDate;
 
 use super::agency::{check_parent, AgencyCode, AgencyLevel, HierarchyError};
+use super::procedure::AbolishedLevel;
 
 /// One reorganisation, as its file states it.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +35,8 @@ pub struct Plan {
     pub ended_units: Vec<String>,
     /// For every ended unit, the one successor that takes what it held.
     pub holdings: Vec<Holding>,
+    /// Levels the plan abolishes (every unit of it ends) and where their procedures go.
+    pub abolished_levels: Vec<AbolishedLevel>,
 }
 
 /// A unit that begins on the effective date, with a code never used before.
@@ -167,6 +170,10 @@ pub enum Problem {
     HeldTwice { code: String },
     #[error("a holder is named for {code}, which the plan does not end")]
     HoldingNotEnded { code: String },
+    #[error("the plan abolishes the {level} level, but these units of it remain: {}", .units.join(", "))]
+    LevelRemains { level: AgencyLevel, units: Vec<String> },
+    #[error("the {level} level's procedures go to the {to} level, which has no unit after the plan")]
+    NoUnitAtLevel { level: AgencyLevel, to: AgencyLevel },
     #[error("unit {unit}: its parent {parent} is neither an existing unit that continues nor a new unit")]
     UnknownParent { unit: String, parent: String },
     #[error("unit {unit} continues but its parent {parent} ends: give it a new parent or end it")]
@@ -190,6 +197,7 @@ impl Plan {
         self.check_links(&ctx, &mut problems);
         self.check_holdings(&ctx, &mut problems);
         self.check_parents(&ctx, &mut problems);
+        self.check_abolished_levels(&ctx, existing, &mut problems);
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -202,6 +210,28 @@ impl Plan {
             part_links: links.clone().filter(|l| !l.whole).count(),
             outside_links: links.filter(|l| matches!(l.predecessor, Predecessor::Outside { .. })).count(),
         })
+    }
+
+    /// An abolished level keeps no unit after the plan, and the level its procedures go to has one.
+    fn check_abolished_levels(&self, ctx: &Context<'_>, existing: &[ExistingAgency], problems: &mut Vec<Problem>) {
+        let after = |level: AgencyLevel| -> Vec<String> {
+            let new = self.new_units.iter().filter(|u| u.level == level).map(|u| u.code.clone());
+            let kept =
+                existing.iter().filter(|a| ctx.level_after(a.code.as_str()) == Some(level)).map(|a| a.code.to_string());
+            new.chain(kept).collect()
+        };
+        for a in &self.abolished_levels {
+            let remain = after(a.level);
+            if !remain.is_empty() {
+                problems.push(Problem::LevelRemains { level: a.level, units: remain });
+            }
+            let targets = std::iter::once(a.procedures_to).chain(a.exceptions.iter().map(|(_, l)| *l));
+            for to in targets.collect::<std::collections::BTreeSet<_>>() {
+                if after(to).is_empty() {
+                    problems.push(Problem::NoUnitAtLevel { level: a.level, to });
+                }
+            }
+        }
     }
 
     /// Every code the plan writes, with where it stands, in the QCVN 102 shape.
@@ -553,7 +583,30 @@ mod tests {
             }],
             ended_units: vec![D1.into(), D2.into(), A.into(), B.into(), C.into()],
             holdings: vec![hold(D1, X), hold(D2, K), hold(A, X), hold(B, X), hold(C, Y)],
+            abolished_levels: vec![AbolishedLevel {
+                level: AgencyLevel::District,
+                procedures_to: AgencyLevel::Commune,
+                exceptions: vec![],
+            }],
         }
+    }
+
+    #[test]
+    fn an_abolished_level_keeps_no_unit_and_its_procedures_go_where_units_remain() {
+        let mut p = plan();
+        p.ended_units.retain(|c| c != D2);
+        p.holdings.retain(|h| h.ended != D2);
+        p.continued_units.clear();
+        p.abolished_levels[0].exceptions.push(("1.000001".into(), AgencyLevel::Ministry));
+        let found = problems(&p);
+        assert!(
+            found.iter().any(|e| matches!(e, Problem::LevelRemains { level: AgencyLevel::District, units } if units == &[D2.to_string()])),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().any(|e| matches!(e, Problem::NoUnitAtLevel { to: AgencyLevel::Ministry, .. })),
+            "{found:?}"
+        );
     }
 
     fn problems(plan: &Plan) -> Vec<Problem> {

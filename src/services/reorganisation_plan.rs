@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::domain::procedure::AbolishedLevel;
 use crate::domain::reorganisation::{ContinuedUnit, Holding, Link, NewUnit, Plan, Predecessor};
 use crate::domain::AgencyLevel;
 
@@ -22,6 +23,24 @@ struct PlanFile {
     continued_units: Vec<ContinuedEntry>,
     ended_units: Vec<String>,
     holdings: Vec<HoldingEntry>,
+    #[serde(default)]
+    abolished_levels: Vec<AbolishedEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AbolishedEntry {
+    level: String,
+    procedures_to: String,
+    #[serde(default)]
+    exceptions: Vec<ExceptionEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExceptionEntry {
+    procedure: String,
+    to: String,
 }
 
 #[derive(Deserialize)]
@@ -97,6 +116,23 @@ pub fn parse(text: &str) -> Result<Plan, PlanFileError> {
             .collect(),
         ended_units: file.ended_units,
         holdings: file.holdings.into_iter().map(|h| Holding { ended: h.ended, holder: h.holder }).collect(),
+        abolished_levels: file.abolished_levels.into_iter().map(abolished).collect::<Result<Vec<_>, _>>()?,
+    })
+}
+
+fn abolished(a: AbolishedEntry) -> Result<AbolishedLevel, PlanFileError> {
+    let level = |s: &str| {
+        s.parse::<AgencyLevel>()
+            .map_err(|e| PlanFileError::Unit { unit: format!("abolished level {}", a.level), reason: e.to_string() })
+    };
+    Ok(AbolishedLevel {
+        level: level(&a.level)?,
+        procedures_to: level(&a.procedures_to)?,
+        exceptions: a
+            .exceptions
+            .iter()
+            .map(|e| Ok::<_, PlanFileError>((e.procedure.clone(), level(&e.to)?)))
+            .collect::<Result<_, _>>()?,
     })
 }
 

@@ -19,15 +19,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::Connection;
 use serde::Serialize;
 
+use crate::domain::agency::UnknownLevel;
 use crate::domain::calendar::to_vietnam;
 use crate::domain::dossier::{Handover, RoutedStep, Status};
+use crate::domain::procedure::{AbolishedLevel, StepTarget};
 use crate::domain::reorganisation::{ExistingAgency, Plan, Predecessor, Summary};
 use crate::domain::{AgencyCode, AgencyLevel, Role};
 use crate::error::{AppError, ErrorCode};
 use crate::storage::agencies::AgencyRow;
 use crate::storage::dossiers::{self as store, DossierRow, EventRow, StoredRoute};
 use crate::storage::reorganisations::{self, LineageRow, ReorganisationRow};
-use crate::storage::{agencies, AnyConnection};
+use crate::storage::{agencies, procedures, AnyConnection};
 
 /// What loading a plan did (or, in a dry run, would do).
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -45,6 +47,9 @@ pub struct Report {
     pub moved_dossiers: Vec<Moved>,
     pub moved_accounts: Vec<Moved>,
     pub moved_consultations: usize,
+    /// Procedures that had work at an abolished level: each has a new current version (its older
+    /// versions stay with the dossiers that used them), e.g. "2.000720 v2: district → commune".
+    pub relevelled_procedures: Vec<String>,
 }
 
 /// One dossier (by its code, or its reference before it has one) or account (by username) that
@@ -159,6 +164,7 @@ fn load_in(
             moved_dossiers: vec![],
             moved_accounts: vec![],
             moved_consultations: 0,
+            relevelled_procedures: vec![],
         });
     }
     reorganisations::claim(conn, &plan.id, now.naive_utc())?;
@@ -306,6 +312,10 @@ fn apply(conn: &mut AnyConnection, plan: &Plan, now: DateTime<Utc>, dry_run: boo
     for row in touched.values() {
         moved_dossiers.push(move_dossier(conn, row, &holders, plan, now, &names)?);
     }
+    let mut relevelled_procedures = Vec::new();
+    for level in &plan.abolished_levels {
+        relevelled_procedures.extend(relevel_procedures(conn, level, plan, now)?);
+    }
     Ok(Report {
         plan: plan.id.clone(),
         act: plan.act.clone(),
@@ -319,7 +329,77 @@ fn apply(conn: &mut AnyConnection, plan: &Plan, now: DateTime<Utc>, dry_run: boo
         moved_dossiers,
         moved_accounts,
         moved_consultations,
+        relevelled_procedures,
     })
+}
+
+/// Gives every current procedure with work at the abolished level a new current version where
+/// that work is done at the level the plan names (see [`AbolishedLevel`]); the rest of the
+/// procedure (documents, time limit, fee, shares of time) is unchanged.
+fn relevel_procedures(
+    conn: &mut AnyConnection,
+    abolished: &AbolishedLevel,
+    plan: &Plan,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, AppError> {
+    let bad = |what: &str, e: String| AppError::Internal(anyhow::anyhow!("stored procedure {what}: {e}"));
+    let mut done = Vec::new();
+    for record in procedures::list_current(conn, &Default::default())? {
+        let p = &record.procedure;
+        let competent: AgencyLevel =
+            p.competent_level.parse().map_err(|e: UnknownLevel| bad(&p.code, e.to_string()))?;
+        let receiving = p
+            .receiving_levels
+            .split(',')
+            .map(|l| l.parse::<AgencyLevel>().map_err(|e| bad(&p.code, e.to_string())))
+            .collect::<Result<Vec<_>, _>>()?;
+        let targets = record
+            .steps
+            .iter()
+            .map(|s| StepTarget::parse(&s.target).map_err(|e| bad(&p.code, e.to_string())))
+            .collect::<Result<Vec<_>, _>>()?;
+        if !abolished.touches(competent, &receiving, &targets) {
+            continue;
+        }
+        let to = abolished.target_for(&p.code);
+        let id = uuid::Uuid::now_v7().to_string();
+        let version = procedures::versions(conn, &p.code)?.into_iter().max().unwrap_or(0) + 1;
+        let levels: Vec<&str> =
+            abolished.receiving_levels(&receiving, to).into_iter().map(AgencyLevel::as_str).collect();
+        let next = procedures::ProcedureRecord {
+            procedure: procedures::ProcedureRow {
+                id: id.clone(),
+                version,
+                competent_level: if competent == abolished.level { to } else { competent }.as_str().to_string(),
+                receiving_levels: levels.join(","),
+                legal_basis: Some(match &p.legal_basis {
+                    Some(basis) => format!("{basis}; {} (từ {})", plan.act, plan.effective_on.format("%d/%m/%Y")),
+                    None => format!("{} (từ {})", plan.act, plan.effective_on.format("%d/%m/%Y")),
+                }),
+                is_current: true,
+                created_at: now.naive_utc(),
+                ..p.clone()
+            },
+            documents: record
+                .documents
+                .iter()
+                .map(|d| procedures::DocumentRow { procedure_id: id.clone(), ..d.clone() })
+                .collect(),
+            steps: record
+                .steps
+                .iter()
+                .zip(&targets)
+                .map(|(s, t)| procedures::StepRow {
+                    procedure_id: id.clone(),
+                    target: abolished.step(t, to).to_string(),
+                    ..s.clone()
+                })
+                .collect(),
+        };
+        procedures::insert(conn, &next)?;
+        done.push(format!("{} v{version}: {} → {to}", p.code, abolished.level));
+    }
+    Ok(done)
 }
 
 fn open_status_codes() -> Vec<i32> {

@@ -143,6 +143,40 @@ async fn the_merged_can_tho_replaces_the_old_city_on_1_july_2025_and_open_dossie
     assert_error(s, &b, 409, "agency_ended");
     assert!(b["message"].as_str().unwrap().contains(NINH_KIEU), "{b}");
 
+    // The district's procedures go to the communes: a new current version of each, received by a
+    // ward; the dossiers made before keep the version they were made under.
+    let relevelled = &r.relevelled_procedures;
+    for code in ["2.000720", LAND, BIRTH] {
+        assert!(
+            relevelled.iter().any(|p| p.starts_with(&format!("{code} v")) && p.ends_with("district → commune")),
+            "{code}: {relevelled:?}"
+        );
+    }
+    let (_, p) = app.get("/api/v1/procedures/2.000720").await;
+    assert_eq!(
+        (p["competent_level"].as_str(), p["receiving_levels"].clone()),
+        (Some("commune"), json!(["commune"])),
+        "{p}"
+    );
+    let mut body = body;
+    body["agency_code"] = NINH_KIEU.into();
+    let (s, d) = app.post_with("/api/v1/dossiers", &citizen, &body).await;
+    assert_eq!((s, d["receiving_agency"]["code"].as_str()), (201, Some(NINH_KIEU)), "{d}");
+    let version = |code_or_reference: &str| -> i32 {
+        use diesel::prelude::*;
+        use motcua::storage::schema::{dossiers, procedures};
+        dossiers::table
+            .inner_join(procedures::table)
+            .filter(dossiers::code.eq(code_or_reference).or(dossiers::reference.eq(code_or_reference)))
+            .select(procedures::version)
+            .first(&mut app.conn())
+            .unwrap()
+    };
+    assert_eq!(version(&land), 1, "the land dossier keeps the version it was received under");
+    let (_, land_now) = app.get("/api/v1/procedures/1.003554").await;
+    assert!(land_now["version"].as_i64().unwrap() > 1, "{land_now}");
+    assert_eq!(version(d["reference"].as_str().unwrap()), p["version"].as_i64().unwrap() as i32);
+
     // Once only.
     let e = load(&app, &cantho_plan(), "2025-07-02T08:00:00+07:00", false).unwrap_err();
     assert_eq!(e.code().as_str(), "reorganisation_exists");
