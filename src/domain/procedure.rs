@@ -180,7 +180,7 @@ impl AbolishedLevel {
     pub fn touches(&self, competent: AgencyLevel, receiving: &[AgencyLevel], steps: &[StepTarget]) -> bool {
         competent == self.level
             || receiving.contains(&self.level)
-            || steps.iter().any(|t| *t == StepTarget::AncestorAt(self.level))
+            || steps.contains(&StepTarget::AncestorAt(self.level))
     }
 }
 
