@@ -155,6 +155,10 @@ pub struct SeedSettings {
     /// dossiers through the real use cases (see `services::demo`). 0 (the default) makes none.
     #[serde(default)]
     pub demo_history_days: u32,
+    /// With `demo`: reorganisation plans (`seeds/reorganisations/<id>.json`) loaded with the seeds
+    /// on an empty database, each applied at once if its date has come (see `services::reorganise`).
+    #[serde(default)]
+    pub reorganisations: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

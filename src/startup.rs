@@ -29,6 +29,11 @@ pub fn connect(settings: &Settings) -> anyhow::Result<Pool> {
 /// Migrates; on an empty database (no agencies) loads the seeds when configured to;
 /// in production refuses demo accounts. Safe when several instances start together.
 pub fn prepare_database(settings: &Settings, pool: &Pool) -> anyhow::Result<()> {
+    prepare_database_at(settings, pool, &Clock::System)
+}
+
+/// As [`prepare_database`], with the clock that says whether a reorganisation's date has come.
+pub fn prepare_database_at(settings: &Settings, pool: &Pool, clock: &Clock) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     connection::with_schema_lock(&mut conn, |conn| {
         let applied = connection::run_migrations(conn)?;
@@ -38,6 +43,19 @@ pub fn prepare_database(settings: &Settings, pool: &Pool) -> anyhow::Result<()> 
         if settings.seed.on_empty_database && agencies::count(conn)? == 0 {
             let report = seed::load(conn, &settings.seed.dir, settings.seed.demo)?;
             tracing::info!(%report, "empty database: seeds loaded");
+            if settings.seed.demo {
+                let plans = &settings.seed.reorganisations;
+                for r in seed::load_reorganisations(conn, &settings.seed.dir, plans, clock.now())? {
+                    tracing::info!(
+                        plan = %r.plan,
+                        applied = r.applied,
+                        new_units = r.new_units,
+                        ended_units = r.ended_units,
+                        procedures = r.relevelled_procedures.len(),
+                        "demo reorganisation loaded"
+                    );
+                }
+            }
         }
         if settings.environment == Environment::Production {
             let demo = users::count_demo(conn)?;
@@ -89,7 +107,7 @@ impl Application {
     pub fn build_with_clock(settings: &Settings, clock: Clock) -> anyhow::Result<Self> {
         settings.check()?;
         let pool = connect(settings)?;
-        prepare_database(settings, &pool)?;
+        prepare_database_at(settings, &pool, &clock)?;
         let listener = TcpListener::bind(&settings.server.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.server.bind))?;
         let port = listener.local_addr()?.port();

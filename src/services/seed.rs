@@ -227,6 +227,29 @@ impl Source<'_> {
 
 /// Loads the seeds under `dir` in one transaction, or the built-in ones when `dir` is not a folder.
 /// Rows already present are left as they are.
+/// Loads the reorganisation plans `ids` (`reorganisations/<id>.json` of the seeds) that are not
+/// loaded yet, each applied at once if its date has come by `now` (see `services::reorganise`).
+/// Their reports, in order.
+pub fn load_reorganisations(
+    conn: &mut AnyConnection,
+    dir: &Path,
+    ids: &[String],
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Vec<crate::services::reorganise::Report>> {
+    let source = if dir.is_dir() { Source::Dir(dir) } else { Source::Embedded };
+    let mut reports = Vec::new();
+    for id in ids {
+        if crate::storage::reorganisations::find(conn, id)?.is_some() {
+            continue;
+        }
+        let (text, name) = source.text(&format!("reorganisations/{id}.json"))?;
+        let report = crate::services::reorganise::load_on(conn, &text, now, false)
+            .map_err(|e| anyhow::anyhow!("reorganisation plan {name}: {e}"))?;
+        reports.push(report);
+    }
+    Ok(reports)
+}
+
 pub fn load(conn: &mut AnyConnection, dir: &Path, demo: bool) -> anyhow::Result<SeedReport> {
     let source = if dir.is_dir() {
         Source::Dir(dir)

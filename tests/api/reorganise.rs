@@ -231,3 +231,29 @@ async fn a_plan_for_a_later_date_waits_for_it_and_is_applied_once_and_a_bad_plan
     let (s, b): (u16, Value) = app.get("/api/v1/agencies?at=2027-13-01").await;
     assert_error(s, &b, 400, "invalid_date");
 }
+
+#[tokio::test]
+async fn the_demo_starts_as_the_merged_city_when_the_seeds_name_the_plan() {
+    let app = crate::common::spawn_app_configured(Some("2026-12-02T09:00:00+07:00"), |s| {
+        s.seed.reorganisations = vec!["cantho-2025-07-01".into()];
+    })
+    .await;
+    assert_eq!((count(&app, "", "district").await, count(&app, "", "commune").await), (0, 103));
+    assert_eq!(count(&app, "at=2025-06-30", "district").await, 9, "the old city, by date");
+    let clerk = app.login("clerk.tanan", PW).await;
+    let (_, me) = app.get_with("/api/v1/auth/me", &clerk).await;
+    assert_eq!(me["agency_code"], NINH_KIEU, "{me}");
+    // A former district procedure, received by the ward today.
+    let (s, d) = app
+        .post_with(
+            "/api/v1/dossiers",
+            &clerk,
+            &json!({"procedure_code": "2.000720", "channel": "direct",
+                "applicant": {"name": "Phạm Văn Cường", "id_number": "092190007777", "phone": "0913 000 333",
+                              "email": null, "address": "9 Trần Phú, Cần Thơ"},
+                "documents": ["Giấy đề nghị"]}),
+        )
+        .await;
+    assert_eq!((s, d["receiving_agency"]["code"].as_str()), (201, Some(NINH_KIEU)), "{d}");
+    assert!(d["code"].as_str().unwrap().starts_with("000.01.61.H12-261202-"), "{d}");
+}

@@ -86,10 +86,18 @@ struct UsersData {
     agencies: Vec<AgencyRow>,
 }
 
-fn read_users(conn: &mut AnyConnection, caller: &Caller, agency: &str, role: &str) -> Result<UsersData, AppError> {
+/// The form offers the agencies that exist `today` (an account is not given to an ended unit).
+fn read_users(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    agency: &str,
+    role: &str,
+    today: chrono::NaiveDate,
+) -> Result<UsersData, AppError> {
     let filter = users::UserFilter { agency: Some(agency.to_string()), role: Some(role.to_string()) };
     let rows = users::list_on(conn, caller, filter)?;
-    let agencies = catalogue::list_agencies_on(conn, &AgencyQuery::default())?;
+    let agencies =
+        catalogue::list_agencies_on(conn, &AgencyQuery { at: Some(today.to_string()), ..AgencyQuery::default() })?;
     Ok(UsersData { rows, agencies })
 }
 
@@ -152,10 +160,11 @@ pub async fn users_page(
     };
     let (agency, role) = (q.co_quan.unwrap_or_default(), q.vai_tro.unwrap_or_default());
     let (a, r) = (agency.clone(), role.clone());
+    let today = crate::domain::calendar::to_vietnam(ctx.clock.now()).date_naive();
     let data = session
         .run(&ctx.pool, move |conn, caller| {
             admin_only(&caller)?;
-            read_users(conn, &caller, &a, &r)
+            read_users(conn, &caller, &a, &r, today)
         })
         .await
         .in_layout(&layout)?;
@@ -183,12 +192,13 @@ pub async fn create_user(
     };
     // Checked and hashed before the trip: no connection is held while the password is hashed.
     let prepared = users::prepare(session.claimed(), new).await;
+    let today = crate::domain::calendar::to_vietnam(ctx.clock.now()).date_naive();
     let outcome = session
         .run(&ctx.pool, move |conn, caller| {
             admin_only(&caller)?;
             Ok(match prepared.and_then(|new| users::create_on(conn, &caller, new)) {
                 Ok(row) => Ok(row.username),
-                Err(e) => Err((read_users(conn, &caller, "", "")?, e)),
+                Err(e) => Err((read_users(conn, &caller, "", "", today)?, e)),
             })
         })
         .await
@@ -210,12 +220,13 @@ async fn set_disabled(
     let layout = admin_layout(&req, &session);
     let me = session.claimed().username.clone();
     let at = ctx.clock.now();
+    let today = crate::domain::calendar::to_vietnam(at).date_naive();
     let outcome = session
         .run(&ctx.pool, move |conn, caller| {
             admin_only(&caller)?;
             Ok(match users::set_disabled_on(conn, &caller, &username, disable, at) {
                 Ok(row) => Ok(row.username),
-                Err(e) => Err((read_users(conn, &caller, "", "")?, e)),
+                Err(e) => Err((read_users(conn, &caller, "", "", today)?, e)),
             })
         })
         .await

@@ -47,7 +47,12 @@ impl SubmitPage {
 }
 
 /// The procedure (levels 3–4 only) and the agencies that receive it.
-fn procedure_and_agencies(conn: &mut AnyConnection, code: &str) -> Result<(ProcView, Vec<AgencyOption>), AppError> {
+/// The agencies offered are those that exist `today`.
+fn procedure_and_agencies(
+    conn: &mut AnyConnection,
+    code: &str,
+    today: chrono::NaiveDate,
+) -> Result<(ProcView, Vec<AgencyOption>), AppError> {
     let (entry, _) = catalogue::get_procedure_on(conn, code, None)?;
     let p = ProcView::new(&entry);
     if !p.online() {
@@ -55,8 +60,10 @@ fn procedure_and_agencies(conn: &mut AnyConnection, code: &str) -> Result<(ProcV
     }
     let mut agencies = vec![];
     for level in &p.receiving_levels {
-        let list =
-            catalogue::list_agencies_on(conn, &AgencyQuery { level: Some(level.clone()), ..Default::default() })?;
+        let list = catalogue::list_agencies_on(
+            conn,
+            &AgencyQuery { level: Some(level.clone()), at: Some(today.to_string()), ..Default::default() },
+        )?;
         let label = level_label(level);
         agencies.extend(list.into_iter().filter(|a| a.handles_procedures || level == "commune").map(|a| {
             AgencyOption { name: if label.is_empty() { a.name } else { format!("{} ({label})", a.name) }, code: a.code }
@@ -74,10 +81,11 @@ pub async fn submit_form(
 ) -> Result<HttpResponse, PageError> {
     let layout = Layout::new(Some(session.claimed()), req.path());
     let code = code.into_inner();
+    let today = crate::domain::calendar::to_vietnam(ctx.clock.now()).date_naive();
     let (p, agencies) = session
         .run(&ctx.pool, move |conn, caller| {
             citizens_only(&caller)?;
-            procedure_and_agencies(conn, &code)
+            procedure_and_agencies(conn, &code, today)
         })
         .await
         .in_layout(&layout)?;
@@ -143,7 +151,7 @@ pub async fn submit(
     let (p, agencies, result) = session
         .run(&ctx.pool, move |conn, caller| {
             citizens_only(&caller)?;
-            let (p, agencies) = procedure_and_agencies(conn, &code)?;
+            let (p, agencies) = procedure_and_agencies(conn, &code, crate::domain::calendar::to_vietnam(now).date_naive())?;
             let submit = || -> Result<String, AppError> {
                 if let Some(e) = read_error {
                     return Err(e);

@@ -239,7 +239,7 @@ struct Around {
     consultable: Vec<(String, String)>,
 }
 
-fn read_around(conn: &mut AnyConnection, caller: &Caller, r: &DossierRecord) -> Around {
+fn read_around(conn: &mut AnyConnection, caller: &Caller, r: &DossierRecord, today: chrono::NaiveDate) -> Around {
     let next = r.row.route.agency_after(r.row.current_step as usize).map(|a| a.as_str());
     let next_agency = match next {
         Some(code) if r.allowed_actions.contains(&"transfer") => match catalogue::get_agency_on(conn, code) {
@@ -252,7 +252,8 @@ fn read_around(conn: &mut AnyConnection, caller: &Caller, r: &DossierRecord) -> 
     // The holder of a dossier in processing may ask other agencies (the rules decide which; the service checks).
     let mut consultable = vec![];
     if r.row.status_code == 4 && r.row.current_agency.as_str() == mine && caller.role.is_staff() {
-        if let Ok(all) = catalogue::list_agencies_on(conn, &Default::default()) {
+        let existing = catalogue::AgencyQuery { at: Some(today.to_string()), ..Default::default() };
+        if let Ok(all) = catalogue::list_agencies_on(conn, &existing) {
             // Consultations are between agencies of the same level (liên thông cùng cấp).
             let level = all.iter().find(|a| a.code == mine).map(|a| a.level.clone()).unwrap_or_default();
             consultable = all
@@ -273,7 +274,7 @@ fn read_page(
     at: DateTime<Utc>,
 ) -> Result<(DossierRecord, Around), AppError> {
     let r = dossiers::load_record(conn, caller, &dossiers::parse_code(code)?, at)?;
-    let around = read_around(conn, caller, &r);
+    let around = read_around(conn, caller, &r, crate::domain::calendar::to_vietnam(at).date_naive());
     Ok((r, around))
 }
 
