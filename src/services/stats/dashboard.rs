@@ -1,0 +1,125 @@
+//! The leader dashboard's reads (`/lanh-dao`), batched on one connection.
+use chrono::NaiveDate;
+
+use super::indicators::{indicators_of, procedures_by_online_level, target_checks};
+use super::{compute_many, select_with, GroupBy, Kpis, Report, Selection, StatsQuery};
+use crate::auth::Caller;
+use crate::domain::period::Period;
+use crate::domain::stats::ReportRow;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::storage::agencies::AgencyRow;
+use crate::storage::AnyConnection;
+
+/// What the leader dashboard (`/lanh-dao`) asks for, its pickers already read.
+#[derive(Debug, Clone)]
+pub struct DashboardQuery {
+    /// The agency chosen (a code, as typed).
+    pub agency: String,
+    /// Only the agency itself, not its subtree.
+    pub agency_only: bool,
+    /// The plan whose targets the cards show.
+    pub plan: String,
+    /// The period, when the pickers hold a valid one; without it only the pickers' lists are read.
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    /// The groupings of Biểu II.06a the page shows, besides the plan's indicators.
+    pub groupings: Vec<GroupBy>,
+}
+
+/// Everything the leader dashboard shows, read in one trip.
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    /// The caller's agency and the agencies below it (the agency picker), by path.
+    pub agencies: Vec<AgencyRow>,
+    /// Every plan (the plan picker).
+    pub plans: Vec<crate::storage::plans::PlanRow>,
+    /// None without a period, or when the agency is not among `agencies` or the plan not among `plans`.
+    pub figures: Option<DashboardFigures>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DashboardFigures {
+    /// The plan's indicators and targets for the period.
+    pub kpis: Kpis,
+    /// The same for the period of the same length just before, when it is within bounds.
+    pub before: Option<Kpis>,
+    /// Biểu II.06a, one per grouping asked for, in that order.
+    pub reports: Vec<Report>,
+}
+
+/// The leader dashboard's reads on one connection, batched: the agencies in the caller's scope,
+/// the plans, the plan's targets, the prefix sums of every report and indicator of both periods
+/// (one statement), the procedures by online level, the off-system counts of both periods (one
+/// statement) and the agencies using the system in each period. The figures are those of
+/// [`kpis`](super::kpis) and [`report`](super::report()) for the same selections.
+pub fn dashboard(conn: &mut AnyConnection, caller: &Caller, q: DashboardQuery) -> Result<Dashboard, AppError> {
+    caller.require_role(&[Role::Leader, Role::Admin])?;
+    let own = caller.agency.clone().expect("staff carry an agency");
+    let agencies = crate::storage::stats::agencies_within(conn, own.as_str())?;
+    let plans = crate::storage::plans::list(conn)?;
+    let plan = plans.iter().find(|p| p.id == q.plan).cloned();
+    let figures = match (q.period, plan) {
+        (Some((from, to)), Some(plan)) if agencies.iter().any(|a| a.code == q.agency) => {
+            Some(dashboard_figures(conn, caller, &q, &agencies, plan, from, to)?)
+        }
+        _ => None,
+    };
+    Ok(Dashboard { agencies, plans, figures })
+}
+
+fn dashboard_figures(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    q: &DashboardQuery,
+    agencies: &[AgencyRow],
+    plan: crate::storage::plans::PlanRow,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<DashboardFigures, AppError> {
+    let select = |from: NaiveDate, to: NaiveDate, grouping: GroupBy| {
+        let query = StatsQuery {
+            from: Some(from.to_string()),
+            to: Some(to.to_string()),
+            agency: Some(q.agency.clone()),
+            agency_only: q.agency_only,
+            group_by: Some(grouping.as_str().to_string()),
+        };
+        select_with(caller, &query, |codes| Ok(agencies.iter().filter(|a| codes.contains(&a.code)).cloned().collect()))
+    };
+    let now = select(from, to, GroupBy::None)?;
+    // The trend compares with the period of the same length just before, when it is within bounds.
+    let previous = Period::new(from, to).ok().and_then(|p| p.previous());
+    let before = previous.map(|p| select(p.from(), p.to(), GroupBy::None)).transpose()?;
+    let grouped = q.groupings.iter().map(|g| select(from, to, *g)).collect::<Result<Vec<_>, _>>()?;
+
+    let mut selections = vec![&now];
+    selections.extend(before.iter());
+    selections.extend(grouped.iter());
+    let mut computed = compute_many(conn, &selections)?.into_iter();
+    let (_, total) = computed.next().expect("the period's total");
+    let before_total = before.as_ref().map(|_| computed.next().expect("the previous period's total").1);
+    let reports = grouped
+        .into_iter()
+        .zip(computed)
+        .map(|(selection, (lines, total))| Report { selection, lines, total })
+        .collect();
+
+    // Both periods have the same agency: the same procedures.
+    let levels = procedures_by_online_level(conn, &now)?;
+    let periods: Vec<(NaiveDate, NaiveDate)> =
+        std::iter::once((now.from, now.to)).chain(before.iter().map(|b| (b.from, b.to))).collect();
+    let off = crate::storage::stats::off_system_many(conn, &periods, &now.scope)?;
+    let targets = crate::storage::plans::targets(conn, &plan.id)?;
+    let mut kpis_of = |selection: Selection, total: &ReportRow, off: i64| -> Result<Kpis, AppError> {
+        let using = crate::storage::stats::agencies_using(conn, selection.from, selection.to, &selection.scope)?;
+        let indicators = indicators_of(total, levels, off, using);
+        let targets = target_checks(&indicators, targets.clone());
+        Ok(Kpis { selection, indicators, plan: Some(plan.clone()), targets })
+    };
+    let kpis = kpis_of(now, &total, off[0])?;
+    let before = match (before, before_total) {
+        (Some(sel), Some(total)) => Some(kpis_of(sel, &total, off[1])?),
+        _ => None,
+    };
+    Ok(DashboardFigures { kpis, before, reports })
+}

@@ -1,0 +1,218 @@
+//! The read side for leaders: Biểu II.06a and the plans' indicators, from prefix sums of counters.
+//!
+//! The query, its checks and the use cases here; Biểu II.06a in `report.rs`, the indicators and the
+//! plans' targets in `indicators.rs`, the leader dashboard's batched read in `dashboard.rs`.
+use chrono::NaiveDate;
+
+use crate::auth::Caller;
+use crate::domain::period::{Period, PeriodError};
+use crate::domain::{AgencyCode, Role};
+use crate::error::AppError;
+use crate::storage::agencies::AgencyRow;
+use crate::storage::stats::Scope;
+use crate::storage::{self, AnyConnection, Pool};
+
+mod dashboard;
+mod indicators;
+mod report;
+
+pub use dashboard::{dashboard, Dashboard, DashboardFigures, DashboardQuery};
+use indicators::target_checks;
+pub use indicators::{indicators, Indicator, Kpis, TargetCheck};
+pub use report::{compute, compute_many, Report, ReportLine};
+
+/// A report's parameters, as they arrive from outside.
+#[derive(Debug, Clone, Default)]
+pub struct StatsQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub agency: Option<String>,
+    /// Only the agency itself, not its subtree.
+    pub agency_only: bool,
+    pub group_by: Option<String>,
+}
+
+/// A validated period and scope.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub agency: AgencyRow,
+    pub scope: Scope,
+    pub grouping: GroupBy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    None,
+    Agency,
+    Level,
+    Field,
+    Month,
+}
+
+impl GroupBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Agency => "agency",
+            Self::Level => "level",
+            Self::Field => "field",
+            Self::Month => "month",
+        }
+    }
+}
+/// `400 invalid_period`: a date outside 2000–2100, not a date, reversed, or longer than ten years.
+pub fn invalid_period(e: PeriodError) -> AppError {
+    AppError::new(crate::error::ErrorCode::InvalidPeriod, e.to_string())
+}
+
+/// Checks the period, the scope (a leader reads their agency's subtree only) and the grouping.
+pub fn select(conn: &mut AnyConnection, caller: &Caller, q: &StatsQuery) -> Result<Selection, AppError> {
+    select_with(caller, q, |codes| Ok(crate::storage::stats::agencies_named(conn, codes)?))
+}
+
+/// [`select`], with the agency rows of the given codes read by `read` (a query, or rows already read).
+pub(super) fn select_with(
+    caller: &Caller,
+    q: &StatsQuery,
+    read: impl FnOnce(&[String]) -> Result<Vec<AgencyRow>, AppError>,
+) -> Result<Selection, AppError> {
+    caller.require_role(&[Role::Leader, Role::Admin])?;
+    let period = Period::parse(q.from.as_deref(), q.to.as_deref()).map_err(invalid_period)?;
+    let (from, to) = (period.from(), period.to());
+    let grouping = match q.group_by.as_deref().unwrap_or("none") {
+        "none" => GroupBy::None,
+        "agency" => GroupBy::Agency,
+        "level" => GroupBy::Level,
+        "field" => GroupBy::Field,
+        "month" => GroupBy::Month,
+        other => {
+            return Err(AppError::new(
+                crate::error::ErrorCode::InvalidGroupBy,
+                format!(
+                    "group_by `{}` is not one of none, agency, level, field, month",
+                    other.chars().take(30).collect::<String>()
+                ),
+            ))
+        }
+    };
+    let own = caller.agency.clone().expect("staff carry an agency");
+    let picked = q
+        .agency
+        .as_deref()
+        .map(|code| {
+            AgencyCode::parse(code)
+                .map_err(|e| AppError::new(crate::error::ErrorCode::InvalidAgencyCode, e.to_string()))
+        })
+        .transpose()?;
+    // The caller's agency and the one asked for, in one read.
+    let codes: Vec<String> = std::iter::once(own.to_string()).chain(picked.iter().map(|c| c.to_string())).collect();
+    let rows = read(&codes)?;
+    select_among(&rows, from, to, grouping, &own, picked.as_ref(), q.agency_only)
+}
+
+/// The scope checks of [`select`] among agency rows already read (which hold the caller's agency
+/// and the one asked for, when they exist).
+fn select_among(
+    rows: &[AgencyRow],
+    from: NaiveDate,
+    to: NaiveDate,
+    grouping: GroupBy,
+    own: &AgencyCode,
+    picked: Option<&AgencyCode>,
+    agency_only: bool,
+) -> Result<Selection, AppError> {
+    let row_of = |code: &str| rows.iter().find(|a| a.code == code).cloned();
+    let own_row = row_of(own.as_str())
+        .ok_or_else(|| AppError::new(crate::error::ErrorCode::AgencyNoLongerExists, "your agency no longer exists"))?;
+    let agency = match picked {
+        None => own_row.clone(),
+        Some(code) => row_of(code.as_str()).ok_or_else(|| {
+            AppError::new(crate::error::ErrorCode::UnknownAgency, format!("no agency has the code {code}"))
+        })?,
+    };
+    let within = agency.path == own_row.path || agency.path.starts_with(&format!("{}/", own_row.path));
+    if !within {
+        return Err(AppError::new(
+            crate::error::ErrorCode::OutOfScope,
+            "you can read statistics of your agency and the agencies below it",
+        ));
+    }
+    let scope = if agency_only { Scope::Agency(agency.code.clone()) } else { Scope::Subtree(agency.path.clone()) };
+    Ok(Selection { from, to, agency, scope, grouping })
+}
+pub async fn report(pool: &Pool, caller: Caller, q: StatsQuery) -> Result<Report, AppError> {
+    storage::run(pool, move |conn| report_on(conn, &caller, q)).await
+}
+
+/// [`report`](fn@report) on a connection the caller holds (the handler's one trip).
+pub fn report_on(conn: &mut AnyConnection, caller: &Caller, q: StatsQuery) -> Result<Report, AppError> {
+    let selection = select(conn, caller, &q)?;
+    let (lines, total) = compute(conn, &selection)?;
+    Ok(Report { selection, lines, total })
+}
+pub async fn kpis(pool: &Pool, caller: Caller, q: StatsQuery, plan: Option<String>) -> Result<Kpis, AppError> {
+    storage::run(pool, move |conn| kpis_on(conn, &caller, q, plan)).await
+}
+
+/// [`kpis`] on a connection the caller holds (the handler's one trip).
+pub fn kpis_on(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    q: StatsQuery,
+    plan: Option<String>,
+) -> Result<Kpis, AppError> {
+    let selection = select(conn, caller, &q)?;
+    let plan = match plan {
+        None => None,
+        Some(id) => Some(crate::storage::plans::list(conn)?.into_iter().find(|p| p.id == id).ok_or_else(|| {
+            AppError::new(
+                crate::error::ErrorCode::UnknownPlan,
+                format!("no plan has the id `{}`; see seeds/plans", id.chars().take(60).collect::<String>()),
+            )
+        })?),
+    };
+    let (_, total) = compute(conn, &Selection { grouping: GroupBy::None, ..selection.clone() })?;
+    let indicators = indicators(conn, &selection, &total)?;
+    let targets = match &plan {
+        Some(p) => target_checks(&indicators, crate::storage::plans::targets(conn, &p.id)?),
+        None => vec![],
+    };
+    Ok(Kpis { selection, indicators, plan, targets })
+}
+
+/// Records an off-system count for an agency in the caller's scope.
+pub async fn set_off_system(
+    pool: &Pool,
+    who: impl Into<crate::auth::extractor::Who>,
+    agency: String,
+    from: Option<String>,
+    to: Option<String>,
+    dossiers: i64,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    storage::run_as(pool, who, move |conn, caller| {
+        if dossiers < 0 {
+            return Err(AppError::new(crate::error::ErrorCode::InvalidCount, "dossiers cannot be negative"));
+        }
+        let q = StatsQuery { from, to, agency: Some(agency), agency_only: true, group_by: None };
+        let sel = select(conn, &caller, &q)?;
+        crate::storage::stats::set_off_system(
+            conn,
+            &sel.agency.code,
+            sel.from,
+            sel.to,
+            dossiers,
+            at.naive_utc(),
+            &caller.user_id,
+        )?;
+        Ok(())
+    })
+    .await
+}
+
+/// The provincial plans whose targets the indicators can be compared with (for pickers).
+pub async fn plans(pool: &Pool) -> Result<Vec<crate::storage::plans::PlanRow>, AppError> {
+    storage::run(pool, |conn| Ok(crate::storage::plans::list(conn)?)).await
+}
