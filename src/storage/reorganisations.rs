@@ -68,42 +68,49 @@ pub fn successors(conn: &mut AnyConnection, code: &str) -> QueryResult<Vec<Linea
         .load(conn)
 }
 
-/// Every link above `code` (ancestry: what it came from, and what those came from) and below it
-/// (descent), one query per generation.
+/// Every link above `code` (ancestry: what it came from, and what those came from, newest first)
+/// and below it (descent, oldest first), one query per generation.
 pub fn lineage(conn: &mut AnyConnection, code: &str) -> QueryResult<(Vec<LineageRow>, Vec<LineageRow>)> {
-    let mut ancestry = Vec::new();
+    Ok((walk(conn, code, Direction::Up)?, walk(conn, code, Direction::Down)?))
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Direction {
+    Up,
+    Down,
+}
+
+fn walk(conn: &mut AnyConnection, code: &str, direction: Direction) -> QueryResult<Vec<LineageRow>> {
+    use agency_lineage::dsl as l;
+    let mut all = Vec::new();
     let mut frontier = vec![code.to_string()];
     let mut seen = std::collections::HashSet::from([code.to_string()]);
     while !frontier.is_empty() {
-        let links: Vec<LineageRow> = agency_lineage::table
-            .filter(agency_lineage::successor_code.eq_any(&frontier))
-            .order((
-                agency_lineage::effective_on.desc(),
-                agency_lineage::successor_code.asc(),
-                agency_lineage::position.asc(),
-            ))
-            .select(LineageRow::as_select())
-            .load(conn)?;
-        frontier = links.iter().filter_map(|l| l.predecessor_code.clone()).filter(|c| seen.insert(c.clone())).collect();
-        ancestry.extend(links);
+        let q = l::agency_lineage.select(LineageRow::as_select()).into_boxed();
+        let links: Vec<LineageRow> = match direction {
+            Direction::Up => q.filter(l::successor_code.eq_any(&frontier)).order((
+                l::effective_on.desc(),
+                l::successor_code.asc(),
+                l::position.asc(),
+            )),
+            Direction::Down => q.filter(l::predecessor_code.eq_any(&frontier)).order((
+                l::effective_on.asc(),
+                l::successor_code.asc(),
+                l::position.asc(),
+            )),
+        }
+        .load(conn)?;
+        frontier = links
+            .iter()
+            .filter_map(|l| match direction {
+                Direction::Up => l.predecessor_code.clone(),
+                Direction::Down => Some(l.successor_code.clone()),
+            })
+            .filter(|c| seen.insert(c.clone()))
+            .collect();
+        all.extend(links);
     }
-    let mut descent = Vec::new();
-    let mut frontier = vec![code.to_string()];
-    let mut seen = std::collections::HashSet::from([code.to_string()]);
-    while !frontier.is_empty() {
-        let links: Vec<LineageRow> = agency_lineage::table
-            .filter(agency_lineage::predecessor_code.eq_any(&frontier))
-            .order((
-                agency_lineage::effective_on.asc(),
-                agency_lineage::successor_code.asc(),
-                agency_lineage::position.asc(),
-            ))
-            .select(LineageRow::as_select())
-            .load(conn)?;
-        frontier = links.iter().map(|l| l.successor_code.clone()).filter(|c| seen.insert(c.clone())).collect();
-        descent.extend(links);
-    }
-    Ok((ancestry, descent))
+    Ok(all)
 }
 
 pub fn insert(conn: &mut AnyConnection, row: &ReorganisationRow) -> QueryResult<()> {
