@@ -18,7 +18,8 @@ use actix_web::web::{self, delete, get, post, put};
 
 use crate::error::{AppError, ErrorCode};
 use crate::http::api::{
-    self, admin, agencies, alerts, auth, dossiers, forms, health, lookup, notifications, openapi, procedures, stats,
+    self, admin, agencies, alerts, auth, dossiers, forms, health, lookup, notifications, openapi, procedures,
+    reorganisations, stats,
 };
 use crate::http::boundary::serde_problem;
 use crate::http::pages::{self, citizen, dashboard, portal, session, staff, PageError, DASHBOARD_PATH};
@@ -114,6 +115,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/quan-tri/thu-tuc", get().to(admin_pages::procedures::procedures_page))
         .route("/quan-tri/thu-tuc/{code}", get().to(admin_pages::procedures::procedure_page))
         .route("/api/v1/admin/procedures/{code}/versions", post().to(admin::revise_procedure))
+        .route("/api/v1/admin/reorganisations", get().to(reorganisations::list))
+        .route("/api/v1/admin/reorganisations", post().to(reorganisations::load))
         .route("/quan-tri/thu-tuc/{code}", post().to(admin_pages::procedures::revise_procedure))
         // ---- Anything else.
         .default_service(web::to(api::not_found));

@@ -64,10 +64,21 @@ pub struct Moved {
 /// Loads a plan file's text: checks it, records it and applies it if its date (in Vietnam) has
 /// come by `now`. With `dry_run`, nothing is kept.
 pub fn load_on(conn: &mut AnyConnection, text: &str, now: DateTime<Utc>, dry_run: bool) -> Result<Report, AppError> {
+    load_by(conn, text, None, now, dry_run)
+}
+
+/// [`load_on`], recording who loaded the plan (an administrator's username).
+pub fn load_by(
+    conn: &mut AnyConnection,
+    text: &str,
+    by: Option<&str>,
+    now: DateTime<Utc>,
+    dry_run: bool,
+) -> Result<Report, AppError> {
     let plan = crate::services::reorganisation_plan::parse(text)
         .map_err(|e| AppError::new(ErrorCode::InvalidReorganisationPlan, e.to_string()))?;
     let outcome = conn.transaction::<Report, Outcome, _>(|conn| {
-        let report = load_in(conn, &plan, text, now, dry_run)?;
+        let report = load_in(conn, &plan, text, by, now, dry_run)?;
         if dry_run {
             Err(Outcome::DryRun(Box::new(report)))
         } else {
@@ -125,6 +136,7 @@ fn load_in(
     conn: &mut AnyConnection,
     plan: &Plan,
     text: &str,
+    by: Option<&str>,
     now: DateTime<Utc>,
     dry_run: bool,
 ) -> Result<Report, AppError> {
@@ -137,6 +149,7 @@ fn load_in(
         title: plan.title.clone(),
         plan: text.to_string(),
         loaded_at: now.naive_utc(),
+        loaded_by: by.map(str::to_string),
         applied_at: None,
         report: None,
     };
@@ -485,4 +498,31 @@ pub async fn run_scheduler(pool: crate::storage::Pool, clock: crate::clock::Cloc
         }
         tokio::time::sleep(SCHEDULE_EVERY).await;
     }
+}
+
+/// An administrator loads a plan (its JSON text): [`load_by`] on the request's one trip.
+pub async fn load(
+    pool: &crate::storage::Pool,
+    who: impl Into<crate::auth::extractor::Who>,
+    text: String,
+    now: DateTime<Utc>,
+    dry_run: bool,
+) -> Result<Report, AppError> {
+    crate::storage::run_as(pool, who, move |conn, caller| {
+        caller.require_role(&[Role::Admin])?;
+        load_by(conn, &text, Some(&caller.username), now, dry_run)
+    })
+    .await
+}
+
+/// An administrator reads every plan loaded, with who loaded it, when, and what applying changed.
+pub async fn list(
+    pool: &crate::storage::Pool,
+    who: impl Into<crate::auth::extractor::Who>,
+) -> Result<Vec<ReorganisationRow>, AppError> {
+    crate::storage::run_as(pool, who, move |conn, caller| {
+        caller.require_role(&[Role::Admin])?;
+        Ok(reorganisations::all(conn)?)
+    })
+    .await
 }

@@ -35,6 +35,8 @@ pub struct ReorganisationRow {
     /// The plan file's JSON, as loaded.
     pub plan: String,
     pub loaded_at: NaiveDateTime,
+    /// The administrator who loaded it; None from the command line.
+    pub loaded_by: Option<String>,
     pub applied_at: Option<NaiveDateTime>,
     /// JSON: what applying it changed.
     pub report: Option<String>,
@@ -119,6 +121,14 @@ pub fn insert(conn: &mut AnyConnection, row: &ReorganisationRow) -> QueryResult<
 
 pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<ReorganisationRow>> {
     reorganisations::table.find(id).select(ReorganisationRow::as_select()).first(conn).optional()
+}
+
+/// Every plan loaded, newest date first.
+pub fn all(conn: &mut AnyConnection) -> QueryResult<Vec<ReorganisationRow>> {
+    reorganisations::table
+        .order((reorganisations::effective_on.desc(), reorganisations::id.asc()))
+        .select(ReorganisationRow::as_select())
+        .load(conn)
 }
 
 /// Plans loaded and not applied whose date has come (`effective_on` ≤ `day`), oldest first.

@@ -27,6 +27,7 @@ diesel::table! {
         title -> Text,
         plan -> Text,
         loaded_at -> Timestamp,
+        loaded_by -> Nullable<Text>,
         applied_at -> Nullable<Timestamp>,
         report -> Nullable<Text>,
     }

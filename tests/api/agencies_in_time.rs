@@ -25,6 +25,7 @@ fn reorganise(app: &TestApp) {
                 title: id.into(),
                 plan: "{}".into(),
                 loaded_at: now,
+                loaded_by: None,
                 applied_at: Some(now),
                 report: None,
             },

@@ -257,3 +257,32 @@ async fn the_demo_starts_as_the_merged_city_when_the_seeds_name_the_plan() {
     assert_eq!((s, d["receiving_agency"]["code"].as_str()), (201, Some(NINH_KIEU)), "{d}");
     assert!(d["code"].as_str().unwrap().starts_with("000.01.61.H12-261202-"), "{d}");
 }
+
+#[tokio::test]
+async fn an_administrator_loads_a_plan_through_the_api_after_a_dry_run_and_reads_who_loaded_it() {
+    let app = spawn_app_at("2025-07-02T09:00:00+07:00").await;
+    let admin = app.login("admin", PW).await;
+    let plan: Value = serde_json::from_str(&cantho_plan()).unwrap();
+    let (s, b) = app.post_with("/api/v1/admin/reorganisations", &app.login("clerk.tanan", PW).await, &plan).await;
+    assert_error(s, &b, 403, "role_not_allowed");
+    let (s, b) = app.post_with("/api/v1/admin/reorganisations", &admin, &json!({"id": "x"})).await;
+    assert_error(s, &b, 400, "invalid_reorganisation_plan");
+
+    let (s, dry) = app.post_with("/api/v1/admin/reorganisations?dry_run=true", &admin, &plan).await;
+    assert_eq!(s, 200, "{dry}");
+    assert_eq!(
+        (dry["dry_run"].as_bool(), dry["new_units"].as_i64(), dry["applied"].as_bool()),
+        (Some(true), Some(99), Some(true))
+    );
+    let (_, list) = app.get_with("/api/v1/admin/reorganisations", &admin).await;
+    assert_eq!(list, json!([]), "a dry run keeps nothing");
+
+    let (s, r) = app.post_with("/api/v1/admin/reorganisations", &admin, &plan).await;
+    assert_eq!((s, r["ended_units"].as_i64()), (201, Some(90)), "{r}");
+    let (_, list) = app.get_with("/api/v1/admin/reorganisations", &admin).await;
+    assert_eq!((list[0]["id"].as_str(), list[0]["loaded_by"].as_str()), (Some("cantho-2025-07-01"), Some("admin")));
+    assert_eq!(list[0]["loaded_at"], "2025-07-02T09:00:00+07:00");
+    assert!(list[0]["applied_at"].is_string() && list[0]["report"]["lineage_links"] == 267, "{}", list[0]);
+    let (s, b) = app.post_with("/api/v1/admin/reorganisations", &admin, &plan).await;
+    assert_error(s, &b, 409, "reorganisation_exists");
+}

@@ -17,6 +17,8 @@ CREATE TABLE reorganisations (
     title TEXT NOT NULL,
     plan TEXT NOT NULL,
     loaded_at TIMESTAMP NOT NULL,
+    -- The administrator who loaded it (NULL: the command line).
+    loaded_by TEXT,
     applied_at TIMESTAMP,
     report TEXT
 );

@@ -11,6 +11,7 @@ pub mod lookup;
 pub mod notifications;
 pub mod openapi;
 pub mod procedures;
+pub mod reorganisations;
 pub mod stats;
 
 use actix_web::{HttpRequest, HttpResponse};

@@ -6,7 +6,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, agencies, alerts, auth, dossiers, forms, health, lookup, notifications, procedures, stats};
+use super::{
+    admin, agencies, alerts, auth, dossiers, forms, health, lookup, notifications, procedures, reorganisations, stats,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -19,6 +21,8 @@ use super::{admin, agencies, alerts, auth, dossiers, forms, health, lookup, noti
         agencies::list,
         agencies::get,
         agencies::lineage,
+        reorganisations::list,
+        reorganisations::load,
         procedures::list,
         procedures::get,
         dossiers::create,
