@@ -93,26 +93,41 @@ pub fn load_by(
 }
 
 /// Applies every loaded plan whose date has come by `now`, oldest first; each in its own
-/// transaction, claimed so that one instance applies it. The reports of those this call applied.
+/// transaction, claimed so that one instance applies it. The reports of those this call applied;
+/// a plan that cannot be applied (the tree changed since it was loaded) stays unapplied, is
+/// logged with its reason, and does not stop the others.
 pub fn apply_due_on(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<Vec<Report>, AppError> {
     let today = to_vietnam(now).date_naive();
     let mut done = Vec::new();
     for row in reorganisations::due(conn, today)? {
-        let plan = crate::services::reorganisation_plan::parse(&row.plan)
-            .map_err(|e| AppError::new(ErrorCode::InvalidReorganisationPlan, format!("stored plan {}: {e}", row.id)))?;
-        let report = conn.transaction::<Option<Report>, AppError, _>(|conn| {
-            if !reorganisations::claim(conn, &row.id, now.naive_utc())? {
-                return Ok(None);
+        match apply_one(conn, &row, now) {
+            Ok(report) => done.extend(report),
+            Err(e) => {
+                tracing::error!(plan = %row.id, error = %e, "a reorganisation whose date has come cannot be applied")
             }
-            // The tree may have changed since the plan was loaded: check it again.
-            check(conn, &plan)?;
-            let report = apply(conn, &plan, now, false)?;
-            reorganisations::set_report(conn, &row.id, &serde_json::to_string(&report).unwrap_or_default())?;
-            Ok(Some(report))
-        })?;
-        done.extend(report);
+        }
     }
     Ok(done)
+}
+
+/// One due plan, claimed and applied in one transaction; None when another instance got it first.
+fn apply_one(
+    conn: &mut AnyConnection,
+    row: &ReorganisationRow,
+    now: DateTime<Utc>,
+) -> Result<Option<Report>, AppError> {
+    let plan = crate::services::reorganisation_plan::parse(&row.plan)
+        .map_err(|e| AppError::new(ErrorCode::InvalidReorganisationPlan, format!("stored plan {}: {e}", row.id)))?;
+    conn.transaction::<Option<Report>, AppError, _>(|conn| {
+        if !reorganisations::claim(conn, &row.id, now.naive_utc())? {
+            return Ok(None);
+        }
+        // The tree may have changed since the plan was loaded: check it again.
+        check(conn, &plan)?;
+        let report = apply(conn, &plan, now, false)?;
+        reorganisations::set_report(conn, &row.id, &serde_json::to_string(&report).unwrap_or_default())?;
+        Ok(Some(report))
+    })
 }
 
 enum Outcome {

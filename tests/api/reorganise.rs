@@ -216,8 +216,26 @@ async fn a_plan_for_a_later_date_waits_for_it_and_is_applied_once_and_a_bad_plan
     let (_, a) = app.get("/api/v1/agencies?at=2027-01-02&level=commune").await;
     assert!(!a.as_array().unwrap().iter().any(|a| a["code"] == "000.01.63.H12"), "not applied, not listed");
 
+    // A plan that can no longer be applied when its date comes (a unit took its new code meanwhile)
+    // stays unapplied and does not hold the others back.
+    let conflicting = json!({"id": "a-conflicting", "effective_on": "2027-01-01", "act": "NQ 9998 (test)",
+        "act_date": "2026-11-01", "title": "test", "new_units": [{"code": "000.01.64.H12", "name": "Phường Mới",
+        "level": "commune", "kind": "people_committee", "parent_code": "000.00.00.H12", "provisional_code": true,
+        "clause": null, "from": [{"code": "000.03.61.H12", "whole": true}]}],
+        "ended_units": ["000.03.61.H12"], "holdings": [{"ended": "000.03.61.H12", "holder": "000.01.64.H12"}]});
+    load(&app, &conflicting.to_string(), "2026-12-01T08:00:00+07:00", false).unwrap();
+    {
+        let mut conn = app.conn();
+        let mut unit = motcua::storage::agencies::find(&mut conn, "000.03.61.H12").unwrap().unwrap();
+        unit.code = "000.01.64.H12".into();
+        unit.path = format!("000.00.00.H12/{}", unit.code);
+        motcua::storage::agencies::insert(&mut conn, &unit).unwrap();
+    }
     let done = apply_due_on(&mut app.conn(), at("2027-01-01T00:05:00+07:00")).unwrap();
     assert_eq!(done.len(), 1);
+    assert_eq!(done[0].plan, "test-2027", "the conflicting plan was skipped, the next applied");
+    let stuck = motcua::storage::reorganisations::find(&mut app.conn(), "a-conflicting").unwrap().unwrap();
+    assert!(stuck.applied_at.is_none());
     assert_eq!(moved(&done[0], &birth), Some((NINH_KIEU, "000.01.63.H12")));
     assert!(apply_due_on(&mut app.conn(), at("2027-01-02T00:05:00+07:00")).unwrap().is_empty(), "exactly once");
     let (s, y) = app.get("/api/v1/agencies/000.01.63.H12/lineage").await;
