@@ -31,8 +31,8 @@ use crate::storage::dossiers::{self as store, DossierRow, EventRow, StoredRoute}
 use crate::storage::reorganisations::{self, LineageRow, ReorganisationRow};
 use crate::storage::{agencies, procedures, AnyConnection};
 
-/// What loading a plan did (or, in a dry run, would do).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// What loading a plan did (or, in a dry run, would do); the API answers with it as it is.
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Report {
     pub plan: String,
     pub act: String,
@@ -54,7 +54,7 @@ pub struct Report {
 
 /// One dossier (by its code, or its reference before it has one) or account (by username) that
 /// moved from an ended unit to its holder.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Moved {
     pub what: String,
     pub from: String,
