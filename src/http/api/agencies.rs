@@ -33,6 +33,9 @@ pub struct AgencyView {
     pub valid_from: Option<String>,
     /// The last day the unit exists; null: it still does.
     pub valid_to: Option<String>,
+    /// Once the unit has ended: the successor that holds its work (its open dossiers, its
+    /// accounts, and its history in statistics `hierarchy=as_is`).
+    pub held_by: Option<String>,
     /// The code is the system's own until the province publishes one.
     pub provisional_code: bool,
 }
@@ -49,6 +52,7 @@ impl From<AgencyRow> for AgencyView {
             handles_procedures: a.handles_procedures,
             valid_from: a.valid_from.map(|d| d.to_string()),
             valid_to: a.valid_to.map(|d| d.to_string()),
+            held_by: a.held_by,
             provisional_code: a.provisional_code,
         }
     }
