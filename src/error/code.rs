@@ -97,6 +97,8 @@ error_codes! {
     InvalidFormat, BAD_REQUEST, "invalid_format", "Định dạng tải về là JSON, CSV hoặc XLSX.";
     InvalidFullName, BAD_REQUEST, "invalid_full_name", "Hãy nhập họ và tên (tối đa 200 ký tự).";
     InvalidGroupBy, BAD_REQUEST, "invalid_group_by", "Hãy chọn cách nhóm số liệu: không nhóm, theo cơ quan, cấp, lĩnh vực hoặc tháng.";
+    InvalidHierarchy, BAD_REQUEST, "invalid_hierarchy", "Hãy chọn cách xếp số liệu: theo đơn vị hiện nay (as_is) hoặc theo đơn vị tại thời điểm đó (as_was).";
+    AgencyEndedAsIs, BAD_REQUEST, "agency_ended_as_is", "Đơn vị này đã kết thúc sau khi sắp xếp: số liệu của đơn vị được tính cho đơn vị kế thừa. Hãy xem theo đơn vị tại thời điểm đó (as_was) hoặc chọn đơn vị kế thừa.";
     InvalidIdNumber, BAD_REQUEST, "invalid_id_number", "Số định danh cá nhân (CCCD) gồm 12 chữ số (hoặc số CMND 9 chữ số).";
     InvalidJson, BAD_REQUEST, "invalid_json", "Nội dung gửi lên không phải JSON hợp lệ. Hãy kiểm tra lại và gửi lại.";
     InvalidLevel, BAD_REQUEST, "invalid_level", "Cấp thực hiện không hợp lệ.";

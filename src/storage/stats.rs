@@ -134,6 +134,75 @@ pub fn apply(conn: &mut AnyConnection, agency: &str, field: &str, deltas: &[Delt
     Ok(())
 }
 
+/// Under which units a period's dossiers are counted (issue 13): the counters are kept by the
+/// agency that received each dossier, so both readings come from the same rows and give the same
+/// province total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Hierarchy {
+    /// Today's units: a dossier received at a unit that has since ended counts under the unit that
+    /// holds its work (`agencies.held_by`, followed to the end of the chain: a ward merged in 2025
+    /// and renamed in 2027 counts under the renamed unit). A unit split in parts is held by the one
+    /// successor its reorganisation plan names, so its whole history goes there: the counters do
+    /// not know which part of its territory a dossier came from.
+    #[default]
+    AsIs,
+    /// The units that existed then: the receiving agency itself.
+    AsWas,
+}
+
+impl Hierarchy {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "as_is" => Some(Self::AsIs),
+            "as_was" => Some(Self::AsWas),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AsIs => "as_is",
+            Self::AsWas => "as_was",
+        }
+    }
+
+    /// The `WITH` clause a statement starts with: for as is, `current_of(code, now_code)` maps
+    /// every agency to the unit holding its work today (an agency that has not ended maps to
+    /// itself); the recursion starts from those and walks `held_by` backwards, so it ends even
+    /// if the data held a cycle (whose members would then map to themselves, below).
+    fn with(self) -> &'static str {
+        match self {
+            Self::AsWas => "",
+            Self::AsIs => {
+                "WITH RECURSIVE current_of(code, now_code) AS (\
+                 SELECT code, code FROM agencies WHERE held_by IS NULL \
+                 UNION ALL SELECT x.code, c.now_code FROM agencies x JOIN current_of c ON x.held_by = c.code) "
+            }
+        }
+    }
+
+    /// Joins `agencies a` to counter rows `s` (column `agency_code`): the receiving agency as was,
+    /// or the unit holding its work as is.
+    fn join(self) -> &'static str {
+        match self {
+            Self::AsWas => "JOIN agencies a ON a.code = s.agency_code",
+            Self::AsIs => {
+                "LEFT JOIN current_of m ON m.code = s.agency_code \
+                 JOIN agencies a ON a.code = COALESCE(m.now_code, s.agency_code)"
+            }
+        }
+    }
+}
+
+/// The SQL condition on `agencies a` for a scope.
+fn scope_filter(scope: &Scope) -> String {
+    match scope {
+        Scope::Province => String::new(),
+        Scope::Agency(code) => format!(" AND a.code = '{}'", safe(code)),
+        Scope::Subtree(path) => format!(" AND (a.path = '{0}' OR a.path LIKE '{0}/%')", safe(path)),
+    }
+}
+
 /// Which counters a query reads.
 #[derive(Debug, Clone)]
 pub enum Scope {
@@ -183,18 +252,6 @@ struct SumRow {
     rated_satisfied: i64,
 }
 
-/// Sums of every measure over all days up to and including `last_day`, per group (see
-/// [`cumulative_at`]): `(group key, sums)`.
-pub fn cumulative(
-    conn: &mut AnyConnection,
-    last_day: NaiveDate,
-    scope: &Scope,
-    grouping: Grouping,
-) -> QueryResult<Vec<(String, Cumulative)>> {
-    let mut at = cumulative_at(conn, &[(last_day, grouping)], scope)?;
-    Ok(at.pop().unwrap_or_default().into_iter().map(|(k, _, c)| (k, c)).collect())
-}
-
 /// For each `(last_day, grouping)`, the sums of every measure over all days up to and including
 /// `last_day`, per group: the yearly counters of earlier years, the monthly counters of earlier
 /// months of its year, and the daily counters of its month (whole years and whole months skip the
@@ -202,18 +259,19 @@ pub fn cumulative(
 /// 12 + 31) per point, not with dossiers. Each group comes as `(key, label, sums)`: the label is
 /// the agency's name when grouped by agency, else the key.
 ///
+/// The scope, the grouping by agency and by level apply to the units of `hierarchy`: as was, the
+/// receiving agencies; as is, the units holding their work today ([`Hierarchy`]).
+///
 /// Values inlined into the SQL are dates formatted here and paths/codes already validated as
 /// QCVN 102 codes (digits, dots, one capital letter, slashes), so nothing from outside reaches it raw.
 pub fn cumulative_at(
     conn: &mut AnyConnection,
     points: &[(NaiveDate, Grouping)],
     scope: &Scope,
+    hierarchy: Hierarchy,
 ) -> QueryResult<Vec<Vec<(String, String, Cumulative)>>> {
-    let filter = match scope {
-        Scope::Province => String::new(),
-        Scope::Agency(code) => format!(" AND s.agency_code = '{}'", safe(code)),
-        Scope::Subtree(path) => format!(" AND (a.path = '{0}' OR a.path LIKE '{0}/%')", safe(path)),
-    };
+    let filter = scope_filter(scope);
+    let join = hierarchy.join();
     let sums = [
         "received_online",
         "received_direct",
@@ -234,7 +292,7 @@ pub fn cumulative_at(
         let month = month_of(last_day);
         let (key, label) = match grouping {
             Grouping::None => ("'all'", "'all'"),
-            Grouping::Agency => ("s.agency_code", "MAX(a.name)"),
+            Grouping::Agency => ("a.code", "MAX(a.name)"),
             Grouping::Level => ("a.level", "a.level"),
             Grouping::Field => ("s.field", "s.field"),
         };
@@ -244,7 +302,7 @@ pub fn cumulative_at(
         let part = |table: &str, date_col: &str, cond: String| {
             format!(
                 "SELECT CAST({i} AS INTEGER) AS point, {key} AS group_key, {label} AS group_label, {sums} \
-                 FROM {table} s JOIN agencies a ON a.code = s.agency_code WHERE {cond}{filter}{group_by}",
+                 FROM {table} s {join} WHERE {cond}{filter}{group_by}",
                 cond = cond.replace("{c}", &format!("s.{date_col}"))
             )
         };
@@ -264,7 +322,8 @@ pub fn cumulative_at(
     if parts.is_empty() {
         return Ok(out);
     }
-    let rows: Vec<SumRow> = diesel::sql_query(parts.join(" UNION ALL ")).load(conn)?;
+    let rows: Vec<SumRow> =
+        diesel::sql_query(format!("{}{}", hierarchy.with(), parts.join(" UNION ALL "))).load(conn)?;
     for r in rows {
         let Some(groups) = usize::try_from(r.point).ok().and_then(|i| out.get_mut(i)) else { continue };
         let c = match groups.iter_mut().find(|(k, _, _)| *k == r.group_key) {
@@ -328,21 +387,20 @@ struct ActiveRow {
 }
 
 /// Per level: agencies in scope that handle procedures, and those that received at least one
-/// dossier in `[from, to]` (installed ≠ used). Whole months read the monthly counters.
+/// dossier in `[from, to]` (installed ≠ used). Whole months read the monthly counters. As was, the
+/// agencies are those that existed at some time in the period; as is, today's units (those that
+/// have not ended), each using the system when a dossier it holds the work of was received.
 pub fn agencies_using(
     conn: &mut AnyConnection,
     from: NaiveDate,
     to: NaiveDate,
     scope: &Scope,
+    hierarchy: Hierarchy,
 ) -> QueryResult<Vec<(String, i64, i64)>> {
     let first_full =
         if from.day() == 1 { from } else { month_of(from).checked_add_months(chrono::Months::new(1)).expect("date") };
     let after_last_full = month_of(to.succ_opt().expect("date"));
-    let filter = match scope {
-        Scope::Province => String::new(),
-        Scope::Agency(code) => format!(" AND a.code = '{}'", safe(code)),
-        Scope::Subtree(path) => format!(" AND (a.path = '{0}' OR a.path LIKE '{0}/%')", safe(path)),
-    };
+    let filter = scope_filter(scope);
     let used = if first_full < after_last_full {
         format!(
             "SELECT agency_code FROM stats_monthly WHERE month >= '{first_full}' AND month < '{after_last_full}' \
@@ -356,34 +414,53 @@ pub fn agencies_using(
              AND received_online + received_direct > 0"
         )
     };
+    let (used, existing) = match hierarchy {
+        Hierarchy::AsWas => (
+            format!("SELECT DISTINCT agency_code FROM ({used}) x"),
+            format!(
+                "(a.valid_from IS NULL OR a.valid_from <= '{to}') AND (a.valid_to IS NULL OR a.valid_to >= '{from}')"
+            ),
+        ),
+        Hierarchy::AsIs => (
+            format!(
+                "SELECT DISTINCT COALESCE(m.now_code, x.agency_code) AS agency_code FROM ({used}) x \
+                 LEFT JOIN current_of m ON m.code = x.agency_code"
+            ),
+            "a.valid_to IS NULL".to_string(),
+        ),
+    };
     let sql = format!(
-        "SELECT a.level AS level, \
+        "{with}SELECT a.level AS level, \
          CAST(COALESCE(SUM(CASE WHEN u.agency_code IS NULL THEN 0 ELSE 1 END), 0) AS BIGINT) AS active, \
          CAST(COUNT(*) AS BIGINT) AS total \
-         FROM agencies a LEFT JOIN (SELECT DISTINCT agency_code FROM ({used}) x) u ON u.agency_code = a.code \
-         WHERE a.handles_procedures{filter} GROUP BY a.level ORDER BY a.level"
+         FROM agencies a LEFT JOIN ({used}) u ON u.agency_code = a.code \
+         WHERE a.handles_procedures AND {existing}{filter} GROUP BY a.level ORDER BY a.level",
+        with = hierarchy.with(),
     );
     let rows: Vec<ActiveRow> = diesel::sql_query(sql).load(conn)?;
     Ok(rows.into_iter().map(|r| (r.level, r.active, r.total)).collect())
 }
 
-/// Dossiers entered as handled outside the system, for agencies in scope, in periods inside `[from, to]`.
-pub fn off_system(conn: &mut AnyConnection, from: NaiveDate, to: NaiveDate, scope: &Scope) -> QueryResult<i64> {
-    use super::schema::{agencies, off_system_counts as o};
-    let mut q = o::table
-        .inner_join(agencies::table)
-        .filter(o::period_start.ge(from))
-        .filter(o::period_end.le(to))
-        .select(o::dossiers)
-        .into_boxed();
-    match scope {
-        Scope::Province => {}
-        Scope::Agency(code) => q = q.filter(o::agency_code.eq(code.clone())),
-        Scope::Subtree(path) => {
-            q = q.filter(agencies::path.eq(path.clone()).or(agencies::path.like(format!("{path}/%"))))
-        }
-    }
-    Ok(q.load::<i64>(conn)?.into_iter().sum())
+/// Dossiers entered as handled outside the system, for agencies in scope (of `hierarchy`), in
+/// periods inside `[from, to]`.
+pub fn off_system(
+    conn: &mut AnyConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+    scope: &Scope,
+    hierarchy: Hierarchy,
+) -> QueryResult<i64> {
+    Ok(off_system_many(conn, &[(from, to)], scope, hierarchy)?.pop().unwrap_or_default())
+}
+
+#[derive(QueryableByName)]
+struct OffSystemRow {
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    period_start: NaiveDate,
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    period_end: NaiveDate,
+    #[diesel(sql_type = BigInt)]
+    dossiers: i64,
 }
 
 /// [`off_system`] for several periods of one scope, in one read: one sum per period.
@@ -391,28 +468,25 @@ pub fn off_system_many(
     conn: &mut AnyConnection,
     periods: &[(NaiveDate, NaiveDate)],
     scope: &Scope,
+    hierarchy: Hierarchy,
 ) -> QueryResult<Vec<i64>> {
-    use super::schema::{agencies, off_system_counts as o};
     let (Some(first), Some(last)) = (periods.iter().map(|p| p.0).min(), periods.iter().map(|p| p.1).max()) else {
         return Ok(vec![]);
     };
-    let mut q = o::table
-        .inner_join(agencies::table)
-        .filter(o::period_start.ge(first))
-        .filter(o::period_end.le(last))
-        .select((o::period_start, o::period_end, o::dossiers))
-        .into_boxed();
-    match scope {
-        Scope::Province => {}
-        Scope::Agency(code) => q = q.filter(o::agency_code.eq(code.clone())),
-        Scope::Subtree(path) => {
-            q = q.filter(agencies::path.eq(path.clone()).or(agencies::path.like(format!("{path}/%"))))
-        }
-    }
-    let rows = q.load::<(NaiveDate, NaiveDate, i64)>(conn)?;
+    let sql = format!(
+        "{with}SELECT s.period_start AS period_start, s.period_end AS period_end, s.dossiers AS dossiers \
+         FROM off_system_counts s {join} \
+         WHERE s.period_start >= '{first}' AND s.period_end <= '{last}'{filter}",
+        with = hierarchy.with(),
+        join = hierarchy.join(),
+        filter = scope_filter(scope),
+    );
+    let rows: Vec<OffSystemRow> = diesel::sql_query(sql).load(conn)?;
     Ok(periods
         .iter()
-        .map(|(from, to)| rows.iter().filter(|(s, e, _)| s >= from && e <= to).map(|(_, _, n)| n).sum())
+        .map(|(from, to)| {
+            rows.iter().filter(|r| r.period_start >= *from && r.period_end <= *to).map(|r| r.dossiers).sum()
+        })
         .collect())
 }
 

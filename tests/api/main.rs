@@ -30,6 +30,7 @@ mod postgres_exit;
 mod reorganise;
 mod routes;
 mod stats;
+mod stats_hierarchy;
 mod stats_property;
 mod storage;
 mod throttle;

@@ -11,7 +11,7 @@ const PW: &str = "motcua-demo";
 
 /// One dossier's random life: where, how, when, and what happens to it.
 #[derive(Debug, Clone)]
-struct Plan {
+pub(crate) struct Plan {
     commune: bool,
     online: bool,
     start_minutes: i64,
@@ -23,7 +23,7 @@ struct Plan {
 /// each step kept or dropped at random, at random gaps, sometimes with a withdrawal somewhere.
 const LIFE: [usize; 9] = [0, 5, 6, 1, 2, 7, 3, 4, 9];
 
-fn plan() -> impl Strategy<Value = Plan> {
+pub(crate) fn plan() -> impl Strategy<Value = Plan> {
     (
         any::<bool>(),
         any::<bool>(),
@@ -42,7 +42,7 @@ fn plan() -> impl Strategy<Value = Plan> {
         })
 }
 
-fn vn() -> FixedOffset {
+pub(crate) fn vn() -> FixedOffset {
     FixedOffset::east_opt(7 * 3600).unwrap()
 }
 
@@ -50,17 +50,17 @@ fn t0() -> DateTime<FixedOffset> {
     vn().with_ymd_and_hms(2027, 2, 22, 8, 0, 0).unwrap()
 }
 
-struct Actors {
+pub(crate) struct Actors {
     clerk_district: String,
     leader_district: String,
     specialist_district: String,
     clerk_commune: String,
     specialist_commune: String,
     citizen: String,
-    city: String,
+    pub(crate) city: String,
 }
 
-async fn actors(app: &TestApp) -> Actors {
+pub(crate) async fn actors(app: &TestApp) -> Actors {
     Actors {
         clerk_district: app.login("clerk.ninhkieu", PW).await,
         leader_district: app.login("leader.ninhkieu", PW).await,
@@ -72,11 +72,27 @@ async fn actors(app: &TestApp) -> Actors {
     }
 }
 
-/// Runs every dossier's steps in time order; refused actions are part of life and change nothing.
-async fn play(app: &TestApp, a: &Actors, plans: &[Plan]) -> Vec<String> {
+/// A reorganisation applied in the middle of the histories: the plan, its date, and the agency an
+/// online submission to the district goes to afterwards (the district's holder).
+pub(crate) struct Cutover {
+    pub(crate) at: DateTime<FixedOffset>,
+    pub(crate) plan: String,
+    pub(crate) online_agency: &'static str,
+}
+
+/// Runs every dossier's steps in time order, from `start`; refused actions are part of life and
+/// change nothing. With a cutover, the plan is applied when the first event at or after its date
+/// comes, and the actors sign in again (their accounts have moved).
+pub(crate) async fn play(
+    app: &TestApp,
+    a: &mut Actors,
+    plans: &[Plan],
+    start: DateTime<FixedOffset>,
+    cutover: Option<&Cutover>,
+) -> Vec<String> {
     let mut events: Vec<(DateTime<FixedOffset>, usize, Option<usize>)> = Vec::new();
     for (i, p) in plans.iter().enumerate() {
-        let mut t = t0() + Duration::minutes(p.start_minutes);
+        let mut t = start + Duration::minutes(p.start_minutes);
         events.push((t, i, None));
         for (gap, action) in &p.steps {
             t += Duration::minutes(*gap);
@@ -85,7 +101,14 @@ async fn play(app: &TestApp, a: &Actors, plans: &[Plan]) -> Vec<String> {
     }
     events.sort_by_key(|(t, i, _)| (*t, *i));
     let mut codes: Vec<Option<String>> = vec![None; plans.len()];
+    let mut online_agency = "000.00.31.H12";
+    let mut pending_cutover = cutover;
     for (t, i, action) in events {
+        if let Some(c) = pending_cutover.filter(|c| t >= c.at) {
+            apply_cutover(app, a, c).await;
+            online_agency = c.online_agency;
+            pending_cutover = None;
+        }
         app.clock.set(t.with_timezone(&chrono::Utc));
         let p = &plans[i];
         match action {
@@ -98,7 +121,7 @@ async fn play(app: &TestApp, a: &Actors, plans: &[Plan]) -> Vec<String> {
                 let mut body = json!({"procedure_code": procedure, "channel": channel,
                     "applicant": {"name": "Lê Văn C", "id_number": "092190007777", "phone": "0900000001", "address": "Cần Thơ"}});
                 if p.online {
-                    body["agency_code"] = "000.00.31.H12".into();
+                    body["agency_code"] = online_agency.into();
                 }
                 let (s, b) = app.post_with("/api/v1/dossiers", token, &body).await;
                 assert_eq!(s, 201, "{b}");
@@ -133,15 +156,29 @@ async fn play(app: &TestApp, a: &Actors, plans: &[Plan]) -> Vec<String> {
             }
         }
     }
+    if let Some(c) = pending_cutover {
+        apply_cutover(app, a, c).await;
+    }
     codes.into_iter().flatten().collect()
 }
 
-fn day(v: &Value) -> Option<NaiveDate> {
+/// Applies the cutover's plan at its date (the clock stays there) and signs the actors in again.
+async fn apply_cutover(app: &TestApp, a: &mut Actors, c: &Cutover) {
+    let at = c.at.with_timezone(&chrono::Utc);
+    if app.clock.now() < at {
+        app.clock.set(at);
+    }
+    let report = motcua::services::reorganise::load_on(&mut app.conn(), &c.plan, at, false).unwrap();
+    assert!(report.applied, "{report:?}");
+    *a = actors(app).await;
+}
+
+pub(crate) fn day(v: &Value) -> Option<NaiveDate> {
     v.as_str().map(|s| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&vn()).date_naive())
 }
 
 /// The report's columns 4–13 computed straight from the dossiers, by the definitions of DOMAIN.md §5–6.
-fn naive(dossiers: &[Value], from: NaiveDate, to: NaiveDate) -> [i64; 11] {
+pub(crate) fn naive(dossiers: &[Value], from: NaiveDate, to: NaiveDate) -> [i64; 11] {
     let mut c = [0i64; 11];
     for d in dossiers {
         let Some(received) = day(&d["received_at"]) else { continue };
@@ -179,7 +216,7 @@ fn naive(dossiers: &[Value], from: NaiveDate, to: NaiveDate) -> [i64; 11] {
     c
 }
 
-fn columns(v: &Value) -> [i64; 11] {
+pub(crate) fn columns(v: &Value) -> [i64; 11] {
     [
         "received_total",
         "received_online",
@@ -200,8 +237,8 @@ async fn check(plans: Vec<Plan>) {
     // Random histories may leave more online submissions waiting than an account may hold: not what this checks.
     let app =
         spawn_app_configured(Some("2027-02-22T08:00:00+07:00"), |s| s.submissions.max_pending_per_account = 100).await;
-    let a = actors(&app).await;
-    let codes = play(&app, &a, &plans).await;
+    let mut a = actors(&app).await;
+    let codes = play(&app, &mut a, &plans, t0(), None).await;
     let mut dossiers = Vec::new();
     for code in &codes {
         let (s, d) = app.get_with(&format!("/api/v1/dossiers/{code}"), &a.city).await;

@@ -24,12 +24,15 @@ pub struct DashboardQuery {
     pub period: Option<(NaiveDate, NaiveDate)>,
     /// The groupings of Biểu II.06a the page shows, besides the plan's indicators.
     pub groupings: Vec<GroupBy>,
+    /// Today's units or those of the time.
+    pub hierarchy: crate::storage::stats::Hierarchy,
 }
 
 /// Everything the leader dashboard shows, read in one trip.
 #[derive(Debug, Clone)]
 pub struct Dashboard {
-    /// The caller's agency and the agencies below it (the agency picker), by path.
+    /// The caller's agency and the agencies below it (the agency picker), by path: as is, only
+    /// those that have not ended.
     pub agencies: Vec<AgencyRow>,
     /// Every plan (the plan picker).
     pub plans: Vec<crate::storage::plans::PlanRow>,
@@ -55,7 +58,11 @@ pub struct DashboardFigures {
 pub fn dashboard(conn: &mut AnyConnection, caller: &Caller, q: DashboardQuery) -> Result<Dashboard, AppError> {
     caller.require_role(&[Role::Leader, Role::Admin])?;
     let own = caller.agency.clone().expect("staff carry an agency");
-    let agencies = crate::storage::stats::agencies_within(conn, own.as_str())?;
+    let mut agencies = crate::storage::stats::agencies_within(conn, own.as_str())?;
+    if q.hierarchy == crate::storage::stats::Hierarchy::AsIs {
+        // Today's units only: an ended unit's history is counted under the unit holding its work.
+        agencies.retain(|a| a.valid_to.is_none());
+    }
     let plans = crate::storage::plans::list(conn)?;
     let plan = plans.iter().find(|p| p.id == q.plan).cloned();
     let figures = match (q.period, plan) {
@@ -83,6 +90,7 @@ fn dashboard_figures(
             agency: Some(q.agency.clone()),
             agency_only: q.agency_only,
             group_by: Some(grouping.as_str().to_string()),
+            hierarchy: Some(q.hierarchy.as_str().to_string()),
         };
         select_with(caller, &query, |codes| Ok(agencies.iter().filter(|a| codes.contains(&a.code)).cloned().collect()))
     };
@@ -108,10 +116,16 @@ fn dashboard_figures(
     let levels = procedures_by_online_level(conn, &now)?;
     let periods: Vec<(NaiveDate, NaiveDate)> =
         std::iter::once((now.from, now.to)).chain(before.iter().map(|b| (b.from, b.to))).collect();
-    let off = crate::storage::stats::off_system_many(conn, &periods, &now.scope)?;
+    let off = crate::storage::stats::off_system_many(conn, &periods, &now.scope, now.hierarchy)?;
     let targets = crate::storage::plans::targets(conn, &plan.id)?;
     let mut kpis_of = |selection: Selection, total: &ReportRow, off: i64| -> Result<Kpis, AppError> {
-        let using = crate::storage::stats::agencies_using(conn, selection.from, selection.to, &selection.scope)?;
+        let using = crate::storage::stats::agencies_using(
+            conn,
+            selection.from,
+            selection.to,
+            &selection.scope,
+            selection.hierarchy,
+        )?;
         let indicators = indicators_of(total, levels, off, using);
         let targets = target_checks(&indicators, targets.clone());
         Ok(Kpis { selection, indicators, plan: Some(plan.clone()), targets })

@@ -62,8 +62,8 @@ pub struct Kpis {
 ///   `dossiers_online_level4_pct_of_resolved` over all resolved (`all_resolved`).
 pub fn indicators(conn: &mut AnyConnection, sel: &Selection, total: &ReportRow) -> Result<Vec<Indicator>, AppError> {
     let levels = procedures_by_online_level(conn, sel)?;
-    let off = crate::storage::stats::off_system(conn, sel.from, sel.to, &sel.scope)?;
-    let using = crate::storage::stats::agencies_using(conn, sel.from, sel.to, &sel.scope)?;
+    let off = crate::storage::stats::off_system(conn, sel.from, sel.to, &sel.scope, sel.hierarchy)?;
+    let using = crate::storage::stats::agencies_using(conn, sel.from, sel.to, &sel.scope, sel.hierarchy)?;
     Ok(indicators_of(total, levels, off, using))
 }
 

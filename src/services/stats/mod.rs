@@ -9,7 +9,7 @@ use crate::domain::period::{Period, PeriodError};
 use crate::domain::{AgencyCode, Role};
 use crate::error::AppError;
 use crate::storage::agencies::AgencyRow;
-use crate::storage::stats::Scope;
+use crate::storage::stats::{Hierarchy, Scope};
 use crate::storage::{self, AnyConnection, Pool};
 
 mod dashboard;
@@ -30,6 +30,8 @@ pub struct StatsQuery {
     /// Only the agency itself, not its subtree.
     pub agency_only: bool,
     pub group_by: Option<String>,
+    /// `as_is` (default) or `as_was`: see [`Hierarchy`].
+    pub hierarchy: Option<String>,
 }
 
 /// A validated period and scope.
@@ -40,6 +42,7 @@ pub struct Selection {
     pub agency: AgencyRow,
     pub scope: Scope,
     pub grouping: GroupBy,
+    pub hierarchy: Hierarchy,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +100,15 @@ pub(super) fn select_with(
             ))
         }
     };
+    let hierarchy = match q.hierarchy.as_deref() {
+        None => Hierarchy::AsIs,
+        Some(h) => Hierarchy::parse(h).ok_or_else(|| {
+            AppError::new(
+                crate::error::ErrorCode::InvalidHierarchy,
+                format!("hierarchy `{}` is not one of as_is, as_was", h.chars().take(30).collect::<String>()),
+            )
+        })?,
+    };
     let own = caller.agency.clone().expect("staff carry an agency");
     let picked = q
         .agency
@@ -109,7 +121,22 @@ pub(super) fn select_with(
     // The caller's agency and the one asked for, in one read.
     let codes: Vec<String> = std::iter::once(own.to_string()).chain(picked.iter().map(|c| c.to_string())).collect();
     let rows = read(&codes)?;
-    select_among(&rows, from, to, grouping, &own, picked.as_ref(), q.agency_only)
+    let mut selection = select_among(&rows, from, to, grouping, &own, picked.as_ref(), q.agency_only)?;
+    selection.hierarchy = hierarchy;
+    if hierarchy == Hierarchy::AsIs {
+        if let Some(end) = selection.agency.valid_to {
+            let holder =
+                selection.agency.held_by.as_deref().map(|h| format!(", held by {h} since")).unwrap_or_default();
+            return Err(AppError::new(
+                crate::error::ErrorCode::AgencyEndedAsIs,
+                format!(
+                    "{} ended on {end}{holder}: today's units hold its history; ask for hierarchy=as_was to read it as it was",
+                    selection.agency.code
+                ),
+            ));
+        }
+    }
+    Ok(selection)
 }
 
 /// The scope checks of [`select`] among agency rows already read (which hold the caller's agency
@@ -140,7 +167,7 @@ fn select_among(
         ));
     }
     let scope = if agency_only { Scope::Agency(agency.code.clone()) } else { Scope::Subtree(agency.path.clone()) };
-    Ok(Selection { from, to, agency, scope, grouping })
+    Ok(Selection { from, to, agency, scope, grouping, hierarchy: Hierarchy::default() })
 }
 pub async fn report(pool: &Pool, caller: Caller, q: StatsQuery) -> Result<Report, AppError> {
     storage::run(pool, move |conn| report_on(conn, &caller, q)).await
@@ -196,7 +223,15 @@ pub async fn set_off_system(
         if dossiers < 0 {
             return Err(AppError::new(crate::error::ErrorCode::InvalidCount, "dossiers cannot be negative"));
         }
-        let q = StatsQuery { from, to, agency: Some(agency), agency_only: true, group_by: None };
+        // An off-system count belongs to the agency as it was (it may be entered late for a unit since ended).
+        let q = StatsQuery {
+            from,
+            to,
+            agency: Some(agency),
+            agency_only: true,
+            group_by: None,
+            hierarchy: Some(Hierarchy::AsWas.as_str().into()),
+        };
         let sel = select(conn, &caller, &q)?;
         crate::storage::stats::set_off_system(
             conn,

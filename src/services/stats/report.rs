@@ -45,12 +45,15 @@ pub fn compute_many(
         plans.push((points.len(), p.len(), ends));
         points.extend(p);
     }
-    let scope = match sels.first() {
-        Some(sel) => &sel.scope,
+    let (scope, hierarchy) = match sels.first() {
+        Some(sel) => (&sel.scope, sel.hierarchy),
         None => return Ok(vec![]),
     };
-    debug_assert!(sels.iter().all(|s| format!("{:?}", s.scope) == format!("{scope:?}")), "one scope");
-    let sums = cumulative_at(conn, &points, scope)?;
+    debug_assert!(
+        sels.iter().all(|s| format!("{:?}", s.scope) == format!("{scope:?}") && s.hierarchy == hierarchy),
+        "one scope, one hierarchy"
+    );
+    let sums = cumulative_at(conn, &points, scope, hierarchy)?;
     sels.iter().zip(plans).map(|(sel, (start, len, ends))| lines_of(sel, &sums[start..start + len], &ends)).collect()
 }
 

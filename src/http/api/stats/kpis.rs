@@ -21,6 +21,9 @@ pub struct KpiParams {
     pub plan: Option<String>,
     /// json (default), csv or xlsx.
     pub format: Option<String>,
+    /// `as_is` (default): every period's dossiers under today's units (a unit that has ended counts
+    /// under the unit holding its work); `as_was`: under the units that existed then.
+    pub hierarchy: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -52,6 +55,8 @@ pub struct KpiView {
     pub to: String,
     pub agency_code: String,
     pub agency_name: String,
+    /// as_is or as_was.
+    pub hierarchy: String,
     /// Indicators by name; per-level ones are named `agencies_using_pct.<level>`.
     #[schema(value_type = Object)]
     pub indicators: std::collections::BTreeMap<String, IndicatorView>,
@@ -131,6 +136,7 @@ pub async fn kpis(
         agency: p.agency,
         agency_only: p.agency_only.unwrap_or(false),
         group_by: None,
+        hierarchy: p.hierarchy,
     };
     let plan = p.plan;
     let k = storage::run_as(&ctx.pool, caller, move |conn, caller| stats::kpis_on(conn, &caller, q, plan)).await?;
@@ -142,6 +148,7 @@ pub async fn kpis(
         to: k.selection.to.to_string(),
         agency_code: k.selection.agency.code.clone(),
         agency_name: k.selection.agency.name.clone(),
+        hierarchy: k.selection.hierarchy.as_str().into(),
         indicators: k
             .indicators
             .iter()

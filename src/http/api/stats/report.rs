@@ -25,6 +25,9 @@ pub struct ReportParams {
     pub group_by: Option<String>,
     /// json (default), csv or xlsx.
     pub format: Option<String>,
+    /// `as_is` (default): every period's dossiers under today's units (a unit that has ended counts
+    /// under the unit holding its work); `as_was`: under the units that existed then.
+    pub hierarchy: Option<String>,
 }
 
 /// Columns 3–13 of Biểu II.06a (TT 01/2020/TT-VPCP).
@@ -78,6 +81,8 @@ pub struct ReportView {
     /// subtree or agency.
     pub scope: String,
     pub group_by: String,
+    /// as_is or as_was.
+    pub hierarchy: String,
     pub rows: Vec<ReportLineView>,
     pub total: ReportColumns,
 }
@@ -131,6 +136,7 @@ pub async fn report(
         agency: p.agency,
         agency_only: p.agency_only.unwrap_or(false),
         group_by: p.group_by,
+        hierarchy: p.hierarchy,
     };
     let r = storage::run_as(&ctx.pool, caller, move |conn, caller| stats::report_on(conn, &caller, q)).await?;
     if let Some(download) = format.download("bieu-II.06a", || report_csv(&r), || report_xlsx(&r)) {
@@ -147,6 +153,7 @@ pub async fn report(
             _ => "subtree".into(),
         },
         group_by: s.grouping.as_str().into(),
+        hierarchy: s.hierarchy.as_str().into(),
         rows: r
             .lines
             .iter()

@@ -139,14 +139,16 @@ pub(super) fn build(figures: DashboardFigures, picker: &Picker, from: NaiveDate,
         .collect();
     let only = if picker.agency_only { "&agency_only=true" } else { "" };
     let api_query = format!(
-        "from={from}&to={to}&agency={}{only}&group_by={}",
+        "from={from}&to={to}&agency={}{only}&group_by={}&hierarchy={}",
         percent_encode(&picker.agency),
-        percent_encode(&picker.group_by)
+        percent_encode(&picker.group_by),
+        percent_encode(&picker.hierarchy)
     );
     let kpi_query = format!(
-        "from={from}&to={to}&agency={}{only}&plan={}",
+        "from={from}&to={to}&agency={}{only}&plan={}&hierarchy={}",
         percent_encode(&picker.agency),
-        percent_encode(&picker.plan)
+        percent_encode(&picker.plan),
+        percent_encode(&picker.hierarchy)
     );
     let plan_title = kpis
         .plan

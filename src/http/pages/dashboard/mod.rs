@@ -35,6 +35,8 @@ const GROUPINGS: [(&str, &str); 5] = [
     ("month", "Theo tháng"),
     ("none", "Chỉ dòng tổng cộng"),
 ];
+const HIERARCHIES: [(&str, &str); 2] =
+    [("as_is", "Theo đơn vị hiện nay"), ("as_was", "Theo đơn vị tại thời điểm tiếp nhận hồ sơ")];
 
 /// The query string as it arrives; empty values count as absent.
 #[derive(Debug, Default, Deserialize)]
@@ -46,6 +48,8 @@ struct Params {
     group_by: Option<String>,
     /// Present (any value but `0`/`false`): the agency itself, without the agencies below it.
     agency_only: Option<String>,
+    /// `as_is` (default) or `as_was`.
+    hierarchy: Option<String>,
 }
 
 /// What the pickers show (the raw input, so a wrong value can be corrected).
@@ -56,13 +60,19 @@ struct Picker {
     plan: String,
     group_by: String,
     agency_only: bool,
+    hierarchy: String,
 }
 
 impl Picker {
     /// This page's address with the pickers' values and another period.
     fn href(&self, from: &str, to: &str) -> String {
         let mut q = format!("{DASHBOARD_PATH}?from={}&to={}", percent_encode(from), percent_encode(to));
-        for (k, v) in [("agency", self.agency.as_str()), ("plan", self.plan.as_str()), ("group_by", &self.group_by)] {
+        for (k, v) in [
+            ("agency", self.agency.as_str()),
+            ("plan", self.plan.as_str()),
+            ("group_by", &self.group_by),
+            ("hierarchy", &self.hierarchy),
+        ] {
             if !v.is_empty() {
                 q.push_str(&format!("&{k}={}", percent_encode(v)));
             }
@@ -183,6 +193,7 @@ struct DashboardPage {
     agencies: Vec<ChoiceGroup>,
     plans: Vec<Choice>,
     groupings: Vec<Choice>,
+    hierarchies: Vec<Choice>,
     quick: Vec<QuickLink>,
     errors: Vec<String>,
     data: Option<Data>,
@@ -303,6 +314,7 @@ pub async fn dashboard(
         plan: non_empty(params.plan).unwrap_or_else(|| DEFAULT_PLAN.into()),
         group_by: non_empty(params.group_by).unwrap_or_else(|| "agency".into()),
         agency_only: non_empty(params.agency_only).is_some_and(|v| v != "0" && v != "false"),
+        hierarchy: non_empty(params.hierarchy).unwrap_or_else(|| "as_is".into()),
     };
 
     // Validate the pickers: readable messages, and the form shown again.
@@ -316,6 +328,10 @@ pub async fn dashboard(
         }
     }
     let grouping_known = GROUPINGS.iter().any(|(v, _)| *v == picker.group_by);
+    let hierarchy = crate::storage::stats::Hierarchy::parse(&picker.hierarchy);
+    if hierarchy.is_none() {
+        errors.push(format!("Cách xếp số liệu theo đơn vị “{}” không hợp lệ.", short(&picker.hierarchy)));
+    }
     // One trip: the account, the pickers' lists and, when the pickers are valid so far, the figures.
     let query = stats::DashboardQuery {
         agency: picker.agency.clone(),
@@ -326,6 +342,7 @@ pub async fn dashboard(
             _ => None,
         },
         groupings: figures::groupings(&picker.group_by),
+        hierarchy: hierarchy.unwrap_or_default(),
     };
     let (caller, read) = session
         .run(&ctx.pool, move |conn, caller| Ok((caller.clone(), stats::dashboard(conn, &caller, query)?)))
@@ -361,6 +378,10 @@ pub async fn dashboard(
         .iter()
         .map(|(v, l)| Choice { value: (*v).into(), label: (*l).into(), selected: *v == picker.group_by })
         .collect();
+    let hierarchies = HIERARCHIES
+        .iter()
+        .map(|(v, l)| Choice { value: (*v).into(), label: (*l).into(), selected: *v == picker.hierarchy })
+        .collect();
     let quick = quick_periods(today)
         .into_iter()
         .map(|(label, f, t)| QuickLink {
@@ -375,7 +396,8 @@ pub async fn dashboard(
         _ => None,
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    let page = DashboardPage { layout, picker, agencies, plans: plan_choices, groupings, quick, errors, data };
+    let page =
+        DashboardPage { layout, picker, agencies, plans: plan_choices, groupings, hierarchies, quick, errors, data };
     Ok(render(status, &page))
 }
 
@@ -386,7 +408,14 @@ fn choice_groups(in_scope: &[crate::storage::agencies::AgencyRow], selected: &st
             let choices: Vec<Choice> = in_scope
                 .iter()
                 .filter(|a| a.level == level)
-                .map(|a| Choice { value: a.code.clone(), label: a.name.clone(), selected: a.code == selected })
+                .map(|a| Choice {
+                    value: a.code.clone(),
+                    label: match a.valid_to {
+                        Some(end) => format!("{} (đến {})", a.name, end.format("%d/%m/%Y")),
+                        None => a.name.clone(),
+                    },
+                    selected: a.code == selected,
+                })
                 .collect();
             (!choices.is_empty()).then_some(ChoiceGroup { label: level_label(level), choices })
         })
