@@ -45,13 +45,18 @@ pub fn prepare_database_at(settings: &Settings, pool: &Pool, clock: &Clock) -> a
             tracing::info!(%report, "empty database: seeds loaded");
             if settings.seed.demo {
                 let plans = &settings.seed.reorganisations;
-                for r in seed::load_reorganisations(conn, &settings.seed.dir, plans, clock.now())? {
+                // With a demo history, the days before each plan too (the months after are made in the background).
+                let links = crate::services::dossiers::Links { public_url: settings.public_url(0) };
+                let window = (settings.seed.demo_history_days > 0).then_some(&links);
+                for r in seed::load_reorganisations(conn, &settings.seed.dir, plans, clock.now(), window)? {
                     tracing::info!(
                         plan = %r.plan,
                         applied = r.applied,
                         new_units = r.new_units,
                         ended_units = r.ended_units,
                         procedures = r.relevelled_procedures.len(),
+                        dossiers_moved = r.moved_dossiers.len(),
+                        accounts_moved = r.moved_accounts.len(),
                         "demo reorganisation loaded"
                     );
                 }

@@ -230,11 +230,15 @@ impl Source<'_> {
 /// Loads the reorganisation plans `ids` (`reorganisations/<id>.json` of the seeds) that are not
 /// loaded yet, each applied at once if its date has come by `now` (see `services::reorganise`).
 /// Their reports, in order.
+///
+/// With `window` (the demo history's links), a plan whose date has come is preceded by the demo's
+/// last working days under the units it ends (`demo::cutover`), so applying it moves open dossiers.
 pub fn load_reorganisations(
     conn: &mut AnyConnection,
     dir: &Path,
     ids: &[String],
     now: chrono::DateTime<chrono::Utc>,
+    window: Option<&crate::services::dossiers::Links>,
 ) -> anyhow::Result<Vec<crate::services::reorganise::Report>> {
     let source = if dir.is_dir() { Source::Dir(dir) } else { Source::Embedded };
     let mut reports = Vec::new();
@@ -243,8 +247,31 @@ pub fn load_reorganisations(
             continue;
         }
         let (text, name) = source.text(&format!("reorganisations/{id}.json"))?;
+        let mut open_at_cutover = None;
+        if let Some(links) = window {
+            let effective_on = crate::services::reorganisation_plan::parse(&text)
+                .map_err(|e| anyhow::anyhow!("reorganisation plan {name}: {e}"))?
+                .effective_on;
+            if effective_on <= crate::domain::calendar::to_vietnam(now).date_naive() {
+                let made = crate::services::demo::cutover::before_on(conn, links, effective_on)
+                    .map_err(|e| anyhow::anyhow!("demo days before {name}: {e}"))?;
+                tracing::info!(
+                    dossiers = made.dossiers,
+                    finished = made.finished,
+                    open = made.open,
+                    "demo dossiers made before the reorganisation"
+                );
+                open_at_cutover = Some((links, made.open_codes));
+            }
+        }
         let report = crate::services::reorganise::load_on(conn, &text, now, false)
             .map_err(|e| anyhow::anyhow!("reorganisation plan {name}: {e}"))?;
+        if let Some((links, codes)) = open_at_cutover.filter(|_| report.applied) {
+            // The dossiers open at the cutover are taken on (at the successors where the plan moved them).
+            let made = crate::services::demo::cutover::after_on(conn, links, report.effective_on, &codes, now)
+                .map_err(|e| anyhow::anyhow!("demo days after {name}: {e}"))?;
+            tracing::info!(taken_on = made.dossiers, finished = made.finished, "demo dossiers the successors took on");
+        }
         reports.push(report);
     }
     Ok(reports)

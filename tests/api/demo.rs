@@ -108,3 +108,78 @@ async fn two_instances_starting_together_make_one_history() {
     assert_eq!(dossier_store::count(&mut app.conn()).unwrap() as usize, made.dossiers);
     assert_eq!(demo_history::get(&mut app.conn()).unwrap().and_then(|c| c.dossiers), Some(made.dossiers as i32));
 }
+
+/// The demo's first start with the merged Cần Thơ: the last working days before 01/07/2025 are made
+/// at the old units first, so applying the plan moves the dossiers open at the cutover to the
+/// successors (codes unchanged, one "reorganise" row each) which then return them, while those
+/// received then stay received by the old units; and the background history (the months after) is
+/// still made.
+#[tokio::test]
+async fn the_first_start_makes_dossiers_open_at_the_2025_cutover_and_the_plan_moves_them() {
+    let app = common::spawn_app_configured(Some("2026-12-03T09:00:00+07:00"), |s| {
+        s.seed.reorganisations = vec!["cantho-2025-07-01".into()];
+        s.seed.demo_history_days = 10;
+    })
+    .await;
+    let mut conn = app.conn();
+    let cutover =
+        chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap().and_hms_opt(0, 0, 0).unwrap() - Duration::hours(7);
+    type Row = (String, String, String, NaiveDateTime, Option<NaiveDateTime>);
+    let before: Vec<Row> = schema::dossiers::table
+        .filter(schema::dossiers::submitted_at.lt(cutover))
+        .select((
+            schema::dossiers::id,
+            schema::dossiers::receiving_agency,
+            schema::dossiers::current_agency,
+            schema::dossiers::submitted_at,
+            schema::dossiers::returned_at,
+        ))
+        .load(&mut conn)
+        .unwrap();
+    assert!(before.len() >= 10, "{before:?}");
+    assert!(before.iter().all(|d| d.3 >= cutover - Duration::days(16)), "the last working days only");
+    assert!(before.iter().any(|d| d.4.is_some_and(|f| f < cutover)), "some returned before the cutover");
+    let ended: std::collections::HashSet<String> = schema::agencies::table
+        .filter(schema::agencies::held_by.is_not_null())
+        .select(schema::agencies::code)
+        .load(&mut conn)
+        .unwrap()
+        .into_iter()
+        .collect();
+    // Received by the units of the time (most since ended), and never re-received elsewhere.
+    assert!(before.iter().filter(|d| ended.contains(&d.1)).count() * 2 > before.len(), "{before:?}");
+    let mut moved = 0;
+    for d in &before {
+        let moves: i64 = schema::dossier_events::table
+            .filter(schema::dossier_events::dossier_id.eq(&d.0))
+            .filter(schema::dossier_events::action.eq("reorganise"))
+            .count()
+            .get_result(&mut conn)
+            .unwrap();
+        let open_at_cutover = d.4.is_none_or(|f| f >= cutover);
+        let touched_ended = ended.contains(&d.1) || ended.contains(&d.2);
+        // Open at the cutover at (or routed through) an ended unit: moved once; returned before: never.
+        assert!(moves <= 1 && (moves == 1 || !open_at_cutover || !touched_ended || d.2 != d.1), "{d:?}: {moves}");
+        if moves == 1 {
+            moved += 1;
+            assert!(open_at_cutover, "{d:?}");
+            assert!(!ended.contains(&d.2), "{d:?} is still at an ended unit");
+        }
+    }
+    assert!(moved >= 3, "{moved} of {before:?}");
+    assert!(
+        before.iter().any(|d| d.4.is_some_and(|f| f >= cutover) && ended.contains(&d.1)),
+        "a successor returned one of them: {before:?}"
+    );
+    // The background history (started with the application), ending now, is not put off by the
+    // dossiers of 2025.
+    let mut made = None;
+    for _ in 0..600 {
+        made = demo_history::get(&mut conn).unwrap().and_then(|c| c.dossiers);
+        if made.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(made.is_some_and(|n| n > 0), "{made:?}");
+}

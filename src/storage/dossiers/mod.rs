@@ -277,6 +277,11 @@ pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
     dossiers::table.count().get_result(conn)
 }
 
+/// Dossiers submitted at or after `since`.
+pub fn count_submitted_since(conn: &mut AnyConnection, since: chrono::NaiveDateTime) -> QueryResult<i64> {
+    dossiers::table.filter(dossiers::submitted_at.ge(since)).count().get_result(conn)
+}
+
 pub fn find_by_code(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<DossierRow>> {
     dossiers::table.filter(dossiers::code.eq(code)).select(DossierRow::as_select()).first(conn).optional()
 }

@@ -9,6 +9,8 @@
 //! later stays where it is, open (or, online, waiting to be received), at any hour of any day.
 use std::collections::HashMap;
 
+pub mod cutover;
+
 use chrono::{DateTime, Duration, DurationRound, NaiveTime, TimeZone, Timelike, Utc};
 use diesel::Connection;
 use tracing::Instrument;
@@ -194,7 +196,7 @@ pub fn spawn_history(pool: Pool, links: Links, now: DateTime<Utc>, days: i64) {
 pub const HISTORY_SPAN: &str = "demo_history";
 
 /// Loads the demo history ending at `now`, if this call claims it: the database holds no claim
-/// and no dossiers yet. Of several instances starting together on one empty database, one makes
+/// and no dossiers submitted in its span yet. Of several instances starting together on one empty database, one makes
 /// it and the others get an empty report.
 pub async fn load_history(pool: &Pool, links: &Links, now: DateTime<Utc>, days: i64) -> anyhow::Result<DemoReport> {
     let now = now.duration_trunc(Duration::microseconds(1))?;
@@ -204,7 +206,9 @@ pub async fn load_history(pool: &Pool, links: &Links, now: DateTime<Utc>, days: 
             if !demo_history::claim(conn, now.naive_utc(), span_days)? {
                 return Ok(false);
             }
-            if dossier_store::count(conn)? > 0 {
+            // The days before a reorganisation (`cutover`) are older than the history's span.
+            let start = (now - Duration::days(days)).naive_utc();
+            if dossier_store::count_submitted_since(conn, start)? > 0 {
                 // A database in use: the claim stays, with nothing made.
                 demo_history::finish(conn, 0)?;
                 return Ok(false);
