@@ -96,6 +96,18 @@ pub struct ContinuedUnit {
 pub struct Holding {
     pub ended: String,
     pub holder: String,
+    /// What becomes of the ended unit's staff accounts.
+    pub accounts: AccountFate,
+}
+
+/// What becomes of an ended unit's staff accounts: they move to its holder (the default), or they
+/// are disabled (the people did not go to the successor; an administrator re-enables or recreates
+/// the ones who did). Either way the report lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AccountFate {
+    #[default]
+    Move,
+    Disable,
 }
 
 /// A unit the system already knows, as the plan is checked against it.
@@ -551,7 +563,7 @@ mod tests {
     }
 
     fn hold(ended: &str, holder: &str) -> Holding {
-        Holding { ended: ended.into(), holder: holder.into() }
+        Holding { ended: ended.into(), holder: holder.into(), accounts: AccountFate::Move }
     }
 
     /// The districts end; X is A + B + part of C, Y is the rest of C + an outside commune; K

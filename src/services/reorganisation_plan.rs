@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::domain::procedure::AbolishedLevel;
-use crate::domain::reorganisation::{ContinuedUnit, Holding, Link, NewUnit, Plan, Predecessor};
+use crate::domain::reorganisation::{AccountFate, ContinuedUnit, Holding, Link, NewUnit, Plan, Predecessor};
 use crate::domain::AgencyLevel;
 
 #[derive(Deserialize)]
@@ -85,8 +85,19 @@ struct ContinuedEntry {
 struct HoldingEntry {
     ended: String,
     holder: String,
+    /// `move` (default) or `disable`.
+    #[serde(default)]
+    accounts: AccountsEntry,
     #[allow(dead_code)]
     note: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+enum AccountsEntry {
+    #[default]
+    Move,
+    Disable,
 }
 
 /// Why a plan file cannot be read (what it says is judged by [`Plan::check`]).
@@ -115,7 +126,18 @@ pub fn parse(text: &str) -> Result<Plan, PlanFileError> {
             .map(|c| ContinuedUnit { code: c.code, new_name: c.name, new_parent: c.parent_code, note: c.note })
             .collect(),
         ended_units: file.ended_units,
-        holdings: file.holdings.into_iter().map(|h| Holding { ended: h.ended, holder: h.holder }).collect(),
+        holdings: file
+            .holdings
+            .into_iter()
+            .map(|h| Holding {
+                ended: h.ended,
+                holder: h.holder,
+                accounts: match h.accounts {
+                    AccountsEntry::Move => AccountFate::Move,
+                    AccountsEntry::Disable => AccountFate::Disable,
+                },
+            })
+            .collect(),
         abolished_levels: file.abolished_levels.into_iter().map(abolished).collect::<Result<Vec<_>, _>>()?,
     })
 }

@@ -23,7 +23,7 @@ use crate::domain::agency::UnknownLevel;
 use crate::domain::calendar::to_vietnam;
 use crate::domain::dossier::{Handover, RoutedStep, Status};
 use crate::domain::procedure::{AbolishedLevel, StepTarget};
-use crate::domain::reorganisation::{ExistingAgency, Plan, Predecessor, Summary};
+use crate::domain::reorganisation::{AccountFate, ExistingAgency, Holding, Plan, Predecessor, Summary};
 use crate::domain::{AgencyCode, AgencyLevel, Role};
 use crate::error::{AppError, ErrorCode};
 use crate::storage::agencies::AgencyRow;
@@ -46,6 +46,9 @@ pub struct Report {
     pub lineage_links: usize,
     pub moved_dossiers: Vec<Moved>,
     pub moved_accounts: Vec<Moved>,
+    /// Accounts of ended units whose plan says `"accounts": "disable"` (`what`: the username,
+    /// `from`: the ended unit, `to`: its holder, which did not take them).
+    pub disabled_accounts: Vec<Moved>,
     pub moved_consultations: usize,
     /// Procedures that had work at an abolished level: each has a new current version (its older
     /// versions stay with the dossiers that used them), e.g. "2.000720 v2: district → commune".
@@ -191,6 +194,7 @@ fn load_in(
             lineage_links: summary.whole_links + summary.part_links,
             moved_dossiers: vec![],
             moved_accounts: vec![],
+            disabled_accounts: vec![],
             moved_consultations: 0,
             relevelled_procedures: vec![],
         });
@@ -315,22 +319,28 @@ fn apply(conn: &mut AnyConnection, plan: &Plan, now: DateTime<Utc>, dry_run: boo
     reorganisations::insert_lineage(conn, &links)?;
 
     // Ended units and what they held.
-    let holders: HashMap<&str, &str> = plan.holdings.iter().map(|h| (h.ended.as_str(), h.holder.as_str())).collect();
+    let holders: HashMap<&str, &Holding> = plan.holdings.iter().map(|h| (h.ended.as_str(), h)).collect();
     let mut moved_dossiers = Vec::new();
     let mut moved_accounts = Vec::new();
+    let mut disabled_accounts = Vec::new();
     let mut moved_consultations = 0;
     let mut touched = std::collections::BTreeMap::new();
     for ended in &plan.ended_units {
-        let holder =
+        let holding =
             holders.get(ended.as_str()).ok_or_else(|| AppError::Internal(anyhow::anyhow!("checked holder")))?;
+        let holder = holding.holder.as_str();
         agencies::end(conn, ended, eve, holder)?;
         for row in store::open_touching(conn, ended, &open_status_codes())? {
             touched.entry(row.id.clone()).or_insert(row);
         }
         moved_consultations += store::move_pending_consultations(conn, ended, holder)?;
-        for username in crate::storage::users::move_agency(conn, ended, holder)? {
-            moved_accounts.push(Moved { what: username, from: ended.clone(), to: holder.to_string() });
-        }
+        let (accounts, list) = match holding.accounts {
+            AccountFate::Move => (crate::storage::users::move_agency(conn, ended, holder)?, &mut moved_accounts),
+            AccountFate::Disable => {
+                (crate::storage::users::disable_at_agency(conn, ended, now.naive_utc())?, &mut disabled_accounts)
+            }
+        };
+        list.extend(accounts.into_iter().map(|what| Moved { what, from: ended.clone(), to: holder.to_string() }));
     }
     let holders: HashMap<AgencyCode, AgencyCode> = plan
         .holdings
@@ -356,6 +366,7 @@ fn apply(conn: &mut AnyConnection, plan: &Plan, now: DateTime<Utc>, dry_run: boo
         lineage_links: links.len(),
         moved_dossiers,
         moved_accounts,
+        disabled_accounts,
         moved_consultations,
         relevelled_procedures,
     })

@@ -90,6 +90,20 @@ pub fn move_agency(conn: &mut AnyConnection, from: &str, to: &str) -> QueryResul
     Ok(names)
 }
 
+/// Disables the active accounts of an agency (at `at`) and returns their usernames, in order.
+pub fn disable_at_agency(
+    conn: &mut AnyConnection,
+    agency: &str,
+    at: chrono::NaiveDateTime,
+) -> QueryResult<Vec<String>> {
+    let active = users::table.filter(users::agency_code.eq(agency)).filter(users::disabled_at.is_null());
+    let names: Vec<String> = active.order(users::username.asc()).select(users::username).load(conn)?;
+    if !names.is_empty() {
+        diesel::update(active).set(users::disabled_at.eq(Some(at))).execute(conn)?;
+    }
+    Ok(names)
+}
+
 /// The agency of an active account (`Some(None)` for a citizen); None when the account is disabled
 /// or gone. One primary-key read.
 pub fn active_agency(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Option<String>>> {

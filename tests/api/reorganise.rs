@@ -304,3 +304,34 @@ async fn an_administrator_loads_a_plan_through_the_api_after_a_dry_run_and_reads
     let (s, b) = app.post_with("/api/v1/admin/reorganisations", &admin, &plan).await;
     assert_error(s, &b, 409, "reorganisation_exists");
 }
+
+/// A plan may disable an ended unit's accounts instead of moving them (`"accounts": "disable"`):
+/// the report lists them, they can no longer sign in, and its open dossiers still go to the holder.
+#[tokio::test]
+async fn a_plan_can_disable_an_ended_units_accounts_instead_of_moving_them() {
+    let app = spawn_app_at("2026-12-20T09:00:00+07:00").await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let birth = intake(&app, &clerk, BIRTH).await;
+    let plan = |accounts: &str| {
+        json!({"id": "test-disable", "effective_on": "2027-01-01", "act": "NQ 9998 (test)", "act_date": "2026-11-01",
+            "title": "test", "new_units": [{"code": "000.01.63.H12", "name": "Phường Hợp Nhất", "level": "commune",
+            "kind": "people_committee", "parent_code": NINH_KIEU_DISTRICT, "provisional_code": true, "clause": null,
+            "from": [{"code": TAN_AN, "whole": true}]}],
+            "continued_units": [], "ended_units": [TAN_AN],
+            "holdings": [{"ended": TAN_AN, "holder": "000.01.63.H12", "accounts": accounts}]})
+        .to_string()
+    };
+    let e = load(&app, &plan("fire"), "2027-01-01T08:00:00+07:00", true).unwrap_err();
+    assert_eq!(e.code().as_str(), "invalid_reorganisation_plan", "{e:?}");
+
+    app.set_time("2027-01-01T08:00:00+07:00");
+    let r = load(&app, &plan("disable"), "2027-01-01T08:00:00+07:00", false).unwrap();
+    let disabled: Vec<&str> = r.disabled_accounts.iter().map(|m| m.what.as_str()).collect();
+    assert_eq!(disabled, ["clerk.tanan", "leader.tanan", "specialist.tanan"], "{r:?}");
+    assert!(r.moved_accounts.is_empty(), "{r:?}");
+    assert_eq!(moved(&r, &birth), Some((TAN_AN, "000.01.63.H12")));
+    let (s, b) = app.post_json("/api/v1/auth/login", &json!({"username": "clerk.tanan", "password": PW})).await;
+    assert!(s == 401 || s == 403, "a disabled account cannot sign in: {s} {b}");
+    let (s, b) = app.get_with(&format!("/api/v1/dossiers/{birth}"), &clerk).await;
+    assert_eq!(s, 401, "nor use a token issued before: {b}");
+}
