@@ -106,7 +106,13 @@ pub fn apply_due_on(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<Vec<
         match apply_one(conn, &row, now) {
             Ok(report) => done.extend(report),
             Err(e) => {
-                tracing::error!(plan = %row.id, error = %e, "a reorganisation whose date has come cannot be applied")
+                tracing::error!(plan = %row.id, error = %e, "a reorganisation whose date has come cannot be applied");
+                // The reason, for the administrators' list (the applying transaction was rolled back).
+                let reason = match &e {
+                    AppError::Refused { message, .. } => message.clone(),
+                    other => other.to_string(),
+                };
+                reorganisations::set_failure(conn, &row.id, &reason, now.naive_utc())?;
             }
         }
     }
@@ -170,6 +176,8 @@ fn load_in(
         loaded_by: by.map(str::to_string),
         applied_at: None,
         report: None,
+        failure: None,
+        failed_at: None,
     };
     match reorganisations::insert(conn, &row) {
         Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {

@@ -40,6 +40,10 @@ pub struct ReorganisationRow {
     pub applied_at: Option<NaiveDateTime>,
     /// JSON: what applying it changed.
     pub report: Option<String>,
+    /// Why the plan could not be applied when its date came (it stays unapplied), and when that was
+    /// last found; None once applied.
+    pub failure: Option<String>,
+    pub failed_at: Option<NaiveDateTime>,
 }
 
 /// Inserts the links one statement each (diesel's batch insert does not build over the
@@ -150,7 +154,22 @@ pub fn claim(conn: &mut AnyConnection, id: &str, at: NaiveDateTime) -> QueryResu
     Ok(n == 1)
 }
 
-/// Records what applying a plan changed (JSON).
+/// Records what applying a plan changed (JSON), clearing any earlier failure.
 pub fn set_report(conn: &mut AnyConnection, id: &str, report: &str) -> QueryResult<()> {
-    diesel::update(reorganisations::table.find(id)).set(reorganisations::report.eq(report)).execute(conn).map(|_| ())
+    diesel::update(reorganisations::table.find(id))
+        .set((
+            reorganisations::report.eq(report),
+            reorganisations::failure.eq(None::<String>),
+            reorganisations::failed_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Records why a due plan could not be applied (it stays unapplied).
+pub fn set_failure(conn: &mut AnyConnection, id: &str, reason: &str, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(reorganisations::table.find(id).filter(reorganisations::applied_at.is_null()))
+        .set((reorganisations::failure.eq(Some(reason)), reorganisations::failed_at.eq(Some(at))))
+        .execute(conn)
+        .map(|_| ())
 }

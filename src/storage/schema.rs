@@ -30,6 +30,8 @@ diesel::table! {
         loaded_by -> Nullable<Text>,
         applied_at -> Nullable<Timestamp>,
         report -> Nullable<Text>,
+        failure -> Nullable<Text>,
+        failed_at -> Nullable<Timestamp>,
     }
 }
 

@@ -28,6 +28,8 @@ fn reorganise(app: &TestApp) {
                 loaded_by: None,
                 applied_at: Some(now),
                 report: None,
+                failure: None,
+                failed_at: None,
             },
         )
         .unwrap();

@@ -236,6 +236,13 @@ async fn a_plan_for_a_later_date_waits_for_it_and_is_applied_once_and_a_bad_plan
     assert_eq!(done[0].plan, "test-2027", "the conflicting plan was skipped, the next applied");
     let stuck = motcua::storage::reorganisations::find(&mut app.conn(), "a-conflicting").unwrap().unwrap();
     assert!(stuck.applied_at.is_none());
+    // Its reason is kept for the administrators, with when it was found.
+    assert!(stuck.failure.as_deref().is_some_and(|f| f.contains("000.01.64.H12")), "{:?}", stuck.failure);
+    assert_eq!(stuck.failed_at, Some(at("2027-01-01T00:05:00+07:00").naive_utc()));
+    let admin = app.login("admin", PW).await;
+    let (_, list) = app.get_with("/api/v1/admin/reorganisations", &admin).await;
+    let listed = list.as_array().unwrap().iter().find(|r| r["id"] == "a-conflicting").unwrap();
+    assert!(listed["failure"].as_str().is_some_and(|f| !f.is_empty()) && listed["applied_at"].is_null(), "{listed}");
     assert_eq!(moved(&done[0], &birth), Some((NINH_KIEU, "000.01.63.H12")));
     assert!(apply_due_on(&mut app.conn(), at("2027-01-02T00:05:00+07:00")).unwrap().is_empty(), "exactly once");
     let (s, y) = app.get("/api/v1/agencies/000.01.63.H12/lineage").await;

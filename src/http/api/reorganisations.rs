@@ -52,6 +52,11 @@ pub struct ReorganisationView {
     /// What applying it changed (a report, as `POST` answers).
     #[schema(value_type = Object)]
     pub report: Option<serde_json::Value>,
+    /// Why the plan could not be applied when its date came (it stays unapplied and is tried again
+    /// every minute); null once applied, or while nothing went wrong.
+    pub failure: Option<String>,
+    /// When that was last found.
+    pub failed_at: Option<String>,
 }
 
 /// Every reorganisation plan loaded, newest date first.
@@ -72,6 +77,8 @@ pub async fn list(ctx: web::Data<AppContext>, caller: Unverified) -> Result<Http
                 loaded_by: r.loaded_by,
                 applied_at: r.applied_at.map(rfc3339),
                 report: r.report.and_then(|t| serde_json::from_str(&t).ok()),
+                failure: r.failure,
+                failed_at: r.failed_at.map(rfc3339),
             })
             .collect::<Vec<_>>(),
     ))

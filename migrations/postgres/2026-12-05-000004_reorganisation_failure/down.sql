@@ -1,0 +1,2 @@
+ALTER TABLE reorganisations DROP COLUMN failed_at;
+ALTER TABLE reorganisations DROP COLUMN failure;
