@@ -19,6 +19,7 @@ impl From<RuleError> for AppError {
             RuleError::NoNextStep => ErrorCode::NoNextStep,
             RuleError::NoDecision => ErrorCode::DecisionMissing,
             RuleError::AlreadyDecided => ErrorCode::AlreadyDecided,
+            RuleError::AwaitingHandover => ErrorCode::AwaitingHandover,
             RuleError::Invalid(_) => ErrorCode::InvalidAction,
         };
         AppError::new(code, e.to_string())

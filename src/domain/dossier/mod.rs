@@ -62,6 +62,13 @@ pub struct Dossier {
     pub finished_at: Option<DateTime<Utc>>,
     pub timeliness: Option<Timeliness>,
     pub returned_at: Option<DateTime<Utc>>,
+    /// Boundary-free intake: the agency competent to decide, when it is not the receiving one
+    /// (see [`crate::domain::intake_boundary`]); the route's step 1 is this agency.
+    pub competent_agency: Option<AgencyCode>,
+    /// The receiving centre's own deadline for handing the dossier over (the second clock).
+    pub handover_due_at: Option<DateTime<Utc>>,
+    /// When the competent agency received it: the statutory clock starts then (ND 118 Điều 17.3 as amended).
+    pub competent_received_at: Option<DateTime<Utc>>,
 }
 
 /// What an action adds to the control sheet (Phiếu kiểm soát quá trình giải quyết hồ sơ).
@@ -98,6 +105,26 @@ impl Dossier {
         now: DateTime<Utc>,
         calendar: &WorkingCalendar,
     ) -> Result<(Self, Handover), RuleError> {
+        Self::intake_for(channel, receiving_agency, None, route, limit, now, calendar)
+    }
+
+    /// A new dossier received at a centre for a `competent` agency elsewhere (boundary-free intake,
+    /// ND 118/2025 Điều 17.3 as amended): the route's step 0 is the receiving centre's handover,
+    /// step 1 the competent agency. Received at the counter, its statutory clock does not start:
+    /// the centre's handover deadline runs instead, until the competent agency receives it.
+    pub fn intake_for(
+        channel: Channel,
+        receiving_agency: AgencyCode,
+        competent: Option<AgencyCode>,
+        route: Vec<RoutedStep>,
+        limit: TimeLimit,
+        now: DateTime<Utc>,
+        calendar: &WorkingCalendar,
+    ) -> Result<(Self, Handover), RuleError> {
+        let competent = competent.filter(|c| *c != receiving_agency);
+        if competent.as_ref().is_some_and(|c| route.get(1).map(|s| &s.agency) != Some(c)) {
+            return Err(RuleError::Invalid("a handed-over dossier's route goes to the competent agency first".into()));
+        }
         if route.len() < 2 {
             return Err(RuleError::Invalid("the procedure's route has fewer than two steps".into()));
         }
@@ -126,11 +153,12 @@ impl Dossier {
             finished_at: None,
             timeliness: None,
             returned_at: None,
+            competent_agency: competent,
+            handover_due_at: None,
+            competent_received_at: None,
         };
         if channel != Channel::Online {
-            d.start_clock(now, calendar);
-            d.received_at = Some(now);
-            d.status = Status::Received;
+            d.receive_now(now, calendar);
         }
         let h = d.handover("intake", now, d.receiving_agency.clone(), None, None);
         Ok((d, h))
@@ -153,6 +181,41 @@ impl Dossier {
     /// replaces the one on the receipt), for readers that hold only the two dates.
     pub fn promised<T>(due_at: Option<T>, extended_due_at: Option<T>) -> Option<T> {
         extended_due_at.or(due_at)
+    }
+
+    /// Whether the dossier was received at a centre and waits to be handed to the competent
+    /// agency ("chờ bàn giao"): its statutory clock has not started.
+    pub fn awaiting_handover(&self) -> bool {
+        self.competent_agency.is_some()
+            && self.received_at.is_some()
+            && self.competent_received_at.is_none()
+            && !self.status.is_finished()
+    }
+
+    /// Whether the handover missed its deadline: handed over after it, or still not handed over
+    /// at `now` after it. None when the dossier has no handover.
+    pub fn handover_late(&self, now: DateTime<Utc>) -> Option<bool> {
+        let due = self.handover_due_at?;
+        let at = self.competent_received_at.unwrap_or(now);
+        Some(to_vietnam(at).date_naive() > to_vietnam(due).date_naive())
+    }
+
+    /// Receipt at the counter: the statutory clock starts (with the 15:00 rule), unless the
+    /// dossier goes to a competent agency elsewhere, when the handover deadline runs instead
+    /// (the regime's handover time, see [`crate::domain::intake_boundary::handover_working_days`]).
+    fn receive_now(&mut self, now: DateTime<Utc>, calendar: &WorkingCalendar) {
+        self.received_at = Some(now);
+        self.status = Status::Received;
+        let days = crate::domain::intake_boundary::handover_working_days(to_vietnam(now).date_naive());
+        match (&self.competent_agency, days) {
+            (Some(_), days) => {
+                let due = crate::domain::intake_boundary::handover_due_at(calendar, now, days);
+                self.handover_due_at = Some(due);
+                self.step_started_at = Some(now);
+                self.step_due_at = Some(due);
+            }
+            (None, _) => self.start_clock(now, calendar),
+        }
     }
 
     fn start_clock(&mut self, now: DateTime<Utc>, calendar: &WorkingCalendar) {
