@@ -81,6 +81,7 @@ mod tests {
             (RuleError::NoNextStep, 409, "no_next_step"),
             (RuleError::NoDecision, 409, "decision_missing"),
             (RuleError::AlreadyDecided, 409, "already_decided"),
+            (RuleError::AwaitingHandover, 409, "awaiting_handover"),
             (RuleError::Invalid("x".into()), 400, "invalid_action"),
         ];
         for (e, status, code) in cases {
