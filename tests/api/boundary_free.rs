@@ -132,6 +132,18 @@ async fn a_commune_receives_a_province_procedure_hands_it_over_and_the_clock_sta
         (json!(NINH_KIEU), json!(SO_TU_PHAP))
     );
     assert_eq!(d["timeliness"], "early");
+    // The receiving commune's tracking book names the agency that decided.
+    let book = app
+        .client
+        .get(app.url(&format!("/api/v1/agencies/{NINH_KIEU}/tracking-book?year=2026")))
+        .bearer_auth(&clerk)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(book.contains(&format!("{SO_TU_PHAP} (cơ quan có thẩm quyền)")), "{book}");
 }
 
 #[tokio::test]

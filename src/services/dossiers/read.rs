@@ -204,6 +204,13 @@ pub async fn tracking_book(
                 let r = e.row;
                 let mut to: Vec<String> = e.went_to.into_iter().filter(|a| *a != r.receiving_agency.as_str()).collect();
                 to.dedup();
+                // Boundary-free intake: the book says which agency decided (ND 118/2025 Điều 17.3).
+                if let Some(c) = r.competent_agency.as_ref().map(|c| c.to_string()) {
+                    match to.iter_mut().find(|a| **a == c) {
+                        Some(a) => a.push_str(" (cơ quan có thẩm quyền)"),
+                        None => to.insert(0, format!("{c} (cơ quan có thẩm quyền, chờ bàn giao)")),
+                    }
+                }
                 crate::forms::BookLine {
                     procedure_name: e.procedure_name,
                     applicant_name: e.applicant_name,
