@@ -190,6 +190,24 @@ async fn a_commune_procedure_goes_to_the_applicants_commune_and_the_citys_centre
         (d["receiving_agency"]["code"].clone(), d["competent_agency"]["code"].clone()),
         (json!("000.00.21.H12"), json!(CAI_KHE))
     );
+
+    // The OpenAPI document describes the new request and response fields.
+    let (s, doc) = app.get("/api/v1/openapi.json").await;
+    assert_eq!(s, 200);
+    let props = |schema: &str| doc["components"]["schemas"][schema]["properties"].clone();
+    for field in ["applicant_commune", "result_delivery"] {
+        assert!(props("IntakeRequest")[field].is_object(), "IntakeRequest.{field}");
+    }
+    for field in [
+        "competent_agency",
+        "handover_due_at",
+        "competent_received_at",
+        "handover_late",
+        "awaiting_handover",
+        "result_delivery",
+    ] {
+        assert!(props("DossierView")[field].is_object(), "DossierView.{field}");
+    }
 }
 
 #[tokio::test]
