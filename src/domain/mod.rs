@@ -4,6 +4,7 @@ pub mod applicant;
 pub mod attachment;
 pub mod calendar;
 pub mod dossier;
+pub mod intake_boundary;
 pub mod labels;
 pub mod notice;
 pub mod period;

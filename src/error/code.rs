@@ -177,6 +177,10 @@ error_codes! {
     UsernameTaken, CONFLICT, "username_taken", "Tên đăng nhập này đã có người dùng. Hãy chọn tên khác.";
     WorkingDayOnWeekday, BAD_REQUEST, "working_day_on_weekday", "Ngày này là ngày trong tuần, vốn đã là ngày làm việc. Ngày làm việc bù phải là thứ Bảy hoặc Chủ nhật.";
     WrongReceivingLevel, CONFLICT, "wrong_receiving_level", "Cơ quan đã chọn không tiếp nhận hồ sơ của thủ tục này.";
+    AwaitingHandover, CONFLICT, "awaiting_handover", "Hồ sơ đang chờ bàn giao cho cơ quan có thẩm quyền: chỉ được chuyển (bàn giao) hoặc rút hồ sơ (Nghị định 118/2025, Điều 17).";
+    InvalidResultDelivery, BAD_REQUEST, "invalid_result_delivery", "Hãy chọn cách nhận kết quả: tại nơi tiếp nhận (counter), qua bưu chính (post) hoặc trực tuyến (online).";
+    ApplicantCommuneRequired, BAD_REQUEST, "applicant_commune_required", "Thủ tục này do xã, phường nơi người nộp cư trú giải quyết: hãy chọn xã, phường đó.";
+    InvalidApplicantCommune, BAD_REQUEST, "invalid_applicant_commune", "Xã, phường của người nộp không hợp lệ: hãy chọn một xã, phường của tỉnh đang hoạt động.";
 }
 
 impl std::fmt::Display for ErrorCode {

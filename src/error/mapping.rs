@@ -19,6 +19,7 @@ impl From<RuleError> for AppError {
             RuleError::NoNextStep => ErrorCode::NoNextStep,
             RuleError::NoDecision => ErrorCode::DecisionMissing,
             RuleError::AlreadyDecided => ErrorCode::AlreadyDecided,
+            RuleError::AwaitingHandover => ErrorCode::AwaitingHandover,
             RuleError::Invalid(_) => ErrorCode::InvalidAction,
         };
         AppError::new(code, e.to_string())
@@ -80,6 +81,7 @@ mod tests {
             (RuleError::NoNextStep, 409, "no_next_step"),
             (RuleError::NoDecision, 409, "decision_missing"),
             (RuleError::AlreadyDecided, 409, "already_decided"),
+            (RuleError::AwaitingHandover, 409, "awaiting_handover"),
             (RuleError::Invalid("x".into()), 400, "invalid_action"),
         ];
         for (e, status, code) in cases {

@@ -13,8 +13,8 @@ mod views;
 
 pub use crate::domain::text::escape_html;
 use views::{
-    Apology, ApplicantFacts, BookRow, ControlSheet, DossierFacts, Head, Receipt, Refusal, SheetRow, Supplement, Text,
-    TrackingBook,
+    Apology, ApplicantFacts, BookRow, ControlSheet, DossierFacts, HandoverFacts, Head, Receipt, Refusal, SheetRow,
+    Supplement, Text, TrackingBook,
 };
 
 /// `dd/mm/yyyy HH:MM` in Vietnam time.
@@ -93,7 +93,16 @@ pub fn receipt(r: &DossierRecord, lookup_url: &str) -> String {
         d: facts(r),
         documents: documents(r),
         received: opt_time(r.row.received_at.or(Some(r.row.submitted_at))),
-        due: due.map(vn_date).unwrap_or_else(|| "(sau khi hồ sơ được tiếp nhận)".into()),
+        due: match (due, r.row.handover_due_at) {
+            (Some(due), _) => vn_date(due),
+            // Boundary-free intake: the time limit runs from the competent agency's receipt
+            // (ND 118/2025 Điều 17.3 as amended).
+            (None, Some(handover)) => format!(
+                "(tính từ khi cơ quan có thẩm quyền tiếp nhận hồ sơ; hạn bàn giao hồ sơ: {})",
+                vn_time(handover)
+            ),
+            (None, None) => "(sau khi hồ sơ được tiếp nhận)".into(),
+        },
         pin: Text::from(r.row.pin.as_str()),
         qr_svg,
         lookup_url: Text::from(lookup_url),
@@ -160,10 +169,23 @@ pub fn control_sheet(r: &DossierRecord) -> String {
             note: Text::new(format!("{} {}", e.action, e.note.as_deref().unwrap_or(""))),
         })
         .collect();
+    let handover = r.row.competent_agency.as_ref().map(|c| HandoverFacts {
+        receiving: Text::new(receiving_name(r)),
+        competent: Text::new(agency_name(r, c.as_str())),
+        due: opt_time(r.row.handover_due_at),
+        received: opt_time(r.row.competent_received_at),
+        met: match r.handover_late {
+            Some(true) => "Quá hạn",
+            Some(false) if r.row.competent_received_at.is_some() => "Đúng hạn",
+            _ => "",
+        },
+    });
     render(&ControlSheet {
         head: head(receiving_name(r), "05", "Phiếu kiểm soát quá trình giải quyết hồ sơ"),
         d: facts(r),
-        due: opt_date(r.row.due_at),
+        due: r.row.due_at.map(vn_date).unwrap_or_else(|| "(tính từ khi cơ quan có thẩm quyền tiếp nhận hồ sơ)".into()),
+        handover,
+        delivery: r.row.result_delivery.label_vi(),
         rows,
     })
 }

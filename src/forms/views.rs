@@ -128,6 +128,19 @@ pub struct SheetRow {
     pub note: Text,
 }
 
+/// The two clocks of a dossier received at a centre for a competent agency elsewhere
+/// (boundary-free intake, ND 118/2025 Điều 17.3 as amended), as the control sheet prints them.
+pub struct HandoverFacts {
+    pub receiving: Text,
+    pub competent: Text,
+    /// The receiving centre's deadline for handing the dossier over.
+    pub due: String,
+    /// When the competent agency received it; empty while waiting ("chờ bàn giao").
+    pub received: String,
+    /// Đúng hạn / Quá hạn, or empty while waiting within the deadline.
+    pub met: &'static str,
+}
+
 /// Mẫu số 05: Phiếu kiểm soát quá trình giải quyết hồ sơ.
 #[derive(Template)]
 #[template(path = "forms/control_sheet.html")]
@@ -135,6 +148,9 @@ pub struct ControlSheet {
     pub head: Head,
     pub d: DossierFacts,
     pub due: String,
+    pub handover: Option<HandoverFacts>,
+    /// How the applicant takes the result.
+    pub delivery: &'static str,
     pub rows: Vec<SheetRow>,
 }
 

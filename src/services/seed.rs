@@ -81,6 +81,9 @@ struct ProcedureEntry {
     documents: Vec<DocumentEntry>,
     steps: Vec<StepEntry>,
     legal_basis: Option<String>,
+    /// On the published list for nationwide boundary-free intake (ND 118 Điều 14.4 as amended by ND 309).
+    #[serde(default)]
+    nationwide_boundary_free: bool,
 }
 #[derive(Deserialize)]
 struct TimeLimitEntry {
@@ -483,6 +486,7 @@ fn load_procedure(conn: &mut AnyConnection, p: &ProcedureEntry) -> anyhow::Resul
             legal_basis: p.legal_basis.clone(),
             is_current: !newer_exists,
             created_at: storage::now_utc(),
+            nationwide_boundary_free: p.nationwide_boundary_free,
         },
         documents: p
             .documents

@@ -26,6 +26,10 @@ pub struct ProcedureRow {
     /// The version new dossiers are received under.
     pub is_current: bool,
     pub created_at: chrono::NaiveDateTime,
+    /// On the published list for nationwide boundary-free intake (ND 118 Điều 14.4 as amended by
+    /// ND 309/2026): any centre in the country receives it. Within the province every procedure is
+    /// received anywhere from 01/07/2025 (see `domain::intake_boundary`).
+    pub nationwide_boundary_free: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -67,6 +67,8 @@ diesel::table! {
         legal_basis -> Nullable<Text>,
         is_current -> Bool,
         created_at -> Timestamp,
+        /// On the published list for nationwide boundary-free intake (ND 118 Điều 14.4 as amended by ND 309).
+        nationwide_boundary_free -> Bool,
     }
 }
 
@@ -177,6 +179,15 @@ diesel::table! {
         timeliness -> Nullable<Text>,
         returned_at -> Nullable<Timestamp>,
         row_version -> Integer,
+        /// Boundary-free intake (ND 118/2025 Điều 17.3 as amended): the agency competent to decide,
+        /// when the dossier was received elsewhere; NULL when the receiving agency is competent.
+        competent_agency -> Nullable<Text>,
+        /// The receiving centre's own deadline for handing the dossier to the competent agency.
+        handover_due_at -> Nullable<Timestamp>,
+        /// When the competent agency received it: the statutory clock starts then.
+        competent_received_at -> Nullable<Timestamp>,
+        /// How the applicant takes the result: counter, post or online.
+        result_delivery -> Text,
     }
 }
 

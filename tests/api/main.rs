@@ -13,6 +13,7 @@ mod admin;
 mod agencies_in_time;
 mod api;
 mod boundary;
+mod boundary_free;
 mod budgets_read;
 mod budgets_write;
 mod checkouts;

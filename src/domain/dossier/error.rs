@@ -23,6 +23,8 @@ pub enum RuleError {
     NoDecision,
     #[error("a decision has already been made on this dossier")]
     AlreadyDecided,
+    #[error("ND 118/2025 Điều 17.3: the dossier waits to be handed to the competent agency; only the handover (transfer) or a withdrawal is possible until then")]
+    AwaitingHandover,
     #[error("{0}")]
     Invalid(String),
 }

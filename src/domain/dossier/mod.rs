@@ -62,6 +62,13 @@ pub struct Dossier {
     pub finished_at: Option<DateTime<Utc>>,
     pub timeliness: Option<Timeliness>,
     pub returned_at: Option<DateTime<Utc>>,
+    /// Boundary-free intake: the agency competent to decide, when it is not the receiving one
+    /// (see [`crate::domain::intake_boundary`]); the route's step 1 is this agency.
+    pub competent_agency: Option<AgencyCode>,
+    /// The receiving centre's own deadline for handing the dossier over (the second clock).
+    pub handover_due_at: Option<DateTime<Utc>>,
+    /// When the competent agency received it: the statutory clock starts then (ND 118 Điều 17.3 as amended).
+    pub competent_received_at: Option<DateTime<Utc>>,
 }
 
 /// What an action adds to the control sheet (Phiếu kiểm soát quá trình giải quyết hồ sơ).
@@ -98,6 +105,26 @@ impl Dossier {
         now: DateTime<Utc>,
         calendar: &WorkingCalendar,
     ) -> Result<(Self, Handover), RuleError> {
+        Self::intake_for(channel, receiving_agency, None, route, limit, now, calendar)
+    }
+
+    /// A new dossier received at a centre for a `competent` agency elsewhere (boundary-free intake,
+    /// ND 118/2025 Điều 17.3 as amended): the route's step 0 is the receiving centre's handover,
+    /// step 1 the competent agency. Received at the counter, its statutory clock does not start:
+    /// the centre's handover deadline runs instead, until the competent agency receives it.
+    pub fn intake_for(
+        channel: Channel,
+        receiving_agency: AgencyCode,
+        competent: Option<AgencyCode>,
+        route: Vec<RoutedStep>,
+        limit: TimeLimit,
+        now: DateTime<Utc>,
+        calendar: &WorkingCalendar,
+    ) -> Result<(Self, Handover), RuleError> {
+        let competent = competent.filter(|c| *c != receiving_agency);
+        if competent.as_ref().is_some_and(|c| route.get(1).map(|s| &s.agency) != Some(c)) {
+            return Err(RuleError::Invalid("a handed-over dossier's route goes to the competent agency first".into()));
+        }
         if route.len() < 2 {
             return Err(RuleError::Invalid("the procedure's route has fewer than two steps".into()));
         }
@@ -126,11 +153,12 @@ impl Dossier {
             finished_at: None,
             timeliness: None,
             returned_at: None,
+            competent_agency: competent,
+            handover_due_at: None,
+            competent_received_at: None,
         };
         if channel != Channel::Online {
-            d.start_clock(now, calendar);
-            d.received_at = Some(now);
-            d.status = Status::Received;
+            d.receive_now(now, calendar);
         }
         let h = d.handover("intake", now, d.receiving_agency.clone(), None, None);
         Ok((d, h))
@@ -153,6 +181,41 @@ impl Dossier {
     /// replaces the one on the receipt), for readers that hold only the two dates.
     pub fn promised<T>(due_at: Option<T>, extended_due_at: Option<T>) -> Option<T> {
         extended_due_at.or(due_at)
+    }
+
+    /// Whether the dossier was received at a centre and waits to be handed to the competent
+    /// agency ("chờ bàn giao"): its statutory clock has not started.
+    pub fn awaiting_handover(&self) -> bool {
+        self.competent_agency.is_some()
+            && self.received_at.is_some()
+            && self.competent_received_at.is_none()
+            && !self.status.is_finished()
+    }
+
+    /// Whether the handover missed its deadline: handed over after it, or still not handed over
+    /// at `now` after it. None when the dossier has no handover.
+    pub fn handover_late(&self, now: DateTime<Utc>) -> Option<bool> {
+        let due = self.handover_due_at?;
+        let at = self.competent_received_at.unwrap_or(now);
+        Some(to_vietnam(at).date_naive() > to_vietnam(due).date_naive())
+    }
+
+    /// Receipt at the counter: the statutory clock starts (with the 15:00 rule), unless the
+    /// dossier goes to a competent agency elsewhere, when the handover deadline runs instead
+    /// (the regime's handover time, see [`crate::domain::intake_boundary::handover_working_days`]).
+    fn receive_now(&mut self, now: DateTime<Utc>, calendar: &WorkingCalendar) {
+        self.received_at = Some(now);
+        self.status = Status::Received;
+        let days = crate::domain::intake_boundary::handover_working_days(to_vietnam(now).date_naive());
+        match (&self.competent_agency, days) {
+            (Some(_), days) => {
+                let due = crate::domain::intake_boundary::handover_due_at(calendar, now, days);
+                self.handover_due_at = Some(due);
+                self.step_started_at = Some(now);
+                self.step_due_at = Some(due);
+            }
+            (None, _) => self.start_clock(now, calendar),
+        }
     }
 
     fn start_clock(&mut self, now: DateTime<Utc>, calendar: &WorkingCalendar) {
@@ -329,6 +392,137 @@ mod tests {
         assert!(d.status.is_finished());
     }
 
+    /// A boundary-free dossier: received at COMMUNE for the department (DEPARTMENT), whose own
+    /// route (3 working days) comes back to the commune.
+    fn handed_over_route() -> Vec<RoutedStep> {
+        [(COMMUNE, 0), (DEPARTMENT, 1), (DEPARTMENT, 1), (COMMUNE, 1)]
+            .into_iter()
+            .map(|(a, s)| RoutedStep { agency: code(a), time_share: s })
+            .collect()
+    }
+
+    fn three_days() -> TimeLimit {
+        TimeLimit { value: 3, unit: crate::domain::procedure::TimeUnit::WorkingDays }
+    }
+
+    fn received_for_department(at: DateTime<Utc>, cal: &WorkingCalendar) -> Dossier {
+        let (d, h) = Dossier::intake_for(
+            Channel::Direct,
+            code(COMMUNE),
+            Some(code(DEPARTMENT)),
+            handed_over_route(),
+            three_days(),
+            at,
+            cal,
+        )
+        .unwrap();
+        assert_eq!((h.action, h.to_agency.as_str()), ("intake", COMMUNE));
+        d
+    }
+
+    #[test]
+    fn a_boundary_free_dossier_waits_for_its_handover_and_its_clock_starts_at_the_competent_agency() {
+        let cal = calendar();
+        // Received at the commune on Monday 4/3/2024 at 9:00: no statutory date yet; the handover
+        // is due at the close of Tuesday.
+        let d = received_for_department(vn(2024, 3, 4, 9), &cal);
+        assert_eq!((d.status, d.due_at, d.clock_started_at), (Status::Received, None, None));
+        assert!(d.awaiting_handover());
+        assert_eq!(to_vietnam(d.handover_due_at.unwrap()).date_naive(), NaiveDate::from_ymd_opt(2024, 3, 5).unwrap());
+        assert_eq!(d.step_due_at, d.handover_due_at);
+        assert_eq!(d.handover_late(vn(2024, 3, 5, 17)), Some(false));
+        assert_eq!(d.handover_late(vn(2024, 3, 6, 8)), Some(true), "not handed over by its deadline");
+        // The centre cannot decide, ask for a supplement, extend or stop it meanwhile.
+        let clerk = staff(Role::Clerk, COMMUNE);
+        let leader = staff(Role::Leader, COMMUNE);
+        for (a, who) in [
+            (Action::Approve, &leader),
+            (Action::Refuse { reason: "x".into() }, &leader),
+            (Action::RequestSupplement { missing: vec!["x".into()] }, &clerk),
+            (Action::Stop { reason: "x".into() }, &leader),
+            (
+                Action::Extend { new_due_day: NaiveDate::from_ymd_opt(2024, 3, 20).unwrap(), reason: "x".into() },
+                &leader,
+            ),
+        ] {
+            assert_eq!(d.apply(&a, who, vn(2024, 3, 4, 10), &cal).unwrap_err(), RuleError::AwaitingHandover, "{a:?}");
+        }
+        assert!(d
+            .apply(&Action::Transfer, &staff(Role::Clerk, DEPARTMENT), vn(2024, 3, 4, 10), &cal)
+            .unwrap_err()
+            .is_forbidden());
+        // Handed over on Tuesday at 10:00: the department's receipt; 3 working days from then → Friday 8/3.
+        let (d, h) = d.apply(&Action::Transfer, &clerk, vn(2024, 3, 5, 10), &cal).unwrap();
+        assert_eq!((h.from_agency.as_str(), h.to_agency.as_str()), (COMMUNE, DEPARTMENT));
+        assert_eq!((h.step_due_at, h.step_timeliness), (d.handover_due_at, Some(Timeliness::OnTime)));
+        assert_eq!((d.current_agency.as_str(), d.current_step, d.status), (DEPARTMENT, 1, Status::Processing));
+        assert_eq!(d.competent_received_at, Some(vn(2024, 3, 5, 10)));
+        assert_eq!(d.clock_started_at, d.competent_received_at);
+        assert_eq!(to_vietnam(d.due_at.unwrap()).date_naive(), NaiveDate::from_ymd_opt(2024, 3, 8).unwrap());
+        assert!(!d.awaiting_handover());
+        assert_eq!(d.handover_late(vn(2024, 4, 1, 9)), Some(false), "judged at the handover");
+        // The department decides; the result comes back to the receiving commune.
+        let dept = staff(Role::Leader, DEPARTMENT);
+        let (d, _) = d.apply(&Action::Transfer, &dept, vn(2024, 3, 6, 9), &cal).unwrap();
+        let (d, _) = d.apply(&Action::Approve, &dept, vn(2024, 3, 6, 10), &cal).unwrap();
+        let (d, h) = d.apply(&Action::Finish, &dept, vn(2024, 3, 7, 9), &cal).unwrap();
+        assert_eq!((d.current_agency.as_str(), h.to_agency.as_str()), (COMMUNE, COMMUNE));
+        assert_eq!(d.timeliness, Some(Timeliness::Early));
+        let (d, _) = d.apply(&Action::ReturnResult, &clerk, vn(2024, 3, 7, 14), &cal).unwrap();
+        assert_eq!(d.status, Status::Returned);
+    }
+
+    #[test]
+    fn a_handover_after_1500_or_on_a_day_off_starts_the_count_the_next_working_day_and_a_late_one_is_marked() {
+        let cal = calendar();
+        let clerk = staff(Role::Clerk, COMMUNE);
+        // Handed over on Tuesday 5/3/2024 at 16:00: counting starts Wednesday → Monday 11/3.
+        let d = received_for_department(vn(2024, 3, 4, 9), &cal);
+        let (d, _) = d.apply(&Action::Transfer, &clerk, vn(2024, 3, 5, 16), &cal).unwrap();
+        assert_eq!(to_vietnam(d.due_at.unwrap()).date_naive(), NaiveDate::from_ymd_opt(2024, 3, 11).unwrap());
+        // Received Friday 2/2/2024 at 16:00 (the handover is due Tuesday 6/2), handed over on
+        // Saturday 3/2 (a day off): counting starts Monday 5/2 → Tết (8–14/2) → Thursday 15/2.
+        let d = received_for_department(vn(2024, 2, 2, 16), &cal);
+        assert_eq!(to_vietnam(d.handover_due_at.unwrap()).date_naive(), NaiveDate::from_ymd_opt(2024, 2, 6).unwrap());
+        let (d, _) = d.apply(&Action::Transfer, &clerk, vn(2024, 2, 3, 9), &cal).unwrap();
+        assert_eq!(to_vietnam(d.due_at.unwrap()).date_naive(), NaiveDate::from_ymd_opt(2024, 2, 15).unwrap());
+        // Handed over a day late: the control-sheet row and the dossier say so.
+        let d = received_for_department(vn(2024, 3, 4, 9), &cal);
+        let (d, h) = d.apply(&Action::Transfer, &clerk, vn(2024, 3, 6, 9), &cal).unwrap();
+        assert_eq!(h.step_timeliness, Some(Timeliness::Late));
+        assert_eq!(d.handover_late(vn(2024, 3, 6, 9)), Some(true));
+    }
+
+    #[test]
+    fn an_online_boundary_free_dossier_gets_its_handover_deadline_when_the_centre_receives_it() {
+        let cal = calendar();
+        let (d, _) = Dossier::intake_for(
+            Channel::Online,
+            code(COMMUNE),
+            Some(code(DEPARTMENT)),
+            handed_over_route(),
+            three_days(),
+            vn(2024, 3, 4, 9),
+            &cal,
+        )
+        .unwrap();
+        assert!(!d.awaiting_handover() && d.handover_due_at.is_none());
+        let (d, _) = d.apply(&Action::Receive, &staff(Role::Clerk, COMMUNE), vn(2024, 3, 5, 15), &cal).unwrap();
+        assert!(d.awaiting_handover() && d.due_at.is_none());
+        assert_eq!(to_vietnam(d.handover_due_at.unwrap()).date_naive(), NaiveDate::from_ymd_opt(2024, 3, 7).unwrap());
+        // The competent agency must be the route's next step.
+        let wrong = Dossier::intake_for(
+            Channel::Direct,
+            code(COMMUNE),
+            Some(code(DISTRICT)),
+            handed_over_route(),
+            three_days(),
+            vn(2024, 3, 4, 9),
+            &cal,
+        );
+        assert!(matches!(wrong, Err(RuleError::Invalid(_))));
+    }
+
     /// One random step: which action, who does it, and how long after the previous one.
     #[derive(Debug, Clone)]
     struct Step {
@@ -381,6 +575,7 @@ mod tests {
         #[test]
         fn no_sequence_of_actions_breaks_an_invariant(
             online in any::<bool>(),
+            handed_over in any::<bool>(),
             start_minutes in 0i64..(60 * 24 * 60),
             steps in proptest::collection::vec(step(), 1..40),
         ) {
@@ -388,7 +583,14 @@ mod tests {
             let actors = actors();
             let mut now = vn(2024, 1, 15, 7) + Duration::minutes(start_minutes);
             let channel = if online { Channel::Online } else { Channel::Direct };
-            let (mut d, _) = Dossier::intake(channel, code(COMMUNE), route(), limit(), now, &cal).unwrap();
+            let (mut d, _) = if handed_over {
+                let route: Vec<RoutedStep> = std::iter::once(RoutedStep { agency: code(COMMUNE), time_share: 0 })
+                    .chain(route().into_iter().skip(1))
+                    .collect();
+                Dossier::intake_for(channel, code(COMMUNE), Some(code(DISTRICT)), route, limit(), now, &cal).unwrap()
+            } else {
+                Dossier::intake(channel, code(COMMUNE), route(), limit(), now, &cal).unwrap()
+            };
             let mut history = 1usize;
             let mut was_finished = false;
             for s in steps {
@@ -407,6 +609,13 @@ mod tests {
                 prop_assert!([1, 2, 3, 4, 5, 7, 8, 9, 10].contains(&d.status.national_code()));
                 if let (Some(received), Some(due)) = (d.received_at, d.due_at) {
                     prop_assert!(due >= received, "due {} before receipt {}", due, received);
+                }
+                if d.awaiting_handover() {
+                    prop_assert!(d.due_at.is_none() && d.handover_due_at.is_some(), "no statutory clock before the handover");
+                    prop_assert_eq!(d.current_step, 0);
+                }
+                if let (Some(handed), Some(started)) = (d.competent_received_at, d.clock_started_at) {
+                    prop_assert!(started >= handed, "the clock never starts before the competent agency's receipt");
                 }
                 if let Some(extended) = d.extended_due_at {
                     prop_assert!(extended > d.due_at.unwrap());

@@ -9,8 +9,9 @@ use super::Links;
 use crate::auth::Caller;
 use crate::domain::applicant::Applicant;
 use crate::domain::dossier::{Channel, Dossier, DossierCode, RoutedStep, Status, SubmissionReference};
+use crate::domain::intake_boundary::{handover_route, Competent, Placement, PlacementError, ResultDelivery};
 use crate::domain::notice::{NoticeKind, Preference};
-use crate::domain::{AgencyCode, ProcedureCode, Role, StepTarget, TimeLimit};
+use crate::domain::{AgencyCode, AgencyLevel, ProcedureCode, Role, StepTarget, TimeLimit};
 use crate::error::{AppError, ErrorCode};
 use crate::storage::dossiers::{self as store, ApplicantRow, DossierContext, DossierRow, EventRow, StoredRoute};
 use crate::storage::{self, agencies, procedures, AnyConnection, Pool};
@@ -30,6 +31,17 @@ pub struct IntakeInput {
     pub documents: Vec<String>,
     /// email, sms, both or none; by default both when an email is given, else sms.
     pub notify_by: Option<String>,
+}
+
+/// What intake asks for beside [`IntakeInput`] (kept apart so that callers that do not know of
+/// boundary-free intake keep building their input as before).
+#[derive(Debug, Clone, Default)]
+pub struct IntakeExtras {
+    /// The code of the applicant's commune or ward, when the applicant names it: for boundary-free
+    /// intake, the competent commune (ND 118/2025; see `domain::intake_boundary`).
+    pub applicant_commune: Option<String>,
+    /// counter (default), post or online: how the applicant takes the result.
+    pub result_delivery: Option<String>,
 }
 
 /// How many online submissions an account may have waiting for a clerk (`submissions.max_pending_per_account`).
@@ -54,11 +66,36 @@ pub struct Intake {
     applicant: Applicant,
     preference: Preference,
     documents: Vec<String>,
+    applicant_commune: Option<AgencyCode>,
+    delivery: ResultDelivery,
 }
 
 impl Intake {
     /// Checks what arrives from outside against who submits it.
     pub fn parse(caller: &Caller, input: IntakeInput) -> Result<Self, AppError> {
+        Self::parse_with(caller, input, IntakeExtras::default())
+    }
+
+    /// [`Intake::parse`] with the applicant's commune and the result delivery.
+    pub fn parse_with(caller: &Caller, input: IntakeInput, extras: IntakeExtras) -> Result<Self, AppError> {
+        let delivery = match extras.result_delivery.as_deref() {
+            None => ResultDelivery::default(),
+            Some(d) => ResultDelivery::parse(d).ok_or_else(|| {
+                AppError::new(ErrorCode::InvalidResultDelivery, "result_delivery is counter, post or online")
+            })?,
+        };
+        let applicant_commune = extras
+            .applicant_commune
+            .as_deref()
+            .map(|c| AgencyCode::parse(c).map_err(|e| AppError::new(ErrorCode::InvalidApplicantCommune, e.to_string())))
+            .transpose()?;
+        let mut intake = Self::parse_input(caller, input)?;
+        intake.applicant_commune = applicant_commune;
+        intake.delivery = delivery;
+        Ok(intake)
+    }
+
+    fn parse_input(caller: &Caller, input: IntakeInput) -> Result<Self, AppError> {
         let channel = Channel::parse(&input.channel).ok_or_else(|| {
             AppError::new(ErrorCode::InvalidChannel, "channel must be `direct`, `postal` or `online`")
         })?;
@@ -113,7 +150,16 @@ impl Intake {
             }
             _ => return Err(AppError::new(ErrorCode::RoleNotAllowed, "only clerks and citizens submit dossiers")),
         };
-        Ok(Self { channel, procedure, receiving, applicant, preference, documents })
+        Ok(Self {
+            channel,
+            procedure,
+            receiving,
+            applicant,
+            preference,
+            documents,
+            applicant_commune: None,
+            delivery: ResultDelivery::default(),
+        })
     }
 }
 
@@ -149,6 +195,101 @@ fn resolve_route(
             })
         })
         .collect()
+}
+
+/// Where a dossier received at `agency` on `today` goes: the competent agency when it is another
+/// one (boundary-free intake, [`Placement::competent`]) and the route, resolved relative to the
+/// competent agency and coming back to `agency` ([`handover_route`]); or, as before, no competent
+/// agency elsewhere and the route resolved relative to `agency`.
+fn place(
+    conn: &mut AnyConnection,
+    p: &procedures::ProcedureRow,
+    steps: &[procedures::StepRow],
+    agency: &agencies::AgencyRow,
+    ancestors: &[agencies::AgencyRow],
+    applicant_commune: Option<&AgencyCode>,
+    today: chrono::NaiveDate,
+) -> Result<(Option<AgencyCode>, Vec<RoutedStep>), AppError> {
+    let internal = |e: String| AppError::Internal(anyhow::anyhow!(e));
+    let levels: Vec<AgencyLevel> = p.receiving_levels.split(',').filter_map(|l| l.parse().ok()).collect();
+    let receiving_level: AgencyLevel = agency.level.parse().map_err(|_| internal(format!("level {}", agency.level)))?;
+    let receiving = AgencyCode::parse(&agency.code).map_err(|e| AppError::Internal(e.into()))?;
+    // The applicant's commune: a commune-level unit of the same province, in operation today.
+    let commune = match applicant_commune {
+        None => None,
+        Some(code) => {
+            let rows = agencies::with_ancestors(conn, code.as_str())?;
+            let root = |path: &str| path.trim_start_matches('/').split('/').next().unwrap_or_default().to_string();
+            let row = rows.iter().find(|a| a.code == code.as_str()).cloned();
+            match row {
+                Some(r) if r.level == "commune" && r.valid_on(today) && root(&r.path) == root(&agency.path) => {
+                    Some((r, rows))
+                }
+                _ => {
+                    return Err(AppError::new(
+                        ErrorCode::InvalidApplicantCommune,
+                        format!("{code} is not a commune or ward of this province in operation on {today}"),
+                    ))
+                }
+            }
+        }
+    };
+    let first_named = steps.iter().skip(1).find_map(|s| match StepTarget::parse(&s.target) {
+        Ok(StepTarget::Agency(c)) => Some(c),
+        _ => None,
+    });
+    let placement = Placement {
+        received_on: today,
+        receiving_levels: &levels,
+        first_named_agency: first_named.as_ref(),
+        receiving: &receiving,
+        receiving_level,
+        receiving_is_centre: receiving_level == AgencyLevel::Commune || agency.kind == "service_centre",
+        applicant_commune,
+    };
+    let competent = placement.competent().map_err(|e| match e {
+        PlacementError::WrongLevel { .. } => AppError::new(
+            ErrorCode::WrongReceivingLevel,
+            format!(
+                "procedure {} is received at {} level, not at {} ({})",
+                p.code, p.receiving_levels, agency.level, agency.code
+            ),
+        ),
+        PlacementError::ApplicantCommuneRequired => {
+            AppError::new(ErrorCode::ApplicantCommuneRequired, format!("procedure {}: {e}", p.code))
+        }
+    })?;
+    let above = |rows: &[agencies::AgencyRow], level: AgencyLevel| {
+        rows.iter().find(|a| a.level == level.as_str()).map(|a| a.code.clone()).ok_or_else(|| {
+            AppError::new(ErrorCode::RouteUnresolvable, format!("no {level}-level agency above {}", agency.code))
+        })
+    };
+    let home = match competent {
+        Competent::Receiving => return Ok((None, resolve_route(agency, ancestors, steps)?)),
+        Competent::ApplicantCommune => {
+            let (row, rows) = commune.expect("a named commune was checked above");
+            return Ok((
+                Some(AgencyCode::parse(&row.code).map_err(|e| AppError::Internal(e.into()))?),
+                handover_route(&receiving, &resolve_route(&row, &rows, steps)?),
+            ));
+        }
+        Competent::DistrictAbove => {
+            above(commune.as_ref().map(|(_, rows)| rows.as_slice()).unwrap_or(ancestors), AgencyLevel::District)?
+        }
+        Competent::ProvinceAbove => above(ancestors, AgencyLevel::Province)?,
+        Competent::Agency(code) => code.to_string(),
+    };
+    let rows = agencies::with_ancestors(conn, &home)?;
+    let row = rows
+        .iter()
+        .find(|a| a.code == home)
+        .cloned()
+        .ok_or_else(|| AppError::new(ErrorCode::RouteUnresolvable, format!("no agency has the code {home}")))?;
+    let competent_route = resolve_route(&row, &rows, steps)?;
+    Ok((
+        Some(AgencyCode::parse(&home).map_err(|e| AppError::Internal(e.into()))?),
+        handover_route(&receiving, &competent_route),
+    ))
 }
 
 /// A six-digit PIN for the receipt, from the OS random source (via uuid v4).
@@ -202,8 +343,21 @@ pub async fn intake_with(
     input: IntakeInput,
     at: DateTime<Utc>,
 ) -> Result<DossierRecord, AppError> {
+    intake_full(pool, links, policy, caller, input, IntakeExtras::default(), at).await
+}
+
+/// [`intake_with`], with the applicant's commune and the result delivery ([`IntakeExtras`]).
+pub async fn intake_full(
+    pool: &Pool,
+    links: &Links,
+    policy: SubmissionPolicy,
+    caller: impl Into<crate::auth::extractor::Who>,
+    input: IntakeInput,
+    extras: IntakeExtras,
+    at: DateTime<Utc>,
+) -> Result<DossierRecord, AppError> {
     let caller = caller.into();
-    let intake = Intake::parse(caller.claimed(), input)?;
+    let intake = Intake::parse_with(caller.claimed(), input, extras)?;
     let links = links.clone();
     storage::run_as(pool, caller, move |conn, caller| intake_on(conn, &links, policy, &caller, intake, at)).await
 }
@@ -218,7 +372,16 @@ pub fn intake_on(
     input: Intake,
     at: DateTime<Utc>,
 ) -> Result<DossierRecord, AppError> {
-    let Intake { channel, procedure: procedure_code, receiving, applicant, preference, documents } = input;
+    let Intake {
+        channel,
+        procedure: procedure_code,
+        receiving,
+        applicant,
+        preference,
+        documents,
+        applicant_commune,
+        delivery,
+    } = input;
     let (p, steps) = procedures::current_with_steps(conn, procedure_code.as_str())?.ok_or_else(|| {
         AppError::new(ErrorCode::ProcedureNotFound, format!("no procedure has the code {procedure_code}"))
     })?;
@@ -247,16 +410,7 @@ pub fn intake_on(
             format!("agency {} ({}) is not in operation on {today}{after}", agency.code, agency.name),
         ));
     }
-    if !p.receiving_levels.split(',').any(|l| l == agency.level) {
-        return Err(AppError::new(
-            ErrorCode::WrongReceivingLevel,
-            format!(
-                "procedure {} is received at {} level, not at {} ({})",
-                p.code, p.receiving_levels, agency.level, agency.code
-            ),
-        ));
-    }
-    let route = resolve_route(&agency, &ancestors, &steps)?;
+    let (competent, route) = place(conn, &p, &steps, &agency, &ancestors, applicant_commune.as_ref(), today)?;
     let limit = TimeLimit {
         value: p.time_limit_value as u32,
         unit: p
@@ -266,7 +420,8 @@ pub fn intake_on(
     };
     let cal = calendar_from(conn, at)?;
     let (dossier, handover) =
-        Dossier::intake(channel, receiving.clone(), route.clone(), limit, at, &cal).map_err(AppError::from)?;
+        Dossier::intake_for(channel, receiving.clone(), competent, route.clone(), limit, at, &cal)
+            .map_err(AppError::from)?;
     let id = uuid::Uuid::now_v7().to_string();
     let reference = new_reference();
     let written = conn.transaction(|conn| {
@@ -326,6 +481,10 @@ pub fn intake_on(
             timeliness: None,
             returned_at: None,
             row_version: 1,
+            competent_agency: dossier.competent_agency.clone(),
+            handover_due_at: None,
+            competent_received_at: None,
+            result_delivery: delivery,
         };
         let row = blank.with(&dossier, 1);
         let applicant = ApplicantRow {

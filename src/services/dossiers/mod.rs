@@ -21,7 +21,7 @@ mod read;
 pub use act::{act, act_on, check_action, ActionInput};
 pub use consult::{answer, answer_on, check_answer, consult, consult_on, ConsultRequest};
 pub use files::{attach, attach_on, download, download_on, Upload};
-pub use intake::{intake, intake_on, intake_with, Intake, IntakeInput, SubmissionPolicy};
+pub use intake::{intake, intake_full, intake_on, intake_with, Intake, IntakeExtras, IntakeInput, SubmissionPolicy};
 pub use rating::{rate, rate_on};
 pub use read::{get, load_record, tracking_book, DossierRecord};
 
@@ -90,7 +90,12 @@ fn can_read(conn: &mut AnyConnection, caller: &Caller, row: &DossierRow) -> Resu
     let Some(agency) = caller.agency.as_ref() else {
         return Ok(is_owner(caller, row));
     };
-    if row.receiving_agency == *agency || row.current_agency == *agency || row.counter() == agency {
+    // The competent agency of a boundary-free dossier is on its route from intake on.
+    if row.receiving_agency == *agency
+        || row.current_agency == *agency
+        || row.counter() == agency
+        || row.competent_agency.as_ref() == Some(agency)
+    {
         return Ok(true);
     }
     if matches!(caller.role, Role::Leader | Role::Admin) {

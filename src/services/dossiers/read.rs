@@ -25,6 +25,9 @@ pub struct DossierRecord {
     /// Agency code → name for every agency in the history.
     pub agency_names: HashMap<String, String>,
     pub allowed_actions: Vec<&'static str>,
+    /// Boundary-free intake: whether the receiving centre's handover missed its deadline (handed
+    /// over after it, or still not handed over after it); None without a handover.
+    pub handover_late: Option<bool>,
 }
 
 /// The working calendar a computation about `row` at `at` needs: from the earlier of its
@@ -106,8 +109,11 @@ impl Surroundings {
         cal: &WorkingCalendar,
         at: DateTime<Utc>,
     ) -> Result<DossierRecord, AppError> {
-        self.complete_names(conn, &[ctx.row.receiving_agency.to_string(), ctx.row.current_agency.to_string()])?;
+        let mut known = vec![ctx.row.receiving_agency.to_string(), ctx.row.current_agency.to_string()];
+        known.extend(ctx.row.competent_agency.as_ref().map(|c| c.to_string()));
+        self.complete_names(conn, &known)?;
         let allowed_actions = allowed_actions(&ctx.row, caller, cal, at);
+        let handover_late = ctx.row.to_domain().handover_late(at);
         Ok(DossierRecord {
             row: ctx.row,
             procedure_name: ctx.procedure_name,
@@ -118,6 +124,7 @@ impl Surroundings {
             consultations: self.consultations,
             agency_names: self.names,
             allowed_actions,
+            handover_late,
         })
     }
 }
@@ -197,6 +204,13 @@ pub async fn tracking_book(
                 let r = e.row;
                 let mut to: Vec<String> = e.went_to.into_iter().filter(|a| *a != r.receiving_agency.as_str()).collect();
                 to.dedup();
+                // Boundary-free intake: the book says which agency decided (ND 118/2025 Điều 17.3).
+                if let Some(c) = r.competent_agency.as_ref().map(|c| c.to_string()) {
+                    match to.iter_mut().find(|a| **a == c) {
+                        Some(a) => a.push_str(" (cơ quan có thẩm quyền)"),
+                        None => to.insert(0, format!("{c} (cơ quan có thẩm quyền, chờ bàn giao)")),
+                    }
+                }
                 crate::forms::BookLine {
                     procedure_name: e.procedure_name,
                     applicant_name: e.applicant_name,

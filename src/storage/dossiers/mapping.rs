@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use super::{DossierChanges, DossierRow, EventRow, NewDossier, NewEvent};
 use crate::domain::calendar::Timeliness;
 use crate::domain::dossier::{Channel, Decision, Dossier, Handover, RoutedStep, Status, SupplementStage};
+use crate::domain::intake_boundary::ResultDelivery;
 use crate::domain::{AgencyCode, Role, TimeLimit, TimeUnit};
 
 /// A stored value that is not one the domain knows (a row written by hand, or a newer version).
@@ -95,6 +96,7 @@ macro_rules! text_column {
 text_column!(Status, "status", Status::parse, Status::as_str);
 text_column!(Channel, "channel", Channel::parse, Channel::as_str);
 text_column!(Decision, "decision", Decision::parse, Decision::as_str);
+text_column!(ResultDelivery, "result delivery", ResultDelivery::parse, ResultDelivery::as_str);
 text_column!(TimeUnit, "time unit", |s| s.parse().ok(), TimeUnit::as_str);
 text_column!(
     Timeliness,
@@ -127,6 +129,13 @@ impl TryFrom<String> for AgencyCode {
     type Error = BadColumn;
     fn try_from(s: String) -> Result<Self, BadColumn> {
         AgencyCode::parse(&s).map_err(|_| bad("agency code", &s))
+    }
+}
+
+impl TryFrom<OptText> for Option<AgencyCode> {
+    type Error = BadColumn;
+    fn try_from(s: OptText) -> Result<Self, BadColumn> {
+        s.0.map(AgencyCode::try_from).transpose()
     }
 }
 
@@ -163,6 +172,9 @@ impl DossierRow {
             finished_at: utc(self.finished_at),
             timeliness: self.timeliness,
             returned_at: utc(self.returned_at),
+            competent_agency: self.competent_agency.clone(),
+            handover_due_at: utc(self.handover_due_at),
+            competent_received_at: utc(self.competent_received_at),
         }
     }
 
@@ -198,6 +210,8 @@ impl DossierRow {
             finished_at: c.finished_at,
             timeliness: d.timeliness,
             returned_at: c.returned_at,
+            handover_due_at: c.handover_due_at,
+            competent_received_at: c.competent_received_at,
             row_version,
             ..self.clone()
         }
@@ -226,6 +240,8 @@ impl DossierChanges {
             finished_at: naive(d.finished_at),
             timeliness: d.timeliness.map(|t| t.stored().to_string()),
             returned_at: naive(d.returned_at),
+            handover_due_at: naive(d.handover_due_at),
+            competent_received_at: naive(d.competent_received_at),
             row_version,
         }
     }
@@ -267,6 +283,10 @@ impl From<&DossierRow> for NewDossier {
             timeliness: r.timeliness.map(|t| t.stored().to_string()),
             returned_at: r.returned_at,
             row_version: r.row_version,
+            competent_agency: r.competent_agency.as_ref().map(|c| c.to_string()),
+            handover_due_at: r.handover_due_at,
+            competent_received_at: r.competent_received_at,
+            result_delivery: r.result_delivery.stored().to_string(),
         }
     }
 }

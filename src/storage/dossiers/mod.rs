@@ -6,6 +6,7 @@ use super::schema::{agencies, dossier_applicants, dossier_events, dossier_rating
 use super::AnyConnection;
 use crate::domain::calendar::Timeliness;
 use crate::domain::dossier::{Channel, Decision, Status, SupplementStage};
+use crate::domain::intake_boundary::ResultDelivery;
 use crate::domain::{AgencyCode, TimeUnit};
 
 mod consultations;
@@ -72,6 +73,16 @@ pub struct DossierRow {
     pub returned_at: Option<NaiveDateTime>,
     /// Incremented by every change; equals the number of control-sheet rows.
     pub row_version: i32,
+    /// Boundary-free intake: the agency competent to decide, when not the receiving one.
+    #[diesel(deserialize_as = OptText)]
+    pub competent_agency: Option<AgencyCode>,
+    /// The receiving centre's deadline for handing the dossier over.
+    pub handover_due_at: Option<NaiveDateTime>,
+    /// When the competent agency received it (the statutory clock starts then).
+    pub competent_received_at: Option<NaiveDateTime>,
+    /// How the applicant takes the result.
+    #[diesel(deserialize_as = String)]
+    pub result_delivery: ResultDelivery,
 }
 
 /// A dossier as inserted (columns in their stored encoding), made from a [`DossierRow`].
@@ -111,6 +122,10 @@ pub struct NewDossier {
     pub timeliness: Option<String>,
     pub returned_at: Option<NaiveDateTime>,
     pub row_version: i32,
+    pub competent_agency: Option<String>,
+    pub handover_due_at: Option<NaiveDateTime>,
+    pub competent_received_at: Option<NaiveDateTime>,
+    pub result_delivery: String,
 }
 
 impl DossierRow {
@@ -142,6 +157,8 @@ pub struct DossierChanges {
     pub finished_at: Option<NaiveDateTime>,
     pub timeliness: Option<String>,
     pub returned_at: Option<NaiveDateTime>,
+    pub handover_due_at: Option<NaiveDateTime>,
+    pub competent_received_at: Option<NaiveDateTime>,
     pub row_version: i32,
 }
 

@@ -89,6 +89,22 @@ impl Dossier {
         calendar: &WorkingCalendar,
     ) -> Result<(Dossier, Handover), RuleError> {
         let ctx = Ctx::new(self, action, actor, now, calendar);
+        // Boundary-free intake: until the competent agency receives the dossier, the receiving
+        // centre only hands it over (or the applicant withdraws it); deciding, asking for a
+        // supplement, extending or stopping belong to the competent agency, whose clock has not
+        // started (ND 118/2025 Điều 17.3 as amended).
+        let before_handover = matches!(
+            action,
+            Action::RequestSupplement { .. }
+                | Action::Refuse { .. }
+                | Action::Approve
+                | Action::Finish
+                | Action::Extend { .. }
+                | Action::Stop { .. }
+        );
+        if self.awaiting_handover() && before_handover {
+            return Err(RuleError::AwaitingHandover);
+        }
         match action {
             Action::Receive => receive::receive(self, &ctx),
             Action::RequestSupplement { missing } => supplement::request(self, &ctx, missing),

@@ -26,7 +26,8 @@ pub(super) fn request(d: &Dossier, ctx: &Ctx, missing: &[String]) -> Outcome {
             if d.appraisal_supplements > 0 {
                 return Err(RuleError::SupplementAlreadyRequested);
             }
-            let received = d.received_at.expect("received dossiers have a receipt time");
+            // Boundary-free: the competent agency's receipt (ND 118/2025 Điều 17.3 as amended).
+            let received = d.competent_received_at.or(d.received_at).expect("received dossiers have a receipt time");
             let days =
                 ctx.calendar.working_days_between(to_vietnam(received).date_naive(), to_vietnam(ctx.now).date_naive());
             if days > SUPPLEMENT_WINDOW_WORKING_DAYS {

@@ -44,6 +44,13 @@ pub struct IntakeRequest {
     pub documents: Vec<String>,
     /// How the applicant wants notices: email, sms, both or none (default: both with an email, else sms).
     pub notify_by: Option<String>,
+    /// The code of the applicant's commune or ward (e.g. 000.01.61.H12). From 01/07/2025 a centre
+    /// receives any procedure of the province (boundary-free intake): a procedure decided at
+    /// commune level goes to this commune; required when the province's centre receives one.
+    pub applicant_commune: Option<String>,
+    /// How the applicant takes the result: `counter` (default: at the counter that received the
+    /// dossier), `post` (public postal service) or `online`.
+    pub result_delivery: Option<String>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -86,7 +93,9 @@ pub async fn create(
         documents: b.documents,
         notify_by: b.notify_by,
     };
-    let record = dossiers::intake_with(&ctx.pool, &ctx.links, ctx.policy, caller, input, ctx.clock.now()).await?;
+    let extras = dossiers::IntakeExtras { applicant_commune: b.applicant_commune, result_delivery: b.result_delivery };
+    let record =
+        dossiers::intake_full(&ctx.pool, &ctx.links, ctx.policy, caller, input, extras, ctx.clock.now()).await?;
     Ok(HttpResponse::Created().json(DossierView::from(record)))
 }
 

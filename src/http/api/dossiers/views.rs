@@ -106,7 +106,23 @@ pub struct DossierView {
     pub timeliness: Option<String>,
     /// approved or refused.
     pub decision: Option<String>,
+    /// The agency that received the dossier (statistics count it here).
     pub receiving_agency: AgencyRef,
+    /// Boundary-free intake (ND 118/2025 Điều 17.3 as amended): the agency competent to decide,
+    /// when it is not the receiving one; null otherwise (the receiving agency is competent).
+    pub competent_agency: Option<AgencyRef>,
+    /// The receiving centre's deadline for handing the dossier to the competent agency (its own
+    /// clock; the statutory due date is known only once the competent agency received it).
+    pub handover_due_at: Option<String>,
+    /// When the competent agency received the dossier: the statutory time limit runs from then.
+    pub competent_received_at: Option<String>,
+    /// Whether the handover missed its deadline (handed over after it, or still waiting after it);
+    /// null without a handover.
+    pub handover_late: Option<bool>,
+    /// True while the dossier waits to be handed over ("chờ bàn giao").
+    pub awaiting_handover: bool,
+    /// How the applicant takes the result: counter (at the receiving counter), post or online.
+    pub result_delivery: String,
     pub current_agency: AgencyRef,
     pub current_step: i32,
     pub applicant: ApplicantView,
@@ -150,6 +166,12 @@ impl From<DossierRecord> for DossierView {
             timeliness: row.timeliness.map(|t| t.as_str().to_string()),
             decision: row.decision.map(|d| d.as_str().to_string()),
             receiving_agency: name(row.receiving_agency.as_str()),
+            competent_agency: row.competent_agency.as_ref().map(|c| name(c.as_str())),
+            handover_due_at: opt(row.handover_due_at),
+            competent_received_at: opt(row.competent_received_at),
+            handover_late: r.handover_late,
+            awaiting_handover: row.to_domain().awaiting_handover(),
+            result_delivery: row.result_delivery.as_str().to_string(),
             current_agency: name(row.current_agency.as_str()),
             current_step: row.current_step,
             applicant: ApplicantView {

@@ -1,0 +1,227 @@
+//! Boundary-free intake within the province and its two clocks (issue 13 item 5; ND 118/2025
+//! Điều 17.3 as amended): from 01/07/2025 a commune's centre receives a procedure of the province
+//! it could not receive before, hands it to the competent agency, whose receipt starts the
+//! statutory clock; the handover has its own deadline; the result comes back to the receiving
+//! commune. Tested on the merged Cần Thơ (the shipped plan is loaded, as in `reorganise.rs`).
+//! SQLite, or PostgreSQL with TEST_DATABASE_URL.
+use crate::common::{assert_error, manifest_dir, spawn_app_at, TestApp};
+use chrono::{DateTime, Utc};
+use motcua::services::reorganise::load_on;
+use serde_json::{json, Value};
+
+const PW: &str = "motcua-demo";
+/// The new phường Ninh Kiều (NQ 1668 khoản 1), which holds the former phường Tân An's clerks.
+const NINH_KIEU: &str = "000.01.61.H12";
+/// The new phường Cái Khế (NQ 1668 khoản 2).
+const CAI_KHE: &str = "000.02.61.H12";
+const OLD_TAN_AN: &str = "000.01.31.H12";
+/// Sở Tư pháp, competent for the judicial record.
+const SO_TU_PHAP: &str = "000.00.03.H12";
+/// Cấp Phiếu lý lịch tư pháp: received at province level; 10 working days; Sở Tư pháp first.
+const JUDICIAL_RECORD: &str = "2.000488";
+/// Đăng ký kết hôn: received and decided at commune level.
+const MARRIAGE: &str = "1.000894";
+
+async fn merged_city(now: &str) -> TestApp {
+    let app = spawn_app_at("2025-07-01T08:00:00+07:00").await;
+    let plan = std::fs::read_to_string(manifest_dir().join("seeds/reorganisations/cantho-2025-07-01.json")).unwrap();
+    let at = DateTime::parse_from_rfc3339("2025-07-01T08:00:00+07:00").unwrap().with_timezone(&Utc);
+    assert!(load_on(&mut app.conn(), &plan, at, false).unwrap().applied);
+    app.set_time(now);
+    app
+}
+
+fn body(procedure: &str, extra: Value) -> Value {
+    let mut b = json!({"procedure_code": procedure, "channel": "direct",
+        "applicant": {"name": "Trần Văn Bình", "id_number": "092190004321", "phone": "0913 000 111",
+            "email": null, "address": "5 Mậu Thân, Cần Thơ"},
+        "documents": ["Tờ khai"], "notify_by": "none"});
+    for (k, v) in extra.as_object().unwrap() {
+        b[k] = v.clone();
+    }
+    b
+}
+
+async fn act(app: &TestApp, token: &str, code: &str, action: &str) -> (u16, Value) {
+    app.post_with(&format!("/api/v1/dossiers/{code}/actions"), token, &json!({"action": action})).await
+}
+
+#[tokio::test]
+async fn a_commune_receives_a_province_procedure_hands_it_over_and_the_clock_starts_at_the_department() {
+    // Monday 2/3/2026, 10:00.
+    let app = merged_city("2026-03-02T10:00:00+07:00").await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let (s, d) = app.post_with("/api/v1/dossiers", &clerk, &body(JUDICIAL_RECORD, json!({}))).await;
+    assert_eq!(s, 201, "{d}");
+    let code = d["code"].as_str().unwrap().to_string();
+    assert!(code.starts_with(NINH_KIEU), "the receiving commune issues the code: {code}");
+    assert_eq!(d["receiving_agency"]["code"], NINH_KIEU);
+    assert_eq!(d["competent_agency"]["code"], SO_TU_PHAP, "{d}");
+    assert_eq!(d["competent_agency"]["name"], "Sở Tư pháp");
+    assert_eq!((d["status_code"].as_i64(), d["awaiting_handover"].as_bool()), (Some(2), Some(true)));
+    assert_eq!(d["due_at"], Value::Null, "the statutory clock has not started");
+    assert_eq!(d["handover_due_at"], "2026-03-03T17:30:00+07:00", "1 working day");
+    assert_eq!((d["competent_received_at"].clone(), d["handover_late"].clone()), (Value::Null, json!(false)));
+    assert_eq!(d["result_delivery"], "counter");
+    assert_eq!(d["allowed_actions"], json!(["transfer", "withdraw"]), "only the handover, or a withdrawal");
+
+    // The department sees it coming but cannot act before the handover; an unrelated commune cannot see it.
+    let stp = app.login("leader.stp", PW).await;
+    let (s, seen) = app.get_with(&format!("/api/v1/dossiers/{code}"), &stp).await;
+    assert_eq!((s, seen["allowed_actions"].clone()), (200, json!([])), "{seen}");
+    let (s, b) = act(&app, &stp, &code, "approve").await;
+    assert_error(s, &b, 409, "awaiting_handover");
+    let other = app.login("clerk.phongdien", PW).await;
+    let (s, b) = app.get_with(&format!("/api/v1/dossiers/{code}"), &other).await;
+    assert_error(s, &b, 403, "out_of_scope");
+
+    // The control sheet shows the handover and its deadline.
+    let sheet = app
+        .client
+        .get(app.url(&format!("/api/v1/dossiers/{code}/forms/05")))
+        .bearer_auth(&clerk)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(sheet.contains("Hạn bàn giao hồ sơ: 03/03/2026 17:30") && sheet.contains("chờ bàn giao"), "{sheet}");
+
+    // Handed over on Wednesday at 9:00, a day late: flagged; the statutory 10 working days run
+    // from the department's receipt (4/3 → 18/3).
+    app.set_time("2026-03-04T09:00:00+07:00");
+    let (s, d) = act(&app, &clerk, &code, "transfer").await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!(d["current_agency"]["code"], SO_TU_PHAP);
+    assert_eq!(d["competent_received_at"], "2026-03-04T09:00:00+07:00");
+    assert_eq!(d["statutory_due_at"], "2026-03-18T17:30:00+07:00", "{d}");
+    assert_eq!((d["handover_late"].clone(), d["awaiting_handover"].clone()), (json!(true), json!(false)));
+    let handover = d["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(handover["step_due_at"], "2026-03-03T17:30:00+07:00");
+    assert_eq!(handover["step_timeliness"], "late");
+    let sheet = app
+        .client
+        .get(app.url(&format!("/api/v1/dossiers/{code}/forms/05")))
+        .bearer_auth(&clerk)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        sheet.contains("04/03/2026 09:00 (Quá hạn)") && sheet.contains("Ngày hẹn trả kết quả: 18/03/2026"),
+        "{sheet}"
+    );
+
+    // It is in the department's inbox; the department decides and the result returns to the commune.
+    let (s, inbox) = app.get_with("/api/v1/dossiers", &stp).await;
+    assert!(s == 200 && inbox.to_string().contains(&code), "{inbox}");
+    for action in ["approve", "finish"] {
+        let (s, d) = act(&app, &stp, &code, action).await;
+        assert_eq!(s, 200, "{action}: {d}");
+    }
+    let (s, b) = act(&app, &app.login("clerk.stp", PW).await, &code, "return_result").await;
+    assert_error(s, &b, 403, "not_your_dossier");
+    let (s, d) = act(&app, &clerk, &code, "return_result").await;
+    assert_eq!((s, d["status_code"].as_i64()), (200, Some(10)), "{d}");
+    assert_eq!(d["current_agency"]["code"], NINH_KIEU);
+    assert_eq!(
+        (d["receiving_agency"]["code"].clone(), d["competent_agency"]["code"].clone()),
+        (json!(NINH_KIEU), json!(SO_TU_PHAP))
+    );
+    assert_eq!(d["timeliness"], "early");
+    // The receiving commune's tracking book names the agency that decided.
+    let book = app
+        .client
+        .get(app.url(&format!("/api/v1/agencies/{NINH_KIEU}/tracking-book?year=2026")))
+        .bearer_auth(&clerk)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(book.contains(&format!("{SO_TU_PHAP} (cơ quan có thẩm quyền)")), "{book}");
+}
+
+#[tokio::test]
+async fn a_commune_procedure_goes_to_the_applicants_commune_and_the_citys_centre_must_name_it() {
+    let app = merged_city("2026-03-02T10:00:00+07:00").await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let (s, d) = app
+        .post_with(
+            "/api/v1/dossiers",
+            &clerk,
+            &body(MARRIAGE, json!({"applicant_commune": CAI_KHE, "result_delivery": "post"})),
+        )
+        .await;
+    assert_eq!(s, 201, "{d}");
+    assert_eq!((d["competent_agency"]["code"].clone(), d["result_delivery"].clone()), (json!(CAI_KHE), json!("post")));
+    // The commune's own applicant: one clock, as before.
+    let (s, d) =
+        app.post_with("/api/v1/dossiers", &clerk, &body(MARRIAGE, json!({"applicant_commune": NINH_KIEU}))).await;
+    assert_eq!(s, 201, "{d}");
+    assert_eq!((d["competent_agency"].clone(), d["awaiting_handover"].clone()), (Value::Null, json!(false)));
+    assert!(d["due_at"].is_string());
+
+    let centre = app.login("clerk.centre", PW).await;
+    let before = motcua::storage::dossiers::count(&mut app.conn()).unwrap();
+    let (s, b) = app.post_with("/api/v1/dossiers", &centre, &body(MARRIAGE, json!({}))).await;
+    assert_error(s, &b, 400, "applicant_commune_required");
+    for bad in [SO_TU_PHAP, OLD_TAN_AN, "000.0"] {
+        let (s, b) =
+            app.post_with("/api/v1/dossiers", &centre, &body(MARRIAGE, json!({"applicant_commune": bad}))).await;
+        assert_error(s, &b, 400, "invalid_applicant_commune");
+    }
+    for bad in [json!("email"), json!(""), json!(3)] {
+        let (s, b) = app.post_with("/api/v1/dossiers", &clerk, &body(MARRIAGE, json!({"result_delivery": bad}))).await;
+        assert!(s == 400, "{bad}: {s} {b}");
+        if bad.is_string() {
+            assert_error(s, &b, 400, "invalid_result_delivery");
+        }
+    }
+    assert_eq!(motcua::storage::dossiers::count(&mut app.conn()).unwrap(), before, "refused intakes store nothing");
+    let (s, d) =
+        app.post_with("/api/v1/dossiers", &centre, &body(MARRIAGE, json!({"applicant_commune": CAI_KHE}))).await;
+    assert_eq!(s, 201, "{d}");
+    assert_eq!(
+        (d["receiving_agency"]["code"].clone(), d["competent_agency"]["code"].clone()),
+        (json!("000.00.21.H12"), json!(CAI_KHE))
+    );
+
+    // The OpenAPI document describes the new request and response fields.
+    let (s, doc) = app.get("/api/v1/openapi.json").await;
+    assert_eq!(s, 200);
+    let props = |schema: &str| doc["components"]["schemas"][schema]["properties"].clone();
+    for field in ["applicant_commune", "result_delivery"] {
+        assert!(props("IntakeRequest")[field].is_object(), "IntakeRequest.{field}");
+    }
+    for field in [
+        "competent_agency",
+        "handover_due_at",
+        "competent_received_at",
+        "handover_late",
+        "awaiting_handover",
+        "result_delivery",
+    ] {
+        assert!(props("DossierView")[field].is_object(), "DossierView.{field}");
+    }
+}
+
+#[tokio::test]
+async fn before_july_2025_a_commune_still_cannot_receive_a_province_procedure() {
+    let app = spawn_app_at("2024-03-04T10:00:00+07:00").await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let (s, b) = app.post_with("/api/v1/dossiers", &clerk, &body(JUDICIAL_RECORD, json!({}))).await;
+    assert_error(s, &b, 409, "wrong_receiving_level");
+    // Its own procedures, as before: one clock from its receipt.
+    let (s, d) =
+        app.post_with("/api/v1/dossiers", &clerk, &body(MARRIAGE, json!({"applicant_commune": "000.02.31.H12"}))).await;
+    assert_eq!(s, 201, "{d}");
+    assert_eq!(
+        (d["receiving_agency"]["code"].clone(), d["competent_agency"].clone()),
+        (json!(OLD_TAN_AN), Value::Null)
+    );
+}
