@@ -200,7 +200,7 @@ pub fn rebuild_counters(conn: &mut AnyConnection) -> anyhow::Result<()> {
          FROM dossiers x JOIN procedures p ON p.id = x.procedure_id WHERE x.received_at IS NOT NULL
          UNION ALL
          SELECT x.receiving_agency, p.field, {d}, 0, 0, 0, 0, 0, 0, 1, 0
-         FROM dossiers x JOIN procedures p ON p.id = x.procedure_id WHERE x.received_at IS NOT NULL
+         FROM dossiers x JOIN procedures p ON p.id = x.procedure_id WHERE x.received_at IS NOT NULL AND x.due_at IS NOT NULL
          UNION ALL
          SELECT x.receiving_agency, p.field, {f}, 0, 0, 0,
             CASE WHEN x.timeliness = 'early' THEN 1 ELSE 0 END, CASE WHEN x.timeliness = 'on_time' THEN 1 ELSE 0 END,
@@ -208,7 +208,8 @@ pub fn rebuild_counters(conn: &mut AnyConnection) -> anyhow::Result<()> {
          FROM dossiers x JOIN procedures p ON p.id = x.procedure_id WHERE x.received_at IS NOT NULL AND x.finished_at IS NOT NULL
          UNION ALL
          SELECT x.receiving_agency, p.field, {settled}, 0, 0, 0, 0, 0, 0, 0, 1
-         FROM dossiers x JOIN procedures p ON p.id = x.procedure_id WHERE x.received_at IS NOT NULL AND x.finished_at IS NOT NULL"
+         FROM dossiers x JOIN procedures p ON p.id = x.procedure_id
+         WHERE x.received_at IS NOT NULL AND x.finished_at IS NOT NULL AND x.due_at IS NOT NULL"
     );
     let sums = "SUM(received_online), SUM(received_direct), SUM(received_online_level4), SUM(resolved_early), \
                 SUM(resolved_on_time), SUM(resolved_late), SUM(due), SUM(settled)";

@@ -74,8 +74,11 @@ pub fn contributions(f: &Facts) -> Vec<(NaiveDate, Measure)> {
     if f.online && f.level4 {
         v.push((received, Measure::ReceivedOnlineLevel4));
     }
-    let due = f.due_day.unwrap_or(received);
-    v.push((due, Measure::Due));
+    // A dossier whose statutory clock has not started (received boundary-free, waiting for the
+    // competent agency: `intake_boundary`) has no due day yet: it is pending in time until then.
+    if let Some(due) = f.due_day {
+        v.push((due, Measure::Due));
+    }
     if let Some((day, t)) = f.finished {
         v.push((
             day,
@@ -85,7 +88,9 @@ pub fn contributions(f: &Facts) -> Vec<(NaiveDate, Measure)> {
                 Timeliness::Late => Measure::ResolvedLate,
             },
         ));
-        v.push((day.max(due), Measure::Settled));
+        if let Some(due) = f.due_day {
+            v.push((day.max(due), Measure::Settled));
+        }
     }
     if let Some((day, satisfied)) = f.rated {
         v.push((day, Measure::Rated));
@@ -229,6 +234,30 @@ mod tests {
 
     fn d(m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2027, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_dossier_whose_clock_has_not_started_is_pending_in_time_until_it_has_a_due_day() {
+        // Received boundary-free on 10/3, waiting for the competent agency: no due day yet.
+        let waiting = Facts { received_day: Some(d(3, 10)), ..Default::default() };
+        assert_eq!(contributions(&waiting), vec![(d(3, 10), Measure::ReceivedDirect)]);
+        let at = |end: NaiveDate, f: &Facts| {
+            let mut c = Cumulative::default();
+            for (day, m) in contributions(f) {
+                if day <= end {
+                    c.add(m, 1);
+                }
+            }
+            c
+        };
+        let r = report(&Cumulative::default(), &at(d(3, 31), &waiting));
+        assert_eq!((r.pending_total, r.pending_in_time, r.pending_overdue), (1, 1, 0));
+        // Handed over on 12/3: the statutory clock gives it a due day; overdue once that has passed.
+        let handed = Facts { due_day: Some(d(3, 20)), ..waiting.clone() };
+        let moved = deltas(Some(&waiting), &handed);
+        assert_eq!(moved, vec![Delta { day: d(3, 20), measure: Measure::Due, amount: 1 }]);
+        let r = report(&Cumulative::default(), &at(d(3, 31), &handed));
+        assert_eq!((r.pending_total, r.pending_in_time, r.pending_overdue), (1, 0, 1));
     }
 
     #[test]
