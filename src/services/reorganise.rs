@@ -469,7 +469,9 @@ fn move_dossier(
     );
     let current = held(&row.current_agency);
     let version = row.row_version + 1;
-    if !store::reassign(conn, &row.id, row.row_version, current.as_str(), &String::from(&route))? {
+    let competent = row.competent_agency.as_ref().map(held);
+    let competent = competent.as_ref().map(AgencyCode::as_str);
+    if !store::reassign(conn, &row.id, row.row_version, current.as_str(), &String::from(&route), competent)? {
         return Err(AppError::new(
             ErrorCode::ConcurrentUpdate,
             "a dossier changed while the plan was applied; try again",

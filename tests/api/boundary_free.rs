@@ -159,6 +159,7 @@ async fn a_commune_procedure_goes_to_the_applicants_commune_and_the_citys_centre
         .await;
     assert_eq!(s, 201, "{d}");
     assert_eq!((d["competent_agency"]["code"].clone(), d["result_delivery"].clone()), (json!(CAI_KHE), json!("post")));
+    let waiting = d["code"].as_str().unwrap().to_string();
     // The commune's own applicant: one clock, as before.
     let (s, d) =
         app.post_with("/api/v1/dossiers", &clerk, &body(MARRIAGE, json!({"applicant_commune": NINH_KIEU}))).await;
@@ -208,6 +209,18 @@ async fn a_commune_procedure_goes_to_the_applicants_commune_and_the_citys_centre
     ] {
         assert!(props("DossierView")[field].is_object(), "DossierView.{field}");
     }
+    // A later reorganisation that ends the competent commune while the dossier waits: its holder is
+    // the competent agency from then on (the route and the stored competent agency both follow).
+    let plan = json!({"id": "test-cai-khe", "effective_on": "2026-03-03", "act": "NQ 9997 (test)",
+        "act_date": "2026-02-01", "title": "test", "new_units": [{"code": "000.01.63.H12", "name": "Phường Hợp Nhất",
+        "level": "commune", "kind": "people_committee", "parent_code": "000.00.00.H12", "provisional_code": true,
+        "clause": null, "from": [{"code": CAI_KHE, "whole": true}]}],
+        "ended_units": [CAI_KHE], "holdings": [{"ended": CAI_KHE, "holder": "000.01.63.H12"}]});
+    app.set_time("2026-03-03T08:00:00+07:00");
+    let r = motcua::services::reorganise::load_on(&mut app.conn(), &plan.to_string(), app.clock.now(), false).unwrap();
+    assert!(r.moved_dossiers.iter().any(|m| m.what == waiting), "{r:?}");
+    let (_, moved) = app.get_with(&format!("/api/v1/dossiers/{waiting}"), &clerk).await;
+    assert_eq!(moved["competent_agency"]["code"], "000.01.63.H12", "{moved}");
 }
 
 #[tokio::test]

@@ -347,20 +347,23 @@ pub fn open_touching(conn: &mut AnyConnection, agency: &str, open: &[i32]) -> Qu
         .load(conn)
 }
 
-/// Moves a dossier (a reorganisation): where it is and its route, if no one changed it since
-/// `expected_version` was read; the version goes up by one, like any change.
+/// Moves a dossier (a reorganisation): where it is, its route and its competent agency (for a
+/// dossier received boundary-free), if no one changed it since `expected_version` was read; the
+/// version goes up by one, like any change.
 pub fn reassign(
     conn: &mut AnyConnection,
     id: &str,
     expected_version: i32,
     current_agency: &str,
     route: &str,
+    competent_agency: Option<&str>,
 ) -> QueryResult<bool> {
     let n =
         diesel::update(dossiers::table.filter(dossiers::id.eq(id)).filter(dossiers::row_version.eq(expected_version)))
             .set((
                 dossiers::current_agency.eq(current_agency),
                 dossiers::route.eq(route),
+                dossiers::competent_agency.eq(competent_agency),
                 dossiers::row_version.eq(expected_version + 1),
             ))
             .execute(conn)?;
