@@ -238,3 +238,44 @@ async fn before_july_2025_a_commune_still_cannot_receive_a_province_procedure() 
         (json!(OLD_TAN_AN), Value::Null)
     );
 }
+
+/// At the counter's page: a commune's clerk sees the province's procedures too, names the
+/// applicant's commune and how the result is collected; the dossier page then shows the competent
+/// agency and the handover waiting with its deadline. A commune that does not exist is shown back
+/// on the form with the values kept.
+#[tokio::test]
+async fn the_counter_page_takes_a_boundary_free_dossier_and_the_dossier_page_shows_the_handover() {
+    use crate::common::web::{get, post_form, sign_in};
+    let app = merged_city("2026-03-02T10:00:00+07:00").await;
+    let cookie = sign_in(&app, "clerk.tanan", PW).await;
+    let form = get(&app, &format!("/can-bo/tiep-nhan?thu_tuc={JUDICIAL_RECORD}"), Some(&cookie)).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains(r#"<select id="applicant_commune" name="applicant_commune""#), "{}", form.body);
+    assert!(form.body.contains(&format!(r#"<option value="{CAI_KHE}">"#)));
+    assert!(!form.body.contains(&format!(r#"<option value="{OLD_TAN_AN}">"#)), "only today's communes");
+    let fields = |commune: &'static str| {
+        vec![
+            ("procedure_code", MARRIAGE),
+            ("channel", "direct"),
+            ("name", "Trần Văn Bình"),
+            ("id_number", "092190004321"),
+            ("phone", "0913000111"),
+            ("address", "5 Mậu Thân, Cần Thơ"),
+            ("notify_by", "none"),
+            ("applicant_commune", commune),
+            ("result_delivery", "post"),
+        ]
+    };
+    let bad = post_form(&app, "/can-bo/tiep-nhan", Some(&cookie), &fields(OLD_TAN_AN)).await;
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert!(bad.body.contains(r#"name="applicant_commune" aria-invalid="true""#), "{}", bad.body);
+    assert!(bad.body.contains(r#"value="post" checked"#), "the choice is kept");
+    let ok = post_form(&app, "/can-bo/tiep-nhan", Some(&cookie), &fields(CAI_KHE)).await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let code = ok.location.split('/').nth(4).unwrap().to_string();
+    let page = get(&app, &format!("/can-bo/ho-so/{code}"), Some(&cookie)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<dt>Cơ quan có thẩm quyền giải quyết</dt><dd>Phường Cái Khế</dd>"), "{}", page.body);
+    assert!(page.body.contains("<dt>Bàn giao hồ sơ</dt><dd>Chờ bàn giao — hạn bàn giao"), "{}", page.body);
+    assert!(page.body.contains("Nhận qua dịch vụ bưu chính công ích"));
+}

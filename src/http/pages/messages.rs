@@ -43,6 +43,7 @@ pub fn field_of(e: &AppError) -> &'static str {
         InvalidNotifyBy => "notify_by",
         InvalidAgencyCode | AgencyRequired | WrongReceivingLevel | AgencyNotFound => "agency_code",
         InvalidDocuments => "other_documents",
+        ApplicantCommuneRequired | InvalidApplicantCommune => "applicant_commune",
         InvalidFileName | UnsupportedFileType | ContentTypeMismatch | ContentMismatch | EmptyFile | FileTooLarge
         | TooManyFiles | TooManyFilesAtOnce => "files",
         _ => "",

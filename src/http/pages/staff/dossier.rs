@@ -60,6 +60,11 @@ pub struct DossierView {
     pub step_due: String,
     pub receiving: String,
     pub current: String,
+    /// Boundary-free intake: the competent agency, when not the receiving one ("" otherwise).
+    pub competent: String,
+    /// Its handover: waiting (with the deadline) or done (when, and whether in time); "" otherwise.
+    pub handover: String,
+    pub result_delivery: &'static str,
     pub applicant_name: String,
     pub id_number: String,
     pub phone: String,
@@ -118,6 +123,21 @@ impl DossierView {
             step_due: fmt::opt_time(row.step_due_at),
             receiving: name(row.receiving_agency.as_str()),
             current: name(row.current_agency.as_str()),
+            competent: row.competent_agency.as_ref().map(|c| name(c.as_str())).unwrap_or_default(),
+            handover: match (row.handover_due_at, row.competent_received_at) {
+                (Some(due), None) => format!("Chờ bàn giao — hạn bàn giao {}", fmt::time(due)),
+                (Some(due), Some(at)) => format!(
+                    "Đã bàn giao lúc {}{}",
+                    fmt::time(at),
+                    if at > due {
+                        format!(" (trễ hạn bàn giao {})", fmt::time(due))
+                    } else {
+                        " (đúng hạn)".into()
+                    }
+                ),
+                _ => String::new(),
+            },
+            result_delivery: row.result_delivery.label_vi(),
             applicant_name: r.applicant.name.clone(),
             id_number: r.applicant.id_number.clone(),
             phone: r.applicant.phone.clone(),

@@ -63,6 +63,11 @@ pub struct IntakePage {
     error: Option<String>,
     /// The field the error is about (see `messages::field_of`).
     error_field: &'static str,
+    /// Boundary-free intake applies today at this counter: the applicant's commune may be named.
+    communes: Option<Vec<ProcOption>>,
+    /// The applicant's commune chosen ("" = the receiving one), and how the result is collected.
+    applicant_commune: String,
+    result_delivery: String,
 }
 
 impl IntakePage {
@@ -76,20 +81,38 @@ pub struct PickQuery {
     thu_tuc: Option<String>,
 }
 
-/// The procedures a clerk's agency receives, and the chosen one.
+/// What the intake form offers: the procedures the clerk's agency receives today, the chosen one,
+/// and, where boundary-free intake applies (a commune's or the province's centre, from 01/07/2025:
+/// `domain::intake_boundary`), the communes and wards an applicant may live in.
+struct Choices {
+    options: Vec<ProcOption>,
+    chosen: Option<ProcView>,
+    communes: Option<Vec<ProcOption>>,
+}
+
 fn intake_choices(
     conn: &mut AnyConnection,
     caller: &Caller,
     picked: &str,
-) -> Result<(Vec<ProcOption>, Option<ProcView>), AppError> {
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<Choices, AppError> {
     let agency = caller.agency.as_ref().map(|a| a.to_string()).unwrap_or_default();
-    let level = catalogue::get_agency_on(conn, &agency)?.level;
+    let agency = catalogue::get_agency_on(conn, &agency)?;
+    let level = agency.level.clone();
+    let today = crate::domain::calendar::to_vietnam(at).date_naive();
+    let centre = level == "commune" || agency.kind == "service_centre";
+    let boundary_free = centre && crate::domain::intake_boundary::is_boundary_free_on(today);
     let all = catalogue::list_procedures_on(conn, ProcedureQuery::default())?;
     let mut options = vec![];
     let mut chosen = None;
     for e in &all {
         let p = &e.record.procedure;
-        if !p.receiving_levels.split(',').any(|l| l == level) {
+        // Boundary-free: any procedure of the province (received at some local level); else the agency's level.
+        let receives = p
+            .receiving_levels
+            .split(',')
+            .any(|l| l == level || (boundary_free && matches!(l, "province" | "district" | "commune")));
+        if !receives {
             continue;
         }
         // The picker accepts the code, or "code — name" as the datalist fills it in.
@@ -99,7 +122,22 @@ fn intake_choices(
         }
         options.push(ProcOption { code: p.code.clone(), name: p.name.clone() });
     }
-    Ok((options, chosen))
+    let communes = if boundary_free {
+        let filter = crate::storage::agencies::AgencyFilter {
+            level: Some("commune".into()),
+            at: Some(today),
+            ..Default::default()
+        };
+        let mut list: Vec<ProcOption> = crate::storage::agencies::list(conn, &filter)?
+            .into_iter()
+            .map(|a| ProcOption { code: a.code, name: a.name })
+            .collect();
+        list.sort_by(|a, b| crate::domain::text::fold(&a.name).cmp(&crate::domain::text::fold(&b.name)));
+        Some(list)
+    } else {
+        None
+    };
+    Ok(Choices { options, chosen, communes })
 }
 
 /// GET /can-bo/tiep-nhan[?thu_tuc=CODE]: one page: pick the procedure, tick the documents, fill in the applicant.
@@ -112,10 +150,11 @@ pub async fn intake_form(
     let layout = Layout::new(Some(session.claimed()), req.path());
     let picked = q.thu_tuc.clone().unwrap_or_default().trim().to_string();
     let asked = picked.clone();
-    let (options, chosen) = session
+    let at = ctx.clock.now();
+    let Choices { options, chosen, communes } = session
         .run(&ctx.pool, move |conn, caller| {
             caller.require_role(&[Role::Clerk])?;
-            intake_choices(conn, &caller, &asked)
+            intake_choices(conn, &caller, &asked, at)
         })
         .await
         .in_layout(&layout)?;
@@ -133,6 +172,9 @@ pub async fn intake_form(
         other_documents: String::new(),
         error,
         error_field: "",
+        communes,
+        applicant_commune: String::new(),
+        result_delivery: "counter".into(),
     };
     let status = if page.error.is_some() { StatusCode::NOT_FOUND } else { StatusCode::OK };
     Ok(render(status, &page))
@@ -173,21 +215,27 @@ pub async fn intake(
         documents,
         notify_by: Some(a.notify_by.clone()).filter(|n| !n.is_empty()),
     };
+    let applicant_commune = get("applicant_commune");
+    let result_delivery = get("result_delivery");
+    let extras = dossiers::IntakeExtras {
+        applicant_commune: Some(applicant_commune.clone()).filter(|c| !c.is_empty()),
+        result_delivery: Some(result_delivery.clone()).filter(|d| !d.is_empty()),
+    };
     let (links, at, picked) = (ctx.links.clone(), ctx.clock.now(), procedure_code.clone());
     let outcome = session
         .run(&ctx.pool, move |conn, caller| {
-            let received = dossiers::Intake::parse(&caller, input)
+            let received = dossiers::Intake::parse_with(&caller, input, extras)
                 .and_then(|intake| dossiers::intake_on(conn, &links, SubmissionPolicy::default(), &caller, intake, at));
             Ok(match received {
                 Ok(r) => Ok(r.row.code_or_reference().to_string()),
-                Err(e) => Err((intake_choices(conn, &caller, &picked)?, e)),
+                Err(e) => Err((intake_choices(conn, &caller, &picked, at)?, e)),
             })
         })
         .await
         .in_layout(&layout)?;
     match outcome {
         Ok(code) => Ok(see_other(&format!("/api/v1/dossiers/{}/forms/01", percent_encode(&code)))),
-        Err(((options, chosen), e)) => {
+        Err((Choices { options, chosen, communes }, e)) => {
             let status = e.status_and_code().0;
             let page = IntakePage {
                 layout,
@@ -200,6 +248,9 @@ pub async fn intake(
                 other_documents,
                 error_field: messages::field_of(&e),
                 error: Some(messages::vi(&e)),
+                communes,
+                applicant_commune,
+                result_delivery,
             };
             Ok(render(status, &page))
         }
