@@ -203,9 +203,20 @@ fn load_in(
 
 /// The plan's check against every unit the system holds; refused with every problem listed.
 fn check(conn: &mut AnyConnection, plan: &Plan) -> Result<Summary, AppError> {
+    let existing = existing_agencies(conn)?;
+    plan.check(&existing).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(|p| format!("- {p}")).collect();
+        AppError::new(
+            ErrorCode::ReorganisationRefused,
+            format!("the plan `{}` is refused ({} problems):\n{}", plan.id, problems.len(), list.join("\n")),
+        )
+    })
+}
+
+/// Every unit the system ever held, as a plan is checked against it.
+fn existing_agencies(conn: &mut AnyConnection) -> Result<Vec<ExistingAgency>, AppError> {
     let rows = agencies::list(conn, &Default::default())?;
-    let existing = rows
-        .iter()
+    rows.iter()
         .map(|a| {
             Ok(ExistingAgency {
                 code: AgencyCode::parse(&a.code)
@@ -215,23 +226,7 @@ fn check(conn: &mut AnyConnection, plan: &Plan) -> Result<Summary, AppError> {
                 valid_to: a.valid_to,
             })
         })
-        .collect::<Result<Vec<_>, AppError>>()?;
-    if let Some(c) = plan.continued_units.iter().find(|c| c.new_name.is_some()) {
-        return Err(AppError::new(
-            ErrorCode::ReorganisationNotSupported,
-            format!(
-                "renaming the continuing unit {} is not supported yet (a rename is a new version of the unit)",
-                c.code
-            ),
-        ));
-    }
-    plan.check(&existing).map_err(|problems| {
-        let list: Vec<String> = problems.iter().map(|p| format!("- {p}")).collect();
-        AppError::new(
-            ErrorCode::ReorganisationRefused,
-            format!("the plan `{}` is refused ({} problems):\n{}", plan.id, problems.len(), list.join("\n")),
-        )
-    })
+        .collect::<Result<Vec<_>, AppError>>()
 }
 
 fn apply(conn: &mut AnyConnection, plan: &Plan, now: DateTime<Utc>, dry_run: bool) -> Result<Report, AppError> {
@@ -311,6 +306,26 @@ fn apply(conn: &mut AnyConnection, plan: &Plan, now: DateTime<Utc>, dry_run: boo
                 reorganisation_id: plan.id.clone(),
             });
         }
+    }
+    // A unit closed into one that continues: its holder took it in whole.
+    let mut positions: HashMap<String, i32> = HashMap::new();
+    for h in plan.absorbed(&existing_agencies(conn)?) {
+        let position = match positions.get(&h.holder) {
+            Some(p) => *p,
+            None => reorganisations::predecessors(conn, &h.holder)?.iter().map(|l| l.position).max().unwrap_or(0),
+        } + 1;
+        positions.insert(h.holder.clone(), position);
+        links.push(LineageRow {
+            successor_code: h.holder.clone(),
+            position,
+            predecessor_code: Some(h.ended.clone()),
+            predecessor_name: names.get(&h.ended).cloned().unwrap_or_default(),
+            predecessor_province: None,
+            whole: true,
+            effective_on: on,
+            act: plan.act.clone(),
+            reorganisation_id: plan.id.clone(),
+        });
     }
     reorganisations::insert_lineage(conn, &links)?;
 
