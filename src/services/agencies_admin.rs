@@ -217,11 +217,12 @@ fn live_before(conn: &mut AnyConnection, code: &AgencyCode, on: NaiveDate) -> Re
     Ok(unit)
 }
 
-/// The units directly below `code` that exist the day before `on`.
+/// The units directly below `code` that have not ended before `on` (those starting later too: a
+/// plan's check counts every unit not ended by the day before).
 fn below(conn: &mut AnyConnection, code: &AgencyCode, on: NaiveDate) -> Result<Vec<AgencyRow>, AppError> {
     let eve = on.pred_opt().unwrap_or(on);
-    let filter = AgencyFilter { parent: Some(code.to_string()), at: Some(eve), ..Default::default() };
-    Ok(agencies::list(conn, &filter)?)
+    let filter = AgencyFilter { parent: Some(code.to_string()), ..Default::default() };
+    Ok(agencies::list(conn, &filter)?.into_iter().filter(|a| a.valid_to.is_none_or(|to| to >= eve)).collect())
 }
 
 /// Loads a one-step plan for an administrator's change, audited in the same transaction (not on
