@@ -89,6 +89,12 @@ fn text(s: &str, code: ErrorCode, what: &str) -> Result<String, AppError> {
     Ok(s.to_string())
 }
 
+/// `now` to the microsecond, so both databases store the same value (STACK-NOTES G3).
+fn micros(now: DateTime<Utc>) -> chrono::NaiveDateTime {
+    use chrono::DurationRound;
+    now.naive_utc().duration_trunc(chrono::TimeDelta::microseconds(1)).unwrap_or(now.naive_utc())
+}
+
 fn today(now: DateTime<Utc>) -> NaiveDate {
     to_vietnam(now).date_naive()
 }
@@ -114,7 +120,7 @@ fn audit(
             agency_code: code.to_string(),
             action: action.to_string(),
             detail: detail.to_string(),
-            at: now.naive_utc(),
+            at: micros(now),
             by_user: caller.username.clone(),
             reorganisation_id: reorganisation,
         },
@@ -184,7 +190,7 @@ pub fn create_on(
             parent_code: parent_code.as_ref().map(|p| p.to_string()),
             path: parent.map(|p| format!("{}/{}", p.path, code)).unwrap_or_else(|| code.to_string()),
             handles_procedures: new.handles_procedures.unwrap_or(level != AgencyLevel::Ministry),
-            created_at: now.naive_utc(),
+            created_at: micros(now),
             valid_from: Some(valid_from),
             valid_to: None,
             held_by: None,
