@@ -85,7 +85,8 @@ impl fmt::Display for Predecessor {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContinuedUnit {
     pub code: String,
-    /// A new name: a new version of the same unit, not a new unit.
+    /// A new name as the file states it. Refused by the check ([`Problem::RenameKeepsCode`]): a
+    /// rename is a new version of the unit with a new code (a new unit formed whole from it).
     pub new_name: Option<String>,
     pub new_parent: Option<String>,
     pub note: Option<String>,
