@@ -47,8 +47,9 @@ pub struct Report {
     pub moved_dossiers: Vec<Moved>,
     pub moved_accounts: Vec<Moved>,
     pub moved_consultations: usize,
-    /// Procedures that had work at an abolished level: each has a new current version (its older
-    /// versions stay with the dossiers that used them), e.g. "2.000720 v2: district → commune".
+    /// Procedures given a new current version (their older versions stay with the dossiers that
+    /// used them): work at an abolished level, e.g. "2.000720 v2: district → commune", or steps at
+    /// an ended unit moved to its holder, e.g. "1.003554 v2: 000.00.05.H12 → 000.00.47.H12".
     pub relevelled_procedures: Vec<String>,
 }
 
@@ -359,6 +360,7 @@ fn apply(conn: &mut AnyConnection, plan: &Plan, now: DateTime<Utc>, dry_run: boo
     for level in &plan.abolished_levels {
         relevelled_procedures.extend(relevel_procedures(conn, level, plan, now)?);
     }
+    relevelled_procedures.extend(retarget_procedures(conn, &holders, plan, now)?);
     Ok(Report {
         plan: plan.id.clone(),
         act: plan.act.clone(),
@@ -441,6 +443,69 @@ fn relevel_procedures(
         };
         procedures::insert(conn, &next)?;
         done.push(format!("{} v{version}: {} → {to}", p.code, abolished.level));
+    }
+    Ok(done)
+}
+
+/// Gives every current procedure whose route names an ended unit (a step at a named agency, e.g.
+/// a department renamed) a new current version where that step is at the unit's holder; nothing
+/// else changes, and dossiers already received keep their version (their open routes move above).
+fn retarget_procedures(
+    conn: &mut AnyConnection,
+    holders: &HashMap<AgencyCode, AgencyCode>,
+    plan: &Plan,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, AppError> {
+    let bad = |what: &str, e: String| AppError::Internal(anyhow::anyhow!("stored procedure {what}: {e}"));
+    let mut done = Vec::new();
+    for record in procedures::list_current(conn, &Default::default())? {
+        let p = &record.procedure;
+        let targets = record
+            .steps
+            .iter()
+            .map(|s| StepTarget::parse(&s.target).map_err(|e| bad(&p.code, e.to_string())))
+            .collect::<Result<Vec<_>, _>>()?;
+        let holder_of = |t: &StepTarget| match t {
+            StepTarget::Agency(code) => holders.get(code),
+            _ => None,
+        };
+        let mut moved: Vec<String> = targets.iter().filter_map(|t| Some(format!("{t} → {}", holder_of(t)?))).collect();
+        if moved.is_empty() {
+            continue;
+        }
+        moved.dedup();
+        let id = uuid::Uuid::now_v7().to_string();
+        let version = procedures::versions(conn, &p.code)?.into_iter().max().unwrap_or(0) + 1;
+        let next = procedures::ProcedureRecord {
+            procedure: procedures::ProcedureRow {
+                id: id.clone(),
+                version,
+                legal_basis: Some(match &p.legal_basis {
+                    Some(basis) => format!("{basis}; {} (từ {})", plan.act, plan.effective_on.format("%d/%m/%Y")),
+                    None => format!("{} (từ {})", plan.act, plan.effective_on.format("%d/%m/%Y")),
+                }),
+                is_current: true,
+                created_at: now.naive_utc(),
+                ..p.clone()
+            },
+            documents: record
+                .documents
+                .iter()
+                .map(|d| procedures::DocumentRow { procedure_id: id.clone(), ..d.clone() })
+                .collect(),
+            steps: record
+                .steps
+                .iter()
+                .zip(&targets)
+                .map(|(s, t)| procedures::StepRow {
+                    procedure_id: id.clone(),
+                    target: holder_of(t).map(|h| h.to_string()).unwrap_or_else(|| s.target.clone()),
+                    ..s.clone()
+                })
+                .collect(),
+        };
+        procedures::insert(conn, &next)?;
+        done.push(format!("{} v{version}: {}", p.code, moved.join(", ")));
     }
     Ok(done)
 }

@@ -18,6 +18,10 @@ const THOI_BINH: &str = "000.02.31.H12";
 /// Codes no seed uses (communes under quận Ninh Kiều).
 const NEW_WARD: &str = "000.20.31.H12";
 const TAN_AN_V2: &str = "000.21.31.H12";
+/// Sở Tài nguyên và Môi trường.
+const DONRE: &str = "000.00.05.H12";
+/// Cấp GCN quyền sử dụng đất lần đầu: commune → district → Sở TN&MT → district → commune.
+const LAND: &str = "1.003554";
 /// Liên thông khai sinh – thường trú – BHYT: commune.
 const BIRTH: &str = "1.003583";
 
@@ -259,6 +263,30 @@ async fn a_rename_takes_the_units_below_along_and_a_closed_unit_is_taken_in_whol
         audit.iter().map(|c| (c["action"].as_str().unwrap(), c["agency_code"].as_str().unwrap())).collect();
     assert_eq!(actions, vec![("close", TAN_AN), ("rename", NINH_KIEU_DISTRICT)]);
     assert_eq!(audit[0]["detail"]["successor"], THOI_BINH);
+}
+
+#[tokio::test]
+async fn a_department_renamed_takes_the_steps_of_current_procedures_that_named_it() {
+    let app = spawn_app_at(MONDAY).await;
+    let admin = app.login("admin", PW).await;
+    // Cấp GCN quyền sử dụng đất lần đầu: its third step is at the Sở TN&MT by its code.
+    let (_, before) = app.get(&format!("/api/v1/procedures/{LAND}")).await;
+    assert_eq!(before["steps"][2]["at"], DONRE, "{before}");
+    let version = before["version"].as_i64().unwrap();
+    let rename = json!({"new_code": "000.00.47.H12", "new_name": "Sở Nông nghiệp và Môi trường",
+        "effective_on": "2026-11-23", "act": "QĐ 25/QĐ-UBND"});
+    let (s, r) = app.post_with(&format!("/api/v1/admin/agencies/{DONRE}/rename"), &admin, &rename).await;
+    assert_eq!(s, 201, "{r}");
+    let changed: Vec<&str> = r["relevelled_procedures"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(changed.contains(&format!("{LAND} v{}: {DONRE} → 000.00.47.H12", version + 1).as_str()), "{changed:?}");
+    let (_, after) = app.get(&format!("/api/v1/procedures/{LAND}")).await;
+    assert_eq!(
+        (after["version"].as_i64(), after["steps"][2]["at"].as_str()),
+        (Some(version + 1), Some("000.00.47.H12"))
+    );
+    // Dossiers are received under the new version (intake resolves its route).
+    let clerk = app.login("clerk.tanan", PW).await;
+    intake(&app, &clerk, LAND).await;
 }
 
 #[tokio::test]
