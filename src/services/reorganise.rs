@@ -252,6 +252,11 @@ fn apply(conn: &mut AnyConnection, plan: &Plan, now: DateTime<Utc>, dry_run: boo
                     }
                 },
             };
+            // A new version of one unit (a rename) does what that unit did.
+            let handles_procedures = match version_of(conn, u)? {
+                Some(before) => before.handles_procedures,
+                None => u.level != AgencyLevel::Ministry,
+            };
             agencies::insert(
                 conn,
                 &AgencyRow {
@@ -262,7 +267,7 @@ fn apply(conn: &mut AnyConnection, plan: &Plan, now: DateTime<Utc>, dry_run: boo
                     kind: u.kind.clone(),
                     parent_code: u.parent_code.clone(),
                     path: parent.map(|p| format!("{}/{}", p.path, u.code)).unwrap_or_else(|| u.code.clone()),
-                    handles_procedures: u.level != AgencyLevel::Ministry,
+                    handles_procedures,
                     created_at: now.naive_utc(),
                     valid_from: Some(on),
                     valid_to: None,
@@ -508,6 +513,19 @@ fn retarget_procedures(
         done.push(format!("{} v{version}: {}", p.code, moved.join(", ")));
     }
     Ok(done)
+}
+
+/// The one unit a new unit takes whole and alone (a new version of it, as a rename makes).
+fn version_of(
+    conn: &mut AnyConnection,
+    u: &crate::domain::reorganisation::NewUnit,
+) -> Result<Option<AgencyRow>, AppError> {
+    match u.from.as_slice() {
+        [crate::domain::reorganisation::Link { predecessor: Predecessor::Known(code), whole: true }] => {
+            Ok(agencies::find(conn, code)?)
+        }
+        _ => Ok(None),
+    }
 }
 
 fn open_status_codes() -> Vec<i32> {

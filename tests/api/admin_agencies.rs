@@ -284,6 +284,15 @@ async fn a_department_renamed_takes_the_steps_of_current_procedures_that_named_i
         (after["version"].as_i64(), after["steps"][2]["at"].as_str()),
         (Some(version + 1), Some("000.00.47.H12"))
     );
+    let (_, sonnmt) = app.get("/api/v1/agencies/000.00.47.H12").await;
+    assert_eq!(sonnmt["handles_procedures"], true);
+    // A unit that handles no procedure: its new version does not either.
+    let office = json!({"new_code": "000.00.48.H12", "new_name": "Văn phòng UBND thành phố (mới)",
+        "effective_on": "2026-11-23", "act": "QĐ 26/QĐ-UBND"});
+    let (s, r) = app.post_with("/api/v1/admin/agencies/000.00.01.H12/rename", &admin, &office).await;
+    assert_eq!(s, 201, "{r}");
+    let (_, office) = app.get("/api/v1/agencies/000.00.48.H12").await;
+    assert_eq!((office["handles_procedures"].as_bool(), office["kind"].as_str()), (Some(false), Some("department")));
     // Dossiers are received under the new version (intake resolves its route).
     let clerk = app.login("clerk.tanan", PW).await;
     intake(&app, &clerk, LAND).await;
