@@ -482,6 +482,10 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
         "/quan-tri/ke-hoach".into(),
         "/quan-tri/thu-tuc".into(),
         format!("/quan-tri/thu-tuc/{BUSINESS}"),
+        "/quan-tri/co-quan".into(),
+        "/quan-tri/co-quan?ngay=2019-06-01".into(),
+        "/quan-tri/co-quan/000.01.31.H12".into(),
+        "/quan-tri/sap-xep".into(),
     ];
     let roles: [(Option<&str>, &[String]); 5] = [
         (None, &public),

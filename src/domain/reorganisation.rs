@@ -85,7 +85,8 @@ impl fmt::Display for Predecessor {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContinuedUnit {
     pub code: String,
-    /// A new name: a new version of the same unit, not a new unit.
+    /// A new name as the file states it. Refused by the check ([`Problem::RenameKeepsCode`]): a
+    /// rename is a new version of the unit with a new code (a new unit formed whole from it).
     pub new_name: Option<String>,
     pub new_parent: Option<String>,
     pub note: Option<String>,
@@ -162,6 +163,8 @@ pub enum Problem {
     WholeAndPart { predecessor: String, whole_into: String, part_into: Vec<String> },
     #[error("continued unit {code} is not a unit valid before the plan")]
     UnknownContinued { code: String },
+    #[error("continued unit {code} is given a new name: a rename is a new version of the unit with a new code (a code once used always means the same unit); list it as a new unit formed whole from {code}, end {code} and let the new version hold it")]
+    RenameKeepsCode { code: String },
     #[error("unit {code} is listed twice as continuing")]
     ContinuedTwice { code: String },
     #[error("unit {code} both continues and ends")]
@@ -222,6 +225,19 @@ impl Plan {
             part_links: links.clone().filter(|l| !l.whole).count(),
             outside_links: links.filter(|l| matches!(l.predecessor, Predecessor::Outside { .. })).count(),
         })
+    }
+
+    /// The ended units that nothing in the plan succeeds but their holder, a unit that continues:
+    /// each is taken in whole by its holder (an administrator closing a unit into another), which
+    /// applying records as a lineage link. Empty for a plan where every ended unit has successors.
+    pub fn absorbed(&self, existing: &[ExistingAgency]) -> Vec<Holding> {
+        let ctx = Context::new(self, existing);
+        self.holdings
+            .iter()
+            .filter(|h| ctx.ended.contains(h.ended.as_str()) && ctx.live(&h.ended).is_some())
+            .filter(|h| ctx.successors(&h.ended).is_empty() && ctx.continues(&h.holder))
+            .cloned()
+            .collect()
     }
 
     /// An abolished level keeps no unit after the plan, and the level its procedures go to has one.
@@ -295,6 +311,9 @@ impl Plan {
             } else if ctx.ended.contains(c.code.as_str()) {
                 problems.push(Problem::ContinuedAndEnded { code: c.code.clone() });
             }
+            if c.new_name.is_some() {
+                problems.push(Problem::RenameKeepsCode { code: c.code.clone() });
+            }
         }
     }
 
@@ -363,6 +382,11 @@ impl Plan {
             }
             let successors = ctx.successors(code);
             if successors.is_empty() {
+                // A unit closed into one that continues (an administrator's close): its holder
+                // takes it in whole, and that is its successor.
+                if holder.get(code.as_str()).is_some_and(|h| ctx.continues(h)) {
+                    continue;
+                }
                 problems.push(Problem::NoSuccessor { code: code.clone() });
             }
             match holder.get(code.as_str()) {
@@ -460,6 +484,11 @@ impl<'a> Context<'a> {
     /// The existing unit with this code, if it is still valid when the plan applies.
     fn live(&self, code: &str) -> Option<&'a ExistingAgency> {
         self.existing.get(code).copied().filter(|a| a.is_live_before(self.effective_on))
+    }
+
+    /// An existing unit valid before the plan that neither ends nor is new: it goes on as it is.
+    fn continues(&self, code: &str) -> bool {
+        self.live(code).is_some() && !self.ended.contains(code) && !self.new_levels.contains_key(code)
     }
 
     /// The level of a unit valid from the effective date: new, or existing and not ended.
@@ -722,6 +751,42 @@ mod tests {
         let mut p = plan();
         p.new_units[0].from.retain(|l| l.predecessor != Predecessor::Known(B.into()));
         assert!(problems(&p).contains(&Problem::NoSuccessor { code: B.into() }));
+    }
+
+    #[test]
+    fn a_unit_closed_into_one_that_continues_is_taken_in_whole_by_it() {
+        // An administrator closes commune K into commune A (both under D-level units that go on).
+        let close = Plan {
+            id: "close".into(),
+            effective_on: day("2026-01-01"),
+            act: "QĐ 1/QĐ-UBND".into(),
+            act_date: day("2025-12-20"),
+            title: "close".into(),
+            new_units: vec![],
+            continued_units: vec![],
+            ended_units: vec![K.into()],
+            holdings: vec![hold(K, A)],
+            abolished_levels: vec![],
+        };
+        assert!(close.check(&existing()).is_ok(), "{:?}", close.check(&existing()));
+        assert_eq!(close.absorbed(&existing()), vec![hold(K, A)]);
+        // Not into a unit that ends too, nor into a unit that is not there.
+        let mut into_ended = close.clone();
+        into_ended.ended_units.push(A.into());
+        into_ended.holdings.push(hold(A, K));
+        assert!(into_ended.check(&existing()).unwrap_err().contains(&Problem::NoSuccessor { code: K.into() }));
+        let mut into_unknown = close.clone();
+        into_unknown.holdings[0].holder = "000.09.32.H12".into();
+        assert!(into_unknown.check(&existing()).unwrap_err().contains(&Problem::NoSuccessor { code: K.into() }));
+        // The Cần Thơ-like plan absorbs nothing: every ended unit has successors.
+        assert!(plan().absorbed(&existing()).is_empty());
+    }
+
+    #[test]
+    fn a_continuing_unit_renamed_in_place_is_refused_a_rename_is_a_new_version() {
+        let mut p = plan();
+        p.continued_units[0].new_name = Some("Phường Mới".into());
+        assert_eq!(problems(&p), vec![Problem::RenameKeepsCode { code: K.into() }]);
     }
 
     #[test]

@@ -45,6 +45,9 @@ error_codes! {
     AgencyNotAllowed, BAD_REQUEST, "agency_not_allowed", "Tài khoản công dân không thuộc cơ quan nào: hãy bỏ trống cơ quan.";
     AgencyEnded, CONFLICT, "agency_ended", "Cơ quan này đã kết thúc hoạt động sau khi sắp xếp đơn vị hành chính. Hãy nộp hồ sơ tại cơ quan kế thừa.";
     AgencyNotFound, NOT_FOUND, "agency_not_found", "Không tìm thấy cơ quan này.";
+    AgencyCodeTaken, CONFLICT, "agency_code_taken", "Mã này đã được dùng cho một đơn vị (kể cả đơn vị đã kết thúc): một mã chỉ mang nghĩa một đơn vị. Hãy chọn mã khác.";
+    AgencyHasUnitsBelow, CONFLICT, "agency_has_units_below", "Đơn vị này còn đơn vị trực thuộc đang hoạt động: hãy chuyển hoặc kết thúc các đơn vị đó trước.";
+    AgencyNotValidThen, CONFLICT, "agency_not_valid_then", "Đơn vị này không hoạt động vào ngày trước ngày hiệu lực (đã kết thúc hoặc chưa bắt đầu). Hãy kiểm tra lại ngày hiệu lực.";
     AgencyRequired, BAD_REQUEST, "agency_required", "Hãy chọn cơ quan tiếp nhận hồ sơ.";
     AlreadyAnswered, CONFLICT, "already_answered", "Cơ quan đã trả lời lần xin ý kiến này.";
     AlreadyDecided, CONFLICT, "already_decided", "Hồ sơ đã có quyết định.";
@@ -75,6 +78,9 @@ error_codes! {
     InvalidAction, BAD_REQUEST, "invalid_action", "Thông tin của thao tác chưa đầy đủ (lý do, danh sách giấy tờ cần bổ sung…).";
     InvalidAddress, BAD_REQUEST, "invalid_address", "Hãy nhập địa chỉ của người nộp hồ sơ.";
     InvalidAgencyCode, BAD_REQUEST, "invalid_agency_code", "Hãy chọn cơ quan tiếp nhận hồ sơ.";
+    InvalidAgencyKind, BAD_REQUEST, "invalid_agency_kind", "Loại đơn vị không hợp lệ: hãy chọn ủy ban nhân dân, sở/ban/ngành, trung tâm phục vụ hành chính công hoặc bộ/ngành.";
+    InvalidAgencyName, BAD_REQUEST, "invalid_agency_name", "Hãy nhập tên đơn vị (tối đa 200 ký tự).";
+    InvalidAct, BAD_REQUEST, "invalid_act", "Hãy nhập số và ký hiệu văn bản quyết định (ví dụ: NQ 1668/NQ-UBTVQH15), tối đa 200 ký tự.";
     InvalidApplicantName, BAD_REQUEST, "invalid_applicant_name", "Hãy nhập họ và tên người nộp hồ sơ.";
     InvalidBody, BAD_REQUEST, "invalid_body", "Nội dung gửi lên thiếu thông tin hoặc sai kiểu dữ liệu. Hãy kiểm tra lại các trường và gửi lại.";
     InvalidChannel, BAD_REQUEST, "invalid_channel", "Hình thức nộp hồ sơ không phù hợp với tài khoản của bạn.";
@@ -122,6 +128,7 @@ error_codes! {
     InvalidTargetValue, BAD_REQUEST, "invalid_target_value", "Giá trị chỉ tiêu là một tỷ lệ phần trăm từ 0 đến 100 (ví dụ 44 hoặc 12,5).";
     InvalidTask, BAD_REQUEST, "invalid_task", "Hãy nhập nội dung xin ý kiến (tối đa 1000 ký tự).";
     InvalidText, BAD_REQUEST, "invalid_text", "Nội dung nhập có ký tự điều khiển (ký tự ẩn, thường do sao chép từ nơi khác). Hãy xóa ký tự đó và gửi lại.";
+    InvalidUnitCode, BAD_REQUEST, "invalid_unit_code", "Mã đơn vị phải theo QCVN 102:2016, dạng 000.00.00.H12 (13 ký tự: chữ số, dấu chấm, một chữ in hoa).";
     InvalidTimeLimit, BAD_REQUEST, "invalid_time_limit", "Thời hạn giải quyết là một số nguyên từ 1 đến 3650.";
     InvalidTimeUnit, BAD_REQUEST, "invalid_time_unit", "Hãy chọn đơn vị thời hạn: ngày làm việc, ngày hoặc giờ làm việc.";
     InvalidToken, UNAUTHORIZED, "invalid_token", "Vui lòng đăng nhập để tiếp tục.";
@@ -142,6 +149,7 @@ error_codes! {
     NotificationNotFailed, NOT_FOUND, "notification_not_failed", "Không có thông báo gửi không thành công nào mang mã này (có thể đã được gửi lại).";
     OutOfScope, FORBIDDEN, "out_of_scope", "Hồ sơ này không thuộc phạm vi cơ quan của bạn.";
     PageNotFound, NOT_FOUND, "page_not_found", "Không có trang nào ở địa chỉ này. Hãy kiểm tra lại đường dẫn.";
+    ParentNotValid, CONFLICT, "parent_not_valid", "Cơ quan cấp trên không hoạt động vào ngày bắt đầu, hoặc ở cấp thấp hơn đơn vị này. Hãy chọn cơ quan cấp trên khác.";
     PasswordMismatch, BAD_REQUEST, "password_mismatch", "Hai lần nhập mật khẩu không giống nhau.";
     PasswordTooLong, BAD_REQUEST, "password_too_long", "Mật khẩu quá dài.";
     PasswordTooShort, BAD_REQUEST, "password_too_short", "Mật khẩu phải có ít nhất 8 ký tự.";
@@ -150,8 +158,8 @@ error_codes! {
     ProofMismatch, FORBIDDEN, "proof_mismatch", "Mã PIN hoặc số điện thoại không khớp với hồ sơ này.";
     ProofRequired, FORBIDDEN, "proof_required", "Hãy đăng nhập bằng tài khoản đã nộp hồ sơ hoặc nhập mã PIN in trên giấy tiếp nhận.";
     ReorganisationExists, CONFLICT, "reorganisation_exists", "Phương án sắp xếp này đã được nạp trước đây; mỗi phương án chỉ nạp một lần.";
-    ReorganisationNotSupported, UNPROCESSABLE_ENTITY, "reorganisation_not_supported", "Phương án có thay đổi mà hệ thống chưa thực hiện được (ví dụ đổi tên một đơn vị tiếp tục hoạt động). Hãy xem chi tiết lỗi.";
     ReorganisationRefused, UNPROCESSABLE_ENTITY, "reorganisation_refused", "Phương án sắp xếp không hợp lệ với danh sách cơ quan hiện có. Hãy sửa theo danh sách lỗi rồi nạp lại.";
+    RenameNeedsNewCode, CONFLICT, "rename_needs_new_code", "Đổi tên là tạo phiên bản mới của đơn vị với một mã mới (một mã chỉ mang nghĩa một đơn vị). Hãy nhập mã mới chưa từng dùng.";
     InvalidReorganisationPlan, BAD_REQUEST, "invalid_reorganisation_plan", "Tệp phương án sắp xếp không đúng định dạng (xem seeds/FORMAT.md).";
     RoleNotAllowed, FORBIDDEN, "role_not_allowed", "Tài khoản của bạn không có quyền thực hiện việc này.";
     RouteNotFound, NOT_FOUND, "route_not_found", "Không có chức năng nào ở địa chỉ này. Hãy xem tài liệu API tại /api/v1/openapi.json.";
@@ -160,6 +168,7 @@ error_codes! {
     StaffAgencyRequired, BAD_REQUEST, "staff_agency_required", "Hãy chọn cơ quan: tài khoản cán bộ phải thuộc một cơ quan.";
     SupplementAlreadyRequested, CONFLICT, "supplement_already_requested", "Hồ sơ đã được yêu cầu bổ sung một lần ở bước này; theo Nghị định 61/2018 chỉ yêu cầu bổ sung một lần.";
     SupplementTooLate, CONFLICT, "supplement_too_late", "Đã quá 3 ngày làm việc kể từ khi tiếp nhận: không được yêu cầu bổ sung hồ sơ (Nghị định 61/2018, Điều 19).";
+    SuccessorNotValid, CONFLICT, "successor_not_valid", "Đơn vị kế thừa phải là một đơn vị khác, đang hoạt động vào ngày hiệu lực. Hãy chọn đơn vị kế thừa khác.";
     TokenExpired, UNAUTHORIZED, "token_expired", "Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.";
     TooManyAttempts, TOO_MANY_REQUESTS, "too_many_attempts", "Đã nhập sai quá nhiều lần.";
     TooManyFiles, CONFLICT, "too_many_files", "Hồ sơ đã có quá nhiều tệp đính kèm.";

@@ -18,8 +18,8 @@ use actix_web::web::{self, delete, get, post, put};
 
 use crate::error::{AppError, ErrorCode};
 use crate::http::api::{
-    self, admin, agencies, alerts, auth, dossiers, forms, health, lookup, notifications, openapi, procedures,
-    reorganisations, stats,
+    self, admin, admin_agencies, agencies, alerts, auth, dossiers, forms, health, lookup, notifications, openapi,
+    procedures, reorganisations, stats,
 };
 use crate::http::boundary::serde_problem;
 use crate::http::pages::{self, citizen, dashboard, portal, session, staff, PageError, DASHBOARD_PATH};
@@ -117,6 +117,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/admin/procedures/{code}/versions", post().to(admin::revise_procedure))
         .route("/api/v1/admin/reorganisations", get().to(reorganisations::list))
         .route("/api/v1/admin/reorganisations", post().to(reorganisations::load))
+        .route("/quan-tri/sap-xep", get().to(admin_pages::reorganisations::reorganisations_page))
+        .route("/quan-tri/sap-xep", post().to(admin_pages::reorganisations::load_plan))
+        .route("/api/v1/admin/agencies", post().to(admin_agencies::create))
+        .route("/quan-tri/co-quan", get().to(admin_pages::agencies::agencies_page))
+        .route("/quan-tri/co-quan", post().to(admin_pages::agencies::create_agency))
+        .route("/api/v1/admin/agencies/{code}/rename", post().to(admin_agencies::rename))
+        .route("/quan-tri/co-quan/doi-ten", post().to(admin_pages::agencies::rename_agency))
+        .route("/api/v1/admin/agencies/{code}/close", post().to(admin_agencies::close))
+        .route("/quan-tri/co-quan/ket-thuc", post().to(admin_pages::agencies::close_agency))
+        .route("/quan-tri/co-quan/{code}", get().to(admin_pages::agencies::agency_page))
+        .route("/api/v1/admin/agency-changes", get().to(admin_agencies::changes))
         .route("/quan-tri/thu-tuc/{code}", post().to(admin_pages::procedures::revise_procedure))
         // ---- Anything else.
         .default_service(web::to(api::not_found));

@@ -1,4 +1,5 @@
 //! Use cases: one function each, one transaction each.
+pub mod agencies_admin;
 pub mod auth;
 pub mod calendar;
 pub mod catalogue;

@@ -50,8 +50,9 @@ pub struct Report {
     /// `from`: the ended unit, `to`: its holder, which did not take them).
     pub disabled_accounts: Vec<Moved>,
     pub moved_consultations: usize,
-    /// Procedures that had work at an abolished level: each has a new current version (its older
-    /// versions stay with the dossiers that used them), e.g. "2.000720 v2: district → commune".
+    /// Procedures given a new current version (their older versions stay with the dossiers that
+    /// used them): work at an abolished level, e.g. "2.000720 v2: district → commune", or steps at
+    /// an ended unit moved to its holder, e.g. "1.003554 v2: 000.00.05.H12 → 000.00.47.H12".
     pub relevelled_procedures: Vec<String>,
 }
 
@@ -215,9 +216,20 @@ fn load_in(
 
 /// The plan's check against every unit the system holds; refused with every problem listed.
 fn check(conn: &mut AnyConnection, plan: &Plan) -> Result<Summary, AppError> {
+    let existing = existing_agencies(conn)?;
+    plan.check(&existing).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(|p| format!("- {p}")).collect();
+        AppError::new(
+            ErrorCode::ReorganisationRefused,
+            format!("the plan `{}` is refused ({} problems):\n{}", plan.id, problems.len(), list.join("\n")),
+        )
+    })
+}
+
+/// Every unit the system ever held, as a plan is checked against it.
+fn existing_agencies(conn: &mut AnyConnection) -> Result<Vec<ExistingAgency>, AppError> {
     let rows = agencies::list(conn, &Default::default())?;
-    let existing = rows
-        .iter()
+    rows.iter()
         .map(|a| {
             Ok(ExistingAgency {
                 code: AgencyCode::parse(&a.code)
@@ -227,23 +239,7 @@ fn check(conn: &mut AnyConnection, plan: &Plan) -> Result<Summary, AppError> {
                 valid_to: a.valid_to,
             })
         })
-        .collect::<Result<Vec<_>, AppError>>()?;
-    if let Some(c) = plan.continued_units.iter().find(|c| c.new_name.is_some()) {
-        return Err(AppError::new(
-            ErrorCode::ReorganisationNotSupported,
-            format!(
-                "renaming the continuing unit {} is not supported yet (a rename is a new version of the unit)",
-                c.code
-            ),
-        ));
-    }
-    plan.check(&existing).map_err(|problems| {
-        let list: Vec<String> = problems.iter().map(|p| format!("- {p}")).collect();
-        AppError::new(
-            ErrorCode::ReorganisationRefused,
-            format!("the plan `{}` is refused ({} problems):\n{}", plan.id, problems.len(), list.join("\n")),
-        )
-    })
+        .collect::<Result<Vec<_>, AppError>>()
 }
 
 fn apply(conn: &mut AnyConnection, plan: &Plan, now: DateTime<Utc>, dry_run: bool) -> Result<Report, AppError> {
@@ -268,6 +264,11 @@ fn apply(conn: &mut AnyConnection, plan: &Plan, now: DateTime<Utc>, dry_run: boo
                     }
                 },
             };
+            // A new version of one unit (a rename) does what that unit did.
+            let handles_procedures = match version_of(conn, u)? {
+                Some(before) => before.handles_procedures,
+                None => u.level != AgencyLevel::Ministry,
+            };
             agencies::insert(
                 conn,
                 &AgencyRow {
@@ -278,7 +279,7 @@ fn apply(conn: &mut AnyConnection, plan: &Plan, now: DateTime<Utc>, dry_run: boo
                     kind: u.kind.clone(),
                     parent_code: u.parent_code.clone(),
                     path: parent.map(|p| format!("{}/{}", p.path, u.code)).unwrap_or_else(|| u.code.clone()),
-                    handles_procedures: u.level != AgencyLevel::Ministry,
+                    handles_procedures,
                     created_at: now.naive_utc(),
                     valid_from: Some(on),
                     valid_to: None,
@@ -324,6 +325,26 @@ fn apply(conn: &mut AnyConnection, plan: &Plan, now: DateTime<Utc>, dry_run: boo
             });
         }
     }
+    // A unit closed into one that continues: its holder took it in whole.
+    let mut positions: HashMap<String, i32> = HashMap::new();
+    for h in plan.absorbed(&existing_agencies(conn)?) {
+        let position = match positions.get(&h.holder) {
+            Some(p) => *p,
+            None => reorganisations::predecessors(conn, &h.holder)?.iter().map(|l| l.position).max().unwrap_or(0),
+        } + 1;
+        positions.insert(h.holder.clone(), position);
+        links.push(LineageRow {
+            successor_code: h.holder.clone(),
+            position,
+            predecessor_code: Some(h.ended.clone()),
+            predecessor_name: names.get(&h.ended).cloned().unwrap_or_default(),
+            predecessor_province: None,
+            whole: true,
+            effective_on: on,
+            act: plan.act.clone(),
+            reorganisation_id: plan.id.clone(),
+        });
+    }
     reorganisations::insert_lineage(conn, &links)?;
 
     // Ended units and what they held.
@@ -362,6 +383,7 @@ fn apply(conn: &mut AnyConnection, plan: &Plan, now: DateTime<Utc>, dry_run: boo
     for level in &plan.abolished_levels {
         relevelled_procedures.extend(relevel_procedures(conn, level, plan, now)?);
     }
+    relevelled_procedures.extend(retarget_procedures(conn, &holders, plan, now)?);
     Ok(Report {
         plan: plan.id.clone(),
         act: plan.act.clone(),
@@ -447,6 +469,82 @@ fn relevel_procedures(
         done.push(format!("{} v{version}: {} → {to}", p.code, abolished.level));
     }
     Ok(done)
+}
+
+/// Gives every current procedure whose route names an ended unit (a step at a named agency, e.g.
+/// a department renamed) a new current version where that step is at the unit's holder; nothing
+/// else changes, and dossiers already received keep their version (their open routes move above).
+fn retarget_procedures(
+    conn: &mut AnyConnection,
+    holders: &HashMap<AgencyCode, AgencyCode>,
+    plan: &Plan,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, AppError> {
+    let bad = |what: &str, e: String| AppError::Internal(anyhow::anyhow!("stored procedure {what}: {e}"));
+    let mut done = Vec::new();
+    for record in procedures::list_current(conn, &Default::default())? {
+        let p = &record.procedure;
+        let targets = record
+            .steps
+            .iter()
+            .map(|s| StepTarget::parse(&s.target).map_err(|e| bad(&p.code, e.to_string())))
+            .collect::<Result<Vec<_>, _>>()?;
+        let holder_of = |t: &StepTarget| match t {
+            StepTarget::Agency(code) => holders.get(code),
+            _ => None,
+        };
+        let mut moved: Vec<String> = targets.iter().filter_map(|t| Some(format!("{t} → {}", holder_of(t)?))).collect();
+        if moved.is_empty() {
+            continue;
+        }
+        moved.dedup();
+        let id = uuid::Uuid::now_v7().to_string();
+        let version = procedures::versions(conn, &p.code)?.into_iter().max().unwrap_or(0) + 1;
+        let next = procedures::ProcedureRecord {
+            procedure: procedures::ProcedureRow {
+                id: id.clone(),
+                version,
+                legal_basis: Some(match &p.legal_basis {
+                    Some(basis) => format!("{basis}; {} (từ {})", plan.act, plan.effective_on.format("%d/%m/%Y")),
+                    None => format!("{} (từ {})", plan.act, plan.effective_on.format("%d/%m/%Y")),
+                }),
+                is_current: true,
+                created_at: now.naive_utc(),
+                ..p.clone()
+            },
+            documents: record
+                .documents
+                .iter()
+                .map(|d| procedures::DocumentRow { procedure_id: id.clone(), ..d.clone() })
+                .collect(),
+            steps: record
+                .steps
+                .iter()
+                .zip(&targets)
+                .map(|(s, t)| procedures::StepRow {
+                    procedure_id: id.clone(),
+                    target: holder_of(t).map(|h| h.to_string()).unwrap_or_else(|| s.target.clone()),
+                    ..s.clone()
+                })
+                .collect(),
+        };
+        procedures::insert(conn, &next)?;
+        done.push(format!("{} v{version}: {}", p.code, moved.join(", ")));
+    }
+    Ok(done)
+}
+
+/// The one unit a new unit takes whole and alone (a new version of it, as a rename makes).
+fn version_of(
+    conn: &mut AnyConnection,
+    u: &crate::domain::reorganisation::NewUnit,
+) -> Result<Option<AgencyRow>, AppError> {
+    match u.from.as_slice() {
+        [crate::domain::reorganisation::Link { predecessor: Predecessor::Known(code), whole: true }] => {
+            Ok(agencies::find(conn, code)?)
+        }
+        _ => Ok(None),
+    }
 }
 
 fn open_status_codes() -> Vec<i32> {

@@ -36,6 +36,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    agency_changes (id) {
+        id -> Text,
+        agency_code -> Text,
+        action -> Text,
+        detail -> Text,
+        at -> Timestamp,
+        by_user -> Text,
+        reorganisation_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     agency_lineage (successor_code, position) {
         successor_code -> Text,
         position -> Integer,
@@ -404,6 +416,7 @@ diesel::joinable!(agency_lineage -> reorganisations (reorganisation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
+    agency_changes,
     agency_lineage,
     reorganisations,
     procedures,

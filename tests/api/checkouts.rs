@@ -118,10 +118,24 @@ async fn every_authenticated_request_of_every_role_takes_one_pool_check_out() {
         let me = trips.api(token, "/api/v1/auth/me", 200).await;
         assert_eq!(me["username"], *user);
     }
-    for path in ["/api/v1/admin/notifications", "/api/v1/admin/users", "/api/v1/admin/calendar", "/api/v1/admin/plans"]
-    {
+    for path in [
+        "/api/v1/admin/notifications",
+        "/api/v1/admin/users",
+        "/api/v1/admin/calendar",
+        "/api/v1/admin/plans",
+        "/api/v1/admin/agency-changes",
+        "/api/v1/admin/reorganisations",
+    ] {
         trips.api(&admin, path, 200).await;
     }
+    let unit = json!({"code": "000.20.31.H12", "name": "Phường Mới", "level": "commune", "kind": "people_committee",
+        "parent_code": NINH_KIEU});
+    let (s, b) = trips.count("POST agency", app.post_with("/api/v1/admin/agencies", &admin, &unit)).await;
+    assert_eq!(s, 201, "{b}");
+    let close = json!({"successor": "000.01.31.H12", "effective_on": "2026-12-01", "act": "QĐ 1/QĐ-UBND"});
+    let path = "/api/v1/admin/agencies/000.20.31.H12/close?dry_run=true";
+    let (s, b) = trips.count("POST close (dry run)", app.post_with(path, &admin, &close)).await;
+    assert_eq!(s, 200, "{b}");
     let refused = trips.api(&citizen, "/api/v1/admin/notifications", 403).await;
     assert_error(403, &refused, 403, "role_not_allowed");
     trips.api(&admin, "/api/v1/admin/throttle-alerts", 200).await;
@@ -180,9 +194,26 @@ async fn every_authenticated_request_of_every_role_takes_one_pool_check_out() {
         "/quan-tri/ke-hoach",
         "/quan-tri/thu-tuc",
         &format!("/quan-tri/thu-tuc/{BUSINESS}"),
+        "/quan-tri/co-quan",
+        "/quan-tri/co-quan?ngay=2019-06-01",
+        &format!("/quan-tri/co-quan/{NINH_KIEU}"),
+        "/quan-tri/sap-xep",
     ] {
         trips.page(&admin_c, path, 200).await;
     }
+    // Agencies: a refused creation shown again, a rename's dry run, a plan's dry run.
+    let unit = [("code", "000.1.31.H12"), ("name", "Phường Mới"), ("level", "commune"), ("kind", "people_committee")];
+    trips.form(&admin_c, "/quan-tri/co-quan", &unit, 400).await;
+    let rename = [
+        ("code", NINH_KIEU),
+        ("new_code", "000.00.46.H12"),
+        ("new_name", "Quận Ninh Kiều Mới"),
+        ("effective_on", "2026-11-23"),
+        ("act", "NQ 9/NQ-UBTVQH"),
+        ("action", "dry_run"),
+    ];
+    trips.form(&admin_c, "/quan-tri/co-quan/doi-ten", &rename, 200).await;
+    trips.form(&admin_c, "/quan-tri/sap-xep", &[("plan", "{}"), ("action", "dry_run")], 400).await;
     trips.page(&clerk_c, "/quan-tri/nguoi-dung", 403).await;
     let p =
         trips.form(&admin_c, "/quan-tri/lich", &[("day", "2026-02-30"), ("kind", "holiday"), ("name", "x")], 400).await;

@@ -10,6 +10,7 @@
 mod common;
 
 mod admin;
+mod admin_agencies;
 mod agencies_in_time;
 mod api;
 mod boundary;

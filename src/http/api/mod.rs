@@ -1,6 +1,7 @@
 //! JSON API under `/api/v1` (DOMAIN.md §8). Handlers are thin: check, convert, call, respond.
 //! Where each answers is in the route table, [`crate::http::routes`].
 pub mod admin;
+pub mod admin_agencies;
 pub mod agencies;
 pub mod alerts;
 pub mod auth;

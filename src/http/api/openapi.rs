@@ -7,7 +7,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, agencies, alerts, auth, dossiers, forms, health, lookup, notifications, procedures, reorganisations, stats,
+    admin, admin_agencies, agencies, alerts, auth, dossiers, forms, health, lookup, notifications, procedures,
+    reorganisations, stats,
 };
 
 #[derive(OpenApi)]
@@ -23,6 +24,10 @@ use super::{
         agencies::lineage,
         reorganisations::list,
         reorganisations::load,
+        admin_agencies::create,
+        admin_agencies::rename,
+        admin_agencies::close,
+        admin_agencies::changes,
         procedures::list,
         procedures::get,
         dossiers::create,

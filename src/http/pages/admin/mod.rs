@@ -13,10 +13,12 @@ use crate::domain::Role;
 use crate::error::AppError;
 use crate::http::context::AppContext;
 
+pub mod agencies;
 pub mod calendar;
 pub mod notices;
 pub mod plans;
 pub mod procedures;
+pub mod reorganisations;
 pub mod users;
 
 /// Where the administrators' area starts (the navigation links here).

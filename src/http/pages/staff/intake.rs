@@ -132,7 +132,7 @@ fn intake_choices(
             .into_iter()
             .map(|a| ProcOption { code: a.code, name: a.name })
             .collect();
-        list.sort_by(|a, b| crate::domain::text::fold(&a.name).cmp(&crate::domain::text::fold(&b.name)));
+        list.sort_by_key(|c| crate::domain::text::fold(&c.name));
         Some(list)
     } else {
         None
