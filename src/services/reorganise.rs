@@ -431,41 +431,20 @@ fn relevel_procedures(
             continue;
         }
         let to = abolished.target_for(&p.code);
-        let id = uuid::Uuid::now_v7().to_string();
-        let version = procedures::versions(conn, &p.code)?.into_iter().max().unwrap_or(0) + 1;
         let levels: Vec<&str> =
             abolished.receiving_levels(&receiving, to).into_iter().map(AgencyLevel::as_str).collect();
-        let next = procedures::ProcedureRecord {
-            procedure: procedures::ProcedureRow {
-                id: id.clone(),
-                version,
+        let version = insert_version(
+            conn,
+            &record,
+            plan,
+            now,
+            |row| procedures::ProcedureRow {
                 competent_level: if competent == abolished.level { to } else { competent }.as_str().to_string(),
                 receiving_levels: levels.join(","),
-                legal_basis: Some(match &p.legal_basis {
-                    Some(basis) => format!("{basis}; {} (từ {})", plan.act, plan.effective_on.format("%d/%m/%Y")),
-                    None => format!("{} (từ {})", plan.act, plan.effective_on.format("%d/%m/%Y")),
-                }),
-                is_current: true,
-                created_at: now.naive_utc(),
-                ..p.clone()
+                ..row
             },
-            documents: record
-                .documents
-                .iter()
-                .map(|d| procedures::DocumentRow { procedure_id: id.clone(), ..d.clone() })
-                .collect(),
-            steps: record
-                .steps
-                .iter()
-                .zip(&targets)
-                .map(|(s, t)| procedures::StepRow {
-                    procedure_id: id.clone(),
-                    target: abolished.step(t, to).to_string(),
-                    ..s.clone()
-                })
-                .collect(),
-        };
-        procedures::insert(conn, &next)?;
+            |i, _| abolished.step(&targets[i], to).to_string(),
+        )?;
         done.push(format!("{} v{version}: {} → {to}", p.code, abolished.level));
     }
     Ok(done)
@@ -498,40 +477,60 @@ fn retarget_procedures(
             continue;
         }
         moved.dedup();
-        let id = uuid::Uuid::now_v7().to_string();
-        let version = procedures::versions(conn, &p.code)?.into_iter().max().unwrap_or(0) + 1;
-        let next = procedures::ProcedureRecord {
-            procedure: procedures::ProcedureRow {
-                id: id.clone(),
-                version,
-                legal_basis: Some(match &p.legal_basis {
-                    Some(basis) => format!("{basis}; {} (từ {})", plan.act, plan.effective_on.format("%d/%m/%Y")),
-                    None => format!("{} (từ {})", plan.act, plan.effective_on.format("%d/%m/%Y")),
-                }),
-                is_current: true,
-                created_at: now.naive_utc(),
-                ..p.clone()
-            },
-            documents: record
-                .documents
-                .iter()
-                .map(|d| procedures::DocumentRow { procedure_id: id.clone(), ..d.clone() })
-                .collect(),
-            steps: record
-                .steps
-                .iter()
-                .zip(&targets)
-                .map(|(s, t)| procedures::StepRow {
-                    procedure_id: id.clone(),
-                    target: holder_of(t).map(|h| h.to_string()).unwrap_or_else(|| s.target.clone()),
-                    ..s.clone()
-                })
-                .collect(),
-        };
-        procedures::insert(conn, &next)?;
+        let version = insert_version(
+            conn,
+            &record,
+            plan,
+            now,
+            |row| row,
+            |i, s| holder_of(&targets[i]).map(|h| h.to_string()).unwrap_or_else(|| s.target.clone()),
+        )?;
         done.push(format!("{} v{version}: {}", p.code, moved.join(", ")));
     }
     Ok(done)
+}
+
+/// Inserts the next current version of a procedure for a plan: `row` changes its fields, `target`
+/// gives step `i`'s target; documents, time limit, fee and shares of time are unchanged, and the
+/// legal basis gains the plan's act and date. Returns the version's number.
+fn insert_version(
+    conn: &mut AnyConnection,
+    record: &procedures::ProcedureRecord,
+    plan: &Plan,
+    now: DateTime<Utc>,
+    row: impl FnOnce(procedures::ProcedureRow) -> procedures::ProcedureRow,
+    target: impl Fn(usize, &procedures::StepRow) -> String,
+) -> Result<i32, AppError> {
+    let p = &record.procedure;
+    let id = uuid::Uuid::now_v7().to_string();
+    let version = procedures::versions(conn, &p.code)?.into_iter().max().unwrap_or(0) + 1;
+    let since = format!("{} (từ {})", plan.act, plan.effective_on.format("%d/%m/%Y"));
+    let next = procedures::ProcedureRecord {
+        procedure: row(procedures::ProcedureRow {
+            id: id.clone(),
+            version,
+            legal_basis: Some(match &p.legal_basis {
+                Some(basis) => format!("{basis}; {since}"),
+                None => since,
+            }),
+            is_current: true,
+            created_at: now.naive_utc(),
+            ..p.clone()
+        }),
+        documents: record
+            .documents
+            .iter()
+            .map(|d| procedures::DocumentRow { procedure_id: id.clone(), ..d.clone() })
+            .collect(),
+        steps: record
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| procedures::StepRow { procedure_id: id.clone(), target: target(i, s), ..s.clone() })
+            .collect(),
+    };
+    procedures::insert(conn, &next)?;
+    Ok(version)
 }
 
 /// The one unit a new unit takes whole and alone (a new version of it, as a rename makes).
