@@ -162,6 +162,7 @@ fn real_main() -> anyhow::Result<()> {
                     agency_code: agency,
                     full_name,
                     is_demo: false,
+                    department: None,
                 },
             )
             .with_context(|| format!("cannot add user {username}"))?;

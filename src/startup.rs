@@ -60,6 +60,13 @@ pub fn prepare_database_at(settings: &Settings, pool: &Pool, clock: &Clock) -> a
                         "demo reorganisation loaded"
                     );
                 }
+                let d = seed::load_departments(conn, &settings.seed.dir)?;
+                tracing::info!(
+                    departments = d.departments,
+                    skipped = d.skipped,
+                    accounts = d.accounts,
+                    "demo departments loaded"
+                );
             }
         }
         if settings.environment == Environment::Production {

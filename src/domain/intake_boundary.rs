@@ -148,10 +148,10 @@ impl Placement<'_> {
 /// received the dossier). `competent_route` is the route resolved with the competent agency as
 /// the receiving one; its shares still add up to the time limit.
 pub fn handover_route(receiving: &AgencyCode, competent_route: &[RoutedStep]) -> Vec<RoutedStep> {
-    let mut route = vec![RoutedStep { agency: receiving.clone(), time_share: 0 }];
+    let mut route = vec![RoutedStep::at(receiving.clone(), 0)];
     if let Some((last, before)) = competent_route.split_last() {
         route.extend(before.iter().cloned());
-        route.push(RoutedStep { agency: receiving.clone(), time_share: last.time_share });
+        route.push(RoutedStep::at(receiving.clone(), last.time_share));
     }
     route
 }
@@ -320,7 +320,7 @@ mod tests {
 
     #[test]
     fn a_handed_over_route_starts_and_ends_at_the_receiving_centre_and_keeps_the_shares() {
-        let step = |a: &str, s: u32| RoutedStep { agency: code(a), time_share: s };
+        let step = |a: &str, s: u32| RoutedStep::at(code(a), s);
         let competent = [step(SỞ, 1), step(SỞ, 1), step(SỞ, 1)];
         let route = handover_route(&code(COMMUNE), &competent);
         assert_eq!(route, vec![step(COMMUNE, 0), step(SỞ, 1), step(SỞ, 1), step(COMMUNE, 1)]);

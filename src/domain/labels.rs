@@ -92,6 +92,7 @@ pub fn action_label_vi(name: &str) -> &'static str {
         "submit_supplement" => "Nhận hồ sơ bổ sung",
         "refuse" => "Từ chối giải quyết",
         "transfer" => "Chuyển bước xử lý tiếp theo",
+        "assign" => "Chuyển phòng, ban xử lý",
         "approve" => "Phê duyệt",
         "finish" => "Hoàn thành, chuyển kết quả về Bộ phận Một cửa",
         "return_result" => "Trả kết quả cho người nộp",

@@ -199,6 +199,8 @@ impl fmt::Display for StepTarget {
 pub struct RouteStep {
     pub name: String,
     pub target: StepTarget,
+    /// The department inside the step's agency that does the step (issue 13 item 6), if named.
+    pub department: Option<crate::domain::department::DepartmentKey>,
     pub time_share: u32,
 }
 
@@ -277,7 +279,7 @@ mod tests {
     use super::*;
 
     fn step(target: &str, share: u32) -> RouteStep {
-        RouteStep { name: "b".into(), target: StepTarget::parse(target).unwrap(), time_share: share }
+        RouteStep { name: "b".into(), target: StepTarget::parse(target).unwrap(), department: None, time_share: share }
     }
 
     #[test]

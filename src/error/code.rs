@@ -190,6 +190,13 @@ error_codes! {
     InvalidResultDelivery, BAD_REQUEST, "invalid_result_delivery", "Hãy chọn cách nhận kết quả: tại nơi tiếp nhận (counter), qua bưu chính (post) hoặc trực tuyến (online).";
     ApplicantCommuneRequired, BAD_REQUEST, "applicant_commune_required", "Thủ tục này do xã, phường nơi người nộp cư trú giải quyết: hãy chọn xã, phường đó.";
     InvalidApplicantCommune, BAD_REQUEST, "invalid_applicant_commune", "Xã, phường của người nộp không hợp lệ: hãy chọn một xã, phường của tỉnh đang hoạt động.";
+    InvalidDepartment, BAD_REQUEST, "invalid_department", "Mã phòng, ban không hợp lệ: 1 đến 16 chữ in hoa, chữ số hoặc dấu _, bắt đầu bằng chữ (ví dụ VHXH).";
+    UnknownDepartment, BAD_REQUEST, "unknown_department", "Cơ quan không có phòng, ban này (hoặc phòng, ban đã giải thể). Hãy chọn một phòng, ban trong danh sách.";
+    DepartmentRequired, BAD_REQUEST, "department_required", "Hãy chọn phòng, ban nhận hồ sơ.";
+    AlreadyInDepartment, CONFLICT, "already_in_department", "Hồ sơ đang ở phòng, ban này rồi.";
+    DepartmentKeyUsed, CONFLICT, "department_key_used", "Cơ quan đã có (hoặc từng có) phòng, ban mang mã này; mỗi mã chỉ dùng một lần. Hãy chọn mã khác.";
+    InvalidDepartmentName, BAD_REQUEST, "invalid_department_name", "Tên phòng, ban dài từ 1 đến 200 ký tự, không có ký tự điều khiển.";
+    DepartmentSelfSuccessor, BAD_REQUEST, "department_self_successor", "Phòng, ban nhận công việc phải là một phòng, ban khác.";
 }
 
 impl std::fmt::Display for ErrorCode {

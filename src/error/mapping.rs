@@ -20,6 +20,7 @@ impl From<RuleError> for AppError {
             RuleError::NoDecision => ErrorCode::DecisionMissing,
             RuleError::AlreadyDecided => ErrorCode::AlreadyDecided,
             RuleError::AwaitingHandover => ErrorCode::AwaitingHandover,
+            RuleError::AlreadyInDepartment => ErrorCode::AlreadyInDepartment,
             RuleError::Invalid(_) => ErrorCode::InvalidAction,
         };
         AppError::new(code, e.to_string())
@@ -82,6 +83,7 @@ mod tests {
             (RuleError::NoDecision, 409, "decision_missing"),
             (RuleError::AlreadyDecided, 409, "already_decided"),
             (RuleError::AwaitingHandover, 409, "awaiting_handover"),
+            (RuleError::AlreadyInDepartment, 409, "already_in_department"),
             (RuleError::Invalid("x".into()), 400, "invalid_action"),
         ];
         for (e, status, code) in cases {

@@ -18,8 +18,8 @@ use actix_web::web::{self, delete, get, post, put};
 
 use crate::error::{AppError, ErrorCode};
 use crate::http::api::{
-    self, admin, admin_agencies, agencies, alerts, auth, dossiers, forms, health, lookup, notifications, openapi,
-    procedures, reorganisations, stats,
+    self, admin, admin_agencies, agencies, alerts, auth, departments, dossiers, forms, health, lookup, notifications,
+    openapi, procedures, reorganisations, stats,
 };
 use crate::http::boundary::serde_problem;
 use crate::http::pages::{self, citizen, dashboard, portal, session, staff, PageError, DASHBOARD_PATH};
@@ -47,6 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/agencies", get().to(agencies::list))
         .route("/api/v1/agencies/{code}", get().to(agencies::get))
         .route("/api/v1/agencies/{code}/lineage", get().to(agencies::lineage))
+        .route("/api/v1/agencies/{code}/departments", get().to(departments::list))
         .route("/api/v1/procedures", get().to(procedures::list))
         .route("/thu-tuc", get().to(portal::catalogue))
         .route("/api/v1/procedures/{code}", get().to(procedures::get))
@@ -101,6 +102,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/admin/users/{username}/disable", post().to(admin::disable_user))
         .route("/quan-tri/nguoi-dung/{username}/khoa", post().to(admin_pages::users::disable_user))
         .route("/api/v1/admin/users/{username}/enable", post().to(admin::enable_user))
+        .route("/api/v1/admin/users/{username}/department", put().to(admin::set_user_department))
         .route("/quan-tri/nguoi-dung/{username}/mo-khoa", post().to(admin_pages::users::enable_user))
         .route("/api/v1/admin/calendar", get().to(admin::calendar))
         .route("/quan-tri/lich", get().to(admin_pages::calendar::calendar_page))
@@ -125,6 +127,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/admin/agencies/{code}/rename", post().to(admin_agencies::rename))
         .route("/quan-tri/co-quan/doi-ten", post().to(admin_pages::agencies::rename_agency))
         .route("/api/v1/admin/agencies/{code}/close", post().to(admin_agencies::close))
+        .route("/api/v1/admin/agencies/{code}/departments", post().to(departments::create))
+        .route("/api/v1/admin/agencies/{code}/departments/{key}/rename", post().to(departments::rename))
+        .route("/api/v1/admin/agencies/{code}/departments/{key}/close", post().to(departments::close))
         .route("/quan-tri/co-quan/ket-thuc", post().to(admin_pages::agencies::close_agency))
         .route("/quan-tri/co-quan/{code}", get().to(admin_pages::agencies::agency_page))
         .route("/api/v1/admin/agency-changes", get().to(admin_agencies::changes))

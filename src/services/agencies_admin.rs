@@ -104,7 +104,7 @@ fn find(conn: &mut AnyConnection, code: &AgencyCode) -> Result<AgencyRow, AppErr
         .ok_or_else(|| AppError::new(ErrorCode::AgencyNotFound, format!("no agency has the code {code}")))
 }
 
-fn audit(
+pub(crate) fn audit(
     conn: &mut AnyConnection,
     caller: &Caller,
     code: &str,

@@ -401,6 +401,7 @@ pub fn revise_procedure_on(
                 Ok(RouteStep {
                     name: s.name.clone(),
                     target: StepTarget::parse(&s.target).map_err(|e| AppError::Internal(e.into()))?,
+                    department: None,
                     time_share: s.time_share.max(0) as u32,
                 })
             })

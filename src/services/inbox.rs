@@ -10,10 +10,13 @@ use chrono::{DateTime, Datelike, DurationRound, NaiveDate, NaiveDateTime, TimeDe
 
 use crate::auth::Caller;
 use crate::domain::calendar::{to_vietnam, vietnam, WorkingCalendar};
+use crate::domain::department::DepartmentKey;
 use crate::domain::dossier::{Channel, DossierKey, Status, Urgency, UrgencyWindow};
 use crate::domain::{applicant, ProcedureCode, Role};
 use crate::error::{AppError, ErrorCode};
-use crate::storage::inbox::{self as store, After, Filter, InboxItem, Order, Scope, Search, Thresholds};
+use crate::storage::inbox::{
+    self as store, After, DepartmentQueue, Filter, InboxItem, Order, Scope, Search, Thresholds,
+};
 use crate::storage::{self, calendar, AnyConnection, Pool};
 
 /// A page holds this many dossiers unless `limit` says otherwise.
@@ -47,6 +50,8 @@ pub struct InboxQuery {
     pub received_from: Option<String>,
     /// Received on or before this day.
     pub received_to: Option<String>,
+    /// One department's queue: its key, or `none` for the dossiers no department holds yet.
+    pub department: Option<String>,
 }
 
 /// Which reader the list is for: the order differs.
@@ -153,7 +158,16 @@ pub fn parse(q: &InboxQuery, order: Order) -> Result<Parsed, AppError> {
             })
         })
         .transpose()?;
+    let department = text(&q.department)
+        .map(|d| match d {
+            "none" => Ok(DepartmentQueue::Unassigned),
+            key => DepartmentKey::parse(key).map(|k| DepartmentQueue::Of(k.to_string())).map_err(|e| {
+                AppError::new(ErrorCode::InvalidDepartment, format!("department is a department's key or `none`: {e}"))
+            }),
+        })
+        .transpose()?;
     let filter = Filter {
+        department,
         search,
         status,
         channel,

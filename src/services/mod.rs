@@ -4,6 +4,7 @@ pub mod auth;
 pub mod calendar;
 pub mod catalogue;
 pub mod demo;
+pub mod departments;
 pub mod dossiers;
 pub mod inbox;
 pub mod lookup;

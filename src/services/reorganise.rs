@@ -561,14 +561,22 @@ fn move_dossier(
     names: &HashMap<String, String>,
 ) -> Result<Moved, AppError> {
     let held = |a: &AgencyCode| holders.get(a).cloned().unwrap_or_else(|| a.clone());
-    let route = StoredRoute(
-        row.route.0.iter().map(|s| RoutedStep { agency: held(&s.agency), time_share: s.time_share }).collect(),
-    );
+    // A step at a unit that ends goes to its holder as a whole: the departments were the old unit's.
+    let moved = |s: &RoutedStep| match holders.get(&s.agency) {
+        Some(holder) => RoutedStep::at(holder.clone(), s.time_share),
+        None => s.clone(),
+    };
+    let route = StoredRoute(row.route.0.iter().map(moved).collect());
     let current = held(&row.current_agency);
+    let department = match holders.contains_key(&row.current_agency) {
+        true => None,
+        false => row.current_department.as_ref().map(|d| d.as_str()),
+    };
     let version = row.row_version + 1;
     let competent = row.competent_agency.as_ref().map(held);
     let competent = competent.as_ref().map(AgencyCode::as_str);
-    if !store::reassign(conn, &row.id, row.row_version, current.as_str(), &String::from(&route), competent)? {
+    if !store::reassign(conn, &row.id, row.row_version, current.as_str(), department, &String::from(&route), competent)?
+    {
         return Err(AppError::new(
             ErrorCode::ConcurrentUpdate,
             "a dossier changed while the plan was applied; try again",

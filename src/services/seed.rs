@@ -11,6 +11,7 @@ use diesel::Connection;
 use serde::Deserialize;
 
 use crate::domain::agency::check_parent;
+use crate::domain::department::DepartmentKey;
 use crate::domain::procedure::{validate_route, RouteStep};
 use crate::domain::{text::fold, AgencyCode, AgencyLevel, OnlineLevel, ProcedureCode, StepTarget, TimeLimit, TimeUnit};
 use crate::services::users::{self, NewUser};
@@ -106,6 +107,9 @@ struct StepEntry {
     name: String,
     at: String,
     time_share: u32,
+    /// A department key inside the step's agency (seeds/FORMAT.md).
+    #[serde(default)]
+    department: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -119,6 +123,28 @@ struct UserEntry {
     role: String,
     agency_code: Option<String>,
     full_name: String,
+    /// The department of the agency the account works in (seeds/FORMAT.md).
+    #[serde(default)]
+    department: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DepartmentFile {
+    departments: Vec<DepartmentEntry>,
+    #[serde(default)]
+    accounts: Vec<DepartmentAccount>,
+}
+#[derive(Deserialize)]
+struct DepartmentEntry {
+    agency_code: String,
+    key: String,
+    name: String,
+    valid_from: NaiveDate,
+}
+#[derive(Deserialize)]
+struct DepartmentAccount {
+    username: String,
+    department: String,
 }
 
 #[derive(Deserialize)]
@@ -164,8 +190,9 @@ pub const INDICATORS: [&str; 11] = [
 
 /// Every `.json` file under `seeds/`, built into the binary, by its path inside `seeds/`
 /// (a test checks that this list and the folder agree).
-pub const EMBEDDED: [(&str, &str); 9] = [
+pub const EMBEDDED: [(&str, &str); 10] = [
     ("demo/agencies.json", include_str!("../../seeds/demo/agencies.json")),
+    ("demo/departments.json", include_str!("../../seeds/demo/departments.json")),
     ("demo/procedures.json", include_str!("../../seeds/demo/procedures.json")),
     ("demo/users.json", include_str!("../../seeds/demo/users.json")),
     ("plans/cantho-131-2016.json", include_str!("../../seeds/plans/cantho-131-2016.json")),
@@ -235,6 +262,55 @@ impl Source<'_> {
 /// Their reports, in order.
 ///
 /// With `window` (the demo history's links), a plan whose date has come is preceded by the demo's
+
+/// What [`load_departments`] did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct DepartmentsLoaded {
+    pub departments: usize,
+    /// Entries whose agency does not exist (its reorganisation plan was not loaded).
+    pub skipped: usize,
+    pub accounts: usize,
+}
+
+/// Loads the demo's departments (`demo/departments.json`, seeds/FORMAT.md) in one transaction,
+/// after the demo's reorganisations: a department whose agency does not exist is skipped (its
+/// plan was not loaded), one already there is left as it is, and each listed account that works
+/// for the department's agency is put in it.
+pub fn load_departments(conn: &mut AnyConnection, dir: &Path) -> anyhow::Result<DepartmentsLoaded> {
+    let source = if dir.is_dir() { Source::Dir(dir) } else { Source::Embedded };
+    let file: DepartmentFile = source.read("demo/departments.json")?;
+    conn.transaction(|conn| {
+        let mut done = DepartmentsLoaded::default();
+        for d in &file.departments {
+            DepartmentKey::parse(&d.key).with_context(|| format!("department of {}", d.agency_code))?;
+            if agencies::find(conn, &d.agency_code)?.is_none() {
+                done.skipped += 1;
+                continue;
+            }
+            let row = crate::storage::departments::DepartmentRow {
+                agency_code: d.agency_code.clone(),
+                key: d.key.clone(),
+                name: d.name.clone(),
+                valid_from: d.valid_from,
+                valid_to: None,
+                held_by: None,
+            };
+            if crate::storage::departments::insert_missing(conn, &row)? {
+                done.departments += 1;
+            }
+        }
+        for a in &file.accounts {
+            let Some(user) = crate::storage::users::find_by_username(conn, &a.username)? else { continue };
+            let Some(agency) = user.agency_code else { continue };
+            if crate::storage::departments::find(conn, &agency, &a.department)?.is_some_and(|d| d.is_open()) {
+                crate::storage::users::set_department(conn, &a.username, Some(&a.department))?;
+                done.accounts += 1;
+            }
+        }
+        Ok(done)
+    })
+}
+
 /// last working days under the units it ends (`demo::cutover`), so applying it moves open dossiers.
 pub fn load_reorganisations(
     conn: &mut AnyConnection,
@@ -342,6 +418,7 @@ pub fn load(conn: &mut AnyConnection, dir: &Path, demo: bool) -> anyhow::Result<
                             agency_code: u.agency_code.clone(),
                             full_name: u.full_name.clone(),
                             is_demo: true,
+                            department: u.department.clone(),
                         },
                         &mut hashes,
                     )
@@ -457,7 +534,14 @@ fn load_procedure(conn: &mut AnyConnection, p: &ProcedureEntry) -> anyhow::Resul
     let steps = p
         .steps
         .iter()
-        .map(|s| Ok(RouteStep { name: s.name.clone(), target: StepTarget::parse(&s.at)?, time_share: s.time_share }))
+        .map(|s| {
+            Ok(RouteStep {
+                name: s.name.clone(),
+                target: StepTarget::parse(&s.at)?,
+                department: s.department.as_deref().map(DepartmentKey::parse).transpose()?,
+                time_share: s.time_share,
+            })
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
     validate_route(&steps, limit)?;
     for s in &steps {
@@ -509,6 +593,7 @@ fn load_procedure(conn: &mut AnyConnection, p: &ProcedureEntry) -> anyhow::Resul
                 name: s.name.clone(),
                 target: s.target.to_string(),
                 time_share: s.time_share as i32,
+                department: s.department.as_ref().map(|d| d.to_string()),
             })
             .collect(),
     };

@@ -4,10 +4,34 @@ use chrono::{DateTime, Utc};
 
 use crate::auth::extractor::Who;
 use crate::auth::{password, Caller};
+use crate::domain::department::DepartmentKey;
 use crate::domain::user::{check_account, MIN_PASSWORD_LEN};
 use crate::domain::{AgencyCode, Role, Username};
 use crate::error::{AppError, ErrorCode};
-use crate::storage::{self, agencies, users, AnyConnection, Pool};
+use crate::storage::{self, agencies, departments, users, AnyConnection, Pool};
+
+/// A department key as it arrives from outside (blank: none), 400 `invalid_department` when malformed.
+pub fn department_key(s: Option<&str>) -> Result<Option<DepartmentKey>, AppError> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(DepartmentKey::parse)
+        .transpose()
+        .map_err(|e| AppError::new(ErrorCode::InvalidDepartment, e.to_string()))
+}
+
+/// The open department `key` of `agency`, else 400 `unknown_department`.
+pub fn open_department(
+    conn: &mut AnyConnection,
+    agency: &str,
+    key: &DepartmentKey,
+) -> Result<departments::DepartmentRow, AppError> {
+    departments::find(conn, agency, key.as_str())?.filter(|d| d.is_open()).ok_or_else(|| {
+        AppError::new(
+            ErrorCode::UnknownDepartment,
+            format!("agency {agency} has no open department {key}: list them with GET /api/v1/agencies/{agency}/departments"),
+        )
+    })
+}
 
 /// What `motcua user add` (and an administrator) asks for.
 #[derive(Debug, Clone)]
@@ -18,6 +42,8 @@ pub struct NewUser {
     pub agency_code: Option<String>,
     pub full_name: String,
     pub is_demo: bool,
+    /// The department of the agency the account works in (staff only; none: the agency as a whole).
+    pub department: Option<String>,
 }
 
 /// A new account whose fields have been checked (the agency's existence is checked in the transaction).
@@ -28,6 +54,7 @@ struct CheckedUser {
     full_name: String,
     password_hash: String,
     is_demo: bool,
+    department: Option<DepartmentKey>,
 }
 
 /// Checks the shape of a new account, each problem with its stable code; the password is hashed
@@ -64,7 +91,19 @@ fn check(new: &NewUser) -> Result<CheckedUser, AppError> {
     if full_name.is_empty() || full_name.chars().count() > 200 {
         return Err(AppError::new(ErrorCode::InvalidFullName, "the full name must have 1–200 characters"));
     }
-    Ok(CheckedUser { username, role, agency, full_name, password_hash: String::new(), is_demo: new.is_demo })
+    let department = department_key(new.department.as_deref())?;
+    if department.is_some() && agency.is_none() {
+        return Err(AppError::new(ErrorCode::UnknownDepartment, "only staff of an agency work in a department"));
+    }
+    Ok(CheckedUser {
+        username,
+        role,
+        agency,
+        full_name,
+        password_hash: String::new(),
+        is_demo: new.is_demo,
+        department,
+    })
 }
 
 /// Checks a new account and hashes its password on the password threads (at most one hash per
@@ -90,6 +129,9 @@ fn insert_checked(conn: &mut AnyConnection, u: CheckedUser) -> Result<users::Use
                 ));
             }
         }
+        if let (Some(code), Some(key)) = (&u.agency, &u.department) {
+            open_department(conn, code.as_str(), key)?;
+        }
         let row = users::UserRow {
             id: uuid::Uuid::now_v7().to_string(),
             username: u.username.as_str().to_string(),
@@ -100,6 +142,7 @@ fn insert_checked(conn: &mut AnyConnection, u: CheckedUser) -> Result<users::Use
             is_demo: u.is_demo,
             created_at: storage::now_utc(),
             disabled_at: None,
+            department: u.department.map(|d| d.to_string()),
         };
         users::insert(conn, &row)?;
         Ok(row)
@@ -170,7 +213,15 @@ pub async fn register_citizen(
     full_name: String,
     password: String,
 ) -> Result<users::UserRow, AppError> {
-    let new = NewUser { username, password, role: "citizen".into(), agency_code: None, full_name, is_demo: false };
+    let new = NewUser {
+        username,
+        password,
+        role: "citizen".into(),
+        agency_code: None,
+        full_name,
+        is_demo: false,
+        department: None,
+    };
     let checked = check_and_hash(new).await?;
     let row = storage::run(pool, move |conn| insert_checked(conn, checked)).await?;
     tracing::info!(user_id = %row.id, "citizen account registered");
@@ -252,4 +303,45 @@ pub fn set_disabled_on(
     })?;
     tracing::info!(admin = %caller.username, user_id = %row.id, disabled = disable, "account access changed");
     Ok(row)
+}
+
+/// An administrator moves an account to a department of its agency (`None`: the agency as a
+/// whole), in one transaction; audited in the log (the username and the department, no personal data).
+pub fn set_department_on(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    username: &str,
+    department: Option<&str>,
+) -> Result<users::UserRow, AppError> {
+    caller.require_role(&[Role::Admin])?;
+    let username = Username::parse(username).map_err(|e| AppError::new(ErrorCode::InvalidUsername, e.to_string()))?;
+    let key = department_key(department)?;
+    use diesel::Connection;
+    let row = conn.transaction(|conn| {
+        let mut row = users::find_by_username(conn, username.as_str())?
+            .ok_or_else(|| AppError::new(ErrorCode::UserNotFound, "no account has this username"))?;
+        if let Some(key) = &key {
+            let agency = row.agency_code.clone().ok_or_else(|| {
+                AppError::new(ErrorCode::UnknownDepartment, "only staff of an agency work in a department")
+            })?;
+            open_department(conn, &agency, key)?;
+        }
+        let key = key.as_ref().map(|k| k.as_str());
+        users::set_department(conn, username.as_str(), key)?;
+        row.department = key.map(str::to_string);
+        Ok::<_, AppError>(row)
+    })?;
+    tracing::info!(admin = %caller.username, user_id = %row.id, department = ?row.department, "account department set");
+    Ok(row)
+}
+
+/// [`set_department_on`] on one pool check-out.
+pub async fn set_department(
+    pool: &Pool,
+    who: impl Into<Who>,
+    username: String,
+    department: Option<String>,
+) -> Result<users::UserRow, AppError> {
+    storage::run_as(pool, who, move |conn, caller| set_department_on(conn, &caller, &username, department.as_deref()))
+        .await
 }

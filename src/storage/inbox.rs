@@ -49,6 +49,8 @@ pub struct InboxItem {
     pub step_due_at: Option<NaiveDateTime>,
     #[diesel(deserialize_as = String)]
     pub current_agency: AgencyCode,
+    /// The department holding it inside `current_agency`; None: the agency as a whole.
+    pub current_department: Option<String>,
 }
 
 impl InboxItem {
@@ -172,6 +174,17 @@ pub struct Filter {
     pub received_before: Option<NaiveDateTime>,
     /// One urgency rank (needs thresholds).
     pub urgency: Option<i32>,
+    /// One department's queue.
+    pub department: Option<DepartmentQueue>,
+}
+
+/// A department's queue inside the agency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DepartmentQueue {
+    /// The dossiers this department holds.
+    Of(String),
+    /// The dossiers no department holds yet (the agency's own queue, to share out).
+    Unassigned,
 }
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern with `\` as the escape character.
@@ -233,6 +246,7 @@ pub fn page(
         dossiers::extended_due_at,
         dossiers::step_due_at,
         dossiers::current_agency,
+        dossiers::current_department,
     );
     let joined = dossiers::table
         .inner_join(procedures::table.on(procedures::id.eq(dossiers::procedure_id)))
@@ -268,6 +282,11 @@ pub fn page(
     }
     if let Some(p) = &filter.procedure_code {
         q = q.filter(dossiers::procedure_code.eq(p.clone()));
+    }
+    match &filter.department {
+        None => {}
+        Some(DepartmentQueue::Of(d)) => q = q.filter(dossiers::current_department.eq(d.clone())),
+        Some(DepartmentQueue::Unassigned) => q = q.filter(dossiers::current_department.is_null()),
     }
     if let Some(t) = filter.received_from {
         q = q.filter(dossiers::received_at.ge(t));

@@ -4,6 +4,7 @@ pub mod agency_changes;
 pub mod calendar;
 pub mod connection;
 pub mod demo_history;
+pub mod departments;
 pub mod dossiers;
 pub mod inbox;
 pub mod lookup;

@@ -50,6 +50,8 @@ pub struct StepRow {
     pub name: String,
     pub target: String,
     pub time_share: i32,
+    /// A department key inside the step's agency.
+    pub department: Option<String>,
 }
 
 /// A procedure version with its documents and steps in order.

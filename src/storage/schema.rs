@@ -20,6 +20,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Departments inside agencies (phòng, ban): a key once used in an agency keeps its meaning.
+    departments (agency_code, key) {
+        agency_code -> Text,
+        key -> Text,
+        name -> Text,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        held_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     reorganisations (id) {
         id -> Text,
         effective_on -> Date,
@@ -101,6 +113,7 @@ diesel::table! {
         name -> Text,
         target -> Text,
         time_share -> Integer,
+        department -> Nullable<Text>,
     }
 }
 
@@ -115,6 +128,7 @@ diesel::table! {
         is_demo -> Bool,
         created_at -> Timestamp,
         disabled_at -> Nullable<Timestamp>,
+        department -> Nullable<Text>,
     }
 }
 
@@ -200,6 +214,8 @@ diesel::table! {
         competent_received_at -> Nullable<Timestamp>,
         /// How the applicant takes the result: counter, post or online.
         result_delivery -> Text,
+        /// The department holding the dossier inside `current_agency`; NULL: the agency as a whole.
+        current_department -> Nullable<Text>,
     }
 }
 
@@ -418,6 +434,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     agency_changes,
     agency_lineage,
+    departments,
     reorganisations,
     procedures,
     procedure_documents,

@@ -18,13 +18,25 @@ pub struct UserRow {
     pub created_at: chrono::NaiveDateTime,
     /// Set by an administrator: the account can no longer sign in and its tokens are refused.
     pub disabled_at: Option<chrono::NaiveDateTime>,
+    /// The department of its agency the account works in (issue 13 item 6); None: the agency as a whole.
+    pub department: Option<String>,
 }
 
 /// Prints `***` for the password hash (an argon2 hash can be attacked offline).
 impl std::fmt::Debug for UserRow {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        let Self { id, username, password_hash: _, role, agency_code, full_name, is_demo, created_at, disabled_at } =
-            self;
+        let Self {
+            id,
+            username,
+            password_hash: _,
+            role,
+            agency_code,
+            full_name,
+            is_demo,
+            created_at,
+            disabled_at,
+            department,
+        } = self;
         f.debug_struct("UserRow")
             .field("id", id)
             .field("username", username)
@@ -35,6 +47,7 @@ impl std::fmt::Debug for UserRow {
             .field("is_demo", is_demo)
             .field("created_at", created_at)
             .field("disabled_at", disabled_at)
+            .field("department", department)
             .finish()
     }
 }
@@ -74,7 +87,6 @@ pub fn set_disabled(conn: &mut AnyConnection, username: &str, at: Option<chrono:
         .map(|n| n == 1)
 }
 
-/// Whether the account with this id exists and is not disabled (checked on every authenticated request).
 /// Moves every account of `from` to `to` (a reorganisation's holder); their usernames.
 pub fn move_agency(conn: &mut AnyConnection, from: &str, to: &str) -> QueryResult<Vec<String>> {
     let names: Vec<String> = users::table
@@ -83,11 +95,20 @@ pub fn move_agency(conn: &mut AnyConnection, from: &str, to: &str) -> QueryResul
         .select(users::username)
         .load(conn)?;
     if !names.is_empty() {
+        // The departments are the old agency's: the account starts in the new one as a whole.
         diesel::update(users::table.filter(users::agency_code.eq(from)))
-            .set(users::agency_code.eq(to))
+            .set((users::agency_code.eq(to), users::department.eq(None::<String>)))
             .execute(conn)?;
     }
     Ok(names)
+}
+
+/// Sets or clears the department an account works in; false when no account has this username.
+pub fn set_department(conn: &mut AnyConnection, username: &str, department: Option<&str>) -> QueryResult<bool> {
+    diesel::update(users::table.filter(users::username.eq(username)))
+        .set(users::department.eq(department))
+        .execute(conn)
+        .map(|n| n == 1)
 }
 
 /// Disables the active accounts of an agency (at `at`) and returns their usernames, in order.
@@ -132,6 +153,7 @@ mod tests {
             is_demo: true,
             created_at: chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap().and_hms_opt(9, 0, 0).unwrap(),
             disabled_at: None,
+            department: Some("VHXH".into()),
         };
         for text in [format!("{row:?}"), format!("{row:#?}")] {
             assert!(!text.contains("argon2") && !text.contains("c2FsdHNhbHRzYWx0"), "the hash is printed: {text}");

@@ -2,22 +2,36 @@
 use chrono::NaiveDate;
 
 use crate::domain::agency::AgencyCode;
+use crate::domain::department::DepartmentKey;
 use crate::domain::user::Role;
 
 /// The actions of DOMAIN.md §8.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Receive,
-    RequestSupplement { missing: Vec<String> },
+    RequestSupplement {
+        missing: Vec<String>,
+    },
     SubmitSupplement,
-    Refuse { reason: String },
+    Refuse {
+        reason: String,
+    },
     Transfer,
+    /// Hands the dossier to a department inside the agency holding it (issue 13 item 6).
+    Assign {
+        department: DepartmentKey,
+    },
     Approve,
     Finish,
     ReturnResult,
-    Extend { new_due_day: NaiveDate, reason: String },
+    Extend {
+        new_due_day: NaiveDate,
+        reason: String,
+    },
     Withdraw,
-    Stop { reason: String },
+    Stop {
+        reason: String,
+    },
 }
 
 impl Action {
@@ -28,6 +42,7 @@ impl Action {
             Self::SubmitSupplement => "submit_supplement",
             Self::Refuse { .. } => "refuse",
             Self::Transfer => "transfer",
+            Self::Assign { .. } => "assign",
             Self::Approve => "approve",
             Self::Finish => "finish",
             Self::ReturnResult => "return_result",
@@ -38,12 +53,13 @@ impl Action {
     }
 
     /// Every action name, for validation messages.
-    pub const NAMES: [&'static str; 11] = [
+    pub const NAMES: [&'static str; 12] = [
         "receive",
         "request_supplement",
         "submit_supplement",
         "refuse",
         "transfer",
+        "assign",
         "approve",
         "finish",
         "return_result",

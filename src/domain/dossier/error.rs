@@ -25,6 +25,8 @@ pub enum RuleError {
     AlreadyDecided,
     #[error("ND 118/2025 Điều 17.3: the dossier waits to be handed to the competent agency; only the handover (transfer) or a withdrawal is possible until then")]
     AwaitingHandover,
+    #[error("the dossier is already in that department")]
+    AlreadyInDepartment,
     #[error("{0}")]
     Invalid(String),
 }

@@ -19,7 +19,7 @@ pub fn code(s: &str) -> AgencyCode {
 pub fn route() -> Vec<RoutedStep> {
     [(COMMUNE, 2), (DISTRICT, 10), (DEPARTMENT, 5), (DISTRICT, 2), (COMMUNE, 1)]
         .into_iter()
-        .map(|(a, s)| RoutedStep { agency: code(a), time_share: s })
+        .map(|(a, s)| RoutedStep::at(code(a), s))
         .collect()
 }
 

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 
 use super::agency::AgencyCode;
 use super::calendar::{to_vietnam, Timeliness, WorkingCalendar};
+use super::department::DepartmentKey;
 use super::procedure::TimeLimit;
 
 mod action;
@@ -69,6 +70,9 @@ pub struct Dossier {
     pub handover_due_at: Option<DateTime<Utc>>,
     /// When the competent agency received it: the statutory clock starts then (ND 118 Điều 17.3 as amended).
     pub competent_received_at: Option<DateTime<Utc>>,
+    /// The department holding the dossier inside `current_agency` (issue 13 item 6); None: the
+    /// agency as a whole. Each step starts where the route names; staff may assign it inside.
+    pub current_department: Option<DepartmentKey>,
 }
 
 /// What an action adds to the control sheet (Phiếu kiểm soát quá trình giải quyết hồ sơ).
@@ -156,12 +160,23 @@ impl Dossier {
             competent_agency: competent,
             handover_due_at: None,
             competent_received_at: None,
+            current_department: None,
         };
+        d.go_to_step(0);
         if channel != Channel::Online {
             d.receive_now(now, calendar);
         }
         let h = d.handover("intake", now, d.receiving_agency.clone(), None, None);
         Ok((d, h))
+    }
+
+    /// The dossier is now at step `index` of its route: that step's agency and department hold it.
+    pub(crate) fn go_to_step(&mut self, index: usize) {
+        if let Some(step) = self.route.get(index) {
+            self.current_step = index;
+            self.current_agency = step.agency.clone();
+            self.current_department = step.department.clone();
+        }
     }
 
     /// The one-stop counter that hands the result back: the route's last step. It is the receiving
@@ -397,7 +412,7 @@ mod tests {
     fn handed_over_route() -> Vec<RoutedStep> {
         [(COMMUNE, 0), (DEPARTMENT, 1), (DEPARTMENT, 1), (COMMUNE, 1)]
             .into_iter()
-            .map(|(a, s)| RoutedStep { agency: code(a), time_share: s })
+            .map(|(a, s)| RoutedStep::at(code(a), s))
             .collect()
     }
 
@@ -584,7 +599,7 @@ mod tests {
             let mut now = vn(2024, 1, 15, 7) + Duration::minutes(start_minutes);
             let channel = if online { Channel::Online } else { Channel::Direct };
             let (mut d, _) = if handed_over {
-                let route: Vec<RoutedStep> = std::iter::once(RoutedStep { agency: code(COMMUNE), time_share: 0 })
+                let route: Vec<RoutedStep> = std::iter::once(RoutedStep::at(code(COMMUNE), 0))
                     .chain(route().into_iter().skip(1))
                     .collect();
                 Dossier::intake_for(channel, code(COMMUNE), Some(code(DISTRICT)), route, limit(), now, &cal).unwrap()

@@ -7,22 +7,32 @@
 use std::fmt;
 
 use crate::domain::agency::AgencyCode;
+use crate::domain::department::DepartmentKey;
 
-/// One step of a dossier's resolved route: the agency and its share of the time limit.
+/// One step of a dossier's resolved route: the agency, the department inside it if the procedure
+/// names one, and the step's share of the time limit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoutedStep {
     pub agency: AgencyCode,
+    pub department: Option<DepartmentKey>,
     pub time_share: u32,
 }
 
-/// The steps of a dossier, in order. Stored as `agency:share,agency:share,…`
-/// (e.g. `000.01.31.H12:2,000.00.31.H12:10,000.01.31.H12:1`).
+impl RoutedStep {
+    /// A step at an agency as a whole.
+    pub fn at(agency: AgencyCode, time_share: u32) -> Self {
+        Self { agency, department: None, time_share }
+    }
+}
+
+/// The steps of a dossier, in order. Stored as `agency[/department]:share,…`
+/// (e.g. `000.01.31.H12:2,000.00.31.H12/DKKD:10,000.01.31.H12:1`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Route(Vec<RoutedStep>);
 
 /// A stored route that cannot be read back.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("route step `{0}` is not in the shape <agency code>:<share of the time limit> (e.g. 000.01.31.H12:2)")]
+#[error("route step `{0}` is not in the shape <agency code>[/<department>]:<share of the time limit> (e.g. 000.01.31.H12:2)")]
 pub struct StoredRouteError(pub String);
 
 impl Route {
@@ -43,9 +53,13 @@ impl Route {
         self.0.get(index)
     }
 
-    /// The stored form: `agency:share` per step, comma-separated.
+    /// The stored form: `agency[/department]:share` per step, comma-separated.
     pub fn to_stored(&self) -> String {
-        self.0.iter().map(|s| format!("{}:{}", s.agency, s.time_share)).collect::<Vec<_>>().join(",")
+        let step = |s: &RoutedStep| match &s.department {
+            Some(d) => format!("{}/{}:{}", s.agency, d, s.time_share),
+            None => format!("{}:{}", s.agency, s.time_share),
+        };
+        self.0.iter().map(step).collect::<Vec<_>>().join(",")
     }
 
     /// Reads the stored form back; every step must name a valid agency code and a share.
@@ -53,9 +67,14 @@ impl Route {
         s.split(',')
             .map(|part| {
                 let err = || StoredRouteError(part.chars().take(60).collect());
-                let (agency, share) = part.rsplit_once(':').ok_or_else(err)?;
+                let (place, share) = part.rsplit_once(':').ok_or_else(err)?;
+                let (agency, department) = match place.split_once('/') {
+                    Some((a, d)) => (a, Some(DepartmentKey::parse(d).map_err(|_| err())?)),
+                    None => (place, None),
+                };
                 Ok(RoutedStep {
                     agency: AgencyCode::parse(agency).map_err(|_| err())?,
+                    department,
                     time_share: share.parse().map_err(|_| err())?,
                 })
             })
@@ -87,7 +106,18 @@ mod tests {
     use super::*;
 
     fn step(agency: &str, time_share: u32) -> RoutedStep {
-        RoutedStep { agency: AgencyCode::parse(agency).unwrap(), time_share }
+        RoutedStep::at(AgencyCode::parse(agency).unwrap(), time_share)
+    }
+
+    #[test]
+    fn a_step_naming_a_department_stores_it_after_the_agency() {
+        let mut middle = step("000.00.31.H12", 10);
+        middle.department = Some(DepartmentKey::parse("DKKD").unwrap());
+        let route = Route::new(vec![step("000.01.31.H12", 2), middle, step("000.01.31.H12", 0)]);
+        assert_eq!(route.to_stored(), "000.01.31.H12:2,000.00.31.H12/DKKD:10,000.01.31.H12:0");
+        assert_eq!(Route::parse_stored(&route.to_stored()).unwrap(), route);
+        let bad = "000.01.31.H12/dkkd:2";
+        assert_eq!(Route::parse_stored(bad), Err(StoredRouteError(bad.into())));
     }
 
     #[test]

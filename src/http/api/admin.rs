@@ -30,6 +30,8 @@ pub struct UserView {
     pub created_at: String,
     /// When an administrator disabled the account; null while it is active.
     pub disabled_at: Option<String>,
+    /// The department of its agency the account works in (its key); null: the agency as a whole.
+    pub department: Option<String>,
 }
 
 impl From<UserRow> for UserView {
@@ -42,6 +44,7 @@ impl From<UserRow> for UserView {
             is_demo: u.is_demo,
             created_at: rfc3339(u.created_at),
             disabled_at: u.disabled_at.map(rfc3339),
+            department: u.department,
         }
     }
 }
@@ -58,6 +61,9 @@ pub struct NewUserRequest {
     pub role: String,
     /// Required for staff (must exist), absent for citizens.
     pub agency_code: Option<String>,
+    /// Staff only: an open department of the agency (its key, e.g. `VHXH`).
+    #[serde(default)]
+    pub department: Option<String>,
 }
 
 /// Administrators: accounts, by username.
@@ -95,6 +101,7 @@ pub async fn create_user(
         agency_code: b.agency_code,
         full_name: b.full_name,
         is_demo: false,
+        department: b.department,
     };
     let row = users::create(&ctx.pool, caller, new).await?;
     Ok(HttpResponse::Created().json(UserView::from(row)))
@@ -125,6 +132,29 @@ pub async fn enable_user(
     username: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let row = users::set_disabled(&ctx.pool, caller, username.into_inner(), false, ctx.clock.now()).await?;
+    Ok(HttpResponse::Ok().json(UserView::from(row)))
+}
+
+/// The department an account works in.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentRequest {
+    /// An open department of the account's agency (its key); null: the agency as a whole.
+    pub department: Option<String>,
+}
+
+/// Administrators: move an account to a department of its agency (or to the agency as a whole).
+#[utoipa::path(put, path = "/api/v1/admin/users/{username}/department", tag = "administration",
+    params(("username" = String, Path)), request_body = DepartmentRequest, security(("bearer" = [])),
+    responses((status = 200, body = UserView), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn set_user_department(
+    ctx: web::Data<AppContext>,
+    caller: Unverified,
+    username: web::Path<String>,
+    body: web::Json<DepartmentRequest>,
+) -> Result<HttpResponse, AppError> {
+    let row = users::set_department(&ctx.pool, caller, username.into_inner(), body.into_inner().department).await?;
     Ok(HttpResponse::Ok().json(UserView::from(row)))
 }
 

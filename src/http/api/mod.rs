@@ -5,6 +5,7 @@ pub mod admin_agencies;
 pub mod agencies;
 pub mod alerts;
 pub mod auth;
+pub mod departments;
 pub mod dossiers;
 pub mod forms;
 pub mod health;

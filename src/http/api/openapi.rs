@@ -7,8 +7,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, admin_agencies, agencies, alerts, auth, dossiers, forms, health, lookup, notifications, procedures,
-    reorganisations, stats,
+    admin, admin_agencies, agencies, alerts, auth, departments, dossiers, forms, health, lookup, notifications,
+    procedures, reorganisations, stats,
 };
 
 #[derive(OpenApi)]
@@ -28,6 +28,10 @@ use super::{
         admin_agencies::rename,
         admin_agencies::close,
         admin_agencies::changes,
+        departments::list,
+        departments::create,
+        departments::rename,
+        departments::close,
         procedures::list,
         procedures::get,
         dossiers::create,
@@ -52,6 +56,7 @@ use super::{
         admin::create_user,
         admin::disable_user,
         admin::enable_user,
+        admin::set_user_department,
         admin::calendar,
         admin::set_calendar_day,
         admin::delete_calendar_day,

@@ -22,6 +22,8 @@ pub struct ActionInput {
     pub missing: Option<Vec<String>>,
     pub reason: Option<String>,
     pub new_due_date: Option<String>,
+    /// assign: the department of the holding agency (its key).
+    pub department: Option<String>,
 }
 
 fn parse_action(input: &ActionInput) -> Result<Action, AppError> {
@@ -33,6 +35,14 @@ fn parse_action(input: &ActionInput) -> Result<Action, AppError> {
         "submit_supplement" => Action::SubmitSupplement,
         "refuse" => Action::Refuse { reason },
         "transfer" => Action::Transfer,
+        "assign" => Action::Assign {
+            department: crate::services::users::department_key(input.department.as_deref())?.ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::DepartmentRequired,
+                    "assign needs department: the key of a department of the agency holding the dossier",
+                )
+            })?,
+        },
         "approve" => Action::Approve,
         "finish" => Action::Finish,
         "return_result" => Action::ReturnResult,
@@ -99,11 +109,22 @@ pub fn act_on(
     let cal = calendar_for(conn, row, at)?;
     let d = row.to_domain();
     let (next, handover) = d.apply(&action, &actor(caller, row), at, &cal).map_err(AppError::from)?;
+    if let Action::Assign { department } = &action {
+        crate::services::users::open_department(conn, row.current_agency.as_str(), department)?;
+    }
     let details = match &action {
+        Action::Assign { department } => Some(serde_json::json!({
+            "department": department.as_str(),
+            "from_department": d.current_department.as_ref().map(|k| k.as_str()),
+        })),
         Action::RequestSupplement { missing } => Some(serde_json::json!({"missing": missing})),
         Action::Refuse { reason } | Action::Stop { reason } => Some(serde_json::json!({"reason": reason})),
         Action::Extend { new_due_day, reason } => {
             Some(serde_json::json!({"new_due_date": new_due_day.to_string(), "reason": reason}))
+        }
+        // A step that lands in a department the route names says which.
+        _ if next.current_department.is_some() && next.current_department != d.current_department => {
+            Some(serde_json::json!({"department": next.current_department.as_ref().map(|k| k.as_str())}))
         }
         _ => None,
     };

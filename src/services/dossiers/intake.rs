@@ -1,6 +1,6 @@
 //! Intake: a dossier received at the counter (it gets its code now), or a citizen's online
 //! submission (it gets a reference; the code comes when a clerk receives it, see `act`).
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::Connection;
 
 use super::notices::{count, enqueue, Counted, Names};
@@ -8,13 +8,14 @@ use super::read::{calendar_from, DossierRecord, Surroundings};
 use super::Links;
 use crate::auth::Caller;
 use crate::domain::applicant::Applicant;
+use crate::domain::department::{self, DepartmentKey};
 use crate::domain::dossier::{Channel, Dossier, DossierCode, RoutedStep, Status, SubmissionReference};
 use crate::domain::intake_boundary::{handover_route, Competent, Placement, PlacementError, ResultDelivery};
 use crate::domain::notice::{NoticeKind, Preference};
 use crate::domain::{AgencyCode, AgencyLevel, ProcedureCode, Role, StepTarget, TimeLimit};
 use crate::error::{AppError, ErrorCode};
 use crate::storage::dossiers::{self as store, ApplicantRow, DossierContext, DossierRow, EventRow, StoredRoute};
-use crate::storage::{self, agencies, procedures, AnyConnection, Pool};
+use crate::storage::{self, agencies, departments, procedures, AnyConnection, Pool};
 
 /// What intake asks for, as it arrives from outside.
 #[derive(Debug, Clone)]
@@ -191,6 +192,8 @@ fn resolve_route(
             };
             Ok(RoutedStep {
                 agency: AgencyCode::parse(&agency).map_err(|e| AppError::Internal(e.into()))?,
+                // As the procedure names it; `name_departments` resolves it in the agency.
+                department: s.department.as_deref().and_then(|d| DepartmentKey::parse(d).ok()),
                 time_share: s.time_share as u32,
             })
         })
@@ -290,6 +293,24 @@ fn place(
         Some(AgencyCode::parse(&home).map_err(|e| AppError::Internal(e.into()))?),
         handover_route(&receiving, &competent_route),
     ))
+}
+
+/// The department that does each step that names one, in the step's agency on `today`: the named
+/// one, or the one that took its work (renamed or closed, [`department::resolve`]); a step whose
+/// department the agency does not have (or no longer has anywhere) goes to the agency as a whole.
+/// One read per agency whose steps name a department.
+fn name_departments(conn: &mut AnyConnection, route: &mut [RoutedStep], today: NaiveDate) -> Result<(), AppError> {
+    let mut lists: Vec<(AgencyCode, Vec<department::Department>)> = Vec::new();
+    for step in route.iter_mut() {
+        let Some(key) = step.department.take() else { continue };
+        if !lists.iter().any(|(a, _)| a == &step.agency) {
+            let rows = departments::of_agency(conn, step.agency.as_str())?;
+            lists.push((step.agency.clone(), rows.iter().filter_map(|r| r.to_domain()).collect()));
+        }
+        let list = lists.iter().find(|(a, _)| a == &step.agency).map(|(_, l)| l.as_slice()).unwrap_or_default();
+        step.department = department::resolve(list, &key, today).map(|d| d.key.clone());
+    }
+    Ok(())
 }
 
 /// A six-digit PIN for the receipt, from the OS random source (via uuid v4).
@@ -410,7 +431,8 @@ pub fn intake_on(
             format!("agency {} ({}) is not in operation on {today}{after}", agency.code, agency.name),
         ));
     }
-    let (competent, route) = place(conn, &p, &steps, &agency, &ancestors, applicant_commune.as_ref(), today)?;
+    let (competent, mut route) = place(conn, &p, &steps, &agency, &ancestors, applicant_commune.as_ref(), today)?;
+    name_departments(conn, &mut route, today)?;
     let limit = TimeLimit {
         value: p.time_limit_value as u32,
         unit: p
@@ -485,6 +507,7 @@ pub fn intake_on(
             handover_due_at: None,
             competent_received_at: None,
             result_delivery: delivery,
+            current_department: None,
         };
         let row = blank.with(&dossier, 1);
         let applicant = ApplicantRow {

@@ -6,11 +6,12 @@ use chrono::{DateTime, Utc};
 use super::{actor, find_readable, parse_code};
 use crate::auth::Caller;
 use crate::domain::calendar::{to_vietnam, WorkingCalendar};
+use crate::domain::department::DepartmentKey;
 use crate::domain::dossier::{Action, DossierKey};
 use crate::domain::AgencyCode;
 use crate::error::{AppError, ErrorCode};
 use crate::storage::dossiers::{self as store, ApplicantRow, DossierContext, DossierRow, EventRow};
-use crate::storage::{self, agencies, calendar, AnyConnection, Pool};
+use crate::storage::{self, agencies, calendar, departments, AnyConnection, Pool};
 
 /// A dossier with everything staff in scope may see.
 #[derive(Debug, Clone)]
@@ -28,6 +29,8 @@ pub struct DossierRecord {
     /// Boundary-free intake: whether the receiving centre's handover missed its deadline (handed
     /// over after it, or still not handed over after it); None without a handover.
     pub handover_late: Option<bool>,
+    /// The department holding the dossier inside its current agency: (key, name).
+    pub current_department: Option<(String, String)>,
 }
 
 /// The working calendar a computation about `row` at `at` needs: from the earlier of its
@@ -114,6 +117,14 @@ impl Surroundings {
         self.complete_names(conn, &known)?;
         let allowed_actions = allowed_actions(&ctx.row, caller, cal, at);
         let handover_late = ctx.row.to_domain().handover_late(at);
+        // One read, only when a department holds it.
+        let current_department = match &ctx.row.current_department {
+            Some(key) => {
+                let row = departments::find(conn, ctx.row.current_agency.as_str(), key.as_str())?;
+                Some((key.to_string(), row.map(|d| d.name).unwrap_or_default()))
+            }
+            None => None,
+        };
         Ok(DossierRecord {
             row: ctx.row,
             procedure_name: ctx.procedure_name,
@@ -125,6 +136,7 @@ impl Surroundings {
             agency_names: self.names,
             allowed_actions,
             handover_late,
+            current_department,
         })
     }
 }
@@ -152,6 +164,8 @@ fn allowed_actions(row: &DossierRow, caller: &Caller, cal: &WorkingCalendar, at:
         Action::SubmitSupplement,
         Action::Refuse { reason: "x".into() },
         Action::Transfer,
+        // A key no agency uses: whether the caller may assign at all (the page offers the list).
+        Action::Assign { department: DepartmentKey::parse("ZZZZZZZZZZZZZZZZ").expect("a valid key") },
         Action::Approve,
         Action::Finish,
         Action::ReturnResult,

@@ -4,7 +4,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::{DossierChanges, DossierRow, EventRow, NewDossier, NewEvent};
 use crate::domain::calendar::Timeliness;
-use crate::domain::dossier::{Channel, Decision, Dossier, Handover, RoutedStep, Status, SupplementStage};
+use crate::domain::department::DepartmentKey;
+use crate::domain::dossier::{Channel, Decision, Dossier, Handover, Route, RoutedStep, Status, SupplementStage};
 use crate::domain::intake_boundary::ResultDelivery;
 use crate::domain::{AgencyCode, Role, TimeLimit, TimeUnit};
 
@@ -20,7 +21,7 @@ fn bad(what: &'static str, value: &str) -> BadColumn {
     BadColumn { what, value: value.chars().take(60).collect() }
 }
 
-/// A dossier's resolved route as stored: `agency:share` per step, comma-separated.
+/// A dossier's resolved route as stored ([`Route::to_stored`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredRoute(pub Vec<RoutedStep>);
 
@@ -34,22 +35,13 @@ impl StoredRoute {
 impl TryFrom<String> for StoredRoute {
     type Error = BadColumn;
     fn try_from(s: String) -> Result<Self, BadColumn> {
-        s.split(',')
-            .map(|part| {
-                let (a, share) = part.rsplit_once(':').ok_or_else(|| bad("route", &s))?;
-                Ok(RoutedStep {
-                    agency: AgencyCode::parse(a).map_err(|_| bad("route", &s))?,
-                    time_share: share.parse().map_err(|_| bad("route", &s))?,
-                })
-            })
-            .collect::<Result<_, _>>()
-            .map(StoredRoute)
+        Route::parse_stored(&s).map(|r| StoredRoute(r.into_steps())).map_err(|_| bad("route", &s))
     }
 }
 
 impl From<&StoredRoute> for String {
     fn from(r: &StoredRoute) -> String {
-        r.0.iter().map(|s| format!("{}:{}", s.agency, s.time_share)).collect::<Vec<_>>().join(",")
+        Route::new(r.0.clone()).to_stored()
     }
 }
 
@@ -139,6 +131,20 @@ impl TryFrom<OptText> for Option<AgencyCode> {
     }
 }
 
+impl TryFrom<String> for DepartmentKey {
+    type Error = BadColumn;
+    fn try_from(s: String) -> Result<Self, BadColumn> {
+        DepartmentKey::parse(&s).map_err(|_| bad("department key", &s))
+    }
+}
+
+impl TryFrom<OptText> for Option<DepartmentKey> {
+    type Error = BadColumn;
+    fn try_from(s: OptText) -> Result<Self, BadColumn> {
+        s.0.map(DepartmentKey::try_from).transpose()
+    }
+}
+
 fn naive(t: Option<DateTime<Utc>>) -> Option<NaiveDateTime> {
     t.map(|t| t.naive_utc())
 }
@@ -175,6 +181,7 @@ impl DossierRow {
             competent_agency: self.competent_agency.clone(),
             handover_due_at: utc(self.handover_due_at),
             competent_received_at: utc(self.competent_received_at),
+            current_department: self.current_department.clone(),
         }
     }
 
@@ -212,6 +219,7 @@ impl DossierRow {
             returned_at: c.returned_at,
             handover_due_at: c.handover_due_at,
             competent_received_at: c.competent_received_at,
+            current_department: d.current_department.clone(),
             row_version,
             ..self.clone()
         }
@@ -242,6 +250,7 @@ impl DossierChanges {
             returned_at: naive(d.returned_at),
             handover_due_at: naive(d.handover_due_at),
             competent_received_at: naive(d.competent_received_at),
+            current_department: d.current_department.as_ref().map(|k| k.to_string()),
             row_version,
         }
     }
@@ -287,6 +296,7 @@ impl From<&DossierRow> for NewDossier {
             handover_due_at: r.handover_due_at,
             competent_received_at: r.competent_received_at,
             result_delivery: r.result_delivery.stored().to_string(),
+            current_department: r.current_department.as_ref().map(|k| k.to_string()),
         }
     }
 }

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use super::schema::{agencies, dossier_applicants, dossier_events, dossier_ratings, dossier_sequences, dossiers};
 use super::AnyConnection;
 use crate::domain::calendar::Timeliness;
+use crate::domain::department::DepartmentKey;
 use crate::domain::dossier::{Channel, Decision, Status, SupplementStage};
 use crate::domain::intake_boundary::ResultDelivery;
 use crate::domain::{AgencyCode, TimeUnit};
@@ -83,6 +84,9 @@ pub struct DossierRow {
     /// How the applicant takes the result.
     #[diesel(deserialize_as = String)]
     pub result_delivery: ResultDelivery,
+    /// The department holding the dossier inside `current_agency`; None: the agency as a whole.
+    #[diesel(deserialize_as = OptText)]
+    pub current_department: Option<DepartmentKey>,
 }
 
 /// A dossier as inserted (columns in their stored encoding), made from a [`DossierRow`].
@@ -126,6 +130,7 @@ pub struct NewDossier {
     pub handover_due_at: Option<NaiveDateTime>,
     pub competent_received_at: Option<NaiveDateTime>,
     pub result_delivery: String,
+    pub current_department: Option<String>,
 }
 
 impl DossierRow {
@@ -159,6 +164,7 @@ pub struct DossierChanges {
     pub returned_at: Option<NaiveDateTime>,
     pub handover_due_at: Option<NaiveDateTime>,
     pub competent_received_at: Option<NaiveDateTime>,
+    pub current_department: Option<String>,
     pub row_version: i32,
 }
 
@@ -355,6 +361,7 @@ pub fn reassign(
     id: &str,
     expected_version: i32,
     current_agency: &str,
+    current_department: Option<&str>,
     route: &str,
     competent_agency: Option<&str>,
 ) -> QueryResult<bool> {
@@ -362,6 +369,7 @@ pub fn reassign(
         diesel::update(dossiers::table.filter(dossiers::id.eq(id)).filter(dossiers::row_version.eq(expected_version)))
             .set((
                 dossiers::current_agency.eq(current_agency),
+                dossiers::current_department.eq(current_department),
                 dossiers::route.eq(route),
                 dossiers::competent_agency.eq(competent_agency),
                 dossiers::row_version.eq(expected_version + 1),

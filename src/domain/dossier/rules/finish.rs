@@ -16,8 +16,7 @@ pub(super) fn finish(d: &Dossier, ctx: &Ctx) -> Outcome {
         return Err(RuleError::NoDecision);
     }
     let mut next = d.clone();
-    next.current_step = next.route.len() - 1;
-    next.current_agency = next.counter().clone();
+    next.go_to_step(next.route.len() - 1);
     next.finish_with(Status::ResultReady, ctx.now, ctx.calendar);
     ctx.done_ending_step(next)
 }

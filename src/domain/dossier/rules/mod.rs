@@ -9,6 +9,7 @@ use crate::domain::calendar::{to_vietnam, Timeliness, WorkingCalendar};
 use crate::domain::user::Role;
 
 mod approve;
+mod assign;
 mod extend;
 mod finish;
 mod receive;
@@ -111,6 +112,7 @@ impl Dossier {
             Action::SubmitSupplement => supplement::submit(self, &ctx),
             Action::Refuse { reason } => refuse::refuse(self, &ctx, reason),
             Action::Transfer => transfer::transfer(self, &ctx),
+            Action::Assign { department } => assign::assign(self, &ctx, department),
             Action::Approve => approve::approve(self, &ctx),
             Action::Finish => finish::finish(self, &ctx),
             Action::ReturnResult => finish::return_result(self, &ctx),

@@ -25,8 +25,7 @@ pub(super) fn refuse(d: &Dossier, ctx: &Ctx, reason: &str) -> Outcome {
             }
             // The refusal goes back to the counter that received the dossier.
             next.decision = Some(Decision::Refused);
-            next.current_step = next.route.len() - 1;
-            next.current_agency = next.counter().clone();
+            next.go_to_step(next.route.len() - 1);
             next.finish_with(Status::ResultReady, ctx.now, ctx.calendar);
         }
         _ => return Err(d.not_now(ctx.action)),

@@ -19,8 +19,7 @@ pub(super) fn transfer(d: &Dossier, ctx: &Ctx) -> Outcome {
         return hand_over(d, ctx);
     }
     let mut next = d.clone();
-    next.current_step += 1;
-    next.current_agency = next.route[next.current_step].agency.clone();
+    next.go_to_step(d.current_step + 1);
     next.status = Status::Processing;
     next.start_step(ctx.now, ctx.calendar);
     ctx.done_ending_step(next)
@@ -33,8 +32,7 @@ pub(super) fn transfer(d: &Dossier, ctx: &Ctx) -> Outcome {
 /// it was met, by the day (the handover time is counted in working days).
 fn hand_over(d: &Dossier, ctx: &Ctx) -> Outcome {
     let mut next = d.clone();
-    next.current_step = 1;
-    next.current_agency = next.route[1].agency.clone();
+    next.go_to_step(1);
     next.status = Status::Processing;
     next.competent_received_at = Some(ctx.now);
     next.start_clock(ctx.now, ctx.calendar);

@@ -26,6 +26,8 @@ pub struct InboxEntry {
     pub due_at: Option<String>,
     pub step_due_at: Option<String>,
     pub current_agency: String,
+    /// The department of `current_agency` holding it (its key); null: the agency as a whole.
+    pub current_department: Option<String>,
 }
 
 /// A page of the inbox.
@@ -61,12 +63,15 @@ pub struct InboxParams {
     pub received_from: Option<String>,
     /// Received on or before this day (YYYY-MM-DD).
     pub received_to: Option<String>,
+    /// One department's queue: its key (e.g. VHXH), or `none` for the dossiers no department holds yet.
+    pub department: Option<String>,
 }
 
 /// Staff: the open dossiers at your agency, nearest deadline first. Citizens: your dossiers, newest
 /// first. A page at a time (`next_cursor`); bad parameters answer 400 `invalid_limit`,
 /// `invalid_cursor`, `invalid_search`, `invalid_urgency`, `invalid_status_filter`,
-/// `invalid_channel_filter`, `invalid_procedure_code`, `invalid_date` or `invalid_date_range`.
+/// `invalid_channel_filter`, `invalid_procedure_code`, `invalid_date`, `invalid_date_range` or
+/// `invalid_department`.
 #[utoipa::path(get, path = "/api/v1/dossiers", tag = "dossiers", security(("bearer" = [])), params(InboxParams),
     responses((status = 200, body = InboxList), (status = 400, body = crate::error::ErrorBody),
               (status = 401, body = crate::error::ErrorBody)))]
@@ -86,6 +91,7 @@ pub async fn inbox(
         procedure: p.procedure,
         received_from: p.received_from,
         received_to: p.received_to,
+        department: p.department,
     };
     let now = ctx.clock.now();
     let page = crate::storage::run_as(&ctx.pool, caller, move |conn, caller| {
@@ -108,6 +114,7 @@ pub async fn inbox(
             received_at: opt(r.received_at),
             step_due_at: opt(r.step_due_at),
             current_agency: r.current_agency.to_string(),
+            current_department: r.current_department,
         })
         .collect();
     Ok(HttpResponse::Ok().json(InboxList { items, next_cursor: page.next_cursor, limit: page.limit }))

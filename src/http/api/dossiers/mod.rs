@@ -56,7 +56,7 @@ pub struct IntakeRequest {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionRequest {
-    /// receive, request_supplement, submit_supplement, refuse, transfer, approve, finish,
+    /// receive, request_supplement, submit_supplement, refuse, transfer, assign, approve, finish,
     /// return_result, extend, withdraw, stop.
     pub action: String,
     pub note: Option<String>,
@@ -66,6 +66,8 @@ pub struct ActionRequest {
     pub reason: Option<String>,
     /// extend: the new date promised to the applicant (YYYY-MM-DD).
     pub new_due_date: Option<String>,
+    /// assign: the key of an open department of the agency holding the dossier (e.g. `VHXH`).
+    pub department: Option<String>,
 }
 
 /// Receive a dossier: a clerk at the counter (direct/postal; the code is issued now) or a citizen
@@ -132,6 +134,7 @@ pub async fn act(
         missing: b.missing,
         reason: b.reason,
         new_due_date: b.new_due_date,
+        department: b.department,
     };
     let record = dossiers::act(&ctx.pool, &ctx.links, caller, code.into_inner(), input, ctx.clock.now()).await?;
     Ok(HttpResponse::Ok().json(DossierView::from(record)))

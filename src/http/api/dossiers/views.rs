@@ -49,6 +49,13 @@ pub struct HistoryEntry {
     pub details: Option<serde_json::Value>,
 }
 
+/// A department inside an agency.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DepartmentRef {
+    pub key: String,
+    pub name: String,
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct FileView {
     pub id: String,
@@ -124,6 +131,8 @@ pub struct DossierView {
     /// How the applicant takes the result: counter (at the receiving counter), post or online.
     pub result_delivery: String,
     pub current_agency: AgencyRef,
+    /// The department (phòng, ban) of `current_agency` holding the dossier; null: the agency as a whole.
+    pub current_department: Option<DepartmentRef>,
     pub current_step: i32,
     pub applicant: ApplicantView,
     pub documents: Vec<String>,
@@ -173,6 +182,7 @@ impl From<DossierRecord> for DossierView {
             awaiting_handover: row.to_domain().awaiting_handover(),
             result_delivery: row.result_delivery.as_str().to_string(),
             current_agency: name(row.current_agency.as_str()),
+            current_department: r.current_department.clone().map(|(key, name)| DepartmentRef { key, name }),
             current_step: row.current_step,
             applicant: ApplicantView {
                 name: r.applicant.name.clone(),

@@ -41,6 +41,9 @@ pub struct UserForm {
     agency_code: String,
     #[serde(default)]
     password: String,
+    /// A department key of the agency; blank: the agency as a whole.
+    #[serde(default)]
+    department: Option<String>,
 }
 
 #[derive(Template)]
@@ -75,6 +78,7 @@ fn user_field(e: &AppError) -> &'static str {
         InvalidFullName => "full_name",
         InvalidRole => "role",
         InvalidAgencyCode | StaffAgencyRequired | AgencyNotAllowed | UnknownAgency => "agency_code",
+        InvalidDepartment | UnknownDepartment => "department",
         PasswordTooShort | PasswordTooLong => "password",
         _ => "",
     }
@@ -118,7 +122,10 @@ fn show_users(
         .map(|u| UserLine {
             is_self: u.username == me,
             role: u.role.parse::<Role>().map(crate::http::pages::role_label).unwrap_or(""),
-            agency: u.agency_code.unwrap_or_default(),
+            agency: match (u.agency_code, u.department) {
+                (Some(a), Some(d)) => format!("{a} · {d}"),
+                (a, _) => a.unwrap_or_default(),
+            },
             created: fmt::time(u.created_at),
             disabled: fmt::opt_time(u.disabled_at),
             full_name: u.full_name,
@@ -189,6 +196,7 @@ pub async fn create_user(
         agency_code: Some(form.agency_code.clone()).filter(|a| !a.trim().is_empty()),
         full_name: form.full_name.clone(),
         is_demo: false,
+        department: form.department.clone(),
     };
     // Checked and hashed before the trip: no connection is held while the password is hashed.
     let prepared = users::prepare(session.claimed(), new).await;

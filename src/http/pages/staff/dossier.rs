@@ -15,7 +15,7 @@ use crate::domain::notice::Preference;
 use crate::error::AppError;
 use crate::services::catalogue;
 use crate::services::dossiers::{self, ActionInput, DossierRecord};
-use crate::storage::AnyConnection;
+use crate::storage::{departments, AnyConnection};
 use chrono::{DateTime, Utc};
 
 use crate::domain::calendar::Timeliness;
@@ -122,7 +122,10 @@ impl DossierView {
             statutory_due: fmt::opt_date(row.due_at),
             step_due: fmt::opt_time(row.step_due_at),
             receiving: name(row.receiving_agency.as_str()),
-            current: name(row.current_agency.as_str()),
+            current: match &r.current_department {
+                Some((_, dept)) => format!("{} — {dept}", name(row.current_agency.as_str())),
+                None => name(row.current_agency.as_str()),
+            },
             competent: row.competent_agency.as_ref().map(|c| name(c.as_str())).unwrap_or_default(),
             handover: match (row.handover_due_at, row.competent_received_at) {
                 (Some(due), None) => format!("Chờ bàn giao — hạn bàn giao {}", fmt::time(due)),
@@ -192,6 +195,9 @@ pub struct ActionForm {
     pub reason: String,
     #[serde(default)]
     pub new_due_date: String,
+    /// assign: the department's key.
+    #[serde(default)]
+    pub department: String,
     /// consult: the agency asked, its task and deadline in working days.
     #[serde(default)]
     pub agency_code: String,
@@ -239,6 +245,8 @@ pub struct DossierPage {
     consultations: Vec<ConsultView>,
     /// Agencies that may be consulted (code, name), when the caller's agency holds the dossier in processing.
     consultable: Vec<(String, String)>,
+    /// Departments the dossier may be assigned to (key, name).
+    departments: Vec<(String, String)>,
 }
 
 impl DossierPage {
@@ -257,6 +265,9 @@ impl DossierPage {
 struct Around {
     next_agency: String,
     consultable: Vec<(String, String)>,
+    /// The holding agency's open departments other than the one holding it (key, name), when
+    /// the caller may assign the dossier.
+    departments: Vec<(String, String)>,
 }
 
 fn read_around(conn: &mut AnyConnection, caller: &Caller, r: &DossierRecord, today: chrono::NaiveDate) -> Around {
@@ -283,7 +294,16 @@ fn read_around(conn: &mut AnyConnection, caller: &Caller, r: &DossierRecord, tod
                 .collect();
         }
     }
-    Around { next_agency, consultable }
+    let departments = match r.allowed_actions.contains(&"assign") {
+        true => departments::open_of(conn, &[r.row.current_agency.to_string()])
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|d| r.row.current_department.as_ref().is_none_or(|k| k.as_str() != d.key))
+            .map(|d| (d.key, d.name))
+            .collect(),
+        false => vec![],
+    };
+    Around { next_agency, consultable, departments }
 }
 
 /// The dossier of `code` and what its page shows around it, on the page's trip.
@@ -306,9 +326,11 @@ fn dossier_page(
     done: Option<String>,
     form: ActionForm,
 ) -> DossierPage {
+    // Assigning needs a department to assign to.
     let actions = r
         .allowed_actions
         .iter()
+        .filter(|a| **a != "assign" || !around.departments.is_empty())
         .map(|a| ActionView {
             name: a,
             label: action_label(a),
@@ -332,8 +354,8 @@ fn dossier_page(
             can_answer: c.answered_at.is_none() && c.agency_code == mine,
         })
         .collect();
-    let consultable = around.consultable;
-    DossierPage { layout, d: DossierView::new(&r), actions, error, done, form, consultations, consultable }
+    let (consultable, departments) = (around.consultable, around.departments);
+    DossierPage { layout, d: DossierView::new(&r), actions, error, done, form, consultations, consultable, departments }
 }
 
 #[derive(Deserialize)]
@@ -380,6 +402,7 @@ pub async fn act(
         missing: (form.action == "request_supplement").then_some(missing),
         reason: text(&form.reason),
         new_due_date: text(&form.new_due_date),
+        department: text(&form.department),
     };
     let layout = Layout::new(Some(session.claimed()), &format!("/can-bo/ho-so/{code}"));
     let me = session.claimed().clone();

@@ -12,6 +12,7 @@ use crate::domain::dossier::Urgency;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::services::inbox::{self, InboxQuery, View, OPEN_AT_AGENCY};
+use crate::storage::departments;
 
 /// The colour of an urgency (the rule and its label are the domain's: `domain::dossier::Urgency`).
 fn urgency_class(u: Urgency) -> &'static str {
@@ -35,6 +36,8 @@ pub struct InboxRow {
     pub due: String,
     pub urgency_class: &'static str,
     pub urgency_label: &'static str,
+    /// The department holding it, by name; empty: the agency as a whole.
+    pub department: String,
 }
 
 /// The page's search and filters, as in its address (the API's names).
@@ -55,6 +58,8 @@ pub struct InboxForm {
     #[serde(default)]
     pub received_to: String,
     #[serde(default)]
+    pub department: String,
+    #[serde(default)]
     pub cursor: String,
 }
 
@@ -71,6 +76,7 @@ impl InboxForm {
             procedure: some(&self.procedure),
             received_from: some(&self.received_from),
             received_to: some(&self.received_to),
+            department: some(&self.department),
         }
     }
 
@@ -84,6 +90,7 @@ impl InboxForm {
             ("procedure", &self.procedure),
             ("received_from", &self.received_from),
             ("received_to", &self.received_to),
+            ("department", &self.department),
         ];
         let mut parts: Vec<String> = pairs
             .iter()
@@ -101,10 +108,26 @@ impl InboxForm {
     }
 
     fn is_filtered(&self) -> bool {
-        [&self.q, &self.urgency, &self.status, &self.channel, &self.procedure, &self.received_from, &self.received_to]
-            .iter()
-            .any(|v| !v.trim().is_empty())
+        [
+            &self.q,
+            &self.urgency,
+            &self.status,
+            &self.channel,
+            &self.procedure,
+            &self.received_from,
+            &self.received_to,
+            &self.department,
+        ]
+        .iter()
+        .any(|v| !v.trim().is_empty())
     }
+}
+
+/// An option of a list built from data (the agency's departments).
+pub struct OwnedChoice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
 }
 
 /// An option of a filter's list.
@@ -126,6 +149,8 @@ pub struct InboxPage {
     urgencies: Vec<Choice>,
     statuses: Vec<Choice>,
     channels: Vec<Choice>,
+    /// The agency's departments (and "not in a department yet"); empty when it has none.
+    departments: Vec<OwnedChoice>,
     /// The filters narrow the list (the empty list then says so).
     filtered: bool,
     /// The next page's address, if there is one.
@@ -145,6 +170,7 @@ fn filter_message(e: &AppError) -> String {
         "invalid_status_filter" => "Tình trạng không hợp lệ: hãy chọn trong danh sách.",
         "invalid_channel_filter" => "Kênh nộp không hợp lệ: hãy chọn trực tiếp, trực tuyến hoặc bưu chính.",
         "invalid_date_range" => "“Nhận từ ngày” phải trước hoặc trùng “đến ngày”.",
+        "invalid_department" => "Phòng, ban không hợp lệ: hãy chọn trong danh sách.",
         _ => return messages::vi(e),
     };
     text.to_string()
@@ -166,13 +192,21 @@ pub async fn inbox(
     let is_clerk = caller.role == Role::Clerk;
     let now = ctx.clock.now();
     let query = form.query();
-    // One trip: the account check and the page of dossiers.
-    let read = session.run(&ctx.pool, move |conn, caller| inbox::read(conn, &caller, View::Page, &query, now));
-    let (page, error) = match read.await {
-        Ok(page) => (Some(page), None),
-        Err(PageError::App(e)) if e.status().as_u16() == 400 => (None, Some(e)),
-        Err(PageError::App(e)) => return Err(e).in_layout(&layout),
-        Err(e) => return Err(e),
+    // One trip: the account check, the agency's departments and the page of dossiers.
+    let read = session.run(&ctx.pool, move |conn, caller| {
+        let agencies: Vec<String> = caller.agency.iter().map(|a| a.to_string()).collect();
+        let departments = departments::open_of(conn, &agencies)?;
+        Ok((inbox::read(conn, &caller, View::Page, &query, now), departments))
+    });
+    let (page, error, departments) = match read.await.in_layout(&layout)? {
+        (Ok(page), d) => (Some(page), None, d),
+        (Err(e), d) if e.status().as_u16() == 400 => (None, Some(e), d),
+        (Err(e), _) => return Err(e).in_layout(&layout),
+    };
+    let department_name = |key: &Option<String>| {
+        key.as_ref()
+            .map(|k| departments.iter().find(|d| &d.key == k).map(|d| d.name.clone()).unwrap_or_else(|| k.clone()))
+            .unwrap_or_default()
     };
     let rows = page
         .as_ref()
@@ -197,6 +231,7 @@ pub async fn inbox(
                         due: fmt::opt_date(r.promised_due_at()),
                         urgency_class: urgency_class(urgency),
                         urgency_label: urgency.label_vi(),
+                        department: department_name(&r.current_department),
                     }
                 })
                 .collect()
@@ -216,6 +251,13 @@ pub async fn inbox(
         .into_iter()
         .map(|(value, label)| Choice { value, label, selected: form.channel == value })
         .collect();
+    let department_choices = match departments.is_empty() {
+        true => vec![],
+        false => std::iter::once(("none".to_string(), "Chưa giao phòng, ban".to_string()))
+            .chain(departments.iter().map(|d| (d.key.clone(), d.name.clone())))
+            .map(|(value, label)| OwnedChoice { selected: form.department == value, value, label })
+            .collect(),
+    };
     let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     let page = InboxPage {
         layout,
@@ -228,6 +270,7 @@ pub async fn inbox(
         urgencies,
         statuses,
         channels,
+        departments: department_choices,
         next,
         first,
         error: error.as_ref().map(filter_message),
