@@ -21,6 +21,7 @@ mod checkouts;
 mod cli;
 mod dashboard;
 mod demo;
+mod departments;
 mod domain_split;
 mod dossiers;
 mod errors;

@@ -168,9 +168,10 @@ fn answer(report: Report, dry_run: bool) -> HttpResponse {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct AgencyChangeView {
     pub id: String,
-    /// The unit created, renamed or closed (its code before the change).
+    /// The unit created, renamed or closed (its code before the change), or whose department changed.
     pub agency_code: String,
-    /// `create`, `rename` or `close`.
+    /// `create`, `rename` or `close`; for its departments `department_create`, `department_rename`
+    /// or `department_close`.
     pub action: String,
     /// What was asked: the new unit's fields, the new code and name, or the successor, with the
     /// dates and the act.

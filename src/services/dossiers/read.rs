@@ -31,6 +31,8 @@ pub struct DossierRecord {
     pub handover_late: Option<bool>,
     /// The department holding the dossier inside its current agency: (key, name).
     pub current_department: Option<(String, String)>,
+    /// When the caller may assign the dossier: the holding agency's other open departments (key, name).
+    pub assignable: Vec<(String, String)>,
 }
 
 /// The working calendar a computation about `row` at `at` needs: from the earlier of its
@@ -115,7 +117,19 @@ impl Surroundings {
         let mut known = vec![ctx.row.receiving_agency.to_string(), ctx.row.current_agency.to_string()];
         known.extend(ctx.row.competent_agency.as_ref().map(|c| c.to_string()));
         self.complete_names(conn, &known)?;
-        let allowed_actions = allowed_actions(&ctx.row, caller, cal, at);
+        let mut allowed_actions = allowed_actions(&ctx.row, caller, cal, at);
+        // Assigning needs a department to assign to: one read, only when the rules allow it.
+        let assignable: Vec<(String, String)> = match allowed_actions.contains(&"assign") {
+            true => departments::open_of(conn, &[ctx.row.current_agency.to_string()])?
+                .into_iter()
+                .filter(|d| ctx.row.current_department.as_ref().is_none_or(|k| k.as_str() != d.key))
+                .map(|d| (d.key, d.name))
+                .collect(),
+            false => vec![],
+        };
+        if assignable.is_empty() {
+            allowed_actions.retain(|a| *a != "assign");
+        }
         let handover_late = ctx.row.to_domain().handover_late(at);
         // One read, only when a department holds it.
         let current_department = match &ctx.row.current_department {
@@ -137,6 +151,7 @@ impl Surroundings {
             allowed_actions,
             handover_late,
             current_department,
+            assignable,
         })
     }
 }

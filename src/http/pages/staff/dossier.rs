@@ -15,7 +15,7 @@ use crate::domain::notice::Preference;
 use crate::error::AppError;
 use crate::services::catalogue;
 use crate::services::dossiers::{self, ActionInput, DossierRecord};
-use crate::storage::{departments, AnyConnection};
+use crate::storage::AnyConnection;
 use chrono::{DateTime, Utc};
 
 use crate::domain::calendar::Timeliness;
@@ -265,9 +265,6 @@ impl DossierPage {
 struct Around {
     next_agency: String,
     consultable: Vec<(String, String)>,
-    /// The holding agency's open departments other than the one holding it (key, name), when
-    /// the caller may assign the dossier.
-    departments: Vec<(String, String)>,
 }
 
 fn read_around(conn: &mut AnyConnection, caller: &Caller, r: &DossierRecord, today: chrono::NaiveDate) -> Around {
@@ -294,16 +291,7 @@ fn read_around(conn: &mut AnyConnection, caller: &Caller, r: &DossierRecord, tod
                 .collect();
         }
     }
-    let departments = match r.allowed_actions.contains(&"assign") {
-        true => departments::open_of(conn, &[r.row.current_agency.to_string()])
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|d| r.row.current_department.as_ref().is_none_or(|k| k.as_str() != d.key))
-            .map(|d| (d.key, d.name))
-            .collect(),
-        false => vec![],
-    };
-    Around { next_agency, consultable, departments }
+    Around { next_agency, consultable }
 }
 
 /// The dossier of `code` and what its page shows around it, on the page's trip.
@@ -326,11 +314,9 @@ fn dossier_page(
     done: Option<String>,
     form: ActionForm,
 ) -> DossierPage {
-    // Assigning needs a department to assign to.
     let actions = r
         .allowed_actions
         .iter()
-        .filter(|a| **a != "assign" || !around.departments.is_empty())
         .map(|a| ActionView {
             name: a,
             label: action_label(a),
@@ -354,7 +340,7 @@ fn dossier_page(
             can_answer: c.answered_at.is_none() && c.agency_code == mine,
         })
         .collect();
-    let (consultable, departments) = (around.consultable, around.departments);
+    let (consultable, departments) = (around.consultable, r.assignable.clone());
     DossierPage { layout, d: DossierView::new(&r), actions, error, done, form, consultations, consultable, departments }
 }
 
