@@ -485,6 +485,8 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
         "/quan-tri/co-quan".into(),
         "/quan-tri/co-quan?ngay=2019-06-01".into(),
         "/quan-tri/co-quan/000.01.31.H12".into(),
+        // Sở Tư pháp: its departments and the forms to change them.
+        "/quan-tri/co-quan/000.00.03.H12".into(),
         "/quan-tri/sap-xep".into(),
     ];
     let roles: [(Option<&str>, &[String]); 5] = [

@@ -132,6 +132,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/admin/agencies/{code}/departments/{key}/close", post().to(departments::close))
         .route("/quan-tri/co-quan/ket-thuc", post().to(admin_pages::agencies::close_agency))
         .route("/quan-tri/co-quan/{code}", get().to(admin_pages::agencies::agency_page))
+        .route("/quan-tri/co-quan/{code}/phong-ban", post().to(admin_pages::departments::change))
         .route("/api/v1/admin/agency-changes", get().to(admin_agencies::changes))
         .route("/quan-tri/thu-tuc/{code}", post().to(admin_pages::procedures::revise_procedure))
         // ---- Anything else.

@@ -255,14 +255,6 @@ impl Source<'_> {
     }
 }
 
-/// Loads the seeds under `dir` in one transaction, or the built-in ones when `dir` is not a folder.
-/// Rows already present are left as they are.
-/// Loads the reorganisation plans `ids` (`reorganisations/<id>.json` of the seeds) that are not
-/// loaded yet, each applied at once if its date has come by `now` (see `services::reorganise`).
-/// Their reports, in order.
-///
-/// With `window` (the demo history's links), a plan whose date has come is preceded by the demo's
-
 /// What [`load_departments`] did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct DepartmentsLoaded {
@@ -311,6 +303,11 @@ pub fn load_departments(conn: &mut AnyConnection, dir: &Path) -> anyhow::Result<
     })
 }
 
+/// Loads the reorganisation plans `ids` (`reorganisations/<id>.json` of the seeds) that are not
+/// loaded yet, each applied at once if its date has come by `now` (see `services::reorganise`).
+/// Their reports, in order.
+///
+/// With `window` (the demo history's links), a plan whose date has come is preceded by the demo's
 /// last working days under the units it ends (`demo::cutover`), so applying it moves open dossiers.
 pub fn load_reorganisations(
     conn: &mut AnyConnection,
@@ -356,6 +353,8 @@ pub fn load_reorganisations(
     Ok(reports)
 }
 
+/// Loads the seeds under `dir` in one transaction, or the built-in ones when `dir` is not a folder.
+/// Rows already present are left as they are.
 pub fn load(conn: &mut AnyConnection, dir: &Path, demo: bool) -> anyhow::Result<SeedReport> {
     let source = if dir.is_dir() {
         Source::Dir(dir)

@@ -76,7 +76,7 @@ async fn a_step_lands_in_the_department_its_route_names_and_staff_assign_it_insi
 
     // The department's queue has it; another department's, and the agency's unassigned one, do not.
     let specialist = app.login("specialist.stp", PW).await;
-    assert_eq!(queue(&app, &specialist, "HCTP").await, [code.clone()]);
+    assert_eq!(queue(&app, &specialist, "HCTP").await, vec![code.clone()]);
     assert!(queue(&app, &specialist, "VP").await.is_empty());
     assert!(queue(&app, &specialist, "none").await.is_empty());
     let (s, all) = app.get_with("/api/v1/dossiers", &specialist).await;
@@ -100,7 +100,7 @@ async fn a_step_lands_in_the_department_its_route_names_and_staff_assign_it_insi
     assert_eq!(row["action"], "assign");
     assert_eq!(row["details"], json!({"department": "BTTP", "from_department": "HCTP"}));
     assert_eq!((row["from_agency"]["code"].as_str(), row["to_agency"]["code"].as_str()), (Some(STP), Some(STP)));
-    assert_eq!(queue(&app, &specialist, "BTTP").await, [code.clone()]);
+    assert_eq!(queue(&app, &specialist, "BTTP").await, vec![code.clone()]);
     assert!(queue(&app, &specialist, "HCTP").await.is_empty());
 
     // Refusals change nothing.
@@ -274,4 +274,42 @@ async fn administrators_create_rename_and_close_departments_and_the_work_and_acc
     assert_error(s, &b, 400, "unknown_department");
     let (s, u) = put(&app, path, &admin, &json!({"department": null})).await;
     assert_eq!((s, u["department"].clone()), (200, Value::Null));
+}
+
+#[tokio::test]
+async fn the_agency_page_lists_the_departments_and_its_forms_change_them() {
+    let app = spawn_app_at(MONDAY).await;
+    let cookie = sign_in(&app, "admin", PW).await;
+    let page = get(&app, &format!("/quan-tri/co-quan/{STP}"), Some(&cookie)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Phòng Hành chính tư pháp") && page.body.contains("Tạo phòng, ban"), "{}", page.body);
+
+    let form = |op: &'static str, fields: &[(&'static str, &'static str)]| {
+        let mut f = vec![("op", op)];
+        f.extend_from_slice(fields);
+        f
+    };
+    let path = format!("/quan-tri/co-quan/{STP}/phong-ban");
+    let done =
+        post_form(&app, &path, Some(&cookie), &form("create", &[("key", "LLTP"), ("name", "Phòng Lý lịch tư pháp")]))
+            .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let back = get(&app, &done.location, Some(&cookie)).await;
+    assert!(back.body.contains("Đã lưu: đã tạo Phòng Lý lịch tư pháp (LLTP)."), "{}", back.body);
+    assert!(back.body.contains("Tạo phòng, ban"), "the change is in the page's list of changes");
+
+    let refused = post_form(&app, &path, Some(&cookie), &form("close", &[("key", "VP"), ("successor", "VP")])).await;
+    assert_eq!(refused.status, 303);
+    let back = get(&app, &refused.location, Some(&cookie)).await;
+    assert!(back.body.contains(r#"role="alert""#), "the reason is shown: {}", back.body);
+    assert_eq!(keys(&app, "").await, ["BTTP", "HCTP", "LLTP", "VP"], "nothing closed");
+
+    let done = post_form(&app, &path, Some(&cookie), &form("close", &[("key", "BTTP"), ("successor", "VP")])).await;
+    let back = get(&app, &done.location, Some(&cookie)).await;
+    assert!(back.body.contains("công việc của BTTP do Văn phòng Sở Tư pháp (VP) nhận"), "{}", back.body);
+    assert_eq!(keys(&app, "").await, ["HCTP", "LLTP", "VP"]);
+    // Only administrators.
+    let clerk = sign_in(&app, "clerk.stp", PW).await;
+    let p = post_form(&app, &path, Some(&clerk), &form("create", &[("key", "X"), ("name", "X")])).await;
+    assert_eq!(p.status, 403, "{}", p.body);
 }

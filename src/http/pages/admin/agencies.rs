@@ -51,6 +51,9 @@ fn action_vi(action: &str) -> &'static str {
         "create" => "Tạo đơn vị",
         "rename" => "Đổi tên (phiên bản mới)",
         "close" => "Kết thúc hoạt động",
+        "department_create" => "Tạo phòng, ban",
+        "department_rename" => "Đổi tên phòng, ban (mã mới)",
+        "department_close" => "Giải thể phòng, ban",
         _ => "",
     }
 }
@@ -237,6 +240,9 @@ fn change_line(c: AgencyChangeRow) -> ChangeLine {
         "close" => {
             format!("{}, do {} kế thừa, hiệu lực {}, {}", s("name"), s("successor"), s("effective_on"), s("act"))
         }
+        "department_create" => format!("{} ({})", s("name"), s("key")),
+        "department_rename" => format!("{} → {} ({})", s("key"), s("new_name"), s("new_key")),
+        "department_close" => format!("{}, do {} nhận công việc", s("key"), s("successor")),
         _ => String::new(),
     };
     ChangeLine {
@@ -574,6 +580,9 @@ struct AgencyPage {
     ancestry: Vec<LinkLine>,
     descent: Vec<LinkLine>,
     changes: Vec<ChangeLine>,
+    departments: Vec<super::departments::DepartmentLine>,
+    notice: Option<String>,
+    error: Option<String>,
 }
 
 /// GET /quan-tri/co-quan/{code}: one unit, its validity, lineage and the changes made to it.
@@ -582,16 +591,19 @@ pub async fn agency_page(
     req: HttpRequest,
     session: PageSession,
     code: web::Path<String>,
+    q: web::Query<super::departments::DoneQuery>,
 ) -> Result<HttpResponse, PageError> {
     let layout = admin_layout(&req, &session);
     let code = code.into_inner();
-    let r = session
+    let (r, departments) = session
         .run(&ctx.pool, move |conn, caller| {
             admin_only(&caller)?;
-            agencies_admin::record_on(conn, &caller, &code)
+            let r = agencies_admin::record_on(conn, &caller, &code)?;
+            Ok((r, crate::services::departments::history_on(conn, &code)?))
         })
         .await
         .in_layout(&layout)?;
+    let q = q.into_inner();
     let a = &r.agency;
     let page = AgencyPage {
         code: a.code.clone(),
@@ -608,6 +620,9 @@ pub async fn agency_page(
         ancestry: r.ancestry.into_iter().map(link_line).collect(),
         descent: r.descent.into_iter().map(link_line).collect(),
         changes: r.changes.into_iter().map(change_line).collect(),
+        departments: departments.into_iter().map(super::departments::DepartmentLine::from).collect(),
+        notice: q.da_luu.map(|t| format!("Đã lưu: {t}.")),
+        error: q.loi,
         layout,
     };
     Ok(render(actix_web::http::StatusCode::OK, &page))

@@ -15,6 +15,7 @@ use crate::http::context::AppContext;
 
 pub mod agencies;
 pub mod calendar;
+pub mod departments;
 pub mod notices;
 pub mod plans;
 pub mod procedures;
