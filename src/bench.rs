@@ -10,7 +10,7 @@ use diesel::sql_types::BigInt;
 
 use crate::domain::stats::ReportRow;
 use crate::services::stats::{compute, indicators, GroupBy, Selection};
-use crate::storage::stats::{Hierarchy, Scope};
+use crate::storage::stats::{Counting, Hierarchy, Scope};
 use crate::storage::{agencies, AnyConnection};
 
 /// What a run measured.
@@ -335,6 +335,7 @@ pub fn run(conn: &mut AnyConnection, dossiers: i64, year: i32, runs: usize) -> a
         scope: Scope::Subtree(root.path.clone()),
         grouping: GroupBy::None,
         hierarchy: Hierarchy::AsIs,
+        counting: Counting::Receiving,
     };
     let was = Selection { hierarchy: Hierarchy::AsWas, ..selection.clone() };
     let (mut ours, mut as_was, mut plain) = (Vec::new(), Vec::new(), Vec::new());

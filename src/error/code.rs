@@ -190,6 +190,7 @@ error_codes! {
     InvalidResultDelivery, BAD_REQUEST, "invalid_result_delivery", "Hãy chọn cách nhận kết quả: tại nơi tiếp nhận (counter), qua bưu chính (post) hoặc trực tuyến (online).";
     ApplicantCommuneRequired, BAD_REQUEST, "applicant_commune_required", "Thủ tục này do xã, phường nơi người nộp cư trú giải quyết: hãy chọn xã, phường đó.";
     InvalidApplicantCommune, BAD_REQUEST, "invalid_applicant_commune", "Xã, phường của người nộp không hợp lệ: hãy chọn một xã, phường của tỉnh đang hoạt động.";
+    InvalidCountedAt, BAD_REQUEST, "invalid_counted_at", "Cách tính hồ sơ theo đơn vị không hợp lệ: chọn đơn vị tiếp nhận (receiving) hoặc đơn vị giải quyết (deciding).";
     InvalidDepartment, BAD_REQUEST, "invalid_department", "Mã phòng, ban không hợp lệ: 1 đến 16 chữ in hoa, chữ số hoặc dấu _, bắt đầu bằng chữ (ví dụ VHXH).";
     UnknownDepartment, BAD_REQUEST, "unknown_department", "Cơ quan không có phòng, ban này (hoặc phòng, ban đã giải thể). Hãy chọn một phòng, ban trong danh sách.";
     DepartmentRequired, BAD_REQUEST, "department_required", "Hãy chọn phòng, ban nhận hồ sơ.";

@@ -402,6 +402,63 @@ diesel::table! {
 }
 
 diesel::table! {
+    stats_handover_daily (receiving_agency, competent_agency, field, day) {
+        receiving_agency -> Text,
+        competent_agency -> Text,
+        field -> Text,
+        day -> Date,
+        received_online -> BigInt,
+        received_direct -> BigInt,
+        received_online_level4 -> BigInt,
+        resolved_early -> BigInt,
+        resolved_on_time -> BigInt,
+        resolved_late -> BigInt,
+        due -> BigInt,
+        settled -> BigInt,
+        rated -> BigInt,
+        rated_satisfied -> BigInt,
+    }
+}
+
+diesel::table! {
+    stats_handover_monthly (receiving_agency, competent_agency, field, month) {
+        receiving_agency -> Text,
+        competent_agency -> Text,
+        field -> Text,
+        month -> Date,
+        received_online -> BigInt,
+        received_direct -> BigInt,
+        received_online_level4 -> BigInt,
+        resolved_early -> BigInt,
+        resolved_on_time -> BigInt,
+        resolved_late -> BigInt,
+        due -> BigInt,
+        settled -> BigInt,
+        rated -> BigInt,
+        rated_satisfied -> BigInt,
+    }
+}
+
+diesel::table! {
+    stats_handover_yearly (receiving_agency, competent_agency, field, year) {
+        receiving_agency -> Text,
+        competent_agency -> Text,
+        field -> Text,
+        year -> Date,
+        received_online -> BigInt,
+        received_direct -> BigInt,
+        received_online_level4 -> BigInt,
+        resolved_early -> BigInt,
+        resolved_on_time -> BigInt,
+        resolved_late -> BigInt,
+        due -> BigInt,
+        settled -> BigInt,
+        rated -> BigInt,
+        rated_satisfied -> BigInt,
+    }
+}
+
+diesel::table! {
     off_system_counts (agency_code, period_start, period_end) {
         agency_code -> Text,
         period_start -> Date,
@@ -456,5 +513,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     stats_daily,
     stats_monthly,
     stats_yearly,
+    stats_handover_daily,
+    stats_handover_monthly,
+    stats_handover_yearly,
     off_system_counts,
 );

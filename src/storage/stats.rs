@@ -72,7 +72,7 @@ fn upsert(
     conn: &mut AnyConnection,
     table: &str,
     date_col: &str,
-    agency: &str,
+    keys: &[(&str, &str)],
     field: &str,
     rows: &[Row],
 ) -> QueryResult<()> {
@@ -87,11 +87,15 @@ fn upsert(
             "?".to_string()
         }
     };
-    let tuples: Vec<String> =
-        rows.iter().map(|_| format!("({})", (0..13).map(|_| placeholder()).collect::<Vec<_>>().join(", "))).collect();
+    let width = keys.len() + 2 + MEASURES.len();
+    let tuples: Vec<String> = rows
+        .iter()
+        .map(|_| format!("({})", (0..width).map(|_| placeholder()).collect::<Vec<_>>().join(", ")))
+        .collect();
+    let key_cols = keys.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ");
     let sql = format!(
-        "INSERT INTO {table} (agency_code, field, {date_col}, {}) VALUES {} \
-         ON CONFLICT (agency_code, field, {date_col}) DO UPDATE SET {}",
+        "INSERT INTO {table} ({key_cols}, field, {date_col}, {}) VALUES {} \
+         ON CONFLICT ({key_cols}, field, {date_col}) DO UPDATE SET {}",
         MEASURES.join(", "),
         tuples.join(", "),
         MEASURES.map(|m| format!("{m} = {table}.{m} + excluded.{m}")).join(", ")
@@ -100,7 +104,10 @@ fn upsert(
         ($c:expr, $db:ty) => {{
             let mut q = diesel::sql_query(sql).into_boxed::<$db>();
             for (date, v) in rows {
-                q = q.bind::<Text, _>(agency.to_string()).bind::<Text, _>(field.to_string()).bind::<Date, _>(*date);
+                for (_, key) in keys {
+                    q = q.bind::<Text, _>(key.to_string());
+                }
+                q = q.bind::<Text, _>(field.to_string()).bind::<Date, _>(*date);
                 for x in v {
                     q = q.bind::<BigInt, _>(*x);
                 }
@@ -119,19 +126,84 @@ fn upsert(
 /// the daily, monthly and yearly counters, inside the caller's transaction: one upsert per table
 /// that has something to add (a new row starts from the deltas, an existing one adds them).
 pub fn apply(conn: &mut AnyConnection, agency: &str, field: &str, deltas: &[Delta]) -> QueryResult<()> {
-    let days = rows_of(deltas, |d| d);
-    if !days.is_empty() {
-        upsert(conn, "stats_daily", "day", agency, field, &days)?;
-    }
-    let months = rows_of(deltas, month_of);
-    if !months.is_empty() {
-        upsert(conn, "stats_monthly", "month", agency, field, &months)?;
-    }
-    let years = rows_of(deltas, year_of);
-    if !years.is_empty() {
-        upsert(conn, "stats_yearly", "year", agency, field, &years)?;
+    apply_to(conn, "stats", &[("agency_code", agency)], field, deltas)
+}
+
+/// As [`apply`], for a dossier received at `receiving` for the `competent` agency (boundary-free
+/// intake): the same marks, kept by the pair, so that a report counted at the deciding agency can
+/// move them from the one to the other ([`Counting::Deciding`]).
+pub fn apply_handover(
+    conn: &mut AnyConnection,
+    receiving: &str,
+    competent: &str,
+    field: &str,
+    deltas: &[Delta],
+) -> QueryResult<()> {
+    apply_to(conn, "stats_handover", &[("receiving_agency", receiving), ("competent_agency", competent)], field, deltas)
+}
+
+fn apply_to(
+    conn: &mut AnyConnection,
+    prefix: &str,
+    keys: &[(&str, &str)],
+    field: &str,
+    deltas: &[Delta],
+) -> QueryResult<()> {
+    let grains: [(&str, &str, fn(NaiveDate) -> NaiveDate); 3] =
+        [("daily", "day", |d| d), ("monthly", "month", month_of), ("yearly", "year", year_of)];
+    for (table, date_col, grain) in grains {
+        let rows = rows_of(deltas, grain);
+        if !rows.is_empty() {
+            upsert(conn, &format!("{prefix}_{table}"), date_col, keys, field, &rows)?;
+        }
     }
     Ok(())
+}
+
+/// At which agency a dossier counts (issue 13 item 5): the one that received it (Biểu II.06a's
+/// reading, and the default), or the one competent to decide it — the same for every dossier but
+/// those received at one agency for another (boundary-free intake), which the handover counters
+/// move from the receiving agency to the competent one. Both give the same province total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Counting {
+    #[default]
+    Receiving,
+    Deciding,
+}
+
+impl Counting {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "receiving" => Some(Self::Receiving),
+            "deciding" => Some(Self::Deciding),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Receiving => "receiving",
+            Self::Deciding => "deciding",
+        }
+    }
+
+    /// The counter rows a query reads from `stats_<grain>`: the table itself, or, counted at the
+    /// deciding agency, the table with the handover marks added at the competent agency and taken
+    /// off the receiving one (same columns: `agency_code`, `field`, the date, the measures).
+    fn source(self, grain: &str, date_col: &str) -> String {
+        match self {
+            Self::Receiving => format!("stats_{grain}"),
+            Self::Deciding => {
+                let plus = MEASURES.join(", ");
+                let minus = MEASURES.map(|m| format!("-{m}")).join(", ");
+                format!(
+                    "(SELECT agency_code, field, {date_col}, {plus} FROM stats_{grain} \
+                     UNION ALL SELECT competent_agency, field, {date_col}, {plus} FROM stats_handover_{grain} \
+                     UNION ALL SELECT receiving_agency, field, {date_col}, {minus} FROM stats_handover_{grain})"
+                )
+            }
+        }
+    }
 }
 
 /// Under which units a period's dossiers are counted (issue 13): the counters are kept by the
@@ -269,23 +341,11 @@ pub fn cumulative_at(
     points: &[(NaiveDate, Grouping)],
     scope: &Scope,
     hierarchy: Hierarchy,
+    counting: Counting,
 ) -> QueryResult<Vec<Vec<(String, String, Cumulative)>>> {
     let filter = scope_filter(scope);
     let join = hierarchy.join();
-    let sums = [
-        "received_online",
-        "received_direct",
-        "received_online_level4",
-        "resolved_early",
-        "resolved_on_time",
-        "resolved_late",
-        "due",
-        "settled",
-        "rated",
-        "rated_satisfied",
-    ]
-    .map(|c| format!("CAST(COALESCE(SUM(s.{c}), 0) AS BIGINT) AS {c}"))
-    .join(", ");
+    let sums = MEASURES.map(|c| format!("CAST(COALESCE(SUM(s.{c}), 0) AS BIGINT) AS {c}")).join(", ");
     let mut parts = Vec::new();
     for (i, (last_day, grouping)) in points.iter().enumerate() {
         let (last_day, grouping) = (*last_day, *grouping);
@@ -299,22 +359,23 @@ pub fn cumulative_at(
         let group_by = if grouping == Grouping::None { String::new() } else { format!(" GROUP BY {key}") };
         let year = year_of(last_day);
         let next_day = last_day.succ_opt().expect("date in range");
-        let part = |table: &str, date_col: &str, cond: String| {
+        let part = |grain: &str, date_col: &str, cond: String| {
             format!(
                 "SELECT CAST({i} AS INTEGER) AS point, {key} AS group_key, {label} AS group_label, {sums} \
                  FROM {table} s {join} WHERE {cond}{filter}{group_by}",
+                table = counting.source(grain, date_col),
                 cond = cond.replace("{c}", &format!("s.{date_col}"))
             )
         };
         if next_day == year_of(next_day) {
-            parts.push(part("stats_yearly", "year", format!("{{c}} <= '{year}'")));
+            parts.push(part("yearly", "year", format!("{{c}} <= '{year}'")));
         } else {
-            parts.push(part("stats_yearly", "year", format!("{{c}} < '{year}'")));
+            parts.push(part("yearly", "year", format!("{{c}} < '{year}'")));
             if next_day.day() == 1 {
-                parts.push(part("stats_monthly", "month", format!("{{c}} >= '{year}' AND {{c}} <= '{month}'")));
+                parts.push(part("monthly", "month", format!("{{c}} >= '{year}' AND {{c}} <= '{month}'")));
             } else {
-                parts.push(part("stats_monthly", "month", format!("{{c}} >= '{year}' AND {{c}} < '{month}'")));
-                parts.push(part("stats_daily", "day", format!("{{c}} >= '{month}' AND {{c}} <= '{last_day}'")));
+                parts.push(part("monthly", "month", format!("{{c}} >= '{year}' AND {{c}} < '{month}'")));
+                parts.push(part("daily", "day", format!("{{c}} >= '{month}' AND {{c}} <= '{last_day}'")));
             }
         }
     }

@@ -279,3 +279,71 @@ async fn the_counter_page_takes_a_boundary_free_dossier_and_the_dossier_page_sho
     assert!(page.body.contains("<dt>Bàn giao hồ sơ</dt><dd>Chờ bàn giao — hạn bàn giao"), "{}", page.body);
     assert!(page.body.contains("Nhận qua dịch vụ bưu chính công ích"));
 }
+
+#[tokio::test]
+async fn statistics_say_which_agency_received_and_which_decided_with_the_same_province_total() {
+    // Monday 2/3/2026: two judicial records received at phường Ninh Kiều for Sở Tư pháp, and a
+    // marriage that the commune decides itself.
+    let app = merged_city("2026-03-02T10:00:00+07:00").await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let stp = app.login("leader.stp", PW).await;
+    let mut records = Vec::new();
+    for _ in 0..2 {
+        let (s, d) = app.post_with("/api/v1/dossiers", &clerk, &body(JUDICIAL_RECORD, json!({}))).await;
+        assert_eq!(s, 201, "{d}");
+        records.push(d["code"].as_str().unwrap().to_string());
+    }
+    let (s, d) = app.post_with("/api/v1/dossiers", &clerk, &body(MARRIAGE, json!({}))).await;
+    assert_eq!((s, d["competent_agency"].clone()), (201, Value::Null), "{d}");
+    // One is handed over and decided; the other waits.
+    let (s, d) = act(&app, &clerk, &records[0], "transfer").await;
+    assert_eq!(s, 200, "{d}");
+    for action in ["approve", "finish"] {
+        let (s, d) = act(&app, &stp, &records[0], action).await;
+        assert_eq!(s, 200, "{action}: {d}");
+    }
+
+    let leader = app.login("leader.tp", PW).await;
+    let report = |counted_at: &'static str| {
+        let (app, leader) = (&app, &leader);
+        async move {
+            let q = format!("/api/v1/stats/report?from=2026-03-01&to=2026-03-31&group_by=agency{counted_at}");
+            let (s, r) = app.get_with(&q, leader).await;
+            assert_eq!(s, 200, "{r}");
+            r
+        }
+    };
+    let line = |r: &Value, code: &str, column: &str| {
+        r["rows"].as_array().unwrap().iter().find(|l| l["key"] == code).map(|l| l[column].as_i64().unwrap())
+    };
+    let received = report("").await;
+    assert_eq!(received["counted_at"], "receiving", "Biểu II.06a's reading by default");
+    assert_eq!(line(&received, NINH_KIEU, "received_total"), Some(3));
+    assert_eq!(line(&received, NINH_KIEU, "resolved_total"), Some(1));
+    assert_eq!(line(&received, SO_TU_PHAP, "received_total").unwrap_or(0), 0);
+    let decided = report("&counted_at=deciding").await;
+    assert_eq!(decided["counted_at"], "deciding");
+    assert_eq!(line(&decided, NINH_KIEU, "received_total"), Some(1), "the marriage it decides itself");
+    assert_eq!(line(&decided, SO_TU_PHAP, "received_total"), Some(2), "the two records it decides: {decided}");
+    assert_eq!(line(&decided, SO_TU_PHAP, "resolved_total"), Some(1));
+    assert_eq!(line(&decided, NINH_KIEU, "resolved_total").unwrap_or(0), 0);
+    assert_eq!(received["total"], decided["total"], "the same province total");
+
+    let (s, b) = app.get_with("/api/v1/stats/report?from=2026-03-01&to=2026-03-31&counted_at=competent", &leader).await;
+    assert_error(s, &b, 400, "invalid_counted_at");
+    let (s, k) = app.get_with("/api/v1/stats/kpis?from=2026-03-01&to=2026-03-31&counted_at=deciding", &leader).await;
+    assert_eq!((s, k["counted_at"].as_str()), (200, Some("deciding")), "{k}");
+
+    // The leaders' dashboard offers both readings, and its export links keep the choice.
+    let cookie = crate::common::web::sign_in(&app, "leader.tp", PW).await;
+    let page =
+        crate::common::web::get(&app, "/lanh-dao?from=2026-03-01&to=2026-03-31&counted_at=deciding", Some(&cookie))
+            .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains(r#"<option value="deciding" selected>"#), "{}", page.body);
+    assert!(page.body.contains("counted_at=deciding"), "the export links keep it");
+    let bad =
+        crate::common::web::get(&app, "/lanh-dao?from=2026-03-01&to=2026-03-31&counted_at=x", Some(&cookie)).await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("Cách tính hồ sơ theo đơn vị “x” không hợp lệ."), "{}", bad.body);
+}

@@ -27,9 +27,12 @@ pub(super) fn facts(d: &Dossier, online: bool, level4: bool) -> Facts {
     }
 }
 
-/// What statistics count a dossier by: its receiving agency, its procedure's field and level.
+/// What statistics count a dossier by: its receiving agency (and the competent one, when another
+/// decides it), its procedure's field and level.
 pub(super) struct Counted<'a> {
     pub agency: &'a str,
+    /// Boundary-free intake: the agency competent to decide, when not the receiving one.
+    pub competent: Option<&'a str>,
     pub field: &'a str,
     pub online: bool,
     pub level4: bool,
@@ -39,6 +42,11 @@ impl<'a> Counted<'a> {
     pub fn new(row: &'a DossierRow, field: &'a str, online_level: i32) -> Self {
         Counted {
             agency: row.receiving_agency.as_str(),
+            competent: row
+                .competent_agency
+                .as_ref()
+                .map(|c| c.as_str())
+                .filter(|c| *c != row.receiving_agency.as_str()),
             field,
             online: row.channel == Channel::Online,
             level4: online_level == 4,
@@ -67,7 +75,11 @@ pub(super) fn count_deltas(
     if changes.is_empty() {
         return Ok(());
     }
-    Ok(storage::stats::apply(conn, who.agency, who.field, changes)?)
+    storage::stats::apply(conn, who.agency, who.field, changes)?;
+    if let Some(competent) = who.competent {
+        storage::stats::apply_handover(conn, who.agency, competent, who.field, changes)?;
+    }
+    Ok(())
 }
 
 /// The names a notice gives: the procedure's, and the agency's it speaks for.

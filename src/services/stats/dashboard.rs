@@ -26,6 +26,8 @@ pub struct DashboardQuery {
     pub groupings: Vec<GroupBy>,
     /// Today's units or those of the time.
     pub hierarchy: crate::storage::stats::Hierarchy,
+    /// At the receiving or the deciding agency.
+    pub counting: crate::storage::stats::Counting,
 }
 
 /// Everything the leader dashboard shows, read in one trip.
@@ -91,6 +93,7 @@ fn dashboard_figures(
             agency_only: q.agency_only,
             group_by: Some(grouping.as_str().to_string()),
             hierarchy: Some(q.hierarchy.as_str().to_string()),
+            counted_at: Some(q.counting.as_str().to_string()),
         };
         select_with(caller, &query, |codes| Ok(agencies.iter().filter(|a| codes.contains(&a.code)).cloned().collect()))
     };

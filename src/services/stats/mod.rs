@@ -9,7 +9,7 @@ use crate::domain::period::{Period, PeriodError};
 use crate::domain::{AgencyCode, Role};
 use crate::error::AppError;
 use crate::storage::agencies::AgencyRow;
-use crate::storage::stats::{Hierarchy, Scope};
+use crate::storage::stats::{Counting, Hierarchy, Scope};
 use crate::storage::{self, AnyConnection, Pool};
 
 mod dashboard;
@@ -32,6 +32,8 @@ pub struct StatsQuery {
     pub group_by: Option<String>,
     /// `as_is` (default) or `as_was`: see [`Hierarchy`].
     pub hierarchy: Option<String>,
+    /// `receiving` (default) or `deciding`: see [`Counting`].
+    pub counted_at: Option<String>,
 }
 
 /// A validated period and scope.
@@ -43,6 +45,7 @@ pub struct Selection {
     pub scope: Scope,
     pub grouping: GroupBy,
     pub hierarchy: Hierarchy,
+    pub counting: Counting,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +112,15 @@ pub(super) fn select_with(
             )
         })?,
     };
+    let counting = match q.counted_at.as_deref() {
+        None => Counting::Receiving,
+        Some(c) => Counting::parse(c).ok_or_else(|| {
+            AppError::new(
+                crate::error::ErrorCode::InvalidCountedAt,
+                format!("counted_at `{}` is not one of receiving, deciding", c.chars().take(30).collect::<String>()),
+            )
+        })?,
+    };
     let own = caller.agency.clone().expect("staff carry an agency");
     let picked = q
         .agency
@@ -123,6 +135,7 @@ pub(super) fn select_with(
     let rows = read(&codes)?;
     let mut selection = select_among(&rows, from, to, grouping, &own, picked.as_ref(), q.agency_only)?;
     selection.hierarchy = hierarchy;
+    selection.counting = counting;
     if hierarchy == Hierarchy::AsIs {
         if let Some(end) = selection.agency.valid_to {
             let holder =
@@ -167,7 +180,7 @@ fn select_among(
         ));
     }
     let scope = if agency_only { Scope::Agency(agency.code.clone()) } else { Scope::Subtree(agency.path.clone()) };
-    Ok(Selection { from, to, agency, scope, grouping, hierarchy: Hierarchy::default() })
+    Ok(Selection { from, to, agency, scope, grouping, hierarchy: Hierarchy::default(), counting: Counting::default() })
 }
 pub async fn report(pool: &Pool, caller: Caller, q: StatsQuery) -> Result<Report, AppError> {
     storage::run(pool, move |conn| report_on(conn, &caller, q)).await
@@ -231,6 +244,7 @@ pub async fn set_off_system(
             agency_only: true,
             group_by: None,
             hierarchy: Some(Hierarchy::AsWas.as_str().into()),
+            counted_at: None,
         };
         let sel = select(conn, &caller, &q)?;
         crate::storage::stats::set_off_system(

@@ -45,15 +45,17 @@ pub fn compute_many(
         plans.push((points.len(), p.len(), ends));
         points.extend(p);
     }
-    let (scope, hierarchy) = match sels.first() {
-        Some(sel) => (&sel.scope, sel.hierarchy),
+    let (scope, hierarchy, counting) = match sels.first() {
+        Some(sel) => (&sel.scope, sel.hierarchy, sel.counting),
         None => return Ok(vec![]),
     };
     debug_assert!(
-        sels.iter().all(|s| format!("{:?}", s.scope) == format!("{scope:?}") && s.hierarchy == hierarchy),
-        "one scope, one hierarchy"
+        sels.iter().all(|s| format!("{:?}", s.scope) == format!("{scope:?}")
+            && s.hierarchy == hierarchy
+            && s.counting == counting),
+        "one scope, one hierarchy, one counting"
     );
-    let sums = cumulative_at(conn, &points, scope, hierarchy)?;
+    let sums = cumulative_at(conn, &points, scope, hierarchy, counting)?;
     sels.iter().zip(plans).map(|(sel, (start, len, ends))| lines_of(sel, &sums[start..start + len], &ends)).collect()
 }
 

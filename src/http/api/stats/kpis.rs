@@ -24,6 +24,10 @@ pub struct KpiParams {
     /// `as_is` (default): every period's dossiers under today's units (a unit that has ended counts
     /// under the unit holding its work); `as_was`: under the units that existed then.
     pub hierarchy: Option<String>,
+    /// `receiving` (default): each dossier counts at the agency that received it (Biểu II.06a);
+    /// `deciding`: at the agency competent to decide it (differs for dossiers received at one
+    /// agency for another: boundary-free intake). Same province total.
+    pub counted_at: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -57,6 +61,8 @@ pub struct KpiView {
     pub agency_name: String,
     /// as_is or as_was.
     pub hierarchy: String,
+    /// receiving or deciding.
+    pub counted_at: String,
     /// Indicators by name; per-level ones are named `agencies_using_pct.<level>`.
     #[schema(value_type = Object)]
     pub indicators: std::collections::BTreeMap<String, IndicatorView>,
@@ -137,6 +143,7 @@ pub async fn kpis(
         agency_only: p.agency_only.unwrap_or(false),
         group_by: None,
         hierarchy: p.hierarchy,
+        counted_at: p.counted_at,
     };
     let plan = p.plan;
     let k = storage::run_as(&ctx.pool, caller, move |conn, caller| stats::kpis_on(conn, &caller, q, plan)).await?;
@@ -149,6 +156,7 @@ pub async fn kpis(
         agency_code: k.selection.agency.code.clone(),
         agency_name: k.selection.agency.name.clone(),
         hierarchy: k.selection.hierarchy.as_str().into(),
+        counted_at: k.selection.counting.as_str().into(),
         indicators: k
             .indicators
             .iter()

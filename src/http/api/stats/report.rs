@@ -28,6 +28,10 @@ pub struct ReportParams {
     /// `as_is` (default): every period's dossiers under today's units (a unit that has ended counts
     /// under the unit holding its work); `as_was`: under the units that existed then.
     pub hierarchy: Option<String>,
+    /// `receiving` (default): each dossier counts at the agency that received it (Biểu II.06a);
+    /// `deciding`: at the agency competent to decide it (differs for dossiers received at one
+    /// agency for another: boundary-free intake). Same province total.
+    pub counted_at: Option<String>,
 }
 
 /// Columns 3–13 of Biểu II.06a (TT 01/2020/TT-VPCP).
@@ -83,6 +87,8 @@ pub struct ReportView {
     pub group_by: String,
     /// as_is or as_was.
     pub hierarchy: String,
+    /// receiving or deciding.
+    pub counted_at: String,
     pub rows: Vec<ReportLineView>,
     pub total: ReportColumns,
 }
@@ -137,6 +143,7 @@ pub async fn report(
         agency_only: p.agency_only.unwrap_or(false),
         group_by: p.group_by,
         hierarchy: p.hierarchy,
+        counted_at: p.counted_at,
     };
     let r = storage::run_as(&ctx.pool, caller, move |conn, caller| stats::report_on(conn, &caller, q)).await?;
     if let Some(download) = format.download("bieu-II.06a", || report_csv(&r), || report_xlsx(&r)) {
@@ -154,6 +161,7 @@ pub async fn report(
         },
         group_by: s.grouping.as_str().into(),
         hierarchy: s.hierarchy.as_str().into(),
+        counted_at: s.counting.as_str().into(),
         rows: r
             .lines
             .iter()

@@ -139,16 +139,18 @@ pub(super) fn build(figures: DashboardFigures, picker: &Picker, from: NaiveDate,
         .collect();
     let only = if picker.agency_only { "&agency_only=true" } else { "" };
     let api_query = format!(
-        "from={from}&to={to}&agency={}{only}&group_by={}&hierarchy={}",
+        "from={from}&to={to}&agency={}{only}&group_by={}&hierarchy={}&counted_at={}",
         percent_encode(&picker.agency),
         percent_encode(&picker.group_by),
-        percent_encode(&picker.hierarchy)
+        percent_encode(&picker.hierarchy),
+        percent_encode(&picker.counted_at)
     );
     let kpi_query = format!(
-        "from={from}&to={to}&agency={}{only}&plan={}&hierarchy={}",
+        "from={from}&to={to}&agency={}{only}&plan={}&hierarchy={}&counted_at={}",
         percent_encode(&picker.agency),
         percent_encode(&picker.plan),
-        percent_encode(&picker.hierarchy)
+        percent_encode(&picker.hierarchy),
+        percent_encode(&picker.counted_at)
     );
     let plan_title = kpis
         .plan

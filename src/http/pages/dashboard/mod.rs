@@ -38,6 +38,9 @@ const GROUPINGS: [(&str, &str); 5] = [
 const HIERARCHIES: [(&str, &str); 2] =
     [("as_is", "Theo đơn vị hiện nay"), ("as_was", "Theo đơn vị tại thời điểm tiếp nhận hồ sơ")];
 
+const COUNTINGS: [(&str, &str); 2] =
+    [("receiving", "Đơn vị tiếp nhận hồ sơ"), ("deciding", "Đơn vị có thẩm quyền giải quyết")];
+
 /// The query string as it arrives; empty values count as absent.
 #[derive(Debug, Default, Deserialize)]
 struct Params {
@@ -50,6 +53,8 @@ struct Params {
     agency_only: Option<String>,
     /// `as_is` (default) or `as_was`.
     hierarchy: Option<String>,
+    /// `receiving` (default) or `deciding`.
+    counted_at: Option<String>,
 }
 
 /// What the pickers show (the raw input, so a wrong value can be corrected).
@@ -61,6 +66,7 @@ struct Picker {
     group_by: String,
     agency_only: bool,
     hierarchy: String,
+    counted_at: String,
 }
 
 impl Picker {
@@ -72,6 +78,7 @@ impl Picker {
             ("plan", self.plan.as_str()),
             ("group_by", &self.group_by),
             ("hierarchy", &self.hierarchy),
+            ("counted_at", &self.counted_at),
         ] {
             if !v.is_empty() {
                 q.push_str(&format!("&{k}={}", percent_encode(v)));
@@ -194,6 +201,7 @@ struct DashboardPage {
     plans: Vec<Choice>,
     groupings: Vec<Choice>,
     hierarchies: Vec<Choice>,
+    countings: Vec<Choice>,
     quick: Vec<QuickLink>,
     errors: Vec<String>,
     data: Option<Data>,
@@ -315,6 +323,7 @@ pub async fn dashboard(
         group_by: non_empty(params.group_by).unwrap_or_else(|| "agency".into()),
         agency_only: non_empty(params.agency_only).is_some_and(|v| v != "0" && v != "false"),
         hierarchy: non_empty(params.hierarchy).unwrap_or_else(|| "as_is".into()),
+        counted_at: non_empty(params.counted_at).unwrap_or_else(|| "receiving".into()),
     };
 
     // Validate the pickers: readable messages, and the form shown again.
@@ -332,6 +341,10 @@ pub async fn dashboard(
     if hierarchy.is_none() {
         errors.push(format!("Cách xếp số liệu theo đơn vị “{}” không hợp lệ.", short(&picker.hierarchy)));
     }
+    let counting = crate::storage::stats::Counting::parse(&picker.counted_at);
+    if counting.is_none() {
+        errors.push(format!("Cách tính hồ sơ theo đơn vị “{}” không hợp lệ.", short(&picker.counted_at)));
+    }
     // One trip: the account, the pickers' lists and, when the pickers are valid so far, the figures.
     let query = stats::DashboardQuery {
         agency: picker.agency.clone(),
@@ -343,6 +356,7 @@ pub async fn dashboard(
         },
         groupings: figures::groupings(&picker.group_by),
         hierarchy: hierarchy.unwrap_or_default(),
+        counting: counting.unwrap_or_default(),
     };
     let (caller, read) = session
         .run(&ctx.pool, move |conn, caller| Ok((caller.clone(), stats::dashboard(conn, &caller, query)?)))
@@ -382,6 +396,10 @@ pub async fn dashboard(
         .iter()
         .map(|(v, l)| Choice { value: (*v).into(), label: (*l).into(), selected: *v == picker.hierarchy })
         .collect();
+    let countings = COUNTINGS
+        .iter()
+        .map(|(v, l)| Choice { value: (*v).into(), label: (*l).into(), selected: *v == picker.counted_at })
+        .collect();
     let quick = quick_periods(today)
         .into_iter()
         .map(|(label, f, t)| QuickLink {
@@ -396,8 +414,18 @@ pub async fn dashboard(
         _ => None,
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    let page =
-        DashboardPage { layout, picker, agencies, plans: plan_choices, groupings, hierarchies, quick, errors, data };
+    let page = DashboardPage {
+        layout,
+        picker,
+        agencies,
+        plans: plan_choices,
+        groupings,
+        hierarchies,
+        countings,
+        quick,
+        errors,
+        data,
+    };
     Ok(render(status, &page))
 }
 
