@@ -142,6 +142,9 @@ pub fn apply_handover(
     apply_to(conn, "stats_handover", &[("receiving_agency", receiving), ("competent_agency", competent)], field, deltas)
 }
 
+/// The first day of the day's, month's or year's counter row.
+type Grain = fn(NaiveDate) -> NaiveDate;
+
 fn apply_to(
     conn: &mut AnyConnection,
     prefix: &str,
@@ -149,7 +152,7 @@ fn apply_to(
     field: &str,
     deltas: &[Delta],
 ) -> QueryResult<()> {
-    let grains: [(&str, &str, fn(NaiveDate) -> NaiveDate); 3] =
+    let grains: [(&str, &str, Grain); 3] =
         [("daily", "day", |d| d), ("monthly", "month", month_of), ("yearly", "year", year_of)];
     for (table, date_col, grain) in grains {
         let rows = rows_of(deltas, grain);
