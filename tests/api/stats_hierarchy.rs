@@ -165,3 +165,30 @@ async fn a_wrong_hierarchy_or_an_ended_unit_as_is_is_refused_with_a_clear_code()
     assert_eq!(s, 400);
     assert!(html.contains("Cách xếp số liệu theo đơn vị “hom-qua” không hợp lệ."), "{html}");
 }
+
+/// The leaders of a unit that took an ended one's work read its history as it was; others do not.
+#[tokio::test]
+async fn the_successors_leaders_read_the_ended_units_history_as_it_was() {
+    let app = spawn_app_configured(Some("2025-07-02T08:00:00+07:00"), |_| {}).await;
+    let plan = std::fs::read_to_string(manifest_dir().join("seeds/reorganisations/cantho-2025-07-01.json")).unwrap();
+    let now = app.clock.now();
+    motcua::services::reorganise::load_on(&mut app.conn(), &plan, now, false).unwrap();
+    // leader.tanan now leads the new phường Ninh Kiều, which holds the former phường Tân An's work.
+    let ward = app.login("leader.tanan", "motcua-demo").await;
+    let old_tan_an = "/api/v1/stats/report?from=2025-01-01&to=2025-06-30&agency=000.01.31.H12";
+    let (s, b) = app.get_with(&format!("{old_tan_an}&hierarchy=as_was"), &ward).await;
+    assert_eq!((s, b["agency_code"].as_str()), (200, Some("000.01.31.H12")), "{b}");
+    // The former quận Ninh Kiều too (held by the new phường Ninh Kiều).
+    let (s, b) = app
+        .get_with("/api/v1/stats/report?from=2025-01-01&to=2025-06-30&agency=000.00.31.H12&hierarchy=as_was", &ward)
+        .await;
+    assert_eq!(s, 200, "{b}");
+    // Not a unit whose work went elsewhere, nor for a department's leader.
+    let (s, b) = app
+        .get_with("/api/v1/stats/report?from=2025-01-01&to=2025-06-30&agency=000.00.36.H12&hierarchy=as_was", &ward)
+        .await;
+    crate::common::assert_error(s, &b, 403, "out_of_scope");
+    let department = app.login("leader.stp", "motcua-demo").await;
+    let (s, b) = app.get_with(&format!("{old_tan_an}&hierarchy=as_was"), &department).await;
+    crate::common::assert_error(s, &b, 403, "out_of_scope");
+}

@@ -82,7 +82,7 @@ pub fn select(conn: &mut AnyConnection, caller: &Caller, q: &StatsQuery) -> Resu
 pub(super) fn select_with(
     caller: &Caller,
     q: &StatsQuery,
-    read: impl FnOnce(&[String]) -> Result<Vec<AgencyRow>, AppError>,
+    mut read: impl FnMut(&[String]) -> Result<Vec<AgencyRow>, AppError>,
 ) -> Result<Selection, AppError> {
     caller.require_role(&[Role::Leader, Role::Admin])?;
     let period = Period::parse(q.from.as_deref(), q.to.as_deref()).map_err(invalid_period)?;
@@ -133,7 +133,24 @@ pub(super) fn select_with(
     // The caller's agency and the one asked for, in one read.
     let codes: Vec<String> = std::iter::once(own.to_string()).chain(picked.iter().map(|c| c.to_string())).collect();
     let rows = read(&codes)?;
-    let mut selection = select_among(&rows, from, to, grouping, &own, picked.as_ref(), q.agency_only)?;
+    // A unit that has ended is read by the leaders of the unit holding its work today: its holder
+    // (followed to the end of the chain, a read per step) is in the caller's subtree.
+    let holder_path = match picked.as_ref().and_then(|p| rows.iter().find(|a| a.code == p.as_str())) {
+        Some(unit) if unit.held_by.is_some() => {
+            let mut unit = unit.clone();
+            for _ in 0..16 {
+                let Some(next) = unit.held_by.clone() else { break };
+                match read(&[next])?.into_iter().next() {
+                    Some(n) => unit = n,
+                    None => break,
+                }
+            }
+            Some(unit.path)
+        }
+        _ => None,
+    };
+    let mut selection =
+        select_among(&rows, (from, to), grouping, &own, picked.as_ref(), q.agency_only, holder_path.as_deref())?;
     selection.hierarchy = hierarchy;
     selection.counting = counting;
     if hierarchy == Hierarchy::AsIs {
@@ -153,15 +170,16 @@ pub(super) fn select_with(
 }
 
 /// The scope checks of [`select`] among agency rows already read (which hold the caller's agency
-/// and the one asked for, when they exist).
+/// and the one asked for, when they exist): the agency asked for is in the caller's subtree, or
+/// it has ended and the unit holding its work (`holder_path`) is.
 fn select_among(
     rows: &[AgencyRow],
-    from: NaiveDate,
-    to: NaiveDate,
+    (from, to): (NaiveDate, NaiveDate),
     grouping: GroupBy,
     own: &AgencyCode,
     picked: Option<&AgencyCode>,
     agency_only: bool,
+    holder_path: Option<&str>,
 ) -> Result<Selection, AppError> {
     let row_of = |code: &str| rows.iter().find(|a| a.code == code).cloned();
     let own_row = row_of(own.as_str())
@@ -172,8 +190,8 @@ fn select_among(
             AppError::new(crate::error::ErrorCode::UnknownAgency, format!("no agency has the code {code}"))
         })?,
     };
-    let within = agency.path == own_row.path || agency.path.starts_with(&format!("{}/", own_row.path));
-    if !within {
+    let within = |path: &str| path == own_row.path || path.starts_with(&format!("{}/", own_row.path));
+    if !within(&agency.path) && !holder_path.is_some_and(within) {
         return Err(AppError::new(
             crate::error::ErrorCode::OutOfScope,
             "you can read statistics of your agency and the agencies below it",
