@@ -173,6 +173,17 @@ async fn the_first_start_makes_dossiers_open_at_the_2025_cutover_and_the_plan_mo
         before.iter().any(|d| d.4.is_some_and(|f| f >= cutover) && ended.contains(&d.1)),
         "a successor returned one of them: {before:?}"
     );
+    // The merged units' departments are loaded after the plan, and the demo staff work in them.
+    let in_department = |username: &str| -> (Option<String>, Option<String>) {
+        schema::users::table
+            .filter(schema::users::username.eq(username))
+            .select((schema::users::agency_code, schema::users::department))
+            .first(&mut app.conn())
+            .unwrap()
+    };
+    assert_eq!(in_department("specialist.tanan"), (Some("000.01.61.H12".into()), Some("KTHTDT".into())));
+    assert_eq!(in_department("clerk.phongdien"), (Some("000.01.62.H12".into()), Some("PVHCC".into())));
+    assert_eq!(in_department("specialist.stp"), (Some("000.00.03.H12".into()), Some("HCTP".into())));
     // The background history (started with the application), ending now, is not put off by the
     // dossiers of 2025.
     let mut made = None;
