@@ -19,27 +19,18 @@ use super::calendar::{to_vietnam, WorkingCalendar};
 use super::dossier::RoutedStep;
 use super::procedure::{TimeLimit, TimeUnit};
 
-/// The first receipt day of boundary-free intake within the province: 01/07/2025, when ND 118/2025
-/// and two-level local government came into force (regulations-2025.md §3). Chosen by the
-/// dossier's receipt day, never by today's date.
-pub fn boundary_free_from() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 7, 1).expect("a valid date")
-}
-
-/// Whether a dossier received on `day` falls under boundary-free intake.
+/// Whether a dossier received on `day` falls under boundary-free intake within the province: from
+/// 01/07/2025, when ND 118/2025 and two-level local government came into force (regulations-2025.md
+/// §3) — the regime's `boundary_free_intake`, chosen by the dossier's receipt day, never by today's.
 pub fn is_boundary_free_on(day: NaiveDate) -> bool {
-    day >= boundary_free_from()
+    super::regime::on(day).rules.boundary_free_intake.value
 }
 
-/// The receiving centre's handover time in working days: 1 (Bắc Ninh QĐ 1490/QĐ-UBND, a provincial
-/// practice; no national text sets it — not found in the law). A regime value: change it here
-/// (or make it per province) when a province or a later text sets another.
-pub const HANDOVER_WORKING_DAYS: u32 = 1;
-
-/// The handover time of a dossier received on `day` (only boundary-free dossiers have one, and
-/// they are all received from 01/07/2025 on; one regime so far).
-pub fn handover_working_days(_day: NaiveDate) -> u32 {
-    HANDOVER_WORKING_DAYS
+/// The receiving centre's handover time in working days for a dossier received on `day`: the
+/// regime's `handover_working_days` (1 under ND 118/2025: Bắc Ninh QĐ 1490/QĐ-UBND, a provincial
+/// practice; no national text sets it — a gap the regime file names).
+pub fn handover_working_days(day: NaiveDate) -> u32 {
+    super::regime::on(day).rules.handover_working_days.value
 }
 
 /// The receiving centre's deadline for handing a dossier received at `received` to the competent

@@ -10,6 +10,7 @@ pub mod labels;
 pub mod notice;
 pub mod period;
 pub mod procedure;
+pub mod regime;
 pub mod reorganisation;
 pub mod stats;
 pub mod text;

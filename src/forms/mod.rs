@@ -1,6 +1,8 @@
-//! Printable forms of TT 01/2018/TT-VPCP (Mẫu số 01–06) as self-contained HTML pages, rendered
-//! by the askama templates under `templates/forms/` (see `views`). Every value is escaped; pages
-//! print on A5 (the tracking book on A4 landscape).
+//! Printable forms as self-contained HTML pages, rendered by the askama templates under
+//! `templates/forms/` (see `views`). Which form a number names, and its title, is the dossier's
+//! regime (`domain::regime`: TT 01/2018 Mẫu số 01–06 for dossiers received until 30/06/2025, TT
+//! 03/2025 Mẫu số 01–07 from 01/07/2025). Every value is escaped; pages print on A5 (the tracking
+//! book on A4 landscape).
 use askama::Template;
 use chrono::NaiveDateTime;
 
@@ -11,11 +13,17 @@ use crate::storage::dossiers::EventRow;
 
 mod views;
 
+use crate::domain::regime::{self, FormKind, Regime};
 pub use crate::domain::text::escape_html;
 use views::{
     Apology, ApplicantFacts, BookRow, ControlSheet, DossierFacts, HandoverFacts, Head, Receipt, Refusal, SheetRow,
-    Supplement, Text, TrackingBook,
+    StopNotice, Supplement, Text, TrackingBook,
 };
+
+/// The last day of `year` (clamped to the years chrono holds).
+fn year_end(year: i32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(chrono::NaiveDate::MAX)
+}
 
 /// `dd/mm/yyyy HH:MM` in Vietnam time.
 pub fn vn_time(t: NaiveDateTime) -> String {
@@ -42,8 +50,18 @@ fn render(form: &impl Template) -> String {
         .unwrap_or_else(|e| format!("<!DOCTYPE html><p>Không in được biểu mẫu: {}</p>", escape_html(&e.to_string())))
 }
 
-fn head(agency: String, number: &'static str, title: &'static str) -> Head {
-    Head { agency: Text::new(agency), number, title, size: "A5" }
+/// The heading of the form of `kind` under `regime`, issued by `agency`.
+fn head_in(regime: &Regime, agency: String, kind: FormKind, size: &'static str) -> Head {
+    let (number, title) = match regime.form_of(kind) {
+        Some(f) => (f.number.clone(), f.title.clone()),
+        None => (String::new(), String::new()),
+    };
+    Head { agency: Text::new(agency), number, title, circular: regime.circular.clone(), size }
+}
+
+/// The heading of one of the dossier's forms, under the dossier's regime.
+fn head(r: &DossierRecord, agency: String, kind: FormKind) -> Head {
+    head_in(r.row.to_domain().regime(), agency, kind, "A5")
 }
 
 fn agency_name(r: &DossierRecord, code: &str) -> String {
@@ -89,7 +107,7 @@ pub fn receipt(r: &DossierRecord, lookup_url: &str) -> String {
         .unwrap_or_default();
     let due = r.row.promised_due_at();
     render(&Receipt {
-        head: head(receiving_name(r), "01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
+        head: head(r, receiving_name(r), FormKind::Receipt),
         d: facts(r),
         documents: documents(r),
         received: opt_time(r.row.received_at.or(Some(r.row.submitted_at))),
@@ -117,7 +135,7 @@ pub fn supplement(r: &DossierRecord) -> Option<String> {
         .map(|v| v.iter().filter_map(|x| x.as_str().map(Text::from)).collect())
         .unwrap_or_default();
     Some(render(&Supplement {
-        head: head(receiving_name(r), "02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+        head: head(r, receiving_name(r), FormKind::SupplementRequest),
         d: facts(r),
         requested_on: vn_date(e.at),
         missing,
@@ -129,7 +147,7 @@ pub fn supplement(r: &DossierRecord) -> Option<String> {
 pub fn refusal(r: &DossierRecord) -> Option<String> {
     let e = last_event(r, "refuse")?;
     Some(render(&Refusal {
-        head: head(receiving_name(r), "03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
+        head: head(r, receiving_name(r), FormKind::Refusal),
         d: facts(r),
         refused_on: vn_date(e.at),
         reason: Text::from(details(e)["reason"].as_str().unwrap_or_default()),
@@ -146,7 +164,7 @@ pub fn apology(r: &DossierRecord) -> Option<String> {
         .map(|x| x.format("%d/%m/%Y").to_string())
         .unwrap_or_default();
     Some(render(&Apology {
-        head: head(agency_name(r, e.from_agency.as_str()), "04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
+        head: head(r, agency_name(r, e.from_agency.as_str()), FormKind::Apology),
         d: facts(r),
         first_due: opt_date(r.row.due_at),
         reason: Text::from(d["reason"].as_str().unwrap_or_default()),
@@ -154,7 +172,54 @@ pub fn apology(r: &DossierRecord) -> Option<String> {
     }))
 }
 
-/// Mẫu số 05: Phiếu kiểm soát quá trình giải quyết hồ sơ — one row per handover.
+/// TT 03/2025 Mẫu số 05: Thông báo dừng giải quyết hồ sơ — for a dossier stopped (at the
+/// applicant's request, a withdrawal, or by the agency). TT 01/2018 has no such form.
+pub fn stop_notice(r: &DossierRecord) -> Option<String> {
+    let e = r.events.iter().rev().find(|e| e.action == "withdraw" || e.action == "stop")?;
+    let reason = match e.action.as_str() {
+        "withdraw" => "Theo đề nghị của tổ chức, cá nhân nộp hồ sơ (rút hồ sơ).".to_string(),
+        _ => details(e)["reason"].as_str().unwrap_or_default().to_string(),
+    };
+    Some(render(&StopNotice {
+        head: head(r, receiving_name(r), FormKind::StopNotice),
+        d: facts(r),
+        stopped_on: vn_date(e.at),
+        reason: Text::new(reason),
+    }))
+}
+
+/// Why a form cannot be printed for a dossier.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormError {
+    #[error("the dossier's regime ({circular}) has no form {number}: its forms are {numbers}")]
+    NotInRegime { number: String, circular: String, numbers: String },
+    #[error("form {0} is the agency's tracking book: GET /api/v1/agencies/{{code}}/tracking-book")]
+    TrackingBook(String),
+    #[error("form {0} does not apply: this dossier has no {1}")]
+    DoesNotApply(String, &'static str),
+}
+
+/// The dossier's form that its regime numbers `number`.
+pub fn by_number(r: &DossierRecord, number: &str, lookup_url: &str) -> Result<String, FormError> {
+    let regime = r.row.to_domain().regime();
+    let form = regime.form(number).ok_or_else(|| FormError::NotInRegime {
+        number: number.chars().take(4).collect(),
+        circular: regime.circular.clone(),
+        numbers: regime.dossier_form_numbers().join(", "),
+    })?;
+    let missing = |what| FormError::DoesNotApply(form.number.clone(), what);
+    match form.kind {
+        FormKind::Receipt => Ok(receipt(r, lookup_url)),
+        FormKind::SupplementRequest => supplement(r).ok_or_else(|| missing("supplement request")),
+        FormKind::Refusal => refusal(r).ok_or_else(|| missing("refusal")),
+        FormKind::Apology => apology(r).ok_or_else(|| missing("apology")),
+        FormKind::StopNotice => stop_notice(r).ok_or_else(|| missing("stop or withdrawal")),
+        FormKind::ControlSheet => Ok(control_sheet(r)),
+        FormKind::TrackingBook => Err(FormError::TrackingBook(form.number.clone())),
+    }
+}
+
+/// The control sheet (TT 01/2018 Mẫu số 05, TT 03/2025 Mẫu số 06) — one row per handover.
 pub fn control_sheet(r: &DossierRecord) -> String {
     let rows = r
         .events
@@ -181,7 +246,7 @@ pub fn control_sheet(r: &DossierRecord) -> String {
         },
     });
     render(&ControlSheet {
-        head: head(receiving_name(r), "05", "Phiếu kiểm soát quá trình giải quyết hồ sơ"),
+        head: head(r, receiving_name(r), FormKind::ControlSheet),
         d: facts(r),
         due: r.row.due_at.map(vn_date).unwrap_or_else(|| "(tính từ khi cơ quan có thẩm quyền tiếp nhận hồ sơ)".into()),
         handover,
@@ -203,7 +268,9 @@ pub struct BookLine {
     pub timeliness: Option<crate::domain::calendar::Timeliness>,
 }
 
-/// Mẫu số 06: Sổ theo dõi hồ sơ — the agency's dossiers of a year, numbered continuously.
+/// The tracking book (TT 01/2018 Mẫu số 06, TT 03/2025 Mẫu số 07) — the agency's dossiers of a
+/// year, numbered continuously; numbered as the regime in force at the year's end numbers it
+/// (2025's book is TT 03/2025's Mẫu số 07, its first half received under TT 01/2018).
 pub fn tracking_book(agency: &str, year: i32, lines: &[BookLine]) -> String {
     let rows = lines
         .iter()
@@ -220,7 +287,7 @@ pub fn tracking_book(agency: &str, year: i32, lines: &[BookLine]) -> String {
         })
         .collect();
     render(&TrackingBook {
-        head: Head { agency: Text::from(agency), number: "06", title: "Sổ theo dõi hồ sơ", size: "A4 landscape" },
+        head: head_in(regime::on(year_end(year)), agency.to_string(), FormKind::TrackingBook, "A4 landscape"),
         year,
         rows,
     })

@@ -47,9 +47,11 @@ impl askama::filters::HtmlSafe for Text {}
 pub struct Head {
     /// The issuing agency's name.
     pub agency: Text,
-    /// The form's number in TT 01/2018 ("01" … "06").
-    pub number: &'static str,
-    pub title: &'static str,
+    /// The form's number in its regime ("01" … "07").
+    pub number: String,
+    pub title: String,
+    /// The circular the number belongs to ("Thông tư 03/2025/TT-VPCP").
+    pub circular: String,
     /// CSS `@page` size: A5 for forms 01–05, A4 landscape for the book (TT 01/2018 Điều 10).
     pub size: &'static str,
 }
@@ -103,6 +105,16 @@ pub struct Refusal {
     pub head: Head,
     pub d: DossierFacts,
     pub refused_on: String,
+    pub reason: Text,
+}
+
+/// TT 03/2025 Mẫu số 05: Thông báo dừng giải quyết hồ sơ.
+#[derive(Template)]
+#[template(path = "forms/stop_notice.html")]
+pub struct StopNotice {
+    pub head: Head,
+    pub d: DossierFacts,
+    pub stopped_on: String,
     pub reason: Text,
 }
 
@@ -186,7 +198,13 @@ mod tests {
         let html = t.to_string();
         assert_eq!(html, "&lt;b&gt;Lê &amp; &#39;Lý&#39; &quot;Hòa&quot;&lt;/b&gt;");
         let book = TrackingBook {
-            head: Head { agency: Text::from("UBND <xã>"), number: "06", title: "Sổ theo dõi hồ sơ", size: "A4" },
+            head: Head {
+                agency: Text::from("UBND <xã>"),
+                number: "06".into(),
+                title: "Sổ theo dõi hồ sơ".into(),
+                circular: "Thông tư 01/2018/TT-VPCP".into(),
+                size: "A4",
+            },
             year: 2027,
             rows: vec![],
         };

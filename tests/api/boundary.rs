@@ -368,7 +368,7 @@ async fn responses_that_carry_personal_data_are_not_cached_framed_or_sniffed_and
         ("the dossier JSON", api(&format!("/api/v1/dossiers/{code}")), "json"),
         ("the inbox JSON", api("/api/v1/dossiers"), "json"),
         ("form 01", api(&format!("/api/v1/dossiers/{code}/forms/01")), "printable"),
-        ("form 05", api(&format!("/api/v1/dossiers/{code}/forms/05")), "printable"),
+        ("form 06", api(&format!("/api/v1/dossiers/{code}/forms/06")), "printable"),
         ("the tracking book", api("/api/v1/agencies/000.01.31.H12/tracking-book?year=2027"), "printable"),
         ("a file", api(&format!("/api/v1/dossiers/{code}/files/{}", file["id"].as_str().unwrap())), "file"),
         ("the staff page", page(&format!("/can-bo/ho-so/{code}"), &staff_cookie), "page"),

@@ -78,7 +78,7 @@ async fn a_commune_receives_a_province_procedure_hands_it_over_and_the_clock_sta
     // The control sheet shows the handover and its deadline.
     let sheet = app
         .client
-        .get(app.url(&format!("/api/v1/dossiers/{code}/forms/05")))
+        .get(app.url(&format!("/api/v1/dossiers/{code}/forms/06")))
         .bearer_auth(&clerk)
         .send()
         .await
@@ -102,7 +102,7 @@ async fn a_commune_receives_a_province_procedure_hands_it_over_and_the_clock_sta
     assert_eq!(handover["step_timeliness"], "late");
     let sheet = app
         .client
-        .get(app.url(&format!("/api/v1/dossiers/{code}/forms/05")))
+        .get(app.url(&format!("/api/v1/dossiers/{code}/forms/06")))
         .bearer_auth(&clerk)
         .send()
         .await

@@ -141,7 +141,7 @@ async fn every_authenticated_request_of_every_role_takes_one_pool_check_out() {
     trips.api(&admin, "/api/v1/admin/throttle-alerts", 200).await;
     trips.api(&specialist, "/api/v1/admin/throttle-alerts", 200).await;
     trips.api(&clerk, &format!("/api/v1/dossiers/{code}/forms/01"), 200).await;
-    trips.api(&leader, &format!("/api/v1/dossiers/{code}/forms/05"), 200).await;
+    trips.api(&leader, &format!("/api/v1/dossiers/{code}/forms/06"), 200).await;
     trips.api(&clerk, &format!("/api/v1/agencies/{NINH_KIEU}/tracking-book?year=2026"), 200).await;
     let mine = trips.api(&citizen, &format!("/api/v1/dossiers/{reference}"), 200).await;
     let file = mine["files"][0]["id"].as_str().expect("the submitted file").to_string();

@@ -164,7 +164,7 @@ async fn the_dashboard_shows_cards_charts_and_the_report_with_the_apis_numbers()
 
     // Downloads through the existing endpoint.
     assert!(html.contains(&format!(
-        "/api/v1/stats/report?from=2027-01-01&#38;to=2027-03-10&#38;agency={CITY}&#38;group_by=agency&#38;hierarchy=as_is&#38;format=csv"
+        "/api/v1/stats/report?from=2027-01-01&#38;to=2027-03-10&#38;agency={CITY}&#38;group_by=agency&#38;hierarchy=as_is&#38;counted_at=receiving&#38;format=csv"
     )));
     assert!(html.contains("format=xlsx"));
 }
@@ -202,7 +202,8 @@ async fn the_pickers_choose_period_scope_and_grouping() {
     assert_eq!(status, 200, "{html}");
     assert!(html.contains(r#"name="agency_only" value="1" checked"#));
     assert!(html.contains("không gồm các đơn vị trực thuộc"));
-    assert!(html.contains("agency_only=true&#38;group_by=agency&#38;hierarchy=as_is&#38;format=csv"));
+    assert!(html
+        .contains("agency_only=true&#38;group_by=agency&#38;hierarchy=as_is&#38;counted_at=receiving&#38;format=csv"));
     let (_, report) = app
         .get_with("/api/v1/stats/report?from=2027-01-01&to=2027-03-10&agency_only=true&group_by=agency", &leader)
         .await;

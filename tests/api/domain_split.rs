@@ -80,7 +80,7 @@ async fn the_control_sheet_judges_steps_in_the_words_of_tt_01_2018() {
     let (s, b) =
         app.post_with(&format!("/api/v1/dossiers/{code}/actions"), &token, &json!({"action": "transfer"})).await;
     assert_eq!(s, 200, "{b}");
-    let r = app.client.get(app.url(&format!("/api/v1/dossiers/{code}/forms/05"))).bearer_auth(&token).send().await;
+    let r = app.client.get(app.url(&format!("/api/v1/dossiers/{code}/forms/06"))).bearer_auth(&token).send().await;
     let sheet = r.unwrap().text().await.unwrap();
     assert_eq!(sheet.matches("<tr><td>").count(), 2, "{sheet}");
     assert!(sheet.contains(&format!("<td>{}</td>", Timeliness::Early.label_vi())), "{sheet}");

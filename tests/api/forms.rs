@@ -64,7 +64,7 @@ async fn forms_one_to_five_print_what_happened() {
     assert_eq!(s, 200);
     assert!(missing.iter().all(|m| supplement.contains(m)), "{supplement}");
 
-    let (s, sheet) = html(&app, &clerk, &format!("/api/v1/dossiers/{code}/forms/05")).await;
+    let (s, sheet) = html(&app, &clerk, &format!("/api/v1/dossiers/{code}/forms/06")).await;
     assert_eq!(s, 200);
     assert_eq!(sheet.matches("<tr><td>").count(), 2, "one row per control-sheet entry");
     let (s, b) = app.get_with(&format!("/api/v1/dossiers/{code}/forms/09"), &clerk).await;
@@ -123,7 +123,8 @@ async fn the_apology_and_the_refusal_print_their_dates_and_reasons() {
     act(json!({"action": "extend", "new_due_date": "2027-03-10", "reason": "Chờ xác minh địa điểm"})).await;
     let (s, apology) = html(&app, &leader, &format!("/api/v1/dossiers/{code}/forms/04")).await;
     assert_eq!(s, 200);
-    for expected in ["Phiếu xin lỗi và hẹn lại ngày trả kết quả", "10/03/2027", "04/03/2027", "Chờ xác minh địa điểm"]
+    for expected in
+        ["Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết", "10/03/2027", "04/03/2027", "Chờ xác minh địa điểm"]
     {
         assert!(apology.contains(expected), "apology lacks {expected}");
     }
@@ -149,4 +150,54 @@ async fn the_receipts_qr_code_opens_a_lookup_page_without_personal_data() {
     );
     let r = app.client.get(app.url("/tra-cuu/not-a-code")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 400);
+}
+
+/// Issue 14: a dossier's forms follow the regime of the day it was received — TT 01/2018 until
+/// 30/06/2025 (05 the control sheet, 06 the tracking book), TT 03/2025 from 01/07/2025 (05 the stop
+/// notice, 06 the control sheet, 07 the tracking book) — whatever today is.
+#[tokio::test]
+async fn each_dossier_prints_the_forms_of_the_regime_it_was_received_under() {
+    let app = spawn_app_at("2025-06-20T09:00:00+07:00").await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let code = |d: Value| d["code"].as_str().unwrap().to_string();
+    let june = code(intake(&app, &clerk, "Lê Văn Sáu").await);
+    app.set_time("2025-07-21T09:00:00+07:00");
+    let july = code(intake(&app, &clerk, "Lê Thị Bảy").await);
+    app.set_time("2026-12-02T09:00:00+07:00");
+
+    let (s, sheet) = html(&app, &clerk, &format!("/api/v1/dossiers/{june}/forms/05")).await;
+    assert_eq!(s, 200);
+    assert!(sheet.contains("Mẫu số 05 (Thông tư 01/2018/TT-VPCP)") && sheet.contains("Phiếu kiểm soát"), "{sheet}");
+    let (s, b) = app.get_with(&format!("/api/v1/dossiers/{june}/forms/06"), &clerk).await;
+    assert_error(s, &b, 404, "form_not_found");
+    assert!(b["message"].as_str().unwrap().contains("tracking book"), "{b}");
+    let (s, b) = app.get_with(&format!("/api/v1/dossiers/{june}/forms/07"), &clerk).await;
+    assert_error(s, &b, 404, "form_not_found");
+
+    let (s, sheet) = html(&app, &clerk, &format!("/api/v1/dossiers/{july}/forms/06")).await;
+    assert_eq!(s, 200);
+    assert!(sheet.contains("Mẫu số 06 (Thông tư 03/2025/TT-VPCP)") && sheet.contains("Phiếu kiểm soát"), "{sheet}");
+    let (s, receipt) = html(&app, &clerk, &format!("/api/v1/dossiers/{july}/forms/01")).await;
+    assert!(s == 200 && receipt.contains("Mẫu số 01 (Thông tư 03/2025/TT-VPCP)"), "{receipt}");
+    let (s, b) = app.get_with(&format!("/api/v1/dossiers/{july}/forms/05"), &clerk).await;
+    assert_error(s, &b, 404, "form_not_found");
+    assert!(b["message"].as_str().unwrap().contains("stop"), "not stopped: {b}");
+    // Withdrawn at the applicant's request: the stop notice, Mẫu 05 of TT 03/2025.
+    let (s, d) =
+        app.post_with(&format!("/api/v1/dossiers/{july}/actions"), &clerk, &json!({"action": "withdraw"})).await;
+    assert_eq!(s, 200, "{d}");
+    let (s, notice) = html(&app, &clerk, &format!("/api/v1/dossiers/{july}/forms/05")).await;
+    assert_eq!(s, 200);
+    assert!(notice.contains("Thông báo dừng giải quyết hồ sơ") && notice.contains("Theo đề nghị"), "{notice}");
+    let (s, b) = app.get_with(&format!("/api/v1/dossiers/{july}/forms/5"), &clerk).await;
+    assert_error(s, &b, 404, "form_not_found");
+
+    // The tracking book takes the number of the regime in force at its year's end.
+    for (year, number) in
+        [(2024, "Mẫu số 06 (Thông tư 01/2018/TT-VPCP)"), (2025, "Mẫu số 07 (Thông tư 03/2025/TT-VPCP)")]
+    {
+        let path = format!("/api/v1/agencies/000.01.31.H12/tracking-book?year={year}");
+        let (s, book) = html(&app, &clerk, &path).await;
+        assert!(s == 200 && book.contains(number), "{year}: {book}");
+    }
 }

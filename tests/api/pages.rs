@@ -215,7 +215,11 @@ async fn the_dossier_page_offers_only_allowed_actions_and_a_form_post_changes_th
         assert_eq!(offered, allowed.contains(&action.to_string()), "{action}: offered {offered}, allowed {allowed:?}");
     }
     assert!(page.body.contains("Nguyễn Thị Hoa") && page.body.contains("Quá trình giải quyết"));
-    assert!(page.body.contains(&format!("/api/v1/dossiers/{code}/forms/05")));
+    // Received in 2026: TT 03/2025 numbers the control sheet 06 (05 is the stop notice).
+    assert!(page.body.contains(&format!(
+        r#"/api/v1/dossiers/{code}/forms/06" target="_blank" rel="noopener">Mẫu 06 — Phiếu kiểm soát"#
+    )));
+    assert!(!page.body.contains(&format!("/api/v1/dossiers/{code}/forms/05")), "no stop notice: not stopped");
 
     // A request for a supplement with an empty list is refused on the page, the note kept.
     let bad = post_form(

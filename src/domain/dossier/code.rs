@@ -8,12 +8,16 @@ use crate::domain::agency::AgencyCode;
 /// A dossier code: `<receiving agency code>-YYMMDD-XXXX`.
 ///
 /// TT 01/2018/TT-VPCP Điều 19 (dossier code): the receiving agency's QCVN 102 code, the
-/// receipt date, and the 4-digit sequence of that agency on that day. Issued once, never changed.
+/// receipt date, and the sequence of that agency on that day. Issued once, never changed. How
+/// many digits the sequence has is the code scheme of the regime of its day ([`crate::domain::regime`]):
+/// exactly 4 under TT 01/2018 (at most 9,999 a day); at least 4 under TT 03/2025 and TT 04/2025,
+/// growing past 9,999 (`…-10000`) instead of refusing intake. A code parses under the scheme of
+/// the day it carries.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DossierCode {
     agency: AgencyCode,
     day: NaiveDate,
-    sequence: u16,
+    sequence: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,27 +25,37 @@ pub struct DossierCode {
 pub struct DossierCodeError(pub String);
 
 impl DossierCode {
-    /// Largest daily sequence the 4-digit field holds.
-    pub const MAX_SEQUENCE: u16 = 9999;
+    /// The widest sequence any scheme writes (a growing one stops at 9 digits).
+    const MAX_DIGITS: u32 = 9;
 
-    pub fn new(agency: AgencyCode, day: NaiveDate, sequence: u16) -> Option<Self> {
-        (1..=Self::MAX_SEQUENCE).contains(&sequence).then_some(Self { agency, day, sequence })
+    /// The largest sequence of `day`'s code scheme.
+    pub fn max_sequence(day: NaiveDate) -> u32 {
+        let bounded = crate::domain::regime::on(day).code_scheme.max_sequence();
+        bounded.map_or(10_u32.pow(Self::MAX_DIGITS) - 1, |m| m as u32)
+    }
+
+    pub fn new(agency: AgencyCode, day: NaiveDate, sequence: u32) -> Option<Self> {
+        (1..=Self::max_sequence(day)).contains(&sequence).then_some(Self { agency, day, sequence })
     }
 
     pub fn parse(input: &str) -> Result<Self, DossierCodeError> {
         let err = || DossierCodeError(input.chars().take(60).collect());
-        if input.len() != 25 || !input.is_ascii() {
+        if !input.is_ascii() || input.len() < 25 || input.len() > 25 + (Self::MAX_DIGITS as usize - 4) {
             return Err(err());
         }
         let (agency, rest) = input.split_at(13);
         let agency = AgencyCode::parse(agency).map_err(|_| err())?;
         let rest = rest.strip_prefix('-').ok_or_else(err)?;
         let (date, seq) = rest.split_once('-').ok_or_else(err)?;
-        if date.len() != 6 || seq.len() != 4 || !seq.bytes().all(|b| b.is_ascii_digit()) {
+        if date.len() != 6 || seq.len() < 4 || !seq.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(err());
+        }
+        // One way to write each code: zeros pad to four digits only.
+        if seq.len() > 4 && seq.starts_with('0') {
             return Err(err());
         }
         let day = NaiveDate::parse_from_str(&format!("20{date}"), "%Y%m%d").map_err(|_| err())?;
-        let sequence: u16 = seq.parse().map_err(|_| err())?;
+        let sequence: u32 = seq.parse().map_err(|_| err())?;
         Self::new(agency, day, sequence).ok_or_else(err)
     }
 
@@ -51,7 +65,7 @@ impl DossierCode {
     pub fn day(&self) -> NaiveDate {
         self.day
     }
-    pub fn sequence(&self) -> u16 {
+    pub fn sequence(&self) -> u32 {
         self.sequence
     }
 }
@@ -225,6 +239,26 @@ mod tests {
         ] {
             assert!(DossierCode::parse(bad).is_err(), "{bad}");
         }
-        assert!(DossierCode::new(code("000.01.31.H12"), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), 10000).is_none());
+        assert!(DossierCode::new(code("000.01.31.H12"), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), 0).is_none());
+    }
+
+    #[test]
+    fn the_sequence_has_four_digits_under_tt01_and_grows_past_9999_under_tt03() {
+        let old = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+        let new = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+        assert!(DossierCode::new(code("000.01.31.H12"), old, 10_000).is_none(), "TT 01/2018: 9,999 a day");
+        let c = DossierCode::new(code("000.01.61.H12"), new, 10_000).unwrap();
+        assert_eq!(c.to_string(), "000.01.61.H12-250701-10000");
+        assert_eq!(DossierCode::parse("000.01.61.H12-250701-10000").unwrap(), c);
+        assert_eq!(DossierCode::parse("000.01.61.H12-250701-123456789").unwrap().sequence(), 123_456_789);
+        for bad in [
+            "000.01.31.H12-250630-10000",
+            "000.01.61.H12-250701-01000",
+            "000.01.61.H12-250701-1234567890",
+            "000.01.61.H12-250701-123",
+        ] {
+            assert!(DossierCode::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(DossierCode::parse("000.01.61.H12-250701-0007").unwrap().sequence(), 7);
     }
 }

@@ -88,12 +88,6 @@ pub struct Handover {
     pub step_timeliness: Option<Timeliness>,
 }
 
-/// ND 61/2018 Điều 19.4: the appraisal supplement window, in working days after receipt.
-pub const SUPPLEMENT_WINDOW_WORKING_DAYS: u32 = 3;
-
-/// ND 61/2018 Điều 19.9: the apology is due at least this many working days before the due date.
-pub const EXTENSION_NOTICE_WORKING_DAYS: u32 = 1;
-
 fn to_utc(t: DateTime<chrono::FixedOffset>) -> DateTime<Utc> {
     t.with_timezone(&Utc)
 }
@@ -168,6 +162,12 @@ impl Dossier {
         }
         let h = d.handover("intake", now, d.receiving_agency.clone(), None, None);
         Ok((d, h))
+    }
+
+    /// The legal regime the dossier is handled under: the one of the day it was received (or, not
+    /// received yet, submitted), in Vietnam — never today's (issue 14, [`crate::domain::regime`]).
+    pub fn regime(&self) -> &'static crate::domain::regime::Regime {
+        crate::domain::regime::on(to_vietnam(self.received_at.unwrap_or(self.submitted_at)).date_naive())
     }
 
     /// The dossier is now at step `index` of its route: that step's agency and department hold it.

@@ -3,7 +3,7 @@
 //! The law sets the deadlines, not the warnings: each step has its own deadline (ND 61/2018
 //! Điều 19.6, the Phiếu chuyển xử lý gives every agency its task and deadline), and an agency that
 //! will miss the due date must apologise and set a new date **at least 1 working day before it**
-//! (Điều 19.9, `EXTENSION_NOTICE_WORKING_DAYS`). ND 118/2025 Điều 35.2.h (from ND 309) asks for an
+//! (Điều 19.9, the regime's `extension_notice_working_days`). ND 118/2025 Điều 35.2.h (from ND 309) asks for an
 //! early warning of slow processing and missed deadlines without fixing a threshold. Warning
 //! `SOON_WORKING_DAYS` = 2 working days ahead is therefore **the product's choice**: it leaves the
 //! holder at least one working day to finish, or to issue the apology in time.

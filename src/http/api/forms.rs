@@ -1,4 +1,5 @@
-//! Printable forms 01–06 of TT 01/2018/TT-VPCP.
+//! Printable forms, numbered as the dossier's regime numbers them (TT 01/2018 Mẫu số 01–06, TT
+//! 03/2025 Mẫu số 01–07).
 use crate::http::context::AppContext;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Datelike;
@@ -16,13 +17,11 @@ fn html(body: String) -> HttpResponse {
         .body(body)
 }
 
-fn missing(form: &str, what: &str) -> AppError {
-    AppError::new(ErrorCode::FormNotFound, format!("form {form} does not apply: this dossier has no {what}"))
-}
-
-/// GET /api/v1/dossiers/{code}/forms/{form}: forms 01–05 as printable A5 HTML.
+/// GET /api/v1/dossiers/{code}/forms/{form}: the dossier's forms as printable A5 HTML, numbered by
+/// the regime of the day it was received (a dossier of 2024: 05 is the control sheet; of 2026: 05
+/// is the stop notice and 06 the control sheet).
 #[utoipa::path(get, path = "/api/v1/dossiers/{code}/forms/{form}", tag = "dossiers", security(("bearer" = [])),
-    params(("code" = String, Path), ("form" = String, Path, description = "01 receipt, 02 supplement request, 03 refusal, 04 apology, 05 control sheet")),
+    params(("code" = String, Path), ("form" = String, Path, description = "Until 30/06/2025 (TT 01/2018): 01 receipt, 02 supplement request, 03 refusal, 04 apology, 05 control sheet. From 01/07/2025 (TT 03/2025): 01–04 the same, 05 stop notice, 06 control sheet")),
     responses((status = 200, description = "The form as printable HTML", content_type = "text/html", body = String),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn form(
@@ -34,10 +33,11 @@ pub async fn form(
     let ((code, form), now) = (path.into_inner(), ctx.clock.now());
     // One trip: the account check, then the form asked for, then the dossier.
     let (r, form) = crate::storage::run_as(&ctx.pool, caller, move |conn, caller| {
-        if !["01", "02", "03", "04", "05"].contains(&form.as_str()) {
+        // A form number is two digits; which form it names is the dossier's regime.
+        if form.len() != 2 || !form.bytes().all(|b| b.is_ascii_digit()) {
             return Err(AppError::new(
                 ErrorCode::FormNotFound,
-                "forms 01–05 belong to a dossier; form 06 is GET /api/v1/agencies/{code}/tracking-book",
+                "a form is named by its two-digit number (01–07 as the dossier's regime numbers them)",
             ));
         }
         Ok((dossiers::load_record(conn, &caller, &dossiers::parse_code(&code)?, now)?, form))
@@ -52,13 +52,9 @@ pub async fn form(
     };
     let info = req.connection_info();
     let lookup_url = format!("{}://{}/tra-cuu/{}", info.scheme(), info.host(), code);
-    Ok(html(match form.as_str() {
-        "01" => forms::receipt(&r, &lookup_url),
-        "02" => forms::supplement(&r).ok_or_else(|| missing("02", "supplement request"))?,
-        "03" => forms::refusal(&r).ok_or_else(|| missing("03", "refusal"))?,
-        "04" => forms::apology(&r).ok_or_else(|| missing("04", "apology"))?,
-        _ => forms::control_sheet(&r),
-    }))
+    forms::by_number(&r, &form, &lookup_url)
+        .map(html)
+        .map_err(|e| AppError::new(ErrorCode::FormNotFound, e.to_string()))
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]

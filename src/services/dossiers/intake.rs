@@ -336,10 +336,16 @@ pub(super) fn issue_code(
 ) -> Result<DossierCode, AppError> {
     let day = crate::domain::calendar::to_vietnam(at).date_naive();
     let seq = store::next_sequence(conn, agency.as_str(), &day.format("%y%m%d").to_string())?;
-    u16::try_from(seq)
-        .ok()
-        .and_then(|s| DossierCode::new(agency.clone(), day, s))
-        .ok_or_else(|| AppError::new(ErrorCode::DailyLimitReached, "this agency has issued 9999 dossier codes today"))
+    // The scheme of the day's regime: 9,999 a day under TT 01/2018; growing under TT 03/2025.
+    u32::try_from(seq).ok().and_then(|s| DossierCode::new(agency.clone(), day, s)).ok_or_else(|| {
+        AppError::new(
+            ErrorCode::DailyLimitReached,
+            format!(
+                "this agency has issued the {} dossier codes its scheme allows today",
+                DossierCode::max_sequence(day)
+            ),
+        )
+    })
 }
 
 /// Receives a dossier: at the counter (clerk; in person or by post) or online (citizen), with

@@ -3,7 +3,7 @@ use chrono::{NaiveDate, TimeZone as _};
 
 use super::{Ctx, Outcome};
 use crate::domain::calendar::{to_vietnam, vietnam};
-use crate::domain::dossier::{to_utc, Dossier, RuleError, Status, EXTENSION_NOTICE_WORKING_DAYS};
+use crate::domain::dossier::{to_utc, Dossier, RuleError, Status};
 
 /// ND 61/2018 Điều 19.9: an agency that will be late apologises in writing at least 1 working
 /// day before the due date and sets a new date, once only. The new date is promised to the
@@ -24,7 +24,9 @@ pub(super) fn extend(d: &Dossier, ctx: &Ctx, new_due_day: NaiveDate, reason: &st
     }
     let due = to_vietnam(d.promised_due_at().expect("received dossiers have a due date"));
     let today = to_vietnam(ctx.now).date_naive();
-    if ctx.calendar.working_days_between(today, due.date_naive()) < EXTENSION_NOTICE_WORKING_DAYS {
+    // ND 61/2018 Điều 19.9: at least the regime's notice (1 working day) before the due date.
+    if ctx.calendar.working_days_between(today, due.date_naive()) < d.regime().rules.extension_notice_working_days.value
+    {
         return Err(RuleError::ExtensionTooLate);
     }
     if new_due_day <= due.date_naive() || !ctx.calendar.is_working_day(new_due_day) {

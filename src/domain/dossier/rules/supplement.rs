@@ -1,7 +1,7 @@
 //! Asking the applicant for a supplement, and receiving it.
 use super::{Ctx, Outcome};
 use crate::domain::calendar::to_vietnam;
-use crate::domain::dossier::{Dossier, RuleError, Status, SupplementStage, SUPPLEMENT_WINDOW_WORKING_DAYS};
+use crate::domain::dossier::{Dossier, RuleError, Status, SupplementStage};
 
 /// ND 61/2018 Điều 15.3, 16 (at intake) and 19.4 (in appraisal): everything missing is asked for
 /// at once, at most once per stage; in appraisal within 3 working days of receipt.
@@ -30,7 +30,8 @@ pub(super) fn request(d: &Dossier, ctx: &Ctx, missing: &[String]) -> Outcome {
             let received = d.competent_received_at.or(d.received_at).expect("received dossiers have a receipt time");
             let days =
                 ctx.calendar.working_days_between(to_vietnam(received).date_naive(), to_vietnam(ctx.now).date_naive());
-            if days > SUPPLEMENT_WINDOW_WORKING_DAYS {
+            // ND 61/2018 Điều 19.4; kept under ND 118/2025 (the regime file names the gap).
+            if days > d.regime().rules.supplement_window_working_days.value {
                 return Err(RuleError::SupplementTooLate { days });
             }
             next.appraisal_supplements += 1;

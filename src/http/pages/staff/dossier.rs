@@ -12,6 +12,7 @@ use super::super::{
 };
 use crate::auth::Caller;
 use crate::domain::notice::Preference;
+use crate::domain::regime::FormKind;
 use crate::error::AppError;
 use crate::services::catalogue;
 use crate::services::dossiers::{self, ActionInput, DossierRecord};
@@ -76,7 +77,7 @@ pub struct DossierView {
     pub history: Vec<HistoryRow>,
     pub rating: Option<String>,
     pub pin: String,
-    pub forms: Vec<(&'static str, &'static str)>,
+    pub forms: Vec<(String, String)>,
 }
 
 fn notify_label(n: &str) -> &'static str {
@@ -88,25 +89,27 @@ impl DossierView {
         let row = &r.row;
         let name = |c: &str| r.agency_names.get(c).cloned().unwrap_or_else(|| c.to_string());
         let has = |a: &str| r.events.iter().any(|e| e.action == a);
-        let mut forms = vec![];
-        // The forms carry the dossier code (TT 01/2018 Điều 19), which exists from receipt on.
+        // The forms carry the dossier code (TT 01/2018 Điều 19), which exists from receipt on; their
+        // numbers and titles are the dossier's regime's (issue 14).
         let received = row.code.is_some();
-        if received {
-            forms.push(("01", "Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả"));
-        }
-        if has("request_supplement") {
-            forms.push(("02", "Mẫu 02 — Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"));
-        }
-        if has("refuse") {
-            forms.push(("03", "Mẫu 03 — Phiếu từ chối tiếp nhận, giải quyết hồ sơ"));
-        }
-        if has("extend") {
-            forms.push(("04", "Mẫu 04 — Phiếu xin lỗi và hẹn lại ngày trả kết quả"));
-        }
-        forms.push(("05", "Mẫu 05 — Phiếu kiểm soát quá trình giải quyết hồ sơ"));
-        if !received {
-            forms.clear();
-        }
+        let regime = row.to_domain().regime();
+        let applies = |kind: FormKind| match kind {
+            FormKind::Receipt | FormKind::ControlSheet => true,
+            FormKind::SupplementRequest => has("request_supplement"),
+            FormKind::Refusal => has("refuse"),
+            FormKind::Apology => has("extend"),
+            FormKind::StopNotice => has("stop") || has("withdraw"),
+            FormKind::TrackingBook => false,
+        };
+        let forms = match received {
+            true => regime
+                .forms
+                .iter()
+                .filter(|f| applies(f.kind))
+                .map(|f| (f.number.clone(), format!("Mẫu {} — {}", f.number, f.title)))
+                .collect(),
+            false => vec![],
+        };
         Self {
             code: row.code_or_reference().to_string(),
             has_code: received,
