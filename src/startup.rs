@@ -34,6 +34,8 @@ pub fn prepare_database(settings: &Settings, pool: &Pool) -> anyhow::Result<()> 
 
 /// As [`prepare_database`], with the clock that says whether a reorganisation's date has come.
 pub fn prepare_database_at(settings: &Settings, pool: &Pool, clock: &Clock) -> anyhow::Result<()> {
+    // The legal regimes built into the binary: refused at start, not at the first dossier, if wrong.
+    crate::domain::regime::read(&crate::domain::regime::FILES)?;
     let mut conn = pool.get()?;
     connection::with_schema_lock(&mut conn, |conn| {
         let applied = connection::run_migrations(conn)?;

@@ -121,7 +121,7 @@ impl Regime {
 }
 
 /// The files of `seeds/regimes/`, oldest first.
-const FILES: [(&str, &str); 2] = [
+pub const FILES: [(&str, &str); 2] = [
     ("nd61-tt01-2018.json", include_str!("../../seeds/regimes/nd61-tt01-2018.json")),
     ("nd118-tt03-2025.json", include_str!("../../seeds/regimes/nd118-tt03-2025.json")),
 ];

@@ -30,6 +30,7 @@ mod notifications;
 mod one_trip;
 mod pages;
 mod postgres_exit;
+mod regimes;
 mod reorganise;
 mod routes;
 mod stats;
