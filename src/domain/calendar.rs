@@ -21,6 +21,10 @@ pub const AFTERNOON: (u32, u32) = (13 * 60 + 30, 17 * 60 + 30);
 /// after 15:00 is handled from the next working day.
 pub const CUTOFF: (u32, u32) = (15, 0);
 
+/// "The start of the next working day" for a paper dossier received after 15:00: its first office
+/// hour, in minutes after the opening (see [`WorkingCalendar::paper_handover_due`]).
+const FIRST_OFFICE_HOUR: u32 = 60;
+
 fn hm(minutes: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).expect("valid time")
 }
@@ -123,6 +127,20 @@ impl WorkingCalendar {
             day
         } else {
             self.next_working_day(day)
+        }
+    }
+
+    /// ND 61/2018 Điều 18 khoản 1 (kept by ND 118/2025 Điều 18): the counter hands a paper dossier
+    /// to the processing agency within the working day it was received, or "at the start of the
+    /// next working day" when received after 15:00 (or on a day off). The decree gives no hour for
+    /// "the start": it is read here as the first office hour, so the deadline is the close (17:30)
+    /// of the receipt day, or 08:30 of the next working day.
+    pub fn paper_handover_due(&self, received: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+        let base = self.base_day(received);
+        if base == local_date(received) {
+            local(base.and_time(hm(AFTERNOON.1)))
+        } else {
+            local(base.and_time(hm(MORNING.0 + FIRST_OFFICE_HOUR)))
         }
     }
 

@@ -281,8 +281,10 @@ async fn the_inbox_filters_by_urgency_status_channel_procedure_and_received_date
     assert_eq!(list("received_from=2027-03-01&received_to=2027-03-04").await, sorted(&[&first, &second]));
     assert_eq!(list("urgency=waiting").await, sorted(&[&first]));
     assert_eq!(list("urgency=new").await, sorted(&[&third]));
-    // Its first step is due within two working days of Thursday 4 March; overdue a week later.
-    assert_eq!(list("urgency=soon").await, sorted(&[&second]));
+    // Received at the counter on Thursday 4 March at 09:00: the paper file is handed over that day
+    // (ND 61/2018 Điều 18.1), so its first step is due today; overdue a week later.
+    assert_eq!(list("urgency=today").await, sorted(&[&second]));
+    assert_eq!(list("urgency=soon").await, Vec::<String>::new());
     assert_eq!(list("urgency=in_time").await, Vec::<String>::new());
     app.set_time("2027-03-12T09:00:00+07:00");
     assert_eq!(list("urgency=overdue").await, sorted(&[&second]));

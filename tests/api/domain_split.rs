@@ -64,7 +64,8 @@ async fn the_inbox_page_ranks_and_names_urgency_as_the_domain_rule_does() {
         assert!(row.contains(urgency.label_vi()), "{code}: the rule says {urgency:?}: {row}");
         seen.push((tr, urgency));
     }
-    assert_eq!(seen.iter().map(|(_, u)| *u).collect::<Vec<_>>(), [Urgency::Overdue, Urgency::Waiting, Urgency::Soon]);
+    // The fresh paper dossier must be handed over today (ND 61/2018 Điều 18.1).
+    assert_eq!(seen.iter().map(|(_, u)| *u).collect::<Vec<_>>(), [Urgency::Overdue, Urgency::Waiting, Urgency::Today]);
     let mut by_page = seen.clone();
     by_page.sort_by_key(|(at, _)| *at);
     let mut by_rank = seen;
@@ -83,6 +84,7 @@ async fn the_control_sheet_judges_steps_in_the_words_of_tt_01_2018() {
     let r = app.client.get(app.url(&format!("/api/v1/dossiers/{code}/forms/06"))).bearer_auth(&token).send().await;
     let sheet = r.unwrap().text().await.unwrap();
     assert_eq!(sheet.matches("<tr><td>").count(), 2, "{sheet}");
-    assert!(sheet.contains(&format!("<td>{}</td>", Timeliness::Early.label_vi())), "{sheet}");
+    // Handed over the day it was received: on time by the same-day rule (ND 61/2018 Điều 18.1).
+    assert!(sheet.contains(&format!("<td>{}</td>", Timeliness::OnTime.label_vi())), "{sheet}");
     assert!(!sheet.contains("Trễ hạn"));
 }

@@ -68,8 +68,10 @@ async fn a_land_dossier_crosses_three_levels_and_lunar_new_year_and_comes_back_t
         (last["from_agency"]["code"].as_str(), last["to_agency"]["code"].as_str()),
         (Some(TAN_AN), Some(NINH_KIEU))
     );
-    assert_eq!(last["step_timeliness"], "on_time");
-    assert_eq!(last["step_due_at"], "2027-01-21T17:30:00+07:00");
+    // Received on the 20th at 09:00, the paper file was due at the processing agency that day
+    // (ND 61/2018 Điều 18.1): handed over the next morning, the counter's step is late.
+    assert_eq!(last["step_timeliness"], "late");
+    assert_eq!(last["step_due_at"], "2027-01-20T17:30:00+07:00");
 
     // The commune clerk no longer holds it.
     let (s, b) = act(&app, &clerk, &code, json!({"action": "transfer"})).await;

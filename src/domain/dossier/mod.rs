@@ -39,6 +39,8 @@ pub use urgency::{Urgency, UrgencyWindow};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dossier {
     pub status: Status,
+    /// In person, by post or online: the counter hands a paper dossier over the same day (ND 61/2018 Điều 18).
+    pub channel: Channel,
     pub receiving_agency: AgencyCode,
     pub current_agency: AgencyCode,
     /// Index into `route` of the step the dossier is at.
@@ -131,6 +133,7 @@ impl Dossier {
         }
         let mut d = Dossier {
             status: Status::Submitted,
+            channel,
             current_agency: receiving_agency.clone(),
             receiving_agency,
             current_step: 0,
@@ -159,9 +162,20 @@ impl Dossier {
         d.go_to_step(0);
         if channel != Channel::Online {
             d.receive_now(now, calendar);
+            if d.paper_counter_step() {
+                // ND 61/2018 Điều 18.1: the counter's step ends with the same-day handover rule.
+                d.step_due_at = Some(to_utc(calendar.paper_handover_due(to_vietnam(now))));
+            }
         }
         let h = d.handover("intake", now, d.receiving_agency.clone(), None, None);
         Ok((d, h))
+    }
+
+    /// Whether the dossier is a paper one at the counter's step, which ends with the handover to the
+    /// processing agency under the same-day rule (judged to the minute; a boundary-free dossier's
+    /// handover has its own deadline instead).
+    pub fn paper_counter_step(&self) -> bool {
+        self.current_step == 0 && self.channel != Channel::Online && self.competent_agency.is_none()
     }
 
     /// The legal regime the dossier is handled under: the one of the day it was received (or, not
@@ -298,6 +312,37 @@ mod tests {
     use super::*;
     use crate::domain::user::Role;
 
+    /// ND 61/2018 Điều 18.1 (kept by ND 118/2025): the counter hands a paper dossier over the same
+    /// working day, or at the start of the next one when received after 15:00; the control sheet
+    /// judges the counter's step by it, to the minute. Online dossiers keep their step's share.
+    #[test]
+    fn the_counter_hands_a_paper_dossier_over_the_same_day_or_first_thing_the_next() {
+        let cal = calendar();
+        let clerk = staff(Role::Clerk, COMMUNE);
+        let handed = |received, handed_over| {
+            let (d, _) = Dossier::intake(Channel::Direct, code(COMMUNE), route(), limit(), received, &cal).unwrap();
+            let (_, h) = d.apply(&Action::Transfer, &clerk, handed_over, &cal).unwrap();
+            (h.step_due_at.map(|t| to_vietnam(t).format("%d/%m %H:%M").to_string()), h.step_timeliness)
+        };
+        // Monday 4/3/2024 09:00: due that day at the close.
+        let due = Some("04/03 17:30".to_string());
+        assert_eq!(handed(vn(2024, 3, 4, 9), vn(2024, 3, 4, 16)), (due.clone(), Some(Timeliness::OnTime)));
+        assert_eq!(handed(vn(2024, 3, 4, 9), vn(2024, 3, 5, 10)), (due, Some(Timeliness::Late)), "the issue's case");
+        // Monday 16:00 (after 15:00): the start of Tuesday, its first office hour.
+        let due = Some("05/03 08:30".to_string());
+        assert_eq!(handed(vn(2024, 3, 4, 16), vn(2024, 3, 5, 8)), (due.clone(), Some(Timeliness::OnTime)));
+        assert_eq!(handed(vn(2024, 3, 4, 16), vn(2024, 3, 5, 10)), (due, Some(Timeliness::Late)));
+        // Saturday: the start of Monday.
+        assert_eq!(handed(vn(2024, 3, 2, 10), vn(2024, 3, 4, 8)).0, Some("04/03 08:30".to_string()));
+        // Online: received later by a clerk; the step keeps its share of the time limit.
+        let (d, _) =
+            Dossier::intake(Channel::Online, code(COMMUNE), route(), limit(), vn(2024, 3, 4, 9), &cal).unwrap();
+        let (d, _) = d.apply(&Action::Receive, &clerk, vn(2024, 3, 4, 10), &cal).unwrap();
+        let (_, h) = d.apply(&Action::Transfer, &clerk, vn(2024, 3, 5, 10), &cal).unwrap();
+        // Its one-working-day share ends Wednesday at the close: Tuesday is early, not late.
+        assert_eq!(h.step_timeliness, Some(Timeliness::Early), "{h:?}");
+    }
+
     #[test]
     fn a_land_dossier_goes_up_two_levels_and_back_to_the_counter() {
         let cal = calendar();
@@ -309,7 +354,8 @@ mod tests {
         let clerk = staff(Role::Clerk, COMMUNE);
         let (d, h) = d.apply(&Action::Transfer, &clerk, vn(2024, 2, 2, 9), &cal).unwrap();
         assert_eq!((d.current_agency.as_str(), h.from_agency.as_str()), (DISTRICT, COMMUNE));
-        assert_eq!(h.step_timeliness, Some(Timeliness::Early));
+        // Received Thursday 09:00, handed over Friday: the paper file was due the same day.
+        assert_eq!(h.step_timeliness, Some(Timeliness::Late));
         let (d, _) = d.apply(&Action::Transfer, &staff(Role::Specialist, DISTRICT), vn(2024, 2, 16, 9), &cal).unwrap();
         assert_eq!(d.current_agency.as_str(), DEPARTMENT);
         let (d, _) =

@@ -158,6 +158,7 @@ impl DossierRow {
     pub fn to_domain(&self) -> Dossier {
         Dossier {
             status: self.status,
+            channel: self.channel,
             receiving_agency: self.receiving_agency.clone(),
             current_agency: self.current_agency.clone(),
             current_step: self.current_step as usize,

@@ -47,7 +47,9 @@ impl<'a> Ctx<'a> {
         calendar: &'a WorkingCalendar,
     ) -> Self {
         let step_due = d.step_due_at;
-        let step_time = step_due.map(|due| calendar.judge(to_vietnam(now), to_vietnam(due), d.limit.unit));
+        // The counter's handover of a paper dossier is due at a time of day (ND 61/2018 Điều 18.1).
+        let unit = if d.paper_counter_step() { crate::domain::procedure::TimeUnit::Hours } else { d.limit.unit };
+        let step_time = step_due.map(|due| calendar.judge(to_vietnam(now), to_vietnam(due), unit));
         Ctx {
             action,
             actor,
