@@ -58,3 +58,107 @@ async fn the_ten_thousandth_intake_of_a_day_is_numbered_under_tt03_and_refused_u
     let (s, b) = app.get_with(&format!("/api/v1/dossiers/{TAN_AN}-240502-10000"), &clerk).await;
     assert_error(s, &b, 400, "invalid_dossier_code");
 }
+
+/// Issue 14 item 6 (ND 61/2018 Điều 15.3, 16, 17): a clerk turns a paper dossier away at the
+/// counter — incomplete: Mẫu 02 listing everything missing, nothing received, no code, the record
+/// kept until the supplement brings it back; ineligible: Mẫu 03, national status 3.
+#[tokio::test]
+async fn a_paper_dossier_is_turned_away_at_the_counter_with_form_02_or_03() {
+    let app = spawn_app_at("2026-11-23T09:00:00+07:00").await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let body = |extra: Value| {
+        let mut b = json!({"procedure_code": "1.001193", "channel": "direct", "documents": ["Tờ khai"],
+            "applicant": {"name": "Lê Văn Mười", "id_number": "092190001111", "phone": "0911111111", "address": "Tân An"},
+            "notify_by": "none"});
+        for (k, v) in extra.as_object().unwrap() {
+            b[k] = v.clone();
+        }
+        b
+    };
+    let missing = json!(["Giấy chứng sinh (bản chính)", "Giấy tờ tùy thân của người đi đăng ký"]);
+    let (s, d) = app.post_with("/api/v1/dossiers", &clerk, &body(json!({"request_supplement": missing}))).await;
+    assert_eq!(s, 201, "{d}");
+    assert_eq!((d["code"].clone(), d["status_code"].as_i64()), (Value::Null, Some(5)), "not received: {d}");
+    assert_eq!(d["received_at"], Value::Null);
+    let history: Vec<&str> = d["history"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(history, ["intake", "request_supplement"]);
+    let reference = d["reference"].as_str().unwrap().to_string();
+    let form = |path: String| {
+        let req = app.client.get(app.url(&path)).bearer_auth(&clerk);
+        async move {
+            let r = req.send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (s, f02) = form(format!("/api/v1/dossiers/{reference}/forms/02")).await;
+    assert_eq!(s, 200, "{f02}");
+    assert!(f02.contains(&reference) && f02.contains("Giấy chứng sinh (bản chính)"), "{f02}");
+    let (s, _) = form(format!("/api/v1/dossiers/{reference}/forms/01")).await;
+    assert_eq!(s, 409, "no receipt: nothing was received");
+    // The supplement brings it back; received, it gets its code then.
+    let act = |action: &'static str| {
+        let (app, clerk, reference) = (&app, &clerk, reference.clone());
+        async move {
+            let (s, d) = app
+                .post_with(&format!("/api/v1/dossiers/{reference}/actions"), clerk, &json!({"action": action}))
+                .await;
+            assert_eq!(s, 200, "{action}: {d}");
+            d
+        }
+    };
+    act("submit_supplement").await;
+    let d = act("receive").await;
+    assert!(d["code"].as_str().is_some_and(|c| c.starts_with(TAN_AN)), "{d}");
+
+    // Ineligible: refused at the counter, status 3, Mẫu 03 with the reasons.
+    let reason = "Người yêu cầu không thuộc trường hợp đăng ký khai sinh tại xã";
+    let (s, d) = app.post_with("/api/v1/dossiers", &clerk, &body(json!({"refuse_reason": reason}))).await;
+    assert_eq!((s, d["status_code"].as_i64(), d["code"].clone()), (201, Some(3), Value::Null), "{d}");
+    let (s, f03) = form(format!("/api/v1/dossiers/{}/forms/03", d["reference"].as_str().unwrap())).await;
+    assert!(s == 200 && f03.contains(reason), "{f03}");
+
+    // Bad decisions store nothing.
+    let both = body(json!({"refuse_reason": "x", "request_supplement": ["y"]}));
+    let (s, b) = app.post_with("/api/v1/dossiers", &clerk, &both).await;
+    assert_error(s, &b, 400, "invalid_action");
+    let (s, b) = app.post_with("/api/v1/dossiers", &clerk, &body(json!({"request_supplement": []}))).await;
+    assert_error(s, &b, 400, "invalid_action");
+    let (s, b) = app.post_with("/api/v1/dossiers", &clerk, &body(json!({"refuse_reason": "  "}))).await;
+    assert_error(s, &b, 400, "invalid_action");
+    let citizen = app.login("citizen.an", PW).await;
+    let online = body(json!({"channel": "online", "agency_code": TAN_AN, "refuse_reason": "x"}));
+    let (s, b) = app.post_with("/api/v1/dossiers", &citizen, &online).await;
+    assert_error(s, &b, 400, "invalid_action");
+    let (s, list) = app.get_with("/api/v1/dossiers?status=not_received", &clerk).await;
+    assert_eq!(s, 200, "{list}");
+    let count: i64 = motcua::storage::schema::dossiers::table.count().get_result(&mut *app.conn()).unwrap();
+    assert_eq!(count, 2, "only the two turned-away dossiers were stored");
+
+    // The intake page offers the choice and opens the form it printed.
+    let cookie = crate::common::web::sign_in(&app, "clerk.tanan", PW).await;
+    let page = crate::common::web::get(&app, "/can-bo/tiep-nhan?thu_tuc=1.001193", Some(&cookie)).await;
+    assert!(page.body.contains("Không tiếp nhận hồ sơ giấy này"), "{}", page.body);
+    let posted = crate::common::web::post_form(
+        &app,
+        "/can-bo/tiep-nhan",
+        Some(&cookie),
+        &[
+            ("procedure_code", "1.001193"),
+            ("channel", "direct"),
+            ("name", "Lê Văn Mười Một"),
+            ("id_number", "092190001112"),
+            ("phone", "0911111112"),
+            ("address", "Tân An"),
+            ("notify_by", "none"),
+            ("decision", "supplement"),
+            ("turn_missing", "Giấy chứng sinh"),
+        ],
+    )
+    .await;
+    assert_eq!(posted.status, 303, "{}", posted.body);
+    assert!(
+        posted.location.starts_with("/api/v1/dossiers/HS-") && posted.location.ends_with("/forms/02"),
+        "{}",
+        posted.location
+    );
+}

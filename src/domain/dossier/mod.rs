@@ -121,6 +121,24 @@ impl Dossier {
         now: DateTime<Utc>,
         calendar: &WorkingCalendar,
     ) -> Result<(Self, Handover), RuleError> {
+        Self::presented(channel, receiving_agency, competent, route, limit, now, calendar, true)
+    }
+
+    /// A dossier presented at intake: received at once when `receive` (a paper dossier the clerk
+    /// accepts), else left at status 1 for the clerk's decision (an online submission; or a paper
+    /// dossier the clerk turns away at the counter with a supplement request or a refusal, ND 61/2018
+    /// Điều 15.3, 16: nothing is received and no code is issued).
+    #[allow(clippy::too_many_arguments)]
+    pub fn presented(
+        channel: Channel,
+        receiving_agency: AgencyCode,
+        competent: Option<AgencyCode>,
+        route: Vec<RoutedStep>,
+        limit: TimeLimit,
+        now: DateTime<Utc>,
+        calendar: &WorkingCalendar,
+        receive: bool,
+    ) -> Result<(Self, Handover), RuleError> {
         let competent = competent.filter(|c| *c != receiving_agency);
         if competent.as_ref().is_some_and(|c| route.get(1).map(|s| &s.agency) != Some(c)) {
             return Err(RuleError::Invalid("a handed-over dossier's route goes to the competent agency first".into()));
@@ -160,7 +178,7 @@ impl Dossier {
             current_department: None,
         };
         d.go_to_step(0);
-        if channel != Channel::Online {
+        if channel != Channel::Online && receive {
             d.receive_now(now, calendar);
             if d.paper_counter_step() {
                 // ND 61/2018 Điều 18.1: the counter's step ends with the same-day handover rule.

@@ -43,12 +43,25 @@ pub async fn form(
         Ok((dossiers::load_record(conn, &caller, &dossiers::parse_code(&code)?, now)?, form))
     })
     .await?;
-    // TT 01/2018 Điều 19: the forms carry the dossier code, which is issued at receipt.
-    let Some(code) = r.row.code.clone() else {
-        return Err(AppError::new(
-            ErrorCode::NotReceivedYet,
-            format!("dossier {} has not been received yet: its forms exist once a clerk receives it", r.row.reference),
-        ));
+    // TT 01/2018 Điều 19: the forms carry the dossier code, which is issued at receipt. A dossier
+    // turned away at intake has none: its supplement request or refusal names its reference.
+    use crate::domain::regime::FormKind;
+    let at_intake = matches!(
+        r.row.to_domain().regime().form(&form).map(|f| f.kind),
+        Some(FormKind::SupplementRequest | FormKind::Refusal)
+    );
+    let code = match (r.row.code.clone(), at_intake) {
+        (Some(code), _) => code,
+        (None, true) => r.row.reference.clone(),
+        (None, false) => {
+            return Err(AppError::new(
+                ErrorCode::NotReceivedYet,
+                format!(
+                    "dossier {} has not been received yet: its forms exist once a clerk receives it",
+                    r.row.reference
+                ),
+            ))
+        }
     };
     let info = req.connection_info();
     let lookup_url = format!("{}://{}/tra-cuu/{}", info.scheme(), info.host(), code);

@@ -9,7 +9,7 @@ use super::Links;
 use crate::auth::Caller;
 use crate::domain::applicant::Applicant;
 use crate::domain::department::{self, DepartmentKey};
-use crate::domain::dossier::{Channel, Dossier, DossierCode, RoutedStep, Status, SubmissionReference};
+use crate::domain::dossier::{Action, Actor, Channel, Dossier, DossierCode, RoutedStep, Status, SubmissionReference};
 use crate::domain::intake_boundary::{handover_route, Competent, Placement, PlacementError, ResultDelivery};
 use crate::domain::notice::{NoticeKind, Preference};
 use crate::domain::{AgencyCode, AgencyLevel, ProcedureCode, Role, StepTarget, TimeLimit};
@@ -43,6 +43,11 @@ pub struct IntakeExtras {
     pub applicant_commune: Option<String>,
     /// counter (default), post or online: how the applicant takes the result.
     pub result_delivery: Option<String>,
+    /// A clerk turns a paper dossier away at the counter: everything missing (Mẫu 02; nothing is
+    /// received, no code is issued, the record is kept and the supplement brings it back).
+    pub request_supplement: Option<Vec<String>>,
+    /// … or refuses it as ineligible, with the reasons (Mẫu 03; national status 3).
+    pub refuse_reason: Option<String>,
 }
 
 /// How many online submissions an account may have waiting for a clerk (`submissions.max_pending_per_account`).
@@ -69,6 +74,8 @@ pub struct Intake {
     documents: Vec<String>,
     applicant_commune: Option<AgencyCode>,
     delivery: ResultDelivery,
+    /// The clerk's decision on a paper dossier not received: a supplement request or a refusal.
+    turn_away: Option<Action>,
 }
 
 impl Intake {
@@ -93,6 +100,23 @@ impl Intake {
         let mut intake = Self::parse_input(caller, input)?;
         intake.applicant_commune = applicant_commune;
         intake.delivery = delivery;
+        intake.turn_away = match (extras.request_supplement, extras.refuse_reason) {
+            (None, None) => None,
+            (Some(missing), None) => Some(Action::RequestSupplement { missing }),
+            (None, Some(reason)) => Some(Action::Refuse { reason }),
+            (Some(_), Some(_)) => {
+                return Err(AppError::new(
+                    ErrorCode::InvalidAction,
+                    "a dossier at the counter is either sent back for a supplement or refused, not both",
+                ))
+            }
+        };
+        if intake.turn_away.is_some() && (intake.channel == Channel::Online || caller.role != Role::Clerk) {
+            return Err(AppError::new(
+                ErrorCode::InvalidAction,
+                "only a clerk turns a paper dossier away at the counter; an online one is refused or sent back once submitted",
+            ));
+        }
         Ok(intake)
     }
 
@@ -160,6 +184,7 @@ impl Intake {
             documents,
             applicant_commune: None,
             delivery: ResultDelivery::default(),
+            turn_away: None,
         })
     }
 }
@@ -408,6 +433,7 @@ pub fn intake_on(
         documents,
         applicant_commune,
         delivery,
+        turn_away,
     } = input;
     let (p, steps) = procedures::current_with_steps(conn, procedure_code.as_str())?.ok_or_else(|| {
         AppError::new(ErrorCode::ProcedureNotFound, format!("no procedure has the code {procedure_code}"))
@@ -447,14 +473,29 @@ pub fn intake_on(
             .map_err(|e: crate::domain::procedure::UnknownTimeUnit| AppError::Internal(e.into()))?,
     };
     let cal = calendar_from(conn, at)?;
-    let (dossier, handover) =
-        Dossier::intake_for(channel, receiving.clone(), competent, route.clone(), limit, at, &cal)
+    let (presented, handover) =
+        Dossier::presented(channel, receiving.clone(), competent, route.clone(), limit, at, &cal, turn_away.is_none())
             .map_err(AppError::from)?;
+    // A paper dossier turned away at the counter: the clerk's decision is its second history row.
+    let turned = match &turn_away {
+        Some(action) => {
+            let actor = Actor { role: caller.role, agency: caller.agency.clone(), is_owner: false };
+            Some(presented.apply(action, &actor, at, &cal).map_err(AppError::from)?)
+        }
+        None => None,
+    };
+    let dossier = turned.as_ref().map(|(d, _)| d.clone()).unwrap_or(presented);
+    let version = if turned.is_some() { 2 } else { 1 };
     let id = uuid::Uuid::now_v7().to_string();
     let reference = new_reference();
     let written = conn.transaction(|conn| {
         // Each branch starts with a write, so SQLite takes its lock up front.
-        let code = if dossier.status == Status::Submitted {
+        let code = if dossier.received_at.is_some() {
+            Some(issue_code(conn, &receiving, at)?)
+        } else if channel != Channel::Online {
+            // Turned away at the counter: nothing is received, no code is taken.
+            None
+        } else {
             // Not received: no code is taken. The account's pending submissions are counted under
             // its row lock, so two submissions at once (on two instances) cannot both pass.
             if !store::lock_user(conn, &caller.user_id)? {
@@ -472,8 +513,6 @@ pub fn intake_on(
                 ));
             }
             None
-        } else {
-            Some(issue_code(conn, &receiving, at)?)
         };
         let blank = DossierRow {
             id: id.clone(),
@@ -515,7 +554,7 @@ pub fn intake_on(
             result_delivery: delivery,
             current_department: None,
         };
-        let row = blank.with(&dossier, 1);
+        let row = blank.with(&dossier, version);
         let applicant = ApplicantRow {
             dossier_id: id.clone(),
             name: applicant.name.clone(),
@@ -540,17 +579,33 @@ pub fn intake_on(
             Some(serde_json::json!({"channel": channel.as_str()})),
         );
         store::insert_event(conn, &event)?;
+        let mut events = vec![event];
+        if let (Some((_, h)), Some(action)) = (&turned, &turn_away) {
+            let details = match action {
+                Action::RequestSupplement { missing } => serde_json::json!({"missing": missing}),
+                Action::Refuse { reason } => serde_json::json!({"reason": reason}),
+                _ => serde_json::Value::Null,
+            };
+            let e = EventRow::of(&id, 2, h, (&caller.user_id, caller.role), None, Some(details.clone()));
+            store::insert_event(conn, &e)?;
+            let refused = dossier.status == Status::NotReceived;
+            if let Some(kind) = NoticeKind::for_action(h.action, refused, refused) {
+                let names = Names { procedure: &p.name, agency: &agency.name };
+                enqueue(conn, links, &row, &applicant, names, kind, Some(&details), at)?;
+            }
+            events.push(e);
+        }
         tracing::info!(
             dossier = %row.code_or_reference(),
             procedure = %p.code,
             channel = channel.as_str(),
             "dossier submitted"
         );
-        Ok::<_, AppError>((row, applicant, event))
+        Ok::<_, AppError>((row, applicant, events))
     })?;
-    let (row, applicant, event) = written;
+    let (row, applicant, events) = written;
     let surroundings = Surroundings {
-        events: vec![event],
+        events,
         names: [(agency.code.clone(), agency.name.clone())].into(),
         files: vec![],
         consultations: vec![],

@@ -51,6 +51,11 @@ pub struct IntakeRequest {
     /// How the applicant takes the result: `counter` (default: at the counter that received the
     /// dossier), `post` (public postal service) or `online`.
     pub result_delivery: Option<String>,
+    /// A clerk turns a paper dossier away: everything missing (Mẫu 02). Nothing is received and
+    /// no code is issued; the dossier is kept (status 5, by its reference) until the supplement.
+    pub request_supplement: Option<Vec<String>>,
+    /// … or refuses it as ineligible, with the reasons (Mẫu 03; status 3, not received).
+    pub refuse_reason: Option<String>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -95,7 +100,12 @@ pub async fn create(
         documents: b.documents,
         notify_by: b.notify_by,
     };
-    let extras = dossiers::IntakeExtras { applicant_commune: b.applicant_commune, result_delivery: b.result_delivery };
+    let extras = dossiers::IntakeExtras {
+        applicant_commune: b.applicant_commune,
+        result_delivery: b.result_delivery,
+        request_supplement: b.request_supplement,
+        refuse_reason: b.refuse_reason,
+    };
     let record =
         dossiers::intake_full(&ctx.pool, &ctx.links, ctx.policy, caller, input, extras, ctx.clock.now()).await?;
     Ok(HttpResponse::Created().json(DossierView::from(record)))

@@ -101,15 +101,14 @@ impl DossierView {
             FormKind::StopNotice => has("stop") || has("withdraw"),
             FormKind::TrackingBook => false,
         };
-        let forms = match received {
-            true => regime
-                .forms
-                .iter()
-                .filter(|f| applies(f.kind))
-                .map(|f| (f.number.clone(), format!("Mẫu {} — {}", f.number, f.title)))
-                .collect(),
-            false => vec![],
-        };
+        // Not received (turned away at intake): only the supplement request or the refusal.
+        let before_receipt = |kind: FormKind| matches!(kind, FormKind::SupplementRequest | FormKind::Refusal);
+        let forms = regime
+            .forms
+            .iter()
+            .filter(|f| applies(f.kind) && (received || before_receipt(f.kind)))
+            .map(|f| (f.number.clone(), format!("Mẫu {} — {}", f.number, f.title)))
+            .collect();
         Self {
             code: row.code_or_reference().to_string(),
             has_code: received,

@@ -68,6 +68,9 @@ pub struct IntakePage {
     /// The applicant's commune chosen ("" = the receiving one), and how the result is collected.
     applicant_commune: String,
     result_delivery: String,
+    /// A turned-away dossier's missing documents and refusal reasons, kept on an error.
+    turn_missing: String,
+    turn_reason: String,
 }
 
 impl IntakePage {
@@ -175,6 +178,8 @@ pub async fn intake_form(
         communes,
         applicant_commune: String::new(),
         result_delivery: "counter".into(),
+        turn_missing: String::new(),
+        turn_reason: String::new(),
     };
     let status = if page.error.is_some() { StatusCode::NOT_FOUND } else { StatusCode::OK };
     Ok(render(status, &page))
@@ -217,9 +222,21 @@ pub async fn intake(
     };
     let applicant_commune = get("applicant_commune");
     let result_delivery = get("result_delivery");
+    // The clerk's decision on the paper dossier: receive it, or turn it away (Mẫu 02 or 03).
+    let decision = get("decision");
+    let (turn_missing, turn_reason) = (get("turn_missing"), get("turn_reason"));
+    let missing: Vec<String> =
+        turn_missing.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
     let extras = dossiers::IntakeExtras {
         applicant_commune: Some(applicant_commune.clone()).filter(|c| !c.is_empty()),
         result_delivery: Some(result_delivery.clone()).filter(|d| !d.is_empty()),
+        request_supplement: (decision == "supplement").then_some(missing),
+        refuse_reason: (decision == "refuse").then(|| turn_reason.clone()),
+    };
+    let form_number = match decision.as_str() {
+        "supplement" => "02",
+        "refuse" => "03",
+        _ => "01",
     };
     let (links, at, picked) = (ctx.links.clone(), ctx.clock.now(), procedure_code.clone());
     let outcome = session
@@ -234,7 +251,7 @@ pub async fn intake(
         .await
         .in_layout(&layout)?;
     match outcome {
-        Ok(code) => Ok(see_other(&format!("/api/v1/dossiers/{}/forms/01", percent_encode(&code)))),
+        Ok(code) => Ok(see_other(&format!("/api/v1/dossiers/{}/forms/{form_number}", percent_encode(&code)))),
         Err((Choices { options, chosen, communes }, e)) => {
             let status = e.status_and_code().0;
             let page = IntakePage {
@@ -251,6 +268,8 @@ pub async fn intake(
                 communes,
                 applicant_commune,
                 result_delivery,
+                turn_missing,
+                turn_reason,
             };
             Ok(render(status, &page))
         }
