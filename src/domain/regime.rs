@@ -70,6 +70,8 @@ pub struct RuleParams {
     pub boundary_free_intake: Sourced<bool>,
     /// The receiving centre hands a boundary-free dossier over within this many working days.
     pub handover_working_days: Sourced<u32>,
+    /// A stop (withdrawal) at the applicant's request is refused once a decision or result exists.
+    pub stop_on_request_only_before_decision: Sourced<bool>,
 }
 
 /// One legal regime.

@@ -361,6 +361,33 @@ mod tests {
         assert_eq!(h.step_timeliness, Some(Timeliness::Early), "{h:?}");
     }
 
+    /// ND 118/2025 Điều 21, TT 03/2025 Điều 7: once a decision exists, a stop at the applicant's
+    /// request is refused; ND 61/2018 set no such condition. The dossier's regime decides.
+    #[test]
+    fn a_stop_at_the_applicants_request_is_refused_after_a_decision_under_nd_118() {
+        let cal = calendar();
+        let clerk = staff(Role::Clerk, COMMUNE);
+        let decided = |at| {
+            let (mut d, _) = Dossier::intake(Channel::Direct, code(COMMUNE), route(), limit(), at, &cal).unwrap();
+            d.decision = Some(Decision::Approved);
+            d
+        };
+        let d2026 = decided(vn(2026, 3, 2, 9));
+        assert_eq!(
+            d2026.apply(&Action::Withdraw, &clerk, vn(2026, 3, 3, 9), &cal).unwrap_err(),
+            RuleError::AlreadyDecided
+        );
+        let d2024 = decided(vn(2024, 3, 4, 9));
+        assert_eq!(
+            d2024.apply(&Action::Withdraw, &clerk, vn(2024, 3, 5, 9), &cal).unwrap().0.status,
+            Status::Withdrawn
+        );
+        // No decision yet: stopped, under either regime.
+        let (open, _) =
+            Dossier::intake(Channel::Direct, code(COMMUNE), route(), limit(), vn(2026, 3, 2, 9), &cal).unwrap();
+        assert_eq!(open.apply(&Action::Withdraw, &clerk, vn(2026, 3, 3, 9), &cal).unwrap().0.status, Status::Withdrawn);
+    }
+
     #[test]
     fn a_land_dossier_goes_up_two_levels_and_back_to_the_counter() {
         let cal = calendar();

@@ -13,6 +13,11 @@ pub(super) fn withdraw(d: &Dossier, ctx: &Ctx) -> Outcome {
         ctx.actor.is_owner || ctx.clerk_at_counter,
         "the applicant, or a clerk of the receiving agency at their written request, withdraws a dossier",
     )?;
+    // ND 118/2025 Điều 21, TT 03/2025 Điều 7: the receiving centre checks the status; once a decision
+    // or a result has been issued the request is refused (the regime's rule; ND 61/2018 had none).
+    if d.regime().rules.stop_on_request_only_before_decision.value && d.decision.is_some() {
+        return Err(RuleError::AlreadyDecided);
+    }
     let mut next = d.clone();
     next.finish_with(Status::Withdrawn, ctx.now, ctx.calendar);
     ctx.done_ending_step(next)
