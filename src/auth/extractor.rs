@@ -123,9 +123,9 @@ pub const SESSION_COOKIE: &str = "motcua_session";
 /// request that changes something (not GET/HEAD/OPTIONS) must come from this site: its `Origin`
 /// (or `Referer`), when present, must name the host it was sent to (403 `cross_origin_request`).
 pub fn caller_from(req: &HttpRequest) -> Result<Caller, AppError> {
-    let keys = crate::http::context::AppContext::of(req)
-        .map(|c| &c.keys)
+    let ctx = crate::http::context::AppContext::of(req)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("JwtKeys missing from app data")))?;
+    let keys = &ctx.keys;
     let cookie: String;
     let token = match req.headers().get(actix_web::http::header::AUTHORIZATION) {
         Some(header) => header
@@ -147,7 +147,7 @@ pub fn caller_from(req: &HttpRequest) -> Result<Caller, AppError> {
             t
         }
     };
-    let claims = keys.verify(token)?;
+    let claims = keys.verify(token, ctx.clock.now())?;
     let role = claims.role.parse::<Role>().map_err(|_| AppError::InvalidToken("it names an unknown role".into()))?;
     let agency = claims
         .agency

@@ -1,5 +1,5 @@
 //! Access tokens: HS256 JWTs carrying issuer, audience, expiry, the role and the agency.
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -39,6 +39,8 @@ impl JwtKeys {
         validation.set_audience(&[settings.audience.as_str()]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = 0;
+        // The expiry is checked against the Clock (`verify`), not the wall clock the crate reads.
+        validation.validate_exp = false;
         Self {
             encoding: EncodingKey::from_secret(settings.jwt_secret.as_bytes()),
             decoding: DecodingKey::from_secret(settings.jwt_secret.as_bytes()),
@@ -53,9 +55,16 @@ impl JwtKeys {
         self.ttl_minutes
     }
 
-    /// Signs a token for a user, valid for the configured time.
-    pub fn issue(&self, user_id: &str, username: &str, role: &str, agency: Option<&str>) -> Result<String, AppError> {
-        let now = Utc::now().timestamp();
+    /// Signs a token for a user at `now` (the Clock's), valid for the configured time.
+    pub fn issue(
+        &self,
+        user_id: &str,
+        username: &str,
+        role: &str,
+        agency: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<String, AppError> {
+        let now = now.timestamp();
         self.sign(&Claims {
             sub: user_id.to_string(),
             username: username.to_string(),
@@ -74,7 +83,17 @@ impl JwtKeys {
             .map_err(|e| AppError::Internal(e.into()))
     }
 
-    pub fn verify(&self, token: &str) -> Result<Claims, AppError> {
+    /// The claims of a token signed by these keys, for this issuer and audience, not expired at
+    /// `now` (the Clock's; no leeway).
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Claims, AppError> {
+        let claims = self.decode(token)?;
+        if claims.exp < now.timestamp() {
+            return Err(AppError::TokenExpired);
+        }
+        Ok(claims)
+    }
+
+    fn decode(&self, token: &str) -> Result<Claims, AppError> {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map(|d| d.claims).map_err(|e| {
             match e.kind() {
                 ErrorKind::ExpiredSignature => AppError::TokenExpired,
@@ -103,17 +122,22 @@ mod tests {
     #[test]
     fn tokens_round_trip_and_reject_tampering_and_expiry() {
         let keys = JwtKeys::new(&settings("one"));
-        let t = keys.issue("u1", "clerk.x", "clerk", Some("000.00.31.H12")).unwrap();
-        let c = keys.verify(&t).unwrap();
+        // The Clock's time, not the wall clock's: a token issued in 2024 is valid then.
+        let now = DateTime::parse_from_rfc3339("2024-03-04T09:00:00+07:00").unwrap().with_timezone(&Utc);
+        let t = keys.issue("u1", "clerk.x", "clerk", Some("000.00.31.H12"), now).unwrap();
+        let c = keys.verify(&t, now).unwrap();
         assert_eq!((c.role.as_str(), c.agency.as_deref()), ("clerk", Some("000.00.31.H12")));
-        assert!(matches!(JwtKeys::new(&settings("two")).verify(&t), Err(AppError::InvalidToken(_))));
+        assert!(keys.verify(&t, now + chrono::Duration::minutes(5)).is_ok(), "valid to its last second");
+        let later = now + chrono::Duration::minutes(5) + chrono::Duration::seconds(1);
+        assert!(matches!(keys.verify(&t, later), Err(AppError::TokenExpired)), "5 minutes to live");
+        assert!(matches!(JwtKeys::new(&settings("two")).verify(&t, now), Err(AppError::InvalidToken(_))));
         let mut expired = c.clone();
-        expired.exp = Utc::now().timestamp() - 10;
+        expired.exp = now.timestamp() - 10;
         let t = keys.sign(&expired).unwrap();
-        assert!(matches!(keys.verify(&t), Err(AppError::TokenExpired)));
+        assert!(matches!(keys.verify(&t, now), Err(AppError::TokenExpired)));
         let mut foreign = c;
         foreign.aud = "another-app".into();
         let t = keys.sign(&foreign).unwrap();
-        assert!(matches!(keys.verify(&t), Err(AppError::InvalidToken(_))));
+        assert!(matches!(keys.verify(&t, now), Err(AppError::InvalidToken(_))));
     }
 }

@@ -59,14 +59,18 @@ pub async fn login(
         return Err(AppError::InvalidCredentials);
     };
     storage::run(pool, move |conn| throttle::forget(conn, attempt)).await?;
-    let session = session_for(keys, &user)?;
+    let session = session_for(keys, &user, at)?;
     tracing::info!(user_id = %user.id, role = %user.role, "signed in");
     Ok(session)
 }
 
 /// A token for an account that has just proven itself (a sign-in, or a registration).
-pub fn session_for(keys: &JwtKeys, user: &users::UserRow) -> Result<Session, AppError> {
-    let token = keys.issue(&user.id, &user.username, &user.role, user.agency_code.as_deref())?;
+pub fn session_for(
+    keys: &JwtKeys,
+    user: &users::UserRow,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Session, AppError> {
+    let token = keys.issue(&user.id, &user.username, &user.role, user.agency_code.as_deref(), now)?;
     Ok(Session {
         token,
         role: user.role.clone(),

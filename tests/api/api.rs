@@ -80,7 +80,7 @@ async fn missing_expired_tampered_and_foreign_tokens_are_refused() {
     };
 
     let mut expired = claims.clone();
-    expired.exp = chrono::Utc::now().timestamp() - 60;
+    expired.exp = app.clock.now().timestamp() - 60;
     let (s, b) = app.get_with("/api/v1/auth/me", &keys.sign(&expired).unwrap()).await;
     assert_error(s, &b, 401, "token_expired");
 
@@ -387,4 +387,18 @@ async fn a_citizen_registers_through_the_api_and_gets_a_token() {
     let (s, b) =
         app.post_json("/api/v1/auth/login", &serde_json::json!({"username": "minh.do2", "password": "short"})).await;
     assert_error(s, &b, 401, "invalid_credentials");
+}
+
+/// A token's life is counted on the application's Clock, not the wall clock.
+#[tokio::test]
+async fn tokens_expire_by_the_clock() {
+    let app =
+        crate::common::spawn_app_configured(Some("2024-03-04T09:00:00+07:00"), |s| s.auth.token_ttl_minutes = 60).await;
+    let token = app.login("leader.tp", DEMO_PASSWORD).await;
+    app.set_time("2024-03-04T09:59:00+07:00");
+    let (s, b) = app.get_with("/api/v1/auth/me", &token).await;
+    assert_eq!(s, 200, "{b}");
+    app.set_time("2024-03-04T10:01:00+07:00");
+    let (s, b) = app.get_with("/api/v1/auth/me", &token).await;
+    assert_error(s, &b, 401, "token_expired");
 }

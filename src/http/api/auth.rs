@@ -63,7 +63,7 @@ pub struct RegisterRequest {
 pub async fn register(ctx: web::Data<AppContext>, body: web::Json<RegisterRequest>) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
     let user = services::users::register_citizen(&ctx.pool, b.username, b.full_name, b.password).await?;
-    let s = services::auth::session_for(&ctx.keys, &user)?;
+    let s = services::auth::session_for(&ctx.keys, &user, ctx.clock.now())?;
     Ok(HttpResponse::Created().json(LoginResponse {
         token: s.token,
         role: s.role,

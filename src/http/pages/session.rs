@@ -194,7 +194,7 @@ pub async fn sign_up(
     } else {
         services::users::register_citizen(&ctx.pool, username.clone(), f.full_name.clone(), f.password.clone()).await
     };
-    let outcome = registered.and_then(|user| services::auth::session_for(&ctx.keys, &user));
+    let outcome = registered.and_then(|user| services::auth::session_for(&ctx.keys, &user, ctx.clock.now()));
     match outcome {
         Ok(s) => signed_in(if next.is_empty() { "/ho-so-cua-toi" } else { &next }, &s, &ctx.links),
         Err(e) => {

@@ -146,6 +146,10 @@ pub fn test_settings(db: &TestDb) -> Settings {
     s.server.bind = "127.0.0.1:0".into();
     s.server.workers = Some(2);
     s.seed.dir = manifest_dir().join("seeds");
+    // Tokens expire by the application's Clock, which tests move across days and years while
+    // holding one sign-in: a token lives for 20 years here (`api::tokens_expire_by_the_clock`
+    // checks expiry with a short life).
+    s.auth.token_ttl_minutes = 60 * 24 * 366 * 20;
     s
 }
 
