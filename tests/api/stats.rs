@@ -258,10 +258,7 @@ async fn the_report_and_indicators_download_as_xlsx_with_the_official_headers() 
     let app = scripted_months().await;
     let leader = app.login("leader.ninhkieu", PW).await;
     for (path, expected) in [
-        (
-            "/api/v1/stats/report?from=2027-03-01&to=2027-03-31&group_by=agency&format=xlsx",
-            "Tổng số hồ sơ tiếp nhận (3)",
-        ),
+        ("/api/v1/stats/report?from=2027-03-01&to=2027-03-31&group_by=agency&format=xlsx", "Số hồ sơ nhận giải quyết"),
         (
             "/api/v1/stats/kpis?from=2027-03-01&to=2027-03-31&plan=quangnam-183-2020&format=xlsx",
             "Tỷ lệ hồ sơ giải quyết đúng hạn",
@@ -286,9 +283,27 @@ async fn the_report_and_indicators_download_as_xlsx_with_the_official_headers() 
     let bytes = r.bytes().await.unwrap();
     let strings = xlsx_part(&bytes, "xl/sharedStrings.xml");
     assert!(strings.contains("Tổng cộng") && strings.contains("Quận Ninh Kiều"), "{strings}");
-    // The total row (row 5) holds the hand-worked March numbers.
+    // The official layout (TT 01/2020 Biểu II.06a): form number, reporting unit, period, the
+    // two-level merged header with the column numbers (1)–(13), the signature block.
+    for text in [
+        "Biểu số II.06a/VPCP/KSTT",
+        "Đơn vị báo cáo: Quận Ninh Kiều",
+        "Kỳ báo cáo: từ ngày 01/03/2027 đến ngày 31/03/2027",
+        "Số hồ sơ nhận giải quyết",
+        "Số hồ sơ đang giải quyết",
+        "(1)",
+        "(13)",
+        "THỦ TRƯỞNG ĐƠN VỊ",
+    ] {
+        assert!(strings.contains(text), "{text}: {strings}");
+    }
     let sheet = xlsx_part(&bytes, "xl/worksheets/sheet1.xml");
-    let total_row = sheet.split("<row r=\"5\"").nth(1).unwrap().split("</row>").next().unwrap();
+    for merged in ["A6:A8", "C6:F6", "G6:M6", "D7:E7", "G7:J7", "K7:M7"] {
+        assert!(sheet.contains(&format!("<mergeCell ref=\"{merged}\"/>")), "{merged} merged: {sheet}");
+    }
+    // The total row (the first data row, row 10, as the report has no grouping) holds the
+    // hand-worked March numbers in columns (3)–(13).
+    let total_row = sheet.split("<row r=\"10\"").nth(1).unwrap().split("</row>").next().unwrap();
     let values: Vec<&str> = total_row.split("<v>").skip(1).map(|v| v.split("</v>").next().unwrap()).collect();
-    assert_eq!(values[1..], ["6", "1", "4", "1", "3", "1", "1", "1", "3", "1", "2"]);
+    assert_eq!(values[values.len() - 11..], ["6", "1", "4", "1", "3", "1", "1", "1", "3", "1", "2"]);
 }

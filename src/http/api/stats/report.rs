@@ -171,58 +171,91 @@ pub async fn report(
     }))
 }
 
-/// Biểu II.06a as an XLSX workbook: title, period, the official column headers, one row per line and the total.
+/// The row of the XLSX report where its data starts (after the heading, the two header rows and
+/// the row of column numbers).
+pub const XLSX_FIRST_DATA_ROW: u32 = 9;
+
+/// Biểu II.06a as the official XLSX (TT 01/2020/TT-VPCP, layout in regulations.md §4): the form's
+/// number and the reporting unit, the title and the period, the unit of count, the two-level merged
+/// header (receipt / results: resolved and pending) with the column numbers (1)–(13), a serial
+/// number per line, the total, and the signature block.
 pub fn report_xlsx(r: &Report) -> Result<Vec<u8>, AppError> {
-    use rust_xlsxwriter::{Format, FormatAlign, Workbook};
+    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("Biểu II.06a").map_err(xlsx_error)?;
+    let center = Format::new().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
     let bold = Format::new().set_bold();
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let title = center.clone().set_bold().set_font_size(13);
+    let italic = center.clone().set_italic();
+    let header = center.clone().set_bold().set_text_wrap().set_border(FormatBorder::Thin);
+    let cell = Format::new().set_border(FormatBorder::Thin);
+    let number = cell.clone().set_align(FormatAlign::Center);
+    let total = cell.clone().set_bold();
     let s = &r.selection;
-    ws.write_string_with_format(
-        0,
-        0,
-        "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH (Biểu II.06a, TT 01/2020/TT-VPCP)",
-        &bold,
-    )
-    .map_err(xlsx_error)?;
-    ws.write_string(
-        1,
-        0,
-        format!(
-            "Đơn vị: {} ({}) — Kỳ báo cáo: {} đến {}",
-            s.agency.name,
-            s.agency.code,
-            s.from.format("%d/%m/%Y"),
-            s.to.format("%d/%m/%Y")
-        ),
-    )
-    .map_err(xlsx_error)?;
-    for (c, h) in REPORT_HEADERS.iter().enumerate() {
-        ws.write_string_with_format(3, c as u16, *h, &header).map_err(xlsx_error)?;
+    let e = xlsx_error;
+    ws.merge_range(0, 0, 0, 3, "Biểu số II.06a/VPCP/KSTT", &bold).map_err(e)?;
+    ws.merge_range(0, 8, 0, 12, &format!("Đơn vị báo cáo: {} ({})", s.agency.name, s.agency.code), &bold).map_err(e)?;
+    ws.merge_range(1, 8, 1, 12, "Đơn vị nhận báo cáo: ……………………", &Format::new()).map_err(e)?;
+    ws.merge_range(2, 0, 2, 12, "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ", &title)
+        .map_err(e)?;
+    let period = format!("Kỳ báo cáo: từ ngày {} đến ngày {}", s.from.format("%d/%m/%Y"), s.to.format("%d/%m/%Y"));
+    ws.merge_range(3, 0, 3, 12, &period, &italic).map_err(e)?;
+    ws.merge_range(4, 10, 4, 12, "Đơn vị tính: Số hồ sơ TTHC", &italic).map_err(e)?;
+    // Two header rows: the groups, then the columns; then the column numbers.
+    let (top, sub, numbers) = (5u32, 7u32, 8u32);
+    ws.merge_range(top, 0, sub, 0, "TT", &header).map_err(e)?;
+    ws.merge_range(top, 1, sub, 1, "Lĩnh vực, đơn vị giải quyết", &header).map_err(e)?;
+    ws.merge_range(top, 2, top, 5, "Số hồ sơ nhận giải quyết", &header).map_err(e)?;
+    ws.merge_range(top, 6, top, 12, "Kết quả giải quyết", &header).map_err(e)?;
+    ws.merge_range(top + 1, 2, sub, 2, "Tổng số", &header).map_err(e)?;
+    ws.merge_range(top + 1, 3, top + 1, 4, "Trong kỳ", &header).map_err(e)?;
+    ws.merge_range(top + 1, 5, sub, 5, "Từ kỳ trước", &header).map_err(e)?;
+    ws.merge_range(top + 1, 6, top + 1, 9, "Số hồ sơ đã giải quyết", &header).map_err(e)?;
+    ws.merge_range(top + 1, 10, top + 1, 12, "Số hồ sơ đang giải quyết", &header).map_err(e)?;
+    let columns = [
+        (3, "Trực tuyến"),
+        (4, "Trực tiếp, dịch vụ bưu chính"),
+        (6, "Tổng số"),
+        (7, "Trước hạn"),
+        (8, "Đúng hạn"),
+        (9, "Quá hạn"),
+        (10, "Tổng số"),
+        (11, "Trong hạn"),
+        (12, "Quá hạn"),
+    ];
+    for (c, h) in columns {
+        ws.write_string_with_format(sub, c, h, &header).map_err(e)?;
     }
-    ws.set_row_height(3, 60).map_err(xlsx_error)?;
-    ws.set_column_width(0, 36).map_err(xlsx_error)?;
-    let mut row = 4u32;
-    let mut put = |label: &str, cells: [i64; 11], format: Option<&Format>| -> Result<(), AppError> {
-        match format {
-            Some(f) => ws.write_string_with_format(row, 0, label, f),
-            None => ws.write_string(row, 0, label),
-        }
-        .map_err(xlsx_error)?;
+    for c in 0..13u16 {
+        ws.write_string_with_format(numbers, c, format!("({})", c + 1), &italic.clone().set_border(FormatBorder::Thin))
+            .map_err(e)?;
+    }
+    ws.set_row_height(sub, 45).map_err(e)?;
+    ws.set_column_width(0, 5).map_err(e)?;
+    ws.set_column_width(1, 36).map_err(e)?;
+    for c in 2..13u16 {
+        ws.set_column_width(c, 11).map_err(e)?;
+    }
+    let mut row = XLSX_FIRST_DATA_ROW;
+    let mut put = |serial: &str, label: &str, cells: [i64; 11], f: &Format| -> Result<(), AppError> {
+        ws.write_string_with_format(row, 0, serial, f).map_err(e)?;
+        ws.write_string_with_format(row, 1, label, f).map_err(e)?;
         for (c, n) in cells.iter().enumerate() {
-            ws.write_number(row, c as u16 + 1, *n as f64).map_err(xlsx_error)?;
+            ws.write_number_with_format(row, c as u16 + 2, *n as f64, &number).map_err(e)?;
         }
         row += 1;
         Ok(())
     };
-    for l in &r.lines {
-        put(&l.label, crate::domain::stats::report_columns(&l.row), None)?;
+    for (i, l) in r.lines.iter().enumerate() {
+        put(&(i + 1).to_string(), &l.label, crate::domain::stats::report_columns(&l.row), &cell)?;
     }
-    put("Tổng cộng", crate::domain::stats::report_columns(&r.total), Some(&bold))?;
+    put("", "Tổng cộng", crate::domain::stats::report_columns(&r.total), &total)?;
+    // The signature block: who drew it up, the head of the unit, the place and date to fill in.
+    let sign = row + 1;
+    ws.merge_range(sign, 8, sign, 12, "……, ngày … tháng … năm ……", &italic).map_err(e)?;
+    ws.merge_range(sign + 1, 0, sign + 1, 4, "NGƯỜI LẬP BIỂU", &center.clone().set_bold()).map_err(e)?;
+    ws.merge_range(sign + 1, 8, sign + 1, 12, "THỦ TRƯỞNG ĐƠN VỊ", &center.clone().set_bold()).map_err(e)?;
+    ws.merge_range(sign + 2, 0, sign + 2, 4, "(Ký, ghi rõ họ tên)", &italic).map_err(e)?;
+    ws.merge_range(sign + 2, 8, sign + 2, 12, "(Ký, ghi rõ họ tên, đóng dấu)", &italic).map_err(e)?;
     wb.save_to_buffer().map_err(xlsx_error)
 }
