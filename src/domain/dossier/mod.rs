@@ -180,10 +180,6 @@ impl Dossier {
         d.go_to_step(0);
         if channel != Channel::Online && receive {
             d.receive_now(now, calendar);
-            if d.paper_counter_step() {
-                // ND 61/2018 Điều 18.1: the counter's step ends with the same-day handover rule.
-                d.step_due_at = Some(to_utc(calendar.paper_handover_due(to_vietnam(now))));
-            }
         }
         let h = d.handover("intake", now, d.receiving_agency.clone(), None, None);
         Ok((d, h))
@@ -262,6 +258,11 @@ impl Dossier {
                 self.step_due_at = Some(due);
             }
             (None, _) => self.start_clock(now, calendar),
+        }
+        if self.paper_counter_step() {
+            // ND 61/2018 Điều 18.1: the counter's step of a paper dossier (received at intake, or
+            // after a supplement asked at the counter) ends with the same-day handover rule.
+            self.step_due_at = Some(to_utc(calendar.paper_handover_due(to_vietnam(now))));
         }
     }
 
@@ -352,6 +353,16 @@ mod tests {
         assert_eq!(handed(vn(2024, 3, 4, 16), vn(2024, 3, 5, 10)), (due, Some(Timeliness::Late)));
         // Saturday: the start of Monday.
         assert_eq!(handed(vn(2024, 3, 2, 10), vn(2024, 3, 4, 8)).0, Some("04/03 08:30".to_string()));
+        // Turned away at the counter, then received when the supplement came: the same rule from
+        // the receipt (Wednesday 10:00 → that day's close).
+        let (d, _) =
+            Dossier::presented(Channel::Direct, code(COMMUNE), None, route(), limit(), vn(2024, 3, 4, 9), &cal, false)
+                .unwrap();
+        let asked = Action::RequestSupplement { missing: vec!["Giấy chứng sinh".into()] };
+        let (d, _) = d.apply(&asked, &clerk, vn(2024, 3, 4, 9), &cal).unwrap();
+        let (d, _) = d.apply(&Action::SubmitSupplement, &clerk, vn(2024, 3, 6, 9), &cal).unwrap();
+        let (d, _) = d.apply(&Action::Receive, &clerk, vn(2024, 3, 6, 10), &cal).unwrap();
+        assert_eq!(d.step_due_at.map(|t| to_vietnam(t).format("%d/%m %H:%M").to_string()), Some("06/03 17:30".into()));
         // Online: received later by a clerk; the step keeps its share of the time limit.
         let (d, _) =
             Dossier::intake(Channel::Online, code(COMMUNE), route(), limit(), vn(2024, 3, 4, 9), &cal).unwrap();
