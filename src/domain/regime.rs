@@ -116,9 +116,15 @@ impl Regime {
 
     /// The time after which a paper dossier is handled from the next working day, as (hour, minute).
     pub fn cutoff(&self) -> (u32, u32) {
+        self.parsed_cutoff().expect("checked when the regimes are read")
+    }
+
+    /// `paper_handover_cutoff` read as (hour, minute), if it is a time of day.
+    fn parsed_cutoff(&self) -> Option<(u32, u32)> {
         let v = &self.rules.paper_handover_cutoff.value;
-        let parsed = v.split_once(':').and_then(|(h, m)| Some((h.parse().ok()?, m.parse().ok()?)));
-        parsed.expect("checked when the regimes are read")
+        v.split_once(':')
+            .and_then(|(h, m)| Some((h.parse::<u32>().ok()?, m.parse::<u32>().ok()?)))
+            .filter(|(h, m)| *h < 24 && *m < 60)
     }
 }
 
@@ -155,9 +161,8 @@ pub fn read(files: &[(&str, &str)]) -> Result<Vec<Regime>, RegimeError> {
         if r.form_of(FormKind::Receipt).is_none() || r.form_of(FormKind::ControlSheet).is_none() {
             return Err(invalid("a regime has at least a receipt and a control sheet"));
         }
-        let v = &r.rules.paper_handover_cutoff.value;
-        let cutoff = v.split_once(':').and_then(|(h, m)| Some((h.parse::<u32>().ok()?, m.parse::<u32>().ok()?)));
-        if !cutoff.is_some_and(|(h, m)| h < 24 && m < 60) {
+        let cutoff = r.parsed_cutoff();
+        if cutoff.is_none() {
             return Err(invalid("paper_handover_cutoff is HH:MM"));
         }
         // The working calendar counts time limits from the 15:00 rule alone (`calendar::CUTOFF`):

@@ -59,7 +59,7 @@ fn action_vi(action: &str) -> &'static str {
 }
 
 /// dd/mm/yyyy.
-fn day_vi(d: NaiveDate) -> String {
+pub(super) fn day_vi(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 

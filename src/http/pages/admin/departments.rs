@@ -3,9 +3,9 @@
 //! (`services::departments`, audited). Each form posts here and comes back to the page with what
 //! was done, or why not.
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::agencies::day_vi;
 use super::{admin_layout, admin_only};
 use crate::http::context::AppContext;
 use crate::http::pages::{
@@ -21,10 +21,6 @@ pub struct DepartmentLine {
     pub validity: String,
     /// The department that took its work, once closed.
     pub held_by: String,
-}
-
-fn day_vi(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
 }
 
 impl From<DepartmentRow> for DepartmentLine {
