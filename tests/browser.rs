@@ -524,3 +524,74 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
     b.sign_out().await;
     b.close().await;
 }
+
+/// The forms the dossier page offers: (number, address) of each link under "In biểu mẫu".
+async fn form_links(b: &Browser) -> Vec<(String, String)> {
+    let v = b
+        .js(
+            "return [...document.querySelectorAll(\"a[href*='/forms/']\")].map(a => [a.getAttribute('href').split('/').pop(), a.getAttribute('href')]);",
+            vec![],
+        )
+        .await;
+    serde_json::from_value(v).expect("pairs of strings")
+}
+
+/// Issue 14: the forms as a clerk prints them, in a real browser. The dossier page offers its
+/// regime's forms (received in June 2025: TT 01/2018's, 05 the control sheet; in July 2025: TT
+/// 03/2025's, 05 the stop notice once withdrawn and 06 the control sheet); each opens with its
+/// number, its issuer and the national motto; and its print button prints, because the form's
+/// Content-Security-Policy lets exactly that one script run.
+#[tokio::test]
+async fn the_clerk_prints_each_regimes_forms_and_the_print_button_prints() {
+    let Some(b) = Browser::start(1280, 900).await else { return };
+    let app = common::spawn_app_at("2025-06-20T09:00:00+07:00").await;
+    const BIRTH: &str = "1.003583";
+    let june = counter_intake(&app, "clerk.tanan", BIRTH).await;
+    app.set_time("2025-07-21T09:00:00+07:00");
+    let july = counter_intake(&app, "clerk.tanan", BIRTH).await;
+    let token = app.login("clerk.tanan", PW).await;
+    let (s, r) =
+        app.post_with(&format!("/api/v1/dossiers/{july}/actions"), &token, &json!({"action": "withdraw"})).await;
+    assert_eq!(s, 200, "{r}");
+
+    let expected = [
+        (june.as_str(), vec![("01", "Thông tư 01/2018"), ("05", "Thông tư 01/2018")], "Phiếu kiểm soát"),
+        (
+            july.as_str(),
+            vec![("01", "Thông tư 03/2025"), ("05", "Thông tư 03/2025"), ("06", "Thông tư 03/2025")],
+            "Thông báo dừng giải quyết hồ sơ",
+        ),
+    ];
+    b.sign_in(&app, "clerk.tanan", "/can-bo").await;
+    for (code, forms, form05) in expected {
+        b.goto(&app.url(&format!("/can-bo/ho-so/{code}"))).await;
+        let links = form_links(&b).await;
+        let numbers: Vec<&str> = links.iter().map(|(n, _)| n.as_str()).collect();
+        let want: Vec<&str> = forms.iter().map(|(n, _)| *n).collect();
+        assert_eq!(numbers, want, "the forms offered for {code}");
+        for ((number, href), (_, circular)) in links.iter().zip(&forms) {
+            b.goto(&app.url(href)).await;
+            b.snapshot(&format!("form-{number}-{code}")).await;
+            let heading = b.text(".form-no").await;
+            assert_eq!(heading, format!("Mẫu số {number} ({circular}/TT-VPCP)"));
+            let title = b.js("return document.querySelector('h1').textContent;", vec![]).await;
+            if *number == "05" {
+                assert!(title.as_str().unwrap().contains(form05), "form 05 of {code}: {title}");
+            }
+            assert!(b.text(".issuer").await.contains("BỘ PHẬN MỘT CỬA"));
+            assert!(b.text(".motto").await.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
+            // The print button calls the browser's print, and nothing is blocked on the way.
+            b.js(
+                "window.__printed = 0; window.__blocked = [];
+                 document.addEventListener('securitypolicyviolation', e => window.__blocked.push(e.violatedDirective));
+                 window.print = () => { window.__printed += 1; };",
+                vec![],
+            )
+            .await;
+            b.click(".no-print button").await;
+            let v = b.js("return [window.__printed, window.__blocked];", vec![]).await;
+            assert_eq!(v, json!([1, []]), "the print button of form {number} of {code}");
+        }
+    }
+    b.close().await;
+}

@@ -171,8 +171,70 @@ impl TimeUnit {
     }
 }
 
+/// 1.500.000 đồng.
+pub fn vnd(n: i64) -> String {
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    format!("{}{out} đồng", if n < 0 { "-" } else { "" })
+}
+
+/// A procedure's fee as the catalogue and the receipt print it.
+pub fn fee_label_vi(fee_vnd: i64, description: &str) -> String {
+    match (fee_vnd, description.trim()) {
+        (0, "") => "Không thu phí, lệ phí".to_string(),
+        (n, "") => vnd(n),
+        (0, d) => d.to_string(),
+        (n, d) => format!("{} ({d})", vnd(n)),
+    }
+}
+
+/// How a letterhead names a local government unit: a commune, ward, district or province is
+/// represented by its People's Committee ("Phường Tân An" → "UBND Phường Tân An"); any other
+/// name is kept.
+pub fn committee_name(name: &str) -> String {
+    const UNITS: [&str; 8] = ["Phường ", "Xã ", "Thị trấn ", "Quận ", "Huyện ", "Thị xã ", "Thành phố ", "Tỉnh "];
+    match UNITS.iter().any(|u| name.starts_with(u)) {
+        true => format!("UBND {name}"),
+        false => name.to_string(),
+    }
+}
+
+/// The place a province's documents are dated at ("Cần Thơ, ngày …"): the name of its People's
+/// Committee without the administrative words before it ("UBND thành phố Cần Thơ" → "Cần Thơ").
+pub fn place_name(province_committee: &str) -> String {
+    let mut rest = province_committee.trim();
+    for prefix in ["Ủy ban nhân dân", "Uỷ ban nhân dân", "UBND", "thành phố", "Thành phố", "tỉnh", "Tỉnh", "TP."]
+    {
+        rest = rest.strip_prefix(prefix).map(str::trim_start).unwrap_or(rest);
+    }
+    if rest.is_empty() {
+        province_committee.trim().to_string()
+    } else {
+        rest.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn fees_and_places_read_as_printed() {
+        assert_eq!(super::vnd(1_500_000), "1.500.000 đồng");
+        assert_eq!(super::vnd(-500), "-500 đồng");
+        assert_eq!(super::fee_label_vi(0, " "), "Không thu phí, lệ phí");
+        assert_eq!(super::fee_label_vi(50_000, "lệ phí"), "50.000 đồng (lệ phí)");
+        assert_eq!(super::place_name("UBND thành phố Cần Thơ"), "Cần Thơ");
+        assert_eq!(super::place_name("Ủy ban nhân dân tỉnh Hậu Giang"), "Hậu Giang");
+        assert_eq!(super::place_name("UBND"), "UBND");
+        assert_eq!(super::committee_name("Phường Tân An"), "UBND Phường Tân An");
+        assert_eq!(super::committee_name("Sở Tư pháp"), "Sở Tư pháp");
+    }
+
     use std::collections::HashSet;
 
     use super::*;

@@ -57,6 +57,15 @@ pub struct Sourced<T> {
     pub source: String,
 }
 
+/// What a regime's electronic forms carry besides their paper layout.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct FormFields {
+    /// The applicant's personal identification number (số định danh cá nhân).
+    pub personal_id: Sourced<bool>,
+    /// A place for the head of unit's digital signature.
+    pub digital_signature: Sourced<bool>,
+}
+
 /// The rule parameters a regime sets.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct RuleParams {
@@ -88,6 +97,7 @@ pub struct Regime {
     pub acts: Vec<String>,
     pub forms: Vec<FormDef>,
     pub code_scheme: CodeScheme,
+    pub form_fields: FormFields,
     pub rules: RuleParams,
     /// The rules the digests did not find, and what the regime does instead.
     pub gaps: Vec<String>,

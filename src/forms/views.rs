@@ -22,6 +22,12 @@ impl Text {
     }
 }
 
+impl Text {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 impl From<&str> for Text {
     fn from(s: &str) -> Self {
         Self(s.to_string())
@@ -43,33 +49,58 @@ impl fmt::Display for Text {
 /// `Display` escapes every character that is special in HTML text and attributes.
 impl askama::filters::HtmlSafe for Text {}
 
-/// The heading every form shares.
+/// The heading every form shares: the issuing unit under the unit above it (left), the national
+/// motto and the place and date (right), the form's number and title.
 pub struct Head {
-    /// The issuing agency's name.
-    pub agency: Text,
+    /// The unit above the issuer, in capitals ("UBND THÀNH PHỐ CẦN THƠ"); may be empty.
+    pub above: Text,
+    /// The issuing unit, in capitals ("BỘ PHẬN MỘT CỬA", "SỞ TƯ PHÁP").
+    pub issuer: Text,
+    /// The document's number ("Số: 12/TNHS"), where the form has one.
+    pub number_line: Option<Text>,
+    /// "Cần Thơ, ngày 01 tháng 3 năm 2027"; empty for the tracking book.
+    pub place_date: String,
     /// The form's number in its regime ("01" … "07").
     pub number: String,
     pub title: String,
     /// The circular the number belongs to ("Thông tư 03/2025/TT-VPCP").
     pub circular: String,
-    /// CSS `@page` size: A5 for forms 01–05, A4 landscape for the book (TT 01/2018 Điều 10).
+    /// CSS `@page` size: A5 for forms 01–06, A4 landscape for the book (TT 01/2018 Điều 10).
     pub size: &'static str,
+    /// A place for the head of unit's digital signature (the regime's `form_fields`).
+    pub digital_signature: bool,
 }
 
-/// The applicant as forms 01–04 name them.
+/// A signature block: the signer's title and, under the space to sign, their name.
+pub struct Signature {
+    pub title: &'static str,
+    pub name: Text,
+}
+
+/// The applicant as the forms name them.
 pub struct ApplicantFacts {
     pub name: Text,
+    /// The personal identification number, where the regime's electronic forms carry it.
+    pub id_number: Option<Text>,
     pub address: Text,
     pub phone: Text,
     pub email: Option<Text>,
 }
 
-/// The dossier as forms 01–05 name it.
+/// The dossier as the forms name it.
 pub struct DossierFacts {
     pub code: Text,
     pub procedure_name: Text,
     pub procedure_code: Text,
     pub applicant: ApplicantFacts,
+}
+
+/// A document handed in, as the receipt lists it.
+pub struct DocLine {
+    pub name: Text,
+    /// "Bản chính", "Bản sao", or empty when the procedure does not list the document.
+    pub kind: &'static str,
+    pub copies: String,
 }
 
 /// Mẫu số 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả.
@@ -78,9 +109,19 @@ pub struct DossierFacts {
 pub struct Receipt {
     pub head: Head,
     pub d: DossierFacts,
-    pub documents: Vec<Text>,
+    pub documents: Vec<DocLine>,
+    /// Number of sets ("01").
+    pub sets: String,
+    /// The statutory time limit ("15 ngày làm việc").
+    pub time_limit: String,
     pub received: String,
     pub due: String,
+    pub return_place: Text,
+    pub fee: Text,
+    /// "Quyển số: 01/2027, Số thứ tự: 12".
+    pub book: String,
+    /// The receiving clerk's signature block.
+    pub sign: Signature,
     pub pin: Text,
     /// The QR code of the public lookup, an SVG drawn here from the address (no outside text).
     pub qr_svg: String,
@@ -96,6 +137,9 @@ pub struct Supplement {
     pub requested_on: String,
     pub missing: Vec<Text>,
     pub reason: Text,
+    /// Whom to ask while completing the dossier.
+    pub contact: Text,
+    pub sign: Signature,
 }
 
 /// Mẫu số 03: Phiếu từ chối tiếp nhận giải quyết hồ sơ.
@@ -105,7 +149,9 @@ pub struct Refusal {
     pub head: Head,
     pub d: DossierFacts,
     pub refused_on: String,
+    pub agency: Text,
     pub reason: Text,
+    pub sign: Signature,
 }
 
 /// TT 03/2025 Mẫu số 05: Thông báo dừng giải quyết hồ sơ.
@@ -114,8 +160,11 @@ pub struct Refusal {
 pub struct StopNotice {
     pub head: Head,
     pub d: DossierFacts,
+    pub received: String,
     pub stopped_on: String,
+    pub agency: Text,
     pub reason: Text,
+    pub sign: Signature,
 }
 
 /// Mẫu số 04: Phiếu xin lỗi và hẹn lại ngày trả kết quả.
@@ -124,9 +173,13 @@ pub struct StopNotice {
 pub struct Apology {
     pub head: Head,
     pub d: DossierFacts,
+    pub received: String,
+    pub time_limit: String,
     pub first_due: String,
     pub reason: Text,
     pub new_due: Text,
+    pub agency: Text,
+    pub sign: Signature,
 }
 
 /// One handover on the control sheet.
@@ -135,8 +188,12 @@ pub struct SheetRow {
     pub from: Text,
     pub to: Text,
     pub at: String,
+    /// Who gave it and who took it (empty: to sign by hand).
+    pub giver: Text,
+    pub taker: Text,
     pub step_due: String,
     pub timeliness: &'static str,
+    pub action: &'static str,
     pub note: Text,
 }
 
@@ -153,12 +210,17 @@ pub struct HandoverFacts {
     pub met: &'static str,
 }
 
-/// Mẫu số 05: Phiếu kiểm soát quá trình giải quyết hồ sơ.
+/// Mẫu số 05 (TT 01/2018) / 06 (TT 03/2025): Phiếu kiểm soát quá trình giải quyết hồ sơ.
 #[derive(Template)]
 #[template(path = "forms/control_sheet.html")]
 pub struct ControlSheet {
     pub head: Head,
     pub d: DossierFacts,
+    /// The receipt it goes with ("12/TNHS"); empty before receipt.
+    pub receipt_number: String,
+    /// The agency that decides, and those consulted.
+    pub deciding: Text,
+    pub consulted: Text,
     pub due: String,
     pub handover: Option<HandoverFacts>,
     /// How the applicant takes the result.
@@ -171,15 +233,18 @@ pub struct BookRow {
     pub code: Text,
     pub procedure_name: Text,
     pub applicant_name: Text,
+    pub applicant_contact: Text,
+    pub deciding: Text,
     pub received: String,
     pub due: String,
     pub transferred_to: Text,
     pub finished: String,
+    pub returned: String,
     pub status: Text,
     pub timeliness: &'static str,
 }
 
-/// Mẫu số 06: Sổ theo dõi hồ sơ.
+/// Mẫu số 06 (TT 01/2018) / 07 (TT 03/2025): Sổ theo dõi hồ sơ.
 #[derive(Template)]
 #[template(path = "forms/tracking_book.html")]
 pub struct TrackingBook {
@@ -199,17 +264,21 @@ mod tests {
         assert_eq!(html, "&lt;b&gt;Lê &amp; &#39;Lý&#39; &quot;Hòa&quot;&lt;/b&gt;");
         let book = TrackingBook {
             head: Head {
-                agency: Text::from("UBND <xã>"),
+                above: Text::from("UBND <xã>"),
+                issuer: Text::from("BỘ PHẬN MỘT CỬA"),
+                number_line: None,
+                place_date: String::new(),
                 number: "06".into(),
                 title: "Sổ theo dõi hồ sơ".into(),
                 circular: "Thông tư 01/2018/TT-VPCP".into(),
                 size: "A4",
+                digital_signature: false,
             },
             year: 2027,
             rows: vec![],
         };
         let page = book.render().unwrap();
-        assert!(page.contains("<strong>UBND &lt;xã&gt;</strong>"), "{page}");
+        assert!(page.contains("UBND &lt;xã&gt;"), "{page}");
         assert!(!page.contains("&amp;lt;") && !page.contains("<xã>"));
     }
 }

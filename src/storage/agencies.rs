@@ -127,3 +127,42 @@ pub fn describe(conn: &mut AnyConnection, codes: &[String]) -> QueryResult<Vec<(
         .select((agencies::code, agencies::level, agencies::name))
         .load(conn)
 }
+
+/// An agency as the heading of a form names it: its name and kind, the unit above it and the
+/// province it belongs to (the root of its path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letterhead {
+    pub name: String,
+    pub kind: String,
+    pub parent_name: Option<String>,
+    pub root_name: String,
+}
+
+/// The letterheads of `codes` (those that exist), in two queries.
+pub fn letterheads(
+    conn: &mut AnyConnection,
+    codes: &[String],
+) -> QueryResult<std::collections::HashMap<String, Letterhead>> {
+    let rows: Vec<(String, String, String, Option<String>, String)> = agencies::table
+        .filter(agencies::code.eq_any(codes.to_vec()))
+        .select((agencies::code, agencies::name, agencies::kind, agencies::parent_code, agencies::path))
+        .load(conn)?;
+    let root = |path: &str| path.split('/').next().unwrap_or_default().to_string();
+    let mut above: Vec<String> = rows.iter().flat_map(|r| r.3.iter().cloned().chain([root(&r.4)])).collect();
+    above.sort();
+    above.dedup();
+    let names: std::collections::HashMap<String, String> = agencies::table
+        .filter(agencies::code.eq_any(above))
+        .select((agencies::code, agencies::name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|(code, name, kind, parent, path)| {
+            let root_name = names.get(&root(&path)).cloned().unwrap_or_else(|| name.clone());
+            let parent_name = parent.and_then(|p| names.get(&p).cloned());
+            (code, Letterhead { name, kind, parent_name, root_name })
+        })
+        .collect())
+}

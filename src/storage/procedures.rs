@@ -214,3 +214,18 @@ pub fn count_by_online_level(conn: &mut AnyConnection, receiving_level: Option<&
     }
     Ok(out)
 }
+
+/// What a receipt prints of a procedure version: its fee (đồng, description) and its documents.
+pub fn fee_and_documents(
+    conn: &mut AnyConnection,
+    procedure_id: &str,
+) -> QueryResult<((i64, String), Vec<DocumentRow>)> {
+    let fee =
+        procedures::table.find(procedure_id).select((procedures::fee_vnd, procedures::fee_description)).first(conn)?;
+    let docs = procedure_documents::table
+        .filter(procedure_documents::procedure_id.eq(procedure_id))
+        .order(procedure_documents::position.asc())
+        .select(DocumentRow::as_select())
+        .load(conn)?;
+    Ok((fee, docs))
+}

@@ -162,3 +162,13 @@ mod tests {
         }
     }
 }
+
+/// The full names of the accounts `ids` (those that exist): who acted, as the forms sign them.
+pub fn full_names(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<std::collections::HashMap<String, String>> {
+    Ok(users::table
+        .filter(users::id.eq_any(ids.to_vec()))
+        .select((users::id, users::full_name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}

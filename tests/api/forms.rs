@@ -201,3 +201,104 @@ async fn each_dossier_prints_the_forms_of_the_regime_it_was_received_under() {
         assert!(s == 200 && book.contains(number), "{year}: {book}");
     }
 }
+
+/// Issue 14, item 2: the receipt as the circulars print it, field by field — the issuer under the
+/// unit above it, its number, the place and date, the documents with original or copy and how
+/// many, the statutory time limit, receipt and return to the minute, where the result is collected,
+/// the fee, the tracking-book volume and number and the receiving clerk's signature block; under TT
+/// 03/2025 also the personal identification number and the place for the digital signature.
+#[tokio::test]
+async fn the_receipt_prints_every_field_of_the_official_layout() {
+    let app = spawn_app_at("2027-03-01T09:05:00+07:00").await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    intake(&app, &clerk, "Người Nộp Trước").await;
+    let body = json!({"procedure_code": BIRTH, "channel": "direct", "result_delivery": "post",
+        "documents": ["Giấy chứng sinh", "Giấy xác nhận của bệnh viện"],
+        "applicant": {"name": "Trần Văn Mười", "id_number": "092190001111", "phone": "0911111111", "address": "12 Mậu Thân, Tân An"}});
+    let (s, d) = app.post_with("/api/v1/dossiers", &clerk, &body).await;
+    assert_eq!(s, 201, "{d}");
+    let code = d["code"].as_str().unwrap();
+    let (s, receipt) = html(&app, &clerk, &format!("/api/v1/dossiers/{code}/forms/01")).await;
+    assert_eq!(s, 200);
+    for expected in [
+        "Mẫu số 01 (Thông tư 03/2025/TT-VPCP)",
+        "UBND PHƯỜNG TÂN AN<br><strong class=\"unit\">BỘ PHẬN MỘT CỬA</strong>",
+        "Số: 2/TNHS",
+        "Cần Thơ, ngày 01 tháng 3 năm 2027",
+        "<td>1</td><td>Giấy chứng sinh</td><td>Bản chính</td><td>01</td>",
+        "<td>2</td><td>Giấy xác nhận của bệnh viện</td><td></td><td>01</td>",
+        "Số lượng hồ sơ: 01 (bộ)",
+        "Thời hạn giải quyết hồ sơ theo quy định: 10 ngày làm việc",
+        "Thời gian nhận hồ sơ: <strong>09 giờ 05 phút, ngày 01/03/2027</strong>",
+        "ngày 15/03/2027</strong>",
+        "Nơi nhận kết quả: Nhận qua dịch vụ bưu chính công ích, đến địa chỉ: 12 Mậu Thân, Tân An",
+        "Phí, lệ phí: Miễn lệ phí",
+        "Quyển số: 01/2027, Số thứ tự: 2",
+        "NGƯỜI NỘP HỒ SƠ",
+        "Trần Văn Mười",
+        "<strong>NGƯỜI TIẾP NHẬN HỒ SƠ</strong>",
+        "Võ Thị Ngọc Trâm",
+        "Số định danh cá nhân: 092190001111",
+        "Vị trí chữ ký số của thủ trưởng cơ quan, đơn vị",
+    ] {
+        assert!(receipt.contains(expected), "the receipt lacks {expected}: {receipt}");
+    }
+    assert!(receipt.contains("Thời gian trả kết quả giải quyết hồ sơ: <strong>") && receipt.contains(" giờ "));
+
+    // The control sheet names who gave and who took each handover.
+    let (s, sheet) = html(&app, &clerk, &format!("/api/v1/dossiers/{code}/forms/06")).await;
+    assert_eq!(s, 200);
+    for expected in ["Người giao: Võ Thị Ngọc Trâm", "kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả số 2/TNHS"]
+    {
+        assert!(sheet.contains(expected), "the control sheet lacks {expected}: {sheet}");
+    }
+
+    // A dossier of 2024, under TT 01/2018: its own book's number, no personal identification number.
+    app.set_time("2024-06-20T14:00:00+07:00");
+    let old = intake(&app, &clerk, "Người Năm Cũ").await;
+    let old = old["code"].as_str().unwrap();
+    app.set_time("2027-03-02T09:00:00+07:00");
+    let (s, receipt) = html(&app, &clerk, &format!("/api/v1/dossiers/{old}/forms/01")).await;
+    assert_eq!(s, 200);
+    assert!(receipt.contains("Mẫu số 01 (Thông tư 01/2018/TT-VPCP)") && receipt.contains("Số: 1/TNHS"), "{receipt}");
+    assert!(receipt.contains("Quyển số: 01/2024, Số thứ tự: 1") && receipt.contains("ngày 20 tháng 6 năm 2024"));
+    assert!(!receipt.contains("Số định danh cá nhân"), "TT 01/2018's forms do not carry it");
+}
+
+/// The apology is the agency's own letter: its People's Committee above it, the leader who signs.
+#[tokio::test]
+async fn the_apology_is_headed_by_the_agency_and_signed_by_its_leader() {
+    let app = spawn_app_at("2027-03-01T09:00:00+07:00").await;
+    let clerk = app.login("clerk.ninhkieu", PW).await;
+    let leader = app.login("leader.ninhkieu", PW).await;
+    let body = json!({"procedure_code": "2.000720", "channel": "direct",
+        "documents": ["Bản sao giấy tờ pháp lý của cá nhân đối với các thành viên hộ gia đình đăng ký hộ kinh doanh"],
+        "applicant": {"name": "Đỗ Văn Phúc", "id_number": "092190002222", "phone": "0922222222", "address": "Ninh Kiều"}});
+    let (_, d) = app.post_with("/api/v1/dossiers", &clerk, &body).await;
+    let code = d["code"].as_str().unwrap();
+    let (_, receipt) = html(&app, &clerk, &format!("/api/v1/dossiers/{code}/forms/01")).await;
+    assert!(receipt.contains("<td>Bản sao</td>") && receipt.contains("Phí, lệ phí: 100.000 đồng"), "{receipt}");
+    let (s, _) =
+        app.post_with(&format!("/api/v1/dossiers/{code}/actions"), &clerk, &json!({"action": "transfer"})).await;
+    assert_eq!(s, 200);
+    app.set_time("2027-03-02T10:00:00+07:00");
+    let (s, b) = app
+        .post_with(
+            &format!("/api/v1/dossiers/{code}/actions"),
+            &leader,
+            &json!({"action": "extend", "new_due_date": "2027-03-10", "reason": "Chờ xác minh"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, apology) = html(&app, &leader, &format!("/api/v1/dossiers/{code}/forms/04")).await;
+    assert_eq!(s, 200);
+    for expected in [
+        "UBND THÀNH PHỐ CẦN THƠ<br><strong class=\"unit\">UBND QUẬN NINH KIỀU</strong>",
+        "Cần Thơ, ngày 02 tháng 3 năm 2027",
+        "Thời hạn giải quyết theo quy định: 03 ngày làm việc",
+        "<strong>THỦ TRƯỞNG CƠ QUAN</strong>",
+        "Lê Văn Tâm",
+    ] {
+        assert!(apology.contains(expected), "the apology lacks {expected}: {apology}");
+    }
+}

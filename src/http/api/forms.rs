@@ -40,16 +40,20 @@ pub async fn form(
                 "a form is named by its two-digit number (01–07 as the dossier's regime numbers them)",
             ));
         }
-        Ok((dossiers::load_record(conn, &caller, &dossiers::parse_code(&code)?, now)?, form))
+        let r = dossiers::load_record(conn, &caller, &dossiers::parse_code(&code)?, now)?;
+        // What the form prints besides the record, read only for a form the regime has.
+        let facts = match forms::kind_of(&r, &form) {
+            Ok(_) => dossiers::print_facts(conn, &r)?,
+            Err(_) => forms::PrintFacts::default(),
+        };
+        Ok(((r, facts), form))
     })
     .await?;
+    let (r, facts) = r;
     // TT 01/2018 Điều 19: the forms carry the dossier code, which is issued at receipt. A dossier
     // turned away at intake has none: its supplement request or refusal names its reference.
     use crate::domain::regime::FormKind;
-    let at_intake = matches!(
-        r.row.to_domain().regime().form(&form).map(|f| f.kind),
-        Some(FormKind::SupplementRequest | FormKind::Refusal)
-    );
+    let at_intake = matches!(forms::kind_of(&r, &form), Ok(FormKind::SupplementRequest | FormKind::Refusal));
     let code = match (r.row.code.clone(), at_intake) {
         (Some(code), _) => code,
         (None, true) => r.row.reference.clone(),
@@ -65,7 +69,7 @@ pub async fn form(
     };
     let info = req.connection_info();
     let lookup_url = format!("{}://{}/tra-cuu/{}", info.scheme(), info.host(), code);
-    forms::by_number(&r, &form, &lookup_url)
+    forms::by_number(&r, &facts, &form, &lookup_url)
         .map(html)
         .map_err(|e| AppError::new(ErrorCode::FormNotFound, e.to_string()))
 }

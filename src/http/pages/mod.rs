@@ -378,18 +378,7 @@ pub mod fmt {
     pub fn opt_date(t: Option<NaiveDateTime>) -> String {
         t.map(date).unwrap_or_default()
     }
-    /// 1 500 000 đồng.
-    pub fn vnd(n: i64) -> String {
-        let s = n.abs().to_string();
-        let mut out = String::new();
-        for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i).is_multiple_of(3) {
-                out.push('.');
-            }
-            out.push(c);
-        }
-        format!("{}{out} đồng", if n < 0 { "-" } else { "" })
-    }
+    pub use crate::domain::labels::vnd;
 }
 
 /// The session cookie's name (for tests and the dashboard).

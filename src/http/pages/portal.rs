@@ -70,15 +70,7 @@ impl ProcView {
     pub fn new(e: &ProcedureEntry) -> Self {
         let p = &e.record.procedure;
         let receiving_levels: Vec<String> = p.receiving_levels.split(',').map(str::to_string).collect();
-        let fee = if p.fee_vnd == 0 && p.fee_description.trim().is_empty() {
-            "Không thu phí, lệ phí".to_string()
-        } else if p.fee_description.trim().is_empty() {
-            fmt::vnd(p.fee_vnd)
-        } else if p.fee_vnd == 0 {
-            p.fee_description.clone()
-        } else {
-            format!("{} ({})", fmt::vnd(p.fee_vnd), p.fee_description)
-        };
+        let fee = crate::domain::labels::fee_label_vi(p.fee_vnd, &p.fee_description);
         Self {
             code: p.code.clone(),
             name: p.name.clone(),

@@ -208,7 +208,7 @@ pub async fn tracking_book(
     who: impl Into<crate::auth::extractor::Who>,
     agency: String,
     year: i32,
-) -> Result<(String, Vec<crate::forms::BookLine>), AppError> {
+) -> Result<(crate::storage::agencies::Letterhead, Vec<crate::forms::BookLine>), AppError> {
     storage::run_as(pool, who, move |conn, caller| {
         let agency =
             AgencyCode::parse(&agency).map_err(|e| AppError::new(ErrorCode::InvalidAgencyCode, e.to_string()))?;
@@ -218,42 +218,65 @@ pub async fn tracking_book(
         if caller.agency.as_ref() != Some(&agency) {
             return Err(AppError::new(ErrorCode::OutOfScope, "the tracking book is kept by the agency's own staff"));
         }
-        let name = agencies::find(conn, agency.as_str())?
-            .ok_or_else(|| AppError::new(ErrorCode::AgencyNotFound, format!("no agency has the code {agency}")))?
-            .name;
-        // Vietnam's year, as UTC instants.
-        let start = |y: i32| {
-            chrono::NaiveDate::from_ymd_opt(y, 1, 1).expect("1 January").and_hms_opt(0, 0, 0).expect("midnight")
-                - chrono::TimeDelta::hours(7)
-        };
+        let letterhead = agencies::letterheads(conn, &[agency.to_string()])?
+            .remove(agency.as_str())
+            .ok_or_else(|| AppError::new(ErrorCode::AgencyNotFound, format!("no agency has the code {agency}")))?;
+        let start = super::print::vietnam_year_start;
         let book = store::tracking_book(conn, agency.as_str(), start(year), start(year + 1))?;
+        // The agencies' names, in one query.
+        let mut codes: Vec<String> = book
+            .iter()
+            .flat_map(|e| e.went_to.iter().cloned().chain(e.row.competent_agency.as_ref().map(|c| c.to_string())))
+            .collect();
+        codes.sort();
+        codes.dedup();
+        let names: HashMap<String, String> =
+            agencies::describe(conn, &codes)?.into_iter().map(|(c, _, n)| (c, n)).collect();
+        let name = |c: &str| names.get(c).cloned().unwrap_or_else(|| c.to_string());
         let lines = book
             .into_iter()
             .map(|e| {
                 let r = e.row;
                 let mut to: Vec<String> = e.went_to.into_iter().filter(|a| *a != r.receiving_agency.as_str()).collect();
                 to.dedup();
-                // Boundary-free intake: the book says which agency decided (ND 118/2025 Điều 17.3).
+                // The agency that decides: the competent one of a boundary-free dossier (ND 118/2025
+                // Điều 17.3), else the last it went to, else the receiving agency itself.
+                let deciding = r
+                    .competent_agency
+                    .as_ref()
+                    .map(|c| c.to_string())
+                    .or_else(|| to.last().cloned())
+                    .unwrap_or_else(|| r.receiving_agency.to_string());
+                let mut transferred_to: Vec<String> = to.iter().map(|c| name(c)).collect();
+                // Boundary-free intake: the book says which agency decided and whether it has it yet.
                 if let Some(c) = r.competent_agency.as_ref().map(|c| c.to_string()) {
-                    match to.iter_mut().find(|a| **a == c) {
-                        Some(a) => a.push_str(" (cơ quan có thẩm quyền)"),
-                        None => to.insert(0, format!("{c} (cơ quan có thẩm quyền, chờ bàn giao)")),
+                    match to.iter().position(|a| *a == c) {
+                        Some(i) => transferred_to[i].push_str(" (cơ quan có thẩm quyền)"),
+                        None => transferred_to.insert(0, format!("{} (cơ quan có thẩm quyền, chờ bàn giao)", name(&c))),
                     }
                 }
                 crate::forms::BookLine {
                     procedure_name: e.procedure_name,
                     applicant_name: e.applicant_name,
+                    applicant_address: e.applicant_address,
+                    applicant_phone: e.applicant_phone,
+                    deciding: if deciding == r.receiving_agency.as_str() {
+                        letterhead.name.clone()
+                    } else {
+                        name(&deciding)
+                    },
                     received_at: r.received_at,
                     due_at: r.promised_due_at(),
-                    transferred_to: to,
+                    transferred_to,
                     finished_at: r.finished_at,
+                    returned_at: r.returned_at,
                     status_label: r.status.label_vi().to_string(),
                     timeliness: r.timeliness,
                     code: r.code_or_reference().to_string(),
                 }
             })
             .collect();
-        Ok((name, lines))
+        Ok((letterhead, lines))
     })
     .await
 }

@@ -437,7 +437,30 @@ pub struct BookEntry {
     pub row: DossierRow,
     pub procedure_name: String,
     pub applicant_name: String,
+    pub applicant_address: String,
+    pub applicant_phone: String,
     pub went_to: Vec<String>,
+}
+
+/// The dossier's number in its receiving agency's tracking book that begins at `from`: how many
+/// dossiers were received there from `from` up to it, in the book's order (receipt time, then code).
+pub fn book_number(
+    conn: &mut AnyConnection,
+    agency: &str,
+    from: NaiveDateTime,
+    received_at: NaiveDateTime,
+    code: &str,
+) -> QueryResult<i64> {
+    dossiers::table
+        .filter(dossiers::receiving_agency.eq(agency))
+        .filter(dossiers::received_at.ge(from))
+        .filter(
+            dossiers::received_at
+                .lt(received_at)
+                .or(dossiers::received_at.eq(received_at).and(dossiers::code.le(code))),
+        )
+        .count()
+        .get_result(conn)
 }
 
 /// Dossiers received at `agency` in `[from, to)`, in receipt order (the tracking book, form 06):
@@ -455,11 +478,15 @@ pub fn tracking_book(
             .filter(dossiers::received_at.ge(from))
             .filter(dossiers::received_at.lt(to))
     };
-    let rows: Vec<(DossierRow, String, String)> = received()
+    let rows: Vec<(DossierRow, String, (String, String, String))> = received()
         .inner_join(procedures::table)
         .inner_join(dossier_applicants::table)
         .order((dossiers::received_at.asc(), dossiers::code.asc()))
-        .select((DossierRow::as_select(), procedures::name, dossier_applicants::name))
+        .select((
+            DossierRow::as_select(),
+            procedures::name,
+            (dossier_applicants::name, dossier_applicants::address, dossier_applicants::phone),
+        ))
         .load(conn)?;
     let moves: Vec<(String, String)> = dossier_events::table
         .filter(dossier_events::dossier_id.eq_any(received().select(dossiers::id)))
@@ -472,11 +499,13 @@ pub fn tracking_book(
     }
     Ok(rows
         .into_iter()
-        .map(|(row, procedure_name, applicant_name)| BookEntry {
+        .map(|(row, procedure_name, (applicant_name, applicant_address, applicant_phone))| BookEntry {
             went_to: went.remove(&row.id).unwrap_or_default(),
             row,
             procedure_name,
             applicant_name,
+            applicant_address,
+            applicant_phone,
         })
         .collect())
 }
