@@ -62,6 +62,8 @@ pub struct Settings {
     pub throttle: ThrottleSettings,
     #[serde(default)]
     pub lookup: LookupSettings,
+    #[serde(default)]
+    pub codes: CodeSettings,
 }
 
 fn default_env() -> Environment {
@@ -366,6 +368,27 @@ impl Default for LookupSettings {
     }
 }
 
+/// How this system names itself in dossier codes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CodeSettings {
+    /// The two digits naming this system as the owner in TT 04/2025 Điều 23 codes
+    /// (`…-YYMMDD-AAXXXX`, AA), as the national operator assigns them. Unset: dossiers of
+    /// nationwide centralised services cannot be coded and their intake says so.
+    pub system_owner: Option<String>,
+}
+
+impl CodeSettings {
+    /// The owner digits as a number, if set and two digits.
+    pub fn owner(&self) -> anyhow::Result<Option<u8>> {
+        match self.system_owner.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) if s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(s.parse().ok()),
+            Some(_) => anyhow::bail!("codes.system_owner is two digits (TT 04/2025 Điều 23), e.g. \"07\""),
+        }
+    }
+}
+
 impl Settings {
     /// Reads the layers for `environment`, then the process environment. The files come from
     /// `config_dir` when given (it must hold `base.toml`), else from `config/` in the working
@@ -427,6 +450,7 @@ impl Settings {
             anyhow::ensure!(v > 0, "{name} must be positive");
         }
         crate::http::client::TrustedProxies::parse(&self.server.trusted_proxies)?;
+        self.codes.owner()?;
         anyhow::ensure!(
             self.submissions.max_pending_per_account > 0,
             "submissions.max_pending_per_account must be at least 1, or no citizen could submit online"
@@ -451,6 +475,14 @@ impl Settings {
 
     /// The address people open: `server.public_url`, or else the bound host and the actual port
     /// (a wildcard bind address is shown as 127.0.0.1).
+    /// How the service names itself to the outside: its address, and its owner digits in codes.
+    pub fn links(&self, port: u16) -> crate::services::dossiers::Links {
+        crate::services::dossiers::Links {
+            public_url: self.public_url(port),
+            code_owner: self.codes.owner().ok().flatten(),
+        }
+    }
+
     pub fn public_url(&self, port: u16) -> String {
         self.server.public_url.clone().unwrap_or_else(|| {
             let host = self.server.bind.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1");

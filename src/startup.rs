@@ -48,7 +48,7 @@ pub fn prepare_database_at(settings: &Settings, pool: &Pool, clock: &Clock) -> a
             if settings.seed.demo {
                 let plans = &settings.seed.reorganisations;
                 // With a demo history, the days before each plan too (the months after are made in the background).
-                let links = crate::services::dossiers::Links { public_url: settings.public_url(0) };
+                let links = settings.links(0);
                 let window = (settings.seed.demo_history_days > 0).then_some(&links);
                 for r in seed::load_reorganisations(conn, &settings.seed.dir, plans, clock.now(), window)? {
                     tracing::info!(
@@ -129,7 +129,7 @@ impl Application {
             if settings.notifications.worker { Some(worker(settings, pool.clone(), clock.clone())?) } else { None };
         let history = (settings.seed.demo && settings.seed.demo_history_days > 0).then(|| DemoHistory {
             pool: pool.clone(),
-            links: crate::services::dossiers::Links { public_url: settings.public_url(port) },
+            links: settings.links(port),
             clock: clock.clone(),
             days: i64::from(settings.seed.demo_history_days),
         });
@@ -160,7 +160,7 @@ fn run(listener: TcpListener, pool: Pool, settings: &Settings, clock: Clock) -> 
     let context = web::Data::new(crate::http::context::AppContext {
         pool,
         clock,
-        links: crate::services::dossiers::Links { public_url: settings.public_url(port) },
+        links: settings.links(port),
         keys: JwtKeys::new(&settings.auth),
         policy: crate::services::dossiers::SubmissionPolicy {
             max_pending_per_account: settings.submissions.max_pending_per_account,

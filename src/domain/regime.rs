@@ -50,6 +50,25 @@ impl CodeScheme {
     }
 }
 
+/// The code of nationwide centralised services (TT 04/2025/TT-VPCP Điều 23):
+/// `MX1X2.Y1Y2Y3.Z1Z2-YYMMDD-AAXXXX`, from the day the circular is in force.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct NationwideScheme {
+    pub id: String,
+    /// The first receipt day a code of this scheme is issued for.
+    pub valid_from: NaiveDate,
+    pub sequence_min_digits: u32,
+    /// The digits naming the system that issued the code (AA).
+    pub owner_digits: u32,
+    pub source: String,
+}
+
+impl NationwideScheme {
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.valid_from <= day
+    }
+}
+
 /// A rule value with the article it follows (or why it was kept without one).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Sourced<T> {
@@ -97,6 +116,9 @@ pub struct Regime {
     pub acts: Vec<String>,
     pub forms: Vec<FormDef>,
     pub code_scheme: CodeScheme,
+    /// Where the regime has one, the code of nationwide centralised services.
+    #[serde(default)]
+    pub nationwide_code_scheme: Option<NationwideScheme>,
     pub form_fields: FormFields,
     pub rules: RuleParams,
     /// The rules the digests did not find, and what the regime does instead.
@@ -183,6 +205,12 @@ pub fn read(files: &[(&str, &str)]) -> Result<Vec<Regime>, RegimeError> {
         let s = &r.code_scheme;
         if s.sequence_min_digits < 4 || s.sequence_max_digits.is_some_and(|m| m < s.sequence_min_digits || m > 9) {
             return Err(invalid("the code sequence has at least 4 digits, and at most 9 when bounded"));
+        }
+        // The code writes the owner in two digits and the sequence in at least four (`DossierCode`).
+        if let Some(n) = &r.nationwide_code_scheme {
+            if n.owner_digits != 2 || n.sequence_min_digits != 4 || !r.covers(n.valid_from) {
+                return Err(invalid("the nationwide scheme has 2 owner digits, at least 4 sequence digits, and starts within the regime"));
+            }
         }
         regimes.push(r);
     }

@@ -95,7 +95,8 @@ error_codes! {
     InvalidDayName, BAD_REQUEST, "invalid_day_name", "Hãy nhập tên ngày (ví dụ: Tết Dương lịch, làm bù cho ngày 02/01), tối đa 200 ký tự.";
     InvalidDeadline, BAD_REQUEST, "invalid_deadline", "Thời hạn trả lời là từ 1 đến 60 ngày làm việc.";
     InvalidDocuments, BAD_REQUEST, "invalid_documents", "Danh sách giấy tờ không hợp lệ (tối đa 100 giấy tờ, mỗi tên tối đa 300 ký tự).";
-    InvalidDossierCode, BAD_REQUEST, "invalid_dossier_code", "Mã hồ sơ không đúng định dạng. Mã hồ sơ có dạng <mã cơ quan>-<năm tháng ngày>-<số thứ tự>, ví dụ 000.00.31.H12-261122-0001; hồ sơ nộp trực tuyến chưa được tiếp nhận có mã tham chiếu dạng HS-7K3QX9M2TB.";
+    InvalidDossierCode, BAD_REQUEST, "invalid_dossier_code", "Mã hồ sơ không đúng định dạng. Mã hồ sơ có dạng <mã cơ quan>-<năm tháng ngày>-<số thứ tự>, ví dụ 000.00.31.H12-261122-0001 (dịch vụ công tập trung toàn quốc: H12.031.01-260302-070001); hồ sơ nộp trực tuyến chưa được tiếp nhận có mã tham chiếu dạng HS-7K3QX9M2TB.";
+    InvalidElectronicId, BAD_REQUEST, "invalid_electronic_id", "Mã định danh điện tử của cơ quan có dạng MX1X2.Y1Y2Y3.Z1Z2 (một chữ in hoa và 2 chữ số, 3 chữ số, 2 chữ số), ví dụ H12.031.01.";
     InvalidEmail, BAD_REQUEST, "invalid_email", "Địa chỉ thư điện tử không hợp lệ.";
     InvalidFee, BAD_REQUEST, "invalid_fee", "Lệ phí là một số tiền (đồng) từ 0 trở lên; mô tả lệ phí tối đa 500 ký tự.";
     InvalidFileName, BAD_REQUEST, "invalid_file_name", "Tên tệp không hợp lệ.";
@@ -137,6 +138,7 @@ error_codes! {
     InvalidVersion, BAD_REQUEST, "invalid_version", "Phiên bản thủ tục là một số nguyên dương.";
     InvalidYear, BAD_REQUEST, "invalid_year", "Năm không hợp lệ (từ 2000 đến 2100).";
     MissingToken, UNAUTHORIZED, "missing_token", "Vui lòng đăng nhập để tiếp tục.";
+    NationwideCodeUnavailable, CONFLICT, "nationwide_code_unavailable", "Thủ tục này là dịch vụ công tập trung toàn quốc: mã hồ sơ theo Thông tư 04/2025/TT-VPCP cần mã định danh điện tử của cơ quan giải quyết và mã của hệ thống, nhưng chưa được khai báo. Hãy báo quản trị hệ thống; hồ sơ chưa được tiếp nhận.";
     NewDueDateRequired, BAD_REQUEST, "new_due_date_required", "Hãy nhập ngày hẹn trả kết quả mới và lý do.";
     NoNextStep, CONFLICT, "no_next_step", "Hồ sơ đang ở bước xử lý cuối: hãy phê duyệt và hoàn thành thay vì chuyển tiếp.";
     NotOfferedOnline, CONFLICT, "not_offered_online", "Thủ tục này chưa cung cấp dịch vụ công trực tuyến mức độ 3 hoặc 4; vui lòng nộp tại Bộ phận Một cửa.";

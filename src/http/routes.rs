@@ -127,6 +127,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/admin/agencies/{code}/rename", post().to(admin_agencies::rename))
         .route("/quan-tri/co-quan/doi-ten", post().to(admin_pages::agencies::rename_agency))
         .route("/api/v1/admin/agencies/{code}/close", post().to(admin_agencies::close))
+        .route("/api/v1/admin/agencies/{code}/electronic-id", put().to(admin_agencies::set_electronic_id))
         .route("/api/v1/admin/agencies/{code}/departments", post().to(departments::create))
         .route("/api/v1/admin/agencies/{code}/departments/{key}/rename", post().to(departments::rename))
         .route("/api/v1/admin/agencies/{code}/departments/{key}/close", post().to(departments::close))

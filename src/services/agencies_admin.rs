@@ -195,6 +195,7 @@ pub fn create_on(
             valid_to: None,
             held_by: None,
             provisional_code: new.provisional_code,
+            electronic_id: None,
         };
         agencies::insert(conn, &row)?;
         tracing::info!(agency = %code, by = %caller.username, "agency created");
@@ -469,4 +470,49 @@ pub fn record_on(conn: &mut AnyConnection, caller: &Caller, code: &str) -> Resul
         parent,
         agency,
     })
+}
+
+/// Records an agency's electronic ID of the structure TT 04/2025 Điều 23 writes in nationwide
+/// codes (`MX1X2.Y1Y2Y3.Z1Z2`), or removes it with None; audited (`electronic_id`). Codes already
+/// issued keep the ID they carry. One transaction.
+pub fn set_electronic_id_on(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    code: &str,
+    id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, AppError> {
+    caller.require_role(&[Role::Admin])?;
+    let code = AgencyCode::parse(code).map_err(|e| AppError::new(ErrorCode::InvalidAgencyCode, e.to_string()))?;
+    let id = id
+        .map(str::trim)
+        .map(|i| {
+            crate::domain::dossier::ElectronicId::parse(i).map_err(|_| {
+                AppError::new(
+                    ErrorCode::InvalidElectronicId,
+                    "an electronic ID is MX1X2.Y1Y2Y3.Z1Z2: a capital letter and two digits, three digits, two digits (e.g. H12.031.01)",
+                )
+            })
+        })
+        .transpose()?;
+    use diesel::Connection;
+    conn.transaction(|conn| {
+        let value = id.as_ref().map(|i| i.as_str());
+        if !agencies::set_electronic_id(conn, code.as_str(), value)? {
+            return Err(AppError::new(ErrorCode::AgencyNotFound, format!("no agency has the code {code}")));
+        }
+        audit(conn, caller, code.as_str(), "electronic_id", serde_json::json!({ "electronic_id": value }), None, now)?;
+        Ok(value.map(str::to_string))
+    })
+}
+
+/// [`set_electronic_id_on`] on one check-out.
+pub async fn set_electronic_id(
+    pool: &Pool,
+    who: impl Into<Who>,
+    code: String,
+    id: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, AppError> {
+    storage::run_as(pool, who, move |conn, caller| set_electronic_id_on(conn, &caller, &code, id.as_deref(), now)).await
 }

@@ -270,6 +270,8 @@ pub struct ProcedureChange {
     pub fee_description: Option<String>,
     /// The route steps' new shares of the time limit, in step order (needed when the limit changes).
     pub step_shares: Option<Vec<i64>>,
+    /// Marks (or unmarks) the procedure as a nationwide centralised service (TT 04/2025 Điều 23).
+    pub nationwide_centralised: Option<bool>,
 }
 
 /// The version an administrator's change created.
@@ -347,6 +349,7 @@ pub fn revise_procedure_on(
         && fee.is_none()
         && fee_description.is_none()
         && shares.is_none()
+        && change.nationwide_centralised.is_none()
     {
         return Err(AppError::new(ErrorCode::NothingToChange, "name at least one thing to change"));
     }
@@ -382,6 +385,9 @@ pub fn revise_procedure_on(
         }
         if let Some(d) = fee_description.clone() {
             p.fee_description = d;
+        }
+        if let Some(n) = change.nationwide_centralised {
+            p.nationwide_centralised = n;
         }
         let mut steps = old.steps.clone();
         if let Some(shares) = &shares {

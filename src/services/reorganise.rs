@@ -285,6 +285,7 @@ fn apply(conn: &mut AnyConnection, plan: &Plan, now: DateTime<Utc>, dry_run: boo
                     valid_to: None,
                     held_by: None,
                     provisional_code: u.provisional_code,
+                    electronic_id: None,
                 },
             )?;
             names.insert(u.code.clone(), u.name.clone());

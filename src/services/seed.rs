@@ -62,6 +62,8 @@ struct AgencyEntry {
     parent_code: Option<String>,
     /// Absent means the agency handles procedures (districts, communes).
     handles_procedures: Option<bool>,
+    /// The electronic ID TT 04/2025 Điều 23 codes carry (`MX1X2.Y1Y2Y3.Z1Z2`), when known.
+    electronic_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -85,6 +87,9 @@ struct ProcedureEntry {
     /// On the published list for nationwide boundary-free intake (ND 118 Điều 14.4 as amended by ND 309).
     #[serde(default)]
     nationwide_boundary_free: bool,
+    /// A nationwide centralised service: its dossiers take TT 04/2025 Điều 23's code.
+    #[serde(default)]
+    nationwide_centralised: bool,
 }
 #[derive(Deserialize)]
 struct TimeLimitEntry {
@@ -494,6 +499,15 @@ fn load_agency(conn: &mut AnyConnection, a: &AgencyEntry) -> anyhow::Result<usiz
             format!("{}/{}", parent.path, code)
         }
     };
+    let electronic_id = match &a.electronic_id {
+        Some(id) => Some(
+            crate::domain::dossier::ElectronicId::parse(id)
+                .map_err(|_| anyhow::anyhow!("agency {code}: electronic_id {id} is not MX1X2.Y1Y2Y3.Z1Z2"))?
+                .as_str()
+                .to_string(),
+        ),
+        None => None,
+    };
     agencies::insert(
         conn,
         &agencies::AgencyRow {
@@ -510,6 +524,7 @@ fn load_agency(conn: &mut AnyConnection, a: &AgencyEntry) -> anyhow::Result<usiz
             valid_to: None,
             held_by: None,
             provisional_code: false,
+            electronic_id,
         },
     )?;
     Ok(1)
@@ -570,6 +585,7 @@ fn load_procedure(conn: &mut AnyConnection, p: &ProcedureEntry) -> anyhow::Resul
             is_current: !newer_exists,
             created_at: storage::now_utc(),
             nationwide_boundary_free: p.nationwide_boundary_free,
+            nationwide_centralised: p.nationwide_centralised,
         },
         documents: p
             .documents

@@ -26,6 +26,8 @@ pub struct AgencyRow {
     pub held_by: Option<String>,
     /// The code is the system's own until the province publishes one (QCVN 102 shape).
     pub provisional_code: bool,
+    /// The electronic ID TT 04/2025 Điều 23 codes carry (`MX1X2.Y1Y2Y3.Z1Z2`), when recorded.
+    pub electronic_id: Option<String>,
 }
 
 impl AgencyRow {
@@ -165,4 +167,14 @@ pub fn letterheads(
             (code, Letterhead { name, kind, parent_name, root_name })
         })
         .collect())
+}
+
+/// The electronic ID of the structure TT 04/2025 Điều 23 writes in nationwide codes, if recorded.
+pub fn electronic_id(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<String>> {
+    Ok(agencies::table.find(code).select(agencies::electronic_id).first::<Option<String>>(conn).optional()?.flatten())
+}
+
+/// Records (or, with None, removes) an agency's electronic ID; false when no agency has the code.
+pub fn set_electronic_id(conn: &mut AnyConnection, code: &str, id: Option<&str>) -> QueryResult<bool> {
+    diesel::update(agencies::table.find(code)).set(agencies::electronic_id.eq(id)).execute(conn).map(|n| n == 1)
 }

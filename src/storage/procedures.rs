@@ -30,6 +30,8 @@ pub struct ProcedureRow {
     /// ND 309/2026): any centre in the country receives it. Within the province every procedure is
     /// received anywhere from 01/07/2025 (see `domain::intake_boundary`).
     pub nationwide_boundary_free: bool,
+    /// A nationwide centralised service (TT 04/2025 Điều 23): its dossiers take the nationwide code.
+    pub nationwide_centralised: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -193,6 +195,11 @@ pub fn retire_current(conn: &mut AnyConnection, code: &str) -> QueryResult<bool>
 /// The name of a procedure version.
 pub fn name_of(conn: &mut AnyConnection, procedure_id: &str) -> QueryResult<String> {
     procedures::table.find(procedure_id).select(procedures::name).first(conn)
+}
+
+/// The level competent to decide a procedure version (`commune`, `district`, `province`…).
+pub fn competent_level(conn: &mut AnyConnection, procedure_id: &str) -> QueryResult<String> {
+    procedures::table.find(procedure_id).select(procedures::competent_level).first(conn)
 }
 
 /// The field and online level of a procedure version (what statistics group and count by).

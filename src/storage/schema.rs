@@ -16,6 +16,8 @@ diesel::table! {
         valid_to -> Nullable<Date>,
         held_by -> Nullable<Text>,
         provisional_code -> Bool,
+        /// The electronic ID of the structure TT 04/2025 Điều 23 writes in nationwide codes.
+        electronic_id -> Nullable<Text>,
     }
 }
 
@@ -93,6 +95,8 @@ diesel::table! {
         created_at -> Timestamp,
         /// On the published list for nationwide boundary-free intake (ND 118 Điều 14.4 as amended by ND 309).
         nationwide_boundary_free -> Bool,
+        /// A nationwide centralised service: its dossiers take TT 04/2025 Điều 23's code.
+        nationwide_centralised -> Bool,
     }
 }
 

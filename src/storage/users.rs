@@ -136,6 +136,16 @@ pub fn active_agency(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<O
         .optional()
 }
 
+/// The full names of the accounts `ids` (those that exist): who acted, as the forms sign them.
+pub fn full_names(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<std::collections::HashMap<String, String>> {
+    Ok(users::table
+        .filter(users::id.eq_any(ids.to_vec()))
+        .select((users::id, users::full_name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::UserRow;
@@ -161,14 +171,4 @@ mod tests {
             assert!(text.contains("clerk.tanan") && text.contains("H01.01"), "the rest shows: {text}");
         }
     }
-}
-
-/// The full names of the accounts `ids` (those that exist): who acted, as the forms sign them.
-pub fn full_names(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<std::collections::HashMap<String, String>> {
-    Ok(users::table
-        .filter(users::id.eq_any(ids.to_vec()))
-        .select((users::id, users::full_name))
-        .load::<(String, String)>(conn)?
-        .into_iter()
-        .collect())
 }

@@ -54,6 +54,7 @@ fn reorganise(app: &TestApp) {
                 valid_to: to.map(day),
                 held_by: None,
                 provisional_code: true,
+                electronic_id: None,
             },
         )
         .unwrap();

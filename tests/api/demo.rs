@@ -24,7 +24,7 @@ fn vietnam_date(t: DateTime<Utc>) -> chrono::NaiveDate {
 async fn history_at(now: &str) -> DemoReport {
     let app = common::spawn_app_at(now).await;
     let pool = motcua::startup::connect(&app.settings).expect("pool");
-    let links = Links { public_url: app.address.clone() };
+    let links = Links { public_url: app.address.clone(), code_owner: None };
     let now = app.clock.now();
 
     let made = demo::load_history(&pool, &links, now, DAYS).await.expect("demo history");
@@ -98,7 +98,7 @@ async fn two_instances_starting_together_make_one_history() {
     // Two pools, as two instances have.
     let (one, two) =
         (motcua::startup::connect(&app.settings).unwrap(), motcua::startup::connect(&app.settings).unwrap());
-    let links = Links { public_url: app.address.clone() };
+    let links = Links { public_url: app.address.clone(), code_owner: None };
     let now = app.clock.now();
 
     let (a, b) = tokio::join!(demo::load_history(&one, &links, now, 10), demo::load_history(&two, &links, now, 10));

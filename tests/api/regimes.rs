@@ -162,3 +162,85 @@ async fn a_paper_dossier_is_turned_away_at_the_counter_with_form_02_or_03() {
         posted.location
     );
 }
+
+/// Issue 14, item 4: a procedure marked as a nationwide centralised service takes TT 04/2025 Điều
+/// 23's code (`MX1X2.Y1Y2Y3.Z1Z2-YYMMDD-AAXXXX`) once that circular is in force (25/01/2026): the
+/// deciding agency's electronic ID, this system's owner digits (`codes.system_owner`, 07 in the
+/// tests) and its own sequence — received at the counter or online — and the code reads back
+/// everywhere a code is read. Without an electronic ID nothing is received and the error says what
+/// to record.
+#[tokio::test]
+async fn a_nationwide_centralised_service_takes_the_tt04_code_and_it_reads_everywhere() {
+    let app = spawn_app_at("2026-01-23T09:00:00+07:00").await;
+    let admin = app.login("admin", PW).await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let (s, v) = app
+        .post_with("/api/v1/admin/procedures/1.001193/versions", &admin, &json!({"nationwide_centralised": true}))
+        .await;
+    assert!(s == 201 && v["nationwide_centralised"] == true, "{v}");
+    // Before TT 04/2025 is in force, the provincial code.
+    let (s, d) = intake(&app, &clerk).await;
+    assert_eq!((s, d["code"].as_str()), (201, Some(format!("{TAN_AN}-260123-0001").as_str())), "{d}");
+
+    app.set_time("2026-03-02T09:00:00+07:00");
+    let (s, b) = intake(&app, &clerk).await;
+    assert_error(s, &b, 409, "nationwide_code_unavailable");
+    assert!(b["message"].as_str().unwrap().contains(&format!("/api/v1/admin/agencies/{TAN_AN}/electronic-id")), "{b}");
+    let eid = format!("/api/v1/admin/agencies/{TAN_AN}/electronic-id");
+    let (s, b) = app.put_with(&eid, &admin, &json!({"electronic_id": "H12.31.01"})).await;
+    assert_error(s, &b, 400, "invalid_electronic_id");
+    let (s, b) = app.put_with(&eid, &clerk, &json!({"electronic_id": "H12.031.01"})).await;
+    assert_eq!(s, 403, "{b}");
+    let (s, b) = app.put_with(&eid, &admin, &json!({"electronic_id": "H12.031.01"})).await;
+    assert_eq!((s, &b), (200, &json!({"electronic_id": "H12.031.01"})));
+
+    let (s, d) = intake(&app, &clerk).await;
+    assert_eq!(s, 201, "{d}");
+    let code = d["code"].as_str().unwrap().to_string();
+    assert_eq!(code, "H12.031.01-260302-070001");
+    // An online submission of it takes the next one when the counter receives it.
+    let citizen = app.login("citizen.an", PW).await;
+    let body = json!({"procedure_code": "1.001193", "channel": "online", "agency_code": TAN_AN, "documents": ["Tờ khai"],
+        "applicant": {"name": "Lê Văn Mười", "id_number": "092190001111", "phone": "0911111111", "address": "Tân An"}});
+    let (s, online) = app.post_with("/api/v1/dossiers", &citizen, &body).await;
+    assert!(s == 201 && online["code"].is_null(), "{online}");
+    let reference = online["reference"].as_str().unwrap();
+    let (s, received) =
+        app.post_with(&format!("/api/v1/dossiers/{reference}/actions"), &clerk, &json!({"action": "receive"})).await;
+    assert_eq!((s, received["code"].as_str()), (200, Some("H12.031.01-260302-070002")), "{received}");
+    // Another procedure of the same agency keeps the provincial sequence.
+    let (s, birth) = app
+        .post_with(
+            "/api/v1/dossiers",
+            &clerk,
+            &json!({"procedure_code": "1.003583", "channel": "direct",
+                "applicant": {"name": "Lê Thị Mai", "id_number": "092190001112", "phone": "0911111112", "address": "Tân An"}}),
+        )
+        .await;
+    assert_eq!((s, birth["code"].as_str()), (201, Some(format!("{TAN_AN}-260302-0001").as_str())), "{birth}");
+
+    // Read back: the API, the public lookup (JSON and page), the receipt and its QR address.
+    let (s, b) = app.get_with(&format!("/api/v1/dossiers/{code}"), &clerk).await;
+    assert!(s == 200 && b["code"] == code.as_str(), "{b}");
+    let (s, b) = app.get(&format!("/api/v1/lookup/{code}")).await;
+    assert!(s == 200 && b["code"] == code.as_str(), "{b}");
+    let page = app.client.get(app.url(&format!("/tra-cuu/{code}"))).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(page.text().await.unwrap().contains(&code));
+    let receipt = app
+        .client
+        .get(app.url(&format!("/api/v1/dossiers/{code}/forms/01")))
+        .bearer_auth(&clerk)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(receipt.contains(&format!("<strong>{code}</strong>")) && receipt.contains(&format!("/tra-cuu/{code}")));
+    // A code of another system is read as it comes: no such dossier here, not a malformed code.
+    let (s, b) = app.get("/api/v1/lookup/G22.99-260302-000123").await;
+    assert_error(s, &b, 404, "dossier_not_found");
+    let (s, b) = app.get("/api/v1/lookup/H12.031.01-260302-07001").await;
+    assert_error(s, &b, 400, "invalid_dossier_code");
+}

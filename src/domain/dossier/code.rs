@@ -5,28 +5,88 @@ use chrono::NaiveDate;
 
 use crate::domain::agency::AgencyCode;
 
-/// A dossier code: `<receiving agency code>-YYMMDD-XXXX`.
+/// A dossier code, under the scheme that made it.
 ///
-/// TT 01/2018/TT-VPCP Điều 19 (dossier code): the receiving agency's QCVN 102 code, the
-/// receipt date, and the sequence of that agency on that day. Issued once, never changed. How
-/// many digits the sequence has is the code scheme of the regime of its day ([`crate::domain::regime`]):
-/// exactly 4 under TT 01/2018 (at most 9,999 a day); at least 4 under TT 03/2025 and TT 04/2025,
-/// growing past 9,999 (`…-10000`) instead of refusing intake. A code parses under the scheme of
-/// the day it carries.
+/// - **Provincial** (TT 01/2018/TT-VPCP Điều 19, kept by TT 03/2025): `<receiving agency's QCVN 102
+///   code>-YYMMDD-XXXX`, the receipt date and the agency's sequence of that day. How many digits
+///   the sequence has is the code scheme of the regime of its day ([`crate::domain::regime`]):
+///   exactly 4 under TT 01/2018 (at most 9,999 a day); at least 4 under TT 03/2025, growing past
+///   9,999 (`…-10000`) instead of refusing intake.
+/// - **Nationwide** (TT 04/2025/TT-VPCP Điều 23, for procedures marked as nationwide centralised
+///   services): `MX1X2.Y1Y2Y3.Z1Z2-YYMMDD-AAXXXX`, the deciding agency's electronic ID of the new
+///   structure, the receipt date, two digits naming the system that issued it (its owner) and the
+///   sequence of at least 4 digits.
+/// - **External**: issued by another system (the national portal, a ministry's), accepted as it
+///   comes: capital letters, digits, `.` and `_` in groups joined by `-`, at most 60 characters (no
+///   `/`, so that a code is one segment of an address, as the lookup and the QR code write it).
+///
+/// Issued once, never changed. A code parses under the scheme of its shape and, for ours, of the
+/// day it carries; a code that has our shape but breaks its rules is refused, not taken as external.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct DossierCode {
-    agency: AgencyCode,
-    day: NaiveDate,
-    sequence: u32,
+pub enum DossierCode {
+    Provincial { agency: AgencyCode, day: NaiveDate, sequence: u32 },
+    Nationwide { deciding: ElectronicId, day: NaiveDate, owner: u8, sequence: u32 },
+    External(String),
 }
 
+/// The dossier code's error: the input, cut to 60 characters.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("dossier code `{0}` is not in the shape <agency code>-YYMMDD-XXXX (e.g. 000.00.05.H12-261122-0001)")]
+#[error("`{0}` is not a dossier code")]
 pub struct DossierCodeError(pub String);
+
+/// An agency's electronic ID of the structure TT 04/2025 Điều 23 writes in a code,
+/// `MX1X2.Y1Y2Y3.Z1Z2`: a capital letter and two digits, three digits, two digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ElectronicId(String);
+
+impl ElectronicId {
+    pub fn parse(input: &str) -> Result<Self, DossierCodeError> {
+        let b = input.as_bytes();
+        let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+        let ok = b.len() == 10
+            && b[0].is_ascii_uppercase()
+            && digits(1..3)
+            && b[3] == b'.'
+            && digits(4..7)
+            && b[7] == b'.'
+            && digits(8..10);
+        ok.then(|| Self(input.to_string())).ok_or_else(|| DossierCodeError(input.chars().take(60).collect()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ElectronicId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The scheme a code was made under (the API says it beside the code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeSchemeKind {
+    Provincial,
+    Nationwide,
+    External,
+}
+
+impl CodeSchemeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Provincial => "provincial",
+            Self::Nationwide => "nationwide",
+            Self::External => "external",
+        }
+    }
+}
 
 impl DossierCode {
     /// The widest sequence any scheme writes (a growing one stops at 9 digits).
     const MAX_DIGITS: u32 = 9;
+    /// The longest code accepted from another system.
+    const MAX_EXTERNAL: usize = 60;
 
     /// The largest sequence of `day`'s code scheme.
     pub fn max_sequence(day: NaiveDate) -> u32 {
@@ -34,45 +94,117 @@ impl DossierCode {
         bounded.map_or(10_u32.pow(Self::MAX_DIGITS) - 1, |m| m as u32)
     }
 
+    /// A provincial code, if `sequence` is within its day's scheme.
     pub fn new(agency: AgencyCode, day: NaiveDate, sequence: u32) -> Option<Self> {
-        (1..=Self::max_sequence(day)).contains(&sequence).then_some(Self { agency, day, sequence })
+        (1..=Self::max_sequence(day)).contains(&sequence).then_some(Self::Provincial { agency, day, sequence })
+    }
+
+    /// A TT 04/2025 code, if its day has that scheme and `owner` and `sequence` fit it.
+    pub fn nationwide(deciding: ElectronicId, day: NaiveDate, owner: u8, sequence: u32) -> Option<Self> {
+        let in_force = crate::domain::regime::on(day).nationwide_code_scheme.as_ref().is_some_and(|s| s.covers(day));
+        (in_force && owner <= 99 && (1..10_u32.pow(Self::MAX_DIGITS)).contains(&sequence)).then_some(Self::Nationwide {
+            deciding,
+            day,
+            owner,
+            sequence,
+        })
     }
 
     pub fn parse(input: &str) -> Result<Self, DossierCodeError> {
         let err = || DossierCodeError(input.chars().take(60).collect());
-        if !input.is_ascii() || input.len() < 25 || input.len() > 25 + (Self::MAX_DIGITS as usize - 4) {
+        if !input.is_ascii()
+            || input.len() > Self::MAX_EXTERNAL
+            || input.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("HS-"))
+        {
             return Err(err());
         }
-        let (agency, rest) = input.split_at(13);
-        let agency = AgencyCode::parse(agency).map_err(|_| err())?;
-        let rest = rest.strip_prefix('-').ok_or_else(err)?;
-        let (date, seq) = rest.split_once('-').ok_or_else(err)?;
-        if date.len() != 6 || seq.len() < 4 || !seq.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(err());
+        let parts: Vec<&str> = input.split('-').collect();
+        // Our own shapes: a QCVN 102 agency code or a TT 04/2025 electronic ID before the date.
+        if let [first, date, seq] = parts[..] {
+            if let Ok(agency) = AgencyCode::parse(first).map(|a| (a.as_str() == first).then_some(a)) {
+                let agency = agency.ok_or_else(err)?;
+                let (day, sequence) = Self::day_and_sequence(date, seq).ok_or_else(err)?;
+                return Self::new(agency, day, sequence).ok_or_else(err);
+            }
+            if let Ok(deciding) = ElectronicId::parse(first) {
+                let owner = seq
+                    .get(..2)
+                    .and_then(|o| o.parse::<u8>().ok())
+                    .filter(|_| seq.as_bytes()[..2].iter().all(u8::is_ascii_digit));
+                let (day, sequence) = Self::day_and_sequence(date, seq.get(2..).unwrap_or_default()).ok_or_else(err)?;
+                return Self::nationwide(deciding, day, owner.ok_or_else(err)?, sequence).ok_or_else(err);
+            }
         }
-        // One way to write each code: zeros pad to four digits only.
-        if seq.len() > 4 && seq.starts_with('0') {
-            return Err(err());
+        // Another system's: groups of capitals, digits, '.' and '_' joined by '-'.
+        let group_ok = |g: &str| {
+            !g.is_empty() && g.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"._".contains(&b))
+        };
+        if parts.len() >= 2
+            && parts.iter().all(|g| group_ok(g))
+            && input.bytes().filter(u8::is_ascii_digit).count() >= 4
+        {
+            return Ok(Self::External(input.to_string()));
         }
-        let day = NaiveDate::parse_from_str(&format!("20{date}"), "%Y%m%d").map_err(|_| err())?;
-        let sequence: u32 = seq.parse().map_err(|_| err())?;
-        Self::new(agency, day, sequence).ok_or_else(err)
+        Err(err())
     }
 
-    pub fn agency(&self) -> &AgencyCode {
-        &self.agency
+    /// `YYMMDD` and a sequence of at least four digits, written one way (zeros pad to four only).
+    fn day_and_sequence(date: &str, seq: &str) -> Option<(NaiveDate, u32)> {
+        if date.len() != 6
+            || seq.len() < 4
+            || seq.len() > Self::MAX_DIGITS as usize
+            || !seq.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        if seq.len() > 4 && seq.starts_with('0') {
+            return None;
+        }
+        let day = NaiveDate::parse_from_str(&format!("20{date}"), "%Y%m%d").ok()?;
+        Some((day, seq.parse().ok()?))
     }
-    pub fn day(&self) -> NaiveDate {
-        self.day
+
+    pub fn scheme(&self) -> CodeSchemeKind {
+        match self {
+            Self::Provincial { .. } => CodeSchemeKind::Provincial,
+            Self::Nationwide { .. } => CodeSchemeKind::Nationwide,
+            Self::External(_) => CodeSchemeKind::External,
+        }
     }
-    pub fn sequence(&self) -> u32 {
-        self.sequence
+
+    /// The agency whose code it carries (provincial codes only).
+    pub fn agency(&self) -> Option<&AgencyCode> {
+        match self {
+            Self::Provincial { agency, .. } => Some(agency),
+            _ => None,
+        }
+    }
+
+    /// The receipt day it carries (none for another system's code).
+    pub fn day(&self) -> Option<NaiveDate> {
+        match self {
+            Self::Provincial { day, .. } | Self::Nationwide { day, .. } => Some(*day),
+            Self::External(_) => None,
+        }
+    }
+
+    pub fn sequence(&self) -> Option<u32> {
+        match self {
+            Self::Provincial { sequence, .. } | Self::Nationwide { sequence, .. } => Some(*sequence),
+            Self::External(_) => None,
+        }
     }
 }
 
 impl fmt::Display for DossierCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}-{:04}", self.agency, self.day.format("%y%m%d"), self.sequence)
+        match self {
+            Self::Provincial { agency, day, sequence } => write!(f, "{agency}-{}-{sequence:04}", day.format("%y%m%d")),
+            Self::Nationwide { deciding, day, owner, sequence } => {
+                write!(f, "{deciding}-{}-{owner:02}{sequence:04}", day.format("%y%m%d"))
+            }
+            Self::External(s) => f.write_str(s),
+        }
     }
 }
 
@@ -224,9 +356,10 @@ mod tests {
     #[test]
     fn dossier_codes_round_trip_and_reject_bad_shapes() {
         let c = DossierCode::parse("000.00.05.H12-261122-0001").unwrap();
-        assert_eq!(c.agency().as_str(), "000.00.05.H12");
-        assert_eq!(c.day(), NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
-        assert_eq!(c.sequence(), 1);
+        assert_eq!(c.agency().unwrap().as_str(), "000.00.05.H12");
+        assert_eq!(c.day(), NaiveDate::from_ymd_opt(2026, 11, 22));
+        assert_eq!(c.sequence(), Some(1));
+        assert_eq!(c.scheme(), CodeSchemeKind::Provincial);
         assert_eq!(c.to_string(), "000.00.05.H12-261122-0001");
         for bad in [
             "",
@@ -250,7 +383,7 @@ mod tests {
         let c = DossierCode::new(code("000.01.61.H12"), new, 10_000).unwrap();
         assert_eq!(c.to_string(), "000.01.61.H12-250701-10000");
         assert_eq!(DossierCode::parse("000.01.61.H12-250701-10000").unwrap(), c);
-        assert_eq!(DossierCode::parse("000.01.61.H12-250701-123456789").unwrap().sequence(), 123_456_789);
+        assert_eq!(DossierCode::parse("000.01.61.H12-250701-123456789").unwrap().sequence(), Some(123_456_789));
         for bad in [
             "000.01.31.H12-250630-10000",
             "000.01.61.H12-250701-01000",
@@ -259,6 +392,55 @@ mod tests {
         ] {
             assert!(DossierCode::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(DossierCode::parse("000.01.61.H12-250701-0007").unwrap().sequence(), 7);
+        assert_eq!(DossierCode::parse("000.01.61.H12-250701-0007").unwrap().sequence(), Some(7));
+    }
+
+    #[test]
+    fn tt04_codes_name_the_deciding_agency_and_the_system_and_grow_past_9999() {
+        let eid = ElectronicId::parse("H12.031.01").unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let c = DossierCode::nationwide(eid.clone(), day, 7, 1).unwrap();
+        assert_eq!(c.to_string(), "H12.031.01-260302-070001");
+        assert_eq!(DossierCode::parse("H12.031.01-260302-070001").unwrap(), c);
+        assert_eq!(c.scheme(), CodeSchemeKind::Nationwide);
+        let big = DossierCode::nationwide(eid.clone(), day, 7, 12_345).unwrap();
+        assert_eq!(big.to_string(), "H12.031.01-260302-0712345");
+        assert_eq!(DossierCode::parse("H12.031.01-260302-0712345").unwrap(), big);
+        // TT 04/2025 is in force from 25/01/2026: no such code before.
+        assert!(DossierCode::nationwide(eid, NaiveDate::from_ymd_opt(2026, 1, 24).unwrap(), 7, 1).is_none());
+        for bad in [
+            "H12.031.01-260124-070001",
+            "H12.031.01-260302-07001",
+            "H12.031.01-260302-0701234",
+            "H12.031.01-260302-0X0001",
+            "h12.031.01-260302-070001",
+        ] {
+            assert!(DossierCode::parse(bad).is_err(), "{bad}");
+        }
+        for bad in ["H12.31", "h12.031.01"] {
+            assert!(ElectronicId::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn another_systems_code_is_taken_as_it_comes_and_ours_are_never_mistaken_for_one() {
+        for external in ["G22.99-250721-000123", "DVCQG-2026-0000042", "BTP.LLTP-260302-1234"] {
+            let c = DossierCode::parse(external).unwrap();
+            assert_eq!((c.scheme(), c.to_string()), (CodeSchemeKind::External, external.to_string()));
+            assert!(matches!(DossierKey::parse(external), Ok(DossierKey::Code(_))));
+        }
+        // Our own shapes with a broken rule are refused, not taken as another system's.
+        for bad in [
+            "000.00.05.H12-261122-0000",
+            "000.00.05.H12-250631-0001",
+            "not-a-code",
+            "1234567890",
+            "AB-CD",
+            "HS-7K3QX9M2TBX",
+            "BTP/LLTP-260302-1234",
+        ] {
+            assert!(DossierCode::parse(bad).is_err(), "{bad}");
+        }
+        assert!(DossierCode::parse(&format!("X-{}", "1".repeat(60))).is_err(), "at most 60 characters");
     }
 }

@@ -28,7 +28,8 @@ mod urgency;
 
 pub use action::{Action, Actor};
 pub use code::{
-    DossierCode, DossierCodeError, DossierKey, DossierKeyError, SubmissionReference, SubmissionReferenceError,
+    CodeSchemeKind, DossierCode, DossierCodeError, DossierKey, DossierKeyError, ElectronicId, SubmissionReference,
+    SubmissionReferenceError,
 };
 pub use error::RuleError;
 pub use route::{Route, RoutedStep, StoredRouteError};

@@ -346,6 +346,8 @@ pub struct ProcedureChangeRequest {
     pub fee_description: Option<String>,
     /// One share per route step, in order, adding up to the time limit (needed when it changes).
     pub step_shares: Option<Vec<i64>>,
+    /// A nationwide centralised service: its dossiers take TT 04/2025 Điều 23's code.
+    pub nationwide_centralised: Option<bool>,
 }
 
 /// The version a change created.
@@ -360,6 +362,7 @@ pub struct ProcedureVersionView {
     pub fee_vnd: i64,
     pub fee_description: String,
     pub step_shares: Vec<i32>,
+    pub nationwide_centralised: bool,
 }
 
 impl From<crate::services::catalogue::NewVersion> for ProcedureVersionView {
@@ -375,11 +378,13 @@ impl From<crate::services::catalogue::NewVersion> for ProcedureVersionView {
             fee_vnd: p.fee_vnd,
             fee_description: p.fee_description,
             step_shares: v.record.steps.iter().map(|s| s.time_share).collect(),
+            nationwide_centralised: p.nationwide_centralised,
         }
     }
 }
 
-/// Administrators: change a procedure's online level, time limit, fee or step shares. A new
+/// Administrators: change a procedure's online level, time limit, fee, step shares or its marking
+/// as a nationwide centralised service (TT 04/2025 Điều 23). A new
 /// current version is created (documents and route copied); dossiers already received keep theirs.
 /// Errors: `invalid_procedure_code`, `invalid_online_level`, `invalid_time_limit`, `invalid_time_unit`,
 /// `invalid_fee`, `invalid_step_shares`, `route_shares_mismatch`, `nothing_to_change` (400);
@@ -403,6 +408,7 @@ pub async fn revise_procedure(
         fee_vnd: b.fee_vnd,
         fee_description: b.fee_description,
         step_shares: b.step_shares,
+        nationwide_centralised: b.nationwide_centralised,
     };
     let v = crate::services::catalogue::revise_procedure(&ctx.pool, caller, code.into_inner(), change).await?;
     Ok(HttpResponse::Created().json(ProcedureVersionView::from(v)))

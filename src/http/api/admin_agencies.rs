@@ -209,3 +209,36 @@ pub async fn changes(ctx: web::Data<AppContext>, caller: Unverified) -> Result<H
             .collect::<Vec<_>>(),
     ))
 }
+
+/// An agency's electronic ID for nationwide codes.
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ElectronicIdRequest {
+    /// `MX1X2.Y1Y2Y3.Z1Z2` (TT 04/2025 Điều 23), e.g. `H12.031.01`; null removes it.
+    pub electronic_id: Option<String>,
+}
+
+/// Administrators: record the electronic ID that TT 04/2025 Điều 23 codes carry for dossiers of
+/// nationwide centralised services the agency decides (none is derived from its QCVN 102 code).
+/// Audited. Errors: `invalid_agency_code`, `invalid_electronic_id` (400); `agency_not_found` (404).
+#[utoipa::path(put, path = "/api/v1/admin/agencies/{code}/electronic-id", tag = "administration",
+    params(("code" = String, Path, description = "QCVN 102 code of the agency")),
+    request_body = ElectronicIdRequest, security(("bearer" = [])),
+    responses((status = 200, body = ElectronicIdRequest), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn set_electronic_id(
+    ctx: web::Data<AppContext>,
+    caller: Unverified,
+    code: web::Path<String>,
+    body: web::Json<ElectronicIdRequest>,
+) -> Result<HttpResponse, AppError> {
+    let id = agencies_admin::set_electronic_id(
+        &ctx.pool,
+        caller,
+        code.into_inner(),
+        body.into_inner().electronic_id,
+        ctx.clock.now(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(ElectronicIdRequest { electronic_id: id }))
+}

@@ -27,6 +27,7 @@ use super::{
         admin_agencies::create,
         admin_agencies::rename,
         admin_agencies::close,
+        admin_agencies::set_electronic_id,
         admin_agencies::changes,
         departments::list,
         departments::create,

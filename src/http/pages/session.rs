@@ -237,7 +237,7 @@ mod tests {
         assert_eq!(c, "motcua_session=t.o.k; Path=/; Max-Age=3600; HttpOnly; SameSite=Strict");
         assert!(session_cookie("t", 60, true).ends_with("; Secure"));
         assert!(clear_cookie(false).starts_with("motcua_session=; Path=/; Max-Age=0;"));
-        assert!(secure(&Links { public_url: "https://motcua.cantho.gov.vn".into() }));
-        assert!(!secure(&Links { public_url: "http://127.0.0.1:8080".into() }));
+        assert!(secure(&Links { public_url: "https://motcua.cantho.gov.vn".into(), code_owner: None }));
+        assert!(!secure(&Links { public_url: "http://127.0.0.1:8080".into(), code_owner: None }));
     }
 }

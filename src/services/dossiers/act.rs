@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use diesel::Connection;
 
-use super::intake::issue_code;
+use super::intake::{code_target, issue_code, Coded};
 use super::notices::{count, enqueue, Counted, Names};
 use super::read::{calendar_for, DossierRecord, Surroundings};
 use super::{actor, concurrent_update, find_readable, parse_code, Links};
@@ -140,12 +140,26 @@ pub fn act_on(
         Some(_) => Some(around.name_of(conn, &after.current_agency)?),
         None => None,
     };
+    // TT 01/2018 Điều 19, ND 61/2018 Điều 17.3: an online dossier gets its code when the counter
+    // receives it, dated by the receipt, from the same daily sequence as the counter's intakes (or,
+    // for a nationwide centralised service, TT 04/2025 Điều 23's).
+    let target = match action {
+        Action::Receive if row.code.is_none() => {
+            let coded = Coded {
+                nationwide_centralised: ctx.nationwide_centralised,
+                procedure_id: &row.procedure_id,
+                receiving: &row.receiving_agency,
+                competent: row.competent_agency.as_ref(),
+                route: &row.route.0,
+            };
+            Some(code_target(conn, links, coded, at)?)
+        }
+        _ => None,
+    };
     conn.transaction(|conn| {
-        // TT 01/2018 Điều 19, ND 61/2018 Điều 17.3: an online dossier gets its code when the counter
-        // receives it, dated by the receipt, from the same daily sequence as the counter's intakes.
-        let new_code = match action {
-            Action::Receive if row.code.is_none() => Some(issue_code(conn, &row.receiving_agency, at)?.to_string()),
-            _ => None,
+        let new_code = match &target {
+            Some(t) => Some(issue_code(conn, &row.receiving_agency, t, at)?.to_string()),
+            None => None,
         };
         let changes = DossierChanges::of(&next, version);
         if !store::update_if_unchanged(conn, &row.id, row.row_version, &changes, new_code.as_deref())? {

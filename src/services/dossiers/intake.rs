@@ -9,7 +9,9 @@ use super::Links;
 use crate::auth::Caller;
 use crate::domain::applicant::Applicant;
 use crate::domain::department::{self, DepartmentKey};
-use crate::domain::dossier::{Action, Actor, Channel, Dossier, DossierCode, RoutedStep, Status, SubmissionReference};
+use crate::domain::dossier::{
+    Action, Actor, Channel, Dossier, DossierCode, ElectronicId, RoutedStep, Status, SubmissionReference,
+};
 use crate::domain::intake_boundary::{handover_route, Competent, Placement, PlacementError, ResultDelivery};
 use crate::domain::notice::{NoticeKind, Preference};
 use crate::domain::{AgencyCode, AgencyLevel, ProcedureCode, Role, StepTarget, TimeLimit};
@@ -350,27 +352,115 @@ fn new_reference() -> SubmissionReference {
     SubmissionReference::from_random(uuid::Uuid::new_v4().as_u128() as u64)
 }
 
-/// The next code of `agency` for the day of `at` (Vietnam time), in the caller's transaction.
+/// How a dossier received at `at` is coded, read before its transaction: under the provincial
+/// scheme (TT 01/2018 Điều 19, TT 03/2025), or, for a nationwide centralised service received
+/// once TT 04/2025 is in force, under its Điều 23 scheme with the deciding agency's electronic ID
+/// and this system's owner digits. A nationwide service whose agency has no electronic ID
+/// recorded, or a system without its owner digits, cannot be coded: `409 nationwide_code_unavailable`
+/// says what to set (nothing is received meanwhile).
+pub(super) enum CodeTarget {
+    Provincial,
+    Nationwide { deciding: AgencyCode, id: ElectronicId, owner: u8 },
+}
+
+/// What a dossier is, for its code: its procedure, where it was received, the competent agency of
+/// a boundary-free intake and its route.
+pub(super) struct Coded<'a> {
+    pub nationwide_centralised: bool,
+    pub procedure_id: &'a str,
+    pub receiving: &'a AgencyCode,
+    pub competent: Option<&'a AgencyCode>,
+    pub route: &'a [RoutedStep],
+}
+
+pub(super) fn code_target(
+    conn: &mut AnyConnection,
+    links: &Links,
+    d: Coded<'_>,
+    at: DateTime<Utc>,
+) -> Result<CodeTarget, AppError> {
+    let day = crate::domain::calendar::to_vietnam(at).date_naive();
+    let in_force = crate::domain::regime::on(day).nationwide_code_scheme.as_ref().is_some_and(|s| s.covers(day));
+    if !d.nationwide_centralised || !in_force {
+        return Ok(CodeTarget::Provincial);
+    }
+    // The agency that decides: the competent one of a boundary-free intake, else the first agency
+    // of the route at the procedure's competent level, else the receiving agency.
+    let deciding = match d.competent {
+        Some(c) => c.clone(),
+        None => {
+            let level = procedures::competent_level(conn, d.procedure_id)?;
+            let codes: Vec<String> = d.route.iter().map(|s| s.agency.to_string()).collect();
+            let at_level: Vec<String> = agencies::describe(conn, &codes)?
+                .into_iter()
+                .filter(|(_, l, _)| *l == level)
+                .map(|(c, _, _)| c)
+                .collect();
+            d.route
+                .iter()
+                .map(|s| &s.agency)
+                .find(|a| at_level.iter().any(|c| c == a.as_str()))
+                .unwrap_or(d.receiving)
+                .clone()
+        }
+    };
+    let unavailable = |m: String| AppError::new(ErrorCode::NationwideCodeUnavailable, m);
+    let owner = links.code_owner.ok_or_else(|| {
+        unavailable(
+            "this procedure is a nationwide centralised service, coded under TT 04/2025 Điều 23 with this system's \
+             owner digits, which are not configured: the operator sets codes.system_owner"
+                .into(),
+        )
+    })?;
+    let id = agencies::electronic_id(conn, deciding.as_str())?.ok_or_else(|| {
+        unavailable(format!(
+            "this procedure is a nationwide centralised service, coded under TT 04/2025 Điều 23 with the deciding \
+             agency's electronic ID, and agency {deciding} has none recorded: an administrator records it \
+             (PUT /api/v1/admin/agencies/{deciding}/electronic-id)"
+        ))
+    })?;
+    let id = ElectronicId::parse(&id).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(CodeTarget::Nationwide { deciding, id, owner })
+}
+
+/// The next code of a dossier received at `agency` on the day of `at` (Vietnam time), in the
+/// caller's transaction, under `target` ([`code_target`]).
 ///
 /// TT 01/2018 Điều 19: the code carries the receipt date and the agency's sequence of that day;
-/// ND 61/2018 Điều 17.3: an online dossier is given it when the counter receives it.
+/// ND 61/2018 Điều 17.3: an online dossier is given it when the counter receives it. TT 04/2025
+/// Điều 23: a nationwide code counts per deciding agency, system and day.
 pub(super) fn issue_code(
     conn: &mut AnyConnection,
     agency: &AgencyCode,
+    target: &CodeTarget,
     at: DateTime<Utc>,
 ) -> Result<DossierCode, AppError> {
     let day = crate::domain::calendar::to_vietnam(at).date_naive();
-    let seq = store::next_sequence(conn, agency.as_str(), &day.format("%y%m%d").to_string())?;
-    // The scheme of the day's regime: 9,999 a day under TT 01/2018; growing under TT 03/2025.
-    u32::try_from(seq).ok().and_then(|s| DossierCode::new(agency.clone(), day, s)).ok_or_else(|| {
+    let yymmdd = day.format("%y%m%d").to_string();
+    let limit = |max: u32| {
         AppError::new(
             ErrorCode::DailyLimitReached,
-            format!(
-                "this agency has issued the {} dossier codes its scheme allows today",
-                DossierCode::max_sequence(day)
-            ),
+            format!("this agency has issued the {max} dossier codes its scheme allows today"),
         )
-    })
+    };
+    match target {
+        CodeTarget::Provincial => {
+            let seq = store::next_sequence(conn, agency.as_str(), &yymmdd)?;
+            // The scheme of the day's regime: 9,999 a day under TT 01/2018; growing under TT 03/2025.
+            u32::try_from(seq)
+                .ok()
+                .and_then(|s| DossierCode::new(agency.clone(), day, s))
+                .ok_or_else(|| limit(DossierCode::max_sequence(day)))
+        }
+        CodeTarget::Nationwide { deciding, id, owner } => {
+            // Its own sequence, kept beside the deciding agency's provincial one.
+            let seq = store::next_sequence(conn, deciding.as_str(), &format!("tt04-{owner:02}-{yymmdd}"))?;
+            u32::try_from(seq)
+                .ok()
+                .and_then(|s| DossierCode::nationwide(id.clone(), day, *owner, s))
+                .ok_or_else(|| limit(999_999_999))
+        }
+    }
 }
 
 /// Receives a dossier: at the counter (clerk; in person or by post) or online (citizen), with
@@ -486,12 +576,25 @@ pub fn intake_on(
     };
     let dossier = turned.as_ref().map(|(d, _)| d.clone()).unwrap_or(presented);
     let version = if turned.is_some() { 2 } else { 1 };
+    let target = match dossier.received_at {
+        Some(_) => {
+            let coded = Coded {
+                nationwide_centralised: p.nationwide_centralised,
+                procedure_id: &p.id,
+                receiving: &receiving,
+                competent: dossier.competent_agency.as_ref(),
+                route: &route,
+            };
+            code_target(conn, links, coded, at)?
+        }
+        None => CodeTarget::Provincial,
+    };
     let id = uuid::Uuid::now_v7().to_string();
     let reference = new_reference();
     let written = conn.transaction(|conn| {
         // Each branch starts with a write, so SQLite takes its lock up front.
         let code = if dossier.received_at.is_some() {
-            Some(issue_code(conn, &receiving, at)?)
+            Some(issue_code(conn, &receiving, &target, at)?)
         } else if channel != Channel::Online {
             // Turned away at the counter: nothing is received, no code is taken.
             None
@@ -615,6 +718,7 @@ pub fn intake_on(
         procedure_name: p.name.clone(),
         procedure_field: p.field.clone(),
         online_level: p.online_level,
+        nationwide_centralised: p.nationwide_centralised,
         applicant,
         rating: None,
         file_count: 0,

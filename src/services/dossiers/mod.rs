@@ -32,6 +32,8 @@ pub use read::{get, load_record, tracking_book, DossierRecord};
 pub struct Links {
     /// e.g. `https://motcua.cantho.gov.vn`, without a trailing slash.
     pub public_url: String,
+    /// The two digits naming this system in TT 04/2025 Điều 23 codes (`codes.system_owner`).
+    pub code_owner: Option<u8>,
 }
 
 impl Links {

@@ -227,6 +227,8 @@ pub struct DossierContext {
     /// The procedure's field and online level (statistics group and count by them).
     pub procedure_field: String,
     pub online_level: i32,
+    /// A nationwide centralised service (its dossiers take TT 04/2025 Điều 23's code).
+    pub nationwide_centralised: bool,
     pub applicant: ApplicantRow,
     pub rating: Option<RatingRow>,
     /// How many files and consultations it has (so that reading none costs no query).
@@ -255,6 +257,7 @@ pub fn find_with_context(conn: &mut AnyConnection, name: Named<'_>) -> QueryResu
             procedures::name,
             procedures::field,
             procedures::online_level,
+            procedures::nationwide_centralised,
             ApplicantRow::as_select(),
             (
                 dossier_ratings::dossier_id.nullable(),
@@ -274,25 +277,28 @@ pub fn find_with_context(conn: &mut AnyConnection, name: Named<'_>) -> QueryResu
         Named::Code(c) => q.filter(dossiers::code.eq(c.to_string())),
         Named::Reference(r) => q.filter(dossiers::reference.eq(r.to_string())),
     };
-    type Found = (DossierRow, String, String, i32, ApplicantRow, RatingColumns, i64, i64);
+    type Found = (DossierRow, String, String, i32, bool, ApplicantRow, RatingColumns, i64, i64);
     let found: Option<Found> = q.first(conn).optional()?;
-    Ok(found.map(|(row, procedure_name, procedure_field, online_level, applicant, rating, files, consultations)| {
-        DossierContext {
-            file_count: files,
-            consultation_count: consultations,
-            rating: match rating {
-                (Some(dossier_id), Some(score), comment, Some(rated_at)) => {
-                    Some(RatingRow { dossier_id, score, comment, rated_at })
-                }
-                _ => None,
-            },
-            row,
-            procedure_name,
-            procedure_field,
-            online_level,
-            applicant,
-        }
-    }))
+    Ok(found.map(
+        |(row, procedure_name, procedure_field, online_level, nationwide, applicant, rating, files, consultations)| {
+            DossierContext {
+                file_count: files,
+                consultation_count: consultations,
+                rating: match rating {
+                    (Some(dossier_id), Some(score), comment, Some(rated_at)) => {
+                        Some(RatingRow { dossier_id, score, comment, rated_at })
+                    }
+                    _ => None,
+                },
+                row,
+                procedure_name,
+                procedure_field,
+                online_level,
+                nationwide_centralised: nationwide,
+                applicant,
+            }
+        },
+    ))
 }
 
 /// How many dossiers there are (any state).

@@ -325,6 +325,12 @@ impl TestApp {
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
+    pub async fn put_with(&self, path: &str, token: &str, body: &Value) -> (u16, Value) {
+        let r = self.client.put(self.url(path)).bearer_auth(token).json(body).send().await.expect("request");
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
     /// Sets the application's clock (Vietnam time is fine: any RFC 3339 offset).
     pub fn set_time(&self, at: &str) {
         let t = chrono::DateTime::parse_from_rfc3339(at).expect("RFC 3339 time").with_timezone(&chrono::Utc);

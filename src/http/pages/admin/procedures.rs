@@ -79,6 +79,8 @@ struct ProcedureForm {
     fee_vnd: String,
     fee_description: String,
     shares: Vec<String>,
+    /// A nationwide centralised service (TT 04/2025 Điều 23 codes).
+    nationwide_centralised: bool,
 }
 
 struct StepLine {
@@ -133,6 +135,7 @@ fn show_procedure(
         fee_vnd: p.fee_vnd.to_string(),
         fee_description: p.fee_description.clone(),
         shares: entry.record.steps.iter().map(|s| s.time_share.to_string()).collect(),
+        nationwide_centralised: p.nationwide_centralised,
     });
     let steps = entry
         .record
@@ -216,6 +219,7 @@ pub async fn revise_procedure(
         fee_vnd: get("fee_vnd"),
         fee_description: get("fee_description"),
         shares: pairs.iter().filter(|(n, _)| n == "share").map(|(_, v)| v.trim().to_string()).collect(),
+        nationwide_centralised: !get("nationwide_centralised").is_empty(),
     };
     // A number that does not parse is the same error as one out of range.
     let number = |s: &str, code: ErrorCode, msg: &str| -> Result<i64, AppError> {
@@ -234,6 +238,7 @@ pub async fn revise_procedure(
                     .map(|s| number(s, ErrorCode::InvalidStepShares, "≥ 0"))
                     .collect::<Result<Vec<_>, _>>()?,
             ),
+            nationwide_centralised: Some(form.nationwide_centralised),
         })
     })();
     let outcome = session
