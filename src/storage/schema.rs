@@ -148,6 +148,9 @@ diesel::table! {
         province -> Text,
         issued -> Text,
         source -> Text,
+        period_from -> Nullable<Date>,
+        period_to -> Nullable<Date>,
+        period_source -> Nullable<Text>,
     }
 }
 
@@ -159,8 +162,8 @@ diesel::table! {
         description -> Nullable<Text>,
         scope -> Text,
         level -> Nullable<Text>,
-        value -> Double,
-        deadline -> Date,
+        value -> Nullable<Double>,
+        deadline -> Nullable<Date>,
         wording -> Text,
         source_line -> Text,
         variant -> Nullable<Text>,
