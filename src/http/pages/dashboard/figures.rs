@@ -215,7 +215,7 @@ fn cells(row: &ReportRow) -> Vec<ReportCell> {
         .into_iter()
         .zip(&REPORT_HEADERS[1..])
         .zip(report_columns(row).iter())
-        .map(|((key, label), n)| ReportCell { key, label: *label, value: group_thousands(*n) })
+        .map(|((key, label), n)| ReportCell { key, label, value: group_thousands(*n) })
         .collect()
 }
 
