@@ -676,6 +676,6 @@ mod tests {
         let names = |v: &[(String, String)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
         assert_eq!(names(&built_in), names(&disk), "add the new seed file to seed::EMBEDDED");
         assert_eq!(built_in, disk);
-        assert_eq!(Source::Embedded.plans().unwrap().len(), 4);
+        assert_eq!(Source::Embedded.plans().unwrap().len(), 5);
     }
 }
