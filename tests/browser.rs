@@ -595,3 +595,71 @@ async fn the_clerk_prints_each_regimes_forms_and_the_print_button_prints() {
     }
     b.close().await;
 }
+
+/// Issue 14 item 7: the dashboard's Biểu II.06a fits a 1280 px screen — every column header inside
+/// the window, the table not scrolling in its box, the page not sideways — and on a phone each row
+/// is a card whose numbers carry their column's name, inside the window, without sideways scrolling.
+#[tokio::test]
+async fn the_dashboard_report_table_fits_a_1280_px_screen_and_a_phone() {
+    let Some(b) = Browser::start(1280, 800).await else { return };
+    let app = common::spawn_app().await;
+    counter_intake(&app, "clerk.ninhkieu", BUSINESS).await;
+    b.sign_in(&app, "leader.tp", "/lanh-dao").await;
+    // The report grouped by agency: the widest labels.
+    b.goto(&app.url("/lanh-dao?group_by=agency")).await;
+    b.find("#bieu-ii06a-bang tfoot td").await;
+    // Every header: on screen (inside the window and the table's box, which does not scroll).
+    let headers = b
+        .js(
+            "const w = window.innerWidth; const box = document.querySelector('#bieu-ii06a-bang').parentElement;
+             const ths = [...document.querySelectorAll('#bieu-ii06a-bang thead th')];
+             return {count: ths.length, innerWidth: w, boxScrolls: box.scrollWidth > box.clientWidth,
+                     outside: ths.filter(th => { const r = th.getBoundingClientRect();
+                                                 return r.width === 0 || r.left < 0 || r.right > w; })
+                                 .map(th => th.textContent),
+                     overflowing: [...document.querySelectorAll('#bieu-ii06a-bang th, #bieu-ii06a-bang td')]
+                                 .filter(c => c.scrollWidth > c.clientWidth).map(c => c.textContent)};",
+            vec![],
+        )
+        .await;
+    assert_eq!(headers["count"], 12, "{headers}");
+    assert_eq!(headers["innerWidth"], 1280, "{headers}");
+    assert_eq!(headers["outside"], json!([]), "columns out of view at 1280 px: {headers}");
+    assert_eq!(headers["overflowing"], json!([]), "text wider than its cell at 1280 px: {headers}");
+    assert_eq!(headers["boxScrolls"], false, "the table scrolls in its box at 1280 px: {headers}");
+    b.assert_no_horizontal_scroll("the dashboard at 1280 px").await;
+    b.snapshot("dashboard-report-1280").await;
+
+    // A phone: the documented layout — each row a card, every number labelled with its column's
+    // header and inside the window.
+    b.client.set_window_size(390, 844).await.unwrap();
+    b.client.refresh().await.unwrap();
+    b.find("#bieu-ii06a-bang tfoot td").await;
+    b.assert_no_horizontal_scroll("the dashboard at 390 px").await;
+    let cells = b
+        .js(
+            "const w = window.innerWidth;
+             const headers = [...document.querySelectorAll('#bieu-ii06a-bang thead th')].slice(1).map(th => th.textContent.trim());
+             const rows = [...document.querySelectorAll('#bieu-ii06a-bang tbody tr, #bieu-ii06a-bang tfoot tr')];
+             const bad = [];
+             for (const tr of rows) {
+               if (getComputedStyle(tr).display !== 'block') bad.push('row not a card: ' + tr.textContent.slice(0, 40));
+               [...tr.querySelectorAll('td')].forEach((td, i) => {
+                 const r = td.getBoundingClientRect();
+                 const label = getComputedStyle(td, '::before').content;
+                 if (r.left < 0 || r.right > w) bad.push('outside: ' + td.dataset.col);
+                 if (!label.includes(headers[i])) bad.push('label of ' + td.dataset.col + ': ' + label);
+               });
+             }
+             return {rows: rows.length, headers: headers.length, bad};",
+            vec![],
+        )
+        .await;
+    assert_eq!(cells["headers"], 11, "{cells}");
+    assert!(cells["rows"].as_i64().unwrap() >= 2, "{cells}");
+    assert_eq!(cells["bad"], json!([]), "{cells}");
+    b.snapshot("dashboard-report-phone").await;
+
+    b.sign_out().await;
+    b.close().await;
+}

@@ -160,9 +160,21 @@ struct PlanFile {
     province: String,
     issued: String,
     source: String,
+    period: PlanPeriod,
     targets: Vec<TargetEntry>,
     #[serde(default)]
     other_targets: Vec<TargetEntry>,
+    /// Metrics a text names without a target value (ND 224/2026 Điều 19.2): shown with their actual
+    /// value, never with an invented target.
+    #[serde(default)]
+    tracked: Vec<TargetEntry>,
+}
+#[derive(Deserialize)]
+struct PlanPeriod {
+    from: NaiveDate,
+    /// None: open-ended.
+    to: Option<NaiveDate>,
+    source: String,
 }
 #[derive(Deserialize)]
 struct TargetEntry {
@@ -170,16 +182,19 @@ struct TargetEntry {
     indicator_description: Option<String>,
     scope: String,
     level: Option<String>,
-    value: f64,
-    deadline: NaiveDate,
+    value: Option<f64>,
+    deadline: Option<NaiveDate>,
     wording: String,
     source_line: String,
     variant: Option<String>,
     ambiguity: Option<String>,
+    /// For a tracked metric: what the source names, in its words.
+    measures: Option<String>,
 }
 
-/// Indicators of DOMAIN.md §6.2 that a plan target may name.
-pub const INDICATORS: [&str; 11] = [
+/// Indicators of DOMAIN.md §6.2 that a plan target may name, and the national ones
+/// (regulations-2025.md §3, §6).
+pub const INDICATORS: [&str; 14] = [
     "procedures_level3_pct",
     "procedures_level4_pct",
     "procedures_level3plus_pct",
@@ -191,17 +206,21 @@ pub const INDICATORS: [&str; 11] = [
     "satisfaction_pct",
     "online_payment_pct",
     "electronic_result_pct",
+    "procedures_boundary_free_pct",
+    "process_automation_pct",
+    "processing_time_days",
 ];
 
 /// Every `.json` file under `seeds/`, built into the binary, by its path inside `seeds/`
 /// (a test checks that this list and the folder agree).
-pub const EMBEDDED: [(&str, &str); 10] = [
+pub const EMBEDDED: [(&str, &str); 11] = [
     ("demo/agencies.json", include_str!("../../seeds/demo/agencies.json")),
     ("demo/departments.json", include_str!("../../seeds/demo/departments.json")),
     ("demo/procedures.json", include_str!("../../seeds/demo/procedures.json")),
     ("demo/users.json", include_str!("../../seeds/demo/users.json")),
     ("plans/cantho-131-2016.json", include_str!("../../seeds/plans/cantho-131-2016.json")),
     ("plans/haiphong-2015.json", include_str!("../../seeds/plans/haiphong-2015.json")),
+    ("plans/national-2025.json", include_str!("../../seeds/plans/national-2025.json")),
     ("plans/quangnam-183-2020.json", include_str!("../../seeds/plans/quangnam-183-2020.json")),
     ("plans/vinhphuc-3854-2016.json", include_str!("../../seeds/plans/vinhphuc-3854-2016.json")),
     ("reference/holidays.json", include_str!("../../seeds/reference/holidays.json")),
@@ -436,11 +455,23 @@ pub fn load(conn: &mut AnyConnection, dir: &Path, demo: bool) -> anyhow::Result<
 }
 
 fn load_plan(conn: &mut AnyConnection, plan: &PlanFile) -> anyhow::Result<usize> {
+    let period = &plan.period;
+    anyhow::ensure!(
+        period.to.is_none_or(|to| period.from <= to),
+        "plan {}: its period ends ({:?}) before it begins ({})",
+        plan.id,
+        period.to,
+        period.from
+    );
+    anyhow::ensure!(!period.source.trim().is_empty(), "plan {}: say where its period comes from", plan.id);
     if plans::exists(conn, &plan.id)? {
+        // Loaded before plans carried their period: the period is filled in, nothing else changes.
+        plans::fill_period(conn, &plan.id, period.from, period.to, &period.source)?;
         return Ok(0);
     }
     let mut rows = Vec::new();
-    for (i, t) in plan.targets.iter().chain(&plan.other_targets).enumerate() {
+    let entries = plan.targets.iter().chain(&plan.other_targets).map(|t| (t, false));
+    for (i, (t, tracked)) in entries.chain(plan.tracked.iter().map(|t| (t, true))).enumerate() {
         if let Some(ind) = &t.indicator {
             anyhow::ensure!(INDICATORS.contains(&ind.as_str()), "plan {}: unknown indicator `{ind}`", plan.id);
         }
@@ -450,6 +481,17 @@ fn load_plan(conn: &mut AnyConnection, plan: &PlanFile) -> anyhow::Result<usize>
             plan.id,
             i + 1
         );
+        if tracked {
+            anyhow::ensure!(
+                t.value.is_none() && t.deadline.is_none() && t.indicator.is_some(),
+                "plan {}: tracked metric {} has a value or deadline, or names no indicator: a metric without a \
+                 published target is tracked, one with a target goes under `targets`",
+                plan.id,
+                i + 1
+            );
+        } else {
+            anyhow::ensure!(t.value.is_some(), "plan {}: target {} has no value", plan.id, i + 1);
+        }
         if let Some(level) = &t.level {
             level.parse::<AgencyLevel>().with_context(|| format!("plan {}", plan.id))?;
         }
@@ -457,7 +499,7 @@ fn load_plan(conn: &mut AnyConnection, plan: &PlanFile) -> anyhow::Result<usize>
             plan_id: plan.id.clone(),
             position: i as i32 + 1,
             indicator: t.indicator.clone(),
-            description: t.indicator_description.clone(),
+            description: t.indicator_description.clone().or_else(|| t.measures.clone()),
             scope: t.scope.clone(),
             level: t.level.clone(),
             value: t.value,
@@ -477,6 +519,9 @@ fn load_plan(conn: &mut AnyConnection, plan: &PlanFile) -> anyhow::Result<usize>
             province: plan.province.clone(),
             issued: plan.issued.clone(),
             source: plan.source.clone(),
+            period_from: Some(period.from),
+            period_to: period.to,
+            period_source: Some(period.source.clone()),
         },
         &rows,
     )?;
@@ -647,6 +692,6 @@ mod tests {
         let names = |v: &[(String, String)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
         assert_eq!(names(&built_in), names(&disk), "add the new seed file to seed::EMBEDDED");
         assert_eq!(built_in, disk);
-        assert_eq!(Source::Embedded.plans().unwrap().len(), 4);
+        assert_eq!(Source::Embedded.plans().unwrap().len(), 5);
     }
 }

@@ -13,6 +13,26 @@ pub struct PlanRow {
     pub province: String,
     pub issued: String,
     pub source: String,
+    /// The plan's period (its title's "giai đoạn 2016 - 2020"); None only for a row loaded before
+    /// periods were stored, until the seeds are loaded again.
+    pub period_from: Option<chrono::NaiveDate>,
+    /// None: open-ended (no text sets an end).
+    pub period_to: Option<chrono::NaiveDate>,
+    /// Where the period comes from (a line of the plan's text, or its title).
+    pub period_source: Option<String>,
+}
+
+impl PlanRow {
+    /// In force on `day`: its period contains the day.
+    pub fn in_force_on(&self, day: chrono::NaiveDate) -> bool {
+        self.period_from.is_some_and(|from| from <= day) && self.period_to.is_none_or(|to| day <= to)
+    }
+}
+
+/// The plan in force on `day` (by the Clock, Vietnam time): of those whose period contains the
+/// day, the latest issued (then the greatest id, so the choice is stable); None when none is.
+pub fn in_force_on(plans: &[PlanRow], day: chrono::NaiveDate) -> Option<&PlanRow> {
+    plans.iter().filter(|p| p.in_force_on(day)).max_by(|a, b| a.issued.cmp(&b.issued).then(a.id.cmp(&b.id)))
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -24,8 +44,10 @@ pub struct PlanTargetRow {
     pub description: Option<String>,
     pub scope: String,
     pub level: Option<String>,
-    pub value: f64,
-    pub deadline: chrono::NaiveDate,
+    /// None: a tracked metric, for which no source gives a target value.
+    pub value: Option<f64>,
+    /// None: the source sets no deadline.
+    pub deadline: Option<chrono::NaiveDate>,
     pub wording: String,
     pub source_line: String,
     pub variant: Option<String>,
@@ -42,6 +64,20 @@ pub fn insert(conn: &mut AnyConnection, plan: &PlanRow, targets: &[PlanTargetRow
         diesel::insert_into(plan_targets::table).values(t).execute(conn)?;
     }
     Ok(())
+}
+
+/// Sets the period of a plan loaded before periods were stored; false when it already has one.
+pub fn fill_period(
+    conn: &mut AnyConnection,
+    id: &str,
+    from: chrono::NaiveDate,
+    to: Option<chrono::NaiveDate>,
+    source: &str,
+) -> QueryResult<bool> {
+    diesel::update(plans::table.find(id).filter(plans::period_from.is_null()))
+        .set((plans::period_from.eq(from), plans::period_to.eq(to), plans::period_source.eq(source)))
+        .execute(conn)
+        .map(|n| n == 1)
 }
 
 pub fn list(conn: &mut AnyConnection) -> QueryResult<Vec<PlanRow>> {
@@ -65,7 +101,7 @@ pub fn update_target(
     deadline: chrono::NaiveDate,
 ) -> QueryResult<bool> {
     diesel::update(plan_targets::table.find((plan_id, position)))
-        .set((plan_targets::value.eq(value), plan_targets::deadline.eq(deadline)))
+        .set((plan_targets::value.eq(Some(value)), plan_targets::deadline.eq(Some(deadline))))
         .execute(conn)
         .map(|n| n == 1)
 }

@@ -207,19 +207,25 @@ pub fn field_and_level(conn: &mut AnyConnection, procedure_id: &str) -> QueryRes
     procedures::table.find(procedure_id).select((procedures::field, procedures::online_level)).first(conn)
 }
 
-/// Current procedures per online level (1–4), optionally only those received at `level`.
-pub fn count_by_online_level(conn: &mut AnyConnection, receiving_level: Option<&str>) -> QueryResult<[i64; 4]> {
+/// Current procedures per online level (1–4), optionally only those received at `level`; and the
+/// current procedures of the province: those received at some local level (province, district or
+/// commune), which boundary-free intake within the province covers (`domain::intake_boundary`).
+pub fn count_by_online_level(conn: &mut AnyConnection, receiving_level: Option<&str>) -> QueryResult<([i64; 4], i64)> {
     let rows: Vec<(i32, String)> = procedures::table
         .filter(procedures::is_current.eq(true))
         .select((procedures::online_level, procedures::receiving_levels))
         .load(conn)?;
     let mut out = [0i64; 4];
+    let mut of_province = 0;
     for (l, levels) in rows {
         if receiving_level.is_none_or(|r| levels.split(',').any(|x| x == r)) && (1..=4).contains(&l) {
             out[(l - 1) as usize] += 1;
         }
+        if levels.split(',').any(|x| matches!(x, "province" | "district" | "commune")) {
+            of_province += 1;
+        }
     }
-    Ok(out)
+    Ok((out, of_province))
 }
 
 /// What a receipt prints of a procedure version: its fee (đồng, description) and its documents.

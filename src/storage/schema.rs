@@ -152,6 +152,9 @@ diesel::table! {
         province -> Text,
         issued -> Text,
         source -> Text,
+        period_from -> Nullable<Date>,
+        period_to -> Nullable<Date>,
+        period_source -> Nullable<Text>,
     }
 }
 
@@ -163,8 +166,8 @@ diesel::table! {
         description -> Nullable<Text>,
         scope -> Text,
         level -> Nullable<Text>,
-        value -> Double,
-        deadline -> Date,
+        value -> Nullable<Double>,
+        deadline -> Nullable<Date>,
         wording -> Text,
         source_line -> Text,
         variant -> Nullable<Text>,

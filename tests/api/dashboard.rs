@@ -116,15 +116,17 @@ async fn the_dashboard_shows_cards_charts_and_the_report_with_the_apis_numbers()
     assert!(html.contains(r#"id="from" name="from" value="2027-01-01""#), "{html}");
     assert!(html.contains(r#"id="to" name="to" value="2027-03-10""#));
     assert!(html.contains(&format!(r#"<option value="{CITY}" selected>"#)));
-    assert!(html.contains(r#"<option value="cantho-131-2016" selected>"#));
+    // The plan in force today (2027): the national targets, chosen by their period, and said so.
+    assert!(html.contains(r#"<option value="national-2025" selected>"#), "{html}");
+    assert!(html.contains("Chỉ tiêu so với kế hoạch có hiệu lực hôm nay (10/03/2027)"));
     for label in ["Tháng này", "Quý này", "Năm nay"] {
         assert!(html.contains(label), "quick choice {label}");
     }
 
-    // Cards: one per target of the plan, as the API lists them.
-    let (s, kpis) =
-        app.get_with("/api/v1/stats/kpis?from=2027-01-01&to=2027-03-10&plan=cantho-131-2016", &leader).await;
+    // Cards: one per target of the plan, as the API lists them (it defaults to the same plan).
+    let (s, kpis) = app.get_with("/api/v1/stats/kpis?from=2027-01-01&to=2027-03-10", &leader).await;
     assert_eq!(s, 200, "{kpis}");
+    assert_eq!((kpis["plan"].as_str(), kpis["plan_basis"].as_str()), (Some("national-2025"), Some("in_force")));
     let targets = kpis["targets"].as_array().unwrap().len();
     assert!(targets > 0);
     assert_eq!(html.matches(r#"<li class="kpi "#).count(), targets);
@@ -272,4 +274,121 @@ async fn only_leaders_and_admins_see_the_dashboard() {
     assert_eq!(r.headers()["location"], "/dang-nhap?next=/lanh-dao");
     let r = client.get(app.url("/lanh-dao")).header("Cookie", "motcua_session=expired.or.forged").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 303);
+}
+
+/// Plans carry their period: with none named, the dashboard and the API take the plan in force
+/// today by the Clock (of several, the latest issued), say when none is, and still let the
+/// leader compare with any plan.
+#[tokio::test]
+async fn the_plan_in_force_today_is_the_default_and_the_page_says_when_none_is() {
+    let app = spawn_app_at("2019-06-03T09:00:00+07:00").await;
+    let leader = app.login("leader.tp", PW).await;
+    let kpis = |q: &'static str| {
+        let app = &app;
+        let leader = &leader;
+        async move {
+            let (s, k) = app.get_with(&format!("/api/v1/stats/kpis?from=2019-01-01&to=2019-05-31{q}"), leader).await;
+            assert_eq!(s, 200, "{k}");
+            k
+        }
+    };
+    // 2019: three plans of 2016–2020 are in force; Cần Thơ's was issued last (28/11/2016).
+    let k = kpis("").await;
+    assert_eq!((k["plan"].as_str(), k["plan_basis"].as_str()), (Some("cantho-131-2016"), Some("in_force")), "{k}");
+    assert_eq!(
+        (k["plan_period_from"].as_str(), k["plan_period_to"].as_str()),
+        (Some("2016-01-01"), Some("2020-12-31"))
+    );
+    assert_eq!(k["today"], "2019-06-03");
+    let (_, html) = page(&app, "/lanh-dao", &leader).await;
+    assert!(html.contains(r#"<option value="cantho-131-2016" selected>"#), "{html}");
+
+    // 2020: Quảng Nam's plan for the year 2020 (issued 10/01/2020) is the latest in force.
+    app.set_time("2020-06-01T09:00:00+07:00");
+    let (_, html) = page(&app, "/lanh-dao", &leader).await;
+    assert!(html.contains(r#"<option value="quangnam-183-2020" selected>"#), "{html}");
+
+    // 2023: no plan is in force. The page says so plainly, still shows the figures, and lets the
+    // leader pick any plan.
+    app.set_time("2023-06-01T09:00:00+07:00");
+    let (status, html) = page(&app, "/lanh-dao", &leader).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Không có kế hoạch nào có hiệu lực hôm nay (01/06/2023)"), "{html}");
+    assert!(html.contains(r#"<option value="none" selected>"#), "{html}");
+    assert!(html.contains(r#"id="bieu-ii06a-bang""#), "the figures without a plan");
+    assert_eq!(html.matches(r#"<li class="kpi "#).count(), 0);
+    let k = kpis("").await;
+    assert!(k["plan"].is_null(), "{k}");
+    assert_eq!(k["plan_basis"], "none_in_force");
+    assert_eq!(k["targets"].as_array().unwrap().len(), 0);
+
+    let (status, html) = page(&app, "/lanh-dao?plan=cantho-131-2016", &leader).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"<option value="cantho-131-2016" selected>"#));
+    assert!(html.contains("không có hiệu lực hôm nay"), "{html}");
+    assert!(html.contains("Không có kế hoạch nào có hiệu lực hôm nay (01/06/2023)."));
+    assert!(html.matches(r#"<li class="kpi "#).count() > 0);
+    let k = kpis("&plan=cantho-131-2016").await;
+    assert_eq!((k["plan_basis"].as_str(), k["plan_in_force"].as_bool()), (Some("requested"), Some(false)));
+    let k = kpis("&plan=none").await;
+    assert_eq!((k["plan"].clone(), k["plan_basis"].as_str()), (Value::Null, Some("not_requested")));
+    let (s, b) = app.get_with("/api/v1/stats/kpis?from=2019-01-01&to=2019-05-31&plan=hanoi-2099", &leader).await;
+    assert_eq!((s, b["error"].as_str()), (400, Some("unknown_plan")), "{b}");
+}
+
+/// The national targets (regulations-2025.md §3 and §6): TB 624's 100% of procedures received
+/// boundary-free within the province has a value; ND 224 Điều 19.2's metrics are tracked without a
+/// target, and the one motcua cannot compute says so.
+#[tokio::test]
+async fn the_national_targets_measure_boundary_free_intake_and_track_the_real_time_metrics() {
+    let app = some_dossiers().await;
+    let leader = app.login("leader.tp", PW).await;
+    // The procedures of the province: those received at some local level.
+    let (_, procedures) = app.get("/api/v1/procedures").await;
+    let local = procedures
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| {
+            p["receiving_levels"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| matches!(l.as_str(), Some("province" | "district" | "commune")))
+        })
+        .count() as i64;
+    assert!(local > 0);
+
+    let (s, k) = app.get_with("/api/v1/stats/kpis?from=2027-01-01&to=2027-03-10&plan=national-2025", &leader).await;
+    assert_eq!(s, 200, "{k}");
+    let bf = &k["indicators"]["procedures_boundary_free_pct"];
+    assert_eq!((bf["numerator"].as_i64(), bf["denominator"].as_i64()), (Some(local), Some(local)), "{bf}");
+    let targets = k["targets"].as_array().unwrap();
+    let tb624 = targets.iter().find(|t| t["indicator"] == "procedures_boundary_free_pct").unwrap();
+    assert_eq!(
+        (tb624["target"].as_f64(), tb624["actual"].as_f64(), tb624["gap"].as_f64()),
+        (Some(100.0), Some(100.0), Some(0.0))
+    );
+    assert!(tb624["deadline"].is_null(), "the reference gives no deadline: {tb624}");
+    assert!(tb624["source_line"].as_str().unwrap().contains("TB 624/TB-VPCP 16/11/2025"));
+    let tracked: Vec<&Value> = targets.iter().filter(|t| t["target"].is_null()).collect();
+    assert_eq!(tracked.len(), 7, "{targets:?}");
+    assert!(tracked.iter().all(|t| t["gap"].is_null() && t["source_line"].as_str().unwrap().contains("Điều 19.2")));
+    let automation = tracked.iter().find(|t| t["indicator"] == "process_automation_pct").unwrap();
+    assert!(automation["actual"].is_null());
+    let on_time = tracked.iter().find(|t| t["indicator"] == "on_time_pct").unwrap();
+    assert_eq!(on_time["actual"], k["indicators"]["on_time_pct"]["value"]);
+
+    // Before 01/07/2025 a centre received only its own level's procedures: none boundary-free.
+    let (_, before) =
+        app.get_with("/api/v1/stats/kpis?from=2025-01-01&to=2025-06-30&plan=national-2025", &leader).await;
+    let bf = &before["indicators"]["procedures_boundary_free_pct"];
+    assert_eq!((bf["numerator"].as_i64(), bf["denominator"].as_i64()), (Some(0), Some(local)), "{bf}");
+
+    // The page: a card per target and tracked metric; no invented target, and what cannot be measured is said.
+    let (_, html) = page(&app, "/lanh-dao?plan=national-2025", &leader).await;
+    assert_eq!(html.matches(r#"<li class="kpi "#).count(), targets.len());
+    assert_eq!(html.matches("Chưa công bố").count(), 7, "tracked metrics show no target");
+    assert!(html.contains("Hệ thống chưa đo được"), "process automation is not measured");
+    assert!(html.contains("Tỷ lệ TTHC tiếp nhận không phụ thuộc địa giới hành chính trong tỉnh"));
 }

@@ -138,7 +138,7 @@ fn seeds_load_once_and_a_second_load_changes_nothing() {
 
     let reference_only = seed::load(&mut conn, &dir, false).unwrap();
     assert!(reference_only.calendar_days > 100, "{reference_only}");
-    assert_eq!(reference_only.plans, 4);
+    assert_eq!(reference_only.plans, 5);
     assert_eq!((reference_only.agencies, reference_only.users), (0, 0));
 
     let first = seed::load(&mut conn, &dir, true).unwrap();
@@ -177,16 +177,34 @@ fn every_plan_target_names_an_indicator_value_deadline_and_source() {
     seed::load(&mut conn, &manifest_dir().join("seeds"), false).unwrap();
     let plans = motcua::storage::plans::list(&mut conn).unwrap();
     let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
-    assert_eq!(ids, ["cantho-131-2016", "haiphong-2015", "quangnam-183-2020", "vinhphuc-3854-2016"]);
+    assert_eq!(ids, ["cantho-131-2016", "haiphong-2015", "national-2025", "quangnam-183-2020", "vinhphuc-3854-2016"]);
     for plan in &plans {
+        // Every plan carries its period, and says where it comes from.
+        let from = plan.period_from.unwrap_or_else(|| panic!("{} has no period", plan.id));
+        assert!(plan.period_to.is_none_or(|to| from <= to), "{}", plan.id);
+        assert!(plan.period_source.as_deref().is_some_and(|s| !s.is_empty()), "{}", plan.id);
         let targets = motcua::storage::plans::targets(&mut conn, &plan.id).unwrap();
-        let with_indicator: Vec<_> = targets.iter().filter(|t| t.indicator.is_some()).collect();
+        let with_indicator: Vec<_> = targets.iter().filter(|t| t.indicator.is_some() && t.value.is_some()).collect();
         assert!(!with_indicator.is_empty(), "{} has no indicator targets", plan.id);
         for t in &targets {
-            assert!((0.0..=100.0).contains(&t.value) || t.indicator.is_none(), "{}: {}", plan.id, t.value);
-            assert!(!t.wording.is_empty() && t.source_line.starts_with('D'), "{}: {:?}", plan.id, t.source_line);
+            match t.value {
+                Some(v) => assert!((0.0..=100.0).contains(&v) || t.indicator.is_none(), "{}: {v}", plan.id),
+                // A tracked metric: no value, no deadline, but an indicator and its source.
+                None => assert!(t.indicator.is_some() && t.deadline.is_none(), "{}: {:?}", plan.id, t.indicator),
+            }
+            // The provincial plans cite a line of their text (D0 L135); the national targets the
+            // reference that sources them.
+            let cited = t.source_line.starts_with('D') || t.source_line.starts_with("regulations-2025.md §");
+            assert!(!t.wording.is_empty() && cited, "{}: {:?}", plan.id, t.source_line);
         }
     }
+    let national = motcua::storage::plans::targets(&mut conn, "national-2025").unwrap();
+    let valued: Vec<_> = national.iter().filter(|t| t.value.is_some()).collect();
+    assert_eq!(valued.len(), 1, "only TB 624 gives a number");
+    assert_eq!(valued[0].indicator.as_deref(), Some("procedures_boundary_free_pct"));
+    assert_eq!(valued[0].value, Some(100.0));
+    assert!(valued[0].source_line.contains("TB 624/TB-VPCP"));
+    assert!(national.iter().filter(|t| t.value.is_none()).all(|t| t.source_line.contains("Điều 19.2")));
 }
 
 #[test]
@@ -279,4 +297,32 @@ fn dossiers_made_before_the_reference_migration_keep_their_code_and_get_a_refere
 struct Count {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     n: i64,
+}
+
+/// A database whose plans were loaded before plans carried their period gets it from the plan
+/// files when the seeds are loaded again; nothing else changes.
+#[test]
+fn a_plan_loaded_before_periods_gets_its_period_from_the_seeds() {
+    let db = TestDb::new();
+    let pool = connection::connect(db.url(), 2, Duration::from_secs(5)).unwrap();
+    let mut conn = pool.get().unwrap();
+    connection::run_migrations(&mut conn).unwrap();
+    let dir = manifest_dir().join("seeds");
+    seed::load(&mut conn, &dir, false).unwrap();
+    diesel::update(schema::plans::table)
+        .set((
+            schema::plans::period_from.eq(None::<chrono::NaiveDate>),
+            schema::plans::period_to.eq(None::<chrono::NaiveDate>),
+            schema::plans::period_source.eq(None::<String>),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    let again = seed::load(&mut conn, &dir, false).unwrap();
+    assert_eq!(again, seed::SeedReport::default(), "no plan is added again");
+    let plans = motcua::storage::plans::list(&mut conn).unwrap();
+    let cantho = plans.iter().find(|p| p.id == "cantho-131-2016").unwrap();
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_eq!((cantho.period_from, cantho.period_to), (Some(day("2016-01-01")), Some(day("2020-12-31"))));
+    let national = plans.iter().find(|p| p.id == "national-2025").unwrap();
+    assert_eq!((national.period_from, national.period_to), (Some(day("2025-11-16")), None));
 }

@@ -250,6 +250,9 @@ pub struct PlanView {
     pub title: String,
     pub province: String,
     pub issued: String,
+    /// The plan's period, YYYY-MM-DD; `period_to` null: open-ended.
+    pub period_from: Option<String>,
+    pub period_to: Option<String>,
     pub targets: Vec<PlanTargetView>,
 }
 
@@ -260,10 +263,10 @@ pub struct PlanTargetView {
     pub position: i32,
     pub indicator: Option<String>,
     pub level: Option<String>,
-    /// A percentage.
-    pub value: f64,
-    /// YYYY-MM-DD.
-    pub deadline: String,
+    /// A percentage; null for a tracked metric, for which no source gives a target value.
+    pub value: Option<f64>,
+    /// YYYY-MM-DD; null when the source sets no deadline.
+    pub deadline: Option<String>,
     pub wording: String,
     pub source_line: String,
     pub variant: Option<String>,
@@ -276,7 +279,7 @@ impl From<crate::storage::plans::PlanTargetRow> for PlanTargetView {
             indicator: t.indicator,
             level: t.level,
             value: t.value,
-            deadline: t.deadline.format("%Y-%m-%d").to_string(),
+            deadline: t.deadline.map(|d| d.format("%Y-%m-%d").to_string()),
             wording: t.wording,
             source_line: t.source_line,
             variant: t.variant,
@@ -307,6 +310,8 @@ pub async fn plans(ctx: web::Data<AppContext>, caller: Unverified) -> Result<Htt
                 title: p.title,
                 province: p.province,
                 issued: p.issued,
+                period_from: p.period_from.map(|d| d.to_string()),
+                period_to: p.period_to.map(|d| d.to_string()),
                 targets: targets.into_iter().map(PlanTargetView::from).collect(),
             })
             .collect::<Vec<_>>(),

@@ -18,8 +18,8 @@ pub struct DashboardQuery {
     pub agency: String,
     /// Only the agency itself, not its subtree.
     pub agency_only: bool,
-    /// The plan whose targets the cards show.
-    pub plan: String,
+    /// The plan whose targets the cards show: one named, the one in force today, or none.
+    pub plan: super::PlanChoice,
     /// The period, when the pickers hold a valid one; without it only the pickers' lists are read.
     pub period: Option<(NaiveDate, NaiveDate)>,
     /// The groupings of Biểu II.06a the page shows, besides the plan's indicators.
@@ -38,7 +38,11 @@ pub struct Dashboard {
     pub agencies: Vec<AgencyRow>,
     /// Every plan (the plan picker).
     pub plans: Vec<crate::storage::plans::PlanRow>,
-    /// None without a period, or when the agency is not among `agencies` or the plan not among `plans`.
+    /// The plan chosen (None: none in force, none asked for, or an unknown one) and why.
+    pub plan: Option<crate::storage::plans::PlanRow>,
+    /// None when the plan named is not among `plans`.
+    pub plan_basis: Option<super::PlanBasis>,
+    /// None without a period, or when the agency is not among `agencies` or the plan named not among `plans`.
     pub figures: Option<DashboardFigures>,
 }
 
@@ -66,14 +70,18 @@ pub fn dashboard(conn: &mut AnyConnection, caller: &Caller, q: DashboardQuery) -
         agencies.retain(|a| a.valid_to.is_none());
     }
     let plans = crate::storage::plans::list(conn)?;
-    let plan = plans.iter().find(|p| p.id == q.plan).cloned();
-    let figures = match (q.period, plan) {
-        (Some((from, to)), Some(plan)) if agencies.iter().any(|a| a.code == q.agency) => {
-            Some(dashboard_figures(conn, caller, &q, &agencies, plan, from, to)?)
+    // An unknown plan is the page's error to show, not a failure of the read.
+    let (plan, plan_basis) = match super::choose_plan(&plans, &q.plan) {
+        Ok((plan, basis)) => (plan, Some(basis)),
+        Err(_) => (None, None),
+    };
+    let figures = match (q.period, plan_basis) {
+        (Some((from, to)), Some(basis)) if agencies.iter().any(|a| a.code == q.agency) => {
+            Some(dashboard_figures(conn, caller, &q, &agencies, (plan.clone(), basis), from, to)?)
         }
         _ => None,
     };
-    Ok(Dashboard { agencies, plans, figures })
+    Ok(Dashboard { agencies, plans, plan, plan_basis, figures })
 }
 
 fn dashboard_figures(
@@ -81,7 +89,7 @@ fn dashboard_figures(
     caller: &Caller,
     q: &DashboardQuery,
     agencies: &[AgencyRow],
-    plan: crate::storage::plans::PlanRow,
+    (plan, plan_basis): (Option<crate::storage::plans::PlanRow>, super::PlanBasis),
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<DashboardFigures, AppError> {
@@ -116,11 +124,14 @@ fn dashboard_figures(
         .collect();
 
     // Both periods have the same agency: the same procedures.
-    let levels = procedures_by_online_level(conn, &now)?;
+    let (levels, of_province) = procedures_by_online_level(conn, &now)?;
     let periods: Vec<(NaiveDate, NaiveDate)> =
         std::iter::once((now.from, now.to)).chain(before.iter().map(|b| (b.from, b.to))).collect();
     let off = crate::storage::stats::off_system_many(conn, &periods, &now.scope, now.hierarchy)?;
-    let targets = crate::storage::plans::targets(conn, &plan.id)?;
+    let targets = match &plan {
+        Some(p) => crate::storage::plans::targets(conn, &p.id)?,
+        None => vec![],
+    };
     let mut kpis_of = |selection: Selection, total: &ReportRow, off: i64| -> Result<Kpis, AppError> {
         let using = crate::storage::stats::agencies_using(
             conn,
@@ -129,9 +140,11 @@ fn dashboard_figures(
             &selection.scope,
             selection.hierarchy,
         )?;
-        let indicators = indicators_of(total, levels, off, using);
+        // Both periods count the procedures as they are; the intake rule of each period's last day.
+        let boundary_free = super::indicators::procedures_boundary_free(selection.to, of_province);
+        let indicators = indicators_of(total, levels, off, using, boundary_free);
         let targets = target_checks(&indicators, targets.clone());
-        Ok(Kpis { selection, indicators, plan: Some(plan.clone()), targets })
+        Ok(Kpis { selection, indicators, plan: plan.clone(), plan_basis, targets })
     };
     let kpis = kpis_of(now, &total, off[0])?;
     let before = match (before, before_total) {

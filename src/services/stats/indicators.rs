@@ -40,12 +40,18 @@ pub struct TargetCheck {
     pub indicator: String,
     pub level: Option<String>,
     pub variant: Option<String>,
-    pub target: f64,
+    /// None: a tracked metric, for which no source gives a target value.
+    pub target: Option<f64>,
     pub actual: Option<f64>,
     pub gap: Option<f64>,
-    pub deadline: NaiveDate,
+    /// None: the source sets no deadline.
+    pub deadline: Option<NaiveDate>,
     pub wording: String,
     pub source_line: String,
+    /// The metric as the source names it (tracked metrics).
+    pub description: Option<String>,
+    /// How the source was read (the plan file's `ambiguity`).
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +59,8 @@ pub struct Kpis {
     pub selection: Selection,
     pub indicators: Vec<Indicator>,
     pub plan: Option<crate::storage::plans::PlanRow>,
+    /// Where `plan` comes from.
+    pub plan_basis: super::PlanBasis,
     pub targets: Vec<TargetCheck>,
 }
 
@@ -61,14 +69,28 @@ pub struct Kpis {
 /// - `dossiers_online_level4_pct` over all received (`all_received`), and
 ///   `dossiers_online_level4_pct_of_resolved` over all resolved (`all_resolved`).
 pub fn indicators(conn: &mut AnyConnection, sel: &Selection, total: &ReportRow) -> Result<Vec<Indicator>, AppError> {
-    let levels = procedures_by_online_level(conn, sel)?;
+    let (levels, of_province) = procedures_by_online_level(conn, sel)?;
     let off = crate::storage::stats::off_system(conn, sel.from, sel.to, &sel.scope, sel.hierarchy)?;
     let using = crate::storage::stats::agencies_using(conn, sel.from, sel.to, &sel.scope, sel.hierarchy)?;
-    Ok(indicators_of(total, levels, off, using))
+    let boundary_free = procedures_boundary_free(sel.to, of_province);
+    Ok(indicators_of(total, levels, off, using, boundary_free))
 }
 
-/// The current procedures the selected agency's level receives, by online level 1–4.
-pub(super) fn procedures_by_online_level(conn: &mut AnyConnection, sel: &Selection) -> Result<[i64; 4], AppError> {
+/// The procedures of the province that any centre of the province receives on `last_day` (a
+/// selection's last day), and the procedures of the province (`of_province`): what motcua's intake
+/// rule allows (`domain::intake_boundary`: from 01/07/2025 every procedure with a local receiving
+/// level), province-wide whatever agency is selected.
+pub(super) fn procedures_boundary_free(last_day: NaiveDate, of_province: i64) -> (i64, i64) {
+    let allowed = if crate::domain::intake_boundary::is_boundary_free_on(last_day) { of_province } else { 0 };
+    (allowed, of_province)
+}
+
+/// The current procedures the selected agency's level receives, by online level 1–4; and the
+/// current procedures of the province.
+pub(super) fn procedures_by_online_level(
+    conn: &mut AnyConnection,
+    sel: &Selection,
+) -> Result<([i64; 4], i64), AppError> {
     let receiving_level =
         (sel.agency.parent_code.is_some() || sel.agency.level != "province").then(|| sel.agency.level.clone());
     Ok(crate::storage::procedures::count_by_online_level(conn, receiving_level.as_deref())?)
@@ -81,6 +103,7 @@ pub(super) fn indicators_of(
     [l1, l2, l3, l4]: [i64; 4],
     off: i64,
     using: Vec<(String, i64, i64)>,
+    (boundary_free, of_province): (i64, i64),
 ) -> Vec<Indicator> {
     let all = l1 + l2 + l3 + l4;
     let received = total.received_online + total.received_direct;
@@ -142,6 +165,25 @@ pub(super) fn indicators_of(
     ));
     v.push(not_measured("online_payment_pct", "online fee payment is not part of motcua yet"));
     v.push(not_measured("electronic_result_pct", "electronic results are not part of motcua yet"));
+    v.push(pct(
+        "procedures_boundary_free_pct",
+        None,
+        boundary_free,
+        of_province,
+        Some(
+            "procedures of the province any centre of the province may receive on the period's last day under \
+             motcua's intake rule (from 01/07/2025) ÷ procedures of the province: what the system allows, province-wide, \
+             not dossiers actually received elsewhere",
+        ),
+    ));
+    v.push(not_measured(
+        "process_automation_pct",
+        "motcua records no step as automated, and the references give no formula (ND 224/2026 Điều 19.2)",
+    ));
+    v.push(not_measured(
+        "processing_time_days",
+        "not computed yet: the references give no formula (mean or median, working or calendar days)",
+    ));
     v
 }
 
@@ -169,10 +211,12 @@ pub(super) fn target_checks(
                 variant: t.variant,
                 target: t.value,
                 actual,
-                gap: actual.map(|a| ((a - t.value) * 100.0).round() / 100.0),
+                gap: actual.zip(t.value).map(|(a, v)| ((a - v) * 100.0).round() / 100.0),
                 deadline: t.deadline,
                 wording: t.wording,
                 source_line: t.source_line,
+                description: t.description,
+                note: t.ambiguity,
             })
         })
         .collect()

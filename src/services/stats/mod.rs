@@ -210,34 +210,79 @@ pub fn report_on(conn: &mut AnyConnection, caller: &Caller, q: StatsQuery) -> Re
     let (lines, total) = compute(conn, &selection)?;
     Ok(Report { selection, lines, total })
 }
-pub async fn kpis(pool: &Pool, caller: Caller, q: StatsQuery, plan: Option<String>) -> Result<Kpis, AppError> {
+pub async fn kpis(pool: &Pool, caller: Caller, q: StatsQuery, plan: PlanChoice) -> Result<Kpis, AppError> {
     storage::run(pool, move |conn| kpis_on(conn, &caller, q, plan)).await
 }
 
+/// Which plan's targets to put beside the indicators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanChoice {
+    /// The plan with this id (`unknown_plan` when there is none).
+    Named(String),
+    /// The plan in force on this day (today by the Clock, Vietnam time), if any.
+    InForceOn(NaiveDate),
+    /// No plan.
+    NoPlan,
+}
+
+/// Where the targets beside the indicators come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanBasis {
+    /// The plan asked for by id.
+    Requested,
+    /// None asked for: the plan in force today.
+    InForce,
+    /// None asked for, and no plan is in force today.
+    NoneInForce,
+    /// No plan asked for (`plan=none`).
+    NotRequested,
+}
+
+impl PlanBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Requested => "requested",
+            Self::InForce => "in_force",
+            Self::NoneInForce => "none_in_force",
+            Self::NotRequested => "not_requested",
+        }
+    }
+}
+
+/// Resolves a [`PlanChoice`] against the plans.
+pub fn choose_plan(
+    plans: &[crate::storage::plans::PlanRow],
+    choice: &PlanChoice,
+) -> Result<(Option<crate::storage::plans::PlanRow>, PlanBasis), AppError> {
+    Ok(match choice {
+        PlanChoice::Named(id) => (
+            Some(plans.iter().find(|p| &p.id == id).cloned().ok_or_else(|| {
+                AppError::new(
+                    crate::error::ErrorCode::UnknownPlan,
+                    format!("no plan has the id `{}`; see seeds/plans", id.chars().take(60).collect::<String>()),
+                )
+            })?),
+            PlanBasis::Requested,
+        ),
+        PlanChoice::InForceOn(day) => match crate::storage::plans::in_force_on(plans, *day) {
+            Some(p) => (Some(p.clone()), PlanBasis::InForce),
+            None => (None, PlanBasis::NoneInForce),
+        },
+        PlanChoice::NoPlan => (None, PlanBasis::NotRequested),
+    })
+}
+
 /// [`kpis`] on a connection the caller holds (the handler's one trip).
-pub fn kpis_on(
-    conn: &mut AnyConnection,
-    caller: &Caller,
-    q: StatsQuery,
-    plan: Option<String>,
-) -> Result<Kpis, AppError> {
+pub fn kpis_on(conn: &mut AnyConnection, caller: &Caller, q: StatsQuery, plan: PlanChoice) -> Result<Kpis, AppError> {
     let selection = select(conn, caller, &q)?;
-    let plan = match plan {
-        None => None,
-        Some(id) => Some(crate::storage::plans::list(conn)?.into_iter().find(|p| p.id == id).ok_or_else(|| {
-            AppError::new(
-                crate::error::ErrorCode::UnknownPlan,
-                format!("no plan has the id `{}`; see seeds/plans", id.chars().take(60).collect::<String>()),
-            )
-        })?),
-    };
+    let (plan, plan_basis) = choose_plan(&crate::storage::plans::list(conn)?, &plan)?;
     let (_, total) = compute(conn, &Selection { grouping: GroupBy::None, ..selection.clone() })?;
     let indicators = indicators(conn, &selection, &total)?;
     let targets = match &plan {
         Some(p) => target_checks(&indicators, crate::storage::plans::targets(conn, &p.id)?),
         None => vec![],
     };
-    Ok(Kpis { selection, indicators, plan, targets })
+    Ok(Kpis { selection, indicators, plan, plan_basis, targets })
 }
 
 /// Records an off-system count for an agency in the caller's scope.

@@ -18,6 +18,9 @@ pub struct KpiParams {
     pub agency: Option<String>,
     pub agency_only: Option<bool>,
     /// A plan id from seeds/plans, e.g. cantho-131-2016: adds its targets beside the actual values.
+    /// Absent (or empty): the plan in force today (its period contains today's date, Vietnam time;
+    /// of several, the latest issued), or none when no plan is in force (`plan_basis` says which).
+    /// `none`: no plan.
     pub plan: Option<String>,
     /// json (default), csv or xlsx.
     pub format: Option<String>,
@@ -44,13 +47,19 @@ pub struct TargetView {
     pub indicator: String,
     pub level: Option<String>,
     pub variant: Option<String>,
-    pub target: f64,
+    /// null: a tracked metric, for which the sources give no target value (never invented).
+    pub target: Option<f64>,
     pub actual: Option<f64>,
     /// actual − target, in percentage points.
     pub gap: Option<f64>,
-    pub deadline: String,
+    /// YYYY-MM-DD; null when the source sets no deadline.
+    pub deadline: Option<String>,
     pub wording: String,
     pub source_line: String,
+    /// The metric as its source names it (tracked metrics).
+    pub description: Option<String>,
+    /// How the source was read, and how motcua measures it.
+    pub note: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -66,7 +75,18 @@ pub struct KpiView {
     /// Indicators by name; per-level ones are named `agencies_using_pct.<level>`.
     #[schema(value_type = Object)]
     pub indicators: std::collections::BTreeMap<String, IndicatorView>,
+    /// The plan whose targets are listed, or null.
     pub plan: Option<String>,
+    /// Why: `requested` (named by `plan`), `in_force` (none named: the plan in force today),
+    /// `none_in_force` (none named, and no plan's period contains today), `not_requested` (`plan=none`).
+    pub plan_basis: String,
+    /// The plan's period, YYYY-MM-DD (`plan_period_to` null: open-ended).
+    pub plan_period_from: Option<String>,
+    pub plan_period_to: Option<String>,
+    /// Whether the plan's period contains today (Vietnam time, by the server's clock).
+    pub plan_in_force: Option<bool>,
+    /// Today's date, by which the plan in force is chosen.
+    pub today: String,
     pub targets: Vec<TargetView>,
 }
 
@@ -87,6 +107,9 @@ pub fn indicator_label(name: &str) -> &'static str {
         "satisfaction_pct" => "Tỷ lệ hài lòng",
         "online_payment_pct" => "Tỷ lệ thanh toán trực tuyến",
         "electronic_result_pct" => "Tỷ lệ trả kết quả điện tử",
+        "procedures_boundary_free_pct" => "Tỷ lệ TTHC tiếp nhận không phụ thuộc địa giới hành chính trong tỉnh",
+        "process_automation_pct" => "Mức độ tự động hóa quy trình",
+        "processing_time_days" => "Thời gian giải quyết",
         _ => "",
     }
 }
@@ -117,9 +140,9 @@ pub fn kpis_csv(k: &stats::Kpis) -> String {
             opt_num(i.numerator),
             opt_num(i.denominator),
             opt_num(i.value),
-            opt_num(target.map(|t| t.target)),
+            opt_num(target.and_then(|t| t.target)),
             opt_num(target.and_then(|t| t.gap)),
-            target.map(|t| t.deadline.to_string()).unwrap_or_default(),
+            opt_num(target.and_then(|t| t.deadline)),
         ));
     }
     out
@@ -145,7 +168,12 @@ pub async fn kpis(
         hierarchy: p.hierarchy,
         counted_at: p.counted_at,
     };
-    let plan = p.plan;
+    let today = crate::domain::calendar::to_vietnam(ctx.clock.now()).date_naive();
+    let plan = match p.plan.as_deref().map(str::trim) {
+        None | Some("") => stats::PlanChoice::InForceOn(today),
+        Some("none") => stats::PlanChoice::NoPlan,
+        Some(id) => stats::PlanChoice::Named(id.to_string()),
+    };
     let k = storage::run_as(&ctx.pool, caller, move |conn, caller| stats::kpis_on(conn, &caller, q, plan)).await?;
     if let Some(download) = format.download("chi-tieu", || kpis_csv(&k), || kpis_xlsx(&k)) {
         return download;
@@ -174,6 +202,11 @@ pub async fn kpis(
             })
             .collect(),
         plan: k.plan.as_ref().map(|p| p.id.clone()),
+        plan_basis: k.plan_basis.as_str().into(),
+        plan_period_from: k.plan.as_ref().and_then(|p| p.period_from).map(|d| d.to_string()),
+        plan_period_to: k.plan.as_ref().and_then(|p| p.period_to).map(|d| d.to_string()),
+        plan_in_force: k.plan.as_ref().map(|p| p.in_force_on(today)),
+        today: today.to_string(),
         targets: k
             .targets
             .iter()
@@ -184,9 +217,11 @@ pub async fn kpis(
                 target: t.target,
                 actual: t.actual,
                 gap: t.gap,
-                deadline: t.deadline.to_string(),
+                deadline: t.deadline.map(|d| d.to_string()),
                 wording: t.wording.clone(),
                 source_line: t.source_line.clone(),
+                description: t.description.clone(),
+                note: t.note.clone(),
             })
             .collect(),
     }))
@@ -241,11 +276,15 @@ pub fn kpis_xlsx(k: &stats::Kpis) -> Result<Vec<u8>, AppError> {
         if let Some(t) =
             k.targets.iter().find(|t| t.indicator == ind.name && (ind.level.is_none() || ind.level == t.level))
         {
-            ws.write_number(r, 6, t.target).map_err(xlsx_error)?;
+            if let Some(v) = t.target {
+                ws.write_number(r, 6, v).map_err(xlsx_error)?;
+            }
             if let Some(g) = t.gap {
                 ws.write_number(r, 7, g).map_err(xlsx_error)?;
             }
-            ws.write_string(r, 8, t.deadline.format("%d/%m/%Y").to_string()).map_err(xlsx_error)?;
+            if let Some(d) = t.deadline {
+                ws.write_string(r, 8, d.format("%d/%m/%Y").to_string()).map_err(xlsx_error)?;
+            }
         }
     }
     wb.save_to_buffer().map_err(xlsx_error)

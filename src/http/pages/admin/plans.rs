@@ -82,8 +82,8 @@ fn show_plans(
                         scope: t.level.map(|l| format!("cấp {l}")).unwrap_or_default(),
                         wording: t.wording,
                         source_line: t.source_line,
-                        value: vn_value(t.value),
-                        deadline: t.deadline.format("%Y-%m-%d").to_string(),
+                        value: t.value.map(vn_value).unwrap_or_default(),
+                        deadline: t.deadline.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
                         error_field: "",
                     };
                     if let Some((plan, position, form, e)) = &failed {

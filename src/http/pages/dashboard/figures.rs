@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::charts::{self, group_thousands, vn_number, Series};
 use super::{
     count, level_label, on_time_rate, percent, trend, vn_day, BreakdownLine, Card, Data, IndicatorLine, Link,
-    MonthLine, Picker, ReportLine, GROUPINGS, LEVELS,
+    MonthLine, Picker, ReportCell, ReportLine, GROUPINGS, LEVELS,
 };
 use crate::domain::period::Period;
 use crate::domain::stats::{report_columns, ReportRow};
@@ -169,6 +169,7 @@ pub(super) fn build(figures: DashboardFigures, picker: &Picker, from: NaiveDate,
             Some(p) => format!("{} – {}", vn_day(p.from()), vn_day(p.to())),
             None => "(không có: kỳ đó bắt đầu trước 01/01/2000)".to_string(),
         },
+        has_plan: kpis.plan.is_some(),
         plan_title,
         cards,
         indicators,
@@ -209,8 +210,13 @@ fn month_short(key: &str) -> String {
     }
 }
 
-fn cells(row: &ReportRow) -> Vec<(&'static str, String)> {
-    COLUMN_KEYS.iter().copied().zip(report_columns(row).iter().map(|n| group_thousands(*n))).collect()
+fn cells(row: &ReportRow) -> Vec<ReportCell> {
+    COLUMN_KEYS
+        .into_iter()
+        .zip(&REPORT_HEADERS[1..])
+        .zip(report_columns(row).iter())
+        .map(|((key, label), n)| ReportCell { key, label, value: group_thousands(*n) })
+        .collect()
 }
 
 fn breakdown_line(label: String, row: &ReportRow) -> BreakdownLine {
@@ -265,10 +271,12 @@ fn cards(kpis: &Kpis, before: Option<&Kpis>) -> (Vec<Card>, Vec<IndicatorLine>) 
             let name = indicator_for(&t.indicator, t.variant.as_deref());
             let now = find(kpis, &name, t.level.as_deref());
             let prev = before.and_then(|b| find(b, &name, t.level.as_deref())).and_then(|i| i.value);
-            let (status, status_class) = match t.gap {
-                Some(g) if g >= 0.0 => ("Đạt", "met"),
-                Some(_) => ("Chưa đạt", "unmet"),
-                None => ("Chưa có số liệu", "none"),
+            let (status, status_class) = match (t.target, t.gap, now.and_then(|i| i.value)) {
+                (_, Some(g), _) if g >= 0.0 => ("Đạt", "met"),
+                (_, Some(_), _) => ("Chưa đạt", "unmet"),
+                (_, None, None) if now.is_some_and(|i| i.numerator.is_none()) => ("Hệ thống chưa đo được", "none"),
+                (None, None, _) => ("Chỉ số theo dõi", "none"),
+                _ => ("Chưa có số liệu", "none"),
             };
             Card {
                 title: indicator_label(&name).to_string(),
@@ -279,16 +287,20 @@ fn cards(kpis: &Kpis, before: Option<&Kpis>) -> (Vec<Card>, Vec<IndicatorLine>) 
                         Some(format!("{} / {}", group_thousands(i.numerator?), group_thousands(i.denominator?)))
                     })
                     .unwrap_or_default(),
-                target: percent(Some(t.target)),
+                target: match t.target {
+                    Some(v) => percent(Some(v)),
+                    None => "Chưa công bố".into(),
+                },
                 gap: match t.gap {
                     Some(g) => format!("{}{} điểm %", if g > 0.0 { "+" } else { "" }, vn_number(g)),
                     None => "—".into(),
                 },
                 status,
                 status_class,
-                deadline: vn_day(t.deadline),
+                deadline: t.deadline.map(vn_day).unwrap_or_else(|| "Văn bản không ghi".into()),
                 wording: t.wording.clone(),
                 source_line: t.source_line.clone(),
+                note: t.note.clone().unwrap_or_default(),
                 previous: percent(prev),
                 trend: trend(t.actual, prev),
             }

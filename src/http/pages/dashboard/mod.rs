@@ -24,8 +24,8 @@ use crate::domain::Role;
 use crate::services::stats;
 use charts::{group_thousands, vn_number};
 
-/// The plan shown when none is chosen (the demo province's own plan).
-const DEFAULT_PLAN: &str = "cantho-131-2016";
+/// The plan picker's value for "compare with no plan" (the API's `plan=none`).
+const NO_PLAN: &str = "none";
 /// Agency levels from the top.
 const LEVELS: [&str; 4] = ["ministry", "province", "district", "commune"];
 const GROUPINGS: [(&str, &str); 5] = [
@@ -126,6 +126,8 @@ struct Card {
     deadline: String,
     wording: String,
     source_line: String,
+    /// How the source was read and how motcua measures it (or why it cannot).
+    note: String,
     previous: String,
     trend: Trend,
 }
@@ -165,7 +167,14 @@ struct BreakdownLine {
 
 struct ReportLine {
     label: String,
-    cells: Vec<(&'static str, String)>,
+    cells: Vec<ReportCell>,
+}
+
+/// One number of Biểu II.06a: its column (API name), its header (the label on a phone) and value.
+struct ReportCell {
+    key: &'static str,
+    label: &'static str,
+    value: String,
 }
 
 struct Data {
@@ -175,6 +184,8 @@ struct Data {
     period: String,
     previous_period: String,
     plan_title: String,
+    /// A plan's targets are compared (false: the indicators alone).
+    has_plan: bool,
     cards: Vec<Card>,
     indicators: Vec<IndicatorLine>,
     chart_months: String,
@@ -188,7 +199,7 @@ struct Data {
     report_headers: Vec<&'static str>,
     report_group: &'static str,
     report_rows: Vec<ReportLine>,
-    report_total: Vec<(&'static str, String)>,
+    report_total: Vec<ReportCell>,
     downloads: Vec<Link>,
 }
 
@@ -204,6 +215,10 @@ struct DashboardPage {
     countings: Vec<Choice>,
     quick: Vec<QuickLink>,
     errors: Vec<String>,
+    /// Which plan the cards compare with and whether it is in force today (empty: nothing read).
+    plan_notice: String,
+    /// No plan is in force today.
+    none_in_force: bool,
     data: Option<Data>,
 }
 
@@ -319,7 +334,8 @@ pub async fn dashboard(
         from: non_empty(params.from).unwrap_or_else(|| format!("{:04}-01-01", today.year())),
         to: non_empty(params.to).unwrap_or_else(|| today.format("%Y-%m-%d").to_string()),
         agency: non_empty(params.agency).unwrap_or_else(|| own.clone()),
-        plan: non_empty(params.plan).unwrap_or_else(|| DEFAULT_PLAN.into()),
+        // Empty: the plan in force today, chosen when the plans are read.
+        plan: non_empty(params.plan).unwrap_or_default(),
         group_by: non_empty(params.group_by).unwrap_or_else(|| "agency".into()),
         agency_only: non_empty(params.agency_only).is_some_and(|v| v != "0" && v != "false"),
         hierarchy: non_empty(params.hierarchy).unwrap_or_else(|| "as_is".into()),
@@ -349,7 +365,11 @@ pub async fn dashboard(
     let query = stats::DashboardQuery {
         agency: picker.agency.clone(),
         agency_only: picker.agency_only,
-        plan: picker.plan.clone(),
+        plan: match picker.plan.as_str() {
+            "" => stats::PlanChoice::InForceOn(today),
+            NO_PLAN => stats::PlanChoice::NoPlan,
+            id => stats::PlanChoice::Named(id.to_string()),
+        },
         period: match (errors.is_empty() && grouping_known, from, to) {
             (true, Some(from), Some(to)) => Some((from, to)),
             _ => None,
@@ -371,23 +391,36 @@ pub async fn dashboard(
             short(&picker.agency)
         ));
     }
-    let plan_row = plans.iter().find(|p| p.id == picker.plan);
-    if plan_row.is_none() {
+    if read.plan_basis.is_none() {
         errors.push(format!("Không có kế hoạch “{}”.", short(&picker.plan)));
     }
+    let chosen = read.plan.as_ref();
+    let in_force = crate::storage::plans::in_force_on(&plans, today);
+    let plan_notice = plan_notice(chosen, read.plan_basis, in_force, today);
     if !grouping_known {
         errors.push(format!("Cách nhóm số liệu “{}” không hợp lệ.", short(&picker.group_by)));
     }
 
     let agencies = choice_groups(&in_scope, &picker.agency);
-    let plan_choices = plans
+    let mut plan_choices: Vec<Choice> = plans
         .iter()
         .map(|p| Choice {
             value: p.id.clone(),
-            label: format!("{} — {}", p.document.clone().unwrap_or_else(|| p.id.clone()), p.province),
-            selected: p.id == picker.plan,
+            label: format!(
+                "{} — {} ({}){}",
+                p.document.clone().unwrap_or_else(|| p.id.clone()),
+                p.province,
+                plan_period(p),
+                if p.in_force_on(today) { ", đang có hiệu lực" } else { "" }
+            ),
+            selected: chosen.is_some_and(|c| c.id == p.id),
         })
         .collect();
+    plan_choices.push(Choice {
+        value: NO_PLAN.into(),
+        label: "Không so sánh với kế hoạch nào".into(),
+        selected: chosen.is_none() && read.plan_basis.is_some(),
+    });
     let groupings = GROUPINGS
         .iter()
         .map(|(v, l)| Choice { value: (*v).into(), label: (*l).into(), selected: *v == picker.group_by })
@@ -424,9 +457,62 @@ pub async fn dashboard(
         countings,
         quick,
         errors,
+        none_in_force: in_force.is_none(),
+        plan_notice,
         data,
     };
     Ok(render(status, &page))
+}
+
+/// A plan's period in the page's words: `2016–2020`, `01/01/2016 – 31/12/2020` when not whole
+/// years, `từ 16/11/2025` when open-ended.
+fn plan_period(p: &crate::storage::plans::PlanRow) -> String {
+    let whole_years = |f: NaiveDate, t: NaiveDate| f.month() == 1 && f.day() == 1 && t.month() == 12 && t.day() == 31;
+    match (p.period_from, p.period_to) {
+        (Some(f), Some(t)) if whole_years(f, t) && f.year() == t.year() => format!("năm {}", f.year()),
+        (Some(f), Some(t)) if whole_years(f, t) => format!("{}–{}", f.year(), t.year()),
+        (Some(f), Some(t)) => format!("{} – {}", vn_day(f), vn_day(t)),
+        (Some(f), None) => format!("từ {}", vn_day(f)),
+        (None, _) => "chưa ghi thời kỳ".into(),
+    }
+}
+
+/// What the page says about the plan the cards compare with: the one in force today (by the
+/// Clock, Vietnam time), one chosen outside its period, or none.
+fn plan_notice(
+    chosen: Option<&crate::storage::plans::PlanRow>,
+    basis: Option<stats::PlanBasis>,
+    in_force: Option<&crate::storage::plans::PlanRow>,
+    today: NaiveDate,
+) -> String {
+    let name = |p: &crate::storage::plans::PlanRow| match &p.document {
+        Some(d) => format!("{d} ({})", plan_period(p)),
+        None => format!("{} ({})", p.title, plan_period(p)),
+    };
+    let day = vn_day(today);
+    let in_force_text = match in_force {
+        Some(p) => format!("Kế hoạch có hiệu lực hôm nay ({day}): {}.", name(p)),
+        None => format!("Không có kế hoạch nào có hiệu lực hôm nay ({day})."),
+    };
+    match (basis, chosen) {
+        (None, _) => in_force_text,
+        (Some(stats::PlanBasis::InForce), Some(p)) => {
+            format!("Chỉ tiêu so với kế hoạch có hiệu lực hôm nay ({day}): {} — chọn tự động.", name(p))
+        }
+        (Some(stats::PlanBasis::NoneInForce), _) => format!(
+            "Không có kế hoạch nào có hiệu lực hôm nay ({day}): các chỉ số dưới đây không so với mục tiêu nào. \
+             Có thể chọn một kế hoạch ở ô “Kế hoạch để so sánh chỉ tiêu”."
+        ),
+        (Some(_), Some(p)) if p.in_force_on(today) => {
+            format!("Chỉ tiêu so với kế hoạch đã chọn: {}, có hiệu lực hôm nay ({day}).", name(p))
+        }
+        (Some(_), Some(p)) => format!(
+            "Chỉ tiêu so với kế hoạch đã chọn: {}, không có hiệu lực hôm nay: thời kỳ và thời hạn của nó đã qua \
+             hoặc chưa đến. {in_force_text}",
+            name(p)
+        ),
+        (Some(_), None) => format!("Không so sánh với kế hoạch nào. {in_force_text}"),
+    }
 }
 
 fn choice_groups(in_scope: &[crate::storage::agencies::AgencyRow], selected: &str) -> Vec<ChoiceGroup> {
