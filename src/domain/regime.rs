@@ -120,6 +120,10 @@ pub struct Regime {
     #[serde(default)]
     pub nationwide_code_scheme: Option<NationwideScheme>,
     pub form_fields: FormFields,
+    /// The names the regime gives statuses where they differ from the product's own
+    /// (`Status::label_vi`), keyed by the stored status (`withdrawn`, `stopped`…).
+    #[serde(default)]
+    pub status_names: std::collections::BTreeMap<String, Sourced<String>>,
     pub rules: RuleParams,
     /// The rules the digests did not find, and what the regime does instead.
     pub gaps: Vec<String>,
@@ -129,6 +133,11 @@ impl Regime {
     /// Whether a dossier received on `day` is handled under this regime.
     pub fn covers(&self, day: NaiveDate) -> bool {
         self.valid_from.is_none_or(|f| f <= day) && self.valid_to.is_none_or(|t| day <= t)
+    }
+
+    /// The name this regime gives `status`.
+    pub fn status_name(&'static self, status: crate::domain::dossier::Status) -> &'static str {
+        self.status_names.get(status.as_str()).map(|n| n.value.as_str()).unwrap_or_else(|| status.label_vi())
     }
 
     /// The form this regime numbers `number`, if it has one.
@@ -206,6 +215,9 @@ pub fn read(files: &[(&str, &str)]) -> Result<Vec<Regime>, RegimeError> {
         if s.sequence_min_digits < 4 || s.sequence_max_digits.is_some_and(|m| m < s.sequence_min_digits || m > 9) {
             return Err(invalid("the code sequence has at least 4 digits, and at most 9 when bounded"));
         }
+        if let Some(k) = r.status_names.keys().find(|k| crate::domain::dossier::Status::parse(k).is_none()) {
+            return Err(invalid(&format!("status_names: {k} is not a status")));
+        }
         // The code writes the owner in two digits and the sequence in at least four (`DossierCode`).
         if let Some(n) = &r.nationwide_code_scheme {
             if n.owner_digits != 2 || n.sequence_min_digits != 4 || !r.covers(n.valid_from) {
@@ -240,6 +252,11 @@ pub fn all() -> &'static [Regime] {
 /// The regime a dossier received on `day` is handled under.
 pub fn on(day: NaiveDate) -> &'static Regime {
     REGIMES.iter().find(|r| r.covers(day)).expect("the regimes cover every day (checked by `read`)")
+}
+
+/// The regime of a dossier received (or, until then, submitted) at `at`: by that day in Vietnam.
+pub fn of_receipt(received_at: Option<chrono::NaiveDateTime>, submitted_at: chrono::NaiveDateTime) -> &'static Regime {
+    on(crate::domain::calendar::to_vietnam(received_at.unwrap_or(submitted_at).and_utc()).date_naive())
 }
 
 #[cfg(test)]

@@ -191,6 +191,18 @@ async fn each_dossier_prints_the_forms_of_the_regime_it_was_received_under() {
     assert!(notice.contains("Thông báo dừng giải quyết hồ sơ") && notice.contains("Theo đề nghị"), "{notice}");
     let (s, b) = app.get_with(&format!("/api/v1/dossiers/{july}/forms/5"), &clerk).await;
     assert_error(s, &b, 404, "form_not_found");
+    // Each regime names the status its own way: ND 118/2025 Điều 21's stop at the applicant's
+    // request, and under ND 61/2018 a withdrawal; the national code is 7 in both.
+    let (s, d) =
+        app.post_with(&format!("/api/v1/dossiers/{june}/actions"), &clerk, &json!({"action": "withdraw"})).await;
+    assert_eq!(s, 200, "{d}");
+    for (code, name) in [(&june, "Đã rút hồ sơ"), (&july, "Dừng giải quyết theo đề nghị của người nộp")]
+    {
+        let (s, b) = app.get(&format!("/api/v1/lookup/{code}")).await;
+        assert_eq!((s, b["status_label"].as_str(), b["status_code"].as_i64()), (200, Some(name), Some(7)), "{b}");
+        let (_, page) = html(&app, &clerk, &format!("/can-bo/ho-so/{code}")).await;
+        assert!(page.contains(name), "the staff page names the status as its regime does: {code}");
+    }
 
     // The tracking book takes the number of the regime in force at its year's end.
     for (year, number) in

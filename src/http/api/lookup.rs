@@ -99,7 +99,7 @@ pub async fn lookup(
         procedure_name: r.procedure_name.clone(),
         status: row.status.as_str().to_string(),
         status_code: row.status.national_code(),
-        status_label: row.status.label_vi().to_string(),
+        status_label: row.status_label().to_string(),
         received_at: row.received_at.map(to_minute),
         due_at: row.promised_due_at().map(to_minute),
         finished_at: row.finished_at.map(to_minute),

@@ -271,7 +271,7 @@ fn lookup_view(layout: Layout, r: &LookupResult, error: Option<String>, phone: S
         has_code: row.code.is_some(),
         reference: row.reference.clone(),
         procedure: r.procedure_name.clone(),
-        status: row.status.label_vi(),
+        status: row.status_label(),
         received: row.received_at.map(fmt::time).unwrap_or_else(|| "Chưa tiếp nhận".into()),
         due: fmt::opt_date(row.promised_due_at()),
         agency: r.current_agency_name.clone(),
@@ -281,7 +281,7 @@ fn lookup_view(layout: Layout, r: &LookupResult, error: Option<String>, phone: S
             .map(|(e, agency)| TimelineRow {
                 at: fmt::time(e.at),
                 agency: agency.clone(),
-                status: e.status.label_vi(),
+                status: row.regime().status_name(e.status),
                 notice: if r.verified { notice_lines(e.details.as_deref()) } else { vec![] },
             })
             .collect(),

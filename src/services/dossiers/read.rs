@@ -270,7 +270,7 @@ pub async fn tracking_book(
                     transferred_to,
                     finished_at: r.finished_at,
                     returned_at: r.returned_at,
-                    status_label: r.status.label_vi().to_string(),
+                    status_label: r.status_label().to_string(),
                     timeliness: r.timeliness,
                     code: r.code_or_reference().to_string(),
                 }

@@ -134,6 +134,15 @@ pub struct NewDossier {
 }
 
 impl DossierRow {
+    /// The name the dossier's regime (by its receipt day) gives its status.
+    pub fn status_label(&self) -> &'static str {
+        self.regime().status_name(self.status)
+    }
+
+    /// The dossier's regime: by the day it was received (or submitted, until then), Vietnam time.
+    pub fn regime(&self) -> &'static crate::domain::regime::Regime {
+        crate::domain::regime::of_receipt(self.received_at, self.submitted_at)
+    }
     /// What people call the dossier by: its code once received, else its submission reference.
     pub fn code_or_reference(&self) -> &str {
         self.code.as_deref().unwrap_or(&self.reference)

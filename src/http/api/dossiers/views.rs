@@ -163,7 +163,7 @@ impl From<DossierRecord> for DossierView {
             channel: row.channel.as_str().to_string(),
             status: row.status.as_str().to_string(),
             status_code: row.status.national_code(),
-            status_label: row.status.label_vi().to_string(),
+            status_label: row.status_label().to_string(),
             submitted_at: rfc3339(row.submitted_at),
             received_at: opt(row.received_at),
             due_at: opt(promised_due_at),

@@ -66,7 +66,7 @@ pub async fn my_dossiers(
         .map(|(r, _)| MyRow {
             code: r.code_or_reference().to_string(),
             procedure: r.procedure_name.clone(),
-            status: r.status.label_vi(),
+            status: crate::domain::regime::of_receipt(r.received_at, r.submitted_at).status_name(r.status),
             submitted: super::super::fmt::time(r.submitted_at),
             due: super::super::fmt::opt_date(r.promised_due_at()),
         })

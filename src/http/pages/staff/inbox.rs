@@ -225,7 +225,7 @@ pub async fn inbox(
                         code: r.code.clone().unwrap_or_else(|| r.reference.clone()),
                         procedure: r.procedure_name.clone(),
                         applicant: r.applicant_name.clone(),
-                        status: r.status.label_vi(),
+                        status: crate::domain::regime::of_receipt(r.received_at, r.submitted_at).status_name(r.status),
                         channel: r.channel.label_vi(),
                         deadline: fmt::opt_time(deadline),
                         due: fmt::opt_date(r.promised_due_at()),
