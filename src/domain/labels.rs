@@ -171,17 +171,26 @@ impl TimeUnit {
     }
 }
 
-/// 1.500.000 đồng.
-pub fn vnd(n: i64) -> String {
-    let s = n.unsigned_abs().to_string();
+/// `1234567` → `1.234.567` (Vietnamese thousands separators).
+pub fn group_thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
     }
-    format!("{}{out} đồng", if n < 0 { "-" } else { "" })
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// 1.500.000 đồng.
+pub fn vnd(n: i64) -> String {
+    format!("{} đồng", group_thousands(n))
 }
 
 /// A procedure's fee as the catalogue and the receipt print it.

@@ -76,16 +76,7 @@ async fn a_commune_receives_a_province_procedure_hands_it_over_and_the_clock_sta
     assert_error(s, &b, 403, "out_of_scope");
 
     // The control sheet shows the handover and its deadline.
-    let sheet = app
-        .client
-        .get(app.url(&format!("/api/v1/dossiers/{code}/forms/06")))
-        .bearer_auth(&clerk)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let sheet = app.text_with(&format!("/api/v1/dossiers/{code}/forms/06"), &clerk).await;
     assert!(sheet.contains("Hạn bàn giao hồ sơ: 03/03/2026 17:30") && sheet.contains("chờ bàn giao"), "{sheet}");
 
     // Handed over on Wednesday at 9:00, a day late: flagged; the statutory 10 working days run
@@ -100,16 +91,7 @@ async fn a_commune_receives_a_province_procedure_hands_it_over_and_the_clock_sta
     let handover = d["history"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(handover["step_due_at"], "2026-03-03T17:30:00+07:00");
     assert_eq!(handover["step_timeliness"], "late");
-    let sheet = app
-        .client
-        .get(app.url(&format!("/api/v1/dossiers/{code}/forms/06")))
-        .bearer_auth(&clerk)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let sheet = app.text_with(&format!("/api/v1/dossiers/{code}/forms/06"), &clerk).await;
     assert!(
         sheet.contains("04/03/2026 09:00 (Quá hạn)") && sheet.contains("Ngày hẹn trả kết quả: 18/03/2026"),
         "{sheet}"
@@ -133,16 +115,7 @@ async fn a_commune_receives_a_province_procedure_hands_it_over_and_the_clock_sta
     );
     assert_eq!(d["timeliness"], "early");
     // The receiving commune's tracking book names the agency that decided.
-    let book = app
-        .client
-        .get(app.url(&format!("/api/v1/agencies/{NINH_KIEU}/tracking-book?year=2026")))
-        .bearer_auth(&clerk)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let book = app.text_with(&format!("/api/v1/agencies/{NINH_KIEU}/tracking-book?year=2026"), &clerk).await;
     assert!(book.contains("Sở Tư pháp (cơ quan có thẩm quyền)"), "the agency by its name: {book}");
 }
 

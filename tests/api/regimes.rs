@@ -227,16 +227,7 @@ async fn a_nationwide_centralised_service_takes_the_tt04_code_and_it_reads_every
     let page = app.client.get(app.url(&format!("/tra-cuu/{code}"))).send().await.unwrap();
     assert_eq!(page.status().as_u16(), 200);
     assert!(page.text().await.unwrap().contains(&code));
-    let receipt = app
-        .client
-        .get(app.url(&format!("/api/v1/dossiers/{code}/forms/01")))
-        .bearer_auth(&clerk)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let receipt = app.text_with(&format!("/api/v1/dossiers/{code}/forms/01"), &clerk).await;
     assert!(receipt.contains(&format!("<strong>{code}</strong>")) && receipt.contains(&format!("/tra-cuu/{code}")));
     // A code of another system is read as it comes: no such dossier here, not a malformed code.
     let (s, b) = app.get("/api/v1/lookup/G22.99-260302-000123").await;

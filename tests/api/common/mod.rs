@@ -325,6 +325,12 @@ impl TestApp {
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
+    /// The body of a GET with a token, as text (pages, printable forms).
+    pub async fn text_with(&self, path: &str, token: &str) -> String {
+        let r = self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request");
+        r.text().await.expect("a text body")
+    }
+
     pub async fn put_with(&self, path: &str, token: &str, body: &Value) -> (u16, Value) {
         let r = self.client.put(self.url(path)).bearer_auth(token).json(body).send().await.expect("request");
         let status = r.status().as_u16();

@@ -40,22 +40,7 @@ pub fn vn_number(v: f64) -> String {
     }
 }
 
-/// `1234567` → `1.234.567`.
-pub fn group_thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
+pub use crate::domain::labels::group_thousands;
 
 fn open(id: &str, height: f64, title: &str, desc: &str) -> String {
     format!(
