@@ -169,7 +169,7 @@ fn capitalise(s: &str) -> String {
 
 /// The heading of one of the dossier's forms, under the dossier's regime.
 fn head(r: &DossierRecord, issuer: Issuer, kind: FormKind, dated: Option<NaiveDateTime>) -> Head {
-    head_in(r.row.to_domain().regime(), issuer, kind, dated, "A5")
+    head_in(r.row.regime(), issuer, kind, dated, "A5")
 }
 
 fn agency_name(r: &DossierRecord, code: &str) -> String {
@@ -215,7 +215,7 @@ fn signed_by(p: &PrintFacts, e: &EventRow) -> Signature {
 /// only where the regime's electronic forms carry it).
 fn facts(r: &DossierRecord) -> DossierFacts {
     let a = &r.applicant;
-    let regime = r.row.to_domain().regime();
+    let regime = r.row.regime();
     DossierFacts {
         code: Text::from(r.row.code_or_reference()),
         procedure_name: Text::from(r.procedure_name.as_str()),
@@ -422,7 +422,7 @@ pub enum FormError {
 
 /// The form of the dossier's regime that `number` names, if it has one.
 pub fn kind_of(r: &DossierRecord, number: &str) -> Result<FormKind, FormError> {
-    let regime = r.row.to_domain().regime();
+    let regime = r.row.regime();
     regime.form(number).map(|f| f.kind).ok_or_else(|| FormError::NotInRegime {
         number: number.chars().take(4).collect(),
         circular: regime.circular.clone(),

@@ -92,7 +92,7 @@ impl DossierView {
         // The forms carry the dossier code (TT 01/2018 Điều 19), which exists from receipt on; their
         // numbers and titles are the dossier's regime's (issue 14).
         let received = row.code.is_some();
-        let regime = row.to_domain().regime();
+        let regime = row.regime();
         let applies = |kind: FormKind| match kind {
             FormKind::Receipt | FormKind::ControlSheet => true,
             FormKind::SupplementRequest => has("request_supplement"),
