@@ -10,6 +10,7 @@ pub mod inbox;
 pub mod lookup;
 pub mod notifications;
 pub mod plans;
+pub mod portal;
 pub mod reorganisation_plan;
 pub mod reorganise;
 pub mod seed;

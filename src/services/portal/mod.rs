@@ -1,0 +1,150 @@
+//! The national public service portal (Cổng Dịch vụ công quốc gia) as a peer (issue 15): what motcua
+//! tells it about each dossier, in the portal's vocabulary, and how one operator's specification is
+//! spoken — behind [`PortalAdapter`], so that the operator's next specification is a new adapter, not
+//! a rewrite (regulations-2025.md §6: TT 04/2025's field lists were not found; the legacy
+//! `DongBoHoSoMC` / `CapNhatTienDoHoSoMC` shape of regulations.md §7.2 is the only published one).
+//!
+//! This module holds the items and the adapters; the outbox that carries them (written in the same
+//! transaction as each change, delivered by any instance's worker, in order per dossier) is the rest
+//! of issue 15 and is not built yet.
+use chrono::NaiveDateTime;
+
+use crate::domain::calendar::to_vietnam;
+
+pub mod legacy_json;
+
+/// A dossier's record, as the portal keeps it (`DongBoHoSoMC`): sent when it is received (or
+/// submitted online) and again when its record changes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RecordItem {
+    #[serde(rename = "MaHoSo")]
+    pub code: String,
+    #[serde(rename = "MaTTHC")]
+    pub procedure_code: String,
+    #[serde(rename = "TenTTHC")]
+    pub procedure_name: String,
+    #[serde(rename = "TenLinhVuc")]
+    pub field: String,
+    /// The applicant (the portal's own record of its user; never logged here).
+    #[serde(rename = "ChuHoSo")]
+    pub applicant_name: String,
+    /// 1: a citizen (organisations are not modelled yet).
+    #[serde(rename = "LoaiDoiTuong")]
+    pub applicant_kind: i32,
+    #[serde(rename = "MaDoiTuong")]
+    pub applicant_id_number: String,
+    #[serde(rename = "SoDienThoai")]
+    pub phone: String,
+    #[serde(rename = "Email")]
+    pub email: String,
+    #[serde(rename = "TrichYeuHoSo")]
+    pub summary: String,
+    #[serde(rename = "NgayNopHoSo")]
+    pub submitted_at: String,
+    #[serde(rename = "NgayTiepNhan")]
+    pub received_at: String,
+    #[serde(rename = "NgayHenTra")]
+    pub due_at: String,
+    /// The national status code 1–10.
+    #[serde(rename = "TrangThaiHoSo")]
+    pub status: i32,
+    /// 1 in person, 2 online, 3 by public post.
+    #[serde(rename = "KenhThucHien")]
+    pub channel: i32,
+    /// The agency holding it now.
+    #[serde(rename = "DonViXuLy")]
+    pub agency: String,
+    #[serde(rename = "NgayKetThucXuLy")]
+    pub finished_at: String,
+    #[serde(rename = "NgayTra")]
+    pub returned_at: String,
+}
+
+/// One step of a dossier's progress (`CapNhatTienDoHoSoMC`): every status change and every
+/// handover, with who, where and when (ND 224/2026 Điều 15.1.g: the agency, the person, the times).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ProgressItem {
+    #[serde(rename = "MaHoSo")]
+    pub code: String,
+    #[serde(rename = "NguoiXuLy")]
+    pub handler: String,
+    #[serde(rename = "ChucDanh")]
+    pub title: String,
+    #[serde(rename = "ThoiDiemXuLy")]
+    pub at: String,
+    /// The agency and, inside it, the department now holding the dossier.
+    #[serde(rename = "DonViXuLy")]
+    pub agency: String,
+    #[serde(rename = "PhongBanXuLy")]
+    pub department: String,
+    #[serde(rename = "NoiDungXuLy")]
+    pub what: String,
+    #[serde(rename = "TrangThai")]
+    pub status: i32,
+    #[serde(rename = "NgayBatDau")]
+    pub step_started_at: String,
+    #[serde(rename = "NgayKetThucTheoQuyDinh")]
+    pub step_due_at: String,
+}
+
+/// What one delivery carries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PortalItem {
+    Record(RecordItem),
+    Progress(ProgressItem),
+}
+
+/// One item to deliver, with the agency it speaks for (`madonvi`) and the key the portal may drop a
+/// repeat by (the same on every attempt of the same item).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub idempotency_key: String,
+    pub agency: String,
+    pub item: PortalItem,
+}
+
+/// An HTTP request an adapter asks to be sent (the sender is the outbox worker's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboundRequest {
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// Why a delivery did not land.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PortalFailure {
+    /// Try again later (the portal is down, slow, or answered 5xx).
+    #[error("the portal did not take the item, to retry: {0}")]
+    Retry(String),
+    /// The portal refused this item: retrying the same will not help.
+    #[error("the portal refused the item: {0}")]
+    Refused(String),
+}
+
+/// One operator specification of the portal's exchange.
+pub trait PortalAdapter: Send + Sync {
+    /// The name `portal.adapter` selects it by.
+    fn name(&self) -> &'static str;
+    /// The request that delivers `d`.
+    fn request(&self, d: &Delivery) -> OutboundRequest;
+    /// What the portal's answer (HTTP status and body) means.
+    fn read_answer(&self, status: u16, body: &[u8]) -> Result<(), PortalFailure>;
+}
+
+/// A time as the portal writes it: `yyyyMMddHHmmss` in Vietnam time; empty when there is none.
+pub fn portal_time(t: Option<NaiveDateTime>) -> String {
+    t.map(|t| to_vietnam(t.and_utc()).format("%Y%m%d%H%M%S").to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    #[test]
+    fn times_are_written_in_vietnam_time_without_separators() {
+        let t = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap().and_hms_opt(18, 5, 9).unwrap();
+        assert_eq!(super::portal_time(Some(t)), "20260302010509");
+        assert_eq!(super::portal_time(None), "");
+    }
+}
