@@ -64,6 +64,8 @@ pub struct Settings {
     pub lookup: LookupSettings,
     #[serde(default)]
     pub codes: CodeSettings,
+    #[serde(default)]
+    pub portal: PortalSettings,
 }
 
 fn default_env() -> Environment {
@@ -368,6 +370,24 @@ impl Default for LookupSettings {
     }
 }
 
+/// The national public service portal as a peer (issue 15; `services::portal`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PortalSettings {
+    /// Where items are posted; unset: nothing is sent and nothing piles up.
+    pub url: Option<String>,
+    /// The access token the portal gave this system (sent as `session`).
+    pub token: String,
+    /// Which specification to speak: `legacy_json`.
+    pub adapter: String,
+}
+
+impl Default for PortalSettings {
+    fn default() -> Self {
+        Self { url: None, token: String::new(), adapter: "legacy_json".into() }
+    }
+}
+
 /// How this system names itself in dossier codes.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -451,6 +471,7 @@ impl Settings {
         }
         crate::http::client::TrustedProxies::parse(&self.server.trusted_proxies)?;
         self.codes.owner()?;
+        crate::services::portal::adapter_for(&self.portal)?;
         anyhow::ensure!(
             self.submissions.max_pending_per_account > 0,
             "submissions.max_pending_per_account must be at least 1, or no citizen could submit online"

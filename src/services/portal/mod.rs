@@ -132,6 +132,20 @@ pub trait PortalAdapter: Send + Sync {
     fn read_answer(&self, status: u16, body: &[u8]) -> Result<(), PortalFailure>;
 }
 
+/// The adapter the settings name, or None when no `portal.url` is set (nothing is sent). An unknown
+/// adapter, or an address that is not http(s), is refused at start.
+pub fn adapter_for(s: &crate::configuration::PortalSettings) -> anyhow::Result<Option<Box<dyn PortalAdapter>>> {
+    let Some(url) = s.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) else { return Ok(None) };
+    anyhow::ensure!(
+        url.starts_with("http://") || url.starts_with("https://"),
+        "portal.url must be an http:// or https:// address"
+    );
+    match s.adapter.as_str() {
+        "legacy_json" => Ok(Some(Box::new(legacy_json::LegacyJson { url: url.to_string(), token: s.token.clone() }))),
+        other => anyhow::bail!("portal.adapter `{other}` is not known: the adapters are legacy_json"),
+    }
+}
+
 /// A time as the portal writes it: `yyyyMMddHHmmss` in Vietnam time; empty when there is none.
 pub fn portal_time(t: Option<NaiveDateTime>) -> String {
     t.map(|t| to_vietnam(t.and_utc()).format("%Y%m%d%H%M%S").to_string()).unwrap_or_default()
@@ -140,6 +154,20 @@ pub fn portal_time(t: Option<NaiveDateTime>) -> String {
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
+
+    use crate::configuration::PortalSettings;
+
+    #[test]
+    fn the_settings_choose_the_adapter_and_without_an_address_nothing_is_sent() {
+        let none = PortalSettings::default();
+        assert!(super::adapter_for(&none).unwrap().is_none());
+        let legacy = PortalSettings { url: Some("https://dichvucong.gov.vn/api".into()), ..PortalSettings::default() };
+        assert_eq!(super::adapter_for(&legacy).unwrap().unwrap().name(), "legacy_json");
+        let unknown = PortalSettings { adapter: "tt04".into(), ..legacy.clone() };
+        assert!(super::adapter_for(&unknown).is_err());
+        let bad = PortalSettings { url: Some("ftp://x".into()), ..PortalSettings::default() };
+        assert!(super::adapter_for(&bad).is_err());
+    }
 
     #[test]
     fn times_are_written_in_vietnam_time_without_separators() {
