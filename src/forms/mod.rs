@@ -126,11 +126,15 @@ fn unknown_issuer(r: &DossierRecord, code: &str) -> Issuer {
     Issuer { above: String::new(), unit: agency_name(r, code).to_uppercase(), place: String::new() }
 }
 
-/// An agency issues its own letters (the apology, a stop by the agency) under the unit above it.
+/// An agency issues its own letters (the apology, a stop by the agency): a department or unit under
+/// the unit above it, a People's Committee under none.
 fn agency_issuer(p: &PrintFacts, r: &DossierRecord, code: &str) -> Issuer {
     match p.letterheads.get(code) {
         Some(l) => Issuer {
-            above: l.parent_name.as_deref().map(committee_name).unwrap_or_default().to_uppercase(),
+            above: match l.kind.as_str() {
+                "people_committee" => String::new(),
+                _ => l.parent_name.as_deref().map(committee_name).unwrap_or_default().to_uppercase(),
+            },
             unit: committee_name(&l.name).to_uppercase(),
             place: crate::domain::labels::place_name(&l.root_name),
         },

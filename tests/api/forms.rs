@@ -277,7 +277,7 @@ async fn the_receipt_prints_every_field_of_the_official_layout() {
     assert!(!receipt.contains("Số định danh cá nhân"), "TT 01/2018's forms do not carry it");
 }
 
-/// The apology is the agency's own letter: its People's Committee above it, the leader who signs.
+/// The apology is the agency's own letter: a People's Committee heads it alone; its leader signs.
 #[tokio::test]
 async fn the_apology_is_headed_by_the_agency_and_signed_by_its_leader() {
     let app = spawn_app_at("2027-03-01T09:00:00+07:00").await;
@@ -305,7 +305,7 @@ async fn the_apology_is_headed_by_the_agency_and_signed_by_its_leader() {
     let (s, apology) = html(&app, &leader, &format!("/api/v1/dossiers/{code}/forms/04")).await;
     assert_eq!(s, 200);
     for expected in [
-        "UBND THÀNH PHỐ CẦN THƠ<br><strong class=\"unit\">UBND QUẬN NINH KIỀU</strong>",
+        "<div class=\"issuer\"><strong class=\"unit\">UBND QUẬN NINH KIỀU</strong>",
         "Cần Thơ, ngày 02 tháng 3 năm 2027",
         "Thời hạn giải quyết theo quy định: 03 ngày làm việc",
         "<strong>THỦ TRƯỞNG CƠ QUAN</strong>",
