@@ -29,6 +29,7 @@ mod forms;
 mod notifications;
 mod one_trip;
 mod pages;
+mod portal;
 mod postgres_exit;
 mod regimes;
 mod reorganise;

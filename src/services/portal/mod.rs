@@ -132,6 +132,65 @@ pub trait PortalAdapter: Send + Sync {
     fn read_answer(&self, status: u16, body: &[u8]) -> Result<(), PortalFailure>;
 }
 
+/// What the portal is told of a dossier besides its row: its procedure's name and field, and its
+/// applicant (personal data the portal keeps as its own user's; never logged here).
+pub struct RecordFacts<'a> {
+    pub procedure_name: &'a str,
+    pub field: &'a str,
+    pub applicant: &'a crate::storage::dossiers::ApplicantRow,
+}
+
+/// The dossier's record as `DongBoHoSoMC` carries it: its code (the submission's reference until
+/// it has one), its times, its national status and channel, and the agency holding it.
+pub fn record_item(row: &crate::storage::dossiers::DossierRow, f: &RecordFacts<'_>) -> RecordItem {
+    RecordItem {
+        code: row.code_or_reference().to_string(),
+        procedure_code: row.procedure_code.clone(),
+        procedure_name: f.procedure_name.to_string(),
+        field: f.field.to_string(),
+        applicant_name: f.applicant.name.clone(),
+        applicant_kind: 1,
+        applicant_id_number: f.applicant.id_number.clone(),
+        phone: f.applicant.phone.clone(),
+        email: f.applicant.email.clone().unwrap_or_default(),
+        summary: f.procedure_name.to_string(),
+        submitted_at: portal_time(Some(row.submitted_at)),
+        received_at: portal_time(row.received_at),
+        due_at: portal_time(row.promised_due_at()),
+        status: row.status_code,
+        channel: row.channel.national_code(),
+        agency: row.current_agency.to_string(),
+        finished_at: portal_time(row.finished_at),
+        returned_at: portal_time(row.returned_at),
+    }
+}
+
+/// One history row of the dossier as `CapNhatTienDoHoSoMC` carries it: who acted (by name, with
+/// their role as title), when, where it now is (agency and department) and the step's clock.
+pub fn progress_item(
+    row: &crate::storage::dossiers::DossierRow,
+    e: &crate::storage::dossiers::EventRow,
+    handler: &str,
+    department: &str,
+) -> ProgressItem {
+    let what = match e.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        Some(note) => format!("{}: {note}", crate::domain::labels::action_label_vi(&e.action)),
+        None => crate::domain::labels::action_label_vi(&e.action).to_string(),
+    };
+    ProgressItem {
+        code: row.code_or_reference().to_string(),
+        handler: handler.to_string(),
+        title: e.actor_role.label_vi().to_string(),
+        at: portal_time(Some(e.at)),
+        agency: e.to_agency.to_string(),
+        department: department.to_string(),
+        what,
+        status: e.status_code,
+        step_started_at: portal_time(Some(e.at)),
+        step_due_at: portal_time(e.step_due_at),
+    }
+}
+
 /// The adapter the settings name, or None when no `portal.url` is set (nothing is sent). An unknown
 /// adapter, or an address that is not http(s), is refused at start.
 pub fn adapter_for(s: &crate::configuration::PortalSettings) -> anyhow::Result<Option<Box<dyn PortalAdapter>>> {
