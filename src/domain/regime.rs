@@ -254,6 +254,11 @@ pub fn on(day: NaiveDate) -> &'static Regime {
     REGIMES.iter().find(|r| r.covers(day)).expect("the regimes cover every day (checked by `read`)")
 }
 
+/// The nationwide code scheme (TT 04/2025 Điều 23) of a dossier received on `day`, if in force then.
+pub fn nationwide_scheme_on(day: NaiveDate) -> Option<&'static NationwideScheme> {
+    on(day).nationwide_code_scheme.as_ref().filter(|s| s.covers(day))
+}
+
 /// The regime of a dossier received (or, until then, submitted) at `at`: by that day in Vietnam.
 pub fn of_receipt(received_at: Option<chrono::NaiveDateTime>, submitted_at: chrono::NaiveDateTime) -> &'static Regime {
     on(crate::domain::calendar::to_vietnam(received_at.unwrap_or(submitted_at).and_utc()).date_naive())

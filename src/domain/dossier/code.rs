@@ -101,7 +101,7 @@ impl DossierCode {
 
     /// A TT 04/2025 code, if its day has that scheme and `owner` and `sequence` fit it.
     pub fn nationwide(deciding: ElectronicId, day: NaiveDate, owner: u8, sequence: u32) -> Option<Self> {
-        let in_force = crate::domain::regime::on(day).nationwide_code_scheme.as_ref().is_some_and(|s| s.covers(day));
+        let in_force = crate::domain::regime::nationwide_scheme_on(day).is_some();
         (in_force && owner <= 99 && (1..10_u32.pow(Self::MAX_DIGITS)).contains(&sequence)).then_some(Self::Nationwide {
             deciding,
             day,

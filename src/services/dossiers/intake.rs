@@ -380,7 +380,7 @@ pub(super) fn code_target(
     at: DateTime<Utc>,
 ) -> Result<CodeTarget, AppError> {
     let day = crate::domain::calendar::to_vietnam(at).date_naive();
-    let in_force = crate::domain::regime::on(day).nationwide_code_scheme.as_ref().is_some_and(|s| s.covers(day));
+    let in_force = crate::domain::regime::nationwide_scheme_on(day).is_some();
     if !d.nationwide_centralised || !in_force {
         return Ok(CodeTarget::Provincial);
     }
