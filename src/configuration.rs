@@ -380,11 +380,14 @@ pub struct PortalSettings {
     pub token: String,
     /// Which specification to speak: `legacy_json`.
     pub adapter: String,
+    /// How long one request may take before it counts as failed (and is retried); keep it well under
+    /// `notifications.lease_secs`, the workers' lease.
+    pub timeout_secs: u64,
 }
 
 impl Default for PortalSettings {
     fn default() -> Self {
-        Self { url: None, token: String::new(), adapter: "legacy_json".into() }
+        Self { url: None, token: String::new(), adapter: "legacy_json".into(), timeout_secs: 10 }
     }
 }
 
@@ -472,6 +475,10 @@ impl Settings {
         crate::http::client::TrustedProxies::parse(&self.server.trusted_proxies)?;
         self.codes.owner()?;
         crate::services::portal::adapter_for(&self.portal)?;
+        anyhow::ensure!(
+            self.portal.timeout_secs > 0 && (self.portal.timeout_secs as i64) < self.notifications.lease_secs,
+            "portal.timeout_secs must be at least 1 and under notifications.lease_secs (the workers' lease)"
+        );
         anyhow::ensure!(
             self.submissions.max_pending_per_account > 0,
             "submissions.max_pending_per_account must be at least 1, or no citizen could submit online"

@@ -44,7 +44,12 @@ fn real_main() -> anyhow::Result<()> {
             startup::prepare_database(&settings, &pool)?;
             // The SMTP connection pool needs the runtime it will run on: build the worker inside it.
             actix_web::rt::System::new().block_on(async move {
-                let worker = startup::worker(&settings, pool, motcua::clock::Clock::System)?;
+                let clock = motcua::clock::Clock::System;
+                if let Some(portal) = startup::portal_worker(&settings, pool.clone(), clock.clone())? {
+                    actix_web::rt::spawn(portal.run());
+                    println!("portal worker running ({})", settings.portal.url.as_deref().unwrap_or_default());
+                }
+                let worker = startup::worker(&settings, pool, clock)?;
                 actix_web::rt::spawn(motcua::services::reorganise::run_scheduler(
                     worker.pool.clone(),
                     worker.clock.clone(),

@@ -13,6 +13,7 @@ use crate::http::routes;
 use crate::notifications::mailer::Mailer;
 use crate::notifications::sms::SmsGateway;
 use crate::notifications::worker::Worker;
+use crate::services::portal::worker::PortalWorker;
 use crate::services::seed;
 use crate::storage::{agencies, connection, users, Pool};
 use crate::telemetry::PrivacyRootSpan;
@@ -89,6 +90,7 @@ pub struct Application {
     port: u16,
     server: Server,
     worker: Option<Worker>,
+    portal: Option<PortalWorker>,
     history: Option<DemoHistory>,
 }
 
@@ -98,6 +100,11 @@ struct DemoHistory {
     links: crate::services::dossiers::Links,
     clock: Clock,
     days: i64,
+}
+
+/// The portal's delivery worker, when `portal.url` is set.
+pub fn portal_worker(settings: &Settings, pool: Pool, clock: Clock) -> anyhow::Result<Option<PortalWorker>> {
+    PortalWorker::new(pool, clock, &settings.portal, settings.notifications.clone())
 }
 
 /// Builds a delivery worker from the settings.
@@ -127,6 +134,8 @@ impl Application {
         let port = listener.local_addr()?.port();
         let worker =
             if settings.notifications.worker { Some(worker(settings, pool.clone(), clock.clone())?) } else { None };
+        let portal =
+            if settings.notifications.worker { portal_worker(settings, pool.clone(), clock.clone())? } else { None };
         let history = (settings.seed.demo && settings.seed.demo_history_days > 0).then(|| DemoHistory {
             pool: pool.clone(),
             links: settings.links(port),
@@ -134,7 +143,7 @@ impl Application {
             days: i64::from(settings.seed.demo_history_days),
         });
         let server = run(listener, pool, settings, clock)?;
-        Ok(Self { port, server, worker, history })
+        Ok(Self { port, server, worker, portal, history })
     }
 
     pub fn port(&self) -> u16 {
@@ -147,6 +156,9 @@ impl Application {
         if let Some(w) = self.worker {
             tokio::spawn(crate::services::reorganise::run_scheduler(w.pool.clone(), w.clock.clone()));
             tokio::spawn(w.run());
+        }
+        if let Some(p) = self.portal {
+            tokio::spawn(p.run());
         }
         if let Some(h) = self.history {
             crate::services::demo::spawn_history(h.pool, h.links, h.clock.now(), h.days);
@@ -167,6 +179,7 @@ fn run(listener: TcpListener, pool: Pool, settings: &Settings, clock: Clock) -> 
         },
         limits: crate::services::throttle::Limits::new(&settings.throttle, &settings.lookup),
         proxies: crate::http::client::TrustedProxies::parse(&settings.server.trusted_proxies)?,
+        portal: settings.portal.clone(),
     });
     let workers = settings.server.workers;
     let mut server = HttpServer::new(move || {

@@ -24,6 +24,8 @@ pub struct AppContext {
     pub limits: Limits,
     /// The proxies whose `X-Forwarded-For` is believed.
     pub proxies: TrustedProxies,
+    /// The national portal as a peer (its address, tokens and adapter).
+    pub portal: crate::configuration::PortalSettings,
 }
 
 impl AppContext {

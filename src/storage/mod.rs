@@ -10,6 +10,7 @@ pub mod inbox;
 pub mod lookup;
 pub mod outbox;
 pub mod plans;
+pub mod portal;
 pub mod procedures;
 pub mod reorganisations;
 pub mod schema;

@@ -223,6 +223,29 @@ diesel::table! {
         result_delivery -> Text,
         /// The department holding the dossier inside `current_agency`; NULL: the agency as a whole.
         current_department -> Nullable<Text>,
+        /// The last row_version (control-sheet seq) the national portal was sent (issue 15).
+        portal_sent_version -> Integer,
+        /// Bumped by an administrator's re-send, so its idempotency keys are new.
+        portal_generation -> Integer,
+        portal_claimed_by -> Nullable<Text>,
+        portal_claimed_until -> Nullable<Timestamp>,
+        portal_attempts -> Integer,
+        portal_next_at -> Nullable<Timestamp>,
+        portal_last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// What the national portal took or refused, item by item, as sent (issue 15).
+    portal_deliveries (idempotency_key) {
+        idempotency_key -> Text,
+        dossier_id -> Text,
+        seq -> Integer,
+        service -> Text,
+        item -> Text,
+        outcome -> Text,
+        answer -> Nullable<Text>,
+        delivered_at -> Timestamp,
     }
 }
 
@@ -487,6 +510,7 @@ diesel::joinable!(dossier_ratings -> dossiers (dossier_id));
 diesel::joinable!(dossiers -> procedures (procedure_id));
 diesel::joinable!(dossier_consultations -> dossiers (dossier_id));
 diesel::joinable!(notifications -> dossiers (dossier_id));
+diesel::joinable!(portal_deliveries -> dossiers (dossier_id));
 diesel::joinable!(stats_daily -> agencies (agency_code));
 diesel::joinable!(stats_monthly -> agencies (agency_code));
 diesel::joinable!(stats_yearly -> agencies (agency_code));
@@ -515,6 +539,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     dossier_ratings,
     dossier_consultations,
     notifications,
+    portal_deliveries,
     throttle_events,
     throttle_alerts,
     stats_daily,

@@ -1,11 +1,20 @@
-//! The national portal's items (issue 15, first part): what `DongBoHoSoMC` and
-//! `CapNhatTienDoHoSoMC` would carry for a real dossier, built from its stored rows, as the legacy
-//! JSON adapter writes them. SQLite, or PostgreSQL with TEST_DATABASE_URL. (The outbox that sends
-//! them, and the fake portal peer, are the rest of the issue.)
-use crate::common::spawn_app_at;
+//! The national portal as a peer (issue 15): what `DongBoHoSoMC` and `CapNhatTienDoHoSoMC` carry
+//! for a real dossier, and their delivery to a fake portal on loopback (`common::portal_peer`) by
+//! the workers: every step in order, an outage and its recovery, refusals, and a worker killed
+//! mid-send. SQLite, or PostgreSQL with TEST_DATABASE_URL.
+use std::time::Duration;
+
+use crate::common::portal_peer::{PortalMode, PortalPeer, TakenItem, PORTAL_TOKEN};
+use crate::common::{self, peers::wait_until, spawn_app_at, spawn_app_configured, TestApp};
 use motcua::services::portal::{self, legacy_json::LegacyJson, Delivery, PortalItem, RecordFacts};
 use motcua::storage::dossiers::{self, Named};
-use serde_json::json;
+use motcua::storage::portal::{deliveries_of, queue_state};
+use serde_json::{json, Value};
+
+const PW: &str = "motcua-demo";
+/// Liên thông khai sinh – thường trú – BHYT: Tân An commune, 10 working days.
+const BIRTH: &str = "1.003583";
+const TAN_AN: &str = "000.01.31.H12";
 
 #[tokio::test]
 async fn a_received_and_transferred_dossier_reads_as_the_portal_items() {
@@ -31,7 +40,8 @@ async fn a_received_and_transferred_dossier_reads_as_the_portal_items() {
     let events = dossiers::events(&mut conn, &ctx.row.id).unwrap();
     let facts =
         RecordFacts { procedure_name: &ctx.procedure_name, field: &ctx.procedure_field, applicant: &ctx.applicant };
-    let record = portal::record_item(&ctx.row, &facts);
+    let transfer = events.iter().find(|e| e.action == "transfer").expect("the transfer");
+    let record = portal::record_item(&ctx.row, &facts, transfer);
     let adapter = LegacyJson { url: "http://127.0.0.1:9/".into(), token: "t".into() };
     let sent = adapter.body(&Delivery {
         idempotency_key: "k".into(),
@@ -56,7 +66,6 @@ async fn a_received_and_transferred_dossier_reads_as_the_portal_items() {
     assert_eq!((item["TrangThaiHoSo"].as_i64(), item["KenhThucHien"].as_i64()), (Some(4), Some(1)), "{item}");
     assert!(item["NgayHenTra"].as_str().unwrap().starts_with("2027030"), "{item}");
 
-    let transfer = events.iter().find(|e| e.action == "transfer").expect("the transfer");
     let progress = portal::progress_item(&ctx.row, transfer, "Nguyễn Thị Thu Hà", "");
     let sent = adapter.body(&Delivery {
         idempotency_key: "k2".into(),
@@ -71,4 +80,289 @@ async fn a_received_and_transferred_dossier_reads_as_the_portal_items() {
     assert_eq!(item["TrangThai"].as_i64(), Some(4));
     assert!(item["NoiDungXuLy"].as_str().unwrap().ends_with(": Chuyển phòng"), "{item}");
     assert!(item["NgayKetThucTheoQuyDinh"].as_str().unwrap().starts_with("2027030"), "{item}");
+}
+
+/// The app on a clock the test moves, delivering to `peer`.
+async fn app_with_portal(peer: &PortalPeer, start: &str) -> TestApp {
+    let url = peer.url.clone();
+    spawn_app_configured(Some(start), move |s| {
+        s.portal.url = Some(url);
+        s.portal.token = PORTAL_TOKEN.into();
+        s.portal.timeout_secs = 2;
+        s.notifications.lease_secs = 20;
+    })
+    .await
+}
+
+async fn counter_intake(app: &TestApp, clerk: &str) -> String {
+    let body = json!({"procedure_code": BIRTH, "channel": "direct", "notify_by": "none",
+        "applicant": {"name": "Trần Văn Bảy", "id_number": "092190007777", "phone": "0977777777",
+                      "address": "Tân An, Ninh Kiều"},
+        "documents": ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"]});
+    let (s, d) = app.post_with("/api/v1/dossiers", clerk, &body).await;
+    assert_eq!(s, 201, "{d}");
+    d["code"].as_str().unwrap().to_string()
+}
+
+async fn act(app: &TestApp, token: &str, code: &str, body: Value) {
+    let (s, b) = app.post_with(&format!("/api/v1/dossiers/{code}/actions"), token, &body).await;
+    assert_eq!(s, 200, "{body} → {b}");
+}
+
+/// Waits until the portal is owed nothing.
+fn drained(app: &TestApp) {
+    wait_until("the portal queue to drain", || {
+        let q = queue_state(&mut app.conn()).unwrap();
+        (q.items_waiting == 0).then_some(())
+    });
+}
+
+/// (service, status) of each item, in the order the portal took them.
+fn steps(items: &[TakenItem]) -> Vec<(String, i64)> {
+    items
+        .iter()
+        .map(|t| {
+            let status = t.item.get("TrangThaiHoSo").or(t.item.get("TrangThai")).and_then(Value::as_i64).unwrap();
+            (t.service.clone(), status)
+        })
+        .collect()
+}
+
+fn step(service: &str, status: i64) -> (String, i64) {
+    (service.to_string(), status)
+}
+
+#[tokio::test]
+async fn the_portal_sees_every_step_of_a_journey_in_order_with_its_fields() {
+    let peer = PortalPeer::start();
+    let app = app_with_portal(&peer, "2027-03-01T09:00:00+07:00").await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let specialist = app.login("specialist.tanan", PW).await;
+    let leader = app.login("leader.ninhkieu", PW).await;
+    let code = counter_intake(&app, &clerk).await;
+    app.set_time("2027-03-01T09:30:00+07:00");
+    act(&app, &clerk, &code, json!({"action": "request_supplement", "missing": ["Giấy chứng sinh (bản chính)"]})).await;
+    app.set_time("2027-03-02T08:15:00+07:00");
+    act(&app, &clerk, &code, json!({"action": "submit_supplement"})).await;
+    app.set_time("2027-03-02T10:00:00+07:00");
+    act(&app, &clerk, &code, json!({"action": "transfer"})).await;
+    act(&app, &specialist, &code, json!({"action": "transfer"})).await;
+    act(&app, &specialist, &code, json!({"action": "transfer"})).await;
+    app.set_time("2027-03-03T14:00:00+07:00");
+    act(&app, &leader, &code, json!({"action": "approve"})).await;
+    act(&app, &leader, &code, json!({"action": "finish"})).await;
+    app.set_time("2027-03-04T09:00:00+07:00");
+    act(&app, &clerk, &code, json!({"action": "return_result"})).await;
+    drained(&app);
+
+    let items = peer.of(&code);
+    for t in &items {
+        println!("{} {} {}", t.service, t.idempotency_key, t.item);
+    }
+    assert_eq!(
+        steps(&items),
+        [
+            step("DongBoHoSoMC", 2),
+            step("CapNhatTienDoHoSoMC", 2),
+            step("CapNhatTienDoHoSoMC", 5),
+            step("CapNhatTienDoHoSoMC", 2),
+            step("CapNhatTienDoHoSoMC", 4),
+            step("CapNhatTienDoHoSoMC", 4),
+            step("CapNhatTienDoHoSoMC", 4),
+            step("CapNhatTienDoHoSoMC", 4),
+            step("DongBoHoSoMC", 9),
+            step("CapNhatTienDoHoSoMC", 9),
+            step("DongBoHoSoMC", 10),
+            step("CapNhatTienDoHoSoMC", 10),
+        ],
+        "{items:#?}"
+    );
+    assert!(items.iter().all(|t| t.madonvi == TAN_AN));
+    let keys: std::collections::HashSet<&str> = items.iter().map(|t| t.idempotency_key.as_str()).collect();
+    assert_eq!(keys.len(), items.len(), "one key per item");
+    // The record at receipt: the dossier's code, procedure, times in Vietnam time, the counter.
+    let first = &items[0].item;
+    for (field, value) in [
+        ("MaHoSo", code.as_str()),
+        ("MaTTHC", BIRTH),
+        ("ChuHoSo", "Trần Văn Bảy"),
+        ("NgayNopHoSo", "20270301090000"),
+        ("NgayTiepNhan", "20270301090000"),
+        ("DonViXuLy", TAN_AN),
+        ("NgayKetThucXuLy", ""),
+        ("NgayTra", ""),
+    ] {
+        assert_eq!(first[field], value, "{field}: {first}");
+    }
+    assert_eq!(first["KenhThucHien"], 1);
+    // Each progress item: who (name and title), when, where, what, and the step's deadline.
+    let supplement = &items[2].item;
+    assert_eq!(supplement["NguoiXuLy"], "Võ Thị Ngọc Trâm");
+    assert_eq!(supplement["ChucDanh"], "Cán bộ một cửa");
+    assert_eq!(supplement["ThoiDiemXuLy"], "20270301093000");
+    assert_eq!(supplement["DonViXuLy"], TAN_AN);
+    assert!(supplement["NoiDungXuLy"].as_str().unwrap().starts_with("Yêu cầu bổ sung"), "{supplement}");
+    let approval = &items[7].item;
+    assert_eq!(approval["NguoiXuLy"], "Lê Văn Tâm");
+    assert_eq!(approval["ThoiDiemXuLy"], "20270303140000");
+    let returned = &items[10].item;
+    assert_eq!(returned["NgayTra"], "20270304090000");
+    assert!(returned["NgayKetThucXuLy"].as_str().unwrap().starts_with("20270303"), "{returned}");
+    // What was taken is recorded item by item, as sent.
+    let ctx = dossiers::find_with_context(&mut app.conn(), Named::Code(&code)).unwrap().unwrap();
+    let recorded = deliveries_of(&mut app.conn(), &ctx.row.id).unwrap();
+    assert_eq!(recorded.len(), items.len());
+    assert!(recorded.iter().all(|r| r.outcome == "taken"));
+    assert_eq!(peer.unauthorised(), 0);
+}
+
+#[tokio::test]
+async fn while_the_portal_is_down_staff_keep_working_and_the_queue_drains_in_order_when_it_returns() {
+    let peer = PortalPeer::start();
+    peer.set_mode(PortalMode::Fail);
+    let app = app_with_portal(&peer, "2027-03-01T09:00:00+07:00").await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let specialist = app.login("specialist.tanan", PW).await;
+    let first = counter_intake(&app, &clerk).await;
+    let second = counter_intake(&app, &clerk).await;
+    wait_until("the worker to try", || (peer.requests() >= 2).then_some(()));
+    act(&app, &clerk, &first, json!({"action": "transfer"})).await;
+    act(&app, &specialist, &first, json!({"action": "transfer"})).await;
+    peer.set_mode(PortalMode::Drop);
+    act(&app, &clerk, &second, json!({"action": "transfer"})).await;
+    // Staff worked on; the portal has nothing; health says how far behind it is, and why.
+    let health = health_when(&app, |h| h["portal"]["state"] == "degraded" && h["portal"]["items_waiting"] == 5).await;
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["portal"]["dossiers_waiting"], 2, "{health}");
+    assert_eq!(health["portal"]["items_waiting"], 5, "{health}");
+    assert_eq!(health["portal"]["oldest_at"], "2027-03-01T02:00:00", "{health}");
+    assert!(peer.taken().is_empty());
+
+    // The portal is back: after the backoff, everything is delivered, each dossier in order.
+    peer.set_mode(PortalMode::Slow(Duration::from_millis(50)));
+    app.clock.advance(chrono::TimeDelta::hours(2));
+    drained(&app);
+    assert_eq!(
+        steps(&peer.of(&first)),
+        [
+            step("DongBoHoSoMC", 2),
+            step("CapNhatTienDoHoSoMC", 2),
+            step("CapNhatTienDoHoSoMC", 4),
+            step("CapNhatTienDoHoSoMC", 4)
+        ]
+    );
+    assert_eq!(
+        steps(&peer.of(&second)),
+        [step("DongBoHoSoMC", 2), step("CapNhatTienDoHoSoMC", 2), step("CapNhatTienDoHoSoMC", 4)]
+    );
+    let (_, health) = app.get("/health").await;
+    assert_eq!(health["portal"]["state"], "delivering", "{health}");
+    assert_eq!(health["portal"]["items_waiting"], 0, "{health}");
+}
+
+/// Polls `/health` until `ok` holds of it (for up to 20 s).
+async fn health_when(app: &TestApp, ok: impl Fn(&Value) -> bool) -> Value {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let (_, h) = app.get("/health").await;
+        if ok(&h) {
+            return h;
+        }
+        assert!(std::time::Instant::now() < deadline, "the health never showed it: {h}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_refused_item_is_recorded_and_does_not_hold_back_the_next() {
+    let peer = PortalPeer::start();
+    peer.set_mode(PortalMode::ErrorCode(7));
+    let app = app_with_portal(&peer, "2027-03-01T09:00:00+07:00").await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let code = counter_intake(&app, &clerk).await;
+    drained(&app);
+    peer.set_mode(PortalMode::Accept);
+    act(&app, &clerk, &code, json!({"action": "transfer"})).await;
+    drained(&app);
+    assert_eq!(steps(&peer.of(&code)), [step("CapNhatTienDoHoSoMC", 4)], "only the transfer was taken");
+    let ctx = dossiers::find_with_context(&mut app.conn(), Named::Code(&code)).unwrap().unwrap();
+    let outcomes: Vec<(i32, String, String)> = deliveries_of(&mut app.conn(), &ctx.row.id)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.seq, r.service, r.outcome))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            (1, "record".to_string(), "refused".to_string()),
+            (1, "progress".to_string(), "refused".to_string()),
+            (2, "progress".to_string(), "taken".to_string())
+        ]
+    );
+    assert_eq!(queue_state(&mut app.conn()).unwrap().refused, 2);
+}
+
+/// `motcua worker` as its own process, delivering to the fake portal with a short lease.
+fn worker_process(app: &TestApp, peer: &PortalPeer) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .arg("worker")
+        .current_dir(common::manifest_dir())
+        .env("MOTCUA_ENV", "test")
+        .env("DATABASE_URL", app.db.url())
+        .env("MOTCUA__NOTIFICATIONS__POLL_INTERVAL_MS", "50")
+        .env("MOTCUA__NOTIFICATIONS__LEASE_SECS", "3")
+        .env("MOTCUA__PORTAL__URL", &peer.url)
+        .env("MOTCUA__PORTAL__TOKEN", PORTAL_TOKEN)
+        .env("MOTCUA__PORTAL__TIMEOUT_SECS", "2")
+        .env("MOTCUA__EMAIL__TIMEOUT_SECS", "2")
+        .env("MOTCUA__SMS__TIMEOUT_SECS", "2")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("motcua worker starts")
+}
+
+#[tokio::test]
+async fn a_worker_killed_mid_send_loses_nothing_and_the_repeat_carries_the_same_key() {
+    let peer = PortalPeer::start();
+    // The app on the system clock, without workers of its own: the worker is a separate process.
+    let app = spawn_app_configured(None, |s| s.notifications.worker = false).await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let code = counter_intake(&app, &clerk).await;
+    act(&app, &clerk, &code, json!({"action": "transfer"})).await;
+    // The portal stores the first item and never answers: the worker is killed waiting.
+    peer.set_mode(PortalMode::Stall);
+    let mut worker = worker_process(&app, &peer);
+    wait_until("the worker to be mid-send", || {
+        if let Some(status) = worker.try_wait().unwrap() {
+            let mut text = String::new();
+            std::io::Read::read_to_string(worker.stderr.as_mut().unwrap(), &mut text).unwrap();
+            panic!("motcua worker exited early ({status}): {text}");
+        }
+        (!peer.taken().is_empty()).then_some(())
+    });
+    worker.kill().unwrap();
+    worker.wait().unwrap();
+    let stalled = peer.taken();
+    assert_eq!(stalled.len(), 1);
+    assert_eq!(queue_state(&mut app.conn()).unwrap().items_waiting, 2, "nothing was marked delivered");
+
+    peer.set_mode(PortalMode::Accept);
+    let mut successor = worker_process(&app, &peer);
+    drained(&app);
+    successor.kill().unwrap();
+    successor.wait().unwrap();
+    let items = peer.of(&code);
+    assert_eq!(
+        steps(&items),
+        [
+            step("DongBoHoSoMC", 2),
+            step("DongBoHoSoMC", 2),
+            step("CapNhatTienDoHoSoMC", 2),
+            step("CapNhatTienDoHoSoMC", 4)
+        ],
+        "the record twice (at least once), then the rest once, in order"
+    );
+    assert_eq!(items[0].idempotency_key, items[1].idempotency_key, "the repeat carries the same key");
+    assert_eq!(items[0].item, items[1].item);
 }

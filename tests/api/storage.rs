@@ -64,7 +64,37 @@ fn read_every_table(conn: &mut connection::AnyConnection) {
         .load::<motcua::storage::plans::PlanTargetRow>(conn)
         .unwrap();
     use motcua::storage::dossiers as d;
-    schema::dossiers::table.select(schema::dossiers::all_columns).load::<d::DossierRow>(conn).unwrap();
+    {
+        use schema::dossiers as t;
+        type Cursor = (
+            i32,
+            i32,
+            Option<String>,
+            Option<chrono::NaiveDateTime>,
+            i32,
+            Option<chrono::NaiveDateTime>,
+            Option<String>,
+        );
+        t::table
+            .select((
+                d::DossierRow::as_select(),
+                (
+                    t::portal_sent_version,
+                    t::portal_generation,
+                    t::portal_claimed_by,
+                    t::portal_claimed_until,
+                    t::portal_attempts,
+                    t::portal_next_at,
+                    t::portal_last_error,
+                ),
+            ))
+            .load::<(d::DossierRow, Cursor)>(conn)
+            .unwrap();
+    }
+    schema::portal_deliveries::table
+        .select(schema::portal_deliveries::all_columns)
+        .load::<motcua::storage::portal::DeliveryRow>(conn)
+        .unwrap();
     schema::dossier_applicants::table
         .select((d::ApplicantRow::as_select(), schema::dossier_applicants::name_folded))
         .load::<(d::ApplicantRow, String)>(conn)

@@ -4,14 +4,15 @@
 //! a rewrite (regulations-2025.md §6: TT 04/2025's field lists were not found; the legacy
 //! `DongBoHoSoMC` / `CapNhatTienDoHoSoMC` shape of regulations.md §7.2 is the only published one).
 //!
-//! This module holds the items and the adapters; the outbox that carries them (written in the same
-//! transaction as each change, delivered by any instance's worker, in order per dossier) is the rest
-//! of issue 15 and is not built yet.
+//! The outbox is each dossier's control sheet (written in the same transaction as every change): a
+//! [`worker::PortalWorker`] on any instance claims a dossier that owes the portal rows and delivers
+//! them in order (`storage::portal`).
 use chrono::NaiveDateTime;
 
 use crate::domain::calendar::to_vietnam;
 
 pub mod legacy_json;
+pub mod worker;
 
 /// A dossier's record, as the portal keeps it (`DongBoHoSoMC`): sent when it is received (or
 /// submitted online) and again when its record changes.
@@ -140,9 +141,15 @@ pub struct RecordFacts<'a> {
     pub applicant: &'a crate::storage::dossiers::ApplicantRow,
 }
 
-/// The dossier's record as `DongBoHoSoMC` carries it: its code (the submission's reference until
-/// it has one), its times, its national status and channel, and the agency holding it.
-pub fn record_item(row: &crate::storage::dossiers::DossierRow, f: &RecordFacts<'_>) -> RecordItem {
+/// The dossier's record as `DongBoHoSoMC` carries it, as it stood at control-sheet row `at`: its code
+/// (the submission's reference until it has one), its times up to then, the row's national status
+/// and channel, and the agency the row left it with.
+pub fn record_item(
+    row: &crate::storage::dossiers::DossierRow,
+    f: &RecordFacts<'_>,
+    at: &crate::storage::dossiers::EventRow,
+) -> RecordItem {
+    let by_then = |t: Option<NaiveDateTime>| t.filter(|t| *t <= at.at);
     RecordItem {
         code: row.code_or_reference().to_string(),
         procedure_code: row.procedure_code.clone(),
@@ -155,13 +162,13 @@ pub fn record_item(row: &crate::storage::dossiers::DossierRow, f: &RecordFacts<'
         email: f.applicant.email.clone().unwrap_or_default(),
         summary: f.procedure_name.to_string(),
         submitted_at: portal_time(Some(row.submitted_at)),
-        received_at: portal_time(row.received_at),
-        due_at: portal_time(row.promised_due_at()),
-        status: row.status_code,
+        received_at: portal_time(by_then(row.received_at)),
+        due_at: portal_time(by_then(row.received_at).and(row.promised_due_at())),
+        status: at.status_code,
         channel: row.channel.national_code(),
-        agency: row.current_agency.to_string(),
-        finished_at: portal_time(row.finished_at),
-        returned_at: portal_time(row.returned_at),
+        agency: at.to_agency.to_string(),
+        finished_at: portal_time(by_then(row.finished_at)),
+        returned_at: portal_time(by_then(row.returned_at)),
     }
 }
 

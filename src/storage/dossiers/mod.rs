@@ -250,6 +250,8 @@ pub struct DossierContext {
 pub enum Named<'a> {
     Code(&'a str),
     Reference(&'a str),
+    /// Its row id (the system's own name for it: workers, never people).
+    Id(&'a str),
 }
 
 type RatingColumns = (Option<String>, Option<i32>, Option<String>, Option<NaiveDateTime>);
@@ -285,6 +287,7 @@ pub fn find_with_context(conn: &mut AnyConnection, name: Named<'_>) -> QueryResu
     let q = match name {
         Named::Code(c) => q.filter(dossiers::code.eq(c.to_string())),
         Named::Reference(r) => q.filter(dossiers::reference.eq(r.to_string())),
+        Named::Id(id) => q.filter(dossiers::id.eq(id.to_string())),
     };
     type Found = (DossierRow, String, String, i32, bool, ApplicantRow, RatingColumns, i64, i64);
     let found: Option<Found> = q.first(conn).optional()?;

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 pub mod peers;
+pub mod portal_peer;
 pub mod web;
 
 use diesel::connection::SimpleConnection;
