@@ -380,6 +380,9 @@ pub struct PortalSettings {
     pub token: String,
     /// Which specification to speak: `legacy_json`.
     pub adapter: String,
+    /// The token the portal presents (`Authorization: Bearer …`) when it delivers a dossier to
+    /// `POST /api/v1/portal/dossiers`; unset: that endpoint takes nothing.
+    pub inbound_token: Option<String>,
     /// How long one request may take before it counts as failed (and is retried); keep it well under
     /// `notifications.lease_secs`, the workers' lease.
     pub timeout_secs: u64,
@@ -387,7 +390,7 @@ pub struct PortalSettings {
 
 impl Default for PortalSettings {
     fn default() -> Self {
-        Self { url: None, token: String::new(), adapter: "legacy_json".into(), timeout_secs: 10 }
+        Self { url: None, token: String::new(), adapter: "legacy_json".into(), inbound_token: None, timeout_secs: 10 }
     }
 }
 

@@ -132,6 +132,7 @@ error_codes! {
     InvalidUnitCode, BAD_REQUEST, "invalid_unit_code", "Mã đơn vị phải theo QCVN 102:2016, dạng 000.00.00.H12 (13 ký tự: chữ số, dấu chấm, một chữ in hoa).";
     InvalidTimeLimit, BAD_REQUEST, "invalid_time_limit", "Thời hạn giải quyết là một số nguyên từ 1 đến 3650.";
     InvalidTimeUnit, BAD_REQUEST, "invalid_time_unit", "Hãy chọn đơn vị thời hạn: ngày làm việc, ngày hoặc giờ làm việc.";
+    InvalidPortalItem, BAD_REQUEST, "invalid_portal_item", "Hồ sơ từ Cổng Dịch vụ công quốc gia thiếu hoặc sai một trường (mã hồ sơ, thủ tục, cơ quan, người nộp, ngày nộp hoặc tệp). Hãy sửa theo thông báo và gửi lại; chưa có gì được lưu.";
     InvalidToken, UNAUTHORIZED, "invalid_token", "Vui lòng đăng nhập để tiếp tục.";
     InvalidUrgency, BAD_REQUEST, "invalid_urgency", "Mức độ khẩn không hợp lệ: hãy chọn trong danh sách.";
     InvalidUsername, BAD_REQUEST, "invalid_username", "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu a–z, chữ số, dấu chấm, gạch dưới hoặc gạch ngang.";
@@ -156,6 +157,8 @@ error_codes! {
     PasswordTooLong, BAD_REQUEST, "password_too_long", "Mật khẩu quá dài.";
     PasswordTooShort, BAD_REQUEST, "password_too_short", "Mật khẩu phải có ít nhất 8 ký tự.";
     PlanTargetNotFound, NOT_FOUND, "plan_target_not_found", "Kế hoạch này không có chỉ tiêu ở vị trí đó.";
+    PortalInboundDisabled, NOT_FOUND, "portal_inbound_disabled", "Hệ thống chưa được cấu hình để nhận hồ sơ từ Cổng Dịch vụ công quốc gia (portal.inbound_token).";
+    PortalFileUnavailable, BAD_REQUEST, "portal_file_unavailable", "Không lấy được tệp của hồ sơ từ Cổng Dịch vụ công quốc gia (địa chỉ không thuộc Cổng hoặc Cổng không trả tệp). Hãy gửi lại; chưa có gì được lưu.";
     ProcedureNotFound, NOT_FOUND, "procedure_not_found", "Không tìm thấy thủ tục hành chính này.";
     ProofMismatch, FORBIDDEN, "proof_mismatch", "Mã PIN hoặc số điện thoại không khớp với hồ sơ này.";
     ProofRequired, FORBIDDEN, "proof_required", "Hãy đăng nhập bằng tài khoản đã nộp hồ sơ hoặc nhập mã PIN in trên giấy tiếp nhận.";

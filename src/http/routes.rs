@@ -59,6 +59,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/tra-cuu/{code}", post().to(portal::lookup_with_proof))
         // ---- Submission online by a citizen, intake at the desk by a clerk.
         .route("/api/v1/dossiers", post().to(dossiers::create))
+        .route("/api/v1/portal/dossiers", post().to(api::national_portal::deliver))
         .route("/thu-tuc/{code}/nop", get().to(citizen::submit_form))
         .route("/thu-tuc/{code}/nop", post().to(citizen::submit))
         .route("/can-bo/tiep-nhan", get().to(staff::intake_form))

@@ -366,3 +366,175 @@ async fn a_worker_killed_mid_send_loses_nothing_and_the_repeat_carries_the_same_
     assert_eq!(items[0].idempotency_key, items[1].idempotency_key, "the repeat carries the same key");
     assert_eq!(items[0].item, items[1].item);
 }
+
+/// The portal's door, open with this token.
+const INBOUND_TOKEN: &str = "portal-inbound-test-token";
+/// The smallest file that passes as a PDF (its signature).
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+
+/// The app on a clock the test moves, delivering to `peer` and taking dossiers from it.
+async fn app_with_two_way_portal(peer: &PortalPeer, start: &str) -> TestApp {
+    let url = peer.url.clone();
+    spawn_app_configured(Some(start), move |s| {
+        s.portal.url = Some(url);
+        s.portal.token = PORTAL_TOKEN.into();
+        s.portal.inbound_token = Some(INBOUND_TOKEN.into());
+        s.portal.timeout_secs = 2;
+        s.notifications.lease_secs = 20;
+    })
+    .await
+}
+
+/// A dossier as the portal delivers it: one file inline, one at an address on the portal.
+fn portal_dossier(peer: &PortalPeer, code: &str) -> Value {
+    use base64::Engine;
+    let url = peer.host_file(&format!("/files/{code}/giay-chung-sinh.pdf"), PDF);
+    json!({
+        "MaHoSo": code, "MaTTHC": BIRTH, "TenTTHC": "Liên thông khai sinh", "DonViXuLy": TAN_AN,
+        "ChuHoSo": "Phạm Thị Tám", "LoaiDoiTuong": 1, "MaDoiTuong": "092190008888", "SoDienThoai": "0988888888",
+        "Email": "", "DiaChi": "Khu vực 3, phường Tân An", "NgayNopHoSo": "20270301203000", "TrangThaiHoSo": 1,
+        "TaiLieuNop": [
+            {"TenTepDinhKem": "to-khai.pdf", "NoiDungTep": base64::engine::general_purpose::STANDARD.encode(PDF)},
+            {"TenTepDinhKem": "giay-chung-sinh.pdf", "DuongDanTaiTepTin": url}
+        ]
+    })
+}
+
+async fn deliver(app: &TestApp, token: &str, item: &Value) -> (u16, Value) {
+    let r = app.client.post(app.url("/api/v1/portal/dossiers")).bearer_auth(token).json(item).send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+fn dossier_count(app: &TestApp) -> i64 {
+    use diesel::prelude::*;
+    motcua::storage::schema::dossiers::table.count().get_result(&mut *app.conn()).unwrap()
+}
+
+#[tokio::test]
+async fn a_dossier_submitted_on_the_portal_is_received_processed_and_returned_and_the_portal_sees_every_step() {
+    let peer = PortalPeer::start();
+    let app = app_with_two_way_portal(&peer, "2027-03-02T08:00:00+07:00").await;
+    let code = "DVCQG-270301-000045";
+    let (s, receipt) = deliver(&app, INBOUND_TOKEN, &portal_dossier(&peer, code)).await;
+    assert_eq!(s, 201, "{receipt}");
+    assert_eq!((receipt["code"].as_str(), receipt["status_code"].as_i64()), (Some(code), Some(1)), "{receipt}");
+    assert_eq!(receipt["created"], true);
+    // A repeat of the same delivery: the same dossier, never a second one.
+    let (s, again) = deliver(&app, INBOUND_TOKEN, &portal_dossier(&peer, code)).await;
+    assert_eq!(s, 200, "{again}");
+    assert_eq!((again["code"].as_str(), again["reference"].clone()), (Some(code), receipt["reference"].clone()));
+    assert_eq!(dossier_count(&app), 1);
+
+    // In the receiving centre's inbox at status 1, with its files and the portal's submission time.
+    let clerk = app.login("clerk.tanan", PW).await;
+    let specialist = app.login("specialist.tanan", PW).await;
+    let leader = app.login("leader.ninhkieu", PW).await;
+    let (s, inbox) = app.get_with("/api/v1/dossiers?status=submitted", &clerk).await;
+    assert_eq!(s, 200, "{inbox}");
+    assert!(inbox["items"].as_array().unwrap().iter().any(|d| d["code"] == code), "{inbox}");
+    let (s, d) = app.get_with(&format!("/api/v1/dossiers/{code}"), &clerk).await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!(d["status_code"], 1);
+    let files: Vec<&str> = d["files"].as_array().unwrap().iter().map(|f| f["file_name"].as_str().unwrap()).collect();
+    assert_eq!(files, ["to-khai.pdf", "giay-chung-sinh.pdf"], "{d}");
+
+    // Received (it keeps the portal's code), sent back for a supplement, resubmitted, transferred, returned.
+    app.set_time("2027-03-02T08:30:00+07:00");
+    act(&app, &clerk, code, json!({"action": "receive"})).await;
+    act(&app, &clerk, code, json!({"action": "request_supplement", "missing": ["Giấy chứng sinh bản chính"]})).await;
+    app.set_time("2027-03-03T09:00:00+07:00");
+    act(&app, &clerk, code, json!({"action": "submit_supplement"})).await;
+    act(&app, &clerk, code, json!({"action": "transfer"})).await;
+    act(&app, &specialist, code, json!({"action": "transfer"})).await;
+    act(&app, &specialist, code, json!({"action": "transfer"})).await;
+    app.set_time("2027-03-04T10:00:00+07:00");
+    act(&app, &leader, code, json!({"action": "approve"})).await;
+    act(&app, &leader, code, json!({"action": "finish"})).await;
+    app.set_time("2027-03-05T09:00:00+07:00");
+    act(&app, &clerk, code, json!({"action": "return_result"})).await;
+    drained(&app);
+
+    let items = peer.of(code);
+    for t in &items {
+        println!("{} {} {}", t.service, t.idempotency_key, t.item);
+    }
+    assert_eq!(
+        steps(&items),
+        [
+            step("DongBoHoSoMC", 1),
+            step("CapNhatTienDoHoSoMC", 1),
+            step("DongBoHoSoMC", 2),
+            step("CapNhatTienDoHoSoMC", 2),
+            step("CapNhatTienDoHoSoMC", 5),
+            step("CapNhatTienDoHoSoMC", 2),
+            step("CapNhatTienDoHoSoMC", 4),
+            step("CapNhatTienDoHoSoMC", 4),
+            step("CapNhatTienDoHoSoMC", 4),
+            step("CapNhatTienDoHoSoMC", 4),
+            step("DongBoHoSoMC", 9),
+            step("CapNhatTienDoHoSoMC", 9),
+            step("DongBoHoSoMC", 10),
+            step("CapNhatTienDoHoSoMC", 10),
+        ],
+        "{items:#?}"
+    );
+    let received = &items[2].item;
+    assert_eq!(received["NgayNopHoSo"], "20270301203000", "the portal's submission time");
+    assert_eq!(received["NgayTiepNhan"], "20270302083000");
+    assert_eq!(received["KenhThucHien"], 2, "online");
+    assert_eq!(items[3].item["NguoiXuLy"], "Võ Thị Ngọc Trâm");
+    assert_eq!(items[1].item["NguoiXuLy"], "", "the applicant submitted on the portal: no staff member");
+    assert_eq!(items[12].item["NgayTra"], "20270305090000");
+}
+
+#[tokio::test]
+async fn bad_or_unauthorised_deliveries_are_refused_and_store_nothing() {
+    let peer = PortalPeer::start();
+    let app = app_with_two_way_portal(&peer, "2027-03-02T08:00:00+07:00").await;
+    let good = portal_dossier(&peer, "DVCQG-270301-000046");
+    let (s, b) = deliver(&app, "wrong-token", &good).await;
+    common::assert_error(s, &b, 401, "invalid_token");
+    let mut cases: Vec<(Value, u16, &str)> = Vec::new();
+    let mut with = |field: &str, value: Value, status: u16, code: &'static str| {
+        let mut item = good.clone();
+        item[field] = value;
+        cases.push((item, status, code));
+    };
+    with("MaHoSo", Value::Null, 400, "invalid_portal_item");
+    with("MaHoSo", json!("not a code"), 400, "invalid_portal_item");
+    with("NgayNopHoSo", json!("2027-03-01"), 400, "invalid_portal_item");
+    with("NgayNopHoSo", json!("20270309000000"), 400, "invalid_portal_item");
+    with("DiaChi", json!(""), 400, "invalid_portal_item");
+    with("MaDoiTuong", json!("12"), 400, "invalid_id_number");
+    with("MaTTHC", json!("9.999999"), 404, "procedure_not_found");
+    with("TaiLieuNop", json!([{"TenTepDinhKem": "a.pdf", "NoiDungTep": "%%%"}]), 400, "invalid_portal_item");
+    with("TaiLieuNop", json!([{"TenTepDinhKem": "a.pdf", "NoiDungTep": "TVqQAAMAAAAEAAAA"}]), 400, "content_mismatch");
+    with("TaiLieuNop", json!([{"TenTepDinhKem": "a.exe", "NoiDungTep": "TVqQ"}]), 400, "unsupported_file_type");
+    with(
+        "TaiLieuNop",
+        json!([{"TenTepDinhKem": "a.pdf", "DuongDanTaiTepTin": "http://127.0.0.1:9/elsewhere.pdf"}]),
+        400,
+        "portal_file_unavailable",
+    );
+    with(
+        "TaiLieuNop",
+        json!([{"TenTepDinhKem": "a.pdf", "DuongDanTaiTepTin": peer.host_file("/files/none", b"").replace("none", "missing")}]),
+        400,
+        "portal_file_unavailable",
+    );
+    for (item, status, code) in cases {
+        let (s, b) = deliver(&app, INBOUND_TOKEN, &item).await;
+        common::assert_error(s, &b, status, code);
+    }
+    assert_eq!(dossier_count(&app), 0, "nothing was stored");
+    let (s, b) = deliver(&app, INBOUND_TOKEN, &good).await;
+    assert_eq!(s, 201, "{b}");
+}
+
+#[tokio::test]
+async fn without_an_inbound_token_the_portal_door_is_closed() {
+    let app = spawn_app_at("2027-03-02T08:00:00+07:00").await;
+    let (s, b) = deliver(&app, "anything", &json!({"MaHoSo": "DVCQG-270301-000047"})).await;
+    common::assert_error(s, &b, 404, "portal_inbound_disabled");
+}

@@ -10,6 +10,7 @@ pub mod dossiers;
 pub mod forms;
 pub mod health;
 pub mod lookup;
+pub mod national_portal;
 pub mod notifications;
 pub mod openapi;
 pub mod procedures;

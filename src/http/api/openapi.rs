@@ -7,8 +7,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, admin_agencies, agencies, alerts, auth, departments, dossiers, forms, health, lookup, notifications,
-    procedures, reorganisations, stats,
+    admin, admin_agencies, agencies, alerts, auth, departments, dossiers, forms, health, lookup, national_portal,
+    notifications, procedures, reorganisations, stats,
 };
 
 #[derive(OpenApi)]
@@ -44,6 +44,7 @@ use super::{
         dossiers::rate,
         dossiers::consult,
         dossiers::answer,
+        national_portal::deliver,
         forms::form,
         forms::tracking_book,
         lookup::lookup,

@@ -78,7 +78,21 @@ pub struct Intake {
     delivery: ResultDelivery,
     /// The clerk's decision on a paper dossier not received: a supplement request or a refusal.
     turn_away: Option<Action>,
+    /// Submitted on the national portal: its code there, when, and its files.
+    portal: Option<PortalOrigin>,
 }
+
+/// A dossier submitted on the national portal (issue 15): it keeps the portal's code (an external
+/// code scheme), its submission time is the portal's, and its files come with it, checked like uploads.
+#[derive(Debug, Clone)]
+pub struct PortalOrigin {
+    pub code: DossierCode,
+    pub submitted_at: DateTime<Utc>,
+    pub files: Vec<super::files::Upload>,
+}
+
+/// Who files a portal submission's history rows and files: the portal, on the applicant's behalf.
+pub const PORTAL_UPLOADER: &str = "cong-dvcqg";
 
 impl Intake {
     /// Checks what arrives from outside against who submits it.
@@ -187,7 +201,13 @@ impl Intake {
             applicant_commune: None,
             delivery: ResultDelivery::default(),
             turn_away: None,
+            portal: None,
         })
+    }
+
+    /// The same submission, as one made on the national portal.
+    pub fn from_portal(self, origin: PortalOrigin) -> Self {
+        Self { portal: Some(origin), preference: Preference::None, ..self }
     }
 }
 
@@ -524,6 +544,7 @@ pub fn intake_on(
         applicant_commune,
         delivery,
         turn_away,
+        portal,
     } = input;
     let (p, steps) = procedures::current_with_steps(conn, procedure_code.as_str())?.ok_or_else(|| {
         AppError::new(ErrorCode::ProcedureNotFound, format!("no procedure has the code {procedure_code}"))
@@ -598,6 +619,9 @@ pub fn intake_on(
         } else if channel != Channel::Online {
             // Turned away at the counter: nothing is received, no code is taken.
             None
+        } else if let Some(origin) = &portal {
+            // Submitted on the national portal: it keeps the portal's code.
+            Some(origin.code.clone())
         } else {
             // Not received: no code is taken. The account's pending submissions are counted under
             // its row lock, so two submissions at once (on two instances) cannot both pass.
@@ -633,9 +657,9 @@ pub fn intake_on(
             limit_value: p.time_limit_value,
             limit_unit: limit.unit,
             documents: serde_json::to_string(&documents).expect("strings serialise"),
-            citizen_user_id: (caller.role == Role::Citizen).then(|| caller.user_id.clone()),
+            citizen_user_id: (caller.role == Role::Citizen && portal.is_none()).then(|| caller.user_id.clone()),
             pin: new_pin(),
-            submitted_at: at.naive_utc(),
+            submitted_at: portal.as_ref().map_or(at, |o| o.submitted_at).naive_utc(),
             received_at: None,
             clock_started_at: None,
             due_at: None,
@@ -668,19 +692,43 @@ pub fn intake_on(
             notify_by: preference.as_str().to_string(),
         };
         store::insert(conn, &row, &applicant)?;
+        for f in portal.iter().flat_map(|o| &o.files) {
+            use sha2::Digest;
+            store::insert_file(
+                conn,
+                &store::FileRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    dossier_id: id.clone(),
+                    file_name: f.file_name.clone(),
+                    content_type: f.content_type.clone(),
+                    size_bytes: f.content.len() as i64,
+                    sha256: format!("{:x}", sha2::Sha256::digest(&f.content)),
+                    content: f.content.clone(),
+                    uploaded_at: at.naive_utc(),
+                    uploaded_by: PORTAL_UPLOADER.to_string(),
+                },
+            )?;
+        }
         count(conn, &Counted::new(&row, &p.field, p.online_level), None, &dossier)?;
         if dossier.status == Status::Received {
             let names = Names { procedure: &p.name, agency: &agency.name };
             enqueue(conn, links, &row, &applicant, names, NoticeKind::Received, None, at)?;
         }
-        let event = EventRow::of(
+        let mut event = EventRow::of(
             &id,
             1,
             &handover,
             (&caller.user_id, caller.role),
             None,
-            Some(serde_json::json!({"channel": channel.as_str()})),
+            Some(match &portal {
+                Some(_) => serde_json::json!({"channel": channel.as_str(), "source": "portal"}),
+                None => serde_json::json!({"channel": channel.as_str()}),
+            }),
         );
+        if portal.is_some() {
+            // The applicant submitted on the portal: no account of this system acted.
+            event.actor_user_id = None;
+        }
         store::insert_event(conn, &event)?;
         let mut events = vec![event];
         if let (Some((_, h)), Some(action)) = (&turned, &turn_away) {

@@ -22,7 +22,10 @@ mod read;
 pub use act::{act, act_on, check_action, ActionInput};
 pub use consult::{answer, answer_on, check_answer, consult, consult_on, ConsultRequest};
 pub use files::{attach, attach_on, download, download_on, Upload};
-pub use intake::{intake, intake_full, intake_on, intake_with, Intake, IntakeExtras, IntakeInput, SubmissionPolicy};
+pub use intake::{
+    intake, intake_full, intake_on, intake_with, Intake, IntakeExtras, IntakeInput, PortalOrigin, SubmissionPolicy,
+    PORTAL_UPLOADER,
+};
 pub use print::{print_facts, vietnam_year_start};
 pub use rating::{rate, rate_on};
 pub use read::{get, load_record, tracking_book, DossierRecord};

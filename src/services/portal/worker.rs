@@ -107,7 +107,11 @@ fn owing(o: &Owed) -> Vec<Owing> {
 fn read_owed(conn: &mut AnyConnection, id: &str) -> Result<Option<Owed>, AppError> {
     let Some(ctx) = dossiers::find_with_context(conn, Named::Id(id))? else { return Ok(None) };
     let (sent_version, generation, attempts) = portal::cursor(conn, id)?;
-    let events: Vec<EventRow> = dossiers::events(conn, id)?.into_iter().filter(|e| e.seq > sent_version).collect();
+    // Only the rows the dossier read above had: a change committed since then is the next pass's
+    // (its record must be built from the row as that change left it).
+    let version = ctx.row.row_version;
+    let events: Vec<EventRow> =
+        dossiers::events(conn, id)?.into_iter().filter(|e| e.seq > sent_version && e.seq <= version).collect();
     let ids: Vec<String> = events.iter().filter_map(|e| e.actor_user_id.clone()).collect();
     let handlers = if ids.is_empty() { HashMap::new() } else { users::full_names(conn, &ids)? };
     let mut names = HashMap::new();

@@ -48,6 +48,8 @@ struct State {
     requests: usize,
     /// Requests with a wrong or missing `session`.
     unauthorised: usize,
+    /// Files served at a path (GET).
+    files: Vec<(String, Vec<u8>)>,
 }
 
 #[derive(Clone)]
@@ -56,8 +58,15 @@ pub struct PortalPeer {
     state: Arc<Mutex<State>>,
 }
 
-/// Reads one request: its headers and its body (by Content-Length).
-fn read_request(stream: &TcpStream) -> Option<(Vec<(String, String)>, Vec<u8>)> {
+/// One request as read: its request line, headers and body.
+struct Request {
+    line: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+/// Reads one request: its line, its headers and its body (by Content-Length).
+fn read_request(stream: &TcpStream) -> Option<Request> {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
@@ -79,7 +88,7 @@ fn read_request(stream: &TcpStream) -> Option<(Vec<(String, String)>, Vec<u8>)> 
         headers.iter().find(|(n, _)| n == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
     let mut body = vec![0; length];
     reader.read_exact(&mut body).ok()?;
-    Some((headers, body))
+    Some(Request { line, headers, body })
 }
 
 fn answer(mut stream: &TcpStream, status: &str, body: &str) {
@@ -91,8 +100,23 @@ fn answer(mut stream: &TcpStream, status: &str, body: &str) {
     let _ = stream.flush();
 }
 
-fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
-    let Some((headers, body)) = read_request(&stream) else { return };
+fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) {
+    let Some(Request { line, headers, body }) = read_request(&stream) else { return };
+    // A file the portal holds for a dossier it delivers (`DuongDanTaiTepTin`).
+    if let Some(path) = line.strip_prefix("GET ").and_then(|l| l.split_whitespace().next()) {
+        let file = state.lock().unwrap().files.iter().find(|(p, _)| p == path).map(|(_, c)| c.clone());
+        return match file {
+            Some(content) => {
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    content.len()
+                );
+                let _ = stream.write_all(&content);
+            }
+            None => answer(&stream, "404 Not Found", "{}"),
+        };
+    }
     let header = |n: &str| headers.iter().find(|(h, _)| h == n).map(|(_, v)| v.clone()).unwrap_or_default();
     let parsed: Option<Value> = serde_json::from_slice(&body).ok();
     let mode = {
@@ -145,8 +169,13 @@ impl PortalPeer {
     pub fn start() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind the fake portal");
         let url = format!("http://127.0.0.1:{}/api/dongbo", listener.local_addr().unwrap().port());
-        let state =
-            Arc::new(Mutex::new(State { mode: PortalMode::Accept, taken: Vec::new(), requests: 0, unauthorised: 0 }));
+        let state = Arc::new(Mutex::new(State {
+            mode: PortalMode::Accept,
+            taken: Vec::new(),
+            requests: 0,
+            unauthorised: 0,
+            files: Vec::new(),
+        }));
         let shared = state.clone();
         std::thread::Builder::new()
             .name("test-portal".into())
@@ -158,6 +187,13 @@ impl PortalPeer {
             })
             .expect("portal thread");
         Self { url, state }
+    }
+
+    /// Serves `content` at `path` (on this peer's address); returns the file's URL.
+    pub fn host_file(&self, path: &str, content: &[u8]) -> String {
+        self.state.lock().unwrap().files.push((path.to_string(), content.to_vec()));
+        let base = self.url.split("/api/").next().unwrap();
+        format!("{base}{path}")
     }
 
     pub fn set_mode(&self, mode: PortalMode) {
