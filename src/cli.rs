@@ -130,6 +130,37 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// The national public service portal link (issue 15).
+    Portal {
+        #[command(subcommand)]
+        command: PortalCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PortalCommand {
+    /// Compare what the portal acknowledged with the dossiers submitted from --from to --to (Vietnam
+    /// days, YYYY-MM-DD) and list every difference: not sent yet, missing, status behind, dates
+    /// differing. Exits with 1 when there is one.
+    Reconcile {
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send one dossier (--code) or every dossier submitted in a period (--from, --to) again, with
+    /// new idempotency keys; the workers deliver it.
+    Resend {
+        #[arg(long, conflicts_with_all = ["from", "to"])]
+        code: Option<String>,
+        #[arg(long, requires = "to")]
+        from: Option<chrono::NaiveDate>,
+        #[arg(long, requires = "from")]
+        to: Option<chrono::NaiveDate>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,7 +1,7 @@
 use anyhow::Context;
 use clap::Parser;
 
-use motcua::cli::{Cli, Command, UserCommand};
+use motcua::cli::{Cli, Command, PortalCommand, UserCommand};
 use motcua::configuration::{Environment, Settings};
 use motcua::services::{seed, users};
 use motcua::storage::connection;
@@ -88,6 +88,43 @@ fn real_main() -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{} ({})", e, e.code()))?;
             println!("{}", serde_json::to_string_pretty(&report)?);
             Ok(())
+        }
+        Command::Portal { command } => {
+            use motcua::services::portal::admin;
+            let pool = startup::connect(&settings)?;
+            let mut conn = pool.get()?;
+            connection::with_schema_lock(&mut conn, connection::run_migrations)?;
+            let failed = |e: motcua::error::AppError| anyhow::anyhow!("{} ({})", e, e.code());
+            match command {
+                PortalCommand::Reconcile { from, to, json } => {
+                    let period = motcua::domain::period::Period::new(from, to)?;
+                    let found = admin::reconcile_on(&mut conn, &period).map_err(failed)?;
+                    if json {
+                        println!("{}", serde_json::to_string_pretty(&found)?);
+                    } else {
+                        for d in &found {
+                            println!("{}\t{}\t{}", d.code, d.kind, d.detail);
+                        }
+                        println!("{} differences from {from} to {to}", found.len());
+                    }
+                    if !found.is_empty() {
+                        std::process::exit(1);
+                    }
+                    Ok(())
+                }
+                PortalCommand::Resend { code, from, to } => {
+                    let what = match (code, from, to) {
+                        (Some(code), _, _) => admin::Resend::Dossier(code),
+                        (None, Some(from), Some(to)) => {
+                            admin::Resend::Period(motcua::domain::period::Period::new(from, to)?)
+                        }
+                        _ => anyhow::bail!("name a dossier (--code) or a period (--from and --to)"),
+                    };
+                    let n = admin::resend_in(&mut conn, &what).map_err(failed)?;
+                    println!("{n} dossiers will be sent again");
+                    Ok(())
+                }
+            }
         }
         Command::BenchStats { dossiers, year, runs } => {
             anyhow::ensure!(dossiers > 0 && runs > 0, "--dossiers and --runs must be positive");

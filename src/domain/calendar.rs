@@ -230,6 +230,11 @@ fn local_date(t: DateTime<FixedOffset>) -> NaiveDate {
     t.with_timezone(&vietnam()).date_naive()
 }
 
+/// Midnight in Vietnam at the start of `day`, as a UTC instant.
+pub fn vietnam_midnight_utc(day: NaiveDate) -> DateTime<Utc> {
+    local(day.and_hms_opt(0, 0, 0).expect("midnight exists")).with_timezone(&Utc)
+}
+
 /// A UTC instant seen in Vietnam time.
 pub fn to_vietnam(t: DateTime<Utc>) -> DateTime<FixedOffset> {
     t.with_timezone(&vietnam())

@@ -33,6 +33,8 @@ pub enum PeriodError {
     TooLong,
 }
 
+impl std::error::Error for PeriodError {}
+
 impl std::fmt::Display for PeriodError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

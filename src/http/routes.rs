@@ -60,6 +60,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         // ---- Submission online by a citizen, intake at the desk by a clerk.
         .route("/api/v1/dossiers", post().to(dossiers::create))
         .route("/api/v1/portal/dossiers", post().to(api::national_portal::deliver))
+        .route("/api/v1/admin/portal", get().to(api::national_portal::overview))
+        .route("/api/v1/admin/portal/reconciliation", get().to(api::national_portal::reconciliation))
+        .route("/api/v1/admin/portal/resend", post().to(api::national_portal::resend))
         .route("/thu-tuc/{code}/nop", get().to(citizen::submit_form))
         .route("/thu-tuc/{code}/nop", post().to(citizen::submit))
         .route("/can-bo/tiep-nhan", get().to(staff::intake_form))
@@ -94,6 +97,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/admin/throttle-alerts", get().to(alerts::throttle_alerts))
         .route("/api/v1/admin/notifications", get().to(notifications::list))
         .route("/quan-tri/thong-bao", get().to(admin_pages::notices::notices))
+        .route("/quan-tri/cong-dvc", get().to(admin_pages::portal::portal))
+        .route("/quan-tri/cong-dvc/gui-lai", post().to(admin_pages::portal::resend))
         .route("/api/v1/admin/notifications/{id}/requeue", post().to(notifications::requeue))
         .route("/quan-tri/thong-bao/{id}/gui-lai", post().to(admin_pages::notices::requeue_notice))
         .route("/api/v1/admin/users", get().to(admin::list_users))

@@ -28,6 +28,18 @@ macro_rules! claimable {
     };
 }
 
+/// A re-send: the cursor back to the start, a new generation (new idempotency keys), no backoff.
+macro_rules! restart {
+    () => {
+        (
+            d::portal_sent_version.eq(0),
+            d::portal_generation.eq(d::portal_generation + 1),
+            d::portal_attempts.eq(0),
+            d::portal_next_at.eq(None::<NaiveDateTime>),
+        )
+    };
+}
+
 /// Ids of up to `limit` dossiers owing the portal something that a worker may claim now, those
 /// waiting longest first.
 pub fn due(conn: &mut AnyConnection, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<String>> {
@@ -144,15 +156,7 @@ pub fn release(conn: &mut AnyConnection, id: &str, worker: &str) -> QueryResult<
 /// Sends a dossier's whole control sheet again, with new idempotency keys (an administrator's
 /// re-send: the portal lost or holds a wrong copy).
 pub fn resend(conn: &mut AnyConnection, id: &str) -> QueryResult<bool> {
-    let n = diesel::update(d::table.filter(d::id.eq(id)))
-        .set((
-            d::portal_sent_version.eq(0),
-            d::portal_generation.eq(d::portal_generation + 1),
-            d::portal_attempts.eq(0),
-            d::portal_next_at.eq(None::<NaiveDateTime>),
-        ))
-        .execute(conn)?;
-    Ok(n == 1)
+    Ok(diesel::update(d::table.filter(d::id.eq(id))).set(restart!()).execute(conn)? == 1)
 }
 
 /// One item the portal answered, as sent.
@@ -218,4 +222,61 @@ pub fn queue_state(conn: &mut AnyConnection) -> QueryResult<QueueState> {
         .flatten();
     let refused = pd::table.filter(pd::outcome.eq("refused")).count().get_result(conn)?;
     Ok(QueueState { dossiers_waiting, items_waiting: owed_versions.unwrap_or(0), oldest_at, last_error, refused })
+}
+
+/// The latest items the portal refused, each with its dossier's code.
+pub fn refused(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<(DeliveryRow, Option<String>)>> {
+    pd::table
+        .inner_join(d::table)
+        .filter(pd::outcome.eq("refused"))
+        .order(pd::delivered_at.desc())
+        .limit(limit)
+        .select((DeliveryRow::as_select(), d::code))
+        .load(conn)
+}
+
+/// A coded dossier submitted in a period, as reconciliation compares it.
+#[derive(Debug, Clone)]
+pub struct Held {
+    pub row: super::dossiers::DossierRow,
+    pub sent_version: i32,
+}
+
+/// The coded dossiers submitted in `[from, to)` (UTC), oldest first.
+pub fn submitted_between(conn: &mut AnyConnection, from: NaiveDateTime, to: NaiveDateTime) -> QueryResult<Vec<Held>> {
+    Ok(d::table
+        .filter(d::code.is_not_null())
+        .filter(d::submitted_at.ge(from))
+        .filter(d::submitted_at.lt(to))
+        .order((d::submitted_at.asc(), d::id.asc()))
+        .select((super::dossiers::DossierRow::as_select(), d::portal_sent_version))
+        .load::<(super::dossiers::DossierRow, i32)>(conn)?
+        .into_iter()
+        .map(|(row, sent_version)| Held { row, sent_version })
+        .collect())
+}
+
+/// The items the portal answered for these dossiers, in the order sent.
+pub fn deliveries_of_all(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<Vec<DeliveryRow>> {
+    let mut all = Vec::new();
+    // Bound each statement's parameters (SQLite takes at most 32,766).
+    for chunk in ids.chunks(500) {
+        all.extend(
+            pd::table
+                .filter(pd::dossier_id.eq_any(chunk.to_vec()))
+                .order((pd::dossier_id.asc(), pd::seq.asc(), pd::delivered_at.asc()))
+                .select(DeliveryRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(all)
+}
+
+/// Sends again the whole control sheet of every coded dossier submitted in `[from, to)` (UTC).
+pub fn resend_between(conn: &mut AnyConnection, from: NaiveDateTime, to: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        d::table.filter(d::code.is_not_null()).filter(d::submitted_at.ge(from)).filter(d::submitted_at.lt(to)),
+    )
+    .set(restart!())
+    .execute(conn)
 }

@@ -538,3 +538,100 @@ async fn without_an_inbound_token_the_portal_door_is_closed() {
     let (s, b) = deliver(&app, "anything", &json!({"MaHoSo": "DVCQG-270301-000047"})).await;
     common::assert_error(s, &b, 404, "portal_inbound_disabled");
 }
+
+#[tokio::test]
+async fn reconciliation_lists_every_difference_and_a_resend_repairs_it() {
+    let peer = PortalPeer::start();
+    let app = app_with_portal(&peer, "2027-03-01T09:00:00+07:00").await;
+    let admin = app.login("admin", PW).await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let specialist = app.login("specialist.tanan", PW).await;
+    let leader = app.login("leader.ninhkieu", PW).await;
+    // In step with the portal.
+    let fine = counter_intake(&app, &clerk).await;
+    // Decided while the portal refused: it shows the dossier still at step 4, without its end date.
+    let decided = counter_intake(&app, &clerk).await;
+    for (who, action) in
+        [(&clerk, "transfer"), (&specialist, "transfer"), (&specialist, "transfer"), (&leader, "approve")]
+    {
+        act(&app, who, &decided, json!({"action": action})).await;
+    }
+    drained(&app);
+    peer.set_mode(PortalMode::ErrorCode(99));
+    act(&app, &leader, &decided, json!({"action": "finish"})).await;
+    // Never taken at all.
+    let refused = counter_intake(&app, &clerk).await;
+    drained(&app);
+    // Waiting in the queue while the portal is down.
+    peer.set_mode(PortalMode::Fail);
+    let waiting = counter_intake(&app, &clerk).await;
+    wait_until("the failed attempt", || queue_state(&mut app.conn()).unwrap().last_error.is_some().then_some(()));
+
+    let (s, found) = app.get_with("/api/v1/admin/portal/reconciliation?from=2027-03-01&to=2027-03-01", &admin).await;
+    assert_eq!(s, 200, "{found}");
+    let kinds: Vec<(String, String)> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap().to_string(), d["kind"].as_str().unwrap().to_string()))
+        .collect();
+    let expected = [
+        (decided.clone(), "status_behind".to_string()),
+        (decided.clone(), "dates_differ".to_string()),
+        (refused.clone(), "missing".to_string()),
+        (waiting.clone(), "not_sent".to_string()),
+    ];
+    assert_eq!(kinds, expected, "{found}");
+    assert!(!kinds.iter().any(|(c, _)| c == &fine));
+    let dates = found.as_array().unwrap()[1]["detail"].as_str().unwrap();
+    assert!(dates.starts_with("NgayKetThucXuLy: portal \"\", motcua \"20270301"), "{dates}");
+    // Only administrators reconcile; a period is checked.
+    let (s, b) = app.get_with("/api/v1/admin/portal/reconciliation?from=2027-03-01&to=2027-03-01", &clerk).await;
+    common::assert_error(s, &b, 403, "role_not_allowed");
+    let (s, b) = app.get_with("/api/v1/admin/portal/reconciliation?from=2027-03-02&to=2027-03-01", &admin).await;
+    common::assert_error(s, &b, 400, "invalid_period");
+
+    // The command line says the same, and exits with 1.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(["portal", "reconcile", "--from", "2027-03-01", "--to", "2027-03-01"])
+        .current_dir(common::manifest_dir())
+        .env("MOTCUA_ENV", "test")
+        .env("DATABASE_URL", app.db.url())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains(&format!("{refused}\tmissing\t")), "{text}");
+    assert!(text.contains("4 differences from 2027-03-01 to 2027-03-01"), "{text}");
+
+    // The administrators' page shows the queue, why it waits, and the reconciliation.
+    let cookie = common::web::sign_in(&app, "admin", PW).await;
+    let page = common::web::get(&app, "/quan-tri/cong-dvc?tu_ngay=2027-03-01&den_ngay=2027-03-01", Some(&cookie)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Cổng đang không nhận"), "{}", page.body);
+    assert!(page.body.contains("<dd id=\"ho-so-cho\">1</dd>"), "{}", page.body);
+    assert!(page.body.contains("4 chênh lệch"), "{}", page.body);
+    assert!(page.body.contains("Trạng thái trên Cổng chưa cập nhật"), "{}", page.body);
+
+    // The portal is back; the refused ones are sent again (the page's form, then the API), with new keys.
+    peer.set_mode(PortalMode::Accept);
+    app.clock.advance(chrono::TimeDelta::hours(1));
+    drained(&app);
+    let page =
+        common::web::post_form(&app, "/quan-tri/cong-dvc/gui-lai", Some(&cookie), &[("ma_ho_so", &decided)]).await;
+    assert_eq!((page.status, page.location.as_str()), (303, "/quan-tri/cong-dvc?da_gui_lai=1"), "{}", page.body);
+    let (s, b) = app.post_with("/api/v1/admin/portal/resend", &admin, &json!({"code": refused})).await;
+    assert_eq!((s, b["dossiers"].as_i64()), (200, Some(1)), "{b}");
+    drained(&app);
+    let (_, found) = app.get_with("/api/v1/admin/portal/reconciliation?from=2027-03-01&to=2027-03-01", &admin).await;
+    assert_eq!(found, json!([]), "repaired");
+    let again = peer.of(&decided);
+    assert!(again.iter().any(|t| t.idempotency_key.ends_with("-1-record-r1")), "{again:#?}");
+    let (s, b) =
+        app.post_with("/api/v1/admin/portal/resend", &admin, &json!({"code": refused, "from": "2027-03-01"})).await;
+    common::assert_error(s, &b, 400, "invalid_body");
+    let (s, b) =
+        app.post_with("/api/v1/admin/portal/resend", &admin, &json!({"from": "2027-03-01", "to": "2027-03-01"})).await;
+    assert_eq!((s, b["dossiers"].as_i64()), (200, Some(4)), "{b}");
+    drained(&app);
+}

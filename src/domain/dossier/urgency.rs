@@ -7,10 +7,10 @@
 //! early warning of slow processing and missed deadlines without fixing a threshold. Warning
 //! `SOON_WORKING_DAYS` = 2 working days ahead is therefore **the product's choice**: it leaves the
 //! holder at least one working day to finish, or to issue the apology in time.
-use chrono::{DateTime, NaiveDate, TimeZone as _, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Status;
-use crate::domain::calendar::{to_vietnam, vietnam, WorkingCalendar};
+use crate::domain::calendar::{to_vietnam, WorkingCalendar};
 
 /// How pressing a dossier in the inbox is, most pressing first (see `rank`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -123,12 +123,7 @@ impl UrgencyWindow {
 
 /// Midnight in Vietnam at the end of `day`, as a UTC instant.
 fn start_of_day_after(day: NaiveDate) -> DateTime<Utc> {
-    let next = day.succ_opt().unwrap_or(day);
-    vietnam()
-        .from_local_datetime(&next.and_hms_opt(0, 0, 0).expect("midnight exists"))
-        .single()
-        .expect("fixed offset")
-        .with_timezone(&Utc)
+    crate::domain::calendar::vietnam_midnight_utc(day.succ_opt().unwrap_or(day))
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use chrono::NaiveDateTime;
 
 use crate::domain::calendar::to_vietnam;
 
+pub mod admin;
 pub mod inbound;
 pub mod legacy_json;
 pub mod worker;

@@ -57,9 +57,14 @@ fn department_of(e: &EventRow) -> Option<String> {
 }
 
 /// Whether the portal gets the dossier's record (`DongBoHoSoMC`) with this row, before its progress
-/// item: with its first row, when it is received, when its result is ready, and when it closes.
+/// item: with its first row, when it is received, when its due date moves (an apology with a new
+/// date), when its result is ready, and when it closes.
 fn owes_record(e: &EventRow) -> bool {
-    e.seq == 1 || e.action == "receive" || matches!(e.status, Status::ResultReady) || !e.status.is_open()
+    e.seq == 1
+        || e.action == "receive"
+        || e.action == "extend"
+        || matches!(e.status, Status::ResultReady)
+        || !e.status.is_open()
 }
 
 /// The idempotency key of one item: the dossier, the row, the service, and the re-send generation.

@@ -18,6 +18,7 @@ pub mod calendar;
 pub mod departments;
 pub mod notices;
 pub mod plans;
+pub mod portal;
 pub mod procedures;
 pub mod reorganisations;
 pub mod users;
