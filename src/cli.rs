@@ -151,6 +151,16 @@ pub enum PortalCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Import a ministry's feed of dossiers it handled for agencies of the province (a JSON array
+    /// of items, or CSV with a header row of the items' field names), for the statistics only. A
+    /// code imported before is updated, never doubled. Bad items are listed and skipped (each item is
+    /// its own transaction); exits with 1 when there is one.
+    Import {
+        file: std::path::PathBuf,
+        /// The ministry's system, for items without a `source` (e.g. bo-cong-an).
+        #[arg(long)]
+        source: Option<String>,
+    },
     /// Send one dossier (--code) or every dossier submitted in a period (--from, --to) again, with
     /// new idempotency keys; the workers deliver it.
     Resend {

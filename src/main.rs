@@ -112,6 +112,34 @@ fn real_main() -> anyhow::Result<()> {
                     }
                     Ok(())
                 }
+                PortalCommand::Import { file, source } => {
+                    use motcua::services::portal::inbound;
+                    let text =
+                        std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+                    let items = inbound::read_feed(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+                    let now = motcua::clock::Clock::System.now();
+                    let (mut tally, mut bad) = (std::collections::BTreeMap::<String, usize>::new(), 0);
+                    for (i, item) in items.iter().enumerate() {
+                        let Some(system) = item.source.clone().or_else(|| source.clone()) else {
+                            anyhow::bail!("item {} has no source: give --source or a source column", i + 1);
+                        };
+                        let outcome = inbound::ministry_dossier(item, &system, now)
+                            .and_then(|d| motcua::services::dossiers::import_on(&mut conn, &d, now));
+                        match outcome {
+                            Ok((o, _)) => *tally.entry(format!("{o:?}").to_lowercase()).or_default() += 1,
+                            Err(e) => {
+                                bad += 1;
+                                let code = item.code.as_deref().unwrap_or("?");
+                                eprintln!("item {} ({code}): {e} ({})", i + 1, e.code());
+                            }
+                        }
+                    }
+                    println!("{} items: {tally:?}, {bad} refused", items.len());
+                    if bad > 0 {
+                        std::process::exit(1);
+                    }
+                    Ok(())
+                }
                 PortalCommand::Resend { code, from, to } => {
                     let what = match (code, from, to) {
                         (Some(code), _, _) => admin::Resend::Dossier(code),

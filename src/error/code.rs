@@ -66,6 +66,7 @@ error_codes! {
     DatabaseUnavailable, SERVICE_UNAVAILABLE, "database_unavailable", "Cơ sở dữ liệu đang không trả lời, vui lòng thử lại sau ít phút.";
     DecisionMissing, CONFLICT, "decision_missing", "Hồ sơ cần có quyết định (phê duyệt hoặc từ chối) trước khi hoàn thành.";
     DossierClosed, CONFLICT, "dossier_closed", "Hồ sơ đã kết thúc, không thể thêm tệp.";
+    DossierHandledElsewhere, CONFLICT, "dossier_handled_elsewhere", "Hồ sơ này do hệ thống của bộ, ngành giải quyết; hệ thống chỉ dùng để thống kê, không xử lý tại đây.";
     DossierNotFound, NOT_FOUND, "dossier_not_found", "Không có hồ sơ nào mang mã này. Hãy kiểm tra lại mã hồ sơ trên giấy tiếp nhận.";
     EmailRequired, BAD_REQUEST, "email_required", "Muốn nhận thông báo qua thư điện tử thì cần nhập địa chỉ thư điện tử.";
     EmptyFile, BAD_REQUEST, "empty_file", "Tệp rỗng.";
@@ -75,6 +76,7 @@ error_codes! {
     FormNotFound, NOT_FOUND, "form_not_found", "Biểu mẫu này không áp dụng cho hồ sơ.";
     HolidayOnWeekend, BAD_REQUEST, "holiday_on_weekend", "Ngày này là thứ Bảy hoặc Chủ nhật, vốn đã là ngày nghỉ. Nếu ngày lễ rơi vào cuối tuần, hãy ghi ngày nghỉ bù vào ngày làm việc kế tiếp.";
     InternalError, INTERNAL_SERVER_ERROR, "internal_error", "Đã xảy ra lỗi hệ thống; lỗi đã được ghi lại.";
+    ImportConflict, CONFLICT, "import_conflict", "Mã hồ sơ này đã thuộc một hồ sơ khác (của hệ thống khác, hoặc cơ quan, thủ tục khác): nguồn dữ liệu không được ghi đè hay chuyển hồ sơ. Hãy kiểm tra lại mã hồ sơ trong nguồn.";
     InvalidAction, BAD_REQUEST, "invalid_action", "Thông tin của thao tác chưa đầy đủ (lý do, danh sách giấy tờ cần bổ sung…).";
     InvalidAddress, BAD_REQUEST, "invalid_address", "Hãy nhập địa chỉ của người nộp hồ sơ.";
     InvalidAgencyCode, BAD_REQUEST, "invalid_agency_code", "Hãy chọn cơ quan tiếp nhận hồ sơ.";

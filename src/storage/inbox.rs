@@ -259,8 +259,10 @@ pub fn page(
         Scope::Agency { agency, open_status_codes } => {
             let codes: Vec<String> = open_status_codes.iter().map(i32::to_string).collect();
             // Literal codes, as the partial index's predicate, so both planners can prove it applies.
+            // Dossiers handled on a ministry's system are only counted here: no one's work.
             q.filter(dossiers::current_agency.eq(agency.clone()))
                 .filter(sql::<Bool>(&format!("dossiers.status_code IN ({})", codes.join(", "))))
+                .filter(dossiers::source.not_like(format!("{}%", super::dossiers::MINISTRY_SOURCE)))
         }
         Scope::Citizen { user_id } => q.filter(dossiers::citizen_user_id.eq(user_id.clone())),
     };

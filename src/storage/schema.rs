@@ -232,6 +232,9 @@ diesel::table! {
         portal_attempts -> Integer,
         portal_next_at -> Nullable<Timestamp>,
         portal_last_error -> Nullable<Text>,
+        /// `motcua`, `portal` (submitted on the national portal) or `ministry:<system>` (imported,
+        /// handled elsewhere: statistics only).
+        source -> Text,
     }
 }
 

@@ -1,5 +1,5 @@
 //! Statistics counters (written with each dossier change) and their prefix sums (read side).
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
@@ -582,4 +582,53 @@ pub fn set_off_system(
             .execute(conn)
             .map(|_| ())
     })
+}
+
+/// Of a report's dossiers, those from elsewhere, by source (`portal`, `ministry:<system>`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct SourceCount {
+    pub source: String,
+    /// Received in the period.
+    pub received: i64,
+    /// Finished in the period, and of them late.
+    pub finished: i64,
+    pub finished_late: i64,
+}
+
+/// The dossiers from elsewhere (source other than `motcua`) received or finished in `[from, to)`
+/// (UTC) at a receiving agency in `scope`, counted by source. They are few (the partial index
+/// `dossiers_source` holds only them).
+pub fn by_source(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<SourceCount>> {
+    use super::schema::{agencies as a, dossiers as d};
+    let mut q = d::table
+        .inner_join(a::table.on(a::code.eq(d::receiving_agency)))
+        .filter(d::source.ne("motcua"))
+        .filter(
+            d::received_at.ge(from).and(d::received_at.lt(to)).or(d::finished_at.ge(from).and(d::finished_at.lt(to))),
+        )
+        .select((d::source, d::received_at, d::finished_at, d::timeliness))
+        .into_boxed();
+    q = match scope {
+        Scope::Province => q,
+        Scope::Agency(code) => q.filter(a::code.eq(code.clone())),
+        Scope::Subtree(path) => q.filter(a::path.eq(path.clone()).or(a::path.like(format!("{path}/%")))),
+    };
+    type Row = (String, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<String>);
+    let mut counts: std::collections::BTreeMap<String, SourceCount> = std::collections::BTreeMap::new();
+    let within = |t: Option<NaiveDateTime>| t.is_some_and(|t| t >= from && t < to);
+    for (source, received, finished, timeliness) in q.load::<Row>(conn)? {
+        let c = counts.entry(source.clone()).or_insert_with(|| SourceCount { source, ..SourceCount::default() });
+        c.received += i64::from(within(received));
+        if within(finished) {
+            c.finished += 1;
+            c.finished_late +=
+                i64::from(timeliness.as_deref() == Some(crate::domain::calendar::Timeliness::Late.stored()));
+        }
+    }
+    Ok(counts.into_values().collect())
 }

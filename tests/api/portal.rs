@@ -635,3 +635,107 @@ async fn reconciliation_lists_every_difference_and_a_resend_repairs_it() {
     assert_eq!((s, b["dossiers"].as_i64()), (200, Some(4)), "{b}");
     drained(&app);
 }
+
+/// Biểu II.06a's totals and the source lines for phường Tân An in March 2026 (the feed's times must
+/// be past by the system clock the command runs on).
+async fn tan_an_report(app: &TestApp, leader: &str) -> Value {
+    let (s, r) =
+        app.get_with(&format!("/api/v1/stats/report?from=2026-03-01&to=2026-03-31&agency={TAN_AN}"), leader).await;
+    assert_eq!(s, 200, "{r}");
+    r
+}
+
+#[tokio::test]
+async fn a_ministrys_dossiers_are_counted_with_their_source_never_processed_and_a_reimport_updates_them() {
+    let app = spawn_app_configured(Some("2026-03-20T09:00:00+07:00"), |s| {
+        s.portal.inbound_token = Some(INBOUND_TOKEN.into());
+    })
+    .await;
+    let leader = app.login("leader.ninhkieu", PW).await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let before = tan_an_report(&app, &leader).await;
+    // One finished late, one still open at the ministry, and one item with no status.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("bo-cong-an.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "MaHoSo,MaTTHC,DonViXuLy,ChuHoSo,NgayNopHoSo,NgayTiepNhan,NgayHenTra,TrangThaiHoSo,NgayKetThucXuLy,NgayTra,KenhThucHien\n\
+             BCA-260302-000101,{BIRTH},{TAN_AN},Lê Thị Chín,20260302080000,20260302080000,20260305170000,10,20260306100000,20260307090000,2\n\
+             BCA-260303-000102,{BIRTH},{TAN_AN},Võ Văn Mười,20260303080000,20260303080000,20260330170000,4,,,2\n\
+             BCA-260303-000103,{BIRTH},{TAN_AN},,20260303080000,20260303080000,,,,,1\n"
+        ),
+    )
+    .unwrap();
+    let import = |file: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
+            .args(["portal", "import", file.to_str().unwrap(), "--source", "bo-cong-an"])
+            .current_dir(common::manifest_dir())
+            .env("MOTCUA_ENV", "test")
+            .env("DATABASE_URL", app.db.url())
+            .output()
+            .unwrap()
+    };
+    let out = import(&csv);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "one item is refused: {stdout}{stderr}");
+    assert!(stderr.contains("item 3 (BCA-260303-000103)") && stderr.contains("invalid_portal_item"), "{stderr}");
+    assert!(stdout.contains("3 items: {\"created\": 2}, 1 refused"), "{stdout}");
+
+    let after = tan_an_report(&app, &leader).await;
+    let delta = |r: &Value, b: &Value, k: &str| r["total"][k].as_i64().unwrap() - b["total"][k].as_i64().unwrap();
+    assert_eq!(
+        [
+            delta(&after, &before, "received_total"),
+            delta(&after, &before, "received_online"),
+            delta(&after, &before, "resolved_late"),
+            delta(&after, &before, "pending_total")
+        ],
+        [2, 2, 1, 1],
+        "{after}"
+    );
+    assert_eq!(
+        after["sources"],
+        json!([{"source": "ministry:bo-cong-an", "received": 2, "finished": 1, "finished_late": 1}]),
+        "{after}"
+    );
+    // Never processed here: no one's inbox, no action.
+    let (_, inbox) = app.get_with("/api/v1/dossiers", &clerk).await;
+    assert!(!inbox.to_string().contains("BCA-260303-000102"), "{inbox}");
+    let (s, b) =
+        app.post_with("/api/v1/dossiers/BCA-260303-000102/actions", &clerk, &json!({"action": "transfer"})).await;
+    common::assert_error(s, &b, 409, "dossier_handled_elsewhere");
+
+    // The ministry finishes the open one on time: a re-import (JSON, through the portal's door) updates it.
+    let item = json!({"source": "bo-cong-an", "MaHoSo": "BCA-260303-000102", "MaTTHC": BIRTH, "DonViXuLy": TAN_AN,
+        "NgayNopHoSo": "20260303080000", "NgayTiepNhan": "20260303080000", "NgayHenTra": "20260330170000",
+        "TrangThaiHoSo": 10, "NgayKetThucXuLy": "20260319150000", "NgayTra": "20260320080000", "KenhThucHien": 2});
+    let (s, r) = deliver(&app, INBOUND_TOKEN, &item).await;
+    assert_eq!((s, r["created"].as_bool()), (200, Some(false)), "{r}");
+    let (s, r) = deliver(&app, INBOUND_TOKEN, &item).await;
+    assert_eq!((s, r["created"].as_bool()), (200, Some(false)), "a repeat changes nothing: {r}");
+    let again = tan_an_report(&app, &leader).await;
+    assert_eq!(
+        [
+            delta(&again, &before, "received_total"),
+            delta(&again, &before, "resolved_early"),
+            delta(&again, &before, "resolved_late"),
+            delta(&again, &before, "pending_total")
+        ],
+        [2, 1, 1, 0],
+        "{again}"
+    );
+    assert_eq!(again["sources"][0]["finished"], 2);
+    assert_eq!(dossier_count(&app), 2, "updated, not doubled");
+
+    // A ministry's code may not take over a dossier of this system.
+    let ours = counter_intake(&app, &clerk).await;
+    let (s, b) = deliver(
+        &app,
+        INBOUND_TOKEN,
+        &json!({"source": "bo-cong-an", "MaHoSo": ours, "MaTTHC": BIRTH,
+        "DonViXuLy": TAN_AN, "NgayTiepNhan": "20260320080000", "TrangThaiHoSo": 2}),
+    )
+    .await;
+    common::assert_error(s, &b, 409, "import_conflict");
+}

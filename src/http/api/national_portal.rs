@@ -18,7 +18,9 @@ fn same_token(given: &str, expected: &str) -> bool {
     a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// The portal delivers a dossier submitted there. `Authorization: Bearer <portal.inbound_token>`.
+/// The portal delivers a dossier submitted there (or, with `source`, a dossier a ministry's system
+/// handled for an agency of the province: imported for the statistics only; a repeat updates it).
+/// `Authorization: Bearer <portal.inbound_token>`.
 /// 201 with the new dossier; 200 with the same dossier when its `MaHoSo` was delivered before;
 /// 400 with the error body, storing nothing, when the item is not one motcua can file.
 #[utoipa::path(post, path = "/api/v1/portal/dossiers", tag = "national portal", security(("bearer" = [])),
@@ -44,7 +46,14 @@ pub async fn deliver(
         return Err(AppError::InvalidToken("the portal's token (portal.inbound_token) is missing or wrong".into()));
     }
     let now = ctx.clock.now();
-    let checked = inbound::check(body.into_inner(), now)?;
+    let item = body.into_inner();
+    if let Some(source) = item.source.clone() {
+        // A ministry's dossier, for the statistics only.
+        let dossier = inbound::ministry_dossier(&item, &source, now)?;
+        let receipt = inbound::import(&ctx.pool, dossier, now).await?;
+        return Ok(if receipt.created { HttpResponse::Created() } else { HttpResponse::Ok() }.json(receipt));
+    }
+    let checked = inbound::check(item, now)?;
     let client = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(ctx.portal.timeout_secs))
         .build()

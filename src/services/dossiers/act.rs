@@ -6,7 +6,7 @@ use diesel::Connection;
 use super::intake::{code_target, issue_code, Coded};
 use super::notices::{count, enqueue, Counted, Names};
 use super::read::{calendar_for, DossierRecord, Surroundings};
-use super::{actor, concurrent_update, find_readable, parse_code, Links};
+use super::{actor, concurrent_update, find_writable, parse_code, Links};
 use crate::auth::Caller;
 use crate::domain::dossier::{Action, Decision, DossierKey, Status};
 use crate::domain::notice::NoticeKind;
@@ -104,7 +104,7 @@ pub fn act_on(
     note: Option<String>,
     at: DateTime<Utc>,
 ) -> Result<DossierRecord, AppError> {
-    let ctx = find_readable(conn, caller, key)?;
+    let ctx = find_writable(conn, caller, key)?;
     let row = &ctx.row;
     let cal = calendar_for(conn, row, at)?;
     let d = row.to_domain();

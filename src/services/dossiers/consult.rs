@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::Connection;
 
 use super::read::{calendar_for, DossierRecord, Surroundings};
-use super::{actor, concurrent_update, find_readable, parse_code};
+use super::{actor, concurrent_update, find_writable, parse_code};
 use crate::auth::Caller;
 use crate::domain::calendar::to_vietnam;
 use crate::domain::calendar::WorkingCalendar;
@@ -101,7 +101,7 @@ pub fn consult_on(
     at: DateTime<Utc>,
 ) -> Result<DossierRecord, AppError> {
     let ConsultRequest { key, consulted, task, due_in_working_days } = request;
-    let ctx = find_readable(conn, caller, &key)?;
+    let ctx = find_writable(conn, caller, &key)?;
     let row = &ctx.row;
     let both = agencies::describe(conn, &[row.current_agency.to_string(), consulted.to_string()])?;
     let level_of = |code: &AgencyCode| both.iter().find(|(c, _, _)| c == code.as_str()).map(|(_, l, _)| l.clone());
@@ -168,7 +168,7 @@ pub fn answer_on(
     opinion: String,
     at: DateTime<Utc>,
 ) -> Result<DossierRecord, AppError> {
-    let ctx = find_readable(conn, caller, key)?;
+    let ctx = find_writable(conn, caller, key)?;
     let row = &ctx.row;
     let mut around = Surroundings::read(conn, &ctx)?;
     let c = around

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use diesel::Connection;
 
-use super::{find_readable, is_owner, lock_unchanged, parse_code};
+use super::{find_readable, find_writable, is_owner, lock_unchanged, parse_code};
 use crate::auth::extractor::Who;
 use crate::auth::Caller;
 use crate::error::{AppError, ErrorCode};
@@ -43,7 +43,7 @@ pub fn attach_on(
     let code = parse_code(code)?;
     let kind = check_upload(&upload.file_name, &upload.content_type, &upload.content)?;
     let sha256 = format!("{:x}", sha2::Sha256::digest(&upload.content));
-    let row = find_readable(conn, caller, &code)?.row;
+    let row = find_writable(conn, caller, &code)?.row;
     // Reading is wider than adding: a leader or administrator sees the province's dossiers but
     // only the agency holding one (and its applicant) adds to it.
     let holds = caller.agency.as_ref() == Some(&row.current_agency);

@@ -361,14 +361,14 @@ fn name_departments(conn: &mut AnyConnection, route: &mut [RoutedStep], today: N
 }
 
 /// A six-digit PIN for the receipt, from the OS random source (via uuid v4).
-fn new_pin() -> String {
+pub(super) fn new_pin() -> String {
     let n = uuid::Uuid::new_v4().as_u128() % 1_000_000;
     format!("{n:06}")
 }
 
 /// A submission reference from the OS random source (the low 64 bits of a uuid v4 are random
 /// but for the two variant bits, above the 50 the reference takes).
-fn new_reference() -> SubmissionReference {
+pub(super) fn new_reference() -> SubmissionReference {
     SubmissionReference::from_random(uuid::Uuid::new_v4().as_u128() as u64)
 }
 
@@ -680,6 +680,7 @@ pub fn intake_on(
             competent_received_at: None,
             result_delivery: delivery,
             current_department: None,
+            source: if portal.is_some() { "portal" } else { "motcua" }.to_string(),
         };
         let row = blank.with(&dossier, version);
         let applicant = ApplicantRow {

@@ -13,6 +13,7 @@ use crate::storage::{agencies, AnyConnection};
 mod act;
 mod consult;
 mod files;
+mod imported;
 mod intake;
 mod notices;
 mod print;
@@ -22,6 +23,7 @@ mod read;
 pub use act::{act, act_on, check_action, ActionInput};
 pub use consult::{answer, answer_on, check_answer, consult, consult_on, ConsultRequest};
 pub use files::{attach, attach_on, download, download_on, Upload};
+pub use imported::{import_on, source_of, Imported, MinistryDossier};
 pub use intake::{
     intake, intake_full, intake_on, intake_with, Intake, IntakeExtras, IntakeInput, PortalOrigin, SubmissionPolicy,
     PORTAL_UPLOADER,
@@ -118,6 +120,19 @@ fn find_readable(conn: &mut AnyConnection, caller: &Caller, key: &DossierKey) ->
     let ctx = find_context(conn, key)?.ok_or_else(|| not_found(key))?;
     if !can_read(conn, caller, &ctx.row)? {
         return Err(AppError::new(ErrorCode::OutOfScope, "this dossier is outside your agency's scope"));
+    }
+    Ok(ctx)
+}
+
+/// [`find_readable`], for a change: a dossier handled on a ministry's system (imported for the
+/// statistics) is never processed here.
+fn find_writable(conn: &mut AnyConnection, caller: &Caller, key: &DossierKey) -> Result<DossierContext, AppError> {
+    let ctx = find_readable(conn, caller, key)?;
+    if ctx.row.handled_elsewhere() {
+        return Err(AppError::new(
+            ErrorCode::DossierHandledElsewhere,
+            format!("this dossier is handled on another system ({}) and only counted here", ctx.row.source),
+        ));
     }
     Ok(ctx)
 }

@@ -13,7 +13,9 @@ use crate::domain::attachment::{check_name, check_upload, MAX_FILE_BYTES};
 use crate::domain::dossier::{Channel, DossierCode};
 use crate::domain::Role;
 use crate::error::{AppError, ErrorCode};
-use crate::services::dossiers::{intake_on, Intake, IntakeInput, Links, PortalOrigin, SubmissionPolicy, Upload};
+use crate::services::dossiers::{
+    intake_on, Intake, IntakeInput, Links, MinistryDossier, PortalOrigin, SubmissionPolicy, Upload,
+};
 use crate::storage::dossiers::{self as store, Named};
 use crate::storage::{self, Pool};
 
@@ -46,6 +48,23 @@ pub struct InboundItem {
     pub submitted_at: Option<String>,
     #[serde(rename = "TaiLieuNop", default)]
     pub documents: Vec<InboundFile>,
+    /// A ministry's feed only (the dossier was handled there): the ministry's system, e.g.
+    /// `bo-cong-an`. With it, the item is imported for the statistics, never processed here.
+    pub source: Option<String>,
+    /// A ministry's feed: received, due, the status 1–10, finished, returned, and the channel (1 in
+    /// person, 2 online, 3 by post).
+    #[serde(rename = "NgayTiepNhan")]
+    pub received_at: Option<String>,
+    #[serde(rename = "NgayHenTra")]
+    pub due_at: Option<String>,
+    #[serde(rename = "TrangThaiHoSo")]
+    pub status: Option<i32>,
+    #[serde(rename = "NgayKetThucXuLy")]
+    pub finished_at: Option<String>,
+    #[serde(rename = "NgayTra")]
+    pub returned_at: Option<String>,
+    #[serde(rename = "KenhThucHien")]
+    pub channel: Option<i32>,
 }
 
 /// One file of a portal dossier: inline (base64) or at an address on the portal.
@@ -130,6 +149,66 @@ pub fn check(item: InboundItem, now: DateTime<Utc>) -> Result<Checked, AppError>
         notify_by: Some("none".into()),
     };
     Ok(Checked { code, submitted_at, input, files: item.documents })
+}
+
+/// An optional portal time, checked (empty is none).
+fn optional_time(value: &Option<String>, field: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, AppError> {
+    let Some(raw) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+    let t = parse_portal_time(raw)
+        .ok_or_else(|| invalid(format!("{field} `{raw}` is not a time written yyyyMMddHHmmss")))?;
+    if t > now {
+        return Err(invalid(format!("{field} `{raw}` is later than now")));
+    }
+    Ok(Some(t))
+}
+
+/// A ministry feed's item (one with `source`, or any item of `motcua portal import`), checked.
+pub fn ministry_dossier(item: &InboundItem, source: &str, now: DateTime<Utc>) -> Result<MinistryDossier, AppError> {
+    let raw = required(&item.code, "MaHoSo")?;
+    let code = DossierCode::parse(raw).map_err(|e| invalid(format!("MaHoSo `{raw}` is not a dossier code: {e}")))?;
+    let procedure = crate::domain::ProcedureCode::parse(required(&item.procedure_code, "MaTTHC")?)
+        .map_err(|e| AppError::new(ErrorCode::InvalidProcedureCode, e.to_string()))?;
+    let agency = crate::domain::AgencyCode::parse(required(&item.agency, "DonViXuLy")?)
+        .map_err(|e| AppError::new(ErrorCode::InvalidAgencyCode, e.to_string()))?;
+    let status = item
+        .status
+        .and_then(crate::domain::dossier::Status::from_national_code)
+        .ok_or_else(|| invalid("TrangThaiHoSo is a national status code 1–10 (6, waiting for a fee, is not taken)"))?;
+    let channel = match item.channel {
+        None | Some(1) => Channel::Direct,
+        Some(2) => Channel::Online,
+        Some(3) => Channel::Postal,
+        Some(_) => return Err(invalid("KenhThucHien is 1 (in person), 2 (online) or 3 (by post)")),
+    };
+    let submitted_at = optional_time(&item.submitted_at, "NgayNopHoSo", now)?;
+    let received_at = optional_time(&item.received_at, "NgayTiepNhan", now)?;
+    // A due date lies ahead of its day: only its form is checked.
+    let due_at = match item.due_at.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        Some(raw) => Some(
+            parse_portal_time(raw)
+                .ok_or_else(|| invalid(format!("NgayHenTra `{raw}` is not a time written yyyyMMddHHmmss")))?,
+        ),
+        None => None,
+    };
+    let finished_at = optional_time(&item.finished_at, "NgayKetThucXuLy", now)?;
+    let returned_at = optional_time(&item.returned_at, "NgayTra", now)?;
+    if status != crate::domain::dossier::Status::Submitted && received_at.is_none() {
+        return Err(invalid("NgayTiepNhan is required once a dossier is past status 1"));
+    }
+    Ok(MinistryDossier {
+        source: crate::services::dossiers::source_of(source)?,
+        code,
+        procedure,
+        agency,
+        channel,
+        status,
+        applicant_name: item.applicant_name.clone().unwrap_or_default().trim().chars().take(200).collect(),
+        submitted_at: submitted_at.or(received_at).ok_or_else(|| invalid("NgayNopHoSo is required"))?,
+        received_at,
+        due_at,
+        finished_at,
+        returned_at,
+    })
 }
 
 /// The origin (scheme, host, port) of an http(s) address.
@@ -242,4 +321,33 @@ pub async fn file(
         }
     })
     .await
+}
+
+/// Imports one ministry dossier (its own transaction); answers as the portal's door does.
+pub async fn import(pool: &Pool, item: MinistryDossier, at: DateTime<Utc>) -> Result<InboundReceipt, AppError> {
+    storage::run(pool, move |conn| {
+        let (outcome, reference) = crate::services::dossiers::import_on(conn, &item, at)?;
+        Ok(InboundReceipt {
+            code: item.code.to_string(),
+            reference,
+            status_code: item.status.national_code(),
+            created: outcome == crate::services::dossiers::Imported::Created,
+        })
+    })
+    .await
+}
+
+/// A feed file's items: a JSON array of items, or CSV with a header row of the items' field
+/// names (`MaHoSo,MaTTHC,DonViXuLy,NgayNopHoSo,NgayTiepNhan,NgayHenTra,TrangThaiHoSo,…`).
+pub fn read_feed(text: &str) -> Result<Vec<InboundItem>, String> {
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with('[') {
+        return serde_json::from_str(trimmed).map_err(|e| format!("the JSON feed is not an array of items: {e}"));
+    }
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(trimmed.as_bytes());
+    reader
+        .deserialize::<InboundItem>()
+        .enumerate()
+        .map(|(i, r)| r.map_err(|e| format!("line {}: {e}", i + 2)))
+        .collect()
 }

@@ -120,7 +120,7 @@ fn dashboard_figures(
     let reports = grouped
         .into_iter()
         .zip(computed)
-        .map(|(selection, (lines, total))| Report { selection, lines, total })
+        .map(|(selection, (lines, total))| Report { selection, lines, total, sources: vec![] })
         .collect();
 
     // Both periods have the same agency: the same procedures.

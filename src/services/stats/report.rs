@@ -21,6 +21,9 @@ pub struct Report {
     pub selection: Selection,
     pub lines: Vec<ReportLine>,
     pub total: ReportRow,
+    /// Of its dossiers, those from elsewhere by source (submitted on the national portal, handled
+    /// on a ministry's system); read by the report API, not by the dashboard (empty there).
+    pub sources: Vec<crate::storage::stats::SourceCount>,
 }
 /// The day before a period's first day (a period is bounded, so it exists; an error rather than a panic).
 fn day_before(d: NaiveDate) -> Result<NaiveDate, AppError> {

@@ -298,6 +298,7 @@ impl From<&DossierRow> for NewDossier {
             competent_received_at: r.competent_received_at,
             result_delivery: r.result_delivery.stored().to_string(),
             current_department: r.current_department.as_ref().map(|k| k.to_string()),
+            source: r.source.clone(),
         }
     }
 }

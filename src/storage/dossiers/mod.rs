@@ -87,7 +87,12 @@ pub struct DossierRow {
     /// The department holding the dossier inside `current_agency`; None: the agency as a whole.
     #[diesel(deserialize_as = OptText)]
     pub current_department: Option<DepartmentKey>,
+    /// `motcua`, `portal` or `ministry:<system>` (see [`DossierRow::handled_elsewhere`]).
+    pub source: String,
 }
+
+/// The prefix of the source of a dossier imported from a ministry's system (`ministry:<system>`).
+pub const MINISTRY_SOURCE: &str = "ministry:";
 
 /// A dossier as inserted (columns in their stored encoding), made from a [`DossierRow`].
 #[derive(Debug, Clone, Insertable)]
@@ -131,9 +136,15 @@ pub struct NewDossier {
     pub competent_received_at: Option<NaiveDateTime>,
     pub result_delivery: String,
     pub current_department: Option<String>,
+    pub source: String,
 }
 
 impl DossierRow {
+    /// Handled on a ministry's system and imported for the statistics: never processed here.
+    pub fn handled_elsewhere(&self) -> bool {
+        self.source.starts_with(MINISTRY_SOURCE)
+    }
+
     /// The name the dossier's regime (by its receipt day) gives its status.
     pub fn status_label(&self) -> &'static str {
         self.regime().status_name(self.status)
@@ -150,7 +161,7 @@ impl DossierRow {
 }
 
 /// The fields an action may change.
-#[derive(Debug, Clone, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, AsChangeset)]
 #[diesel(table_name = dossiers, treat_none_as_null = true)]
 pub struct DossierChanges {
     pub current_agency: String,

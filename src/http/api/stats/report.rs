@@ -91,6 +91,9 @@ pub struct ReportView {
     pub counted_at: String,
     pub rows: Vec<ReportLineView>,
     pub total: ReportColumns,
+    /// Of these dossiers, those from elsewhere, by source: `portal` (submitted on the national
+    /// portal, processed here) and `ministry:<system>` (handled on a ministry's system, imported).
+    pub sources: Vec<crate::storage::stats::SourceCount>,
 }
 
 /// The Vietnamese headers of Biểu II.06a, in column order 2–13.
@@ -168,6 +171,7 @@ pub async fn report(
             .map(|l| ReportLineView { key: l.key.clone(), label: l.label.clone(), columns: (&l.row).into() })
             .collect(),
         total: (&r.total).into(),
+        sources: r.sources.clone(),
     }))
 }
 

@@ -1,0 +1,2 @@
+DROP INDEX dossiers_source;
+ALTER TABLE dossiers DROP COLUMN source;
