@@ -488,6 +488,8 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
         // Sở Tư pháp: its departments and the forms to change them.
         "/quan-tri/co-quan/000.00.03.H12".into(),
         "/quan-tri/sap-xep".into(),
+        // The national portal link, with a reconciliation (the dossier above waits: no portal is set).
+        "/quan-tri/cong-dvc?tu_ngay=2026-01-01&den_ngay=2030-12-31".into(),
     ];
     let roles: [(Option<&str>, &[String]); 5] = [
         (None, &public),

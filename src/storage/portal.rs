@@ -185,7 +185,7 @@ pub fn deliveries_of(conn: &mut AnyConnection, dossier_id: &str) -> QueryResult<
 }
 
 /// The queue as operators see it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct QueueState {
     /// Dossiers owing the portal at least one item.
     pub dossiers_waiting: i64,

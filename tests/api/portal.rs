@@ -84,10 +84,16 @@ async fn a_received_and_transferred_dossier_reads_as_the_portal_items() {
 
 /// The app on a clock the test moves, delivering to `peer`.
 async fn app_with_portal(peer: &PortalPeer, start: &str) -> TestApp {
-    let url = peer.url.clone();
+    app_linked_to(peer, start, None).await
+}
+
+/// [`app_with_portal`], taking dossiers from the portal too when `inbound` names its token.
+async fn app_linked_to(peer: &PortalPeer, start: &str, inbound: Option<&str>) -> TestApp {
+    let (url, inbound) = (peer.url.clone(), inbound.map(str::to_string));
     spawn_app_configured(Some(start), move |s| {
         s.portal.url = Some(url);
         s.portal.token = PORTAL_TOKEN.into();
+        s.portal.inbound_token = inbound;
         s.portal.timeout_secs = 2;
         s.notifications.lease_secs = 20;
     })
@@ -132,6 +138,16 @@ fn step(service: &str, status: i64) -> (String, i64) {
     (service.to_string(), status)
 }
 
+/// What the portal sees of a dossier received, sent back for a supplement, resubmitted, transferred
+/// three times, approved, finished and returned: the record with receipt, result and return.
+fn from_receipt_to_return() -> Vec<(String, i64)> {
+    let mut steps = vec![step("DongBoHoSoMC", 2)];
+    steps.extend([2, 5, 2, 4, 4, 4, 4].map(|s| step("CapNhatTienDoHoSoMC", s)));
+    steps.extend([step("DongBoHoSoMC", 9), step("CapNhatTienDoHoSoMC", 9)]);
+    steps.extend([step("DongBoHoSoMC", 10), step("CapNhatTienDoHoSoMC", 10)]);
+    steps
+}
+
 #[tokio::test]
 async fn the_portal_sees_every_step_of_a_journey_in_order_with_its_fields() {
     let peer = PortalPeer::start();
@@ -159,24 +175,7 @@ async fn the_portal_sees_every_step_of_a_journey_in_order_with_its_fields() {
     for t in &items {
         println!("{} {} {}", t.service, t.idempotency_key, t.item);
     }
-    assert_eq!(
-        steps(&items),
-        [
-            step("DongBoHoSoMC", 2),
-            step("CapNhatTienDoHoSoMC", 2),
-            step("CapNhatTienDoHoSoMC", 5),
-            step("CapNhatTienDoHoSoMC", 2),
-            step("CapNhatTienDoHoSoMC", 4),
-            step("CapNhatTienDoHoSoMC", 4),
-            step("CapNhatTienDoHoSoMC", 4),
-            step("CapNhatTienDoHoSoMC", 4),
-            step("DongBoHoSoMC", 9),
-            step("CapNhatTienDoHoSoMC", 9),
-            step("DongBoHoSoMC", 10),
-            step("CapNhatTienDoHoSoMC", 10),
-        ],
-        "{items:#?}"
-    );
+    assert_eq!(steps(&items), from_receipt_to_return(), "{items:#?}");
     assert!(items.iter().all(|t| t.madonvi == TAN_AN));
     let keys: std::collections::HashSet<&str> = items.iter().map(|t| t.idempotency_key.as_str()).collect();
     assert_eq!(keys.len(), items.len(), "one key per item");
@@ -374,15 +373,7 @@ const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 
 /// The app on a clock the test moves, delivering to `peer` and taking dossiers from it.
 async fn app_with_two_way_portal(peer: &PortalPeer, start: &str) -> TestApp {
-    let url = peer.url.clone();
-    spawn_app_configured(Some(start), move |s| {
-        s.portal.url = Some(url);
-        s.portal.token = PORTAL_TOKEN.into();
-        s.portal.inbound_token = Some(INBOUND_TOKEN.into());
-        s.portal.timeout_secs = 2;
-        s.notifications.lease_secs = 20;
-    })
-    .await
+    app_linked_to(peer, start, Some(INBOUND_TOKEN)).await
 }
 
 /// A dossier as the portal delivers it: one file inline, one at an address on the portal.
@@ -459,26 +450,9 @@ async fn a_dossier_submitted_on_the_portal_is_received_processed_and_returned_an
     for t in &items {
         println!("{} {} {}", t.service, t.idempotency_key, t.item);
     }
-    assert_eq!(
-        steps(&items),
-        [
-            step("DongBoHoSoMC", 1),
-            step("CapNhatTienDoHoSoMC", 1),
-            step("DongBoHoSoMC", 2),
-            step("CapNhatTienDoHoSoMC", 2),
-            step("CapNhatTienDoHoSoMC", 5),
-            step("CapNhatTienDoHoSoMC", 2),
-            step("CapNhatTienDoHoSoMC", 4),
-            step("CapNhatTienDoHoSoMC", 4),
-            step("CapNhatTienDoHoSoMC", 4),
-            step("CapNhatTienDoHoSoMC", 4),
-            step("DongBoHoSoMC", 9),
-            step("CapNhatTienDoHoSoMC", 9),
-            step("DongBoHoSoMC", 10),
-            step("CapNhatTienDoHoSoMC", 10),
-        ],
-        "{items:#?}"
-    );
+    let mut expected = vec![step("DongBoHoSoMC", 1), step("CapNhatTienDoHoSoMC", 1)];
+    expected.extend(from_receipt_to_return());
+    assert_eq!(steps(&items), expected, "{items:#?}");
     let received = &items[2].item;
     assert_eq!(received["NgayNopHoSo"], "20270301203000", "the portal's submission time");
     assert_eq!(received["NgayTiepNhan"], "20270302083000");

@@ -93,7 +93,8 @@ fn period_of(from: Option<&str>, to: Option<&str>) -> Result<Period, AppError> {
 #[utoipa::path(get, path = "/api/v1/admin/portal", tag = "national portal", security(("bearer" = [])),
     responses((status = 200, body = admin::Overview), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn overview(ctx: web::Data<AppContext>, caller: Unverified) -> Result<HttpResponse, AppError> {
-    let o = storage::run_as(&ctx.pool, caller, |conn, caller| admin::overview_on(conn, &caller)).await?;
+    let linked = ctx.portal.url.is_some();
+    let o = storage::run_as(&ctx.pool, caller, move |conn, caller| admin::overview_on(conn, &caller, linked)).await?;
     Ok(HttpResponse::Ok().json(o))
 }
 

@@ -149,9 +149,11 @@ pub struct Refusal {
     pub at: DateTime<Utc>,
 }
 
-pub fn overview_on(conn: &mut AnyConnection, caller: &Caller) -> Result<Overview, AppError> {
+/// Without a portal (`linked` false) nothing is sent and the queue is not read: every dossier would
+/// count as owed, and reading that is the cost of the whole table.
+pub fn overview_on(conn: &mut AnyConnection, caller: &Caller, linked: bool) -> Result<Overview, AppError> {
     caller.require_role(&[Role::Admin])?;
-    let queue = portal::queue_state(conn)?;
+    let queue = if linked { portal::queue_state(conn)? } else { QueueState::default() };
     let refused = portal::refused(conn, 50)?
         .into_iter()
         .map(|(d, code)| Refusal {

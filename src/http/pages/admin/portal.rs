@@ -25,6 +25,14 @@ fn kind_label(kind: &str) -> &'static str {
     }
 }
 
+/// A reconciliation as the page shows it: its first and last day, and each difference with the
+/// Vietnamese name of its kind.
+struct Reconciled {
+    from: String,
+    to: String,
+    rows: Vec<(&'static str, Difference)>,
+}
+
 #[derive(Template)]
 #[template(path = "admin_portal.html")]
 struct PortalPage {
@@ -32,8 +40,8 @@ struct PortalPage {
     configured: bool,
     overview: Overview,
     oldest: String,
-    /// A reconciliation's period and its differences (kind label, difference), when one was asked.
-    reconciled: Option<(String, String, Vec<(&'static str, Difference)>)>,
+    /// A reconciliation, when one was asked.
+    reconciled: Option<Reconciled>,
     from: String,
     to: String,
     resent: Option<usize>,
@@ -71,7 +79,7 @@ fn portal_page(
     let oldest = overview.queue.oldest_at.map(fmt::time).unwrap_or_else(|| "—".into());
     let reconciled = reconciled.map(|(p, found)| {
         let rows = found.into_iter().map(|d| (kind_label(d.kind), d)).collect();
-        (p.from().format("%d/%m/%Y").to_string(), p.to().format("%d/%m/%Y").to_string(), rows)
+        Reconciled { from: p.from().format("%d/%m/%Y").to_string(), to: p.to().format("%d/%m/%Y").to_string(), rows }
     });
     let page = PortalPage {
         layout,
@@ -99,10 +107,11 @@ pub async fn portal(
     let asked = filled(&q.tu_ngay).is_some() || filled(&q.den_ngay).is_some();
     let period = asked.then(|| Period::parse(filled(&q.tu_ngay), filled(&q.den_ngay)));
     let kept = (q.tu_ngay.clone().unwrap_or_default(), q.den_ngay.clone().unwrap_or_default());
+    let linked = ctx.portal.url.is_some();
     let (overview, reconciled) = session
         .run(&ctx.pool, move |conn, caller| {
             admin_only(&caller)?;
-            let overview = admin::overview_on(conn, &caller)?;
+            let overview = admin::overview_on(conn, &caller, linked)?;
             let reconciled = match period {
                 Some(Ok(p)) => Some(Ok((p, admin::reconcile_on(conn, &p)?))),
                 Some(Err(e)) => Some(Err(crate::services::stats::invalid_period(e))),
@@ -131,6 +140,7 @@ pub async fn resend(
     let layout = admin_layout(&req, &session);
     let f = form.into_inner();
     let kept = (f.tu_ngay.clone().unwrap_or_default(), f.den_ngay.clone().unwrap_or_default());
+    let linked = ctx.portal.url.is_some();
     let what = match (filled(&f.ma_ho_so), filled(&f.tu_ngay).or(filled(&f.den_ngay))) {
         (Some(code), None) => Ok(admin::Resend::Dossier(code.to_string())),
         (None, Some(_)) => Period::parse(filled(&f.tu_ngay), filled(&f.den_ngay))
@@ -144,7 +154,7 @@ pub async fn resend(
             let done = what.and_then(|w| admin::resend_on(conn, &caller, &w));
             Ok(match done {
                 Ok(n) => Ok(n),
-                Err(e) => Err((admin::overview_on(conn, &caller)?, e)),
+                Err(e) => Err((admin::overview_on(conn, &caller, linked)?, e)),
             })
         })
         .await
