@@ -27,7 +27,8 @@ fn same_token(given: &str, expected: &str) -> bool {
     request_body = InboundItem,
     responses((status = 201, body = InboundReceipt), (status = 200, body = InboundReceipt),
               (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
-              (status = 404, body = crate::error::ErrorBody)))]
+              (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+              (status = 413, body = crate::error::ErrorBody)))]
 pub async fn deliver(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
@@ -137,7 +138,8 @@ pub struct Resent {
 #[utoipa::path(post, path = "/api/v1/admin/portal/resend", tag = "national portal", security(("bearer" = [])),
     request_body = ResendRequest,
     responses((status = 200, body = Resent), (status = 400, body = crate::error::ErrorBody),
-              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody)))]
 pub async fn resend(
     ctx: web::Data<AppContext>,
     caller: Unverified,
