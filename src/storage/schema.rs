@@ -392,6 +392,11 @@ diesel::table! {
         settled -> BigInt,
         rated -> BigInt,
         rated_satisfied -> BigInt,
+        /// Online dossiers received whose wait for the counter is recorded, the office minutes
+        /// they waited in all, and those received late (`domain::intake_latency`).
+        intake_timed -> BigInt,
+        intake_wait_minutes -> BigInt,
+        intake_late -> BigInt,
     }
 }
 
@@ -410,6 +415,11 @@ diesel::table! {
         settled -> BigInt,
         rated -> BigInt,
         rated_satisfied -> BigInt,
+        /// Online dossiers received whose wait for the counter is recorded, the office minutes
+        /// they waited in all, and those received late (`domain::intake_latency`).
+        intake_timed -> BigInt,
+        intake_wait_minutes -> BigInt,
+        intake_late -> BigInt,
     }
 }
 
@@ -428,6 +438,11 @@ diesel::table! {
         settled -> BigInt,
         rated -> BigInt,
         rated_satisfied -> BigInt,
+        /// Online dossiers received whose wait for the counter is recorded, the office minutes
+        /// they waited in all, and those received late (`domain::intake_latency`).
+        intake_timed -> BigInt,
+        intake_wait_minutes -> BigInt,
+        intake_late -> BigInt,
     }
 }
 
@@ -447,6 +462,11 @@ diesel::table! {
         settled -> BigInt,
         rated -> BigInt,
         rated_satisfied -> BigInt,
+        /// Online dossiers received whose wait for the counter is recorded, the office minutes
+        /// they waited in all, and those received late (`domain::intake_latency`).
+        intake_timed -> BigInt,
+        intake_wait_minutes -> BigInt,
+        intake_late -> BigInt,
     }
 }
 
@@ -466,6 +486,11 @@ diesel::table! {
         settled -> BigInt,
         rated -> BigInt,
         rated_satisfied -> BigInt,
+        /// Online dossiers received whose wait for the counter is recorded, the office minutes
+        /// they waited in all, and those received late (`domain::intake_latency`).
+        intake_timed -> BigInt,
+        intake_wait_minutes -> BigInt,
+        intake_late -> BigInt,
     }
 }
 
@@ -485,6 +510,11 @@ diesel::table! {
         settled -> BigInt,
         rated -> BigInt,
         rated_satisfied -> BigInt,
+        /// Online dossiers received whose wait for the counter is recorded, the office minutes
+        /// they waited in all, and those received late (`domain::intake_latency`).
+        intake_timed -> BigInt,
+        intake_wait_minutes -> BigInt,
+        intake_late -> BigInt,
     }
 }
 

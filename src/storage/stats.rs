@@ -17,7 +17,7 @@ pub fn month_of(day: NaiveDate) -> NaiveDate {
 }
 
 /// One counter row's changes: every measure's delta for one agency, field and date.
-type Row = (NaiveDate, [i64; 10]);
+type Row = (NaiveDate, [i64; MEASURES.len()]);
 
 fn column(m: Measure) -> usize {
     match m {
@@ -31,6 +31,9 @@ fn column(m: Measure) -> usize {
         Measure::Settled => 7,
         Measure::Rated => 8,
         Measure::RatedSatisfied => 9,
+        Measure::IntakeTimed => 10,
+        Measure::IntakeWaitMinutes => 11,
+        Measure::IntakeLate => 12,
     }
 }
 
@@ -43,7 +46,7 @@ fn rows_of(deltas: &[Delta], grain: fn(NaiveDate) -> NaiveDate) -> Vec<Row> {
         let i = match rows.iter().position(|(day, _)| *day == date) {
             Some(i) => i,
             None => {
-                rows.push((date, [0; 10]));
+                rows.push((date, [0; MEASURES.len()]));
                 rows.len() - 1
             }
         };
@@ -53,7 +56,8 @@ fn rows_of(deltas: &[Delta], grain: fn(NaiveDate) -> NaiveDate) -> Vec<Row> {
     rows
 }
 
-const MEASURES: [&str; 10] = [
+/// The counter tables' measure columns, in [`column`]'s order.
+const MEASURES: [&str; 13] = [
     "received_online",
     "received_direct",
     "received_online_level4",
@@ -64,6 +68,9 @@ const MEASURES: [&str; 10] = [
     "settled",
     "rated",
     "rated_satisfied",
+    "intake_timed",
+    "intake_wait_minutes",
+    "intake_late",
 ];
 
 /// One upsert adding every row's deltas to one counter table (a new row starts from the deltas,
@@ -325,6 +332,12 @@ struct SumRow {
     rated: i64,
     #[diesel(sql_type = BigInt)]
     rated_satisfied: i64,
+    #[diesel(sql_type = BigInt)]
+    intake_timed: i64,
+    #[diesel(sql_type = BigInt)]
+    intake_wait_minutes: i64,
+    #[diesel(sql_type = BigInt)]
+    intake_late: i64,
 }
 
 /// For each `(last_day, grouping)`, the sums of every measure over all days up to and including
@@ -407,6 +420,9 @@ pub fn cumulative_at(
         c.settled += r.settled;
         c.rated += r.rated;
         c.rated_satisfied += r.rated_satisfied;
+        c.intake_timed += r.intake_timed;
+        c.intake_wait_minutes += r.intake_wait_minutes;
+        c.intake_late += r.intake_late;
     }
     Ok(out)
 }
