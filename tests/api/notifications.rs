@@ -357,6 +357,8 @@ fn worker_process(app: &TestApp) -> std::process::Child {
         .env("DATABASE_URL", app.db.url())
         .env("MOTCUA__NOTIFICATIONS__POLL_INTERVAL_MS", "50")
         .env("MOTCUA__NOTIFICATIONS__LEASE_SECS", "3")
+        // The portal's workers share the lease: their timeout must stay under it (checked at start).
+        .env("MOTCUA__PORTAL__TIMEOUT_SECS", "2")
         .env("MOTCUA__EMAIL__TRANSPORT", "smtp")
         .env("MOTCUA__EMAIL__SMTP_HOST", "127.0.0.1")
         .env("MOTCUA__EMAIL__SMTP_PORT", app.mail.port.to_string())
