@@ -50,6 +50,7 @@ use super::{
         lookup::lookup,
         stats::report,
         stats::kpis,
+        stats::intake_waiting,
         stats::off_system,
         notifications::list,
         alerts::throttle_alerts,
