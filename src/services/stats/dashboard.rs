@@ -57,7 +57,7 @@ pub struct DashboardFigures {
     /// Biểu II.06a, one per grouping asked for, in that order.
     pub reports: Vec<Report>,
     /// The online submissions waiting for a clerk now in the agency's scope (whatever the period).
-    pub waiting: Vec<super::AgencyWaiting>,
+    pub waiting: super::IntakeWaiting,
 }
 
 /// The leader dashboard's reads on one connection, batched: the agencies in the caller's scope,
@@ -139,7 +139,12 @@ fn dashboard_figures(
         Some(p) => crate::storage::plans::targets(conn, &p.id)?,
         None => vec![],
     };
-    let waiting = super::intake::waiting_in(conn, &now.scope, q.now)?;
+    let waiting = super::IntakeWaiting {
+        agency: now.agency.clone(),
+        scope: now.scope.clone(),
+        now: q.now,
+        agencies: super::intake::waiting_in(conn, &now.scope, q.now)?,
+    };
     let kpis_of = |selection: Selection, total: &ReportRow, off: i64, using| -> Kpis {
         // Both periods count the procedures as they are; the intake rule of each period's last day.
         let boundary_free = super::indicators::procedures_boundary_free(selection.to, of_province);

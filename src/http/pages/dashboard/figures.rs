@@ -2,7 +2,7 @@
 //! official report, read through the statistics services and put in the page's words.
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use super::charts::{self, group_thousands, vn_number, Series};
 use super::{
@@ -14,7 +14,7 @@ use crate::domain::period::Period;
 use crate::domain::stats::{report_columns, ReportRow};
 use crate::http::api::stats::{indicator_label, REPORT_HEADERS};
 use crate::http::pages::percent_encode;
-use crate::services::stats::{self, AgencyWaiting, DashboardFigures, GroupBy, Kpis, Report};
+use crate::services::stats::{self, DashboardFigures, GroupBy, IntakeWaiting, Kpis, Report};
 
 /// The groupings the charts need; the table may need one more ([`groupings`]).
 const GROUPS: [GroupBy; 3] = [GroupBy::Month, GroupBy::Agency, GroupBy::Level];
@@ -51,13 +51,7 @@ const COLUMN_KEYS: [&str; 11] = [
 
 /// Everything the dashboard shows for a valid selection, from the figures read in the page's trip
 /// (`services::stats::dashboard`, asked for [`GROUPS`] and the table's grouping).
-pub(super) fn build(
-    figures: DashboardFigures,
-    picker: &Picker,
-    from: NaiveDate,
-    to: NaiveDate,
-    now: DateTime<Utc>,
-) -> Data {
+pub(super) fn build(figures: DashboardFigures, picker: &Picker, from: NaiveDate, to: NaiveDate) -> Data {
     let DashboardFigures { kpis, before, reports, waiting } = figures;
     let previous = Period::new(from, to).ok().and_then(|p| p.previous());
     let reports: HashMap<&str, Report> = reports.into_iter().map(|r| (r.selection.grouping.as_str(), r)).collect();
@@ -180,7 +174,7 @@ pub(super) fn build(
         plan_title,
         cards,
         indicators,
-        intake: intake(&waiting, now, &reports["agency"]),
+        intake: intake(&waiting, &reports["agency"]),
         chart_months,
         chart_on_time,
         chart_agencies,
@@ -225,9 +219,9 @@ fn count_of(n: i64, whole: i64) -> String {
 
 /// The online intake section: the submissions waiting now (whatever the period), and the period's
 /// wait for receipt in total and by agency (from the counters, with Biểu II.06a).
-fn intake(waiting: &[AgencyWaiting], now: DateTime<Utc>, by_agency: &Report) -> Intake {
+fn intake(waiting: &IntakeWaiting, by_agency: &Report) -> Intake {
     let total = &by_agency.total;
-    let (waiting_total, past_rule_total) = waiting.iter().fold((0, 0), |(w, p), a| (w + a.waiting, p + a.past_rule));
+    let (waiting_total, past_rule_total) = waiting.totals();
     let average = |r: &ReportRow| match r.average_intake_wait_hours() {
         Some(h) => format!("{} giờ", vn_number(h)),
         None => "—".into(),
@@ -235,10 +229,11 @@ fn intake(waiting: &[AgencyWaiting], now: DateTime<Utc>, by_agency: &Report) -> 
     let mut lines: Vec<&stats::ReportLine> = by_agency.lines.iter().filter(|l| l.row.intake_timed > 0).collect();
     lines.sort_by(|a, b| b.row.intake_late.cmp(&a.row.intake_late).then(a.label.cmp(&b.label)));
     Intake {
-        at: to_vietnam(now).format("%H:%M ngày %d/%m/%Y").to_string(),
+        at: to_vietnam(waiting.now).format("%H:%M ngày %d/%m/%Y").to_string(),
         waiting_total: group_thousands(waiting_total),
         past_rule_total: group_thousands(past_rule_total),
         waiting: waiting
+            .agencies
             .iter()
             .map(|a| WaitingLine {
                 code: a.agency_code.clone(),

@@ -479,7 +479,7 @@ pub async fn dashboard(
         .collect();
 
     let data = match (errors.is_empty(), from, to, read.figures) {
-        (true, Some(from), Some(to), Some(read)) => Some(figures::build(read, &picker, from, to, now)),
+        (true, Some(from), Some(to), Some(read)) => Some(figures::build(read, &picker, from, to)),
         _ => None,
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
