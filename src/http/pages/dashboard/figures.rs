@@ -217,6 +217,10 @@ fn count_of(n: i64, whole: i64) -> String {
     }
 }
 
+/// The agencies with submissions waiting that the page lists, those waiting longest first (the
+/// totals count all; the API lists all).
+const WAITING_SHOWN: usize = 20;
+
 /// The online intake section: the submissions waiting now (whatever the period), and the period's
 /// wait for receipt in total and by agency (from the counters, with Biểu II.06a).
 fn intake(waiting: &IntakeWaiting, by_agency: &Report) -> Intake {
@@ -232,9 +236,11 @@ fn intake(waiting: &IntakeWaiting, by_agency: &Report) -> Intake {
         at: to_vietnam(waiting.now).format("%H:%M ngày %d/%m/%Y").to_string(),
         waiting_total: group_thousands(waiting_total),
         past_rule_total: group_thousands(past_rule_total),
+        waiting_agencies: waiting.agencies.len(),
         waiting: waiting
             .agencies
             .iter()
+            .take(WAITING_SHOWN)
             .map(|a| WaitingLine {
                 code: a.agency_code.clone(),
                 label: a.agency_name.clone(),

@@ -203,6 +203,8 @@ struct Intake {
     at: String,
     waiting_total: String,
     past_rule_total: String,
+    /// The agencies with submissions waiting, of which `waiting` lists the first.
+    waiting_agencies: usize,
     waiting: Vec<WaitingLine>,
     timed: String,
     average: String,
