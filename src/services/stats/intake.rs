@@ -68,6 +68,7 @@ pub fn intake_waiting_on(
     q: IntakeWaitingQuery,
     now: DateTime<Utc>,
 ) -> Result<IntakeWaiting, AppError> {
+    // The report's checks take a period: today's (no counter is read here, only the scope).
     let today = to_vietnam(now).date_naive().to_string();
     let selection = select(
         conn,
