@@ -310,6 +310,10 @@ pub fn plain_report(
         received_online_level4: p.received_online_level4,
         rated: 0,
         rated_satisfied: 0,
+        // The synthetic dossiers are received as submitted, and `rebuild_counters` writes no waits.
+        intake_timed: 0,
+        intake_wait_minutes: 0,
+        intake_late: 0,
     })
 }
 

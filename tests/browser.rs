@@ -301,6 +301,16 @@ async fn counter_intake(app: &TestApp, clerk: &str, procedure: &str) -> String {
     b["code"].as_str().unwrap().to_string()
 }
 
+/// An online submission to quận Ninh Kiều through the API, not received yet; its reference.
+async fn online_submission(app: &TestApp) -> String {
+    let token = app.login("citizen.an", PW).await;
+    let body = json!({"procedure_code": BUSINESS, "channel": "online", "agency_code": NINH_KIEU,
+        "applicant": {"name": "Nguyễn Văn An", "id_number": "092190004321", "phone": "0987654321", "address": "Cần Thơ"}});
+    let (s, b) = app.post_with("/api/v1/dossiers", &token, &body).await;
+    assert_eq!(s, 201, "{b}");
+    b["reference"].as_str().unwrap().to_string()
+}
+
 #[tokio::test]
 async fn leader_dashboard_and_public_lookup_in_a_real_browser() {
     let Some(b) = Browser::start(1280, 900).await else { return };
@@ -395,6 +405,14 @@ async fn citizen_submits_online_the_counter_receives_and_transfers_the_leader_se
     assert!(b.text("main").await.contains("Đã nộp hồ sơ thành công"));
     b.sign_out().await;
 
+    // The leader sees it waiting for the counter of quận Ninh Kiều (issue 15 item 7).
+    b.sign_in(&app, "leader.tp", "/lanh-dao").await;
+    let row = format!("#cho-tiep-nhan tr[data-agency='{NINH_KIEU}']");
+    assert_eq!(b.text(&format!("{row} td[data-col='waiting']")).await, "1");
+    assert!(b.text(&row).await.contains("Còn trong hạn"), "submitted just now: {}", b.text(&row).await);
+    b.snapshot("dashboard-waiting").await;
+    b.sign_out().await;
+
     // The clerk of quận Ninh Kiều receives it from the inbox (the code is issued then), then transfers it.
     b.sign_in(&app, "clerk.ninhkieu", "/can-bo").await;
     b.click(&format!("a[href='/can-bo/ho-so/{reference}']")).await;
@@ -420,10 +438,13 @@ async fn citizen_submits_online_the_counter_receives_and_transfers_the_leader_se
     b.client.set_window_size(1280, 900).await.unwrap();
     b.sign_out().await;
 
-    // The leader's dashboard counts one more dossier received, online.
+    // The leader's dashboard counts one more dossier received, online, and none waits any more.
     b.sign_in(&app, "leader.tp", "/lanh-dao").await;
     assert_eq!(dashboard_total(&b, "received_total").await, received_before + 1);
     assert_eq!(dashboard_total(&b, "received_online").await, online_before + 1);
+    b.find("#cho-tiep-nhan-trong").await;
+    assert_eq!(b.text("#tiep-nhan-trong-ky dd[data-col='timed']").await, "1");
+    assert_eq!(b.text("#tiep-nhan-trong-ky dd[data-col='late']").await, "0 (0%)");
     b.sign_out().await;
 
     // The public lookup page (no sign-in) shows the new status, as the API says.
@@ -444,6 +465,8 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
     let Some(b) = Browser::start(1280, 900).await else { return };
     let app = common::spawn_app().await;
     let code = counter_intake(&app, "clerk.ninhkieu", BUSINESS).await;
+    // One online submission waiting, so that the dashboard's table of them is audited too.
+    online_submission(&app).await;
 
     // Keyboard only: the first Tab reaches the skip link, then the lookup box; Enter looks up.
     b.goto(&app.url("/")).await;

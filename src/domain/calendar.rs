@@ -91,6 +91,15 @@ impl WorkingCalendar {
         d
     }
 
+    /// The last working day strictly before `day`.
+    pub fn previous_working_day(&self, day: NaiveDate) -> NaiveDate {
+        let mut d = day.pred_opt().expect("date in range");
+        while !self.is_working_day(d) {
+            d = d.pred_opt().expect("date in range");
+        }
+        d
+    }
+
     /// `day` if it is a working day, else the next one.
     pub fn this_or_next_working_day(&self, day: NaiveDate) -> NaiveDate {
         if self.is_working_day(day) {
@@ -191,6 +200,28 @@ impl WorkingCalendar {
             }
             cursor = self.next_working_day(day).and_time(hm(MORNING.0));
         }
+    }
+
+    /// Office minutes (07:30–11:30 and 13:30–17:30 of working days) from `from` to `to`: how long
+    /// something waited in working time. Nights, lunch, weekends and holidays do not count; the
+    /// 15:00 cut-off does not apply (it moves where a count *starts*, not what time has passed).
+    /// Zero when `to` is not after `from`.
+    pub fn office_minutes_between(&self, from: DateTime<FixedOffset>, to: DateTime<FixedOffset>) -> i64 {
+        let (from, to) = (from.with_timezone(&vietnam()).naive_local(), to.with_timezone(&vietnam()).naive_local());
+        let mut minutes = 0;
+        let mut day = from.date();
+        while day <= to.date() {
+            if self.is_working_day(day) {
+                for (open, close) in [MORNING, AFTERNOON] {
+                    let (start, end) = (from.max(day.and_time(hm(open))), to.min(day.and_time(hm(close))));
+                    if end > start {
+                        minutes += (end - start).num_minutes();
+                    }
+                }
+            }
+            day = day.succ_opt().expect("date in range");
+        }
+        minutes
     }
 
     /// A due date moved later by the working days spent waiting for the applicant
@@ -418,6 +449,28 @@ mod tests {
         assert_eq!(moved.date_naive(), d(2024, 3, 14), "3 working days waited");
         let over_tet = c.extend_by_pause(at(2024, 2, 7, 17, 30), at(2024, 2, 6, 9, 0), at(2024, 2, 16, 9, 0));
         assert_eq!(over_tet.date_naive(), d(2024, 2, 19), "only 7/2, 15/2 and 16/2 count");
+    }
+
+    #[test]
+    fn office_minutes_count_working_time_only() {
+        let c = calendar();
+        // Monday 4/3/2024 09:00 → Wednesday 10:00: 390 + 480 + 150 minutes.
+        assert_eq!(c.office_minutes_between(at(2024, 3, 4, 9, 0), at(2024, 3, 6, 10, 0)), 1020);
+        assert_eq!(c.office_minutes_between(at(2024, 3, 4, 11, 0), at(2024, 3, 4, 14, 0)), 60, "lunch skipped");
+        assert_eq!(c.office_minutes_between(at(2024, 3, 1, 20, 0), at(2024, 3, 4, 7, 0)), 0, "a weekend night");
+        assert_eq!(c.office_minutes_between(at(2024, 3, 2, 9, 0), at(2024, 3, 4, 8, 30)), 60, "Saturday → Monday");
+        // Across Tết Giáp Thìn (8–14/2/2024 off): 7/2 from 17:00, then 15/2 until 08:30.
+        assert_eq!(c.office_minutes_between(at(2024, 2, 7, 17, 0), at(2024, 2, 15, 8, 30)), 30 + 60);
+        assert_eq!(c.office_minutes_between(at(2024, 5, 4, 7, 0), at(2024, 5, 4, 23, 0)), 480, "a Saturday worked");
+        assert_eq!(c.office_minutes_between(at(2024, 3, 4, 10, 0), at(2024, 3, 4, 9, 0)), 0, "never negative");
+    }
+
+    #[test]
+    fn the_previous_working_day_skips_weekends_and_holidays() {
+        let c = calendar();
+        assert_eq!(c.previous_working_day(d(2024, 3, 4)), d(2024, 3, 1), "Monday → Friday");
+        assert_eq!(c.previous_working_day(d(2024, 2, 15)), d(2024, 2, 7), "after Tết");
+        assert_eq!(c.previous_working_day(d(2024, 5, 6)), d(2024, 5, 4), "Saturday 4/5/2024 was worked");
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod department;
 pub mod dossier;
 pub mod intake_boundary;
+pub mod intake_latency;
 pub mod labels;
 pub mod notice;
 pub mod period;

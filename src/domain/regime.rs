@@ -100,6 +100,9 @@ pub struct RuleParams {
     pub handover_working_days: Sourced<u32>,
     /// A stop (withdrawal) at the applicant's request is refused once a decision or result exists.
     pub stop_on_request_only_before_decision: Sourced<bool>,
+    /// An online submission is received (or answered) at the latest on this working day after the
+    /// day it was submitted (1: the next working day); see [`crate::domain::intake_latency`].
+    pub online_receipt_working_days: Sourced<u32>,
 }
 
 /// One legal regime.

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use super::calendar::Timeliness;
+use super::intake_latency::IntakeWait;
 
 /// A counter column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -28,10 +29,17 @@ pub enum Measure {
     Rated,
     /// A rating of 4 or 5 ("hài lòng"), by rating day.
     RatedSatisfied,
+    /// An online dossier received whose wait for the counter is recorded, by receipt day
+    /// (`domain::intake_latency`; those received before the counters kept it have none).
+    IntakeTimed,
+    /// The office minutes those dossiers waited from submission to receipt, summed (not a count).
+    IntakeWaitMinutes,
+    /// Those received after their receipt day (`domain::intake_latency::receipt_due_day`).
+    IntakeLate,
 }
 
 impl Measure {
-    pub const ALL: [Measure; 10] = [
+    pub const ALL: [Measure; 13] = [
         Self::ReceivedOnline,
         Self::ReceivedDirect,
         Self::ReceivedOnlineLevel4,
@@ -42,6 +50,9 @@ impl Measure {
         Self::Settled,
         Self::Rated,
         Self::RatedSatisfied,
+        Self::IntakeTimed,
+        Self::IntakeWaitMinutes,
+        Self::IntakeLate,
     ];
 }
 
@@ -56,6 +67,8 @@ pub struct Facts {
     pub finished: Option<(NaiveDate, Timeliness)>,
     /// The applicant's rating: its day and whether it was satisfied (4 or 5 of 5).
     pub rated: Option<(NaiveDate, bool)>,
+    /// For an online dossier received, how long it waited for the counter.
+    pub intake: Option<IntakeWait>,
 }
 
 /// One change to a counter.
@@ -66,18 +79,26 @@ pub struct Delta {
     pub amount: i64,
 }
 
-/// The marks a dossier in this state puts on the counters. A dossier never received (status 1,
-/// or refused/withdrawn before receipt) counts nowhere: TT 01/2020 counts received dossiers.
-pub fn contributions(f: &Facts) -> Vec<(NaiveDate, Measure)> {
+/// The marks a dossier in this state puts on the counters, each with its amount (1 for a count;
+/// the minutes for [`Measure::IntakeWaitMinutes`]). A dossier never received (status 1, or
+/// refused/withdrawn before receipt) counts nowhere: TT 01/2020 counts received dossiers.
+pub fn contributions(f: &Facts) -> Vec<(NaiveDate, Measure, i64)> {
     let Some(received) = f.received_day else { return vec![] };
-    let mut v = vec![(received, if f.online { Measure::ReceivedOnline } else { Measure::ReceivedDirect })];
+    let mut v = vec![(received, if f.online { Measure::ReceivedOnline } else { Measure::ReceivedDirect }, 1)];
     if f.online && f.level4 {
-        v.push((received, Measure::ReceivedOnlineLevel4));
+        v.push((received, Measure::ReceivedOnlineLevel4, 1));
+    }
+    if let Some(wait) = f.intake.filter(|_| f.online) {
+        v.push((received, Measure::IntakeTimed, 1));
+        v.push((received, Measure::IntakeWaitMinutes, wait.working_minutes));
+        if wait.late {
+            v.push((received, Measure::IntakeLate, 1));
+        }
     }
     // A dossier whose statutory clock has not started (received boundary-free, waiting for the
     // competent agency: `intake_boundary`) has no due day yet: it is pending in time until then.
     if let Some(due) = f.due_day {
-        v.push((due, Measure::Due));
+        v.push((due, Measure::Due, 1));
     }
     if let Some((day, t)) = f.finished {
         v.push((
@@ -87,15 +108,16 @@ pub fn contributions(f: &Facts) -> Vec<(NaiveDate, Measure)> {
                 Timeliness::OnTime => Measure::ResolvedOnTime,
                 Timeliness::Late => Measure::ResolvedLate,
             },
+            1,
         ));
         if let Some(due) = f.due_day {
-            v.push((day.max(due), Measure::Settled));
+            v.push((day.max(due), Measure::Settled, 1));
         }
     }
     if let Some((day, satisfied)) = f.rated {
-        v.push((day, Measure::Rated));
+        v.push((day, Measure::Rated, 1));
         if satisfied {
-            v.push((day, Measure::RatedSatisfied));
+            v.push((day, Measure::RatedSatisfied, 1));
         }
     }
     v
@@ -108,11 +130,11 @@ pub fn deltas(before: Option<&Facts>, after: &Facts) -> Vec<Delta> {
         Some(d) => d.amount += amount,
         None => out.push(Delta { day, measure, amount }),
     };
-    for (day, m) in before.map(contributions).unwrap_or_default() {
-        add(day, m, -1);
+    for (day, m, n) in before.map(contributions).unwrap_or_default() {
+        add(day, m, -n);
     }
-    for (day, m) in contributions(after) {
-        add(day, m, 1);
+    for (day, m, n) in contributions(after) {
+        add(day, m, n);
     }
     out.retain(|d| d.amount != 0);
     out.sort();
@@ -138,6 +160,20 @@ pub struct ReportRow {
     /// Ratings given in the period, and those satisfied (for the indicators).
     pub rated: i64,
     pub rated_satisfied: i64,
+    /// Online dossiers received in the period whose wait for the counter is recorded, the office
+    /// minutes they waited in all, and those received late (`domain::intake_latency`).
+    pub intake_timed: i64,
+    pub intake_wait_minutes: i64,
+    pub intake_late: i64,
+}
+
+impl ReportRow {
+    /// The average wait of the online dossiers received in the period, in office hours (one
+    /// decimal); None when none was timed.
+    pub fn average_intake_wait_hours(&self) -> Option<f64> {
+        (self.intake_timed > 0)
+            .then(|| (self.intake_wait_minutes as f64 / 6.0 / self.intake_timed as f64).round() / 10.0)
+    }
 }
 
 /// Columns 3–13 in the form's order.
@@ -170,6 +206,9 @@ pub struct Cumulative {
     pub settled: i64,
     pub rated: i64,
     pub rated_satisfied: i64,
+    pub intake_timed: i64,
+    pub intake_wait_minutes: i64,
+    pub intake_late: i64,
 }
 
 impl Cumulative {
@@ -185,6 +224,9 @@ impl Cumulative {
             Measure::Settled => self.settled += n,
             Measure::Rated => self.rated += n,
             Measure::RatedSatisfied => self.rated_satisfied += n,
+            Measure::IntakeTimed => self.intake_timed += n,
+            Measure::IntakeWaitMinutes => self.intake_wait_minutes += n,
+            Measure::IntakeLate => self.intake_late += n,
         }
     }
     fn received(&self) -> i64 {
@@ -225,6 +267,9 @@ pub fn report(before_start: &Cumulative, at_end: &Cumulative) -> ReportRow {
         received_online_level4: at_end.received_online_level4 - before_start.received_online_level4,
         rated: at_end.rated - before_start.rated,
         rated_satisfied: at_end.rated_satisfied - before_start.rated_satisfied,
+        intake_timed: at_end.intake_timed - before_start.intake_timed,
+        intake_wait_minutes: at_end.intake_wait_minutes - before_start.intake_wait_minutes,
+        intake_late: at_end.intake_late - before_start.intake_late,
     }
 }
 
@@ -240,12 +285,12 @@ mod tests {
     fn a_dossier_whose_clock_has_not_started_is_pending_in_time_until_it_has_a_due_day() {
         // Received boundary-free on 10/3, waiting for the competent agency: no due day yet.
         let waiting = Facts { received_day: Some(d(3, 10)), ..Default::default() };
-        assert_eq!(contributions(&waiting), vec![(d(3, 10), Measure::ReceivedDirect)]);
+        assert_eq!(contributions(&waiting), vec![(d(3, 10), Measure::ReceivedDirect, 1)]);
         let at = |end: NaiveDate, f: &Facts| {
             let mut c = Cumulative::default();
-            for (day, m) in contributions(f) {
+            for (day, m, n) in contributions(f) {
                 if day <= end {
-                    c.add(m, 1);
+                    c.add(m, n);
                 }
             }
             c
@@ -269,6 +314,7 @@ mod tests {
             due_day: Some(d(3, 10)),
             finished: None,
             rated: None,
+            intake: None,
         };
         assert_eq!(deltas(None, &received).len(), 3);
         let restarted = Facts { due_day: Some(d(3, 20)), ..received.clone() };
@@ -288,6 +334,41 @@ mod tests {
             ]
         );
         assert!(deltas(None, &Facts::default()).is_empty(), "never received: counts nowhere");
+    }
+
+    #[test]
+    fn an_online_dossiers_wait_is_marked_on_its_receipt_day_and_moves_with_nothing_else() {
+        let wait = IntakeWait { working_minutes: 1020, late: true };
+        let received = Facts {
+            received_day: Some(d(3, 3)),
+            online: true,
+            intake: Some(wait),
+            due_day: Some(d(3, 8)),
+            ..Default::default()
+        };
+        let marks = deltas(None, &received);
+        let amount = |m| marks.iter().find(|x| x.measure == m).map(|x| (x.day, x.amount));
+        assert_eq!(amount(Measure::IntakeTimed), Some((d(3, 3), 1)));
+        assert_eq!(amount(Measure::IntakeWaitMinutes), Some((d(3, 3), 1020)));
+        assert_eq!(amount(Measure::IntakeLate), Some((d(3, 3), 1)));
+        // Later changes of the dossier leave the wait where it was.
+        let finished = Facts { finished: Some((d(3, 5), Timeliness::Early)), ..received.clone() };
+        assert!(deltas(Some(&received), &finished)
+            .iter()
+            .all(|x| !matches!(x.measure, Measure::IntakeTimed | Measure::IntakeWaitMinutes | Measure::IntakeLate)));
+        let mut c = Cumulative::default();
+        for x in &marks {
+            c.add(x.measure, x.amount);
+        }
+        let r = report(&Cumulative::default(), &c);
+        assert_eq!((r.intake_timed, r.intake_wait_minutes, r.intake_late), (1, 1020, 1));
+        assert_eq!(r.average_intake_wait_hours(), Some(17.0));
+        // In time, and a wait of no minutes, still counts one timed dossier; a paper one none.
+        let quick = Facts { intake: Some(IntakeWait { working_minutes: 0, late: false }), ..received.clone() };
+        assert_eq!(deltas(None, &quick).iter().filter(|x| x.measure == Measure::IntakeTimed).count(), 1);
+        assert!(!deltas(None, &quick).iter().any(|x| x.measure == Measure::IntakeLate));
+        let paper = Facts { online: false, ..received };
+        assert!(!deltas(None, &paper).iter().any(|x| x.measure == Measure::IntakeTimed), "online dossiers only");
     }
 
     #[test]
@@ -319,9 +400,9 @@ mod tests {
         let upto = |last: NaiveDate| {
             let mut c = Cumulative::default();
             for f in &dossiers {
-                for (day, m) in contributions(f) {
+                for (day, m, n) in contributions(f) {
                     if day <= last {
-                        c.add(m, 1);
+                        c.add(m, n);
                     }
                 }
             }

@@ -90,6 +90,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         // ---- Statistics and indicators: Biểu II.06a, the plans' indicators, the leader dashboard.
         .route("/api/v1/stats/report", get().to(stats::report))
         .route("/api/v1/stats/kpis", get().to(stats::kpis))
+        .route("/api/v1/stats/intake-waiting", get().to(stats::intake_waiting))
         .route(DASHBOARD_PATH, get().to(dashboard::dashboard))
         .route("/api/v1/stats/off-system", put().to(stats::off_system))
         // ---- Administration (role `admin`): notices, accounts, calendar, plans, procedures.

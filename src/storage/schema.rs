@@ -395,6 +395,11 @@ diesel::table! {
         settled -> BigInt,
         rated -> BigInt,
         rated_satisfied -> BigInt,
+        /// Online dossiers received whose wait for the counter is recorded, the office minutes
+        /// they waited in all, and those received late (`domain::intake_latency`).
+        intake_timed -> BigInt,
+        intake_wait_minutes -> BigInt,
+        intake_late -> BigInt,
     }
 }
 
@@ -413,6 +418,11 @@ diesel::table! {
         settled -> BigInt,
         rated -> BigInt,
         rated_satisfied -> BigInt,
+        /// Online dossiers received whose wait for the counter is recorded, the office minutes
+        /// they waited in all, and those received late (`domain::intake_latency`).
+        intake_timed -> BigInt,
+        intake_wait_minutes -> BigInt,
+        intake_late -> BigInt,
     }
 }
 
@@ -431,6 +441,11 @@ diesel::table! {
         settled -> BigInt,
         rated -> BigInt,
         rated_satisfied -> BigInt,
+        /// Online dossiers received whose wait for the counter is recorded, the office minutes
+        /// they waited in all, and those received late (`domain::intake_latency`).
+        intake_timed -> BigInt,
+        intake_wait_minutes -> BigInt,
+        intake_late -> BigInt,
     }
 }
 
@@ -450,6 +465,11 @@ diesel::table! {
         settled -> BigInt,
         rated -> BigInt,
         rated_satisfied -> BigInt,
+        /// Online dossiers received whose wait for the counter is recorded, the office minutes
+        /// they waited in all, and those received late (`domain::intake_latency`).
+        intake_timed -> BigInt,
+        intake_wait_minutes -> BigInt,
+        intake_late -> BigInt,
     }
 }
 
@@ -469,6 +489,11 @@ diesel::table! {
         settled -> BigInt,
         rated -> BigInt,
         rated_satisfied -> BigInt,
+        /// Online dossiers received whose wait for the counter is recorded, the office minutes
+        /// they waited in all, and those received late (`domain::intake_latency`).
+        intake_timed -> BigInt,
+        intake_wait_minutes -> BigInt,
+        intake_late -> BigInt,
     }
 }
 
@@ -488,6 +513,11 @@ diesel::table! {
         settled -> BigInt,
         rated -> BigInt,
         rated_satisfied -> BigInt,
+        /// Online dossiers received whose wait for the counter is recorded, the office minutes
+        /// they waited in all, and those received late (`domain::intake_latency`).
+        intake_timed -> BigInt,
+        intake_wait_minutes -> BigInt,
+        intake_late -> BigInt,
     }
 }
 

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::AnyConnection;
+use crate::domain::dossier::{Channel, Status};
 use crate::domain::stats::{Cumulative, Delta, Measure};
 
 /// The first day of `day`'s year.
@@ -17,7 +18,7 @@ pub fn month_of(day: NaiveDate) -> NaiveDate {
 }
 
 /// One counter row's changes: every measure's delta for one agency, field and date.
-type Row = (NaiveDate, [i64; 10]);
+type Row = (NaiveDate, [i64; MEASURES.len()]);
 
 fn column(m: Measure) -> usize {
     match m {
@@ -31,6 +32,9 @@ fn column(m: Measure) -> usize {
         Measure::Settled => 7,
         Measure::Rated => 8,
         Measure::RatedSatisfied => 9,
+        Measure::IntakeTimed => 10,
+        Measure::IntakeWaitMinutes => 11,
+        Measure::IntakeLate => 12,
     }
 }
 
@@ -43,7 +47,7 @@ fn rows_of(deltas: &[Delta], grain: fn(NaiveDate) -> NaiveDate) -> Vec<Row> {
         let i = match rows.iter().position(|(day, _)| *day == date) {
             Some(i) => i,
             None => {
-                rows.push((date, [0; 10]));
+                rows.push((date, [0; MEASURES.len()]));
                 rows.len() - 1
             }
         };
@@ -53,7 +57,8 @@ fn rows_of(deltas: &[Delta], grain: fn(NaiveDate) -> NaiveDate) -> Vec<Row> {
     rows
 }
 
-const MEASURES: [&str; 10] = [
+/// The counter tables' measure columns, in [`column`]'s order.
+const MEASURES: [&str; 13] = [
     "received_online",
     "received_direct",
     "received_online_level4",
@@ -64,6 +69,9 @@ const MEASURES: [&str; 10] = [
     "settled",
     "rated",
     "rated_satisfied",
+    "intake_timed",
+    "intake_wait_minutes",
+    "intake_late",
 ];
 
 /// One upsert adding every row's deltas to one counter table (a new row starts from the deltas,
@@ -325,6 +333,12 @@ struct SumRow {
     rated: i64,
     #[diesel(sql_type = BigInt)]
     rated_satisfied: i64,
+    #[diesel(sql_type = BigInt)]
+    intake_timed: i64,
+    #[diesel(sql_type = BigInt)]
+    intake_wait_minutes: i64,
+    #[diesel(sql_type = BigInt)]
+    intake_late: i64,
 }
 
 /// For each `(last_day, grouping)`, the sums of every measure over all days up to and including
@@ -407,6 +421,9 @@ pub fn cumulative_at(
         c.settled += r.settled;
         c.rated += r.rated;
         c.rated_satisfied += r.rated_satisfied;
+        c.intake_timed += r.intake_timed;
+        c.intake_wait_minutes += r.intake_wait_minutes;
+        c.intake_late += r.intake_late;
     }
     Ok(out)
 }
@@ -442,6 +459,8 @@ fn safe(s: &str) -> String {
 
 #[derive(QueryableByName)]
 struct ActiveRow {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    point: i32,
     #[diesel(sql_type = Text)]
     level: String,
     #[diesel(sql_type = BigInt)]
@@ -461,48 +480,77 @@ pub fn agencies_using(
     scope: &Scope,
     hierarchy: Hierarchy,
 ) -> QueryResult<Vec<(String, i64, i64)>> {
-    let first_full =
-        if from.day() == 1 { from } else { month_of(from).checked_add_months(chrono::Months::new(1)).expect("date") };
-    let after_last_full = month_of(to.succ_opt().expect("date"));
+    Ok(agencies_using_many(conn, &[(from, to)], scope, hierarchy)?.pop().unwrap_or_default())
+}
+
+/// [`agencies_using`] for several periods of one scope, in one statement: one list per period.
+pub fn agencies_using_many(
+    conn: &mut AnyConnection,
+    periods: &[(NaiveDate, NaiveDate)],
+    scope: &Scope,
+    hierarchy: Hierarchy,
+) -> QueryResult<Vec<Vec<(String, i64, i64)>>> {
+    if periods.is_empty() {
+        return Ok(vec![]);
+    }
     let filter = scope_filter(scope);
-    let used = if first_full < after_last_full {
-        format!(
-            "SELECT agency_code FROM stats_monthly WHERE month >= '{first_full}' AND month < '{after_last_full}' \
-             AND received_online + received_direct > 0 \
-             UNION SELECT agency_code FROM stats_daily WHERE ((day >= '{from}' AND day < '{first_full}') \
-             OR (day >= '{after_last_full}' AND day <= '{to}')) AND received_online + received_direct > 0"
-        )
-    } else {
-        format!(
-            "SELECT agency_code FROM stats_daily WHERE day >= '{from}' AND day <= '{to}' \
-             AND received_online + received_direct > 0"
-        )
-    };
-    let (used, existing) = match hierarchy {
-        Hierarchy::AsWas => (
-            format!("SELECT DISTINCT agency_code FROM ({used}) x"),
+    let parts: Vec<String> = periods
+        .iter()
+        .enumerate()
+        .map(|(i, (from, to))| {
+            let (from, to) = (*from, *to);
+            let first_full = if from.day() == 1 {
+                from
+            } else {
+                month_of(from).checked_add_months(chrono::Months::new(1)).expect("date")
+            };
+            let after_last_full = month_of(to.succ_opt().expect("date"));
+            let used = if first_full < after_last_full {
+                format!(
+                    "SELECT agency_code FROM stats_monthly WHERE month >= '{first_full}' AND month < '{after_last_full}' \
+                     AND received_online + received_direct > 0 \
+                     UNION SELECT agency_code FROM stats_daily WHERE ((day >= '{from}' AND day < '{first_full}') \
+                     OR (day >= '{after_last_full}' AND day <= '{to}')) AND received_online + received_direct > 0"
+                )
+            } else {
+                format!(
+                    "SELECT agency_code FROM stats_daily WHERE day >= '{from}' AND day <= '{to}' \
+                     AND received_online + received_direct > 0"
+                )
+            };
+            let (used, existing) = match hierarchy {
+                Hierarchy::AsWas => (
+                    format!("SELECT DISTINCT agency_code FROM ({used}) x"),
+                    format!(
+                        "(a.valid_from IS NULL OR a.valid_from <= '{to}') AND (a.valid_to IS NULL OR a.valid_to >= '{from}')"
+                    ),
+                ),
+                Hierarchy::AsIs => (
+                    format!(
+                        "SELECT DISTINCT COALESCE(m.now_code, x.agency_code) AS agency_code FROM ({used}) x \
+                         LEFT JOIN current_of m ON m.code = x.agency_code"
+                    ),
+                    "a.valid_to IS NULL".to_string(),
+                ),
+            };
             format!(
-                "(a.valid_from IS NULL OR a.valid_from <= '{to}') AND (a.valid_to IS NULL OR a.valid_to >= '{from}')"
-            ),
-        ),
-        Hierarchy::AsIs => (
-            format!(
-                "SELECT DISTINCT COALESCE(m.now_code, x.agency_code) AS agency_code FROM ({used}) x \
-                 LEFT JOIN current_of m ON m.code = x.agency_code"
-            ),
-            "a.valid_to IS NULL".to_string(),
-        ),
-    };
-    let sql = format!(
-        "{with}SELECT a.level AS level, \
-         CAST(COALESCE(SUM(CASE WHEN u.agency_code IS NULL THEN 0 ELSE 1 END), 0) AS BIGINT) AS active, \
-         CAST(COUNT(*) AS BIGINT) AS total \
-         FROM agencies a LEFT JOIN ({used}) u ON u.agency_code = a.code \
-         WHERE a.handles_procedures AND {existing}{filter} GROUP BY a.level ORDER BY a.level",
-        with = hierarchy.with(),
-    );
+                "SELECT CAST({i} AS INTEGER) AS point, a.level AS level, \
+                 CAST(COALESCE(SUM(CASE WHEN u.agency_code IS NULL THEN 0 ELSE 1 END), 0) AS BIGINT) AS active, \
+                 CAST(COUNT(*) AS BIGINT) AS total \
+                 FROM agencies a LEFT JOIN ({used}) u ON u.agency_code = a.code \
+                 WHERE a.handles_procedures AND {existing}{filter} GROUP BY a.level"
+            )
+        })
+        .collect();
+    let sql = format!("{with}{} ORDER BY point, level", parts.join(" UNION ALL "), with = hierarchy.with());
     let rows: Vec<ActiveRow> = diesel::sql_query(sql).load(conn)?;
-    Ok(rows.into_iter().map(|r| (r.level, r.active, r.total)).collect())
+    let mut out = vec![Vec::new(); periods.len()];
+    for r in rows {
+        if let Some(v) = usize::try_from(r.point).ok().and_then(|i| out.get_mut(i)) {
+            v.push((r.level, r.active, r.total));
+        }
+    }
+    Ok(out)
 }
 
 /// Dossiers entered as handled outside the system, for agencies in scope (of `hierarchy`), in
@@ -631,4 +679,47 @@ pub fn by_source(
         }
     }
     Ok(counts.into_values().collect())
+}
+
+/// One agency's online submissions waiting for a clerk now ([`intake_waiting`]).
+#[derive(Debug, Clone, QueryableByName)]
+pub struct WaitingRow {
+    #[diesel(sql_type = Text)]
+    pub agency_code: String,
+    #[diesel(sql_type = Text)]
+    pub agency_name: String,
+    #[diesel(sql_type = BigInt)]
+    pub waiting: i64,
+    /// Those submitted before `past_rule_before`.
+    #[diesel(sql_type = BigInt)]
+    pub past_rule: i64,
+    #[diesel(sql_type = diesel::sql_types::Timestamp)]
+    pub oldest_submitted_at: chrono::NaiveDateTime,
+}
+
+/// The online submissions not received yet (national status 1) per agency in scope that holds
+/// them — the counter that must receive them: the receiving agency, or the unit a reorganisation
+/// moved its open dossiers to — with the oldest submission and how many were submitted before
+/// `past_rule_before`, the agencies with the oldest first. One statement; it reads the index
+/// `dossiers_current_agency (current_agency, status_code)` once per agency of the scope, so its
+/// cost follows the agencies and the dossiers waiting, not the dossiers kept.
+pub fn intake_waiting(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    past_rule_before: chrono::NaiveDateTime,
+) -> QueryResult<Vec<WaitingRow>> {
+    let sql = format!(
+        "SELECT a.code AS agency_code, MAX(a.name) AS agency_name, CAST(COUNT(*) AS BIGINT) AS waiting, \
+         CAST(SUM(CASE WHEN d.submitted_at < '{cutoff}' THEN 1 ELSE 0 END) AS BIGINT) AS past_rule, \
+         MIN(d.submitted_at) AS oldest_submitted_at \
+         FROM agencies a JOIN dossiers d ON d.current_agency = a.code AND d.status_code = {submitted} \
+         WHERE d.channel = '{online}' AND d.source NOT LIKE '{ministry}%'{filter} \
+         GROUP BY a.code ORDER BY MIN(d.submitted_at), a.code",
+        cutoff = past_rule_before.format("%Y-%m-%d %H:%M:%S"),
+        submitted = Status::Submitted.national_code(),
+        online = Channel::Online.as_str(),
+        ministry = super::dossiers::MINISTRY_SOURCE,
+        filter = scope_filter(scope),
+    );
+    diesel::sql_query(sql).load(conn)
 }

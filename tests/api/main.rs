@@ -26,6 +26,7 @@ mod domain_split;
 mod dossiers;
 mod errors;
 mod forms;
+mod intake_latency;
 mod notifications;
 mod one_trip;
 mod pages;

@@ -430,9 +430,24 @@ async fn a_dossier_submitted_on_the_portal_is_received_processed_and_returned_an
     let files: Vec<&str> = d["files"].as_array().unwrap().iter().map(|f| f["file_name"].as_str().unwrap()).collect();
     assert_eq!(files, ["to-khai.pdf", "giay-chung-sinh.pdf"], "{d}");
 
+    // Waiting for the counter since the portal's submission (Monday 20:30): 30 office minutes at
+    // Tuesday 08:00, still in time (issue 15 item 7).
+    let (s, w) = app.get_with("/api/v1/stats/intake-waiting", &leader).await;
+    assert_eq!(s, 200, "{w}");
+    assert_eq!(w["oldest_submitted_at"], "2027-03-01T20:30:00+07:00", "{w}");
+    let tan_an = &w["agencies"][0];
+    assert_eq!((tan_an["agency_code"].as_str(), tan_an["waiting"].as_i64()), (Some(TAN_AN), Some(1)), "{w}");
+    assert_eq!((tan_an["oldest_waited_working_minutes"].as_i64(), tan_an["past_rule"].as_i64()), (Some(30), Some(0)));
+
     // Received (it keeps the portal's code), sent back for a supplement, resubmitted, transferred, returned.
     app.set_time("2027-03-02T08:30:00+07:00");
     act(&app, &clerk, code, json!({"action": "receive"})).await;
+    let (_, r) = app.get_with("/api/v1/stats/report?from=2027-03-01&to=2027-03-31", &leader).await;
+    assert_eq!(
+        r["online_intake"],
+        json!({"timed": 1, "wait_working_minutes": 60, "average_wait_working_hours": 1.0, "received_late": 0}),
+        "received an hour of office time after the portal's submission: {r}"
+    );
     act(&app, &clerk, code, json!({"action": "request_supplement", "missing": ["Giấy chứng sinh bản chính"]})).await;
     app.set_time("2027-03-03T09:00:00+07:00");
     act(&app, &clerk, code, json!({"action": "submit_supplement"})).await;

@@ -216,6 +216,57 @@ pub(crate) fn naive(dossiers: &[Value], from: NaiveDate, to: NaiveDate) -> [i64;
     c
 }
 
+/// Which days of 2027 are working days, as the seeded calendar says (read straight from its table).
+fn working_days_2027(app: &TestApp) -> impl Fn(NaiveDate) -> bool {
+    use chrono::Datelike;
+    let (first, last) = (NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2027, 12, 31).unwrap());
+    let exceptions: std::collections::HashMap<NaiveDate, bool> =
+        motcua::storage::calendar::between(&mut app.conn(), first, last)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.day, r.kind == "working_day"))
+            .collect();
+    move |d: NaiveDate| {
+        assert_eq!(d.year(), 2027, "the histories stay in 2027");
+        exceptions.get(&d).copied().unwrap_or(d.weekday().num_days_from_monday() < 5)
+    }
+}
+
+/// The online intake figures (dossiers timed, minutes waited, received late) of the online
+/// dossiers received in the period, straight from the dossiers: the wait counted minute by minute
+/// over the office hours of working days, late when received after the next working day.
+fn naive_intake(dossiers: &[Value], from: NaiveDate, to: NaiveDate, working: &dyn Fn(NaiveDate) -> bool) -> [i64; 3] {
+    let time =
+        |v: &Value| DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap().with_timezone(&vn()).naive_local();
+    let office = |t: chrono::NaiveDateTime| {
+        let m = chrono::Timelike::hour(&t) * 60 + chrono::Timelike::minute(&t);
+        working(t.date()) && ((450..690).contains(&m) || (810..1050).contains(&m))
+    };
+    let mut c = [0i64; 3];
+    for d in dossiers.iter().filter(|d| d["channel"] == "online") {
+        let Some(received) = day(&d["received_at"]) else { continue };
+        if received < from || received > to {
+            continue;
+        }
+        let (mut t, end) = (time(&d["submitted_at"]), time(&d["received_at"]));
+        c[0] += 1;
+        while t < end {
+            c[1] += i64::from(office(t));
+            t += Duration::minutes(1);
+        }
+        let mut due = time(&d["submitted_at"]).date() + Duration::days(1);
+        while !working(due) {
+            due += Duration::days(1);
+        }
+        c[2] += i64::from(received > due);
+    }
+    c
+}
+
+fn intake_figures(v: &Value) -> [i64; 3] {
+    ["timed", "wait_working_minutes", "received_late"].map(|c| v[c].as_i64().unwrap())
+}
+
 pub(crate) fn columns(v: &Value) -> [i64; 11] {
     [
         "received_total",
@@ -239,6 +290,7 @@ async fn check(plans: Vec<Plan>) {
         spawn_app_configured(Some("2027-02-22T08:00:00+07:00"), |s| s.submissions.max_pending_per_account = 100).await;
     let mut a = actors(&app).await;
     let codes = play(&app, &mut a, &plans, t0(), None).await;
+    let working = working_days_2027(&app);
     let mut dossiers = Vec::new();
     for code in &codes {
         let (s, d) = app.get_with(&format!("/api/v1/dossiers/{code}"), &a.city).await;
@@ -257,6 +309,8 @@ async fn check(plans: Vec<Plan>) {
         assert_eq!(s, 200, "{r}");
         let expected = naive(&dossiers, f, t);
         assert_eq!(columns(&r["total"]), expected, "{from}..{to} for {codes:?}");
+        let intake = naive_intake(&dossiers, f, t, &working);
+        assert_eq!(intake_figures(&r["online_intake"]), intake, "online intake {from}..{to} for {codes:?}");
         // Per agency: each line equals the recomputation over that agency's dossiers.
         let (_, by_agency) =
             app.get_with(&format!("/api/v1/stats/report?from={from}&to={to}&group_by=agency"), &a.city).await;
@@ -264,6 +318,7 @@ async fn check(plans: Vec<Plan>) {
             let mine: Vec<Value> =
                 dossiers.iter().filter(|d| d["receiving_agency"]["code"] == line["key"]).cloned().collect();
             assert_eq!(columns(line), naive(&mine, f, t), "{from}..{to} {}", line["key"]);
+            assert_eq!(intake_figures(&line["online_intake"]), naive_intake(&mine, f, t, &working), "{}", line["key"]);
         }
         let (_, k) = app.get_with(&format!("/api/v1/stats/kpis?from={from}&to={to}"), &a.city).await;
         let ind = &k["indicators"];
@@ -276,6 +331,8 @@ async fn check(plans: Vec<Plan>) {
             .filter(|d| d["channel"] == "online" && day(&d["received_at"]).is_some_and(|r| r >= f && r <= t))
             .count() as i64;
         assert_eq!(ind["dossiers_online_level4_pct"]["numerator"], level4_online, "2.000720 is a level-4 procedure");
+        assert_eq!(ind["online_received_late_pct"]["numerator"], intake[2]);
+        assert_eq!(ind["online_received_late_pct"]["denominator"], intake[0]);
     }
 }
 

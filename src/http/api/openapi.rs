@@ -53,6 +53,7 @@ use super::{
         lookup::lookup,
         stats::report,
         stats::kpis,
+        stats::intake_waiting,
         stats::off_system,
         notifications::list,
         alerts::throttle_alerts,

@@ -169,7 +169,7 @@ pub fn act_on(
             after.code = new_code;
         }
         store::insert_event(conn, &event)?;
-        count(conn, &Counted::new(row, &ctx.procedure_field, ctx.online_level), Some(&d), &next)?;
+        count(conn, &Counted::new(row, &ctx.procedure_field, ctx.online_level), Some(&d), &next, &cal)?;
         if let (Some(kind), Some(agency)) = (kind, &notice_agency) {
             let names = Names { procedure: &ctx.procedure_name, agency };
             enqueue(conn, links, &after, &ctx.applicant, names, kind, details.as_ref(), at)?;

@@ -87,6 +87,8 @@ pub fn import_on(
         _ => None,
     };
     let finished = item.finished_at.is_some() || !item.status.is_open();
+    // The working calendar since the submission (the online wait is counted in working hours).
+    let cal = super::read::calendar_from(conn, item.submitted_at)?;
     conn.transaction(|conn| {
         let before = store::find_by_code(conn, &code)?;
         if let Some(b) = &before {
@@ -156,7 +158,7 @@ pub fn import_on(
                     notify_by: "none".into(),
                 };
                 store::insert(conn, &row, &applicant)?;
-                count(conn, &counted, None, &row.to_domain())?;
+                count(conn, &counted, None, &row.to_domain(), &cal)?;
                 Ok((Imported::Created, row.reference.clone()))
             }
             Some(b) => {
@@ -167,7 +169,7 @@ pub fn import_on(
                 if !store::update_if_unchanged(conn, &b.id, b.row_version, &changes, None)? {
                     return Err(AppError::new(ErrorCode::ConcurrentUpdate, "the dossier changed meanwhile; try again"));
                 }
-                count(conn, &counted, Some(&b.to_domain()), &row.to_domain())?;
+                count(conn, &counted, Some(&b.to_domain()), &row.to_domain(), &cal)?;
                 Ok((Imported::Updated, row.reference.clone()))
             }
         }

@@ -710,7 +710,7 @@ pub fn intake_on(
                 },
             )?;
         }
-        count(conn, &Counted::new(&row, &p.field, p.online_level), None, &dossier)?;
+        count(conn, &Counted::new(&row, &p.field, p.online_level), None, &dossier, &cal)?;
         if dossier.status == Status::Received {
             let names = Names { procedure: &p.name, agency: &agency.name };
             enqueue(conn, links, &row, &applicant, names, NoticeKind::Received, None, at)?;

@@ -2,8 +2,9 @@
 //! applicant (written into the outbox in the same transaction; the worker sends them).
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-use crate::domain::calendar::to_vietnam;
+use crate::domain::calendar::{to_vietnam, WorkingCalendar};
 use crate::domain::dossier::{Channel, Dossier};
+use crate::domain::intake_latency;
 use crate::domain::notice::{self, NoticeFacts, NoticeKind, Preference};
 use crate::domain::stats::{deltas, Facts};
 use crate::error::AppError;
@@ -11,8 +12,11 @@ use crate::storage::dossiers::{ApplicantRow, DossierRow};
 use crate::storage::outbox::{self, NotificationRow};
 use crate::storage::{self, AnyConnection};
 
-/// What statistics know of a dossier (days in Vietnam time; the statutory due date).
-pub(super) fn facts(d: &Dossier, online: bool, level4: bool) -> Facts {
+/// What statistics know of a dossier (days in Vietnam time; the statutory due date). An online
+/// dossier's wait for the counter is measured on `calendar` (`domain::intake_latency`); without
+/// one it is left out, which only a change that keeps the receipt as it was on both sides may do
+/// (a rating): its marks then cancel out whatever they were.
+pub(super) fn facts(d: &Dossier, online: bool, level4: bool, calendar: Option<&WorkingCalendar>) -> Facts {
     let day = |t: DateTime<Utc>| to_vietnam(t).date_naive();
     Facts {
         received_day: d.received_at.map(day),
@@ -24,6 +28,10 @@ pub(super) fn facts(d: &Dossier, online: bool, level4: bool) -> Facts {
             _ => None,
         },
         rated: None,
+        intake: match (online, d.received_at, calendar) {
+            (true, Some(received), Some(cal)) => Some(intake_latency::wait(cal, d.submitted_at, received)),
+            _ => None,
+        },
     }
 }
 
@@ -55,15 +63,16 @@ impl<'a> Counted<'a> {
 }
 
 /// Writes the counter changes of one dossier transition, in the caller's transaction (nothing
-/// when the transition changes no count).
+/// when the transition changes no count). `calendar` covers the dossier since its submission.
 pub(super) fn count(
     conn: &mut AnyConnection,
     who: &Counted<'_>,
     before: Option<&Dossier>,
     after: &Dossier,
+    calendar: &WorkingCalendar,
 ) -> Result<(), AppError> {
-    let changes =
-        deltas(before.map(|b| facts(b, who.online, who.level4)).as_ref(), &facts(after, who.online, who.level4));
+    let facts = |d| facts(d, who.online, who.level4, Some(calendar));
+    let changes = deltas(before.map(facts).as_ref(), &facts(after));
     count_deltas(conn, who, &changes)
 }
 

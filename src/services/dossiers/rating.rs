@@ -94,7 +94,8 @@ pub fn rate_on(
         // The rating adds its own marks; everything else about the dossier stays as it was.
         let who = Counted::new(row, &ctx.procedure_field, ctx.online_level);
         let day = crate::domain::calendar::to_vietnam(at).date_naive();
-        let before = facts(&row.to_domain(), who.online, who.level4);
+        // No calendar: the receipt does not change, so its wait would cancel out (`facts`).
+        let before = facts(&row.to_domain(), who.online, who.level4, None);
         let after = Facts { rated: Some((day, score >= 4)), ..before.clone() };
         count_deltas(conn, &who, &deltas(Some(&before), &after))
     })?;

@@ -28,6 +28,8 @@ pub struct DashboardQuery {
     pub hierarchy: crate::storage::stats::Hierarchy,
     /// At the receiving or the deciding agency.
     pub counting: crate::storage::stats::Counting,
+    /// Now, by the Clock: the online submissions waiting for a clerk are counted at this moment.
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 /// Everything the leader dashboard shows, read in one trip.
@@ -54,13 +56,17 @@ pub struct DashboardFigures {
     pub before: Option<Kpis>,
     /// Biểu II.06a, one per grouping asked for, in that order.
     pub reports: Vec<Report>,
+    /// The online submissions waiting for a clerk now in the agency's scope (whatever the period).
+    pub waiting: super::IntakeWaiting,
 }
 
 /// The leader dashboard's reads on one connection, batched: the agencies in the caller's scope,
 /// the plans, the plan's targets, the prefix sums of every report and indicator of both periods
 /// (one statement), the procedures by online level, the off-system counts of both periods (one
-/// statement) and the agencies using the system in each period. The figures are those of
-/// [`kpis`](super::kpis) and [`report`](super::report()) for the same selections.
+/// statement), the agencies using the system in both periods (one statement), and the online
+/// submissions waiting now (the calendar, then the counts). The figures are those of
+/// [`kpis`](super::kpis), [`report`](super::report()) and
+/// [`intake_waiting_on`](super::intake_waiting_on) for the same selections.
 pub fn dashboard(conn: &mut AnyConnection, caller: &Caller, q: DashboardQuery) -> Result<Dashboard, AppError> {
     caller.require_role(&[Role::Leader, Role::Admin])?;
     let own = caller.agency.clone().expect("staff carry an agency");
@@ -128,28 +134,28 @@ fn dashboard_figures(
     let periods: Vec<(NaiveDate, NaiveDate)> =
         std::iter::once((now.from, now.to)).chain(before.iter().map(|b| (b.from, b.to))).collect();
     let off = crate::storage::stats::off_system_many(conn, &periods, &now.scope, now.hierarchy)?;
+    let mut using = crate::storage::stats::agencies_using_many(conn, &periods, &now.scope, now.hierarchy)?.into_iter();
     let targets = match &plan {
         Some(p) => crate::storage::plans::targets(conn, &p.id)?,
         None => vec![],
     };
-    let mut kpis_of = |selection: Selection, total: &ReportRow, off: i64| -> Result<Kpis, AppError> {
-        let using = crate::storage::stats::agencies_using(
-            conn,
-            selection.from,
-            selection.to,
-            &selection.scope,
-            selection.hierarchy,
-        )?;
+    let waiting = super::IntakeWaiting {
+        agency: now.agency.clone(),
+        scope: now.scope.clone(),
+        now: q.now,
+        agencies: super::intake::waiting_in(conn, &now.scope, q.now)?,
+    };
+    let kpis_of = |selection: Selection, total: &ReportRow, off: i64, using| -> Kpis {
         // Both periods count the procedures as they are; the intake rule of each period's last day.
         let boundary_free = super::indicators::procedures_boundary_free(selection.to, of_province);
         let indicators = indicators_of(total, levels, off, using, boundary_free);
         let targets = target_checks(&indicators, targets.clone());
-        Ok(Kpis { selection, indicators, plan: plan.clone(), plan_basis, targets })
+        Kpis { selection, indicators, plan: plan.clone(), plan_basis, targets }
     };
-    let kpis = kpis_of(now, &total, off[0])?;
+    let kpis = kpis_of(now, &total, off[0], using.next().unwrap_or_default());
     let before = match (before, before_total) {
-        (Some(sel), Some(total)) => Some(kpis_of(sel, &total, off[1])?),
+        (Some(sel), Some(total)) => Some(kpis_of(sel, &total, off[1], using.next().unwrap_or_default())),
         _ => None,
     };
-    Ok(DashboardFigures { kpis, before, reports })
+    Ok(DashboardFigures { kpis, before, reports, waiting })
 }

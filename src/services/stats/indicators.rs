@@ -157,6 +157,16 @@ pub(super) fn indicators_of(
         Some("(early + on time) ÷ resolved, against the statutory due date"),
     ));
     v.push(pct(
+        "online_received_late_pct",
+        None,
+        total.intake_late,
+        total.intake_timed,
+        Some(
+            "online dossiers received after the working day the regime allows after their submission (1: the next; \
+             no source found, domain::intake_latency) ÷ online dossiers received in the period whose wait is recorded",
+        ),
+    ));
+    v.push(pct(
         "satisfaction_pct",
         None,
         total.rated_satisfied,

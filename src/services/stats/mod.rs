@@ -1,7 +1,8 @@
 //! The read side for leaders: Biểu II.06a and the plans' indicators, from prefix sums of counters.
 //!
 //! The query, its checks and the use cases here; Biểu II.06a in `report.rs`, the indicators and the
-//! plans' targets in `indicators.rs`, the leader dashboard's batched read in `dashboard.rs`.
+//! plans' targets in `indicators.rs`, the online submissions waiting for a clerk in `intake.rs`, the
+//! leader dashboard's batched read in `dashboard.rs`.
 use chrono::NaiveDate;
 
 use crate::auth::Caller;
@@ -14,11 +15,13 @@ use crate::storage::{self, AnyConnection, Pool};
 
 mod dashboard;
 mod indicators;
+mod intake;
 mod report;
 
 pub use dashboard::{dashboard, Dashboard, DashboardFigures, DashboardQuery};
 use indicators::target_checks;
 pub use indicators::{indicators, Indicator, Kpis, TargetCheck};
+pub use intake::{intake_waiting_on, AgencyWaiting, IntakeWaiting, IntakeWaitingQuery};
 pub use report::{compute, compute_many, Report, ReportLine};
 
 /// A report's parameters, as they arrive from outside.

@@ -104,6 +104,7 @@ pub fn indicator_label(name: &str) -> &'static str {
         "dossiers_in_system_pct" => "Tỷ lệ hồ sơ xử lý trên hệ thống một cửa điện tử",
         "agencies_using_pct" => "Tỷ lệ cơ quan sử dụng hệ thống một cửa điện tử",
         "on_time_pct" => "Tỷ lệ hồ sơ giải quyết đúng hạn",
+        "online_received_late_pct" => "Tỷ lệ hồ sơ trực tuyến tiếp nhận muộn (sau ngày làm việc tiếp theo ngày nộp)",
         "satisfaction_pct" => "Tỷ lệ hài lòng",
         "online_payment_pct" => "Tỷ lệ thanh toán trực tuyến",
         "electronic_result_pct" => "Tỷ lệ trả kết quả điện tử",

@@ -1,6 +1,6 @@
-//! Statistics (DOMAIN.md §6): Biểu II.06a in `report.rs`, the plans' indicators in `kpis.rs`, and the
-//! off-system counts entered by hand here; what both exports share (CSV quoting, the XLSX content
-//! type, the choice of format) is here too.
+//! Statistics (DOMAIN.md §6): Biểu II.06a in `report.rs`, the plans' indicators in `kpis.rs`, the
+//! online submissions waiting for a clerk in `intake.rs`, and the off-system counts entered by hand
+//! here; what both exports share (CSV quoting, the XLSX content type, the choice of format) is here too.
 use crate::http::context::AppContext;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -9,11 +9,13 @@ use crate::auth::extractor::Unverified;
 use crate::error::{AppError, ErrorCode};
 use crate::services::stats;
 
+mod intake;
 mod kpis;
 mod report;
 
 // The handlers, their views and exports keep their paths (`stats::report`, `stats::kpis_csv`, …);
 // the glob carries utoipa's `__path_*` companions that `openapi` names.
+pub use intake::*;
 pub use kpis::*;
 pub use report::*;
 

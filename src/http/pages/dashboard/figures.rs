@@ -6,14 +6,15 @@ use chrono::NaiveDate;
 
 use super::charts::{self, group_thousands, vn_number, Series};
 use super::{
-    count, level_label, on_time_rate, percent, trend, vn_day, BreakdownLine, Card, Data, IndicatorLine, Link,
-    MonthLine, Picker, ReportCell, ReportLine, GROUPINGS, LEVELS,
+    count, level_label, on_time_rate, percent, rate, trend, vn_day, BreakdownLine, Card, Data, IndicatorLine, Intake,
+    IntakeLine, Link, MonthLine, Picker, ReportCell, ReportLine, WaitingLine, GROUPINGS, LEVELS,
 };
+use crate::domain::calendar::to_vietnam;
 use crate::domain::period::Period;
 use crate::domain::stats::{report_columns, ReportRow};
 use crate::http::api::stats::{indicator_label, REPORT_HEADERS};
 use crate::http::pages::percent_encode;
-use crate::services::stats::{self, DashboardFigures, GroupBy, Kpis, Report};
+use crate::services::stats::{self, DashboardFigures, GroupBy, IntakeWaiting, Kpis, Report};
 
 /// The groupings the charts need; the table may need one more ([`groupings`]).
 const GROUPS: [GroupBy; 3] = [GroupBy::Month, GroupBy::Agency, GroupBy::Level];
@@ -51,7 +52,7 @@ const COLUMN_KEYS: [&str; 11] = [
 /// Everything the dashboard shows for a valid selection, from the figures read in the page's trip
 /// (`services::stats::dashboard`, asked for [`GROUPS`] and the table's grouping).
 pub(super) fn build(figures: DashboardFigures, picker: &Picker, from: NaiveDate, to: NaiveDate) -> Data {
-    let DashboardFigures { kpis, before, reports } = figures;
+    let DashboardFigures { kpis, before, reports, waiting } = figures;
     let previous = Period::new(from, to).ok().and_then(|p| p.previous());
     let reports: HashMap<&str, Report> = reports.into_iter().map(|r| (r.selection.grouping.as_str(), r)).collect();
     let (cards, indicators) = cards(&kpis, before.as_ref());
@@ -173,6 +174,7 @@ pub(super) fn build(figures: DashboardFigures, picker: &Picker, from: NaiveDate,
         plan_title,
         cards,
         indicators,
+        intake: intake(&waiting, &reports["agency"]),
         chart_months,
         chart_on_time,
         chart_agencies,
@@ -199,6 +201,71 @@ pub(super) fn build(figures: DashboardFigures, picker: &Picker, from: NaiveDate,
                 href: format!("/api/v1/stats/kpis?{kpi_query}&format=xlsx"),
             },
         ],
+    }
+}
+
+/// Office minutes as hours, one decimal: `1020` → `17 giờ`, `90` → `1,5 giờ`.
+fn hours(minutes: i64) -> String {
+    format!("{} giờ", vn_number((minutes as f64 / 6.0).round() / 10.0))
+}
+
+/// `n (x%)` of `whole`, or `n` alone when there is nothing to divide by.
+fn count_of(n: i64, whole: i64) -> String {
+    match rate(n, whole) {
+        Some(r) => format!("{} ({})", group_thousands(n), percent(Some(r))),
+        None => group_thousands(n),
+    }
+}
+
+/// The agencies with submissions waiting that the page lists, those waiting longest first (the
+/// totals count all; the API lists all).
+const WAITING_SHOWN: usize = 20;
+
+/// The online intake section: the submissions waiting now (whatever the period), and the period's
+/// wait for receipt in total and by agency (from the counters, with Biểu II.06a).
+fn intake(waiting: &IntakeWaiting, by_agency: &Report) -> Intake {
+    let total = &by_agency.total;
+    let (waiting_total, past_rule_total) = waiting.totals();
+    let average = |r: &ReportRow| match r.average_intake_wait_hours() {
+        Some(h) => format!("{} giờ", vn_number(h)),
+        None => "—".into(),
+    };
+    let mut lines: Vec<&stats::ReportLine> = by_agency.lines.iter().filter(|l| l.row.intake_timed > 0).collect();
+    lines.sort_by(|a, b| b.row.intake_late.cmp(&a.row.intake_late).then(a.label.cmp(&b.label)));
+    Intake {
+        at: to_vietnam(waiting.now).format("%H:%M ngày %d/%m/%Y").to_string(),
+        waiting_total: group_thousands(waiting_total),
+        past_rule_total: group_thousands(past_rule_total),
+        waiting_agencies: waiting.agencies.len(),
+        waiting: waiting
+            .agencies
+            .iter()
+            .take(WAITING_SHOWN)
+            .map(|a| WaitingLine {
+                code: a.agency_code.clone(),
+                label: a.agency_name.clone(),
+                waiting: group_thousands(a.waiting),
+                past_rule: group_thousands(a.past_rule),
+                oldest: to_vietnam(a.oldest_submitted_at).format("%H:%M %d/%m/%Y").to_string(),
+                waited: hours(a.oldest_waited_minutes),
+                standing: match a.oldest_working_days_past_rule {
+                    0 => format!("Còn trong hạn (tiếp nhận đến hết {})", vn_day(a.oldest_receipt_due_day)),
+                    n => format!("Quá hạn {n} ngày làm việc (hạn {})", vn_day(a.oldest_receipt_due_day)),
+                },
+            })
+            .collect(),
+        timed: group_thousands(total.intake_timed),
+        average: average(total),
+        late: count_of(total.intake_late, total.intake_timed),
+        by_agency: lines
+            .into_iter()
+            .map(|l| IntakeLine {
+                label: l.label.clone(),
+                timed: group_thousands(l.row.intake_timed),
+                average: average(&l.row),
+                late: count_of(l.row.intake_late, l.row.intake_timed),
+            })
+            .collect(),
     }
 }
 

@@ -177,6 +177,41 @@ struct ReportCell {
     value: String,
 }
 
+/// One agency's online submissions waiting for a clerk now.
+struct WaitingLine {
+    code: String,
+    label: String,
+    waiting: String,
+    past_rule: String,
+    oldest: String,
+    waited: String,
+    /// Whether the oldest is past its receipt day, in words.
+    standing: String,
+}
+
+/// One agency's wait for receipt over the period.
+struct IntakeLine {
+    label: String,
+    timed: String,
+    average: String,
+    late: String,
+}
+
+/// Online intake (issue 15 item 7): the submissions waiting now, and the period's wait.
+struct Intake {
+    /// The moment the waiting submissions are counted.
+    at: String,
+    waiting_total: String,
+    past_rule_total: String,
+    /// The agencies with submissions waiting, of which `waiting` lists the first.
+    waiting_agencies: usize,
+    waiting: Vec<WaitingLine>,
+    timed: String,
+    average: String,
+    late: String,
+    by_agency: Vec<IntakeLine>,
+}
+
 struct Data {
     agency_name: String,
     agency_code: String,
@@ -188,6 +223,7 @@ struct Data {
     has_plan: bool,
     cards: Vec<Card>,
     indicators: Vec<IndicatorLine>,
+    intake: Intake,
     chart_months: String,
     chart_on_time: String,
     chart_agencies: String,
@@ -323,7 +359,8 @@ pub async fn dashboard(
         let page = ForbiddenPage { layout, role: super::role_label(caller.role).to_lowercase(), hint };
         return Ok(render(StatusCode::FORBIDDEN, &page));
     }
-    let today = crate::domain::calendar::to_vietnam(ctx.clock.now()).date_naive();
+    let now = ctx.clock.now();
+    let today = crate::domain::calendar::to_vietnam(now).date_naive();
     let mut errors = Vec::new();
     let params = web::Query::<Params>::from_query(req.query_string()).map(|q| q.into_inner()).unwrap_or_else(|_| {
         errors.push("Địa chỉ trang có tham số không đọc được; các lựa chọn đã được đặt lại.".into());
@@ -377,6 +414,7 @@ pub async fn dashboard(
         groupings: figures::groupings(&picker.group_by),
         hierarchy: hierarchy.unwrap_or_default(),
         counting: counting.unwrap_or_default(),
+        now,
     };
     let (caller, read) = session
         .run(&ctx.pool, move |conn, caller| Ok((caller.clone(), stats::dashboard(conn, &caller, query)?)))
