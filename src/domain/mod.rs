@@ -3,6 +3,7 @@ pub mod agency;
 pub mod applicant;
 pub mod attachment;
 pub mod calendar;
+pub mod delay_attribution;
 pub mod department;
 pub mod dossier;
 pub mod intake_boundary;
