@@ -810,3 +810,90 @@ async fn the_reference_works_wherever_a_code_does_before_and_after_receipt() {
         (Some(code.as_str()), Some(reference.as_str()))
     );
 }
+
+/// Issue 16 item 1: a late liên thông dossier says which step made it late. The land route gives
+/// the commune 1 working day, the district 5, the Sở TN&MT 10, the district 8 then 4 and the
+/// counter 2 (30 days, 240 office hours); the Sở holds it seven weeks.
+#[tokio::test]
+async fn a_late_land_dossier_names_the_sở_that_held_it_past_its_step() {
+    let app = spawn_app_at("2027-03-01T09:00:00+07:00").await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let district = app.login("specialist.ninhkieu", PW).await;
+    let district_leader = app.login("leader.ninhkieu", PW).await;
+    let department = app.login("specialist.stnmt", PW).await;
+    let code = intake(&app, &clerk, LAND, "direct", None).await["code"].as_str().unwrap().to_string();
+    app.set_time("2027-03-01T14:00:00+07:00");
+    act_ok(&app, &clerk, &code, json!({"action": "transfer"})).await;
+    app.set_time("2027-03-02T09:00:00+07:00");
+    act_ok(&app, &district, &code, json!({"action": "transfer"})).await;
+
+    // While the Sở holds it, its step runs to now: Tuesday 09:00 → Wednesday 10:00 is 9 h.
+    app.set_time("2027-03-03T10:00:00+07:00");
+    let (s, d) = app.get_with(&format!("/api/v1/dossiers/{code}"), &department).await;
+    assert_eq!(s, 200, "{d}");
+    let a = &d["delay_attribution"];
+    assert_eq!(a["limit_minutes"], 240 * 60);
+    let open = &a["steps"][2];
+    assert_eq!((open["step"].as_i64(), open["agency"]["code"].as_str()), (Some(2), Some(STNMT)));
+    assert_eq!((open["held_minutes"].as_i64(), open["budget_minutes"].as_i64()), (Some(540), Some(4800)));
+    assert!(open["until"].is_null());
+    assert!(a["late_step"].is_null(), "nobody is over budget yet: {a}");
+
+    app.set_time("2027-04-19T09:00:00+07:00");
+    act_ok(&app, &department, &code, json!({"action": "transfer"})).await;
+    app.set_time("2027-04-20T09:00:00+07:00");
+    act_ok(&app, &district, &code, json!({"action": "transfer"})).await;
+    app.set_time("2027-04-21T09:00:00+07:00");
+    act_ok(&app, &district_leader, &code, json!({"action": "approve"})).await;
+    app.set_time("2027-04-21T10:00:00+07:00");
+    let d = act_ok(&app, &district_leader, &code, json!({"action": "finish"})).await;
+    assert_eq!(d["timeliness"], "late");
+
+    // Read later: the clock stopped at the finish, so nothing grows.
+    app.set_time("2027-05-10T09:00:00+07:00");
+    let (s, d) = app.get_with(&format!("/api/v1/dossiers/{code}"), &clerk).await;
+    assert_eq!(s, 200, "{d}");
+    let a = &d["delay_attribution"];
+    let steps = a["steps"].as_array().unwrap();
+    let rows: Vec<(i64, &str, i64, i64)> = steps
+        .iter()
+        .map(|s| {
+            let n = |k: &str| s[k].as_i64().unwrap();
+            (n("step"), s["agency"]["code"].as_str().unwrap(), n("budget_minutes"), n("over_minutes"))
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (0, TAN_AN, 480, 0),
+            (1, NINH_KIEU, 2400, 0),
+            (2, STNMT, 4800, rows[2].3),
+            (3, NINH_KIEU, 3840, 0),
+            (4, NINH_KIEU, 1920, 0)
+        ]
+    );
+    // The counter: Monday 09:00 → 14:00 is 3 h; the district: 14:00 → Tuesday 09:00 is 5 h; its
+    // last two steps: 8 h, then 6 h 30 + 2 h 30.
+    let held: Vec<i64> = steps.iter().map(|s| s["held_minutes"].as_i64().unwrap()).collect();
+    assert_eq!((held[0], held[1], held[3], held[4]), (180, 300, 480, 540));
+    assert!(rows[2].3 > 20 * 60 && held[2] - 4800 == rows[2].3, "{a}");
+    assert_eq!(a["late_step"], 2, "the Sở's step made it late: {a}");
+    assert_eq!(steps[2]["until"], "2027-04-19T09:00:00+07:00");
+    assert_eq!(steps[2]["handlers"], json!([{"who": "specialist.stnmt", "minutes": held[2]}]));
+    assert_eq!(steps[0]["handlers"], json!([{"who": "clerk.tanan", "minutes": 180}]));
+    // Per agency: the district's three steps add up, and only the Sở caused late hours.
+    let agencies: Vec<(&str, i64, i64)> = a["agencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["agency"]["code"].as_str().unwrap(),
+                h["held_minutes"].as_i64().unwrap(),
+                h["over_minutes"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(agencies, [(TAN_AN, 180, 0), (NINH_KIEU, 300 + 480 + 540, 0), (STNMT, held[2], rows[2].3)]);
+    assert_eq!(a["agencies"][2]["agency"]["name"].as_str().map(|n| n.contains("Tài nguyên")), Some(true), "{a}");
+}

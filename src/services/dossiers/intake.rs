@@ -761,6 +761,7 @@ pub fn intake_on(
         names: [(agency.code.clone(), agency.name.clone())].into(),
         files: vec![],
         consultations: vec![],
+        usernames: Default::default(),
     };
     let ctx = DossierContext {
         row,

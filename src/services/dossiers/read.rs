@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::{actor, find_readable, parse_code};
 use crate::auth::Caller;
 use crate::domain::calendar::{to_vietnam, WorkingCalendar};
+use crate::domain::delay_attribution::{self, DelayAttribution, Move};
 use crate::domain::department::DepartmentKey;
 use crate::domain::dossier::{Action, DossierKey};
 use crate::domain::AgencyCode;
@@ -33,6 +34,8 @@ pub struct DossierRecord {
     pub current_department: Option<(String, String)>,
     /// When the caller may assign the dossier: the holding agency's other open departments (key, name).
     pub assignable: Vec<(String, String)>,
+    /// Where the dossier's working time went, step by step, at the time of reading (issue 16 item 1).
+    pub delay_attribution: DelayAttribution,
 }
 
 /// The working calendar a computation about `row` at `at` needs: from the earlier of its
@@ -58,6 +61,8 @@ pub(super) struct Surroundings {
     pub names: HashMap<String, String>,
     pub files: Vec<store::FileInfo>,
     pub consultations: Vec<store::ConsultationRow>,
+    /// User id → username of everyone who acted in the history.
+    pub usernames: HashMap<String, String>,
 }
 
 impl Surroundings {
@@ -66,18 +71,22 @@ impl Surroundings {
     pub fn read(conn: &mut AnyConnection, ctx: &DossierContext) -> Result<Self, AppError> {
         let dossier_id = ctx.row.id.as_str();
         let mut names = HashMap::new();
+        let mut usernames = HashMap::new();
         let events = store::events_with_names(conn, dossier_id)?
             .into_iter()
-            .map(|(e, name)| {
+            .map(|(e, name, username)| {
                 if let Some(n) = name {
                     names.insert(e.to_agency.to_string(), n);
+                }
+                if let (Some(id), Some(u)) = (&e.actor_user_id, username) {
+                    usernames.insert(id.clone(), u);
                 }
                 e
             })
             .collect();
         let files = if ctx.file_count > 0 { store::files(conn, dossier_id)? } else { vec![] };
         let consultations = if ctx.consultation_count > 0 { store::consultations(conn, dossier_id)? } else { vec![] };
-        Ok(Self { events, names, files, consultations })
+        Ok(Self { events, names, files, consultations, usernames })
     }
 
     /// The name of an agency the dossier met, reading the names it does not know yet (a
@@ -130,7 +139,10 @@ impl Surroundings {
         if assignable.is_empty() {
             allowed_actions.retain(|a| *a != "assign");
         }
-        let handover_late = ctx.row.to_domain().handover_late(at);
+        let dossier = ctx.row.to_domain();
+        let handover_late = dossier.handover_late(at);
+        self.usernames.insert(caller.user_id.clone(), caller.username.clone());
+        let delay_attribution = attribution(&self.events, &self.usernames, &dossier, cal, at);
         // One read, only when a department holds it.
         let current_department = match &ctx.row.current_department {
             Some(key) => {
@@ -152,8 +164,36 @@ impl Surroundings {
             handover_late,
             current_department,
             assignable,
+            delay_attribution,
         })
     }
+}
+
+/// The delay attribution of `dossier` from its control sheet (no statement: the rows, the route
+/// and the calendar are already read).
+fn attribution(
+    events: &[EventRow],
+    usernames: &HashMap<String, String>,
+    dossier: &crate::domain::dossier::Dossier,
+    cal: &WorkingCalendar,
+    at: DateTime<Utc>,
+) -> DelayAttribution {
+    let moves: Vec<Move> = events
+        .iter()
+        .map(|e| Move {
+            at: e.at.and_utc(),
+            action: e.action.clone(),
+            to_agency: e.to_agency.clone(),
+            department: e
+                .details
+                .as_deref()
+                .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+                .and_then(|d| d.get("department").and_then(|k| k.as_str()).map(str::to_string)),
+            status: e.status,
+            actor: e.actor_user_id.as_ref().and_then(|id| usernames.get(id)).cloned(),
+        })
+        .collect();
+    delay_attribution::attribute(cal, &dossier.route, dossier.limit, &moves, at)
 }
 
 /// The dossier a key names, if the caller may read it, as they see it at `at`.

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::super::schema::{agencies, dossier_events};
+use super::super::schema::{agencies, dossier_events, users};
 use super::super::AnyConnection;
 use super::OptText;
 use crate::domain::calendar::Timeliness;
@@ -61,14 +61,19 @@ pub fn insert_event(conn: &mut AnyConnection, event: &EventRow) -> QueryResult<(
     diesel::insert_into(dossier_events::table).values(event.to_insert()).execute(conn).map(|_| ())
 }
 
+/// A control-sheet row with the name of the agency it went to and the username of who acted.
+pub type NamedEvent = (EventRow, Option<String>, Option<String>);
+
 /// A dossier's control sheet in order, each row with the name of the agency it went to (every
-/// agency a dossier meets is one it went to: intake goes to the receiving agency).
-pub fn events_with_names(conn: &mut AnyConnection, dossier_id: &str) -> QueryResult<Vec<(EventRow, Option<String>)>> {
+/// agency a dossier meets is one it went to: intake goes to the receiving agency) and the
+/// username of who acted (staff handle; delay attribution names them), in one statement.
+pub fn events_with_names(conn: &mut AnyConnection, dossier_id: &str) -> QueryResult<Vec<NamedEvent>> {
     dossier_events::table
         .left_join(agencies::table.on(agencies::code.eq(dossier_events::to_agency)))
+        .left_join(users::table.on(dossier_events::actor_user_id.eq(users::id.nullable())))
         .filter(dossier_events::dossier_id.eq(dossier_id))
         .order(dossier_events::seq.asc())
-        .select((EventRow::as_select(), agencies::name.nullable()))
+        .select((EventRow::as_select(), agencies::name.nullable(), users::username.nullable()))
         .load(conn)
 }
 

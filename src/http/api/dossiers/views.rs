@@ -86,6 +86,54 @@ pub struct ConsultationView {
     pub timeliness: Option<String>,
 }
 
+/// Office minutes held by one department or handler.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct HeldView {
+    /// The department's key or the handler's username; null: the agency as a whole, or nobody has
+    /// moved the dossier on yet.
+    pub who: Option<String>,
+    pub minutes: i64,
+}
+
+/// One stay of the dossier at a step of its route, on the statutory clock.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct StepHoldView {
+    /// Index into the route (0: the receiving counter).
+    pub step: usize,
+    pub agency: AgencyRef,
+    pub from: String,
+    /// null while the step still holds the dossier.
+    pub until: Option<String>,
+    /// Office minutes held (07:30–11:30, 13:30–17:30 of working days).
+    pub held_minutes: i64,
+    /// The step's share of the time limit in office minutes (a working day is 480).
+    pub budget_minutes: i64,
+    pub over_minutes: i64,
+    pub departments: Vec<HeldView>,
+    /// The staff whose action ended each stretch (a username).
+    pub handlers: Vec<HeldView>,
+}
+
+/// Held and late office minutes of one agency over all its steps.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AgencyHoldView {
+    pub agency: AgencyRef,
+    pub held_minutes: i64,
+    pub over_minutes: i64,
+}
+
+/// Where the dossier's working time went (issue 16 item 1; `domain::delay_attribution`).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DelayAttributionView {
+    /// The whole time limit in office minutes.
+    pub limit_minutes: i64,
+    pub steps: Vec<StepHoldView>,
+    /// Index into `steps` of the stay furthest over its budget (the step that made it late); null
+    /// when none went over.
+    pub late_step: Option<usize>,
+    pub agencies: Vec<AgencyHoldView>,
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct DossierView {
     /// The dossier code, issued when a clerk receives it (TT 01/2018 Điều 19): null for an
@@ -145,6 +193,8 @@ pub struct DossierView {
     pub consultations: Vec<ConsultationView>,
     /// What the caller may do now.
     pub allowed_actions: Vec<String>,
+    /// The office time each agency, department and handler held the dossier against its step's budget.
+    pub delay_attribution: DelayAttributionView,
 }
 
 impl From<DossierRecord> for DossierView {
@@ -243,6 +293,40 @@ impl From<DossierRecord> for DossierView {
                 })
                 .collect(),
             allowed_actions: r.allowed_actions.iter().map(|a| a.to_string()).collect(),
+            delay_attribution: {
+                let a = &r.delay_attribution;
+                let held = |h: &[crate::domain::delay_attribution::Held]| {
+                    h.iter().map(|h| HeldView { who: h.who.clone(), minutes: h.minutes }).collect()
+                };
+                DelayAttributionView {
+                    limit_minutes: a.limit_minutes,
+                    steps: a
+                        .steps
+                        .iter()
+                        .map(|s| StepHoldView {
+                            step: s.step,
+                            agency: name(s.agency.as_str()),
+                            from: rfc3339(s.from.naive_utc()),
+                            until: s.until.map(|t| rfc3339(t.naive_utc())),
+                            held_minutes: s.held_minutes,
+                            budget_minutes: s.budget_minutes,
+                            over_minutes: s.over_minutes(),
+                            departments: held(&s.departments),
+                            handlers: held(&s.handlers),
+                        })
+                        .collect(),
+                    late_step: a.late_step,
+                    agencies: a
+                        .by_agency()
+                        .into_iter()
+                        .map(|h| AgencyHoldView {
+                            agency: name(h.agency.as_str()),
+                            held_minutes: h.held_minutes,
+                            over_minutes: h.over_minutes,
+                        })
+                        .collect(),
+                }
+            },
         }
     }
 }
