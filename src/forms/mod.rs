@@ -25,7 +25,10 @@ use crate::services::dossiers::DossierRecord;
 use crate::storage::agencies::Letterhead;
 use crate::storage::dossiers::EventRow;
 
+mod delay;
 mod views;
+
+pub use delay::{delay_lines, DelayLine};
 
 use crate::domain::regime::{self, FormKind, Regime};
 pub use crate::domain::text::escape_html;
@@ -489,6 +492,7 @@ pub fn control_sheet(r: &DossierRecord, p: &PrintFacts) -> String {
     let mut consulted: Vec<String> = r.consultations.iter().map(|c| agency_name(r, c.agency_code.as_str())).collect();
     consulted.dedup();
     let received_at = r.row.received_at.unwrap_or(r.row.submitted_at);
+    let (delay, limit_hours) = delay_lines(r);
     render(&ControlSheet {
         head: head(r, one_stop(p, r, r.row.receiving_agency.as_str()), FormKind::ControlSheet, Some(received_at)),
         d: facts(r),
@@ -498,6 +502,8 @@ pub fn control_sheet(r: &DossierRecord, p: &PrintFacts) -> String {
         due: r.row.due_at.map(vn_date).unwrap_or_else(|| "(tính từ khi cơ quan có thẩm quyền tiếp nhận hồ sơ)".into()),
         handover,
         delivery: r.row.result_delivery.label_vi(),
+        delay,
+        limit_hours,
         rows,
     })
 }

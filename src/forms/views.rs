@@ -226,6 +226,10 @@ pub struct ControlSheet {
     /// How the applicant takes the result.
     pub delivery: &'static str,
     pub rows: Vec<SheetRow>,
+    /// The office hours each step held the dossier against its budget (issue 16 item 1).
+    pub delay: Vec<super::DelayLine>,
+    /// The whole time limit in office hours ("240 h").
+    pub limit_hours: String,
 }
 
 /// One line of the tracking book as printed.

@@ -895,5 +895,27 @@ async fn a_late_land_dossier_names_the_sở_that_held_it_past_its_step() {
         })
         .collect();
     assert_eq!(agencies, [(TAN_AN, 180, 0), (NINH_KIEU, 300 + 480 + 540, 0), (STNMT, held[2], rows[2].3)]);
-    assert_eq!(a["agencies"][2]["agency"]["name"].as_str().map(|n| n.contains("Tài nguyên")), Some(true), "{a}");
+    let sở = a["agencies"][2]["agency"]["name"].as_str().unwrap().to_string();
+    assert!(sở.contains("Tài nguyên"), "{a}");
+
+    // The staff page and the control sheet (TT 03/2025 Mẫu 06) name the same step, with its hours.
+    let over = rows[2].3;
+    let over_label = match over % 60 {
+        0 => format!("{:02} h", over / 60),
+        m => format!("{:02} h {m:02}", over / 60),
+    };
+    for path in [format!("/can-bo/ho-so/{code}"), format!("/api/v1/dossiers/{code}/forms/06")] {
+        let r = app.client.get(app.url(&path)).bearer_auth(&clerk).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("tổng thời hạn 240 h"), "{path}: {html}");
+        let late: Vec<&str> = html.split("<tr").filter(|row| row.contains("(bước làm chậm hồ sơ)")).collect();
+        assert_eq!(late.len(), 1, "{path}: one step is named");
+        assert!(
+            late[0].contains(&sở) && late[0].contains(&over_label) && late[0].contains("/ 80 h"),
+            "{path}: {}",
+            late[0]
+        );
+        assert!(late[0].contains("specialist.stnmt"), "{path}: {}", late[0]);
+    }
 }

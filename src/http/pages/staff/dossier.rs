@@ -249,6 +249,10 @@ pub struct DossierPage {
     consultable: Vec<(String, String)>,
     /// Departments the dossier may be assigned to (key, name).
     departments: Vec<(String, String)>,
+    /// The office hours each step held the dossier against its budget (issue 16 item 1).
+    delay: Vec<crate::forms::DelayLine>,
+    /// The whole time limit in office hours.
+    limit_hours: String,
 }
 
 impl DossierPage {
@@ -343,7 +347,20 @@ fn dossier_page(
         })
         .collect();
     let (consultable, departments) = (around.consultable, r.assignable.clone());
-    DossierPage { layout, d: DossierView::new(&r), actions, error, done, form, consultations, consultable, departments }
+    let (delay, limit_hours) = crate::forms::delay_lines(&r);
+    DossierPage {
+        layout,
+        d: DossierView::new(&r),
+        actions,
+        error,
+        done,
+        form,
+        consultations,
+        consultable,
+        departments,
+        delay,
+        limit_hours,
+    }
 }
 
 #[derive(Deserialize)]
