@@ -266,6 +266,12 @@ pub fn vietnam_midnight_utc(day: NaiveDate) -> DateTime<Utc> {
     local(day.and_hms_opt(0, 0, 0).expect("midnight exists")).with_timezone(&Utc)
 }
 
+/// The Vietnam days `from` to `to` (both included) as UTC bounds `[start, end)`.
+pub fn vietnam_days_utc(from: NaiveDate, to: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
+    let start = |d: NaiveDate| vietnam_midnight_utc(d).naive_utc();
+    (start(from), start(to.succ_opt().unwrap_or(to)))
+}
+
 /// A UTC instant seen in Vietnam time.
 pub fn to_vietnam(t: DateTime<Utc>) -> DateTime<FixedOffset> {
     t.with_timezone(&vietnam())

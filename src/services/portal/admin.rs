@@ -1,7 +1,7 @@
 //! What administrators do about the portal link (issue 15, items 5 and 6): see the queue, its
 //! oldest item, the last error and the refused items; compare what the portal acknowledged with the
 //! dossiers motcua holds (`motcua portal reconcile`); send a dossier or a period again.
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::Value;
 
 use super::portal_time;
@@ -28,8 +28,7 @@ pub struct Difference {
 
 /// The period's days (Vietnam days, both ends included) as UTC bounds `[start, end)`.
 pub fn period_bounds(period: &Period) -> (NaiveDateTime, NaiveDateTime) {
-    let start = |d: NaiveDate| crate::domain::calendar::vietnam_midnight_utc(d).naive_utc();
-    (start(period.from()), start(period.to().succ_opt().unwrap_or(period.to())))
+    crate::domain::calendar::vietnam_days_utc(period.from(), period.to())
 }
 
 /// The values the portal's record should carry now, by field.

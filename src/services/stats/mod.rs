@@ -211,9 +211,8 @@ pub async fn report(pool: &Pool, caller: Caller, q: StatsQuery) -> Result<Report
 pub fn report_on(conn: &mut AnyConnection, caller: &Caller, q: StatsQuery) -> Result<Report, AppError> {
     let selection = select(conn, caller, &q)?;
     let (lines, total) = compute(conn, &selection)?;
-    let start = |d: NaiveDate| crate::domain::calendar::vietnam_midnight_utc(d).naive_utc();
-    let end = selection.to.succ_opt().unwrap_or(selection.to);
-    let sources = storage::stats::by_source(conn, &selection.scope, start(selection.from), start(end))?;
+    let (start, end) = crate::domain::calendar::vietnam_days_utc(selection.from, selection.to);
+    let sources = storage::stats::by_source(conn, &selection.scope, start, end)?;
     Ok(Report { selection, lines, total, sources })
 }
 pub async fn kpis(pool: &Pool, caller: Caller, q: StatsQuery, plan: PlanChoice) -> Result<Kpis, AppError> {
