@@ -314,6 +314,11 @@ pub fn plain_report(
         intake_timed: 0,
         intake_wait_minutes: 0,
         intake_late: 0,
+        // Nor any stays at route steps (the synthetic dossiers have no control sheet).
+        steps_ended: 0,
+        steps_early: 0,
+        steps_late: 0,
+        step_late_minutes: 0,
     })
 }
 

@@ -1,9 +1,13 @@
 //! Statistics by construction: each dossier contributes marks to daily counters, and every
 //! change of a dossier writes the difference of its contributions in the same transaction.
 //! The official report (Biểu II.06a, TT 01/2020/TT-VPCP) and the indicators are then prefix sums.
+use std::cmp::Ordering;
+
 use chrono::NaiveDate;
 
-use super::calendar::Timeliness;
+use super::agency::AgencyCode;
+use super::calendar::{to_vietnam, Timeliness};
+use super::delay_attribution::DelayAttribution;
 use super::intake_latency::IntakeWait;
 
 /// A counter column.
@@ -36,10 +40,19 @@ pub enum Measure {
     IntakeWaitMinutes,
     /// Those received after their receipt day (`domain::intake_latency::receipt_due_day`).
     IntakeLate,
+    /// A stay of a dossier at one step of its route ended, at the agency that held it (not the
+    /// dossier's receiving agency), by the day it ended (`domain::delay_attribution`, issue 16 item 1).
+    StepsEnded,
+    /// Those that held it for less than the step's budget (TT 01/2018 Điều 13.2: 2 points).
+    StepsEarly,
+    /// Those that held it for longer than the step's budget (Điều 13.2: 0 points).
+    StepsLate,
+    /// The office minutes those went over their budgets, summed (not a count): "late hours caused".
+    StepLateMinutes,
 }
 
 impl Measure {
-    pub const ALL: [Measure; 13] = [
+    pub const ALL: [Measure; 17] = [
         Self::ReceivedOnline,
         Self::ReceivedDirect,
         Self::ReceivedOnlineLevel4,
@@ -53,6 +66,10 @@ impl Measure {
         Self::IntakeTimed,
         Self::IntakeWaitMinutes,
         Self::IntakeLate,
+        Self::StepsEnded,
+        Self::StepsEarly,
+        Self::StepsLate,
+        Self::StepLateMinutes,
     ];
 }
 
@@ -125,20 +142,69 @@ pub fn contributions(f: &Facts) -> Vec<(NaiveDate, Measure, i64)> {
 
 /// The counter changes that take a dossier from `before` (None: it did not exist) to `after`.
 pub fn deltas(before: Option<&Facts>, after: &Facts) -> Vec<Delta> {
+    difference(before.map(contributions).unwrap_or_default(), contributions(after))
+}
+
+/// The changes that take the marks `before` to the marks `after`, per day and measure, leaving out
+/// those that cancel.
+fn difference(before: Vec<(NaiveDate, Measure, i64)>, after: Vec<(NaiveDate, Measure, i64)>) -> Vec<Delta> {
     let mut out: Vec<Delta> = Vec::new();
-    let mut add = |day, measure, amount| match out.iter_mut().find(|d| d.day == day && d.measure == measure) {
-        Some(d) => d.amount += amount,
-        None => out.push(Delta { day, measure, amount }),
-    };
-    for (day, m, n) in before.map(contributions).unwrap_or_default() {
-        add(day, m, -n);
-    }
-    for (day, m, n) in contributions(after) {
-        add(day, m, n);
+    let marks = before.into_iter().map(|(day, m, n)| (day, m, -n)).chain(after);
+    for (day, measure, amount) in marks {
+        match out.iter_mut().find(|d| d.day == day && d.measure == measure) {
+            Some(d) => d.amount += amount,
+            None => out.push(Delta { day, measure, amount }),
+        }
     }
     out.retain(|d| d.amount != 0);
     out.sort();
     out
+}
+
+/// The marks the ended stays of a dossier's route put on the counters of the agencies that held
+/// them (issue 16 item 1, "late hours caused"): per stay, on the Vietnam day it ended, one
+/// [`Measure::StepsEnded`], one [`Measure::StepsEarly`] or [`Measure::StepsLate`] against its
+/// budget, and its minutes over the budget. A stay still open puts none: it is counted when it
+/// ends, so the figures never move backwards and no scan is needed to read them.
+pub fn step_contributions(a: &DelayAttribution) -> Vec<(AgencyCode, NaiveDate, Measure, i64)> {
+    let mut v = Vec::new();
+    for s in &a.steps {
+        let Some(until) = s.until else { continue };
+        let day = to_vietnam(until).date_naive();
+        v.push((s.agency.clone(), day, Measure::StepsEnded, 1));
+        match s.held_minutes.cmp(&s.budget_minutes) {
+            Ordering::Less => v.push((s.agency.clone(), day, Measure::StepsEarly, 1)),
+            Ordering::Greater => {
+                v.push((s.agency.clone(), day, Measure::StepsLate, 1));
+                v.push((s.agency.clone(), day, Measure::StepLateMinutes, s.over_minutes()));
+            }
+            Ordering::Equal => {}
+        }
+    }
+    v
+}
+
+/// The counter changes, per agency, that take a dossier's ended stays from `before` to `after`
+/// (in the agencies' order of first appearance).
+pub fn step_deltas(before: &DelayAttribution, after: &DelayAttribution) -> Vec<(AgencyCode, Vec<Delta>)> {
+    let (before, after) = (step_contributions(before), step_contributions(after));
+    let mut agencies: Vec<AgencyCode> = Vec::new();
+    for (a, ..) in before.iter().chain(&after) {
+        if !agencies.contains(a) {
+            agencies.push(a.clone());
+        }
+    }
+    let of = |marks: &[(AgencyCode, NaiveDate, Measure, i64)], agency: &AgencyCode| {
+        marks.iter().filter(|(a, ..)| a == agency).map(|(_, d, m, n)| (*d, *m, *n)).collect::<Vec<_>>()
+    };
+    agencies
+        .into_iter()
+        .map(|a| {
+            let d = difference(of(&before, &a), of(&after, &a));
+            (a, d)
+        })
+        .filter(|(_, d)| !d.is_empty())
+        .collect()
 }
 
 /// One row of Biểu II.06a (columns 3–13), DOMAIN.md §6.1.
@@ -165,6 +231,12 @@ pub struct ReportRow {
     pub intake_timed: i64,
     pub intake_wait_minutes: i64,
     pub intake_late: i64,
+    /// Stays at a step of a route that ended in the period at the agency (those it held), those
+    /// under and over the step's budget, and the office minutes over it ("late hours caused").
+    pub steps_ended: i64,
+    pub steps_early: i64,
+    pub steps_late: i64,
+    pub step_late_minutes: i64,
 }
 
 impl ReportRow {
@@ -209,6 +281,10 @@ pub struct Cumulative {
     pub intake_timed: i64,
     pub intake_wait_minutes: i64,
     pub intake_late: i64,
+    pub steps_ended: i64,
+    pub steps_early: i64,
+    pub steps_late: i64,
+    pub step_late_minutes: i64,
 }
 
 impl Cumulative {
@@ -227,6 +303,10 @@ impl Cumulative {
             Measure::IntakeTimed => self.intake_timed += n,
             Measure::IntakeWaitMinutes => self.intake_wait_minutes += n,
             Measure::IntakeLate => self.intake_late += n,
+            Measure::StepsEnded => self.steps_ended += n,
+            Measure::StepsEarly => self.steps_early += n,
+            Measure::StepsLate => self.steps_late += n,
+            Measure::StepLateMinutes => self.step_late_minutes += n,
         }
     }
     fn received(&self) -> i64 {
@@ -270,12 +350,81 @@ pub fn report(before_start: &Cumulative, at_end: &Cumulative) -> ReportRow {
         intake_timed: at_end.intake_timed - before_start.intake_timed,
         intake_wait_minutes: at_end.intake_wait_minutes - before_start.intake_wait_minutes,
         intake_late: at_end.intake_late - before_start.intake_late,
+        steps_ended: at_end.steps_ended - before_start.steps_ended,
+        steps_early: at_end.steps_early - before_start.steps_early,
+        steps_late: at_end.steps_late - before_start.steps_late,
+        step_late_minutes: at_end.step_late_minutes - before_start.step_late_minutes,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn stay(
+        agency: &str,
+        from: &str,
+        until: Option<&str>,
+        held: i64,
+        budget: i64,
+    ) -> super::super::delay_attribution::StepHold {
+        let t = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        super::super::delay_attribution::StepHold {
+            step: 0,
+            agency: AgencyCode::parse(agency).unwrap(),
+            from: t(from),
+            until: until.map(t),
+            held_minutes: held,
+            budget_minutes: budget,
+            departments: vec![],
+            handlers: vec![],
+        }
+    }
+
+    #[test]
+    fn a_step_is_counted_at_the_agency_that_held_it_when_it_ends_and_only_then() {
+        let (commune, sở) = ("000.01.31.H12", "000.00.05.H12");
+        let open = DelayAttribution {
+            limit_minutes: 960,
+            steps: vec![
+                stay(commune, "2027-03-01T09:00:00+07:00", Some("2027-03-01T14:00:00+07:00"), 180, 480),
+                stay(sở, "2027-03-01T14:00:00+07:00", None, 600, 480),
+            ],
+            late_step: None,
+        };
+        // The Sở's stay ends on Tuesday 00:30 Vietnam time (Monday 17:30 UTC): its day is Tuesday's.
+        let mut ended = open.clone();
+        ended.steps[1].until =
+            Some(chrono::DateTime::parse_from_rfc3339("2027-03-02T00:30:00+07:00").unwrap().to_utc());
+        ended.steps[1].held_minutes = 660;
+        let changes = step_deltas(&open, &ended);
+        let delta = |m, amount| Delta { day: d(3, 2), measure: m, amount };
+        assert_eq!(
+            changes,
+            vec![(
+                AgencyCode::parse(sở).unwrap(),
+                vec![delta(Measure::StepsEnded, 1), delta(Measure::StepsLate, 1), delta(Measure::StepLateMinutes, 180)]
+            )],
+            "the commune's stay had ended before: nothing changes for it"
+        );
+        // Ended stays never count twice, and an unchanged attribution changes nothing.
+        assert!(step_deltas(&ended, &ended).is_empty());
+        let early = step_contributions(&open);
+        assert_eq!(
+            early,
+            vec![
+                (AgencyCode::parse(commune).unwrap(), d(3, 1), Measure::StepsEnded, 1),
+                (AgencyCode::parse(commune).unwrap(), d(3, 1), Measure::StepsEarly, 1)
+            ]
+        );
+        // A stay exactly on its budget is neither early nor late (TT 01/2018 Điều 13.2: 1 point).
+        let mut exact = open.clone();
+        exact.steps[0].held_minutes = 480;
+        assert_eq!(
+            step_contributions(&exact),
+            vec![(AgencyCode::parse(commune).unwrap(), d(3, 1), Measure::StepsEnded, 1)]
+        );
+    }
 
     fn d(m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2027, m, day).unwrap()

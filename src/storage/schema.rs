@@ -400,6 +400,12 @@ diesel::table! {
         intake_timed -> BigInt,
         intake_wait_minutes -> BigInt,
         intake_late -> BigInt,
+        /// Stays at a route step ended at the agency, under and over budget, and the office
+        /// minutes over (`domain::stats::step_contributions`).
+        steps_ended -> BigInt,
+        steps_early -> BigInt,
+        steps_late -> BigInt,
+        step_late_minutes -> BigInt,
     }
 }
 
@@ -423,6 +429,12 @@ diesel::table! {
         intake_timed -> BigInt,
         intake_wait_minutes -> BigInt,
         intake_late -> BigInt,
+        /// Stays at a route step ended at the agency, under and over budget, and the office
+        /// minutes over (`domain::stats::step_contributions`).
+        steps_ended -> BigInt,
+        steps_early -> BigInt,
+        steps_late -> BigInt,
+        step_late_minutes -> BigInt,
     }
 }
 
@@ -446,6 +458,12 @@ diesel::table! {
         intake_timed -> BigInt,
         intake_wait_minutes -> BigInt,
         intake_late -> BigInt,
+        /// Stays at a route step ended at the agency, under and over budget, and the office
+        /// minutes over (`domain::stats::step_contributions`).
+        steps_ended -> BigInt,
+        steps_early -> BigInt,
+        steps_late -> BigInt,
+        step_late_minutes -> BigInt,
     }
 }
 
@@ -470,6 +488,12 @@ diesel::table! {
         intake_timed -> BigInt,
         intake_wait_minutes -> BigInt,
         intake_late -> BigInt,
+        /// Stays at a route step ended at the agency, under and over budget, and the office
+        /// minutes over (`domain::stats::step_contributions`).
+        steps_ended -> BigInt,
+        steps_early -> BigInt,
+        steps_late -> BigInt,
+        step_late_minutes -> BigInt,
     }
 }
 
@@ -494,6 +518,12 @@ diesel::table! {
         intake_timed -> BigInt,
         intake_wait_minutes -> BigInt,
         intake_late -> BigInt,
+        /// Stays at a route step ended at the agency, under and over budget, and the office
+        /// minutes over (`domain::stats::step_contributions`).
+        steps_ended -> BigInt,
+        steps_early -> BigInt,
+        steps_late -> BigInt,
+        step_late_minutes -> BigInt,
     }
 }
 
@@ -518,6 +548,12 @@ diesel::table! {
         intake_timed -> BigInt,
         intake_wait_minutes -> BigInt,
         intake_late -> BigInt,
+        /// Stays at a route step ended at the agency, under and over budget, and the office
+        /// minutes over (`domain::stats::step_contributions`).
+        steps_ended -> BigInt,
+        steps_early -> BigInt,
+        steps_late -> BigInt,
+        step_late_minutes -> BigInt,
     }
 }
 

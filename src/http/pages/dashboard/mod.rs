@@ -212,6 +212,24 @@ struct Intake {
     by_agency: Vec<IntakeLine>,
 }
 
+/// One agency's stays at route steps that ended in the period (issue 16 item 1).
+struct DelayLine {
+    code: String,
+    label: String,
+    ended: String,
+    late: String,
+    /// The office hours over the steps' budgets: "late hours caused".
+    late_hours: String,
+}
+
+/// Delay attribution summed per agency: the agencies that caused the most late hours first.
+struct Delay {
+    ended: String,
+    late: String,
+    late_hours: String,
+    by_agency: Vec<DelayLine>,
+}
+
 struct Data {
     agency_name: String,
     agency_code: String,
@@ -224,6 +242,7 @@ struct Data {
     cards: Vec<Card>,
     indicators: Vec<IndicatorLine>,
     intake: Intake,
+    delay: Delay,
     chart_months: String,
     chart_on_time: String,
     chart_agencies: String,
