@@ -319,6 +319,14 @@ pub fn plain_report(
         steps_early: 0,
         steps_late: 0,
         step_late_minutes: 0,
+        // The indexes' marks are not made for synthetic dossiers either.
+        resolved_one_supplement: 0,
+        resolved_many_supplements: 0,
+        resolved_in_time_many_supplements: 0,
+        resolved_late_online: 0,
+        pending_overdue_online: 0,
+        resolved_working_minutes: 0,
+        resolved_timed: 0,
     })
 }
 

@@ -49,10 +49,30 @@ pub enum Measure {
     StepsLate,
     /// The office minutes those went over their budgets, summed (not a count): "late hours caused".
     StepLateMinutes,
+    /// Finished after exactly one supplement request (intake or appraisal), by finishing day
+    /// (TT 01/2018 Điều 13.3: one contact, 1 point).
+    ResolvedOneSupplement,
+    /// Finished after more than one (Điều 13.3: 0 points).
+    ResolvedManySupplements,
+    /// Finished early or on time after more than one supplement request: DVCQG's progress
+    /// indicator counts them overdue (QĐ 766 indicator 2.1, regulations.md §2.7).
+    ResolvedInTimeManySupplements,
+    /// An online dossier finished after its due day (TT 01/2018 Điều 13.9: "no online dossier late").
+    ResolvedLateOnline,
+    /// [`Measure::Due`] and [`Measure::Settled`] of the online dossiers alone: with them, the
+    /// online dossiers pending past their due day.
+    DueOnline,
+    SettledOnline,
+    /// The office minutes from receipt to finish of the dossiers finished, summed (not a count):
+    /// the average processing time (ND 224/2026 Điều 19.2, QĐ 766 indicator 2.2).
+    ResolvedWorkingMinutes,
+    /// The dossiers finished whose processing time is recorded (every one finished since the
+    /// counters kept it): the average's denominator.
+    ResolvedTimed,
 }
 
 impl Measure {
-    pub const ALL: [Measure; 17] = [
+    pub const ALL: [Measure; 25] = [
         Self::ReceivedOnline,
         Self::ReceivedDirect,
         Self::ReceivedOnlineLevel4,
@@ -70,6 +90,14 @@ impl Measure {
         Self::StepsEarly,
         Self::StepsLate,
         Self::StepLateMinutes,
+        Self::ResolvedOneSupplement,
+        Self::ResolvedManySupplements,
+        Self::ResolvedInTimeManySupplements,
+        Self::ResolvedLateOnline,
+        Self::DueOnline,
+        Self::SettledOnline,
+        Self::ResolvedWorkingMinutes,
+        Self::ResolvedTimed,
     ];
 }
 
@@ -86,6 +114,11 @@ pub struct Facts {
     pub rated: Option<(NaiveDate, bool)>,
     /// For an online dossier received, how long it waited for the counter.
     pub intake: Option<IntakeWait>,
+    /// Supplement requests made so far, at intake and in appraisal.
+    pub supplements: u32,
+    /// For a finished dossier, the office minutes from its receipt to its finish (None when not
+    /// measured: then it puts no [`Measure::ResolvedWorkingMinutes`]).
+    pub processing_minutes: Option<i64>,
 }
 
 /// One change to a counter.
@@ -116,8 +149,31 @@ pub fn contributions(f: &Facts) -> Vec<(NaiveDate, Measure, i64)> {
     // competent agency: `intake_boundary`) has no due day yet: it is pending in time until then.
     if let Some(due) = f.due_day {
         v.push((due, Measure::Due, 1));
+        if f.online {
+            v.push((due, Measure::DueOnline, 1));
+        }
     }
     if let Some((day, t)) = f.finished {
+        match f.supplements {
+            0 => {}
+            1 => v.push((day, Measure::ResolvedOneSupplement, 1)),
+            _ => {
+                v.push((day, Measure::ResolvedManySupplements, 1));
+                if t != Timeliness::Late {
+                    v.push((day, Measure::ResolvedInTimeManySupplements, 1));
+                }
+            }
+        }
+        if f.online && t == Timeliness::Late {
+            v.push((day, Measure::ResolvedLateOnline, 1));
+        }
+        if let Some(minutes) = f.processing_minutes {
+            v.push((day, Measure::ResolvedWorkingMinutes, minutes));
+            v.push((day, Measure::ResolvedTimed, 1));
+        }
+        if let (Some(due), true) = (f.due_day, f.online) {
+            v.push((day.max(due), Measure::SettledOnline, 1));
+        }
         v.push((
             day,
             match t {
@@ -237,6 +293,18 @@ pub struct ReportRow {
     pub steps_early: i64,
     pub steps_late: i64,
     pub step_late_minutes: i64,
+    /// Finished in the period after one, and after more than one, supplement request; those of
+    /// the latter finished early or on time (QĐ 766 counts them overdue).
+    pub resolved_one_supplement: i64,
+    pub resolved_many_supplements: i64,
+    pub resolved_in_time_many_supplements: i64,
+    /// Online dossiers finished late in the period, and those pending past their due day at its end.
+    pub resolved_late_online: i64,
+    pub pending_overdue_online: i64,
+    /// The office minutes from receipt to finish of the dossiers finished in the period, in all,
+    /// and how many of them are timed.
+    pub resolved_working_minutes: i64,
+    pub resolved_timed: i64,
 }
 
 impl ReportRow {
@@ -285,6 +353,14 @@ pub struct Cumulative {
     pub steps_early: i64,
     pub steps_late: i64,
     pub step_late_minutes: i64,
+    pub resolved_one_supplement: i64,
+    pub resolved_many_supplements: i64,
+    pub resolved_in_time_many_supplements: i64,
+    pub resolved_late_online: i64,
+    pub due_online: i64,
+    pub settled_online: i64,
+    pub resolved_working_minutes: i64,
+    pub resolved_timed: i64,
 }
 
 impl Cumulative {
@@ -307,6 +383,14 @@ impl Cumulative {
             Measure::StepsEarly => self.steps_early += n,
             Measure::StepsLate => self.steps_late += n,
             Measure::StepLateMinutes => self.step_late_minutes += n,
+            Measure::ResolvedOneSupplement => self.resolved_one_supplement += n,
+            Measure::ResolvedManySupplements => self.resolved_many_supplements += n,
+            Measure::ResolvedInTimeManySupplements => self.resolved_in_time_many_supplements += n,
+            Measure::ResolvedLateOnline => self.resolved_late_online += n,
+            Measure::DueOnline => self.due_online += n,
+            Measure::SettledOnline => self.settled_online += n,
+            Measure::ResolvedWorkingMinutes => self.resolved_working_minutes += n,
+            Measure::ResolvedTimed => self.resolved_timed += n,
         }
     }
     fn received(&self) -> i64 {
@@ -354,6 +438,14 @@ pub fn report(before_start: &Cumulative, at_end: &Cumulative) -> ReportRow {
         steps_early: at_end.steps_early - before_start.steps_early,
         steps_late: at_end.steps_late - before_start.steps_late,
         step_late_minutes: at_end.step_late_minutes - before_start.step_late_minutes,
+        resolved_one_supplement: at_end.resolved_one_supplement - before_start.resolved_one_supplement,
+        resolved_many_supplements: at_end.resolved_many_supplements - before_start.resolved_many_supplements,
+        resolved_in_time_many_supplements: at_end.resolved_in_time_many_supplements
+            - before_start.resolved_in_time_many_supplements,
+        resolved_late_online: at_end.resolved_late_online - before_start.resolved_late_online,
+        pending_overdue_online: at_end.due_online - at_end.settled_online,
+        resolved_working_minutes: at_end.resolved_working_minutes - before_start.resolved_working_minutes,
+        resolved_timed: at_end.resolved_timed - before_start.resolved_timed,
     }
 }
 
@@ -458,14 +550,16 @@ mod tests {
     fn a_restart_moves_the_due_mark_and_finishing_adds_the_resolved_and_settled_marks() {
         let received = Facts {
             received_day: Some(d(3, 1)),
-            online: true,
+            online: false,
             level4: true,
             due_day: Some(d(3, 10)),
             finished: None,
             rated: None,
             intake: None,
+            supplements: 0,
+            processing_minutes: None,
         };
-        assert_eq!(deltas(None, &received).len(), 3);
+        assert_eq!(deltas(None, &received).len(), 2, "level 4 counts online dossiers only");
         let restarted = Facts { due_day: Some(d(3, 20)), ..received.clone() };
         assert_eq!(
             deltas(Some(&received), &restarted),
@@ -483,6 +577,65 @@ mod tests {
             ]
         );
         assert!(deltas(None, &Facts::default()).is_empty(), "never received: counts nowhere");
+    }
+
+    #[test]
+    fn finishing_marks_the_supplements_the_online_lateness_and_the_processing_time() {
+        let received = Facts {
+            received_day: Some(d(3, 1)),
+            online: true,
+            due_day: Some(d(3, 10)),
+            supplements: 2,
+            ..Default::default()
+        };
+        let marks = deltas(None, &received);
+        assert!(marks.contains(&Delta { day: d(3, 10), measure: Measure::DueOnline, amount: 1 }), "{marks:?}");
+        assert!(!marks.iter().any(|m| m.measure == Measure::ResolvedManySupplements), "counted when it finishes");
+        // Finished on time after two supplement requests: in time for Biểu II.06a, overdue for QĐ 766.
+        let on_time = Facts {
+            finished: Some((d(3, 10), Timeliness::OnTime)),
+            processing_minutes: Some(2400),
+            ..received.clone()
+        };
+        assert_eq!(
+            deltas(Some(&received), &on_time),
+            vec![
+                Delta { day: d(3, 10), measure: Measure::ResolvedOnTime, amount: 1 },
+                Delta { day: d(3, 10), measure: Measure::Settled, amount: 1 },
+                Delta { day: d(3, 10), measure: Measure::ResolvedManySupplements, amount: 1 },
+                Delta { day: d(3, 10), measure: Measure::ResolvedInTimeManySupplements, amount: 1 },
+                Delta { day: d(3, 10), measure: Measure::SettledOnline, amount: 1 },
+                Delta { day: d(3, 10), measure: Measure::ResolvedWorkingMinutes, amount: 2400 },
+                Delta { day: d(3, 10), measure: Measure::ResolvedTimed, amount: 1 },
+            ]
+        );
+        // Late after one request: a contact (TT 01/2018 Điều 13.3), and an online dossier late.
+        let late = Facts { finished: Some((d(3, 12), Timeliness::Late)), supplements: 1, ..received.clone() };
+        let marks: Vec<Measure> = deltas(Some(&received), &late).into_iter().map(|m| m.measure).collect();
+        assert_eq!(
+            marks,
+            [
+                Measure::ResolvedLate,
+                Measure::Settled,
+                Measure::ResolvedOneSupplement,
+                Measure::ResolvedLateOnline,
+                Measure::SettledOnline
+            ]
+        );
+        let at = |f: &Facts| {
+            let mut c = Cumulative::default();
+            for (_, m, n) in contributions(f) {
+                c.add(m, n);
+            }
+            c
+        };
+        let r = report(&Cumulative::default(), &at(&received));
+        assert_eq!((r.pending_overdue, r.pending_overdue_online), (1, 1), "read at the end of all days");
+        let r = report(&Cumulative::default(), &at(&on_time));
+        assert_eq!(
+            (r.pending_overdue_online, r.resolved_in_time_many_supplements, r.resolved_working_minutes),
+            (0, 1, 2400)
+        );
     }
 
     #[test]

@@ -91,6 +91,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/stats/report", get().to(stats::report))
         .route("/api/v1/stats/kpis", get().to(stats::kpis))
         .route("/api/v1/stats/intake-waiting", get().to(stats::intake_waiting))
+        .route("/api/v1/stats/evaluation", get().to(stats::evaluation))
+        .route("/api/v1/stats/index766", get().to(stats::index766))
         .route(DASHBOARD_PATH, get().to(dashboard::dashboard))
         .route("/api/v1/stats/off-system", put().to(stats::off_system))
         // ---- Administration (role `admin`): notices, accounts, calendar, plans, procedures.

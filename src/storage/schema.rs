@@ -406,6 +406,17 @@ diesel::table! {
         steps_early -> BigInt,
         steps_late -> BigInt,
         step_late_minutes -> BigInt,
+        /// Finished after one and after several supplement requests, those of the latter in
+        /// time, online dossiers finished late, the online due and settled marks, and the office
+        /// minutes from receipt to finish (the national indexes, issue 16 item 4).
+        resolved_one_supplement -> BigInt,
+        resolved_many_supplements -> BigInt,
+        resolved_in_time_many_supplements -> BigInt,
+        resolved_late_online -> BigInt,
+        due_online -> BigInt,
+        settled_online -> BigInt,
+        resolved_working_minutes -> BigInt,
+        resolved_timed -> BigInt,
     }
 }
 
@@ -435,6 +446,17 @@ diesel::table! {
         steps_early -> BigInt,
         steps_late -> BigInt,
         step_late_minutes -> BigInt,
+        /// Finished after one and after several supplement requests, those of the latter in
+        /// time, online dossiers finished late, the online due and settled marks, and the office
+        /// minutes from receipt to finish (the national indexes, issue 16 item 4).
+        resolved_one_supplement -> BigInt,
+        resolved_many_supplements -> BigInt,
+        resolved_in_time_many_supplements -> BigInt,
+        resolved_late_online -> BigInt,
+        due_online -> BigInt,
+        settled_online -> BigInt,
+        resolved_working_minutes -> BigInt,
+        resolved_timed -> BigInt,
     }
 }
 
@@ -464,6 +486,17 @@ diesel::table! {
         steps_early -> BigInt,
         steps_late -> BigInt,
         step_late_minutes -> BigInt,
+        /// Finished after one and after several supplement requests, those of the latter in
+        /// time, online dossiers finished late, the online due and settled marks, and the office
+        /// minutes from receipt to finish (the national indexes, issue 16 item 4).
+        resolved_one_supplement -> BigInt,
+        resolved_many_supplements -> BigInt,
+        resolved_in_time_many_supplements -> BigInt,
+        resolved_late_online -> BigInt,
+        due_online -> BigInt,
+        settled_online -> BigInt,
+        resolved_working_minutes -> BigInt,
+        resolved_timed -> BigInt,
     }
 }
 
@@ -494,6 +527,17 @@ diesel::table! {
         steps_early -> BigInt,
         steps_late -> BigInt,
         step_late_minutes -> BigInt,
+        /// Finished after one and after several supplement requests, those of the latter in
+        /// time, online dossiers finished late, the online due and settled marks, and the office
+        /// minutes from receipt to finish (the national indexes, issue 16 item 4).
+        resolved_one_supplement -> BigInt,
+        resolved_many_supplements -> BigInt,
+        resolved_in_time_many_supplements -> BigInt,
+        resolved_late_online -> BigInt,
+        due_online -> BigInt,
+        settled_online -> BigInt,
+        resolved_working_minutes -> BigInt,
+        resolved_timed -> BigInt,
     }
 }
 
@@ -524,6 +568,17 @@ diesel::table! {
         steps_early -> BigInt,
         steps_late -> BigInt,
         step_late_minutes -> BigInt,
+        /// Finished after one and after several supplement requests, those of the latter in
+        /// time, online dossiers finished late, the online due and settled marks, and the office
+        /// minutes from receipt to finish (the national indexes, issue 16 item 4).
+        resolved_one_supplement -> BigInt,
+        resolved_many_supplements -> BigInt,
+        resolved_in_time_many_supplements -> BigInt,
+        resolved_late_online -> BigInt,
+        due_online -> BigInt,
+        settled_online -> BigInt,
+        resolved_working_minutes -> BigInt,
+        resolved_timed -> BigInt,
     }
 }
 
@@ -554,6 +609,17 @@ diesel::table! {
         steps_early -> BigInt,
         steps_late -> BigInt,
         step_late_minutes -> BigInt,
+        /// Finished after one and after several supplement requests, those of the latter in
+        /// time, online dossiers finished late, the online due and settled marks, and the office
+        /// minutes from receipt to finish (the national indexes, issue 16 item 4).
+        resolved_one_supplement -> BigInt,
+        resolved_many_supplements -> BigInt,
+        resolved_in_time_many_supplements -> BigInt,
+        resolved_late_online -> BigInt,
+        due_online -> BigInt,
+        settled_online -> BigInt,
+        resolved_working_minutes -> BigInt,
+        resolved_timed -> BigInt,
     }
 }
 

@@ -39,6 +39,14 @@ fn column(m: Measure) -> usize {
         Measure::StepsEarly => 14,
         Measure::StepsLate => 15,
         Measure::StepLateMinutes => 16,
+        Measure::ResolvedOneSupplement => 17,
+        Measure::ResolvedManySupplements => 18,
+        Measure::ResolvedInTimeManySupplements => 19,
+        Measure::ResolvedLateOnline => 20,
+        Measure::DueOnline => 21,
+        Measure::SettledOnline => 22,
+        Measure::ResolvedWorkingMinutes => 23,
+        Measure::ResolvedTimed => 24,
     }
 }
 
@@ -62,7 +70,7 @@ fn rows_of(deltas: &[Delta], grain: fn(NaiveDate) -> NaiveDate) -> Vec<Row> {
 }
 
 /// The counter tables' measure columns, in [`column`]'s order.
-const MEASURES: [&str; 17] = [
+const MEASURES: [&str; 25] = [
     "received_online",
     "received_direct",
     "received_online_level4",
@@ -80,6 +88,14 @@ const MEASURES: [&str; 17] = [
     "steps_early",
     "steps_late",
     "step_late_minutes",
+    "resolved_one_supplement",
+    "resolved_many_supplements",
+    "resolved_in_time_many_supplements",
+    "resolved_late_online",
+    "due_online",
+    "settled_online",
+    "resolved_working_minutes",
+    "resolved_timed",
 ];
 
 /// One upsert adding every row's deltas to one counter table (a new row starts from the deltas,
@@ -381,6 +397,22 @@ struct SumRow {
     steps_late: i64,
     #[diesel(sql_type = BigInt)]
     step_late_minutes: i64,
+    #[diesel(sql_type = BigInt)]
+    resolved_one_supplement: i64,
+    #[diesel(sql_type = BigInt)]
+    resolved_many_supplements: i64,
+    #[diesel(sql_type = BigInt)]
+    resolved_in_time_many_supplements: i64,
+    #[diesel(sql_type = BigInt)]
+    resolved_late_online: i64,
+    #[diesel(sql_type = BigInt)]
+    due_online: i64,
+    #[diesel(sql_type = BigInt)]
+    settled_online: i64,
+    #[diesel(sql_type = BigInt)]
+    resolved_working_minutes: i64,
+    #[diesel(sql_type = BigInt)]
+    resolved_timed: i64,
 }
 
 /// For each `(last_day, grouping)`, the sums of every measure over all days up to and including
@@ -470,6 +502,14 @@ pub fn cumulative_at(
         c.steps_early += r.steps_early;
         c.steps_late += r.steps_late;
         c.step_late_minutes += r.step_late_minutes;
+        c.resolved_one_supplement += r.resolved_one_supplement;
+        c.resolved_many_supplements += r.resolved_many_supplements;
+        c.resolved_in_time_many_supplements += r.resolved_in_time_many_supplements;
+        c.resolved_late_online += r.resolved_late_online;
+        c.due_online += r.due_online;
+        c.settled_online += r.settled_online;
+        c.resolved_working_minutes += r.resolved_working_minutes;
+        c.resolved_timed += r.resolved_timed;
     }
     Ok(out)
 }

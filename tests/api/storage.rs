@@ -53,6 +53,14 @@ type StatsRow = (
     i64,
     i64,
     i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
 );
 
 /// Reads every column of every table through schema.rs: fails if the migrations and the

@@ -54,6 +54,8 @@ use super::{
         stats::report,
         stats::kpis,
         stats::intake_waiting,
+        stats::evaluation,
+        stats::index766,
         stats::off_system,
         notifications::list,
         alerts::throttle_alerts,

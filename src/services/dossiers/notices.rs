@@ -32,6 +32,13 @@ pub(super) fn facts(d: &Dossier, online: bool, level4: bool, calendar: Option<&W
             (true, Some(received), Some(cal)) => Some(intake_latency::wait(cal, d.submitted_at, received)),
             _ => None,
         },
+        supplements: d.intake_supplements + d.appraisal_supplements,
+        processing_minutes: match (d.received_at, d.finished_at, calendar) {
+            (Some(received), Some(finished), Some(cal)) => {
+                Some(cal.office_minutes_between(to_vietnam(received), to_vietnam(finished)))
+            }
+            _ => None,
+        },
     }
 }
 
