@@ -18,7 +18,7 @@ mod indicators;
 mod intake;
 mod report;
 
-pub use dashboard::{dashboard, Dashboard, DashboardFigures, DashboardQuery};
+pub use dashboard::{dashboard, Dashboard, DashboardAnomalies, DashboardFigures, DashboardQuery};
 use indicators::target_checks;
 pub use indicators::{indicators, Indicator, Kpis, TargetCheck};
 pub use intake::{intake_waiting_on, AgencyWaiting, IntakeWaiting, IntakeWaitingQuery};
