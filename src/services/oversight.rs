@@ -292,3 +292,76 @@ fn judge(
         .collect();
     (rules, agencies.into_values().collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(day: u32, h: u32) -> NaiveDateTime {
+        crate::domain::calendar::vietnam().with_ymd_and_hms(2027, 3, day, h, 0, 0).unwrap().naive_utc()
+    }
+
+    fn row(rule: Rule, id: &str, agency: &str) -> CandidateRow {
+        CandidateRow {
+            rule: rule.id().into(),
+            dossier_id: Some(id.into()),
+            code: Some(format!("000.00.31.H12-2703{id}")),
+            reference: Some(format!("HS-{id}")),
+            agency_code: agency.into(),
+            agency_name: format!("Agency {agency}"),
+            at1: None,
+            at2: None,
+            at3: None,
+            due_at: None,
+            detail: None,
+            limit_value: None,
+            limit_unit: None,
+            day1: None,
+            day2: None,
+            n: 0,
+        }
+    }
+
+    #[test]
+    fn every_flag_is_counted_the_first_hundred_listed_and_each_agency_counted_per_rule() {
+        let calendar = WorkingCalendar::new([], []);
+        let window = Window { from: at(1, 0).and_utc(), to: at(31, 0).and_utc() };
+        let now = at(31, 9).and_utc();
+        let mut rows = Vec::new();
+        // 150 receipts recorded a day after the time given, at two agencies.
+        for i in 0..150 {
+            let mut r = row(Rule::BackdatedReceipt, &format!("{i:04}"), if i % 3 == 0 { "B" } else { "A" });
+            r.at1 = Some(at(2, 9));
+            r.at2 = Some(at(3, 9));
+            r.at3 = Some(at(1, 9));
+            rows.push(r);
+        }
+        // One of them also received before its submission: still one flag, before its recording.
+        let mut twice = row(Rule::BackdatedReceipt, "0000", "B");
+        twice.at1 = Some(at(2, 9));
+        twice.at3 = Some(at(4, 9));
+        rows.push(twice);
+        // Two supplement requests on one dossier, one on another.
+        for (id, day) in [("s1", 2), ("s1", 4), ("s2", 2)] {
+            let mut r = row(Rule::RepeatedSupplement, id, "A");
+            r.at1 = Some(at(day, 9));
+            r.n = 2;
+            rows.push(r);
+        }
+        let (rules, agencies) = judge(&calendar, rows, window, now);
+        let backdated = &rules[3];
+        assert_eq!(
+            (backdated.rule, backdated.count, backdated.findings.len()),
+            (Rule::BackdatedReceipt, 150, MAX_LISTED)
+        );
+        assert!(backdated.findings.iter().all(|f| f.facts[1].0 == "recorded_at"), "before its recording");
+        let supplements = &rules[1];
+        assert_eq!(supplements.count, 1);
+        assert_eq!(supplements.findings[0].reference.as_deref(), Some("HS-s1"));
+        assert_eq!(supplements.findings[0].at, at(4, 9).and_utc(), "the second request");
+        assert_eq!(rules.iter().map(|r| r.rule).collect::<Vec<_>>(), Rule::ALL);
+        let counts: Vec<(&str, [i64; 6])> = agencies.iter().map(|a| (a.agency_code.as_str(), a.counts)).collect();
+        assert_eq!(counts, [("A", [0, 1, 0, 100, 0, 0]), ("B", [0, 0, 0, 50, 0, 0])]);
+    }
+}

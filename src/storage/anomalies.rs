@@ -159,7 +159,7 @@ pub fn candidates(conn: &mut AnyConnection, scope: &Scope, b: Bounds) -> QueryRe
             "d",
             "a",
             ["e.at", nts, nts, nts],
-            "e.from_agency",
+            nt,
             [ni, nt],
             [nd, nd],
             "d.intake_supplements + d.appraisal_supplements"
