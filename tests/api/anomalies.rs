@@ -269,6 +269,9 @@ async fn pauses_before_the_due_date_backdated_receipts_resubmissions_and_late_co
     let d = act(&app, &clerk, &resubmitted, json!({"action": "receive"})).await;
     let resubmitted_code = d["code"].as_str().unwrap().to_string();
 
+    // The clean dossier is asked for a supplement once, two working days before its due date.
+    act(&app, &clerk, &clean, json!({"action": "request_supplement", "missing": ["Bản sao CCCD"]})).await;
+
     // Wednesday: withdrawn the working day before the due date; Thursday: stopped on the due day.
     app.set_time("2027-03-03T10:00:00+07:00");
     act(&app, &clerk, &withdrawn_late, json!({"action": "withdraw"})).await;
