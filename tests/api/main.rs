@@ -12,6 +12,7 @@ mod common;
 mod admin;
 mod admin_agencies;
 mod agencies_in_time;
+mod anomalies;
 mod api;
 mod boundary;
 mod boundary_free;

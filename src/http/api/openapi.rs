@@ -7,8 +7,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, admin_agencies, agencies, alerts, auth, departments, dossiers, forms, health, lookup, national_portal,
-    notifications, procedures, reorganisations, stats,
+    admin, admin_agencies, agencies, alerts, anomalies, auth, departments, dossiers, forms, health, lookup,
+    national_portal, notifications, procedures, reorganisations, stats,
 };
 
 #[derive(OpenApi)]
@@ -57,6 +57,7 @@ use super::{
         stats::evaluation,
         stats::index766,
         stats::off_system,
+        anomalies::anomalies,
         notifications::list,
         alerts::throttle_alerts,
         notifications::requeue,

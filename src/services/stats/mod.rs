@@ -19,7 +19,7 @@ mod indicators;
 mod intake;
 mod report;
 
-pub use dashboard::{dashboard, Dashboard, DashboardFigures, DashboardQuery};
+pub use dashboard::{dashboard, Dashboard, DashboardAnomalies, DashboardFigures, DashboardQuery};
 pub use indexes::{indexes_on, IndexUnit, Indexes};
 use indicators::target_checks;
 pub use indicators::{indicators, Indicator, Kpis, TargetCheck};

@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 
 use super::charts::{self, group_thousands, vn_number, Series};
 use super::{
-    count, level_label, on_time_rate, percent, rate, trend, vn_day, BreakdownLine, Card, Data, Delay, DelayLine,
-    IndicatorLine, Intake, IntakeLine, Link, MonthLine, Picker, ReportCell, ReportLine, WaitingLine, GROUPINGS, LEVELS,
+    count, level_label, on_time_rate, percent, rate, trend, vn_day, Anomalies, AnomalyLine, BreakdownLine, Card, Data,
+    Delay, DelayLine, IndicatorLine, Intake, IntakeLine, Link, MonthLine, Picker, ReportCell, ReportLine, WaitingLine,
+    GROUPINGS, LEVELS,
 };
 use crate::domain::calendar::to_vietnam;
 use crate::domain::period::Period;
@@ -52,7 +53,7 @@ const COLUMN_KEYS: [&str; 11] = [
 /// Everything the dashboard shows for a valid selection, from the figures read in the page's trip
 /// (`services::stats::dashboard`, asked for [`GROUPS`] and the table's grouping).
 pub(super) fn build(figures: DashboardFigures, picker: &Picker, from: NaiveDate, to: NaiveDate) -> Data {
-    let DashboardFigures { kpis, before, reports, waiting } = figures;
+    let DashboardFigures { kpis, before, reports, waiting, anomalies } = figures;
     let previous = Period::new(from, to).ok().and_then(|p| p.previous());
     let reports: HashMap<&str, Report> = reports.into_iter().map(|r| (r.selection.grouping.as_str(), r)).collect();
     let (cards, indicators) = cards(&kpis, before.as_ref());
@@ -153,6 +154,24 @@ pub(super) fn build(figures: DashboardFigures, picker: &Picker, from: NaiveDate,
         percent_encode(&picker.hierarchy),
         percent_encode(&picker.counted_at)
     );
+    let anomaly_query = format!("from={from}&to={to}");
+    let anomalies = Anomalies {
+        rules: anomalies.totals.iter().map(|(r, n)| (r.id(), r.name(), group_thousands(*n))).collect(),
+        lines: anomalies
+            .agencies
+            .iter()
+            .map(|a| AnomalyLine {
+                code: a.agency_code.clone(),
+                label: a.agency_name.clone(),
+                counts: a.counts.iter().map(|n| group_thousands(*n)).collect(),
+                href: format!(
+                    "/api/v1/oversight/anomalies?{anomaly_query}&agency={}&agency_only=true",
+                    percent_encode(&a.agency_code)
+                ),
+            })
+            .collect(),
+        href: format!("/api/v1/oversight/anomalies?{anomaly_query}&agency={}{only}", percent_encode(&picker.agency)),
+    };
     let plan_title = kpis
         .plan
         .as_ref()
@@ -176,6 +195,7 @@ pub(super) fn build(figures: DashboardFigures, picker: &Picker, from: NaiveDate,
         indicators,
         intake: intake(&waiting, &reports["agency"]),
         delay: delay(&reports["agency"]),
+        anomalies,
         chart_months,
         chart_on_time,
         chart_agencies,

@@ -230,6 +230,24 @@ struct Delay {
     by_agency: Vec<DelayLine>,
 }
 
+/// One agency's anomaly counts, in the order of `Anomalies::rules`.
+struct AnomalyLine {
+    code: String,
+    label: String,
+    counts: Vec<String>,
+    /// The agency's flags with their dossiers (the JSON API; the session cookie signs it in).
+    href: String,
+}
+
+/// Anomalies that suggest gaming (issue 16 item 3) in the period, per agency.
+struct Anomalies {
+    /// Each rule's id, Vietnamese name and count in the whole selection.
+    rules: Vec<(&'static str, &'static str, String)>,
+    lines: Vec<AnomalyLine>,
+    /// Every rule's flags for the selection (the JSON API).
+    href: String,
+}
+
 struct Data {
     agency_name: String,
     agency_code: String,
@@ -243,6 +261,7 @@ struct Data {
     indicators: Vec<IndicatorLine>,
     intake: Intake,
     delay: Delay,
+    anomalies: Anomalies,
     chart_months: String,
     chart_on_time: String,
     chart_agencies: String,
