@@ -415,6 +415,10 @@ async fn the_leader_dashboard_reads_its_figures_in_few_statements() {
         // The account, the agency, the working calendar and the candidates of every anomaly rule
         // (issue 16 item 3: one statement for the six rules).
         ("/api/v1/oversight/anomalies?from=2027-03-01&to=2027-03-31", 4),
+        // The account, the scope, the prefix sums of every unit, the units' agencies, and the
+        // procedures' online levels (issue 16 item 4: the indexes cost what the report costs).
+        ("/api/v1/stats/evaluation?from=2027-01-01&to=2027-03-01&group_by=agency", 5),
+        ("/api/v1/stats/index766?from=2027-01-01&to=2027-03-01&group_by=agency", 5),
     ] {
         let trips = checkouts(app.db.url());
         let (statements, (s, b)) = counted(&app, app.get_with(path, &leader)).await;

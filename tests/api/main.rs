@@ -27,6 +27,7 @@ mod domain_split;
 mod dossiers;
 mod errors;
 mod forms;
+mod indexes;
 mod intake_latency;
 mod notifications;
 mod one_trip;
