@@ -121,6 +121,23 @@ async fn a_dossier_with_two_supplement_requests_is_overdue_in_the_766_progress_i
     assert_eq!(units.len(), 1, "one agency below had dossiers: {e}");
     assert_eq!((units[0]["key"].as_str(), &units[0]["total"]), (Some(NINH_KIEU), &unit["total"]));
 
+    // The dashboard links both, for its selection, each agency below as a unit.
+    let html = app.text_with(&format!("/lanh-dao?{MARCH}"), &leader).await;
+    for path in ["/api/v1/stats/evaluation?", "/api/v1/stats/index766?"] {
+        let href = html
+            .split(&format!("href=\"{path}"))
+            .nth(1)
+            .expect(path)
+            .split('"')
+            .next()
+            .unwrap()
+            .replace("&amp;", "&")
+            .replace("&#38;", "&");
+        assert!(href.contains("group_by=agency") && href.contains(NINH_KIEU), "{href}");
+        let (s, b) = app.get_with(&format!("{path}{href}"), &leader).await;
+        assert_eq!((s, b["units"][0]["key"].as_str()), (200, Some(NINH_KIEU)), "{b}");
+    }
+
     // Bad input and scope: a clear error, and another agency's figures stay closed.
     let (s, b) = app.get_with(&format!("/api/v1/stats/index766?{MARCH}&group_by=month"), &leader).await;
     assert_error(s, &b, 400, "invalid_group_by");

@@ -154,6 +154,13 @@ pub(super) fn build(figures: DashboardFigures, picker: &Picker, from: NaiveDate,
         percent_encode(&picker.hierarchy),
         percent_encode(&picker.counted_at)
     );
+    // The national indexes of the agency and of each agency below it (issue 16 item 4).
+    let index_query = format!(
+        "from={from}&to={to}&agency={}{only}&group_by=agency&hierarchy={}&counted_at={}",
+        percent_encode(&picker.agency),
+        percent_encode(&picker.hierarchy),
+        percent_encode(&picker.counted_at)
+    );
     let anomaly_query = format!("from={from}&to={to}");
     let anomalies = Anomalies {
         rules: anomalies.totals.iter().map(|(r, n)| (r.id(), r.name(), group_thousands(*n))).collect(),
@@ -220,6 +227,14 @@ pub(super) fn build(figures: DashboardFigures, picker: &Picker, from: NaiveDate,
             Link {
                 label: "Tải bảng chỉ tiêu (Excel XLSX)",
                 href: format!("/api/v1/stats/kpis?{kpi_query}&format=xlsx"),
+            },
+            Link {
+                label: "Đánh giá giải quyết TTHC theo TT 01/2018 (JSON)",
+                href: format!("/api/v1/stats/evaluation?{index_query}"),
+            },
+            Link {
+                label: "Bộ chỉ số QĐ 766 và chỉ số theo NĐ 224 (JSON)",
+                href: format!("/api/v1/stats/index766?{index_query}"),
             },
         ],
     }
