@@ -1,0 +1,2 @@
+DROP TABLE oversight_alerts;
+DROP TABLE oversight_alert_rules;
