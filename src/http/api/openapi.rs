@@ -8,7 +8,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     admin, admin_agencies, agencies, alerts, auth, departments, dossiers, forms, health, lookup, national_portal,
-    notifications, procedures, reorganisations, stats,
+    notifications, oversight_alerts, procedures, reorganisations, stats,
 };
 
 #[derive(OpenApi)]
@@ -57,6 +57,7 @@ use super::{
         stats::off_system,
         notifications::list,
         alerts::throttle_alerts,
+        oversight_alerts::list,
         notifications::requeue,
         admin::list_users,
         admin::create_user,
