@@ -495,8 +495,9 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
         "/dang-ky".into(),
     ];
     let citizen = ["/ho-so-cua-toi".to_string(), format!("/thu-tuc/{BUSINESS}/nop")];
-    let clerk = ["/can-bo".to_string(), "/can-bo/tiep-nhan".into(), format!("/can-bo/ho-so/{code}")];
-    let leader = ["/lanh-dao".to_string()];
+    let clerk =
+        ["/can-bo".to_string(), "/can-bo/tiep-nhan".into(), format!("/can-bo/ho-so/{code}"), "/can-bo/canh-bao".into()];
+    let leader = ["/lanh-dao".to_string(), "/can-bo/canh-bao".into()];
     let admin = [
         "/quan-tri".to_string(),
         "/quan-tri/thong-bao".into(),
@@ -511,6 +512,7 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
         // Sở Tư pháp: its departments and the forms to change them.
         "/quan-tri/co-quan/000.00.03.H12".into(),
         "/quan-tri/sap-xep".into(),
+        "/quan-tri/canh-bao".into(),
         // The national portal link, with a reconciliation (the dossier above waits: no portal is set).
         "/quan-tri/cong-dvc?tu_ngay=2026-01-01&den_ngay=2030-12-31".into(),
     ];

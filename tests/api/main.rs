@@ -29,6 +29,7 @@ mod forms;
 mod intake_latency;
 mod notifications;
 mod one_trip;
+mod oversight_alerts;
 mod pages;
 mod portal;
 mod postgres_exit;

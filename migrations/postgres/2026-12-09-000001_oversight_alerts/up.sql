@@ -39,3 +39,8 @@ CREATE UNIQUE INDEX oversight_alerts_once ON oversight_alerts (rule_id, dossier_
 CREATE INDEX oversight_alerts_open ON oversight_alerts (closed_at, agency_code);
 CREATE INDEX oversight_alerts_listed ON oversight_alerts (listed_for);
 CREATE INDEX oversight_alerts_counter ON oversight_alerts (counter_agency);
+
+-- Staff notices (channel `staff`: an alert told to a staff account, read in the application) join
+-- the outbox.
+ALTER TABLE notifications DROP CONSTRAINT notifications_channel_check;
+ALTER TABLE notifications ADD CONSTRAINT notifications_channel_check CHECK (channel IN ('email', 'sms', 'staff'));

@@ -39,3 +39,30 @@ CREATE UNIQUE INDEX oversight_alerts_once ON oversight_alerts (rule_id, dossier_
 CREATE INDEX oversight_alerts_open ON oversight_alerts (closed_at, agency_code);
 CREATE INDEX oversight_alerts_listed ON oversight_alerts (listed_for);
 CREATE INDEX oversight_alerts_counter ON oversight_alerts (counter_agency);
+
+-- Staff notices (channel `staff`: an alert told to a staff account, read in the application) join
+-- the outbox. SQLite cannot change a CHECK: the table is rebuilt as it was, with the new channel.
+CREATE TABLE notifications_new (
+    id TEXT PRIMARY KEY,
+    dossier_id TEXT NOT NULL REFERENCES dossiers (id),
+    kind TEXT NOT NULL,
+    channel TEXT NOT NULL CHECK (channel IN ('email', 'sms', 'staff')),
+    recipient TEXT NOT NULL,
+    subject TEXT,
+    body_text TEXT NOT NULL,
+    body_html TEXT,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TIMESTAMP NOT NULL,
+    claimed_by TEXT,
+    claimed_until TIMESTAMP,
+    last_error TEXT,
+    created_at TIMESTAMP NOT NULL,
+    sent_at TIMESTAMP
+);
+INSERT INTO notifications_new SELECT id, dossier_id, kind, channel, recipient, subject, body_text, body_html,
+    status, attempts, next_attempt_at, claimed_by, claimed_until, last_error, created_at, sent_at FROM notifications;
+DROP TABLE notifications;
+ALTER TABLE notifications_new RENAME TO notifications;
+CREATE INDEX notifications_due ON notifications (status, next_attempt_at);
+CREATE INDEX notifications_dossier ON notifications (dossier_id);
