@@ -12,7 +12,7 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use diesel::Connection;
 
 use crate::auth::extractor::Who;
@@ -140,7 +140,7 @@ fn candidates(
         AlertKind::DueWithin => store::promised_between(conn, at, rule.warning_horizon(calendar, now).naive_utc())?,
         AlertKind::Overdue => {
             let bound = rule.escalation_bound(now).naive_utc();
-            store::promised_between(conn, NaiveDateTime::MIN, bound.min(at - TimeDelta::microseconds(1)))?
+            store::promised_before(conn, bound.min(at - TimeDelta::microseconds(1)))?
         }
         AlertKind::OnlineUnreceived => store::unreceived_since(conn, rule.escalation_bound(now).naive_utc())?,
         AlertKind::ConsultationLate => store::consultations_due_before(conn, at)?,

@@ -190,6 +190,16 @@ pub fn promised_between(
     Ok(rows.into_iter().filter_map(|(h, due, ext)| Some(candidate(h, ext.or(due)?, None, None))).collect())
 }
 
+/// Dossiers on the clock whose promised date is at or before `until`.
+pub fn promised_before(conn: &mut AnyConnection, until: NaiveDateTime) -> QueryResult<Vec<Candidate>> {
+    let rows: Vec<(Head, Option<NaiveDateTime>, Option<NaiveDateTime>)> = d::table
+        .filter(on_the_clock!())
+        .filter(d::extended_due_at.is_null().and(d::due_at.le(until)).or(d::extended_due_at.le(until)))
+        .select((COLUMNS, d::due_at, d::extended_due_at))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(h, due, ext)| Some(candidate(h, ext.or(due)?, None, None))).collect())
+}
+
 /// Online submissions still waiting for a clerk, submitted at or before `until`.
 pub fn unreceived_since(conn: &mut AnyConnection, until: NaiveDateTime) -> QueryResult<Vec<Candidate>> {
     let rows: Vec<(Head, NaiveDateTime)> = d::table
