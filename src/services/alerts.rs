@@ -164,15 +164,21 @@ fn evaluate(conn: &mut AnyConnection, rule: &AlertRule, now: DateTime<Utc>) -> R
         .collect();
     // Close what no longer holds.
     let still: HashSet<(&str, &str)> = holding.iter().map(|(c, k)| (c.dossier_id.as_str(), k.as_str())).collect();
-    let ended: Vec<String> = store::open_of_rule(conn, &rule.id)?
-        .into_iter()
+    let open = store::open_of_rule(conn, &rule.id)?;
+    let ended: Vec<String> = open
+        .iter()
         .filter(|(_, dossier, occurrence)| !still.contains(&(dossier.as_str(), occurrence.as_str())))
-        .map(|(id, _, _)| id)
+        .map(|(id, _, _)| id.clone())
         .collect();
     let closed = store::close(conn, &ended, now.naive_utc())?;
-    // Fire the new ones.
+    // Fire the new ones: those not open already (one statement for all), nor fired and closed before
+    // (asked only for the few not open: a condition that ended and holds again fires no second time).
+    let still_open: HashSet<(String, String)> = open.into_iter().map(|(_, d, o)| (d, o)).collect();
     let mut new = Vec::new();
     for (c, key) in holding {
+        if still_open.contains(&(c.dossier_id.clone(), key.clone())) {
+            continue;
+        }
         if !store::fired(conn, &rule.id, &c.dossier_id, &key)? {
             new.push((c, key));
         }

@@ -288,3 +288,52 @@ async fn the_administrators_page_shows_each_rules_last_run_and_warns_when_one_ha
     assert!(!clerk_page.contains("Hồ sơ quá hạn trên 2 ngày làm việc"));
     app.expect_unsent(app.unsent().len());
 }
+
+#[tokio::test]
+async fn a_consultation_answered_late_is_told_to_the_head_of_the_receiving_counter() {
+    let app = spawn_app_configured(Some(MONDAY), |s| s.notifications.worker = false).await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let district = app.login("specialist.ninhkieu", PW).await;
+    let lead = app.login("specialist.stnmt", PW).await;
+    let justice = app.login("specialist.stp", PW).await;
+    // Cấp GCN quyền sử dụng đất lần đầu: received at phường Tân An, up to the Sở TN&MT.
+    let body = json!({"procedure_code": "1.003554", "channel": "direct", "documents": ["Đơn đề nghị"],
+        "applicant": {"name": APPLICANT, "id_number": "092190007777", "phone": "0911222333", "address": "Tân An"}});
+    let (s, d) = app.post_with("/api/v1/dossiers", &clerk, &body).await;
+    assert_eq!(s, 201, "{d}");
+    let code = d["code"].as_str().unwrap().to_string();
+    for token in [&clerk, &district] {
+        let (s, d) =
+            app.post_with(&format!("/api/v1/dossiers/{code}/actions"), token, &json!({"action": "transfer"})).await;
+        assert_eq!(s, 200, "{d}");
+    }
+    let ask = json!({"agency_code": "000.00.03.H12", "task": "Cho ý kiến", "due_in_working_days": 2});
+    let (s, d) = app.post_with(&format!("/api/v1/dossiers/{code}/consultations"), &lead, &ask).await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!(d["consultations"][0]["due_at"], "2027-03-03T17:30:00+07:00");
+
+    // Answered in time nothing fires; a day late, the rule fires at the next tick.
+    app.set_time("2027-03-03T17:00:00+07:00");
+    evaluate(&app, "a");
+    assert!(firings(&app, "consultation-late", &code).0.is_empty());
+    app.set_time("2027-03-04T10:00:00+07:00");
+    let (s, d) = app
+        .post_with(&format!("/api/v1/dossiers/{code}/consultations/1/answer"), &justice, &json!({"opinion": "Hợp lệ"}))
+        .await;
+    assert_eq!(s, 200, "{d}");
+    evaluate(&app, "a");
+    let (alerts, told) = firings(&app, "consultation-late", &code);
+    assert_eq!(alerts.len(), 1);
+    // The head of the counter where it was received (Tân An's leader) and the lead agency's staff.
+    assert!(told.contains(&user_id(&app, "leader.tanan")), "{told:?}");
+    assert!(told.contains(&user_id(&app, "specialist.stnmt")), "{told:?}");
+    let counter = open_alerts(&app, &app.login("leader.tanan", PW).await).await;
+    let seen = of_rule(&counter, "consultation-late", &code);
+    assert_eq!(seen.len(), 1, "{counter:?}");
+    assert_eq!(
+        (seen[0]["agency_code"].as_str(), seen[0]["counter_agency"].as_str()),
+        (Some("000.00.05.H12"), Some("000.01.31.H12"))
+    );
+    assert_eq!(seen[0]["deadline_at"], "2027-03-03T17:30:00+07:00");
+    app.expect_unsent(app.unsent().len());
+}
