@@ -46,20 +46,29 @@ fn evaluate(app: &TestApp, instance: &str) -> Vec<alerts::Tick> {
     alerts::evaluate_due(&mut conn, app.clock.now(), instance).unwrap()
 }
 
-/// Evaluates from two pools at once, as two instances would.
-fn evaluate_concurrently(app: &TestApp) {
+/// Evaluates from two pools at once, as two instances would: the ticks each evaluated.
+fn evaluate_concurrently(app: &TestApp) -> Vec<alerts::Tick> {
     let barrier = std::sync::Barrier::new(2);
     std::thread::scope(|s| {
-        for name in ["instance-a", "instance-b"] {
-            let barrier = &barrier;
-            s.spawn(move || {
-                let pool = motcua::storage::connection::connect(app.db.url(), 1, Duration::from_secs(10)).unwrap();
-                let mut conn = pool.get().unwrap();
-                barrier.wait();
-                alerts::evaluate_due(&mut conn, app.clock.now(), name).unwrap()
-            });
-        }
-    });
+        let runs: Vec<_> = ["instance-a", "instance-b"]
+            .into_iter()
+            .map(|name| {
+                let barrier = &barrier;
+                s.spawn(move || {
+                    let pool = motcua::storage::connection::connect(app.db.url(), 1, Duration::from_secs(10)).unwrap();
+                    let mut conn = pool.get().unwrap();
+                    barrier.wait();
+                    alerts::evaluate_due(&mut conn, app.clock.now(), name).unwrap()
+                })
+            })
+            .collect();
+        runs.into_iter().flat_map(|r| r.join().unwrap()).collect()
+    })
+}
+
+/// How many of `ticks` evaluated `rule`.
+fn evaluations(ticks: &[alerts::Tick], rule: &str) -> usize {
+    ticks.iter().filter(|t| t.rule == rule).count()
 }
 
 /// (alert ids, notices' recipients) of one rule's firings for a dossier.
@@ -120,8 +129,11 @@ async fn a_dossier_two_working_hours_from_its_due_time_raises_one_alert_once_wha
     // Thursday 15:30: two working hours before the due time. Both instances (and their background
     // schedulers) evaluate, twice, at once.
     app.set_time("2027-03-04T15:30:00+07:00");
-    evaluate_concurrently(&app);
-    evaluate_concurrently(&app);
+    for _ in 0..2 {
+        let ticks = evaluate_concurrently(&app);
+        // Each tick is evaluated by one instance at most (the background schedulers may take it first).
+        assert!(evaluations(&ticks, "due-within-8h") <= 1, "{ticks:?}");
+    }
     let (alerts, recipients) = firings(&app, "due-within-8h", &code);
     assert_eq!(alerts.len(), 1, "one alert row");
     // One notice per recipient: the handlers of Ninh Kiều and its leader, each once.
@@ -255,11 +267,19 @@ async fn the_administrators_page_shows_each_rules_last_run_and_warns_when_one_ha
 {
     let app = spawn_app_configured(Some(MONDAY), |s| s.notifications.worker = false).await;
     let admin = app.login("admin", PW).await;
-    evaluate(&app, "instance-a");
+    // Two instances at once (no background scheduler here): each rule's tick is evaluated once.
+    let ticks = evaluate_concurrently(&app);
+    assert_eq!(ticks.len(), 6, "{ticks:?}");
+    for rule in
+        ["step-due-4h", "due-within-8h", "overdue-l1", "overdue-l2", "online-unreceived-8h", "consultation-late"]
+    {
+        assert_eq!(evaluations(&ticks, rule), 1, "{rule}: {ticks:?}");
+    }
+    assert!(evaluate_concurrently(&app).is_empty(), "the next ticks are not due yet");
 
     let page = app.text_with("/quan-tri/canh-bao", &admin).await;
     assert!(page.contains("Hồ sơ quá hạn trên 2 ngày làm việc"), "each rule is listed: {page}");
-    assert!(page.contains("01/03/2027 09:00") && page.contains("instance-a"), "the last run and where: {page}");
+    assert!(page.contains("01/03/2027 09:00") && page.contains("instance-"), "the last run and where: {page}");
     assert!(!page.contains("canh-bao-tre"), "nothing stale yet");
     let home = app.text_with("/quan-tri", &admin).await;
     assert!(!home.contains("quy tắc cảnh báo chưa được đánh giá"));
