@@ -467,6 +467,13 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
     let code = counter_intake(&app, "clerk.ninhkieu", BUSINESS).await;
     // One online submission waiting, so that the dashboard's table of them is audited too.
     online_submission(&app).await;
+    // The alert rules evaluated as the scheduler would twenty days from now (past any holiday): the
+    // submission still waits, so the alerts page's table is audited too. Their staff notices are
+    // due then, not now.
+    let later = app.clock.now() + chrono::TimeDelta::days(20);
+    let ticks = motcua::services::alerts::evaluate_due(&mut app.conn(), later, "browser-test").unwrap();
+    assert!(ticks.iter().any(|t| t.rule == "online-unreceived-8h" && t.fired == 1), "{ticks:?}");
+    app.expect_unsent(ticks.iter().map(|t| t.notices).sum());
 
     // Keyboard only: the first Tab reaches the skip link, then the lookup box; Enter looks up.
     b.goto(&app.url("/")).await;

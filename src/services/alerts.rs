@@ -92,12 +92,16 @@ pub struct Tick {
 }
 
 /// Evaluates every rule whose tick has come and that this caller claims, each in its own
-/// transaction. Ticks another instance took are skipped.
+/// transaction. Ticks another instance took are skipped. A rule whose evaluation fails is logged
+/// and left due (its claim rolled back with it: the next pass tries again, and the administrators'
+/// page shows it stale if it keeps failing); the others go on.
 pub fn evaluate_due(conn: &mut AnyConnection, now: DateTime<Utc>, worker: &str) -> Result<Vec<Tick>, AppError> {
     let mut done = Vec::new();
     for (id, interval) in store::due_rules(conn, now.naive_utc())? {
-        if let Some(tick) = evaluate_tick(conn, &id, interval, now, worker)? {
-            done.push(tick);
+        match evaluate_tick(conn, &id, interval, now, worker) {
+            Ok(Some(tick)) => done.push(tick),
+            Ok(None) => {}
+            Err(e) => tracing::error!(rule = %id, error = %e, "evaluating an alert rule failed; retrying later"),
         }
     }
     Ok(done)
