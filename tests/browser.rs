@@ -465,8 +465,22 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
     let Some(b) = Browser::start(1280, 900).await else { return };
     let app = common::spawn_app().await;
     let code = counter_intake(&app, "clerk.ninhkieu", BUSINESS).await;
-    // One online submission waiting, so that the dashboard's table of them is audited too.
+    // One online submission waiting, so that the dashboard's table of them is audited too; the
+    // applicant's earlier one was refused, so the table of anomalies by agency shows too.
+    let refused = online_submission(&app).await;
+    let clerk = app.login("clerk.ninhkieu", PW).await;
+    let (s, d) = app
+        .post_with(
+            &format!("/api/v1/dossiers/{refused}/actions"),
+            &clerk,
+            &json!({"action": "refuse", "reason": "Ngành nghề kinh doanh bị cấm"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{d}");
     online_submission(&app).await;
+    let cookie = common::web::sign_in(&app, "leader.tp", PW).await;
+    let dashboard = common::web::get(&app, "/lanh-dao", Some(&cookie)).await;
+    assert!(dashboard.body.contains("id=\"bat-thuong-don-vi\""), "the anomalies by agency are shown");
     // The alert rules evaluated as the scheduler would twenty days from now (past any holiday): the
     // submission still waits, so the alerts page's table is audited too. Their staff notices are
     // due then, not now.

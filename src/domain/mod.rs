@@ -1,12 +1,14 @@
 //! Pure rules of the one-stop shop: no actix, no diesel, no I/O.
 pub mod agency;
 pub mod alerts;
+pub mod anomalies;
 pub mod applicant;
 pub mod attachment;
 pub mod calendar;
 pub mod delay_attribution;
 pub mod department;
 pub mod dossier;
+pub mod indexes;
 pub mod intake_boundary;
 pub mod intake_latency;
 pub mod labels;

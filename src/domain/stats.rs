@@ -1,9 +1,13 @@
 //! Statistics by construction: each dossier contributes marks to daily counters, and every
 //! change of a dossier writes the difference of its contributions in the same transaction.
 //! The official report (Biểu II.06a, TT 01/2020/TT-VPCP) and the indicators are then prefix sums.
+use std::cmp::Ordering;
+
 use chrono::NaiveDate;
 
-use super::calendar::Timeliness;
+use super::agency::AgencyCode;
+use super::calendar::{to_vietnam, Timeliness};
+use super::delay_attribution::DelayAttribution;
 use super::intake_latency::IntakeWait;
 
 /// A counter column.
@@ -36,10 +40,39 @@ pub enum Measure {
     IntakeWaitMinutes,
     /// Those received after their receipt day (`domain::intake_latency::receipt_due_day`).
     IntakeLate,
+    /// A stay of a dossier at one step of its route ended, at the agency that held it (not the
+    /// dossier's receiving agency), by the day it ended (`domain::delay_attribution`, issue 16 item 1).
+    StepsEnded,
+    /// Those that held it for less than the step's budget (TT 01/2018 Điều 13.2: 2 points).
+    StepsEarly,
+    /// Those that held it for longer than the step's budget (Điều 13.2: 0 points).
+    StepsLate,
+    /// The office minutes those went over their budgets, summed (not a count): "late hours caused".
+    StepLateMinutes,
+    /// Finished after exactly one supplement request (intake or appraisal), by finishing day
+    /// (TT 01/2018 Điều 13.3: one contact, 1 point).
+    ResolvedOneSupplement,
+    /// Finished after more than one (Điều 13.3: 0 points).
+    ResolvedManySupplements,
+    /// Finished early or on time after more than one supplement request: DVCQG's progress
+    /// indicator counts them overdue (QĐ 766 indicator 2.1, regulations.md §2.7).
+    ResolvedInTimeManySupplements,
+    /// An online dossier finished after its due day (TT 01/2018 Điều 13.9: "no online dossier late").
+    ResolvedLateOnline,
+    /// [`Measure::Due`] and [`Measure::Settled`] of the online dossiers alone: with them, the
+    /// online dossiers pending past their due day.
+    DueOnline,
+    SettledOnline,
+    /// The office minutes from receipt to finish of the dossiers finished, summed (not a count):
+    /// the average processing time (ND 224/2026 Điều 19.2, QĐ 766 indicator 2.2).
+    ResolvedWorkingMinutes,
+    /// The dossiers finished whose processing time is recorded (every one finished since the
+    /// counters kept it): the average's denominator.
+    ResolvedTimed,
 }
 
 impl Measure {
-    pub const ALL: [Measure; 13] = [
+    pub const ALL: [Measure; 25] = [
         Self::ReceivedOnline,
         Self::ReceivedDirect,
         Self::ReceivedOnlineLevel4,
@@ -53,6 +86,18 @@ impl Measure {
         Self::IntakeTimed,
         Self::IntakeWaitMinutes,
         Self::IntakeLate,
+        Self::StepsEnded,
+        Self::StepsEarly,
+        Self::StepsLate,
+        Self::StepLateMinutes,
+        Self::ResolvedOneSupplement,
+        Self::ResolvedManySupplements,
+        Self::ResolvedInTimeManySupplements,
+        Self::ResolvedLateOnline,
+        Self::DueOnline,
+        Self::SettledOnline,
+        Self::ResolvedWorkingMinutes,
+        Self::ResolvedTimed,
     ];
 }
 
@@ -69,6 +114,11 @@ pub struct Facts {
     pub rated: Option<(NaiveDate, bool)>,
     /// For an online dossier received, how long it waited for the counter.
     pub intake: Option<IntakeWait>,
+    /// Supplement requests made so far, at intake and in appraisal.
+    pub supplements: u32,
+    /// For a finished dossier, the office minutes from its receipt to its finish (None when not
+    /// measured: then it puts no [`Measure::ResolvedWorkingMinutes`]).
+    pub processing_minutes: Option<i64>,
 }
 
 /// One change to a counter.
@@ -99,8 +149,31 @@ pub fn contributions(f: &Facts) -> Vec<(NaiveDate, Measure, i64)> {
     // competent agency: `intake_boundary`) has no due day yet: it is pending in time until then.
     if let Some(due) = f.due_day {
         v.push((due, Measure::Due, 1));
+        if f.online {
+            v.push((due, Measure::DueOnline, 1));
+        }
     }
     if let Some((day, t)) = f.finished {
+        match f.supplements {
+            0 => {}
+            1 => v.push((day, Measure::ResolvedOneSupplement, 1)),
+            _ => {
+                v.push((day, Measure::ResolvedManySupplements, 1));
+                if t != Timeliness::Late {
+                    v.push((day, Measure::ResolvedInTimeManySupplements, 1));
+                }
+            }
+        }
+        if f.online && t == Timeliness::Late {
+            v.push((day, Measure::ResolvedLateOnline, 1));
+        }
+        if let Some(minutes) = f.processing_minutes {
+            v.push((day, Measure::ResolvedWorkingMinutes, minutes));
+            v.push((day, Measure::ResolvedTimed, 1));
+        }
+        if let (Some(due), true) = (f.due_day, f.online) {
+            v.push((day.max(due), Measure::SettledOnline, 1));
+        }
         v.push((
             day,
             match t {
@@ -125,20 +198,69 @@ pub fn contributions(f: &Facts) -> Vec<(NaiveDate, Measure, i64)> {
 
 /// The counter changes that take a dossier from `before` (None: it did not exist) to `after`.
 pub fn deltas(before: Option<&Facts>, after: &Facts) -> Vec<Delta> {
+    difference(before.map(contributions).unwrap_or_default(), contributions(after))
+}
+
+/// The changes that take the marks `before` to the marks `after`, per day and measure, leaving out
+/// those that cancel.
+fn difference(before: Vec<(NaiveDate, Measure, i64)>, after: Vec<(NaiveDate, Measure, i64)>) -> Vec<Delta> {
     let mut out: Vec<Delta> = Vec::new();
-    let mut add = |day, measure, amount| match out.iter_mut().find(|d| d.day == day && d.measure == measure) {
-        Some(d) => d.amount += amount,
-        None => out.push(Delta { day, measure, amount }),
-    };
-    for (day, m, n) in before.map(contributions).unwrap_or_default() {
-        add(day, m, -n);
-    }
-    for (day, m, n) in contributions(after) {
-        add(day, m, n);
+    let marks = before.into_iter().map(|(day, m, n)| (day, m, -n)).chain(after);
+    for (day, measure, amount) in marks {
+        match out.iter_mut().find(|d| d.day == day && d.measure == measure) {
+            Some(d) => d.amount += amount,
+            None => out.push(Delta { day, measure, amount }),
+        }
     }
     out.retain(|d| d.amount != 0);
     out.sort();
     out
+}
+
+/// The marks the ended stays of a dossier's route put on the counters of the agencies that held
+/// them (issue 16 item 1, "late hours caused"): per stay, on the Vietnam day it ended, one
+/// [`Measure::StepsEnded`], one [`Measure::StepsEarly`] or [`Measure::StepsLate`] against its
+/// budget, and its minutes over the budget. A stay still open puts none: it is counted when it
+/// ends, so the figures never move backwards and no scan is needed to read them.
+pub fn step_contributions(a: &DelayAttribution) -> Vec<(AgencyCode, NaiveDate, Measure, i64)> {
+    let mut v = Vec::new();
+    for s in &a.steps {
+        let Some(until) = s.until else { continue };
+        let day = to_vietnam(until).date_naive();
+        v.push((s.agency.clone(), day, Measure::StepsEnded, 1));
+        match s.held_minutes.cmp(&s.budget_minutes) {
+            Ordering::Less => v.push((s.agency.clone(), day, Measure::StepsEarly, 1)),
+            Ordering::Greater => {
+                v.push((s.agency.clone(), day, Measure::StepsLate, 1));
+                v.push((s.agency.clone(), day, Measure::StepLateMinutes, s.over_minutes()));
+            }
+            Ordering::Equal => {}
+        }
+    }
+    v
+}
+
+/// The counter changes, per agency, that take a dossier's ended stays from `before` to `after`
+/// (in the agencies' order of first appearance).
+pub fn step_deltas(before: &DelayAttribution, after: &DelayAttribution) -> Vec<(AgencyCode, Vec<Delta>)> {
+    let (before, after) = (step_contributions(before), step_contributions(after));
+    let mut agencies: Vec<AgencyCode> = Vec::new();
+    for (a, ..) in before.iter().chain(&after) {
+        if !agencies.contains(a) {
+            agencies.push(a.clone());
+        }
+    }
+    let of = |marks: &[(AgencyCode, NaiveDate, Measure, i64)], agency: &AgencyCode| {
+        marks.iter().filter(|(a, ..)| a == agency).map(|(_, d, m, n)| (*d, *m, *n)).collect::<Vec<_>>()
+    };
+    agencies
+        .into_iter()
+        .map(|a| {
+            let d = difference(of(&before, &a), of(&after, &a));
+            (a, d)
+        })
+        .filter(|(_, d)| !d.is_empty())
+        .collect()
 }
 
 /// One row of Biểu II.06a (columns 3–13), DOMAIN.md §6.1.
@@ -165,6 +287,24 @@ pub struct ReportRow {
     pub intake_timed: i64,
     pub intake_wait_minutes: i64,
     pub intake_late: i64,
+    /// Stays at a step of a route that ended in the period at the agency (those it held), those
+    /// under and over the step's budget, and the office minutes over it ("late hours caused").
+    pub steps_ended: i64,
+    pub steps_early: i64,
+    pub steps_late: i64,
+    pub step_late_minutes: i64,
+    /// Finished in the period after one, and after more than one, supplement request; those of
+    /// the latter finished early or on time (QĐ 766 counts them overdue).
+    pub resolved_one_supplement: i64,
+    pub resolved_many_supplements: i64,
+    pub resolved_in_time_many_supplements: i64,
+    /// Online dossiers finished late in the period, and those pending past their due day at its end.
+    pub resolved_late_online: i64,
+    pub pending_overdue_online: i64,
+    /// The office minutes from receipt to finish of the dossiers finished in the period, in all,
+    /// and how many of them are timed.
+    pub resolved_working_minutes: i64,
+    pub resolved_timed: i64,
 }
 
 impl ReportRow {
@@ -209,6 +349,18 @@ pub struct Cumulative {
     pub intake_timed: i64,
     pub intake_wait_minutes: i64,
     pub intake_late: i64,
+    pub steps_ended: i64,
+    pub steps_early: i64,
+    pub steps_late: i64,
+    pub step_late_minutes: i64,
+    pub resolved_one_supplement: i64,
+    pub resolved_many_supplements: i64,
+    pub resolved_in_time_many_supplements: i64,
+    pub resolved_late_online: i64,
+    pub due_online: i64,
+    pub settled_online: i64,
+    pub resolved_working_minutes: i64,
+    pub resolved_timed: i64,
 }
 
 impl Cumulative {
@@ -227,6 +379,18 @@ impl Cumulative {
             Measure::IntakeTimed => self.intake_timed += n,
             Measure::IntakeWaitMinutes => self.intake_wait_minutes += n,
             Measure::IntakeLate => self.intake_late += n,
+            Measure::StepsEnded => self.steps_ended += n,
+            Measure::StepsEarly => self.steps_early += n,
+            Measure::StepsLate => self.steps_late += n,
+            Measure::StepLateMinutes => self.step_late_minutes += n,
+            Measure::ResolvedOneSupplement => self.resolved_one_supplement += n,
+            Measure::ResolvedManySupplements => self.resolved_many_supplements += n,
+            Measure::ResolvedInTimeManySupplements => self.resolved_in_time_many_supplements += n,
+            Measure::ResolvedLateOnline => self.resolved_late_online += n,
+            Measure::DueOnline => self.due_online += n,
+            Measure::SettledOnline => self.settled_online += n,
+            Measure::ResolvedWorkingMinutes => self.resolved_working_minutes += n,
+            Measure::ResolvedTimed => self.resolved_timed += n,
         }
     }
     fn received(&self) -> i64 {
@@ -270,12 +434,89 @@ pub fn report(before_start: &Cumulative, at_end: &Cumulative) -> ReportRow {
         intake_timed: at_end.intake_timed - before_start.intake_timed,
         intake_wait_minutes: at_end.intake_wait_minutes - before_start.intake_wait_minutes,
         intake_late: at_end.intake_late - before_start.intake_late,
+        steps_ended: at_end.steps_ended - before_start.steps_ended,
+        steps_early: at_end.steps_early - before_start.steps_early,
+        steps_late: at_end.steps_late - before_start.steps_late,
+        step_late_minutes: at_end.step_late_minutes - before_start.step_late_minutes,
+        resolved_one_supplement: at_end.resolved_one_supplement - before_start.resolved_one_supplement,
+        resolved_many_supplements: at_end.resolved_many_supplements - before_start.resolved_many_supplements,
+        resolved_in_time_many_supplements: at_end.resolved_in_time_many_supplements
+            - before_start.resolved_in_time_many_supplements,
+        resolved_late_online: at_end.resolved_late_online - before_start.resolved_late_online,
+        pending_overdue_online: at_end.due_online - at_end.settled_online,
+        resolved_working_minutes: at_end.resolved_working_minutes - before_start.resolved_working_minutes,
+        resolved_timed: at_end.resolved_timed - before_start.resolved_timed,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn stay(
+        agency: &str,
+        from: &str,
+        until: Option<&str>,
+        held: i64,
+        budget: i64,
+    ) -> super::super::delay_attribution::StepHold {
+        let t = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        super::super::delay_attribution::StepHold {
+            step: 0,
+            agency: AgencyCode::parse(agency).unwrap(),
+            from: t(from),
+            until: until.map(t),
+            held_minutes: held,
+            budget_minutes: budget,
+            departments: vec![],
+            handlers: vec![],
+        }
+    }
+
+    #[test]
+    fn a_step_is_counted_at_the_agency_that_held_it_when_it_ends_and_only_then() {
+        let (commune, sở) = ("000.01.31.H12", "000.00.05.H12");
+        let open = DelayAttribution {
+            limit_minutes: 960,
+            steps: vec![
+                stay(commune, "2027-03-01T09:00:00+07:00", Some("2027-03-01T14:00:00+07:00"), 180, 480),
+                stay(sở, "2027-03-01T14:00:00+07:00", None, 600, 480),
+            ],
+            late_step: None,
+        };
+        // The Sở's stay ends on Tuesday 00:30 Vietnam time (Monday 17:30 UTC): its day is Tuesday's.
+        let mut ended = open.clone();
+        ended.steps[1].until =
+            Some(chrono::DateTime::parse_from_rfc3339("2027-03-02T00:30:00+07:00").unwrap().to_utc());
+        ended.steps[1].held_minutes = 660;
+        let changes = step_deltas(&open, &ended);
+        let delta = |m, amount| Delta { day: d(3, 2), measure: m, amount };
+        assert_eq!(
+            changes,
+            vec![(
+                AgencyCode::parse(sở).unwrap(),
+                vec![delta(Measure::StepsEnded, 1), delta(Measure::StepsLate, 1), delta(Measure::StepLateMinutes, 180)]
+            )],
+            "the commune's stay had ended before: nothing changes for it"
+        );
+        // Ended stays never count twice, and an unchanged attribution changes nothing.
+        assert!(step_deltas(&ended, &ended).is_empty());
+        let early = step_contributions(&open);
+        assert_eq!(
+            early,
+            vec![
+                (AgencyCode::parse(commune).unwrap(), d(3, 1), Measure::StepsEnded, 1),
+                (AgencyCode::parse(commune).unwrap(), d(3, 1), Measure::StepsEarly, 1)
+            ]
+        );
+        // A stay exactly on its budget is neither early nor late (TT 01/2018 Điều 13.2: 1 point).
+        let mut exact = open.clone();
+        exact.steps[0].held_minutes = 480;
+        assert_eq!(
+            step_contributions(&exact),
+            vec![(AgencyCode::parse(commune).unwrap(), d(3, 1), Measure::StepsEnded, 1)]
+        );
+    }
 
     fn d(m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2027, m, day).unwrap()
@@ -309,14 +550,16 @@ mod tests {
     fn a_restart_moves_the_due_mark_and_finishing_adds_the_resolved_and_settled_marks() {
         let received = Facts {
             received_day: Some(d(3, 1)),
-            online: true,
+            online: false,
             level4: true,
             due_day: Some(d(3, 10)),
             finished: None,
             rated: None,
             intake: None,
+            supplements: 0,
+            processing_minutes: None,
         };
-        assert_eq!(deltas(None, &received).len(), 3);
+        assert_eq!(deltas(None, &received).len(), 2, "level 4 counts online dossiers only");
         let restarted = Facts { due_day: Some(d(3, 20)), ..received.clone() };
         assert_eq!(
             deltas(Some(&received), &restarted),
@@ -334,6 +577,65 @@ mod tests {
             ]
         );
         assert!(deltas(None, &Facts::default()).is_empty(), "never received: counts nowhere");
+    }
+
+    #[test]
+    fn finishing_marks_the_supplements_the_online_lateness_and_the_processing_time() {
+        let received = Facts {
+            received_day: Some(d(3, 1)),
+            online: true,
+            due_day: Some(d(3, 10)),
+            supplements: 2,
+            ..Default::default()
+        };
+        let marks = deltas(None, &received);
+        assert!(marks.contains(&Delta { day: d(3, 10), measure: Measure::DueOnline, amount: 1 }), "{marks:?}");
+        assert!(!marks.iter().any(|m| m.measure == Measure::ResolvedManySupplements), "counted when it finishes");
+        // Finished on time after two supplement requests: in time for Biểu II.06a, overdue for QĐ 766.
+        let on_time = Facts {
+            finished: Some((d(3, 10), Timeliness::OnTime)),
+            processing_minutes: Some(2400),
+            ..received.clone()
+        };
+        assert_eq!(
+            deltas(Some(&received), &on_time),
+            vec![
+                Delta { day: d(3, 10), measure: Measure::ResolvedOnTime, amount: 1 },
+                Delta { day: d(3, 10), measure: Measure::Settled, amount: 1 },
+                Delta { day: d(3, 10), measure: Measure::ResolvedManySupplements, amount: 1 },
+                Delta { day: d(3, 10), measure: Measure::ResolvedInTimeManySupplements, amount: 1 },
+                Delta { day: d(3, 10), measure: Measure::SettledOnline, amount: 1 },
+                Delta { day: d(3, 10), measure: Measure::ResolvedWorkingMinutes, amount: 2400 },
+                Delta { day: d(3, 10), measure: Measure::ResolvedTimed, amount: 1 },
+            ]
+        );
+        // Late after one request: a contact (TT 01/2018 Điều 13.3), and an online dossier late.
+        let late = Facts { finished: Some((d(3, 12), Timeliness::Late)), supplements: 1, ..received.clone() };
+        let marks: Vec<Measure> = deltas(Some(&received), &late).into_iter().map(|m| m.measure).collect();
+        assert_eq!(
+            marks,
+            [
+                Measure::ResolvedLate,
+                Measure::Settled,
+                Measure::ResolvedOneSupplement,
+                Measure::ResolvedLateOnline,
+                Measure::SettledOnline
+            ]
+        );
+        let at = |f: &Facts| {
+            let mut c = Cumulative::default();
+            for (_, m, n) in contributions(f) {
+                c.add(m, n);
+            }
+            c
+        };
+        let r = report(&Cumulative::default(), &at(&received));
+        assert_eq!((r.pending_overdue, r.pending_overdue_online), (1, 1), "read at the end of all days");
+        let r = report(&Cumulative::default(), &at(&on_time));
+        assert_eq!(
+            (r.pending_overdue_online, r.resolved_in_time_many_supplements, r.resolved_working_minutes),
+            (0, 1, 2400)
+        );
     }
 
     #[test]

@@ -18,8 +18,8 @@ use actix_web::web::{self, delete, get, post, put};
 
 use crate::error::{AppError, ErrorCode};
 use crate::http::api::{
-    self, admin, admin_agencies, agencies, alerts, auth, departments, dossiers, forms, health, lookup, notifications,
-    openapi, procedures, reorganisations, stats,
+    self, admin, admin_agencies, agencies, alerts, anomalies, auth, departments, dossiers, forms, health, lookup,
+    notifications, openapi, procedures, reorganisations, stats,
 };
 use crate::http::boundary::serde_problem;
 use crate::http::pages::{self, citizen, dashboard, portal, session, staff, PageError, DASHBOARD_PATH};
@@ -91,11 +91,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/stats/report", get().to(stats::report))
         .route("/api/v1/stats/kpis", get().to(stats::kpis))
         .route("/api/v1/stats/intake-waiting", get().to(stats::intake_waiting))
+        .route("/api/v1/stats/evaluation", get().to(stats::evaluation))
+        .route("/api/v1/stats/index766", get().to(stats::index766))
         .route(DASHBOARD_PATH, get().to(dashboard::dashboard))
         // ---- Oversight: early warnings and escalations (issue 16 item 2).
         .route("/api/v1/oversight/alerts", get().to(api::oversight_alerts::list))
         .route("/can-bo/canh-bao", get().to(staff::alerts))
         .route("/api/v1/stats/off-system", put().to(stats::off_system))
+        .route("/api/v1/oversight/anomalies", get().to(anomalies::anomalies))
         // ---- Administration (role `admin`): notices, accounts, calendar, plans, procedures.
         .route(ADMIN_PATH, get().to(admin_pages::home))
         .route("/api/v1/admin/throttle-alerts", get().to(alerts::throttle_alerts))

@@ -10,6 +10,7 @@ pub mod dossiers;
 pub mod inbox;
 pub mod lookup;
 pub mod notifications;
+pub mod oversight;
 pub mod plans;
 pub mod portal;
 pub mod reorganisation_plan;

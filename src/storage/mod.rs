@@ -2,6 +2,7 @@
 pub mod agencies;
 pub mod agency_changes;
 pub mod alerts;
+pub mod anomalies;
 pub mod calendar;
 pub mod connection;
 pub mod demo_history;

@@ -211,21 +211,31 @@ pub fn field_and_level(conn: &mut AnyConnection, procedure_id: &str) -> QueryRes
 /// current procedures of the province: those received at some local level (province, district or
 /// commune), which boundary-free intake within the province covers (`domain::intake_boundary`).
 pub fn count_by_online_level(conn: &mut AnyConnection, receiving_level: Option<&str>) -> QueryResult<([i64; 4], i64)> {
-    let rows: Vec<(i32, String)> = procedures::table
+    Ok(tally_by_online_level(&online_levels(conn)?, receiving_level))
+}
+
+/// Every current procedure's online level and receiving levels (one read, for
+/// [`tally_by_online_level`] at several levels).
+pub fn online_levels(conn: &mut AnyConnection) -> QueryResult<Vec<(i32, String)>> {
+    procedures::table
         .filter(procedures::is_current.eq(true))
         .select((procedures::online_level, procedures::receiving_levels))
-        .load(conn)?;
+        .load(conn)
+}
+
+/// [`count_by_online_level`] of rows already read.
+pub fn tally_by_online_level(rows: &[(i32, String)], receiving_level: Option<&str>) -> ([i64; 4], i64) {
     let mut out = [0i64; 4];
     let mut of_province = 0;
     for (l, levels) in rows {
-        if receiving_level.is_none_or(|r| levels.split(',').any(|x| x == r)) && (1..=4).contains(&l) {
+        if receiving_level.is_none_or(|r| levels.split(',').any(|x| x == r)) && (1..=4).contains(l) {
             out[(l - 1) as usize] += 1;
         }
         if levels.split(',').any(|x| matches!(x, "province" | "district" | "commune")) {
             of_province += 1;
         }
     }
-    Ok((out, of_province))
+    (out, of_province)
 }
 
 /// What a receipt prints of a procedure version: its fee (đồng, description) and its documents.

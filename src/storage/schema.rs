@@ -400,6 +400,23 @@ diesel::table! {
         intake_timed -> BigInt,
         intake_wait_minutes -> BigInt,
         intake_late -> BigInt,
+        /// Stays at a route step ended at the agency, under and over budget, and the office
+        /// minutes over (`domain::stats::step_contributions`).
+        steps_ended -> BigInt,
+        steps_early -> BigInt,
+        steps_late -> BigInt,
+        step_late_minutes -> BigInt,
+        /// Finished after one and after several supplement requests, those of the latter in
+        /// time, online dossiers finished late, the online due and settled marks, and the office
+        /// minutes from receipt to finish (the national indexes, issue 16 item 4).
+        resolved_one_supplement -> BigInt,
+        resolved_many_supplements -> BigInt,
+        resolved_in_time_many_supplements -> BigInt,
+        resolved_late_online -> BigInt,
+        due_online -> BigInt,
+        settled_online -> BigInt,
+        resolved_working_minutes -> BigInt,
+        resolved_timed -> BigInt,
     }
 }
 
@@ -423,6 +440,23 @@ diesel::table! {
         intake_timed -> BigInt,
         intake_wait_minutes -> BigInt,
         intake_late -> BigInt,
+        /// Stays at a route step ended at the agency, under and over budget, and the office
+        /// minutes over (`domain::stats::step_contributions`).
+        steps_ended -> BigInt,
+        steps_early -> BigInt,
+        steps_late -> BigInt,
+        step_late_minutes -> BigInt,
+        /// Finished after one and after several supplement requests, those of the latter in
+        /// time, online dossiers finished late, the online due and settled marks, and the office
+        /// minutes from receipt to finish (the national indexes, issue 16 item 4).
+        resolved_one_supplement -> BigInt,
+        resolved_many_supplements -> BigInt,
+        resolved_in_time_many_supplements -> BigInt,
+        resolved_late_online -> BigInt,
+        due_online -> BigInt,
+        settled_online -> BigInt,
+        resolved_working_minutes -> BigInt,
+        resolved_timed -> BigInt,
     }
 }
 
@@ -446,6 +480,23 @@ diesel::table! {
         intake_timed -> BigInt,
         intake_wait_minutes -> BigInt,
         intake_late -> BigInt,
+        /// Stays at a route step ended at the agency, under and over budget, and the office
+        /// minutes over (`domain::stats::step_contributions`).
+        steps_ended -> BigInt,
+        steps_early -> BigInt,
+        steps_late -> BigInt,
+        step_late_minutes -> BigInt,
+        /// Finished after one and after several supplement requests, those of the latter in
+        /// time, online dossiers finished late, the online due and settled marks, and the office
+        /// minutes from receipt to finish (the national indexes, issue 16 item 4).
+        resolved_one_supplement -> BigInt,
+        resolved_many_supplements -> BigInt,
+        resolved_in_time_many_supplements -> BigInt,
+        resolved_late_online -> BigInt,
+        due_online -> BigInt,
+        settled_online -> BigInt,
+        resolved_working_minutes -> BigInt,
+        resolved_timed -> BigInt,
     }
 }
 
@@ -470,6 +521,23 @@ diesel::table! {
         intake_timed -> BigInt,
         intake_wait_minutes -> BigInt,
         intake_late -> BigInt,
+        /// Stays at a route step ended at the agency, under and over budget, and the office
+        /// minutes over (`domain::stats::step_contributions`).
+        steps_ended -> BigInt,
+        steps_early -> BigInt,
+        steps_late -> BigInt,
+        step_late_minutes -> BigInt,
+        /// Finished after one and after several supplement requests, those of the latter in
+        /// time, online dossiers finished late, the online due and settled marks, and the office
+        /// minutes from receipt to finish (the national indexes, issue 16 item 4).
+        resolved_one_supplement -> BigInt,
+        resolved_many_supplements -> BigInt,
+        resolved_in_time_many_supplements -> BigInt,
+        resolved_late_online -> BigInt,
+        due_online -> BigInt,
+        settled_online -> BigInt,
+        resolved_working_minutes -> BigInt,
+        resolved_timed -> BigInt,
     }
 }
 
@@ -494,6 +562,23 @@ diesel::table! {
         intake_timed -> BigInt,
         intake_wait_minutes -> BigInt,
         intake_late -> BigInt,
+        /// Stays at a route step ended at the agency, under and over budget, and the office
+        /// minutes over (`domain::stats::step_contributions`).
+        steps_ended -> BigInt,
+        steps_early -> BigInt,
+        steps_late -> BigInt,
+        step_late_minutes -> BigInt,
+        /// Finished after one and after several supplement requests, those of the latter in
+        /// time, online dossiers finished late, the online due and settled marks, and the office
+        /// minutes from receipt to finish (the national indexes, issue 16 item 4).
+        resolved_one_supplement -> BigInt,
+        resolved_many_supplements -> BigInt,
+        resolved_in_time_many_supplements -> BigInt,
+        resolved_late_online -> BigInt,
+        due_online -> BigInt,
+        settled_online -> BigInt,
+        resolved_working_minutes -> BigInt,
+        resolved_timed -> BigInt,
     }
 }
 
@@ -518,6 +603,23 @@ diesel::table! {
         intake_timed -> BigInt,
         intake_wait_minutes -> BigInt,
         intake_late -> BigInt,
+        /// Stays at a route step ended at the agency, under and over budget, and the office
+        /// minutes over (`domain::stats::step_contributions`).
+        steps_ended -> BigInt,
+        steps_early -> BigInt,
+        steps_late -> BigInt,
+        step_late_minutes -> BigInt,
+        /// Finished after one and after several supplement requests, those of the latter in
+        /// time, online dossiers finished late, the online due and settled marks, and the office
+        /// minutes from receipt to finish (the national indexes, issue 16 item 4).
+        resolved_one_supplement -> BigInt,
+        resolved_many_supplements -> BigInt,
+        resolved_in_time_many_supplements -> BigInt,
+        resolved_late_online -> BigInt,
+        due_online -> BigInt,
+        settled_online -> BigInt,
+        resolved_working_minutes -> BigInt,
+        resolved_timed -> BigInt,
     }
 }
 

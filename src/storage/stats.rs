@@ -35,6 +35,18 @@ fn column(m: Measure) -> usize {
         Measure::IntakeTimed => 10,
         Measure::IntakeWaitMinutes => 11,
         Measure::IntakeLate => 12,
+        Measure::StepsEnded => 13,
+        Measure::StepsEarly => 14,
+        Measure::StepsLate => 15,
+        Measure::StepLateMinutes => 16,
+        Measure::ResolvedOneSupplement => 17,
+        Measure::ResolvedManySupplements => 18,
+        Measure::ResolvedInTimeManySupplements => 19,
+        Measure::ResolvedLateOnline => 20,
+        Measure::DueOnline => 21,
+        Measure::SettledOnline => 22,
+        Measure::ResolvedWorkingMinutes => 23,
+        Measure::ResolvedTimed => 24,
     }
 }
 
@@ -58,7 +70,7 @@ fn rows_of(deltas: &[Delta], grain: fn(NaiveDate) -> NaiveDate) -> Vec<Row> {
 }
 
 /// The counter tables' measure columns, in [`column`]'s order.
-const MEASURES: [&str; 13] = [
+const MEASURES: [&str; 25] = [
     "received_online",
     "received_direct",
     "received_online_level4",
@@ -72,17 +84,30 @@ const MEASURES: [&str; 13] = [
     "intake_timed",
     "intake_wait_minutes",
     "intake_late",
+    "steps_ended",
+    "steps_early",
+    "steps_late",
+    "step_late_minutes",
+    "resolved_one_supplement",
+    "resolved_many_supplements",
+    "resolved_in_time_many_supplements",
+    "resolved_late_online",
+    "due_online",
+    "settled_online",
+    "resolved_working_minutes",
+    "resolved_timed",
 ];
 
 /// One upsert adding every row's deltas to one counter table (a new row starts from the deltas,
-/// an existing one adds them); the same SQL on both backends but for the placeholders.
+/// an existing one adds them); the same SQL on both backends but for the placeholders. Each row
+/// carries its own key values, in `key_cols`' order.
 fn upsert(
     conn: &mut AnyConnection,
     table: &str,
     date_col: &str,
-    keys: &[(&str, &str)],
+    key_cols: &[&str],
     field: &str,
-    rows: &[Row],
+    rows: &[(Vec<&str>, Row)],
 ) -> QueryResult<()> {
     use diesel::sql_types::{BigInt, Date, Text};
     let pg = matches!(conn, AnyConnection::Postgresql(_));
@@ -95,12 +120,12 @@ fn upsert(
             "?".to_string()
         }
     };
-    let width = keys.len() + 2 + MEASURES.len();
+    let width = key_cols.len() + 2 + MEASURES.len();
     let tuples: Vec<String> = rows
         .iter()
         .map(|_| format!("({})", (0..width).map(|_| placeholder()).collect::<Vec<_>>().join(", ")))
         .collect();
-    let key_cols = keys.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ");
+    let key_cols = key_cols.join(", ");
     let sql = format!(
         "INSERT INTO {table} ({key_cols}, field, {date_col}, {}) VALUES {} \
          ON CONFLICT ({key_cols}, field, {date_col}) DO UPDATE SET {}",
@@ -111,8 +136,8 @@ fn upsert(
     macro_rules! run {
         ($c:expr, $db:ty) => {{
             let mut q = diesel::sql_query(sql).into_boxed::<$db>();
-            for (date, v) in rows {
-                for (_, key) in keys {
+            for (keys, (date, v)) in rows {
+                for key in keys {
                     q = q.bind::<Text, _>(key.to_string());
                 }
                 q = q.bind::<Text, _>(field.to_string()).bind::<Date, _>(*date);
@@ -134,7 +159,23 @@ fn upsert(
 /// the daily, monthly and yearly counters, inside the caller's transaction: one upsert per table
 /// that has something to add (a new row starts from the deltas, an existing one adds them).
 pub fn apply(conn: &mut AnyConnection, agency: &str, field: &str, deltas: &[Delta]) -> QueryResult<()> {
-    apply_to(conn, "stats", &[("agency_code", agency)], field, deltas)
+    apply_many(conn, field, &[(agency, deltas)])
+}
+
+/// As [`apply`], for changes at several agencies of one field at once (a dossier's own marks
+/// and those of the route steps it ended, `domain::stats::step_deltas`): still one upsert per
+/// table, whatever the number of agencies.
+pub fn apply_many(conn: &mut AnyConnection, field: &str, parts: &[(&str, &[Delta])]) -> QueryResult<()> {
+    // An upsert may not touch a row twice: one agency's deltas are summed together.
+    let mut merged: Vec<(&str, Vec<Delta>)> = Vec::new();
+    for (agency, deltas) in parts {
+        match merged.iter_mut().find(|(a, _)| a == agency) {
+            Some((_, d)) => d.extend_from_slice(deltas),
+            None => merged.push((agency, deltas.to_vec())),
+        }
+    }
+    let keyed: Vec<(Vec<&str>, &[Delta])> = merged.iter().map(|(a, d)| (vec![*a], d.as_slice())).collect();
+    apply_to(conn, "stats", &["agency_code"], field, &keyed)
 }
 
 /// As [`apply`], for a dossier received at `receiving` for the `competent` agency (boundary-free
@@ -147,7 +188,13 @@ pub fn apply_handover(
     field: &str,
     deltas: &[Delta],
 ) -> QueryResult<()> {
-    apply_to(conn, "stats_handover", &[("receiving_agency", receiving), ("competent_agency", competent)], field, deltas)
+    apply_to(
+        conn,
+        "stats_handover",
+        &["receiving_agency", "competent_agency"],
+        field,
+        &[(vec![receiving, competent], deltas)],
+    )
 }
 
 /// The first day of the day's, month's or year's counter row.
@@ -156,16 +203,19 @@ type Grain = fn(NaiveDate) -> NaiveDate;
 fn apply_to(
     conn: &mut AnyConnection,
     prefix: &str,
-    keys: &[(&str, &str)],
+    key_cols: &[&str],
     field: &str,
-    deltas: &[Delta],
+    parts: &[(Vec<&str>, &[Delta])],
 ) -> QueryResult<()> {
     let grains: [(&str, &str, Grain); 3] =
         [("daily", "day", |d| d), ("monthly", "month", month_of), ("yearly", "year", year_of)];
     for (table, date_col, grain) in grains {
-        let rows = rows_of(deltas, grain);
+        let rows: Vec<(Vec<&str>, Row)> = parts
+            .iter()
+            .flat_map(|(keys, deltas)| rows_of(deltas, grain).into_iter().map(move |r| (keys.clone(), r)))
+            .collect();
         if !rows.is_empty() {
-            upsert(conn, &format!("{prefix}_{table}"), date_col, keys, field, &rows)?;
+            upsert(conn, &format!("{prefix}_{table}"), date_col, key_cols, field, &rows)?;
         }
     }
     Ok(())
@@ -339,6 +389,30 @@ struct SumRow {
     intake_wait_minutes: i64,
     #[diesel(sql_type = BigInt)]
     intake_late: i64,
+    #[diesel(sql_type = BigInt)]
+    steps_ended: i64,
+    #[diesel(sql_type = BigInt)]
+    steps_early: i64,
+    #[diesel(sql_type = BigInt)]
+    steps_late: i64,
+    #[diesel(sql_type = BigInt)]
+    step_late_minutes: i64,
+    #[diesel(sql_type = BigInt)]
+    resolved_one_supplement: i64,
+    #[diesel(sql_type = BigInt)]
+    resolved_many_supplements: i64,
+    #[diesel(sql_type = BigInt)]
+    resolved_in_time_many_supplements: i64,
+    #[diesel(sql_type = BigInt)]
+    resolved_late_online: i64,
+    #[diesel(sql_type = BigInt)]
+    due_online: i64,
+    #[diesel(sql_type = BigInt)]
+    settled_online: i64,
+    #[diesel(sql_type = BigInt)]
+    resolved_working_minutes: i64,
+    #[diesel(sql_type = BigInt)]
+    resolved_timed: i64,
 }
 
 /// For each `(last_day, grouping)`, the sums of every measure over all days up to and including
@@ -424,6 +498,18 @@ pub fn cumulative_at(
         c.intake_timed += r.intake_timed;
         c.intake_wait_minutes += r.intake_wait_minutes;
         c.intake_late += r.intake_late;
+        c.steps_ended += r.steps_ended;
+        c.steps_early += r.steps_early;
+        c.steps_late += r.steps_late;
+        c.step_late_minutes += r.step_late_minutes;
+        c.resolved_one_supplement += r.resolved_one_supplement;
+        c.resolved_many_supplements += r.resolved_many_supplements;
+        c.resolved_in_time_many_supplements += r.resolved_in_time_many_supplements;
+        c.resolved_late_online += r.resolved_late_online;
+        c.due_online += r.due_online;
+        c.settled_online += r.settled_online;
+        c.resolved_working_minutes += r.resolved_working_minutes;
+        c.resolved_timed += r.resolved_timed;
     }
     Ok(out)
 }

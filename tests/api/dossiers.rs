@@ -918,4 +918,32 @@ async fn a_late_land_dossier_names_the_sở_that_held_it_past_its_step() {
         );
         assert!(late[0].contains("specialist.stnmt"), "{path}: {}", late[0]);
     }
+
+    // Summed per agency from the counters each step wrote when it ended: the Sở's late hours are
+    // counted at the Sở (not at the commune that received the dossier), on the day its step ended.
+    let city = app.login("leader.tp", PW).await;
+    let step_delay = |r: &Value, code: &str| {
+        r["rows"].as_array().unwrap().iter().find(|l| l["key"] == code).map(|l| l["step_delay"].clone())
+    };
+    let (s, april) = app.get_with("/api/v1/stats/report?from=2027-04-01&to=2027-04-30&group_by=agency", &city).await;
+    assert_eq!(s, 200, "{april}");
+    let counted = |ended: i64, early: i64, late: i64, minutes: i64| json!({"steps_ended": ended, "steps_early": early, "steps_late": late, "late_working_minutes": minutes});
+    assert_eq!(step_delay(&april, STNMT), Some(counted(1, 0, 1, over)), "{april}");
+    assert_eq!(step_delay(&april, NINH_KIEU), Some(counted(2, 2, 0, 0)), "{april}");
+    assert_eq!(april["step_delay"], counted(3, 2, 1, over));
+    let (s, march) = app.get_with("/api/v1/stats/report?from=2027-03-01&to=2027-03-31&group_by=agency", &city).await;
+    assert_eq!(s, 200, "{march}");
+    assert_eq!(step_delay(&march, TAN_AN), Some(counted(1, 1, 0, 0)), "{march}");
+    assert_eq!(march["step_delay"], counted(2, 2, 0, 0), "the Sở's stay had not ended in March");
+    // The dashboard ranks the agencies by the late hours they caused: the Sở first.
+    let r = app.client.get(app.url("/lanh-dao?from=2027-03-01&to=2027-04-30")).bearer_auth(&city).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let html = r.text().await.unwrap();
+    let table =
+        html.split("id=\"gio-tre-don-vi\"").nth(1).expect("the late-hours table").split("</table>").next().unwrap();
+    let ranked: Vec<&str> = table.split("data-agency=\"").skip(1).map(|s| s.split('"').next().unwrap()).collect();
+    assert_eq!(ranked.first(), Some(&STNMT), "{table}");
+    assert!(ranked.contains(&NINH_KIEU) && ranked.contains(&TAN_AN), "{table}");
+    let sở_row = table.split("<tr").find(|r| r.contains(STNMT)).unwrap();
+    assert!(sở_row.contains(&format!("{} giờ", over / 60)) || sở_row.contains(&format!("{},", over / 60)), "{sở_row}");
 }

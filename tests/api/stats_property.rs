@@ -263,6 +263,82 @@ fn naive_intake(dossiers: &[Value], from: NaiveDate, to: NaiveDate, working: &dy
     c
 }
 
+/// The national indexes' counts (issue 16 item 4) straight from the dossiers finished in the
+/// period: [2 × early + on time, early + on time − those with more than one supplement request,
+/// 2 × without a supplement request + with one, finished, office minutes from receipt to finish].
+fn naive_indexes(dossiers: &[Value], from: NaiveDate, to: NaiveDate, working: &dyn Fn(NaiveDate) -> bool) -> [i64; 5] {
+    let mut c = [0i64; 5];
+    for d in dossiers {
+        let (Some(finished), Some(_)) = (day(&d["finished_at"]), day(&d["received_at"])) else { continue };
+        if finished < from || finished > to {
+            continue;
+        }
+        let due = day(&d["statutory_due_at"]).unwrap();
+        let supplements =
+            d["history"].as_array().unwrap().iter().filter(|e| e["action"] == "request_supplement").count();
+        let in_time = finished <= due;
+        c[0] += if finished < due { 2 } else { i64::from(finished == due) };
+        c[1] += i64::from(in_time && supplements <= 1);
+        c[2] += match supplements {
+            0 => 2,
+            1 => 1,
+            _ => 0,
+        };
+        c[3] += 1;
+        c[4] += office_minutes(&d["received_at"], &d["finished_at"], working);
+    }
+    c
+}
+
+/// The office minutes (07:30–11:30, 13:30–17:30 of working days) between two times, minute by minute.
+fn office_minutes(from: &Value, to: &Value, working: &dyn Fn(NaiveDate) -> bool) -> i64 {
+    let time =
+        |v: &Value| DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap().with_timezone(&vn()).naive_local();
+    let (mut t, end) = (time(from), time(to));
+    let mut n = 0;
+    while t < end {
+        let m = chrono::Timelike::hour(&t) * 60 + chrono::Timelike::minute(&t);
+        n += i64::from(working(t.date()) && ((450..690).contains(&m) || (810..1050).contains(&m)));
+        t += Duration::minutes(1);
+    }
+    n
+}
+
+/// The stays at route steps that ended in the period, from each dossier's delay attribution:
+/// [ended, under budget, over budget, minutes over].
+fn naive_steps(dossiers: &[Value], from: NaiveDate, to: NaiveDate) -> [i64; 4] {
+    let mut c = [0i64; 4];
+    for d in dossiers {
+        for s in d["delay_attribution"]["steps"].as_array().unwrap() {
+            let Some(until) = day(&s["until"]) else { continue };
+            if until < from || until > to {
+                continue;
+            }
+            let (held, budget) = (s["held_minutes"].as_i64().unwrap(), s["budget_minutes"].as_i64().unwrap());
+            c[0] += 1;
+            c[1] += i64::from(held < budget);
+            c[2] += i64::from(held > budget);
+            c[3] += (held - budget).max(0);
+        }
+    }
+    c
+}
+
+fn indicator<'a>(units: &'a Value, id: &str) -> &'a Value {
+    units["indicators"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(units["groups"].as_array().into_iter().flatten().flat_map(|g| g["indicators"].as_array().unwrap()))
+        .chain(units["realtime_metrics"].as_array().into_iter().flatten())
+        .find(|i| i["id"] == id)
+        .unwrap_or_else(|| panic!("no indicator {id} in {units}"))
+}
+
+fn fraction(i: &Value) -> (i64, i64) {
+    (i["numerator"].as_i64().unwrap(), i["denominator"].as_i64().unwrap())
+}
+
 fn intake_figures(v: &Value) -> [i64; 3] {
     ["timed", "wait_working_minutes", "received_late"].map(|c| v[c].as_i64().unwrap())
 }
@@ -333,6 +409,27 @@ async fn check(plans: Vec<Plan>) {
         assert_eq!(ind["dossiers_online_level4_pct"]["numerator"], level4_online, "2.000720 is a level-4 procedure");
         assert_eq!(ind["online_received_late_pct"]["numerator"], intake[2]);
         assert_eq!(ind["online_received_late_pct"]["denominator"], intake[0]);
+
+        // The national indexes (issue 16 item 4) and the late hours caused (item 1), from the counters.
+        let n = naive_indexes(&dossiers, f, t, &working);
+        let steps = naive_steps(&dossiers, f, t);
+        let delay = &r["step_delay"];
+        assert_eq!(
+            ["steps_ended", "steps_early", "steps_late", "late_working_minutes"].map(|c| delay[c].as_i64().unwrap()),
+            steps,
+            "steps {from}..{to} for {codes:?}"
+        );
+        let (s, e) = app.get_with(&format!("/api/v1/stats/evaluation?from={from}&to={to}"), &a.city).await;
+        assert_eq!(s, 200, "{e}");
+        let e = &e["total"];
+        assert_eq!(fraction(indicator(e, "1")), (n[0], n[3]), "TT 01/2018 indicator 1 {from}..{to}");
+        assert_eq!(fraction(indicator(e, "2")), (2 * steps[1] + (steps[0] - steps[1] - steps[2]), steps[0]));
+        assert_eq!(fraction(indicator(e, "3")), (n[2], n[3]), "TT 01/2018 indicator 3 {from}..{to}");
+        let (s, x) = app.get_with(&format!("/api/v1/stats/index766?from={from}&to={to}"), &a.city).await;
+        assert_eq!(s, 200, "{x}");
+        let x = &x["total"];
+        assert_eq!(fraction(indicator(x, "2.1")), (n[1], expected[4] + expected[10]), "QĐ 766 2.1 {from}..{to}");
+        assert_eq!(fraction(indicator(x, "processing_time_hours")), (n[4], n[3]), "ND 224 processing time");
     }
 }
 

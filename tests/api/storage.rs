@@ -32,7 +32,36 @@ fn both_migration_folders_hold_the_same_migrations() {
     }
 }
 
-type StatsRow = (String, String, chrono::NaiveDate, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+type StatsRow = (
+    String,
+    String,
+    chrono::NaiveDate,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+);
 
 /// Reads every column of every table through schema.rs: fails if the migrations and the
 /// hand-written schema disagree on a name or a type.

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod admin_agencies;
 pub mod agencies;
 pub mod alerts;
+pub mod anomalies;
 pub mod auth;
 pub mod departments;
 pub mod dossiers;

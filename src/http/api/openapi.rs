@@ -7,8 +7,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, admin_agencies, agencies, alerts, auth, departments, dossiers, forms, health, lookup, national_portal,
-    notifications, oversight_alerts, procedures, reorganisations, stats,
+    admin, admin_agencies, agencies, alerts, anomalies, auth, departments, dossiers, forms, health, lookup,
+    national_portal, notifications, oversight_alerts, procedures, reorganisations, stats,
 };
 
 #[derive(OpenApi)]
@@ -54,7 +54,10 @@ use super::{
         stats::report,
         stats::kpis,
         stats::intake_waiting,
+        stats::evaluation,
+        stats::index766,
         stats::off_system,
+        anomalies::anomalies,
         notifications::list,
         alerts::throttle_alerts,
         oversight_alerts::list,

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::Connection;
 
 use super::intake::{code_target, issue_code, Coded};
-use super::notices::{count, enqueue, Counted, Names};
+use super::notices::{count_with_steps, enqueue, Counted, Names};
 use super::read::{calendar_for, DossierRecord, Surroundings};
 use super::{actor, concurrent_update, find_writable, parse_code, Links};
 use crate::auth::Caller;
@@ -132,6 +132,16 @@ pub fn act_on(
     let version = row.row_version + 1;
     let mut after = row.with(&next, version);
     let event = EventRow::of(&row.id, version, &handover, (&caller.user_id, caller.role), note, details.clone());
+    // A stay at a route step that this action ends is counted at the agency that held it, from
+    // the control sheet already read (issue 16 item 1, "late hours caused").
+    let steps = {
+        let no_names = std::collections::HashMap::new();
+        let held_before = super::read::attribution(&around.events, &no_names, &d, &cal, at);
+        let mut events = around.events.clone();
+        events.push(event.clone());
+        let held_after = super::read::attribution(&events, &no_names, &next, &cal, at);
+        crate::domain::stats::step_deltas(&held_before, &held_after)
+    };
     let refused = next.decision == Some(Decision::Refused);
     let kind = NoticeKind::for_action(handover.action, refused, next.status == Status::NotReceived);
     // The agency a notice speaks for: the counter for a result, else where the dossier now is.
@@ -169,7 +179,8 @@ pub fn act_on(
             after.code = new_code;
         }
         store::insert_event(conn, &event)?;
-        count(conn, &Counted::new(row, &ctx.procedure_field, ctx.online_level), Some(&d), &next, &cal)?;
+        let counted = Counted::new(row, &ctx.procedure_field, ctx.online_level);
+        count_with_steps(conn, &counted, Some(&d), &next, &cal, &steps)?;
         if let (Some(kind), Some(agency)) = (kind, &notice_agency) {
             let names = Names { procedure: &ctx.procedure_name, agency };
             enqueue(conn, links, &after, &ctx.applicant, names, kind, details.as_ref(), at)?;

@@ -32,6 +32,13 @@ pub(super) fn facts(d: &Dossier, online: bool, level4: bool, calendar: Option<&W
             (true, Some(received), Some(cal)) => Some(intake_latency::wait(cal, d.submitted_at, received)),
             _ => None,
         },
+        supplements: d.intake_supplements + d.appraisal_supplements,
+        processing_minutes: match (d.received_at, d.finished_at, calendar) {
+            (Some(received), Some(finished), Some(cal)) => {
+                Some(cal.office_minutes_between(to_vietnam(received), to_vietnam(finished)))
+            }
+            _ => None,
+        },
     }
 }
 
@@ -71,9 +78,31 @@ pub(super) fn count(
     after: &Dossier,
     calendar: &WorkingCalendar,
 ) -> Result<(), AppError> {
+    count_with_steps(conn, who, before, after, calendar, &[])
+}
+
+/// As [`count`], with the marks of the route steps the transition ended at the agencies that held
+/// them (`domain::stats::step_deltas`), in the same upserts as the dossier's own.
+pub(super) fn count_with_steps(
+    conn: &mut AnyConnection,
+    who: &Counted<'_>,
+    before: Option<&Dossier>,
+    after: &Dossier,
+    calendar: &WorkingCalendar,
+    steps: &[(crate::domain::AgencyCode, Vec<crate::domain::stats::Delta>)],
+) -> Result<(), AppError> {
     let facts = |d| facts(d, who.online, who.level4, Some(calendar));
     let changes = deltas(before.map(facts).as_ref(), &facts(after));
-    count_deltas(conn, who, &changes)
+    let mut parts: Vec<(&str, &[crate::domain::stats::Delta])> = vec![(who.agency, &changes)];
+    parts.extend(steps.iter().map(|(a, d)| (a.as_str(), d.as_slice())));
+    parts.retain(|(_, d)| !d.is_empty());
+    if !parts.is_empty() {
+        storage::stats::apply_many(conn, who.field, &parts)?;
+    }
+    if let (Some(competent), false) = (who.competent, changes.is_empty()) {
+        storage::stats::apply_handover(conn, who.agency, competent, who.field, &changes)?;
+    }
+    Ok(())
 }
 
 pub(super) fn count_deltas(

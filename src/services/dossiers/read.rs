@@ -171,7 +171,7 @@ impl Surroundings {
 
 /// The delay attribution of `dossier` from its control sheet (no statement: the rows, the route
 /// and the calendar are already read).
-fn attribution(
+pub(super) fn attribution(
     events: &[EventRow],
     usernames: &HashMap<String, String>,
     dossier: &crate::domain::dossier::Dossier,

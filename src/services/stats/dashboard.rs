@@ -58,13 +58,23 @@ pub struct DashboardFigures {
     pub reports: Vec<Report>,
     /// The online submissions waiting for a clerk now in the agency's scope (whatever the period).
     pub waiting: super::IntakeWaiting,
+    /// The anomalies of the period in the agency's scope (`services::oversight`).
+    pub anomalies: DashboardAnomalies,
+}
+
+/// The anomalies the dashboard shows: each rule's count, and the agencies with any flag.
+#[derive(Debug, Clone)]
+pub struct DashboardAnomalies {
+    pub totals: Vec<(crate::domain::anomalies::Rule, i64)>,
+    pub agencies: Vec<crate::services::oversight::AgencyAnomalies>,
 }
 
 /// The leader dashboard's reads on one connection, batched: the agencies in the caller's scope,
 /// the plans, the plan's targets, the prefix sums of every report and indicator of both periods
 /// (one statement), the procedures by online level, the off-system counts of both periods (one
 /// statement), the agencies using the system in both periods (one statement), and the online
-/// submissions waiting now (the calendar, then the counts). The figures are those of
+/// submissions waiting now (the calendar, then the counts), and the anomalies of the period (one
+/// statement, `services::oversight::anomalies_in`). The figures are those of
 /// [`kpis`](super::kpis), [`report`](super::report()) and
 /// [`intake_waiting_on`](super::intake_waiting_on) for the same selections.
 pub fn dashboard(conn: &mut AnyConnection, caller: &Caller, q: DashboardQuery) -> Result<Dashboard, AppError> {
@@ -139,12 +149,18 @@ fn dashboard_figures(
         Some(p) => crate::storage::plans::targets(conn, &p.id)?,
         None => vec![],
     };
+    // The working calendar once, for the submissions waiting and the anomalies.
+    let calendar = crate::storage::calendar::working_calendar(conn)?;
     let waiting = super::IntakeWaiting {
         agency: now.agency.clone(),
         scope: now.scope.clone(),
         now: q.now,
-        agencies: super::intake::waiting_in(conn, &now.scope, q.now)?,
+        agencies: super::intake::waiting_with(conn, &calendar, &now.scope, q.now)?,
     };
+    let (rules, agencies_flagged) =
+        crate::services::oversight::anomalies_in(conn, &calendar, &now.scope, (now.from, now.to), q.now)?;
+    let anomalies =
+        DashboardAnomalies { totals: rules.iter().map(|r| (r.rule, r.count)).collect(), agencies: agencies_flagged };
     let kpis_of = |selection: Selection, total: &ReportRow, off: i64, using| -> Kpis {
         // Both periods count the procedures as they are; the intake rule of each period's last day.
         let boundary_free = super::indicators::procedures_boundary_free(selection.to, of_province);
@@ -157,5 +173,5 @@ fn dashboard_figures(
         (Some(sel), Some(total)) => Some(kpis_of(sel, &total, off[1], using.next().unwrap_or_default())),
         _ => None,
     };
-    Ok(DashboardFigures { kpis, before, reports, waiting })
+    Ok(DashboardFigures { kpis, before, reports, waiting, anomalies })
 }

@@ -95,7 +95,17 @@ pub(super) fn waiting_in(
     now: DateTime<Utc>,
 ) -> Result<Vec<AgencyWaiting>, AppError> {
     let calendar = crate::storage::calendar::working_calendar(conn)?;
-    let cutoff = intake_latency::past_rule_if_submitted_before(&calendar, now);
+    waiting_with(conn, &calendar, scope, now)
+}
+
+/// [`waiting_in`] with the working calendar already read: one statement.
+pub(super) fn waiting_with(
+    conn: &mut AnyConnection,
+    calendar: &crate::domain::calendar::WorkingCalendar,
+    scope: &Scope,
+    now: DateTime<Utc>,
+) -> Result<Vec<AgencyWaiting>, AppError> {
+    let cutoff = intake_latency::past_rule_if_submitted_before(calendar, now);
     let rows = crate::storage::stats::intake_waiting(conn, scope, cutoff.naive_utc())?;
     Ok(rows
         .into_iter()
@@ -107,9 +117,9 @@ pub(super) fn waiting_in(
                 waiting: r.waiting,
                 past_rule: r.past_rule,
                 oldest_submitted_at: oldest,
-                oldest_receipt_due_day: intake_latency::receipt_due_day(&calendar, oldest),
+                oldest_receipt_due_day: intake_latency::receipt_due_day(calendar, oldest),
                 oldest_waited_minutes: calendar.office_minutes_between(to_vietnam(oldest), to_vietnam(now)),
-                oldest_working_days_past_rule: intake_latency::working_days_past_rule(&calendar, oldest, now),
+                oldest_working_days_past_rule: intake_latency::working_days_past_rule(calendar, oldest, now),
             }
         })
         .collect())

@@ -14,11 +14,13 @@ use crate::storage::stats::{Counting, Hierarchy, Scope};
 use crate::storage::{self, AnyConnection, Pool};
 
 mod dashboard;
+mod indexes;
 mod indicators;
 mod intake;
 mod report;
 
-pub use dashboard::{dashboard, Dashboard, DashboardFigures, DashboardQuery};
+pub use dashboard::{dashboard, Dashboard, DashboardAnomalies, DashboardFigures, DashboardQuery};
+pub use indexes::{indexes_on, IndexUnit, Indexes};
 use indicators::target_checks;
 pub use indicators::{indicators, Indicator, Kpis, TargetCheck};
 pub use intake::{intake_waiting_on, AgencyWaiting, IntakeWaiting, IntakeWaitingQuery};

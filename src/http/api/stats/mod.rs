@@ -9,12 +9,14 @@ use crate::auth::extractor::Unverified;
 use crate::error::{AppError, ErrorCode};
 use crate::services::stats;
 
+mod indexes;
 mod intake;
 mod kpis;
 mod report;
 
 // The handlers, their views and exports keep their paths (`stats::report`, `stats::kpis_csv`, …);
 // the glob carries utoipa's `__path_*` companions that `openapi` names.
+pub use indexes::*;
 pub use intake::*;
 pub use kpis::*;
 pub use report::*;

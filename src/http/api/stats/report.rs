@@ -97,6 +97,34 @@ impl From<&ReportRow> for OnlineIntakeView {
     }
 }
 
+/// Late hours caused (issue 16 item 1, `domain::delay_attribution`): the stays at a step of a
+/// dossier's route that ended in the period, counted at the agency that held the dossier (not the
+/// one that received it), against the step's share of the time limit in office hours. Beside
+/// Biểu II.06a, not one of its columns. No rule apportions a late dossier between agencies: the
+/// reading is the product's.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct StepDelayView {
+    /// Stays that ended in the period (every one ended since migration 2026-12-09-000003).
+    pub steps_ended: i64,
+    /// Those shorter than the step's budget.
+    pub steps_early: i64,
+    /// Those longer than the step's budget.
+    pub steps_late: i64,
+    /// The office minutes those went over their budgets, in all.
+    pub late_working_minutes: i64,
+}
+
+impl From<&ReportRow> for StepDelayView {
+    fn from(r: &ReportRow) -> Self {
+        Self {
+            steps_ended: r.steps_ended,
+            steps_early: r.steps_early,
+            steps_late: r.steps_late,
+            late_working_minutes: r.step_late_minutes,
+        }
+    }
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ReportLineView {
     pub key: String,
@@ -104,6 +132,7 @@ pub struct ReportLineView {
     #[serde(flatten)]
     pub columns: ReportColumns,
     pub online_intake: OnlineIntakeView,
+    pub step_delay: StepDelayView,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -126,6 +155,8 @@ pub struct ReportView {
     pub sources: Vec<crate::storage::stats::SourceCount>,
     /// The online dossiers' wait for the counter, in total.
     pub online_intake: OnlineIntakeView,
+    /// The stays at route steps that ended in the period, in total.
+    pub step_delay: StepDelayView,
 }
 
 /// The Vietnamese headers of Biểu II.06a, in column order 2–13.
@@ -205,11 +236,13 @@ pub async fn report(
                 label: l.label.clone(),
                 columns: (&l.row).into(),
                 online_intake: (&l.row).into(),
+                step_delay: (&l.row).into(),
             })
             .collect(),
         total: (&r.total).into(),
         sources: r.sources.clone(),
         online_intake: (&r.total).into(),
+        step_delay: (&r.total).into(),
     }))
 }
 

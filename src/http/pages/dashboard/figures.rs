@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 
 use super::charts::{self, group_thousands, vn_number, Series};
 use super::{
-    count, level_label, on_time_rate, percent, rate, trend, vn_day, BreakdownLine, Card, Data, IndicatorLine, Intake,
-    IntakeLine, Link, MonthLine, Picker, ReportCell, ReportLine, WaitingLine, GROUPINGS, LEVELS,
+    count, level_label, on_time_rate, percent, rate, trend, vn_day, Anomalies, AnomalyLine, BreakdownLine, Card, Data,
+    Delay, DelayLine, IndicatorLine, Intake, IntakeLine, Link, MonthLine, Picker, ReportCell, ReportLine, WaitingLine,
+    GROUPINGS, LEVELS,
 };
 use crate::domain::calendar::to_vietnam;
 use crate::domain::period::Period;
@@ -52,7 +53,7 @@ const COLUMN_KEYS: [&str; 11] = [
 /// Everything the dashboard shows for a valid selection, from the figures read in the page's trip
 /// (`services::stats::dashboard`, asked for [`GROUPS`] and the table's grouping).
 pub(super) fn build(figures: DashboardFigures, picker: &Picker, from: NaiveDate, to: NaiveDate) -> Data {
-    let DashboardFigures { kpis, before, reports, waiting } = figures;
+    let DashboardFigures { kpis, before, reports, waiting, anomalies } = figures;
     let previous = Period::new(from, to).ok().and_then(|p| p.previous());
     let reports: HashMap<&str, Report> = reports.into_iter().map(|r| (r.selection.grouping.as_str(), r)).collect();
     let (cards, indicators) = cards(&kpis, before.as_ref());
@@ -153,6 +154,24 @@ pub(super) fn build(figures: DashboardFigures, picker: &Picker, from: NaiveDate,
         percent_encode(&picker.hierarchy),
         percent_encode(&picker.counted_at)
     );
+    let anomaly_query = format!("from={from}&to={to}");
+    let anomalies = Anomalies {
+        rules: anomalies.totals.iter().map(|(r, n)| (r.id(), r.name(), group_thousands(*n))).collect(),
+        lines: anomalies
+            .agencies
+            .iter()
+            .map(|a| AnomalyLine {
+                code: a.agency_code.clone(),
+                label: a.agency_name.clone(),
+                counts: a.counts.iter().map(|n| group_thousands(*n)).collect(),
+                href: format!(
+                    "/api/v1/oversight/anomalies?{anomaly_query}&agency={}&agency_only=true",
+                    percent_encode(&a.agency_code)
+                ),
+            })
+            .collect(),
+        href: format!("/api/v1/oversight/anomalies?{anomaly_query}&agency={}{only}", percent_encode(&picker.agency)),
+    };
     let plan_title = kpis
         .plan
         .as_ref()
@@ -175,6 +194,8 @@ pub(super) fn build(figures: DashboardFigures, picker: &Picker, from: NaiveDate,
         cards,
         indicators,
         intake: intake(&waiting, &reports["agency"]),
+        delay: delay(&reports["agency"]),
+        anomalies,
         chart_months,
         chart_on_time,
         chart_agencies,
@@ -264,6 +285,34 @@ fn intake(waiting: &IntakeWaiting, by_agency: &Report) -> Intake {
                 timed: group_thousands(l.row.intake_timed),
                 average: average(&l.row),
                 late: count_of(l.row.intake_late, l.row.intake_timed),
+            })
+            .collect(),
+    }
+}
+
+/// Late hours caused (issue 16 item 1): the stays at route steps that ended in the period, per
+/// agency that held them, those over the step's budget first, by the office hours over it (from
+/// the counters written when a step ends).
+fn delay(by_agency: &Report) -> Delay {
+    let total = &by_agency.total;
+    let mut lines: Vec<&stats::ReportLine> = by_agency.lines.iter().filter(|l| l.row.steps_ended > 0).collect();
+    lines.sort_by(|a, b| {
+        (b.row.step_late_minutes, b.row.steps_late)
+            .cmp(&(a.row.step_late_minutes, a.row.steps_late))
+            .then(a.label.cmp(&b.label))
+    });
+    Delay {
+        ended: group_thousands(total.steps_ended),
+        late: count_of(total.steps_late, total.steps_ended),
+        late_hours: hours(total.step_late_minutes),
+        by_agency: lines
+            .into_iter()
+            .map(|l| DelayLine {
+                code: l.key.clone(),
+                label: l.label.clone(),
+                ended: group_thousands(l.row.steps_ended),
+                late: count_of(l.row.steps_late, l.row.steps_ended),
+                late_hours: hours(l.row.step_late_minutes),
             })
             .collect(),
     }

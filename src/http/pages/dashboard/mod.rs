@@ -212,6 +212,42 @@ struct Intake {
     by_agency: Vec<IntakeLine>,
 }
 
+/// One agency's stays at route steps that ended in the period (issue 16 item 1).
+struct DelayLine {
+    code: String,
+    label: String,
+    ended: String,
+    late: String,
+    /// The office hours over the steps' budgets: "late hours caused".
+    late_hours: String,
+}
+
+/// Delay attribution summed per agency: the agencies that caused the most late hours first.
+struct Delay {
+    ended: String,
+    late: String,
+    late_hours: String,
+    by_agency: Vec<DelayLine>,
+}
+
+/// One agency's anomaly counts, in the order of `Anomalies::rules`.
+struct AnomalyLine {
+    code: String,
+    label: String,
+    counts: Vec<String>,
+    /// The agency's flags with their dossiers (the JSON API; the session cookie signs it in).
+    href: String,
+}
+
+/// Anomalies that suggest gaming (issue 16 item 3) in the period, per agency.
+struct Anomalies {
+    /// Each rule's id, Vietnamese name and count in the whole selection.
+    rules: Vec<(&'static str, &'static str, String)>,
+    lines: Vec<AnomalyLine>,
+    /// Every rule's flags for the selection (the JSON API).
+    href: String,
+}
+
 struct Data {
     agency_name: String,
     agency_code: String,
@@ -224,6 +260,8 @@ struct Data {
     cards: Vec<Card>,
     indicators: Vec<IndicatorLine>,
     intake: Intake,
+    delay: Delay,
+    anomalies: Anomalies,
     chart_months: String,
     chart_on_time: String,
     chart_agencies: String,
