@@ -52,6 +52,16 @@ fn computed(id: &'static str, name: &'static str, n: i64, d: i64, value: Option<
     }
 }
 
+/// A rate in percent of `n ÷ d`.
+fn rate(id: &'static str, name: &'static str, n: i64, d: i64) -> Indicator {
+    computed(id, name, n, d, percent(n, d))
+}
+
+/// The average office hours from receipt to finish of the timed dossiers finished, one decimal.
+fn average_processing_hours(r: &ReportRow) -> Option<f64> {
+    (r.resolved_timed > 0).then(|| (r.resolved_working_minutes as f64 / 6.0 / r.resolved_timed as f64).round() / 10.0)
+}
+
 fn not_held(id: &'static str, name: &'static str, note: &'static str) -> Indicator {
     Indicator {
         id,
@@ -204,21 +214,19 @@ pub fn index766(r: &ReportRow, [_, _, l3, l4]: ProceduresByLevel, all_procedures
     // end is then their end of processing); more than one supplement request is overdue.
     let in_time = r.resolved_early + r.resolved_on_time - r.resolved_in_time_many_supplements;
     let judged = r.resolved_total + r.pending_overdue;
-    let on_time = computed("2.1", "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn", in_time, judged, percent(in_time, judged))
+    let on_time = rate("2.1", "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn", in_time, judged)
         .formula(
             "(trước hạn + đúng hạn − hồ sơ yêu cầu bổ sung quá một lần) ÷ (đã giải quyết + chưa giải quyết đã quá hạn)",
             F766,
         )
         .note("no threshold or points curve was found: the attainment is the rate; the time the applicant took to supplement is already outside the statutory clock (DOMAIN.md §5); a pending dossier with two supplement requests counts when it finishes");
     let on_time = Indicator { attainment: on_time.value.map(|v| v / 100.0), ..on_time };
-    let average_hours = (r.resolved_timed > 0)
-        .then(|| (r.resolved_working_minutes as f64 / 6.0 / r.resolved_timed as f64).round() / 10.0);
     let processing = computed(
         "2.2",
         "Thời gian xử lý trung bình (giờ làm việc)",
         r.resolved_working_minutes,
         r.resolved_timed,
-        average_hours,
+        average_processing_hours(r),
     )
     .formula("giờ làm việc từ tiếp nhận đến hoàn thành ÷ hồ sơ hoàn thành có ghi thời gian", F766)
     .note("in office hours (07:30–11:30, 13:30–17:30 of working days); the source gives no points rule");
@@ -243,12 +251,12 @@ pub fn index766(r: &ReportRow, [_, _, l3, l4]: ProceduresByLevel, all_procedures
             points: None,
             indicators: vec![
                 pro_rata(
-                    computed("3.1", "Tỷ lệ TTHC cung cấp DVCTT", l3 + l4, all_procedures, percent(l3 + l4, all_procedures))
+                    rate("3.1", "Tỷ lệ TTHC cung cấp DVCTT", l3 + l4, all_procedures)
                         .formula("TTHC một phần + toàn trình ÷ TTHC thuộc thẩm quyền; đủ điểm từ 80%", F766),
                     80.0,
                 ),
                 pro_rata(
-                    computed("3.3", "Tỷ lệ hồ sơ trực tuyến", r.received_online, received, percent(r.received_online, received))
+                    rate("3.3", "Tỷ lệ hồ sơ trực tuyến", r.received_online, received)
                         .formula("hồ sơ nộp trực tuyến ÷ hồ sơ tiếp nhận; đủ điểm từ 50%", F766)
                         .note("the portal also requires an electronic result for procedures with a paper result: motcua has none yet, so this is the upper bound"),
                     50.0,
@@ -309,30 +317,12 @@ pub fn realtime_metrics(r: &ReportRow, [_, _, _, l4]: ProceduresByLevel, all_pro
     let received = r.received_online + r.received_direct;
     let resolved = r.resolved_total;
     vec![
-        computed(
-            "procedures_fully_online_pct",
-            "Tỷ lệ TTHC trực tuyến toàn trình",
-            l4,
-            all_procedures,
-            percent(l4, all_procedures),
-        )
-        .formula("TTHC mức 4 (toàn trình) ÷ TTHC", ND224),
-        computed(
-            "dossiers_online_pct",
-            "Tỷ lệ hồ sơ tiếp nhận trực tuyến",
-            r.received_online,
-            received,
-            percent(r.received_online, received),
-        )
-        .formula("hồ sơ nộp trực tuyến ÷ hồ sơ tiếp nhận trong kỳ", ND224),
-        computed(
-            "dossiers_fully_online_pct",
-            "Tỷ lệ hồ sơ trực tuyến toàn trình",
-            r.received_online_level4,
-            received,
-            percent(r.received_online_level4, received),
-        )
-        .formula("hồ sơ trực tuyến của TTHC mức 4 ÷ hồ sơ tiếp nhận trong kỳ", ND224),
+        rate("procedures_fully_online_pct", "Tỷ lệ TTHC trực tuyến toàn trình", l4, all_procedures)
+            .formula("TTHC mức 4 (toàn trình) ÷ TTHC", ND224),
+        rate("dossiers_online_pct", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", r.received_online, received)
+            .formula("hồ sơ nộp trực tuyến ÷ hồ sơ tiếp nhận trong kỳ", ND224),
+        rate("dossiers_fully_online_pct", "Tỷ lệ hồ sơ trực tuyến toàn trình", r.received_online_level4, received)
+            .formula("hồ sơ trực tuyến của TTHC mức 4 ÷ hồ sơ tiếp nhận trong kỳ", ND224),
         not_held(
             "process_automation_pct",
             "Mức độ tự động hóa quy trình",
@@ -343,19 +333,12 @@ pub fn realtime_metrics(r: &ReportRow, [_, _, _, l4]: ProceduresByLevel, all_pro
             "Thời gian xử lý trung bình (giờ làm việc)",
             r.resolved_working_minutes,
             r.resolved_timed,
-            (r.resolved_timed > 0)
-                .then(|| (r.resolved_working_minutes as f64 / 6.0 / r.resolved_timed as f64).round() / 10.0),
+            average_processing_hours(r),
         )
         .formula("giờ làm việc từ tiếp nhận đến hoàn thành ÷ hồ sơ hoàn thành có ghi thời gian", ND224),
-        computed(
-            "on_time_pct",
-            "Tỷ lệ hồ sơ giải quyết đúng hạn",
-            r.resolved_early + r.resolved_on_time,
-            resolved,
-            percent(r.resolved_early + r.resolved_on_time, resolved),
-        )
-        .formula("(trước hạn + đúng hạn) ÷ hồ sơ đã giải quyết trong kỳ", ND224),
-        computed("satisfaction_pct", "Tỷ lệ hài lòng", r.rated_satisfied, r.rated, percent(r.rated_satisfied, r.rated))
+        rate("on_time_pct", "Tỷ lệ hồ sơ giải quyết đúng hạn", r.resolved_early + r.resolved_on_time, resolved)
+            .formula("(trước hạn + đúng hạn) ÷ hồ sơ đã giải quyết trong kỳ", ND224),
+        rate("satisfaction_pct", "Tỷ lệ hài lòng", r.rated_satisfied, r.rated)
             .formula("đánh giá 4–5 sao ÷ đánh giá trong kỳ", ND224),
         not_held(
             "proactive_services",

@@ -82,13 +82,33 @@ pub struct EvaluationUnitView {
     pub grade_is_estimate: bool,
 }
 
+/// What an index is of: the period, the agency, the source.
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct EvaluationView {
+pub struct IndexHeader {
     pub from: String,
     pub to: String,
     pub agency_code: String,
     pub agency_name: String,
     pub source: String,
+}
+
+impl IndexHeader {
+    fn of(r: &Indexes, source: &str) -> Self {
+        let s = &r.selection;
+        Self {
+            from: s.from.to_string(),
+            to: s.to.to_string(),
+            agency_code: s.agency.code.clone(),
+            agency_name: s.agency.name.clone(),
+            source: source.into(),
+        }
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct EvaluationView {
+    #[serde(flatten)]
+    pub header: IndexHeader,
     /// The agencies below, each as a unit (group_by=agency), those with dossiers in the period.
     pub units: Vec<EvaluationUnitView>,
     /// The selected agency (with its subtree unless agency_only) as one unit.
@@ -122,11 +142,8 @@ pub struct Index766UnitView {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Index766View {
-    pub from: String,
-    pub to: String,
-    pub agency_code: String,
-    pub agency_name: String,
-    pub source: String,
+    #[serde(flatten)]
+    pub header: IndexHeader,
     pub units: Vec<Index766UnitView>,
     pub total: Index766UnitView,
 }
@@ -199,13 +216,8 @@ pub async fn evaluation(
     params: web::Query<IndexParams>,
 ) -> Result<HttpResponse, AppError> {
     let r = read(&ctx, caller, params.into_inner()).await?;
-    let s = &r.selection;
     Ok(HttpResponse::Ok().json(EvaluationView {
-        from: s.from.to_string(),
-        to: s.to.to_string(),
-        agency_code: s.agency.code.clone(),
-        agency_name: s.agency.name.clone(),
-        source: "TT 01/2018/TT-VPCP Điều 12–15".into(),
+        header: IndexHeader::of(&r, "TT 01/2018/TT-VPCP Điều 12–15"),
         units: r.units.iter().map(evaluation_unit).collect(),
         total: evaluation_unit(&r.total),
     }))
@@ -225,13 +237,8 @@ pub async fn index766(
     params: web::Query<IndexParams>,
 ) -> Result<HttpResponse, AppError> {
     let r = read(&ctx, caller, params.into_inner()).await?;
-    let s = &r.selection;
     Ok(HttpResponse::Ok().json(Index766View {
-        from: s.from.to_string(),
-        to: s.to.to_string(),
-        agency_code: s.agency.code.clone(),
-        agency_name: s.agency.name.clone(),
-        source: "QĐ 766/QĐ-TTg (Cổng DVCQG formulas); ND 224/2026/NĐ-CP Điều 19.2".into(),
+        header: IndexHeader::of(&r, "QĐ 766/QĐ-TTg (Cổng DVCQG formulas); ND 224/2026/NĐ-CP Điều 19.2"),
         units: r.units.iter().map(index766_unit).collect(),
         total: index766_unit(&r.total),
     }))
