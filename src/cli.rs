@@ -27,8 +27,9 @@ pub enum Command {
     },
     /// Apply pending database migrations.
     Migrate,
-    /// Run only the background work: notification delivery, and reorganisation plans applied as
-    /// their dates come (several may run, on any machines; each plan is applied once).
+    /// Run only the background work: notification delivery, reorganisation plans applied as
+    /// their dates come, and the early-warning rules evaluated (several may run, on any machines;
+    /// each plan is applied once, each rule's tick evaluated once).
     Worker,
     /// Load seeds (holidays, plans; demo province unless --no-demo). Idempotent.
     Seed {

@@ -54,7 +54,12 @@ fn real_main() -> anyhow::Result<()> {
                     worker.pool.clone(),
                     worker.clock.clone(),
                 ));
-                println!("notification worker and reorganisation scheduler running");
+                actix_web::rt::spawn(motcua::services::alerts::run_scheduler(
+                    worker.pool.clone(),
+                    worker.clock.clone(),
+                    motcua::services::alerts::SCHEDULE_EVERY,
+                ));
+                println!("notification worker, reorganisation scheduler and alert rules running");
                 worker.run().await;
                 Ok(())
             })

@@ -72,6 +72,13 @@ pub fn prepare_database_at(settings: &Settings, pool: &Pool, clock: &Clock) -> a
                 );
             }
         }
+        // Early-warning rules missing from the database (a new deployment, or rules added to the
+        // seed since): added by id, stored ones kept as they are.
+        let added =
+            crate::services::alerts::load_rules(conn, &seed::alert_rules_text(&settings.seed.dir)?, clock.now())?;
+        if added > 0 {
+            tracing::info!(added, "alert rules loaded");
+        }
         if settings.environment == Environment::Production {
             let demo = users::count_demo(conn)?;
             anyhow::ensure!(
@@ -155,6 +162,11 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         if let Some(w) = self.worker {
             tokio::spawn(crate::services::reorganise::run_scheduler(w.pool.clone(), w.clock.clone()));
+            tokio::spawn(crate::services::alerts::run_scheduler(
+                w.pool.clone(),
+                w.clock.clone(),
+                crate::services::alerts::SCHEDULE_EVERY,
+            ));
             tokio::spawn(w.run());
         }
         if let Some(p) = self.portal {

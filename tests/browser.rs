@@ -481,6 +481,13 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
     let cookie = common::web::sign_in(&app, "leader.tp", PW).await;
     let dashboard = common::web::get(&app, "/lanh-dao", Some(&cookie)).await;
     assert!(dashboard.body.contains("id=\"bat-thuong-don-vi\""), "the anomalies by agency are shown");
+    // The alert rules evaluated as the scheduler would twenty days from now (past any holiday): the
+    // submission still waits, so the alerts page's table is audited too. Their staff notices are
+    // due then, not now.
+    let later = app.clock.now() + chrono::TimeDelta::days(20);
+    let ticks = motcua::services::alerts::evaluate_due(&mut app.conn(), later, "browser-test").unwrap();
+    assert!(ticks.iter().any(|t| t.rule == "online-unreceived-8h" && t.fired == 1), "{ticks:?}");
+    app.expect_unsent(ticks.iter().map(|t| t.notices).sum());
 
     // Keyboard only: the first Tab reaches the skip link, then the lookup box; Enter looks up.
     b.goto(&app.url("/")).await;
@@ -509,8 +516,9 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
         "/dang-ky".into(),
     ];
     let citizen = ["/ho-so-cua-toi".to_string(), format!("/thu-tuc/{BUSINESS}/nop")];
-    let clerk = ["/can-bo".to_string(), "/can-bo/tiep-nhan".into(), format!("/can-bo/ho-so/{code}")];
-    let leader = ["/lanh-dao".to_string()];
+    let clerk =
+        ["/can-bo".to_string(), "/can-bo/tiep-nhan".into(), format!("/can-bo/ho-so/{code}"), "/can-bo/canh-bao".into()];
+    let leader = ["/lanh-dao".to_string(), "/can-bo/canh-bao".into()];
     let admin = [
         "/quan-tri".to_string(),
         "/quan-tri/thong-bao".into(),
@@ -525,6 +533,7 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
         // Sở Tư pháp: its departments and the forms to change them.
         "/quan-tri/co-quan/000.00.03.H12".into(),
         "/quan-tri/sap-xep".into(),
+        "/quan-tri/canh-bao".into(),
         // The national portal link, with a reconciliation (the dossier above waits: no portal is set).
         "/quan-tri/cong-dvc?tu_ngay=2026-01-01&den_ngay=2030-12-31".into(),
     ];

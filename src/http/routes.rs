@@ -94,6 +94,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/stats/evaluation", get().to(stats::evaluation))
         .route("/api/v1/stats/index766", get().to(stats::index766))
         .route(DASHBOARD_PATH, get().to(dashboard::dashboard))
+        // ---- Oversight: early warnings and escalations (issue 16 item 2).
+        .route("/api/v1/oversight/alerts", get().to(api::oversight_alerts::list))
+        .route("/can-bo/canh-bao", get().to(staff::alerts))
         .route("/api/v1/stats/off-system", put().to(stats::off_system))
         .route("/api/v1/oversight/anomalies", get().to(anomalies::anomalies))
         // ---- Administration (role `admin`): notices, accounts, calendar, plans, procedures.
@@ -102,6 +105,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/admin/notifications", get().to(notifications::list))
         .route("/quan-tri/thong-bao", get().to(admin_pages::notices::notices))
         .route("/quan-tri/cong-dvc", get().to(admin_pages::portal::portal))
+        .route("/quan-tri/canh-bao", get().to(admin_pages::alerts::rules))
         .route("/quan-tri/cong-dvc/gui-lai", post().to(admin_pages::portal::resend))
         .route("/api/v1/admin/notifications/{id}/requeue", post().to(notifications::requeue))
         .route("/quan-tri/thong-bao/{id}/gui-lai", post().to(admin_pages::notices::requeue_notice))

@@ -41,7 +41,9 @@ impl Worker {
     async fn due(&self) -> Result<Vec<String>, AppError> {
         let (now, batch) = (self.clock.now().naive_utc(), self.settings.batch);
         // Without a gateway, SMS notices stay queued until one is configured.
-        let channels: &'static [&'static str] = if self.sms.configured() { &["email", "sms"] } else { &["email"] };
+        // Staff notices (`staff`: early warnings, `services::alerts`) are delivered in the application.
+        let channels: &'static [&'static str] =
+            if self.sms.configured() { &["email", "sms", "staff"] } else { &["email", "staff"] };
         storage::run(&self.pool, move |conn| Ok(outbox::due(conn, now, channels, batch)?)).await
     }
 
@@ -67,6 +69,9 @@ impl Worker {
                     .await
             }
             "sms" => self.sms.send(&n.id, &n.recipient, &n.body_text).await,
+            // A staff account has no email or phone number: the notice is read in the application
+            // (the alerts page lists the alert it is about), so delivering it is recording it sent.
+            "staff" => Ok(()),
             other => anyhow::bail!("unknown channel {other}"),
         }
     }

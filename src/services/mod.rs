@@ -1,5 +1,6 @@
 //! Use cases: one function each, one transaction each.
 pub mod agencies_admin;
+pub mod alerts;
 pub mod auth;
 pub mod calendar;
 pub mod catalogue;

@@ -213,11 +213,12 @@ pub const INDICATORS: [&str; 14] = [
 
 /// Every `.json` file under `seeds/`, built into the binary, by its path inside `seeds/`
 /// (a test checks that this list and the folder agree).
-pub const EMBEDDED: [(&str, &str); 11] = [
+pub const EMBEDDED: [(&str, &str); 12] = [
     ("demo/agencies.json", include_str!("../../seeds/demo/agencies.json")),
     ("demo/departments.json", include_str!("../../seeds/demo/departments.json")),
     ("demo/procedures.json", include_str!("../../seeds/demo/procedures.json")),
     ("demo/users.json", include_str!("../../seeds/demo/users.json")),
+    ("oversight/alert-rules.json", include_str!("../../seeds/oversight/alert-rules.json")),
     ("plans/cantho-131-2016.json", include_str!("../../seeds/plans/cantho-131-2016.json")),
     ("plans/haiphong-2015.json", include_str!("../../seeds/plans/haiphong-2015.json")),
     ("plans/national-2025.json", include_str!("../../seeds/plans/national-2025.json")),
@@ -453,6 +454,15 @@ pub fn load(conn: &mut AnyConnection, dir: &Path, demo: bool) -> anyhow::Result<
         Ok(report)
     })
 }
+
+/// The early-warning rules' file: `oversight/alert-rules.json` under `dir`, or the built-in copy
+/// when `dir` has none.
+pub fn alert_rules_text(dir: &Path) -> anyhow::Result<String> {
+    let source = if dir.join(ALERT_RULES).is_file() { Source::Dir(dir) } else { Source::Embedded };
+    Ok(source.text(ALERT_RULES)?.0)
+}
+
+const ALERT_RULES: &str = "oversight/alert-rules.json";
 
 fn load_plan(conn: &mut AnyConnection, plan: &PlanFile) -> anyhow::Result<usize> {
     let period = &plan.period;

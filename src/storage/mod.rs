@@ -1,6 +1,7 @@
 //! Storage: one diesel code path over SQLite and PostgreSQL.
 pub mod agencies;
 pub mod agency_changes;
+pub mod alerts;
 pub mod anomalies;
 pub mod calendar;
 pub mod connection;

@@ -634,6 +634,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Early-warning and escalation rules (issue 16 item 2), loaded from `seeds/oversight/`.
+    oversight_alert_rules (id) {
+        id -> Text,
+        kind -> Text,
+        title -> Text,
+        threshold_hours -> Integer,
+        level -> Integer,
+        /// Comma-separated: handler, agency_leader, counter_head, parent_agency.
+        recipients -> Text,
+        interval_minutes -> Integer,
+        source -> Text,
+        enabled -> Bool,
+        next_run_at -> Timestamp,
+        last_run_at -> Nullable<Timestamp>,
+        last_run_by -> Nullable<Text>,
+        last_fired -> Integer,
+        fired_total -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// One firing of a rule for a dossier: unique by (rule, dossier, occurrence).
+    oversight_alerts (id) {
+        id -> Text,
+        rule_id -> Text,
+        dossier_id -> Text,
+        occurrence -> Text,
+        dossier_code -> Text,
+        agency_code -> Text,
+        agency_path -> Text,
+        counter_agency -> Text,
+        listed_for -> Nullable<Text>,
+        deadline_at -> Timestamp,
+        raised_at -> Timestamp,
+        notified -> Integer,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(procedure_documents -> procedures (procedure_id));
 diesel::joinable!(procedure_steps -> procedures (procedure_id));
 diesel::joinable!(users -> agencies (agency_code));
@@ -646,6 +686,8 @@ diesel::joinable!(dossiers -> procedures (procedure_id));
 diesel::joinable!(dossier_consultations -> dossiers (dossier_id));
 diesel::joinable!(notifications -> dossiers (dossier_id));
 diesel::joinable!(portal_deliveries -> dossiers (dossier_id));
+diesel::joinable!(oversight_alerts -> dossiers (dossier_id));
+diesel::joinable!(oversight_alerts -> oversight_alert_rules (rule_id));
 diesel::joinable!(stats_daily -> agencies (agency_code));
 diesel::joinable!(stats_monthly -> agencies (agency_code));
 diesel::joinable!(stats_yearly -> agencies (agency_code));
@@ -684,4 +726,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     stats_handover_monthly,
     stats_handover_yearly,
     off_system_counts,
+    oversight_alert_rules,
+    oversight_alerts,
 );

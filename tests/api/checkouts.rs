@@ -198,9 +198,13 @@ async fn every_authenticated_request_of_every_role_takes_one_pool_check_out() {
         "/quan-tri/co-quan?ngay=2019-06-01",
         &format!("/quan-tri/co-quan/{NINH_KIEU}"),
         "/quan-tri/sap-xep",
+        "/quan-tri/canh-bao",
     ] {
         trips.page(&admin_c, path, 200).await;
     }
+    // The alerts: the staff page and the API.
+    trips.page(&clerk_c, "/can-bo/canh-bao", 200).await;
+    trips.page(&leader_c, "/can-bo/canh-bao", 200).await;
     // Agencies: a refused creation shown again, a rename's dry run, a plan's dry run.
     let unit = [("code", "000.1.31.H12"), ("name", "Phường Mới"), ("level", "commune"), ("kind", "people_committee")];
     trips.form(&admin_c, "/quan-tri/co-quan", &unit, 400).await;

@@ -31,6 +31,7 @@ mod indexes;
 mod intake_latency;
 mod notifications;
 mod one_trip;
+mod oversight_alerts;
 mod pages;
 mod portal;
 mod postgres_exit;

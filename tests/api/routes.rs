@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 /// Every page of the table, with its method, in a form the pattern accepts.
-const PAGES: [(&str, &str); 41] = [
+const PAGES: [(&str, &str); 43] = [
     ("GET", "/static/app.css"),
     ("GET", "/"),
     ("GET", "/thu-tuc"),
@@ -32,6 +32,8 @@ const PAGES: [(&str, &str); 41] = [
     ("POST", "/ho-so-cua-toi/000.00.31.H12-261123-0001/tep"),
     ("GET", "/can-bo"),
     ("GET", "/can-bo/tiep-nhan"),
+    ("GET", "/can-bo/canh-bao"),
+    ("GET", "/quan-tri/canh-bao"),
     ("POST", "/can-bo/tiep-nhan"),
     ("GET", "/can-bo/ho-so/000.00.31.H12-261123-0001"),
     ("POST", "/can-bo/ho-so/000.00.31.H12-261123-0001/xu-ly"),

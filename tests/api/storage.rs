@@ -169,6 +169,14 @@ fn read_every_table(conn: &mut connection::AnyConnection) {
         .select(schema::demo_history::all_columns)
         .load::<motcua::storage::demo_history::DemoHistoryRow>(conn)
         .unwrap();
+    schema::oversight_alert_rules::table
+        .select(schema::oversight_alert_rules::all_columns)
+        .load::<motcua::storage::alerts::RuleRow>(conn)
+        .unwrap();
+    schema::oversight_alerts::table
+        .select(schema::oversight_alerts::all_columns)
+        .load::<motcua::storage::alerts::AlertRow>(conn)
+        .unwrap();
 }
 
 #[test]

@@ -14,6 +14,7 @@ pub mod lookup;
 pub mod national_portal;
 pub mod notifications;
 pub mod openapi;
+pub mod oversight_alerts;
 pub mod procedures;
 pub mod reorganisations;
 pub mod stats;

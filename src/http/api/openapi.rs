@@ -8,7 +8,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     admin, admin_agencies, agencies, alerts, anomalies, auth, departments, dossiers, forms, health, lookup,
-    national_portal, notifications, procedures, reorganisations, stats,
+    national_portal, notifications, oversight_alerts, procedures, reorganisations, stats,
 };
 
 #[derive(OpenApi)]
@@ -60,6 +60,7 @@ use super::{
         anomalies::anomalies,
         notifications::list,
         alerts::throttle_alerts,
+        oversight_alerts::list,
         notifications::requeue,
         admin::list_users,
         admin::create_user,

@@ -80,6 +80,7 @@ impl Layout {
             Some(Role::Citizen) => items.push(("/ho-so-cua-toi", "Hồ sơ của tôi")),
             Some(role) => {
                 items.push(("/can-bo", "Hồ sơ cần xử lý"));
+                items.push(("/can-bo/canh-bao", "Cảnh báo"));
                 if role == Role::Clerk {
                     items.push(("/can-bo/tiep-nhan", "Tiếp nhận hồ sơ"));
                 }

@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::http::context::AppContext;
 
 pub mod agencies;
+pub mod alerts;
 pub mod calendar;
 pub mod departments;
 pub mod notices;
@@ -46,6 +47,8 @@ fn admin_only(caller: &Caller) -> Result<(), AppError> {
 #[template(path = "admin_home.html")]
 struct HomePage {
     layout: Layout,
+    /// Early-warning rules not evaluated for longer than their interval allows.
+    stale_rules: usize,
 }
 
 /// GET /quan-tri: the sections of the administrators' area.
@@ -55,8 +58,15 @@ pub async fn home(
     session: PageSession,
 ) -> Result<HttpResponse, PageError> {
     let layout = admin_layout(&req, &session);
-    session.run(&ctx.pool, |_, caller| admin_only(&caller)).await.in_layout(&layout)?;
-    Ok(render(StatusCode::OK, &HomePage { layout }))
+    let now = ctx.clock.now();
+    let stale_rules = session
+        .run(&ctx.pool, move |conn, caller| {
+            admin_only(&caller)?;
+            Ok(crate::services::alerts::rule_status_on(conn, now)?.iter().filter(|r| r.stale).count())
+        })
+        .await
+        .in_layout(&layout)?;
+    Ok(render(StatusCode::OK, &HomePage { layout, stale_rules }))
 }
 
 /// The status a page is sent with: the error's, or 200.
