@@ -26,7 +26,7 @@ use chrono::{DateTime, Utc};
 
 use super::agency::AgencyCode;
 use super::calendar::{to_vietnam, WorkingCalendar};
-use super::dossier::{RoutedStep, Status};
+use super::dossier::{step_after, RoutedStep, Status};
 use super::procedure::{TimeLimit, TimeUnit};
 
 /// Office minutes in a working day (07:30–11:30, 13:30–17:30).
@@ -158,16 +158,12 @@ pub fn attribute(
     let mut department: Option<String> = route.first().and_then(|s| s.department.as_ref().map(|d| d.to_string()));
     let mut was_counting = false;
     for (i, m) in moves.iter().enumerate() {
-        let moved_on = match m.action.as_str() {
-            "transfer" => {
-                step = (step + 1).min(route.len().saturating_sub(1));
+        let moved_on = match step_after(&m.action, step, route.len()) {
+            Some(s) => {
+                step = s;
                 true
             }
-            "finish" | "refuse" => {
-                step = route.len().saturating_sub(1);
-                true
-            }
-            _ => false,
+            None => false,
         };
         if moved_on {
             department = route.get(step).and_then(|s| s.department.as_ref().map(|d| d.to_string()));

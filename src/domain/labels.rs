@@ -105,6 +105,29 @@ pub fn action_label_vi(name: &str) -> &'static str {
     }
 }
 
+/// What each control-sheet row did, as a citizen reads it in the public timeline (issue 17 item
+/// 3): where a row moves the dossier into a step of its procedure's route (a receipt, a transfer),
+/// the step's own name ("Thẩm định hồ sơ", "Trả kết quả"); an online submission is "Nộp hồ sơ
+/// trực tuyến"; any other row, its action's name ("Phê duyệt", "Yêu cầu bổ sung…").
+/// `rows` are (action, status after the row), in order.
+pub fn timeline_steps_vi(rows: &[(&str, Status)], step_names: &[String]) -> Vec<String> {
+    let mut step = 0;
+    rows.iter()
+        .map(|(action, status)| {
+            if let Some(s) = super::dossier::step_after(action, step, step_names.len()) {
+                step = s;
+            }
+            match *action {
+                "intake" if *status == Status::Submitted => "Nộp hồ sơ trực tuyến".to_string(),
+                "intake" | "receive" | "transfer" if *status != Status::NotReceived => {
+                    step_names.get(step).cloned().unwrap_or_else(|| action_label_vi(action).to_string())
+                }
+                _ => action_label_vi(action).to_string(),
+            }
+        })
+        .collect()
+}
+
 impl Preference {
     /// How the applicant is told, as the dossier page shows it.
     pub fn label_vi(self) -> &'static str {

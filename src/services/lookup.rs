@@ -19,8 +19,48 @@ pub struct LookupResult {
     pub current_agency_name: String,
     /// (event, agency name) in order.
     pub history: Vec<(EventRow, String)>,
+    /// What each row of `history` did, in words a citizen reads (`labels::timeline_steps_vi`).
+    pub steps: Vec<String>,
     /// Set when a proof was given and matched.
     pub verified: bool,
+    /// When the lookup was made (by the Clock): whether an open dossier is past its date.
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+impl LookupResult {
+    /// The agency handling the dossier now; None once nobody does (the result returned, the
+    /// dossier withdrawn, stopped or not received).
+    pub fn handling_agency(&self) -> Option<&str> {
+        use crate::domain::dossier::Status;
+        let closed =
+            matches!(self.row.status, Status::Returned | Status::Withdrawn | Status::Stopped | Status::NotReceived);
+        (!closed && !self.current_agency_name.is_empty()).then_some(self.current_agency_name.as_str())
+    }
+
+    /// Whether the dossier kept its date: Trước hạn / Đúng hạn / Quá hạn once finished (against
+    /// the statutory date, as Biểu II.06a judges); while open, "Còn hạn" or "Đã quá hạn" against
+    /// the date promised; None without a date or once closed unfinished.
+    pub fn standing(&self) -> Option<(&'static str, &'static str)> {
+        use crate::domain::calendar::Timeliness;
+        use crate::domain::dossier::Status;
+        if let Some(t) = self.row.timeliness {
+            let key = match t {
+                Timeliness::Early => "early",
+                Timeliness::OnTime => "on_time",
+                Timeliness::Late => "late",
+            };
+            return Some((key, t.label_vi()));
+        }
+        if matches!(self.row.status, Status::Returned | Status::Withdrawn | Status::Stopped | Status::NotReceived) {
+            return None;
+        }
+        let due = self.row.promised_due_at()?;
+        Some(if self.at.naive_utc() > due {
+            ("overdue", "Đã quá hạn hẹn trả")
+        } else {
+            ("in_time", "Còn hạn")
+        })
+    }
 }
 
 /// The lookup: 429 `too_many_lookups` beyond the per-client limit, 404 for an unknown code,
@@ -70,8 +110,11 @@ pub async fn lookup_showing_public(
                 Err(e @ AppError::Throttled { .. }) => (false, Some(e)),
                 Err(e) => return Err(e),
             };
-        let LookupRecord { row, procedure_name, current_agency_name, history, .. } = found;
-        Ok((LookupResult { row, procedure_name, current_agency_name, history, verified }, refused))
+        let LookupRecord { row, procedure_name, current_agency_name, history, step_names, .. } = found;
+        let rows: Vec<(&str, crate::domain::dossier::Status)> =
+            history.iter().map(|(e, _)| (e.action.as_str(), e.status)).collect();
+        let steps = crate::domain::labels::timeline_steps_vi(&rows, &step_names);
+        Ok((LookupResult { row, procedure_name, current_agency_name, history, steps, verified, at }, refused))
     })
     .await
 }

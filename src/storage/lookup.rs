@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::dossiers::{DossierRow, EventRow};
-use super::schema::{agencies, dossier_applicants, dossier_events, dossiers, procedures};
+use super::schema::{agencies, dossier_applicants, dossier_events, dossiers, procedure_steps, procedures};
 use super::AnyConnection;
 use crate::domain::dossier::DossierKey;
 
@@ -18,9 +18,12 @@ pub struct LookupRecord {
     pub current_agency_name: String,
     /// The control sheet in order, each step with the name of the agency it went to.
     pub history: Vec<(EventRow, String)>,
+    /// The names of the procedure's route steps, in order ("Tiếp nhận, kiểm tra hồ sơ", "Thẩm định"…).
+    pub step_names: Vec<String>,
 }
 
-/// The dossier a key names, with everything the lookup shows; None when there is none. One statement.
+/// The dossier a key names, with everything the lookup shows; None when there is none. Two
+/// statements: the dossier with its history, then its procedure's step names (a primary-key range).
 pub fn read(conn: &mut AnyConnection, key: &DossierKey) -> QueryResult<Option<LookupRecord>> {
     let (current, to) = diesel::alias!(agencies as current_agency, agencies as step_agency);
     let q = dossiers::table
@@ -53,11 +56,17 @@ pub fn read(conn: &mut AnyConnection, key: &DossierKey) -> QueryResult<Option<Lo
         .chain(lines.map(|(_, _, _, _, e, a)| (e, a)))
         .filter_map(|(e, a)| e.map(|e| (e, a.unwrap_or_default())))
         .collect();
+    let step_names = procedure_steps::table
+        .filter(procedure_steps::procedure_id.eq(&row.procedure_id))
+        .order(procedure_steps::position.asc())
+        .select(procedure_steps::name)
+        .load(conn)?;
     Ok(Some(LookupRecord {
         row,
         procedure_name,
         phone,
         current_agency_name: current_name.unwrap_or_default(),
         history,
+        step_names,
     }))
 }

@@ -122,7 +122,16 @@ async fn a_land_dossier_crosses_three_levels_and_lunar_new_year_and_comes_back_t
     assert_eq!(s, 200, "{l}");
     assert_eq!(l["status_code"], 10);
     assert_eq!(l["history"].as_array().unwrap().len(), 8);
-    assert_eq!(l["current_agency"], "Phường Tân An");
+    // Returned: nobody handles it any more; it was early; each row says what the step was.
+    assert!(l["current_agency"].is_null(), "{l}");
+    assert_eq!((l["timeliness"].as_str(), l["timeliness_label"].as_str()), (Some("early"), Some("Trước hạn")));
+    let steps: Vec<&str> = l["history"].as_array().unwrap().iter().map(|h| h["step"].as_str().unwrap()).collect();
+    assert_eq!(steps[0], "Tiếp nhận, kiểm tra hồ sơ");
+    assert!(steps[2].starts_with("Văn phòng đăng ký đất đai"), "{steps:?}");
+    assert_eq!(
+        &steps[5..],
+        ["Phê duyệt", "Hoàn thành, chuyển kết quả về Bộ phận Một cửa", "Trả kết quả cho người nộp"]
+    );
     assert_eq!(l["due_at"], "2027-03-10T17:30:00+07:00");
     assert!(l["detail"].is_null());
     let text = l.to_string();

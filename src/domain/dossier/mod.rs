@@ -32,7 +32,7 @@ pub use code::{
     SubmissionReferenceError,
 };
 pub use error::RuleError;
-pub use route::{Route, RoutedStep, StoredRouteError};
+pub use route::{step_after, Route, RoutedStep, StoredRouteError};
 pub use status::{Channel, Decision, Status, SupplementStage};
 pub use urgency::{Urgency, UrgencyWindow};
 

@@ -25,6 +25,18 @@ impl RoutedStep {
     }
 }
 
+/// The route step a dossier is at after a control-sheet row with `action`, coming from `step`, on
+/// a route of `len` steps: a transfer moves it to the next step, a finish or a refusal to the last
+/// (the counter that returns the result); other rows leave it where it is (None).
+pub fn step_after(action: &str, step: usize, len: usize) -> Option<usize> {
+    let last = len.saturating_sub(1);
+    match action {
+        "transfer" => Some((step + 1).min(last)),
+        "finish" | "refuse" => Some(last),
+        _ => None,
+    }
+}
+
 /// The steps of a dossier, in order. Stored as `agency[/department]:share,…`
 /// (e.g. `000.01.31.H12:2,000.00.31.H12/DKKD:10,000.01.31.H12:1`).
 #[derive(Debug, Clone, PartialEq, Default)]

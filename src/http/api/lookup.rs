@@ -27,6 +27,9 @@ pub struct ProofParams {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct LookupHistory {
     pub at: String,
+    /// What the step was, in words: the procedure's step the dossier moved into ("Thẩm định hồ
+    /// sơ", "Trả kết quả"…) or what was done ("Phê duyệt", "Yêu cầu bổ sung, hoàn thiện hồ sơ"…).
+    pub step: String,
     /// The agency the dossier was at after this step.
     pub agency: String,
     pub status: String,
@@ -54,7 +57,13 @@ pub struct LookupView {
     pub received_at: Option<String>,
     pub due_at: Option<String>,
     pub finished_at: Option<String>,
-    pub current_agency: String,
+    /// The agency handling it now; null once nobody does (returned, withdrawn, stopped, not received).
+    pub current_agency: Option<String>,
+    /// `early`, `on_time` or `late` once finished (against the statutory date); while open,
+    /// `in_time` or `overdue` against the date promised; null otherwise.
+    pub timeliness: Option<String>,
+    /// The same in words: Trước hạn, Đúng hạn, Quá hạn, Còn hạn, Đã quá hạn hẹn trả.
+    pub timeliness_label: Option<String>,
     pub history: Vec<LookupHistory>,
     /// Present only with a matching PIN or phone number.
     pub detail: Option<LookupDetail>,
@@ -103,12 +112,16 @@ pub async fn lookup(
         received_at: row.received_at.map(to_minute),
         due_at: row.promised_due_at().map(to_minute),
         finished_at: row.finished_at.map(to_minute),
-        current_agency: r.current_agency_name.clone(),
+        current_agency: r.handling_agency().map(str::to_string),
+        timeliness: r.standing().map(|(k, _)| k.to_string()),
+        timeliness_label: r.standing().map(|(_, l)| l.to_string()),
         history: r
             .history
             .iter()
-            .map(|(e, agency)| LookupHistory {
+            .zip(&r.steps)
+            .map(|((e, agency), step)| LookupHistory {
                 at: to_minute(e.at),
+                step: step.clone(),
                 agency: agency.clone(),
                 status: e.status.as_str().to_string(),
                 status_code: e.status_code,

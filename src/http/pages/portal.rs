@@ -216,6 +216,8 @@ pub async fn lookup_form(layout: Layout, q: web::Query<LookupQuery>) -> HttpResp
 /// One row of the public timeline.
 pub struct TimelineRow {
     pub at: String,
+    /// What the step was, in words (`labels::timeline_steps_vi`).
+    pub step: String,
     pub agency: String,
     pub status: &'static str,
     /// Only with proof: what the applicant was told (missing documents, reasons, new date).
@@ -234,7 +236,10 @@ pub struct LookupPage {
     status: &'static str,
     received: String,
     due: String,
-    agency: String,
+    /// The agency handling it now; None once nobody does.
+    agency: Option<String>,
+    /// Trước hạn, Đúng hạn, Quá hạn, Còn hạn or Đã quá hạn hẹn trả.
+    standing: Option<&'static str>,
     timeline: Vec<TimelineRow>,
     verified: bool,
     documents: Vec<String>,
@@ -274,12 +279,15 @@ fn lookup_view(layout: Layout, r: &LookupResult, error: Option<String>, phone: S
         status: row.status_label(),
         received: row.received_at.map(fmt::time).unwrap_or_else(|| "Chưa tiếp nhận".into()),
         due: fmt::opt_date(row.promised_due_at()),
-        agency: r.current_agency_name.clone(),
+        agency: r.handling_agency().map(str::to_string),
+        standing: r.standing().map(|(_, l)| l),
         timeline: r
             .history
             .iter()
-            .map(|(e, agency)| TimelineRow {
+            .zip(&r.steps)
+            .map(|((e, agency), step)| TimelineRow {
                 at: fmt::time(e.at),
+                step: step.clone(),
                 agency: agency.clone(),
                 status: row.regime().status_name(e.status),
                 notice: if r.verified { notice_lines(e.details.as_deref()) } else { vec![] },
