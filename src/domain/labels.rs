@@ -254,6 +254,39 @@ pub fn place_name(province_committee: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn the_timeline_names_the_route_step_a_row_moved_into_and_the_action_otherwise() {
+        let names: Vec<String> =
+            ["Tiếp nhận hồ sơ", "Thẩm định hồ sơ", "Trả kết quả"].iter().map(|s| s.to_string()).collect();
+        let rows = [
+            ("intake", Status::Submitted),
+            ("receive", Status::Received),
+            ("transfer", Status::Processing),
+            ("request_supplement", Status::AwaitingSupplement),
+            ("submit_supplement", Status::Processing),
+            ("approve", Status::Processing),
+            ("finish", Status::ResultReady),
+            ("return_result", Status::Returned),
+        ];
+        assert_eq!(
+            timeline_steps_vi(&rows, &names),
+            [
+                "Nộp hồ sơ trực tuyến",
+                "Tiếp nhận hồ sơ",
+                "Thẩm định hồ sơ",
+                "Yêu cầu bổ sung, hoàn thiện hồ sơ",
+                "Nhận hồ sơ bổ sung",
+                "Phê duyệt",
+                "Hoàn thành, chuyển kết quả về Bộ phận Một cửa",
+                "Trả kết quả cho người nộp"
+            ]
+        );
+        // Without the procedure's steps (an imported dossier), the actions' names.
+        assert_eq!(timeline_steps_vi(&rows[2..3], &[]), ["Chuyển bước xử lý tiếp theo"]);
+    }
+
     #[test]
     fn fees_and_places_read_as_printed() {
         assert_eq!(super::vnd(1_500_000), "1.500.000 đồng");
@@ -268,8 +301,6 @@ mod tests {
     }
 
     use std::collections::HashSet;
-
-    use super::*;
 
     /// Every label is non-empty, has no stray spaces, and no two values of one kind share one.
     fn distinct_and_filled(kind: &str, labels: &[&'static str]) {
