@@ -111,6 +111,10 @@ pub async fn lookup_showing_public(
                 Err(e) => return Err(e),
             };
         let LookupRecord { row, procedure_name, current_agency_name, history, step_names, .. } = found;
+        // A commune, ward or district acts through its People's Committee: "UBND Phường Tân An".
+        let current_agency_name = crate::domain::labels::committee_name(&current_agency_name);
+        let history: Vec<(EventRow, String)> =
+            history.into_iter().map(|(e, a)| (e, crate::domain::labels::committee_name(&a))).collect();
         let rows: Vec<(&str, crate::domain::dossier::Status)> =
             history.iter().map(|(e, _)| (e.action.as_str(), e.status)).collect();
         let steps = crate::domain::labels::timeline_steps_vi(&rows, &step_names);

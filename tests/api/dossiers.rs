@@ -124,6 +124,8 @@ async fn a_land_dossier_crosses_three_levels_and_lunar_new_year_and_comes_back_t
     assert_eq!(l["history"].as_array().unwrap().len(), 8);
     // Returned: nobody handles it any more; it was early; each row says what the step was.
     assert!(l["current_agency"].is_null(), "{l}");
+    // Agencies by their full names: a ward acts through its People's Committee.
+    assert_eq!(l["history"][0]["agency"], "UBND Phường Tân An", "{l}");
     assert_eq!((l["timeliness"].as_str(), l["timeliness_label"].as_str()), (Some("early"), Some("Trước hạn")));
     let steps: Vec<&str> = l["history"].as_array().unwrap().iter().map(|h| h["step"].as_str().unwrap()).collect();
     assert_eq!(steps[0], "Tiếp nhận, kiểm tra hồ sơ");
