@@ -477,7 +477,7 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
         )
         .await;
     assert_eq!(s, 200, "{d}");
-    online_submission(&app).await;
+    let waiting = online_submission(&app).await;
     let cookie = common::web::sign_in(&app, "leader.tp", PW).await;
     let dashboard = common::web::get(&app, "/lanh-dao", Some(&cookie)).await;
     assert!(dashboard.body.contains("id=\"bat-thuong-don-vi\""), "the anomalies by agency are shown");
@@ -515,7 +515,13 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
         "/dang-nhap".into(),
         "/dang-ky".into(),
     ];
-    let citizen = ["/ho-so-cua-toi".to_string(), format!("/thu-tuc/{BUSINESS}/nop")];
+    // The applicant's waiting submission, and the page that confirms its withdrawal.
+    let citizen = [
+        "/ho-so-cua-toi".to_string(),
+        format!("/thu-tuc/{BUSINESS}/nop"),
+        format!("/ho-so-cua-toi/{waiting}"),
+        format!("/ho-so-cua-toi/{waiting}/rut-ho-so"),
+    ];
     let clerk =
         ["/can-bo".to_string(), "/can-bo/tiep-nhan".into(), format!("/can-bo/ho-so/{code}"), "/can-bo/canh-bao".into()];
     let leader = ["/lanh-dao".to_string(), "/can-bo/canh-bao".into()];

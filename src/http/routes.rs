@@ -78,6 +78,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/dossiers/{code}/actions", post().to(dossiers::act))
         .route("/can-bo/ho-so/{code}/xu-ly", post().to(staff::act))
         .route("/ho-so-cua-toi/{code}/xu-ly", post().to(citizen::act))
+        .route("/ho-so-cua-toi/{code}/rut-ho-so", get().to(citizen::confirm_withdraw))
         .route("/api/v1/dossiers/{code}/files/{name}", put().to(dossiers::upload))
         .route("/api/v1/dossiers/{code}/files/{id}", get().to(dossiers::download))
         .route("/ho-so-cua-toi/{code}/tep", post().to(citizen::attach))

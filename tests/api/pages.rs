@@ -492,6 +492,7 @@ async fn a_citizen_withdraws_from_their_dossier_page_and_others_cannot_see_it() 
     assert!(p.body.contains("Hồ sơ này không thuộc phạm vi") || p.body.contains("không phải"), "{}", p.body);
     assert!(p.body.contains("citizen.an"), "the error page keeps the signed-in header");
 
+    // Withdrawing asks for confirmation on a page of its own: nothing changes before it.
     let p = post_form(
         &app,
         &format!("/ho-so-cua-toi/{code}/xu-ly"),
@@ -499,10 +500,39 @@ async fn a_citizen_withdraws_from_their_dossier_page_and_others_cannot_see_it() 
         &[("action", "withdraw"), ("note", "")],
     )
     .await;
-    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(
+        (p.status, p.location.as_str()),
+        (303, format!("/ho-so-cua-toi/{code}/rut-ho-so").as_str()),
+        "{}",
+        p.body
+    );
     let token = app.login("citizen.binh", PW).await;
     let (_, d) = app.get_with(&format!("/api/v1/dossiers/{code}"), &token).await;
+    assert_eq!(d["status_code"], 1, "not withdrawn before the confirmation");
+    let confirm = get(&app, &format!("/ho-so-cua-toi/{code}/rut-ho-so"), Some(&cookie)).await;
+    assert_eq!(confirm.status, 200);
+    assert!(
+        confirm.body.contains("không thể hoàn tác")
+            && confirm.body.contains("name=\"confirm\" value=\"1\"")
+            && confirm.body.contains(&format!("href=\"/ho-so-cua-toi/{code}\"")),
+        "{}",
+        confirm.body
+    );
+    let p = get(&app, &format!("/ho-so-cua-toi/{code}/rut-ho-so"), Some(&other)).await;
+    assert_eq!(p.status, 403, "another citizen cannot open it");
+    let p = post_form(
+        &app,
+        &format!("/ho-so-cua-toi/{code}/xu-ly"),
+        Some(&cookie),
+        &[("action", "withdraw"), ("confirm", "1"), ("note", "Đã nộp nhầm thủ tục")],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let (_, d) = app.get_with(&format!("/api/v1/dossiers/{code}"), &token).await;
     assert_eq!(d["status_code"], 7);
+    // Once withdrawn, the confirmation page sends back to the dossier.
+    let p = get(&app, &format!("/ho-so-cua-toi/{code}/rut-ho-so"), Some(&cookie)).await;
+    assert_eq!((p.status, p.location.as_str()), (303, format!("/ho-so-cua-toi/{code}").as_str()));
     // A form without its fields is a readable page.
     let p = post_form(&app, &format!("/ho-so-cua-toi/{code}/xu-ly"), Some(&cookie), &[("note", "x")]).await;
     assert_eq!(p.status, 400);

@@ -240,6 +240,36 @@ pub struct CitizenActionForm {
     action: String,
     #[serde(default)]
     note: String,
+    /// `1` when the applicant confirmed on the withdrawal page (a withdrawal cannot be undone).
+    #[serde(default)]
+    confirm: String,
+}
+
+/// The withdrawal's own confirmation page (issue 17 item 5: the pages have no scripts, so a
+/// withdrawal is confirmed on a page of its own before anything changes).
+#[derive(Template, WebTemplate)]
+#[template(path = "citizen_withdraw.html")]
+pub struct WithdrawPage {
+    layout: Layout,
+    d: DossierView,
+}
+
+/// GET /ho-so-cua-toi/{code}/rut-ho-so: what withdrawing means, the note, and the button that
+/// does it; only while the applicant may still withdraw (else the dossier page says why not).
+pub async fn confirm_withdraw(
+    ctx: web::Data<AppContext>,
+    req: HttpRequest,
+    session: PageSession,
+    code: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let layout = Layout::new(Some(session.claimed()), req.path());
+    let (code, now) = (code.into_inner(), ctx.clock.now());
+    let back = format!("/ho-so-cua-toi/{}", percent_encode(&code));
+    let r = session.run(&ctx.pool, move |conn, caller| record(conn, &caller, &code, now)).await.in_layout(&layout)?;
+    if !r.allowed_actions.contains(&"withdraw") {
+        return Ok(see_other(&back));
+    }
+    Ok(render(StatusCode::OK, &WithdrawPage { layout, d: DossierView::new(&r) }))
 }
 
 /// POST /ho-so-cua-toi/{code}/xu-ly: the applicant withdraws, or says the supplement is complete
@@ -254,6 +284,10 @@ pub async fn act(
     check_origin(&req)?;
     let code = code.into_inner();
     let form = form.into_inner();
+    // A withdrawal is confirmed on its own page first: nothing changes without it.
+    if form.action == "withdraw" && form.confirm != "1" {
+        return Ok(see_other(&format!("/ho-so-cua-toi/{}/rut-ho-so", percent_encode(&code))));
+    }
     let layout = Layout::new(Some(session.claimed()), &format!("/ho-so-cua-toi/{code}"));
     let input = dossiers::ActionInput {
         action: form.action.clone(),
