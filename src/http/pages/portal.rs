@@ -137,7 +137,8 @@ pub struct CataloguePage {
     error: Option<String>,
 }
 
-/// GET /thu-tuc?q=&linh_vuc=&cap=&muc_do=: the catalogue, searchable with or without diacritics.
+/// GET /thu-tuc?q=&linh_vuc=&cap=&muc_do=: the catalogue, searchable in everyday words with or without
+/// diacritics, best matches first (as `GET /api/v1/procedures`).
 pub async fn catalogue(
     ctx: web::Data<AppContext>,
     layout: Layout,
@@ -155,6 +156,7 @@ pub async fn catalogue(
         online_level: online,
         min_online_level: None,
         q: non_empty(&q.q),
+        synonyms: ctx.synonyms.clone(),
     };
     let (procedures, error, status) = match catalogue::list_procedures(&ctx.pool, query).await {
         Ok(list) => (list.iter().map(ProcView::new).collect(), None, StatusCode::OK),
