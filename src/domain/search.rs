@@ -170,14 +170,14 @@ impl Search {
         None
     }
 
-    /// The items that match, best first; ties in name order (folded), then code.
+    /// The items that match, best first; ties in name order (folded words), then code.
     pub fn order<T>(&self, items: Vec<T>, key: impl Fn(&T) -> (&str, &str, &str)) -> Vec<T> {
         let mut ranked: Vec<(Rank, String, String, T)> = items
             .into_iter()
             .filter_map(|item| {
                 let (code, name, field) = key(&item);
                 let rank = self.rank(code, name, field)?;
-                let (name, code) = (fold(name), code.to_string());
+                let (name, code) = (words(name).join(" "), code.to_string());
                 Some((rank, name, code, item))
             })
             .collect();

@@ -165,7 +165,11 @@ pub async fn catalogue(
     let page = CataloguePage {
         layout,
         q: q.q.unwrap_or_default(),
-        field: q.linh_vuc.unwrap_or_default(),
+        // The field as listed, when the address names it without diacritics ("dat dai").
+        field: q
+            .linh_vuc
+            .map(|f| fields.iter().find(|l| crate::domain::search::names_field(&f, l)).cloned().unwrap_or(f))
+            .unwrap_or_default(),
         level: q.cap.unwrap_or_default(),
         online: q.muc_do.unwrap_or_default(),
         fields,
