@@ -192,6 +192,7 @@ fn run(listener: TcpListener, pool: Pool, settings: &Settings, clock: Clock) -> 
         limits: crate::services::throttle::Limits::new(&settings.throttle, &settings.lookup),
         proxies: crate::http::client::TrustedProxies::parse(&settings.server.trusted_proxies)?,
         portal: settings.portal.clone(),
+        synonyms: std::sync::Arc::new(seed::synonyms(&settings.seed.dir)?),
     });
     let workers = settings.server.workers;
     let mut server = HttpServer::new(move || {

@@ -508,6 +508,7 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
         "/".to_string(),
         "/thu-tuc".into(),
         "/thu-tuc?q=khai+sinh&muc_do=4".into(),
+        "/thu-tuc?q=s%E1%BB%95+%C4%91%E1%BB%8F&linh_vuc=dat+dai".into(),
         format!("/thu-tuc/{BUSINESS}"),
         "/tra-cuu".into(),
         format!("/tra-cuu/{code}"),

@@ -17,6 +17,7 @@ pub mod period;
 pub mod procedure;
 pub mod regime;
 pub mod reorganisation;
+pub mod search;
 pub mod stats;
 pub mod text;
 pub mod user;

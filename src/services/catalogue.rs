@@ -1,7 +1,9 @@
 //! The public catalogue: agencies and procedures.
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use crate::domain::{text::fold, AgencyCode, AgencyLevel, OnlineLevel, ProcedureCode};
+use crate::domain::search::{names_field, Search, SearchText, SearchTextError, Synonyms};
+use crate::domain::{AgencyCode, AgencyLevel, OnlineLevel, ProcedureCode};
 use crate::error::{AppError, ErrorCode};
 use crate::storage::agencies::{AgencyFilter, AgencyRow};
 use crate::storage::procedures::{ProcedureFilter, ProcedureRecord};
@@ -137,13 +139,24 @@ fn find_agency(conn: &mut AnyConnection, code: &AgencyCode) -> Result<AgencyRow,
 #[derive(Debug, Default, Clone)]
 pub struct ProcedureQuery {
     pub level: Option<String>,
+    /// The field's name, with or without diacritics ("Đất đai", "dat dai").
     pub field: Option<String>,
     pub online_level: Option<i64>,
     pub min_online_level: Option<i64>,
+    /// Everyday words, a name or a code (see `domain::search`).
     pub q: Option<String>,
+    /// The synonym list the search uses (empty by default).
+    pub synonyms: Arc<Synonyms>,
 }
 
-fn procedure_filter(query: ProcedureQuery) -> Result<ProcedureFilter, AppError> {
+/// A checked query: what the database filters, and what is matched on the rows.
+struct CatalogueSearch {
+    filter: ProcedureFilter,
+    field: Option<String>,
+    search: Option<Search>,
+}
+
+fn procedure_filter(query: ProcedureQuery) -> Result<CatalogueSearch, AppError> {
     let online = |v: Option<i64>| -> Result<Option<i32>, AppError> {
         v.map(|n| {
             OnlineLevel::new(n)
@@ -154,20 +167,24 @@ fn procedure_filter(query: ProcedureQuery) -> Result<ProcedureFilter, AppError> 
     };
     let filter = ProcedureFilter {
         competent_level: query.level.as_deref().map(parse_level).transpose()?.map(|l| l.as_str().to_string()),
-        field: query.field.filter(|f| !f.trim().is_empty()),
         online_level: online(query.online_level)?,
         min_online_level: online(query.min_online_level)?,
-        folded_query: query.q.map(|q| fold(&q)).filter(|q| !q.is_empty()),
     };
-    if filter.folded_query.as_ref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(AppError::new(ErrorCode::InvalidQuery, "the search text is longer than 200 characters"));
-    }
-    Ok(filter)
+    let text = |t: Option<&str>| -> Result<Option<SearchText>, AppError> {
+        t.map(SearchText::parse).transpose().map(Option::flatten).map_err(|e| match e {
+            SearchTextError::TooLong => AppError::new(ErrorCode::InvalidQuery, e.to_string()),
+            SearchTextError::ControlCharacter(_) => AppError::new(ErrorCode::InvalidText, e.to_string()),
+        })
+    };
+    // The field is checked as a search text is (length, control characters).
+    text(query.field.as_deref())?;
+    let search = text(query.q.as_deref())?.map(|t| Search::new(t, &query.synonyms));
+    Ok(CatalogueSearch { filter, field: query.field.filter(|f| !f.trim().is_empty()), search })
 }
 
 pub async fn list_procedures(pool: &Pool, query: ProcedureQuery) -> Result<Vec<ProcedureEntry>, AppError> {
-    let filter = procedure_filter(query)?;
-    storage::run(pool, move |conn| current_procedures(conn, &filter)).await
+    let search = procedure_filter(query)?;
+    storage::run(pool, move |conn| current_procedures(conn, &search)).await
 }
 
 /// [`list_procedures`] on `conn` (a page's one trip).
@@ -175,8 +192,17 @@ pub fn list_procedures_on(conn: &mut AnyConnection, query: ProcedureQuery) -> Re
     current_procedures(conn, &procedure_filter(query)?)
 }
 
-fn current_procedures(conn: &mut AnyConnection, filter: &ProcedureFilter) -> Result<Vec<ProcedureEntry>, AppError> {
-    let records = procedures::list_current(conn, filter)?;
+/// The current procedures that pass the filters; with a search text, only those that match it,
+/// best first (`domain::search::Rank`), else by field and code.
+fn current_procedures(conn: &mut AnyConnection, search: &CatalogueSearch) -> Result<Vec<ProcedureEntry>, AppError> {
+    let mut rows = procedures::current_rows(conn, &search.filter)?;
+    if let Some(field) = &search.field {
+        rows.retain(|r| names_field(field, &r.field));
+    }
+    if let Some(s) = &search.search {
+        rows = s.order(rows, |r| (r.code.as_str(), r.name.as_str(), r.field.as_str()));
+    }
+    let records = procedures::with_children(conn, rows)?;
     let places = step_places(conn, &records)?;
     Ok(records.into_iter().map(|r| ProcedureEntry { record: r, places: places.clone() }).collect())
 }

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::domain::agency::check_parent;
 use crate::domain::department::DepartmentKey;
 use crate::domain::procedure::{validate_route, RouteStep};
+use crate::domain::search::{Synonym, Synonyms};
 use crate::domain::{text::fold, AgencyCode, AgencyLevel, OnlineLevel, ProcedureCode, StepTarget, TimeLimit, TimeUnit};
 use crate::services::users::{self, NewUser};
 use crate::storage::{self, agencies, calendar, plans, procedures, AnyConnection};
@@ -213,7 +214,8 @@ pub const INDICATORS: [&str; 14] = [
 
 /// Every `.json` file under `seeds/`, built into the binary, by its path inside `seeds/`
 /// (a test checks that this list and the folder agree).
-pub const EMBEDDED: [(&str, &str); 12] = [
+pub const EMBEDDED: [(&str, &str); 13] = [
+    ("catalogue/synonyms.json", include_str!("../../seeds/catalogue/synonyms.json")),
     ("demo/agencies.json", include_str!("../../seeds/demo/agencies.json")),
     ("demo/departments.json", include_str!("../../seeds/demo/departments.json")),
     ("demo/procedures.json", include_str!("../../seeds/demo/procedures.json")),
@@ -464,6 +466,43 @@ pub fn alert_rules_text(dir: &Path) -> anyhow::Result<String> {
 
 const ALERT_RULES: &str = "oversight/alert-rules.json";
 
+/// `catalogue/synonyms.json` (seeds/FORMAT.md): what citizens type and what it stands for.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SynonymFile {
+    #[allow(dead_code)]
+    source: String,
+    synonyms: Vec<SynonymEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SynonymEntry {
+    phrases: Vec<String>,
+    #[serde(default)]
+    names: Vec<String>,
+    #[serde(default)]
+    fields: Vec<String>,
+}
+
+const SYNONYMS: &str = "catalogue/synonyms.json";
+
+/// The catalogue search's synonym list: `catalogue/synonyms.json` under `dir`, or the built-in
+/// copy when `dir` has none. Kept in memory (it is read on every search, and changes with a deployment).
+pub fn synonyms(dir: &Path) -> anyhow::Result<Synonyms> {
+    let source = if dir.join(SYNONYMS).is_file() { Source::Dir(dir) } else { Source::Embedded };
+    let file: SynonymFile = source.read(SYNONYMS)?;
+    let entries = file
+        .synonyms
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            Synonym::new(&e.phrases, &e.names, &e.fields).with_context(|| format!("{SYNONYMS}: entry {}", i + 1))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Synonyms::new(entries))
+}
+
 fn load_plan(conn: &mut AnyConnection, plan: &PlanFile) -> anyhow::Result<usize> {
     let period = &plan.period;
     anyhow::ensure!(
@@ -685,6 +724,25 @@ mod tests {
                 json_on_disk(dir, &inner, out);
             } else if inner.ends_with(".json") {
                 out.push((inner, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+
+    #[test]
+    fn every_synonym_stands_for_a_name_or_a_field_of_the_demo_catalogue() {
+        use crate::domain::search::{names_field, words};
+        let list = synonyms(Path::new("/nonexistent")).unwrap();
+        assert!(list.len() >= 30, "a few dozen entries: {}", list.len());
+        let file: SynonymFile = Source::Embedded.read(SYNONYMS).unwrap();
+        let catalogue: ProcedureFile = Source::Embedded.read("demo/procedures.json").unwrap();
+        let padded = |t: &str| format!(" {} ", words(t).join(" "));
+        for e in &file.synonyms {
+            for n in &e.names {
+                let found = catalogue.procedures.iter().any(|p| padded(&p.name).contains(&padded(n)));
+                assert!(found, "{:?}: no procedure's name holds “{n}”", e.phrases);
+            }
+            for f in &e.fields {
+                assert!(catalogue.procedures.iter().any(|p| names_field(f, &p.field)), "{:?}: no field {f}", e.phrases);
             }
         }
     }

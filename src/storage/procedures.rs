@@ -64,24 +64,26 @@ pub struct ProcedureRecord {
     pub steps: Vec<StepRow>,
 }
 
+/// What the database filters; the search text and the field (compared folded) are matched in
+/// `domain::search` on the rows.
 #[derive(Debug, Default, Clone)]
 pub struct ProcedureFilter {
     pub competent_level: Option<String>,
-    pub field: Option<String>,
     pub online_level: Option<i32>,
     pub min_online_level: Option<i32>,
-    /// Already folded (see `domain::text::fold`).
-    pub folded_query: Option<String>,
 }
 
 pub fn list_current(conn: &mut AnyConnection, f: &ProcedureFilter) -> QueryResult<Vec<ProcedureRecord>> {
+    let rows = current_rows(conn, f)?;
+    with_children(conn, rows)
+}
+
+/// The current versions that pass `f`, by field then code, without their documents and steps.
+pub fn current_rows(conn: &mut AnyConnection, f: &ProcedureFilter) -> QueryResult<Vec<ProcedureRow>> {
     let mut q =
         procedures::table.filter(procedures::is_current.eq(true)).select(ProcedureRow::as_select()).into_boxed();
     if let Some(l) = &f.competent_level {
         q = q.filter(procedures::competent_level.eq(l.clone()));
-    }
-    if let Some(field) = &f.field {
-        q = q.filter(procedures::field.eq(field.clone()));
     }
     if let Some(l) = f.online_level {
         q = q.filter(procedures::online_level.eq(l));
@@ -89,15 +91,7 @@ pub fn list_current(conn: &mut AnyConnection, f: &ProcedureFilter) -> QueryResul
     if let Some(l) = f.min_online_level {
         q = q.filter(procedures::online_level.ge(l));
     }
-    if let Some(text) = &f.folded_query {
-        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
-        q = q.filter(
-            procedures::search_name.like(pattern.clone()).escape('\\').or(procedures::code.like(pattern).escape('\\')),
-        );
-    }
-    let rows: Vec<ProcedureRow> = q.order((procedures::field.asc(), procedures::code.asc())).load(conn)?;
-    with_children(conn, rows)
+    q.order((procedures::field.asc(), procedures::code.asc())).load(conn)
 }
 
 /// The current version of a procedure, or a named version.
@@ -136,7 +130,8 @@ pub fn versions(conn: &mut AnyConnection, code: &str) -> QueryResult<Vec<i32>> {
         .load(conn)
 }
 
-fn with_children(conn: &mut AnyConnection, rows: Vec<ProcedureRow>) -> QueryResult<Vec<ProcedureRecord>> {
+/// `rows` (in their order) with their documents and steps, in two queries.
+pub fn with_children(conn: &mut AnyConnection, rows: Vec<ProcedureRow>) -> QueryResult<Vec<ProcedureRecord>> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let docs: Vec<DocumentRow> = procedure_documents::table
         .filter(procedure_documents::procedure_id.eq_any(ids.clone()))

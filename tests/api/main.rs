@@ -18,6 +18,7 @@ mod boundary;
 mod boundary_free;
 mod budgets_read;
 mod budgets_write;
+mod catalogue_search;
 mod checkouts;
 mod cli;
 mod dashboard;

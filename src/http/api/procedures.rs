@@ -11,13 +11,17 @@ use crate::services::catalogue::{self, ProcedureEntry, ProcedureQuery};
 pub struct ProcedureParams {
     /// Competent level: ministry, province, district or commune.
     pub level: Option<String>,
-    /// Field (lĩnh vực), exactly as listed, e.g. "Hộ tịch".
+    /// Field (lĩnh vực) by its name, with or without diacritics or case, e.g. "Hộ tịch" or "ho tich".
     pub field: Option<String>,
     /// Online service level, exactly (1–4).
     pub online_level: Option<i64>,
     /// Online service level, at least (e.g. 3 for levels 3 and 4).
     pub min_online_level: Option<i64>,
-    /// Words of the name or the code, with or without diacritics.
+    /// Everyday words, words of the name, the field or the code, with or without diacritics, at most
+    /// 200 characters (e.g. "sổ đỏ", "khai sinh cho con", "dat dai", "1.001193"). Synonyms come from
+    /// `seeds/catalogue/synonyms.json`. Results are then only the matches, best first: the code, a
+    /// phrase of the name, every word in the name, a synonym of the name, the field, part of the code;
+    /// ties by name.
     pub q: Option<String>,
 }
 
@@ -141,7 +145,8 @@ fn view(entry: ProcedureEntry, versions: Option<Vec<i32>>) -> ProcedureView {
     }
 }
 
-/// The procedure catalogue (current versions), filtered and searched.
+/// The procedure catalogue (current versions), filtered and searched: by field and code without a
+/// search text, best matches first with one.
 #[utoipa::path(get, path = "/api/v1/procedures", tag = "catalogue", params(ProcedureParams),
     responses((status = 200, body = [ProcedureView]), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list(ctx: web::Data<AppContext>, params: web::Query<ProcedureParams>) -> Result<HttpResponse, AppError> {
@@ -152,6 +157,7 @@ pub async fn list(ctx: web::Data<AppContext>, params: web::Query<ProcedureParams
         online_level: p.online_level,
         min_online_level: p.min_online_level,
         q: p.q,
+        synonyms: ctx.synonyms.clone(),
     };
     let entries = catalogue::list_procedures(&ctx.pool, query).await?;
     Ok(HttpResponse::Ok().json(entries.into_iter().map(|e| view(e, None)).collect::<Vec<_>>()))

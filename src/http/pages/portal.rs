@@ -137,7 +137,8 @@ pub struct CataloguePage {
     error: Option<String>,
 }
 
-/// GET /thu-tuc?q=&linh_vuc=&cap=&muc_do=: the catalogue, searchable with or without diacritics.
+/// GET /thu-tuc?q=&linh_vuc=&cap=&muc_do=: the catalogue, searchable in everyday words with or without
+/// diacritics, best matches first (as `GET /api/v1/procedures`).
 pub async fn catalogue(
     ctx: web::Data<AppContext>,
     layout: Layout,
@@ -155,6 +156,7 @@ pub async fn catalogue(
         online_level: online,
         min_online_level: None,
         q: non_empty(&q.q),
+        synonyms: ctx.synonyms.clone(),
     };
     let (procedures, error, status) = match catalogue::list_procedures(&ctx.pool, query).await {
         Ok(list) => (list.iter().map(ProcView::new).collect(), None, StatusCode::OK),
@@ -163,7 +165,11 @@ pub async fn catalogue(
     let page = CataloguePage {
         layout,
         q: q.q.unwrap_or_default(),
-        field: q.linh_vuc.unwrap_or_default(),
+        // The field as listed, when the address names it without diacritics ("dat dai").
+        field: q
+            .linh_vuc
+            .map(|f| fields.iter().find(|l| crate::domain::search::names_field(&f, l)).cloned().unwrap_or(f))
+            .unwrap_or_default(),
         level: q.cap.unwrap_or_default(),
         online: q.muc_do.unwrap_or_default(),
         fields,

@@ -45,7 +45,11 @@ pub async fn procedures_page(
 ) -> Result<HttpResponse, PageError> {
     let layout = admin_layout(&req, &session);
     let q = query.into_inner().q.unwrap_or_default().trim().to_string();
-    let query = catalogue::ProcedureQuery { q: Some(q.clone()).filter(|q| !q.is_empty()), ..Default::default() };
+    let query = catalogue::ProcedureQuery {
+        q: Some(q.clone()).filter(|q| !q.is_empty()),
+        synonyms: ctx.synonyms.clone(),
+        ..Default::default()
+    };
     let list = session
         .run(&ctx.pool, move |conn, caller| {
             admin_only(&caller)?;
