@@ -478,11 +478,26 @@ async fn a_citizen_withdraws_from_their_dossier_page_and_others_cannot_see_it() 
         ("address", "8 Mậu Thân, Ninh Kiều"),
         ("notify_by", "none"),
     ];
+    // The first form is prefilled with the account's name only.
+    let form = get(&app, &format!("/thu-tuc/{HOUSEHOLD_BUSINESS}/nop"), Some(&cookie)).await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("name=\"name\" value=\"Trần Thị Bình\""), "{}", form.body);
+    assert!(form.body.contains("name=\"id_number\" value=\"\""), "{}", form.body);
     let p = post_multipart(&app, &format!("/thu-tuc/{HOUSEHOLD_BUSINESS}/nop"), &cookie, &fields, &[]).await;
     assert_eq!(p.status, 303, "{}", p.body);
     let code = p.location.trim_start_matches("/ho-so-cua-toi/").split('?').next().unwrap().to_string();
     let page = get(&app, &format!("/ho-so-cua-toi/{code}"), Some(&cookie)).await;
     assert!(page.body.contains("value=\"withdraw\""), "{}", page.body);
+    // The next form remembers what was entered (the newest submission's applicant), and only for
+    // this account.
+    let form = get(&app, &format!("/thu-tuc/{HOUSEHOLD_BUSINESS}/nop"), Some(&cookie)).await;
+    for (field, value) in [("name", "Phạm Thị Bình"), ("id_number", "092190009999"), ("phone", "0909123456")] {
+        assert!(form.body.contains(&format!("name=\"{field}\" value=\"{value}\"")), "{field}: {}", form.body);
+    }
+    assert!(form.body.contains("8 Mậu Thân, Ninh Kiều"), "{}", form.body);
+    let other_form =
+        get(&app, &format!("/thu-tuc/{HOUSEHOLD_BUSINESS}/nop"), Some(&sign_in(&app, "citizen.an").await)).await;
+    assert!(!other_form.body.contains("092190009999"), "another account never sees it");
 
     // Another citizen sees an error page, not the dossier.
     let other = sign_in(&app, "citizen.an").await;

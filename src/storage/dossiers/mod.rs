@@ -364,6 +364,24 @@ pub fn lock_user(conn: &mut AnyConnection, user_id: &str) -> QueryResult<bool> {
     Ok(n == 1)
 }
 
+/// What the online form is prefilled with for a citizen account (issue 17 item 5): the account's
+/// name, and the applicant of the newest dossier it submitted, if any. Two statements.
+pub fn applicant_for_form(
+    conn: &mut AnyConnection,
+    citizen_user_id: &str,
+) -> QueryResult<(Option<String>, Option<ApplicantRow>)> {
+    use super::schema::users;
+    let name = users::table.find(citizen_user_id).select(users::full_name).first(conn).optional()?;
+    let last = dossier_applicants::table
+        .inner_join(dossiers::table.on(dossiers::id.eq(dossier_applicants::dossier_id)))
+        .filter(dossiers::citizen_user_id.eq(citizen_user_id))
+        .order(dossiers::submitted_at.desc())
+        .select(ApplicantRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok((name, last))
+}
+
 pub fn applicant(conn: &mut AnyConnection, dossier_id: &str) -> QueryResult<ApplicantRow> {
     dossier_applicants::table.find(dossier_id).select(ApplicantRow::as_select()).first(conn)
 }

@@ -72,6 +72,26 @@ fn procedure_and_agencies(
     Ok((p, agencies))
 }
 
+/// The applicant's fields as the form first shows them (issue 17 item 5: no retyping): what the
+/// citizen entered on their newest submission, else the account's name; SMS notices by default.
+fn prefilled(
+    (account_name, last): (Option<String>, Option<crate::storage::dossiers::ApplicantRow>),
+) -> ApplicantValues {
+    match last {
+        Some(a) => ApplicantValues {
+            name: a.name,
+            id_number: a.id_number,
+            phone: a.phone,
+            email: a.email.unwrap_or_default(),
+            address: a.address,
+            notify_by: a.notify_by,
+        },
+        None => {
+            ApplicantValues { name: account_name.unwrap_or_default(), notify_by: "sms".into(), ..Default::default() }
+        }
+    }
+}
+
 /// GET /thu-tuc/{code}/nop: the online submission form (a signed-in citizen; levels 3 and 4).
 pub async fn submit_form(
     ctx: web::Data<AppContext>,
@@ -82,10 +102,12 @@ pub async fn submit_form(
     let layout = Layout::new(Some(session.claimed()), req.path());
     let code = code.into_inner();
     let today = crate::domain::calendar::to_vietnam(ctx.clock.now()).date_naive();
-    let (p, agencies) = session
+    let (p, agencies, known) = session
         .run(&ctx.pool, move |conn, caller| {
             citizens_only(&caller)?;
-            procedure_and_agencies(conn, &code, today)
+            let (p, agencies) = procedure_and_agencies(conn, &code, today)?;
+            let known = crate::storage::dossiers::applicant_for_form(conn, &caller.user_id)?;
+            Ok((p, agencies, known))
         })
         .await
         .in_layout(&layout)?;
@@ -94,7 +116,7 @@ pub async fn submit_form(
         p,
         agency: agencies.first().filter(|_| agencies.len() == 1).map(|a| a.code.clone()).unwrap_or_default(),
         agencies,
-        a: ApplicantValues { notify_by: "sms".into(), ..Default::default() },
+        a: prefilled(known),
         checked: vec![],
         other_documents: String::new(),
         error: None,
