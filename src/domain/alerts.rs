@@ -304,17 +304,7 @@ pub fn occurrence(reference: DateTime<Utc>, consultation: Option<i32>) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::calendar::vietnam;
-    use chrono::{NaiveDate, TimeZone};
-
-    /// March 2027 (Monday 1/3), with a made-up holiday on Friday 5/3.
-    fn calendar() -> WorkingCalendar {
-        WorkingCalendar::new([NaiveDate::from_ymd_opt(2027, 3, 5).unwrap()], [])
-    }
-
-    fn at(day: u32, h: u32, m: u32) -> DateTime<Utc> {
-        vietnam().with_ymd_and_hms(2027, 3, day, h, m, 0).unwrap().with_timezone(&Utc)
-    }
+    use crate::domain::calendar::march_2027::{at, calendar};
 
     fn rule(kind: &str, threshold_hours: u32) -> AlertRule {
         RuleEntry {

@@ -336,6 +336,24 @@ pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
+/// The test calendar several domain modules share: March 2027 (Monday 1/3), with a made-up holiday
+/// on Friday 5/3, and its times in Vietnam.
+#[cfg(test)]
+pub(crate) mod march_2027 {
+    use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+
+    use super::{vietnam, WorkingCalendar};
+
+    pub(crate) fn calendar() -> WorkingCalendar {
+        WorkingCalendar::new([NaiveDate::from_ymd_opt(2027, 3, 5).unwrap()], [])
+    }
+
+    /// `day`/3/2027 at `h`:`m` Vietnam time.
+    pub(crate) fn at(day: u32, h: u32, m: u32) -> DateTime<Utc> {
+        vietnam().with_ymd_and_hms(2027, 3, day, h, m, 0).unwrap().with_timezone(&Utc)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

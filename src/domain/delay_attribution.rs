@@ -232,8 +232,7 @@ pub fn hours_label(minutes: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::calendar::vietnam;
-    use chrono::{NaiveDate, TimeZone};
+    use crate::domain::calendar::march_2027::{at, calendar};
 
     const COMMUNE: &str = "000.01.31.H12";
     const DISTRICT: &str = "000.00.31.H12";
@@ -241,15 +240,6 @@ mod tests {
 
     fn code(s: &str) -> AgencyCode {
         AgencyCode::parse(s).unwrap()
-    }
-
-    /// March 2027 (Monday 1/3), with a made-up holiday on Friday 5/3.
-    fn calendar() -> WorkingCalendar {
-        WorkingCalendar::new([NaiveDate::from_ymd_opt(2027, 3, 5).unwrap()], [])
-    }
-
-    fn at(day: u32, h: u32, m: u32) -> DateTime<Utc> {
-        vietnam().with_ymd_and_hms(2027, 3, day, h, m, 0).unwrap().with_timezone(&Utc)
     }
 
     fn mv(t: DateTime<Utc>, action: &str, to: &str, status: Status, actor: Option<&str>) -> Move {

@@ -77,16 +77,7 @@ pub fn working_days_past_rule(calendar: &WorkingCalendar, submitted_at: DateTime
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-
-    /// March 2027 (Monday 1/3), with a made-up holiday on Friday 5/3.
-    fn calendar() -> WorkingCalendar {
-        WorkingCalendar::new([NaiveDate::from_ymd_opt(2027, 3, 5).unwrap()], [])
-    }
-
-    fn at(day: u32, h: u32, m: u32) -> DateTime<Utc> {
-        vietnam().with_ymd_and_hms(2027, 3, day, h, m, 0).unwrap().with_timezone(&Utc)
-    }
+    use crate::domain::calendar::march_2027::{at, calendar};
 
     #[test]
     fn an_online_dossier_is_received_by_the_next_working_day() {
