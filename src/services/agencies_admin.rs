@@ -13,7 +13,6 @@
 //! Scope: the province's administrator manages every unit of the province (the deployment is one
 //! province; there is no per-agency administrator).
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::Connection;
 use serde_json::json;
 
 use crate::auth::extractor::Who;
@@ -151,7 +150,7 @@ pub fn create_on(
     let parent_code = new.parent_code.as_deref().filter(|p| !p.trim().is_empty()).map(agency_code).transpose()?;
     let valid_from = new.valid_from.as_deref().filter(|d| !d.trim().is_empty()).map(parse_day).transpose()?;
     let valid_from = valid_from.unwrap_or_else(|| today(now));
-    conn.transaction(|conn| {
+    crate::storage::transaction(conn, |conn| {
         // The audit row first: on SQLite the transaction takes the write lock at once.
         let detail = json!({"code": code.as_str(), "name": name, "level": level.as_str(), "kind": kind,
             "parent_code": parent_code.as_ref().map(|p| p.as_str()), "valid_from": valid_from,
@@ -250,7 +249,7 @@ fn load_change(
     if dry_run {
         return reorganise::load_by(conn, &text, Some(&caller.username), now, true);
     }
-    conn.transaction(|conn| {
+    crate::storage::transaction(conn, |conn| {
         audit(conn, caller, code.as_str(), action, detail, Some(id), now)?;
         let report = reorganise::load_by(conn, &text, Some(&caller.username), now, false)?;
         tracing::info!(agency = %code, action, plan = %report.plan, applied = report.applied, by = %caller.username,
@@ -495,8 +494,7 @@ pub fn set_electronic_id_on(
             })
         })
         .transpose()?;
-    use diesel::Connection;
-    conn.transaction(|conn| {
+    crate::storage::transaction(conn, |conn| {
         let value = id.as_ref().map(|i| i.as_str());
         if !agencies::set_electronic_id(conn, code.as_str(), value)? {
             return Err(AppError::new(ErrorCode::AgencyNotFound, format!("no agency has the code {code}")));

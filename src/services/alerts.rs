@@ -13,7 +13,6 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use diesel::Connection;
 
 use crate::auth::extractor::Who;
 use crate::auth::Caller;
@@ -115,7 +114,7 @@ pub fn evaluate_tick(
     now: DateTime<Utc>,
     worker: &str,
 ) -> Result<Option<Tick>, AppError> {
-    conn.transaction(|conn| {
+    crate::storage::transaction(conn, |conn| {
         let at = now.naive_utc();
         let next = at + TimeDelta::minutes(i64::from(interval_minutes.max(1)));
         let Some(row) = store::claim_tick(conn, id, worker, at, next)? else { return Ok(None) };

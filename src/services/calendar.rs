@@ -70,8 +70,7 @@ pub fn set_day_on(
         return Err(AppError::new(ErrorCode::InvalidDayName, "the name must have 1–200 characters"));
     }
     let row = CalendarDayRow { day, kind: kind.as_str().to_string(), name };
-    use diesel::Connection;
-    let created = conn.transaction(|conn| calendar::upsert(conn, &row))?;
+    let created = crate::storage::transaction(conn, |conn| calendar::upsert(conn, &row))?;
     tracing::info!(admin = %caller.username, day = %row.day, kind = %row.kind, "calendar day set");
     Ok((row, created))
 }

@@ -379,8 +379,7 @@ pub fn revise_procedure_on(
     {
         return Err(AppError::new(ErrorCode::NothingToChange, "name at least one thing to change"));
     }
-    use diesel::Connection;
-    let result = conn.transaction(|conn| {
+    let result = crate::storage::transaction(conn, |conn| {
         // A write first (SQLite takes its lock up front): the current version stops being current.
         if !procedures::retire_current(conn, code.as_str())? {
             return Err(if procedures::versions(conn, code.as_str())?.is_empty() {

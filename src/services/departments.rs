@@ -8,7 +8,6 @@
 //! in the successor's queue at once. A route step naming a closed department reaches the successor
 //! at the next intake ([`crate::domain::department::resolve`]).
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::Connection;
 use serde_json::json;
 
 use crate::auth::Caller;
@@ -95,7 +94,7 @@ pub fn create_on(
     let name = name.trim().to_string();
     department::check_name(&name)?;
     let (code, day) = (agency_code(agency)?, today(now));
-    conn.transaction(|conn| {
+    crate::storage::transaction(conn, |conn| {
         // The audit row first: on SQLite the transaction takes the write lock at once.
         audit(conn, caller, code.as_str(), "department_create", json!({"key": key.as_str(), "name": name}), None, now)?;
         check_live(conn, &code, day)?;
@@ -155,7 +154,7 @@ pub fn close_on(
     let key = required_key(key, "the department")?;
     let successor = required_key(successor, "successor")?;
     let (code, day) = (agency_code(agency)?, today(now));
-    conn.transaction(|conn| {
+    crate::storage::transaction(conn, |conn| {
         let detail = json!({"key": key.as_str(), "successor": successor.as_str()});
         audit(conn, caller, code.as_str(), "department_close", detail, None, now)?;
         check_live(conn, &code, day)?;
@@ -183,7 +182,7 @@ pub fn rename_on(
     let new_name = new_name.trim().to_string();
     department::check_name(&new_name)?;
     let (code, day) = (agency_code(agency)?, today(now));
-    conn.transaction(|conn| {
+    crate::storage::transaction(conn, |conn| {
         let detail = json!({"key": key.as_str(), "new_key": new_key.as_str(), "new_name": new_name});
         audit(conn, caller, code.as_str(), "department_rename", detail, None, now)?;
         check_live(conn, &code, day)?;

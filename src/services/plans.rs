@@ -69,8 +69,7 @@ pub fn update_target_on(
     caller.require_role(&[Role::Admin])?;
     let value = check_value(value)?;
     let deadline = super::calendar::parse_day(deadline)?;
-    use diesel::Connection;
-    let row = conn.transaction(|conn| {
+    let row = crate::storage::transaction(conn, |conn| {
         if !plans::update_target(conn, plan_id, position, value, deadline)? {
             return Err(AppError::new(ErrorCode::PlanTargetNotFound, "this plan has no target at this position"));
         }

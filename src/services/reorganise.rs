@@ -81,7 +81,7 @@ pub fn load_by(
 ) -> Result<Report, AppError> {
     let plan = crate::services::reorganisation_plan::parse(text)
         .map_err(|e| AppError::new(ErrorCode::InvalidReorganisationPlan, e.to_string()))?;
-    let outcome = conn.transaction::<Report, Outcome, _>(|conn| {
+    let outcome = crate::storage::transaction::<Report, Outcome, _>(conn, |conn| {
         let report = load_in(conn, &plan, text, by, now, dry_run)?;
         if dry_run {
             Err(Outcome::DryRun(Box::new(report)))

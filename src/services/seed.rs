@@ -7,7 +7,6 @@ use std::path::Path;
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use diesel::Connection;
 use serde::Deserialize;
 
 use crate::domain::agency::check_parent;
@@ -298,7 +297,7 @@ pub struct DepartmentsLoaded {
 pub fn load_departments(conn: &mut AnyConnection, dir: &Path) -> anyhow::Result<DepartmentsLoaded> {
     let source = if dir.is_dir() { Source::Dir(dir) } else { Source::Embedded };
     let file: DepartmentFile = source.read("demo/departments.json")?;
-    conn.transaction(|conn| {
+    crate::storage::transaction(conn, |conn| {
         let mut done = DepartmentsLoaded::default();
         for d in &file.departments {
             DepartmentKey::parse(&d.key).with_context(|| format!("department of {}", d.agency_code))?;
@@ -404,7 +403,7 @@ pub fn load(conn: &mut AnyConnection, dir: &Path, demo: bool) -> anyhow::Result<
         None
     };
 
-    conn.transaction(|conn| {
+    crate::storage::transaction(conn, |conn| {
         let mut report = SeedReport::default();
         for d in &holidays.days {
             anyhow::ensure!(

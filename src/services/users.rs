@@ -116,8 +116,7 @@ async fn check_and_hash(new: NewUser) -> Result<CheckedUser, AppError> {
 
 /// Inserts a checked account in one transaction: the agency must exist, the username must be free.
 fn insert_checked(conn: &mut AnyConnection, u: CheckedUser) -> Result<users::UserRow, AppError> {
-    use diesel::Connection;
-    conn.transaction(|conn| {
+    crate::storage::transaction(conn, |conn| {
         if users::find_by_username(conn, u.username.as_str())?.is_some() {
             return Err(AppError::new(ErrorCode::UsernameTaken, format!("username {} is taken", u.username.as_str())));
         }
@@ -290,8 +289,7 @@ pub fn set_disabled_on(
     if disable && username.as_str() == caller.username {
         return Err(AppError::new(ErrorCode::CannotDisableSelf, "an administrator cannot disable their own account"));
     }
-    use diesel::Connection;
-    let row = conn.transaction(|conn| {
+    let row = crate::storage::transaction(conn, |conn| {
         let mut row = users::find_by_username(conn, username.as_str())?
             .ok_or_else(|| AppError::new(ErrorCode::UserNotFound, "no account has this username"))?;
         let target = if disable { row.disabled_at.or(Some(at.naive_utc())) } else { None };
@@ -316,8 +314,7 @@ pub fn set_department_on(
     caller.require_role(&[Role::Admin])?;
     let username = Username::parse(username).map_err(|e| AppError::new(ErrorCode::InvalidUsername, e.to_string()))?;
     let key = department_key(department)?;
-    use diesel::Connection;
-    let row = conn.transaction(|conn| {
+    let row = crate::storage::transaction(conn, |conn| {
         let mut row = users::find_by_username(conn, username.as_str())?
             .ok_or_else(|| AppError::new(ErrorCode::UserNotFound, "no account has this username"))?;
         if let Some(key) = &key {

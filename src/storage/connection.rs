@@ -316,6 +316,45 @@ pub fn with_schema_lock<T>(
     result
 }
 
+/// One use case's transaction. On PostgreSQL, diesel's `BEGIN`. On SQLite the outermost one
+/// begins `IMMEDIATE`: it takes the write lock first, waiting for it up to `busy_timeout`. A
+/// deferred `BEGIN` that reads and then writes fails at once with "database is locked" (SQLITE_BUSY,
+/// which no busy timeout waits out under write-ahead logging) when another connection committed
+/// between its read and its write — with background writers (the notification worker, the alert
+/// scheduler) that is any read-then-write use case, at random (STACK-NOTES G4). Nested calls are
+/// savepoints, as with `Connection::transaction`.
+pub fn transaction<T, E, F>(conn: &mut AnyConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let outermost_sqlite = match conn {
+        AnyConnection::Sqlite(c) => {
+            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()?.is_none()
+        }
+        AnyConnection::Postgresql(_) => false,
+    };
+    if !outermost_sqlite {
+        return conn.transaction(work);
+    }
+    if let AnyConnection::Sqlite(c) = conn {
+        AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+    }
+    let result = work(conn);
+    let AnyConnection::Sqlite(c) = conn else { unreachable!("the backend of a connection does not change") };
+    match result {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(c)?;
+            Ok(value)
+        }
+        Err(e) => {
+            AnsiTransactionManager::rollback_transaction(c)?;
+            Err(e)
+        }
+    }
+}
+
 /// The backend's name, for `/health` and logs.
 pub fn backend_name(conn: &AnyConnection) -> &'static str {
     match conn {
@@ -361,6 +400,36 @@ mod tests {
         drop(conn);
         drop(pool.get().unwrap());
         assert_eq!(super::checkouts(&url) - checkouts, 2, "each connection handed back counts once");
+    }
+
+    /// STACK-NOTES G4: under write-ahead logging a deferred transaction that read before another
+    /// connection committed cannot write (SQLITE_BUSY at once, whatever the busy timeout);
+    /// `transaction` begins IMMEDIATE on SQLite, so its reads and writes go through and the other
+    /// writer waits (here, with no busy timeout, is refused) instead.
+    #[test]
+    fn a_sqlite_transaction_that_reads_then_writes_is_not_broken_by_another_writer() {
+        use diesel::connection::SimpleConnection;
+        use diesel::Connection;
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("tx.db").display());
+        let pool = super::connect(&url, 2, std::time::Duration::from_secs(5)).unwrap();
+        let (mut a, mut b) = (pool.get().unwrap(), pool.get().unwrap());
+        a.batch_execute("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1)").unwrap();
+        b.batch_execute("PRAGMA busy_timeout = 0").unwrap();
+        let read_other_write_then_write = |a: &mut super::AnyConnection, b: &mut super::AnyConnection| {
+            a.batch_execute("SELECT x FROM t")?;
+            let other = b.batch_execute("INSERT INTO t VALUES (2)");
+            a.batch_execute("INSERT INTO t VALUES (3)")?;
+            Ok::<_, diesel::result::Error>(other.is_ok())
+        };
+        let deferred = a.transaction(|a| read_other_write_then_write(a, &mut b));
+        assert!(deferred.is_err(), "a deferred transaction cannot write after another commit: {deferred:?}");
+        let immediate = super::transaction(&mut a, |a| read_other_write_then_write(a, &mut b));
+        assert_eq!(immediate, Ok(false), "the transaction writes; the other writer is held off");
+        // Nested calls are savepoints inside it.
+        let nested =
+            super::transaction(&mut a, |a| super::transaction(a, |a| a.batch_execute("INSERT INTO t VALUES (4)")));
+        assert_eq!(nested, Ok(()));
     }
 
     #[test]

@@ -355,7 +355,7 @@ pub fn backfill_folded_names(conn: &mut AnyConnection) -> QueryResult<usize> {
     if missing.is_empty() {
         return Ok(0);
     }
-    conn.transaction(|conn| {
+    crate::storage::transaction(conn, |conn| {
         for (id, name) in &missing {
             diesel::update(a::table.find(id)).set(a::name_folded.eq(crate::domain::text::fold(name))).execute(conn)?;
         }

@@ -20,7 +20,7 @@ pub mod stats;
 pub mod throttle;
 pub mod users;
 
-pub use connection::{AnyConnection, Pool};
+pub use connection::{transaction, AnyConnection, Pool};
 
 use crate::error::AppError;
 

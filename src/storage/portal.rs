@@ -82,7 +82,7 @@ pub fn delivered(
     closes: bool,
     lease_until: NaiveDateTime,
 ) -> QueryResult<bool> {
-    conn.transaction(|conn| {
+    crate::storage::transaction(conn, |conn| {
         let held = d::table.filter(d::id.eq(&row.dossier_id)).filter(d::portal_claimed_by.eq(worker));
         let moved = if closes {
             diesel::update(held)

@@ -699,7 +699,7 @@ pub fn set_off_system(
     by: &str,
 ) -> QueryResult<()> {
     use super::schema::off_system_counts as o;
-    conn.transaction(|conn| {
+    crate::storage::transaction(conn, |conn| {
         diesel::delete(
             o::table.filter(o::agency_code.eq(agency)).filter(o::period_start.eq(from)).filter(o::period_end.eq(to)),
         )

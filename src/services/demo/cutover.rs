@@ -6,7 +6,6 @@
 //! the statistics have a period to show as is and as was. A few dozen dossiers: well under a
 //! second, so the first start stays fast (the months after the plan are the background history's).
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use diesel::Connection;
 
 use super::{caller, in_office_hours, office_time, staffed_route, Dice, FAMILY, GIVEN};
 use crate::auth::extractor::Caller;
@@ -83,7 +82,9 @@ pub fn before_on(conn: &mut AnyConnection, links: &Links, effective_on: NaiveDat
             };
             let at = office_time(*day, dice.below(420));
             let Ok(record) = Intake::parse(clerk, input).and_then(|intake| {
-                conn.transaction(|c| intake_on(c, links, SubmissionPolicy::default(), clerk, intake, at))
+                crate::storage::transaction(conn, |c| {
+                    intake_on(c, links, SubmissionPolicy::default(), clerk, intake, at)
+                })
             }) else {
                 continue;
             };
@@ -194,7 +195,7 @@ fn act_by_anyone(
     let here = |c: &&Caller| c.agency.as_ref().is_some_and(|a| a.as_str() == current);
     let (mut order, others): (Vec<&Caller>, Vec<&Caller>) = staff.iter().partition(here);
     order.extend(others);
-    order
-        .into_iter()
-        .find_map(|who| conn.transaction(|c| act_on(c, links, who, &key, action.clone(), note.clone(), at)).ok())
+    order.into_iter().find_map(|who| {
+        crate::storage::transaction(conn, |c| act_on(c, links, who, &key, action.clone(), note.clone(), at)).ok()
+    })
 }

@@ -12,7 +12,6 @@ use std::collections::HashMap;
 pub mod cutover;
 
 use chrono::{DateTime, Duration, DurationRound, NaiveTime, TimeZone, Timelike, Utc};
-use diesel::Connection;
 use tracing::Instrument;
 
 use crate::auth::extractor::Caller;
@@ -202,7 +201,7 @@ pub async fn load_history(pool: &Pool, links: &Links, now: DateTime<Utc>, days: 
     let now = now.duration_trunc(Duration::microseconds(1))?;
     let span_days = i32::try_from(days)?;
     let claimed = storage::run(pool, move |conn| {
-        conn.transaction(|conn| {
+        crate::storage::transaction(conn, |conn| {
             if !demo_history::claim(conn, now.naive_utc(), span_days)? {
                 return Ok(false);
             }

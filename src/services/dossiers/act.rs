@@ -1,7 +1,6 @@
 //! Actions on a dossier (DOMAIN.md §8): receive, supplements, refusal, transfer, decision,
 //! return, extension, withdrawal, stop. One transaction each.
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 
 use super::intake::{code_target, issue_code, Coded};
 use super::notices::{count_with_steps, enqueue, Counted, Names};
@@ -166,7 +165,7 @@ pub fn act_on(
         }
         _ => None,
     };
-    conn.transaction(|conn| {
+    crate::storage::transaction(conn, |conn| {
         let new_code = match &target {
             Some(t) => Some(issue_code(conn, &row.receiving_agency, t, at)?.to_string()),
             None => None,

@@ -1,7 +1,6 @@
 //! Same-level consultations (liên thông cùng cấp, ND 61/2018 Điều 20): the lead agency asks
 //! another agency of its level for an opinion, with a deadline; the consulted agency answers.
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 
 use super::read::{calendar_for, DossierRecord, Surroundings};
 use super::{actor, concurrent_update, find_writable, parse_code};
@@ -33,7 +32,7 @@ fn record_handover(
     let row = &ctx.row;
     let version = row.row_version + 1;
     let event = EventRow::of(&row.id, version, handover, (&caller.user_id, caller.role), None, Some(details));
-    conn.transaction(|conn| {
+    crate::storage::transaction(conn, |conn| {
         if !store::update_if_unchanged(
             conn,
             &row.id,

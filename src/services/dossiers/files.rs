@@ -1,7 +1,6 @@
 //! Files attached to a dossier: checked for name, type, size and content, stored with their
 //! SHA-256 in the database (so every instance serves them).
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 
 use super::{find_readable, find_writable, is_owner, lock_unchanged, parse_code};
 use crate::auth::extractor::Who;
@@ -67,7 +66,7 @@ pub fn attach_on(
         uploaded_at: at.naive_utc(),
         uploaded_by: caller.user_id.clone(),
     };
-    conn.transaction(|conn| {
+    crate::storage::transaction(conn, |conn| {
         // Lock the dossier row first (a write), then count: two uploads cannot both pass the limit.
         lock_unchanged(conn, &row)?;
         if store::files(conn, &row.id)?.len() as i64 >= MAX_FILES_PER_DOSSIER {

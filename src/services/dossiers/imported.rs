@@ -5,7 +5,6 @@
 //! action, no control sheet, nothing sent to the portal. A re-import of a code updates the dossier
 //! and moves its counts; it never makes a second one.
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::Connection;
 
 use super::intake::{new_pin, new_reference};
 use super::notices::{count, Counted};
@@ -89,7 +88,7 @@ pub fn import_on(
     let finished = item.finished_at.is_some() || !item.status.is_open();
     // The working calendar since the submission (the online wait is counted in working hours).
     let cal = super::read::calendar_from(conn, item.submitted_at)?;
-    conn.transaction(|conn| {
+    crate::storage::transaction(conn, |conn| {
         let before = store::find_by_code(conn, &code)?;
         if let Some(b) = &before {
             if b.source != item.source {

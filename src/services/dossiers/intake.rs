@@ -1,7 +1,6 @@
 //! Intake: a dossier received at the counter (it gets its code now), or a citizen's online
 //! submission (it gets a reference; the code comes when a clerk receives it, see `act`).
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::Connection;
 
 use super::notices::{count, enqueue, Counted, Names};
 use super::read::{calendar_from, DossierRecord, Surroundings};
@@ -612,7 +611,7 @@ pub fn intake_on(
     };
     let id = uuid::Uuid::now_v7().to_string();
     let reference = new_reference();
-    let written = conn.transaction(|conn| {
+    let written = crate::storage::transaction(conn, |conn| {
         // Each branch starts with a write, so SQLite takes its lock up front.
         let code = if dossier.received_at.is_some() {
             Some(issue_code(conn, &receiving, &target, at)?)

@@ -1,6 +1,5 @@
 //! The applicant's rating of the service (ND 61/2018 Điều 25.2.g, TT 01/2018).
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 
 use super::notices::{count_deltas, facts, Counted};
 use super::{find_context, lock_unchanged, not_found, parse_code};
@@ -84,7 +83,7 @@ pub fn rate_on(
     }
     let rating =
         store::RatingRow { dossier_id: row.id.clone(), score: score as i32, comment, rated_at: at.naive_utc() };
-    conn.transaction(|conn| {
+    crate::storage::transaction(conn, |conn| {
         lock_unchanged(conn, row)?;
         // One rating per dossier (its primary key): a rating that won meanwhile refuses this one.
         store::insert_rating(conn, &rating).map_err(|e| match e {
