@@ -358,3 +358,17 @@ mod tests {
         assert_eq!(national_status_label_vi(6), Some("Yêu cầu thực hiện nghĩa vụ tài chính"));
     }
 }
+
+/// The day of the week as Vietnamese writes it ("Thứ Hai" … "Chủ nhật").
+pub fn weekday_label(d: chrono::NaiveDate) -> &'static str {
+    use chrono::{Datelike, Weekday};
+    match d.weekday() {
+        Weekday::Mon => "Thứ Hai",
+        Weekday::Tue => "Thứ Ba",
+        Weekday::Wed => "Thứ Tư",
+        Weekday::Thu => "Thứ Năm",
+        Weekday::Fri => "Thứ Sáu",
+        Weekday::Sat => "Thứ Bảy",
+        Weekday::Sun => "Chủ nhật",
+    }
+}

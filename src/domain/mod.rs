@@ -12,6 +12,7 @@ pub mod indexes;
 pub mod intake_boundary;
 pub mod intake_latency;
 pub mod labels;
+pub mod ledger;
 pub mod notice;
 pub mod period;
 pub mod procedure;

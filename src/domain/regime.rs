@@ -74,6 +74,17 @@ impl NationwideScheme {
 pub struct Sourced<T> {
     pub value: T,
     pub source: String,
+    /// The citation in Vietnamese, as a citizen reads it (the deadline ledger shows it); where
+    /// absent, `source` is shown.
+    #[serde(default)]
+    pub citation_vi: Option<String>,
+}
+
+impl<T> Sourced<T> {
+    /// What the public pages cite: the Vietnamese citation, or the source.
+    pub fn citation(&self) -> &str {
+        self.citation_vi.as_deref().unwrap_or(&self.source)
+    }
 }
 
 /// What a regime's electronic forms carry besides their paper layout.

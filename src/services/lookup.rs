@@ -1,13 +1,15 @@
 //! The public lookup: where a dossier is, without personal data; more only with proof.
 //! Limited per client address (`lookup.max_per_minute`); proofs go through `throttle::check_proof`.
-//! Without a proof: two statements (the throttle's hit, then one read of the dossier and its history).
+//! Without a proof: four statements (the throttle's hit, the dossier with its history, its
+//! procedure's step names, the working calendar for the deadline ledger).
+use crate::domain::ledger::LedgerEntry;
 use crate::error::{AppError, ErrorCode};
 use crate::http::client::ClientAddr;
 use crate::services::dossiers::{not_found, parse_code};
 use crate::services::throttle::{self, check_proof_knowing_phone, Limits, ProofCheck};
 use crate::storage::dossiers::{DossierRow, EventRow};
 use crate::storage::lookup::{read, LookupRecord};
-use crate::storage::{self, Pool};
+use crate::storage::{self, AnyConnection, Pool};
 
 pub use crate::services::throttle::Proof;
 
@@ -25,6 +27,8 @@ pub struct LookupResult {
     pub verified: bool,
     /// When the lookup was made (by the Clock): whether an open dossier is past its date.
     pub at: chrono::DateTime<chrono::Utc>,
+    /// Every event that set, paused, restarted or moved the due date, and why (issue 17 item 1).
+    pub ledger: Vec<LedgerEntry>,
 }
 
 impl LookupResult {
@@ -118,7 +122,50 @@ pub async fn lookup_showing_public(
         let rows: Vec<(&str, crate::domain::dossier::Status)> =
             history.iter().map(|(e, _)| (e.action.as_str(), e.status)).collect();
         let steps = crate::domain::labels::timeline_steps_vi(&rows, &step_names);
-        Ok((LookupResult { row, procedure_name, current_agency_name, history, steps, verified, at }, refused))
+        let events: Vec<&EventRow> = history.iter().map(|(e, _)| e).collect();
+        let ledger = ledger_on(conn, &row, &events)?;
+        Ok((LookupResult { row, procedure_name, current_agency_name, history, steps, verified, at, ledger }, refused))
     })
     .await
+}
+
+/// The deadline ledger of a dossier from its control sheet, with the working calendar from its
+/// submission on (one statement).
+pub fn ledger_on(
+    conn: &mut AnyConnection,
+    row: &DossierRow,
+    events: &[&EventRow],
+) -> Result<Vec<LedgerEntry>, AppError> {
+    let submitted = row.submitted_at.date();
+    let calendar = storage::calendar::working_calendar_from(conn, submitted.pred_opt().unwrap_or(submitted))?;
+    Ok(ledger_of(row, events, &calendar))
+}
+
+/// The deadline ledger of a dossier from its control sheet on `calendar` (no statement).
+pub fn ledger_of(
+    row: &DossierRow,
+    events: &[&EventRow],
+    calendar: &crate::domain::calendar::WorkingCalendar,
+) -> Vec<LedgerEntry> {
+    use crate::domain::ledger::{ledger, LedgerContext, LedgerEvent};
+    use crate::domain::procedure::TimeLimit;
+    let events: Vec<LedgerEvent> = events
+        .iter()
+        .map(|e| LedgerEvent {
+            at: e.at.and_utc(),
+            action: &e.action,
+            status: e.status,
+            due_at: e.due_at.map(|t| t.and_utc()),
+            extended_due_at: e.extended_due_at.map(|t| t.and_utc()),
+        })
+        .collect();
+    let ctx = LedgerContext {
+        limit: TimeLimit { value: u32::try_from(row.limit_value).unwrap_or(0), unit: row.limit_unit },
+        calendar,
+        regime: row.regime(),
+        handover_due_at: row.handover_due_at.map(|t| t.and_utc()),
+        boundary_free: row.competent_agency.is_some(),
+        timeliness: row.timeliness,
+    };
+    ledger(&events, &ctx)
 }

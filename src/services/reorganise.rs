@@ -591,6 +591,8 @@ fn move_dossier(
         status: row.status,
         step_due_at: row.step_due_at.map(|t| t.and_utc()),
         step_timeliness: None,
+        due_at: row.due_at.map(|t| t.and_utc()),
+        extended_due_at: row.extended_due_at.map(|t| t.and_utc()),
     };
     let name = |c: &AgencyCode| names.get(c.as_str()).cloned().unwrap_or_else(|| c.to_string());
     let ended: Vec<String> = row

@@ -282,6 +282,8 @@ diesel::table! {
         step_timeliness -> Nullable<Text>,
         note -> Nullable<Text>,
         details -> Nullable<Text>,
+        due_at -> Nullable<Timestamp>,
+        extended_due_at -> Nullable<Timestamp>,
     }
 }
 

@@ -342,7 +342,7 @@ async fn the_inbox_page_pages_by_urgency_in_at_most_four_statements() {
 }
 
 #[tokio::test]
-async fn the_public_lookup_takes_three_statements_and_a_few_more_with_a_proof() {
+async fn the_public_lookup_takes_four_statements_and_a_few_more_with_a_proof() {
     let app = quiet_app().await;
     let clerk = app.login("clerk.ninhkieu", PW).await;
     let d = intake(&app, &clerk, applicant("Phạm Thị Tra", "092190007777", "0912777777")).await;
@@ -356,9 +356,10 @@ async fn the_public_lookup_takes_three_statements_and_a_few_more_with_a_proof() 
     let (statements, (s, l)) = counted(&app, app.get(&format!("/api/v1/lookup/{code}"))).await;
     eprintln!("lookup without proof ({}): {statements} statements", app.db.backend());
     assert_eq!(s, 200, "{l}");
-    // The throttle's hit, the dossier with its history, and its procedure's step names (issue 17
-    // item 3: the timeline names each step).
-    assert!(statements <= 3, "the lookup sent {statements} statements");
+    // The throttle's hit, the dossier with its history, its procedure's step names (issue 17
+    // item 3: the timeline names each step) and the working calendar from its submission on (item
+    // 1: the deadline ledger says which days off it crossed).
+    assert!(statements <= 4, "the lookup sent {statements} statements");
     assert_eq!(l["history"].as_array().unwrap().len(), 2, "{l}");
     assert_eq!(l["timeliness"], "in_time", "{l}");
     assert!(!l["current_agency"].as_str().unwrap().is_empty() && l["detail"].is_null(), "{l}");
@@ -369,17 +370,17 @@ async fn the_public_lookup_takes_three_statements_and_a_few_more_with_a_proof() 
     eprintln!("lookup with a PIN ({}): {statements} statements", app.db.backend());
     assert_eq!(s, 200, "{l}");
     assert!(l["detail"].is_object(), "{l}");
-    assert!(statements <= 7, "the lookup with a proof sent {statements} statements");
+    assert!(statements <= 8, "the lookup with a proof sent {statements} statements");
     let (statements, (s, l)) = counted(&app, app.get(&format!("/api/v1/lookup/{code}?phone=0912777777"))).await;
     eprintln!("lookup with a phone ({}): {statements} statements", app.db.backend());
     assert_eq!(s, 200, "{l}");
-    assert!(l["detail"].is_object() && statements <= 7, "{statements}: {l}");
+    assert!(l["detail"].is_object() && statements <= 8, "{statements}: {l}");
 
     // The page reads the same way.
     let (statements, p) = counted(&app, get(&app, &format!("/tra-cuu/{code}"), None)).await;
     eprintln!("lookup page ({}): {statements} statements", app.db.backend());
     assert_eq!(p.status, 200);
-    assert!(statements <= 3, "the lookup page sent {statements} statements");
+    assert!(statements <= 4, "the lookup page sent {statements} statements");
     let (s, b) = app.get("/api/v1/lookup/000.00.31.H12-270301-0999").await;
     assert_error(s, &b, 404, "dossier_not_found");
 }

@@ -30,6 +30,7 @@ mod errors;
 mod forms;
 mod indexes;
 mod intake_latency;
+mod ledger;
 mod notifications;
 mod one_trip;
 mod oversight_alerts;

@@ -42,6 +42,8 @@ impl Dossier {
             status: self.status,
             step_due_at: Some(due),
             step_timeliness: None,
+            due_at: self.due_at,
+            extended_due_at: self.extended_due_at,
         })
     }
 
@@ -69,6 +71,8 @@ impl Dossier {
             status: self.status,
             step_due_at: Some(due),
             step_timeliness: Some(calendar.judge(to_vietnam(now), to_vietnam(due), self.limit.unit)),
+            due_at: self.due_at,
+            extended_due_at: self.extended_due_at,
         })
     }
 }

@@ -20,7 +20,7 @@ mod code;
 mod consultation;
 mod error;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 mod route;
 mod rules;
 mod status;
@@ -89,6 +89,10 @@ pub struct Handover {
     /// The deadline of the step that ends with this handover, and how it was met.
     pub step_due_at: Option<DateTime<Utc>>,
     pub step_timeliness: Option<Timeliness>,
+    /// The statutory due date and the apology's new date as they stand after the row (the
+    /// deadline ledger, [`crate::domain::ledger`]).
+    pub due_at: Option<DateTime<Utc>>,
+    pub extended_due_at: Option<DateTime<Utc>>,
 }
 
 fn to_utc(t: DateTime<chrono::FixedOffset>) -> DateTime<Utc> {
@@ -296,6 +300,8 @@ impl Dossier {
             status: self.status,
             step_due_at,
             step_timeliness,
+            due_at: self.due_at,
+            extended_due_at: self.extended_due_at,
         }
     }
 

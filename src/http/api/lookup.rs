@@ -36,6 +36,44 @@ pub struct LookupHistory {
     pub status_code: i32,
 }
 
+/// One line of the deadline ledger: an event that set, paused, restarted or moved the due date.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LedgerLine {
+    pub at: String,
+    /// `submitted_online`, `intake_supplement`, `clock_started`, `awaiting_handover`,
+    /// `competent_received`, `paused`, `restarted`, `extended`, `consulted`, `finished`,
+    /// `withdrawn`, `stopped` or `not_received`.
+    pub event: String,
+    /// The event in words.
+    pub label: String,
+    /// The date in force after the event (to the minute); null while the clock has not started or
+    /// is paused, and once the dossier is closed.
+    pub due_at: Option<String>,
+    /// Which date `due_at` is: `statutory` (what statistics judge against), `promised` (the
+    /// apology's new date) or `handover` (a boundary-free dossier's handover deadline); null with it.
+    pub due_kind: Option<String>,
+    /// Why, in plain Vietnamese: the 15:00 rule, the days off crossed, the pause, the restart…
+    pub explanation: String,
+    /// The rule it follows (decree, article).
+    pub rule: String,
+}
+
+/// The ledger's lines as the API and the pages give them.
+pub fn ledger_lines(ledger: &[crate::domain::ledger::LedgerEntry]) -> Vec<LedgerLine> {
+    ledger
+        .iter()
+        .map(|l| LedgerLine {
+            at: to_minute(l.at.naive_utc()),
+            event: l.kind.as_str().to_string(),
+            label: l.kind.label_vi().to_string(),
+            due_at: l.due_at.map(|t| to_minute(t.naive_utc())),
+            due_kind: l.due_kind.map(|k| k.as_str().to_string()),
+            explanation: l.explanation.clone(),
+            rule: l.rule.clone(),
+        })
+        .collect()
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct LookupDetail {
     /// Missing documents, refusal reasons, the apology's reason: what the applicant needs to act.
@@ -65,6 +103,9 @@ pub struct LookupView {
     /// The same in words: Trước hạn, Đúng hạn, Quá hạn, Còn hạn, Đã quá hạn hẹn trả.
     pub timeliness_label: Option<String>,
     pub history: Vec<LookupHistory>,
+    /// The deadline ledger: every event that set, paused, restarted or moved the due date, with
+    /// the date it produced and the rule it follows (no personal data, no reasons).
+    pub ledger: Vec<LedgerLine>,
     /// Present only with a matching PIN or phone number.
     pub detail: Option<LookupDetail>,
 }
@@ -127,6 +168,7 @@ pub async fn lookup(
                 status_code: e.status_code,
             })
             .collect(),
+        ledger: ledger_lines(&r.ledger),
         detail,
     }))
 }

@@ -247,10 +247,43 @@ pub struct LookupPage {
     /// Trước hạn, Đúng hạn, Quá hạn, Còn hạn or Đã quá hạn hẹn trả.
     standing: Option<&'static str>,
     timeline: Vec<TimelineRow>,
+    /// The deadline ledger (`_ledger.html`).
+    ledger: Vec<LedgerRow>,
     verified: bool,
     documents: Vec<String>,
     error: Option<String>,
     phone: String,
+}
+
+/// One line of the deadline ledger as the pages show it (`_ledger.html`).
+pub struct LedgerRow {
+    pub at: String,
+    pub label: &'static str,
+    /// The date in force after the event, and which date it is.
+    pub due: Option<String>,
+    pub due_label: &'static str,
+    pub explanation: String,
+    pub rule: String,
+}
+
+/// The ledger's lines for `_ledger.html`.
+pub fn ledger_rows(ledger: &[crate::domain::ledger::LedgerEntry]) -> Vec<LedgerRow> {
+    use crate::domain::ledger::DueKind;
+    ledger
+        .iter()
+        .map(|l| LedgerRow {
+            at: fmt::time(l.at.naive_utc()),
+            label: l.kind.label_vi(),
+            due: l.due_at.map(|t| fmt::time(t.naive_utc())),
+            due_label: match l.due_kind {
+                Some(DueKind::Promised) => "Ngày hẹn trả mới",
+                Some(DueKind::Handover) => "Hạn chuyển cho cơ quan có thẩm quyền",
+                _ => "Hạn giải quyết",
+            },
+            explanation: l.explanation.clone(),
+            rule: l.rule.clone(),
+        })
+        .collect()
 }
 
 /// What an event told the applicant (with proof only).
@@ -299,6 +332,7 @@ fn lookup_view(layout: Layout, r: &LookupResult, error: Option<String>, phone: S
                 notice: if r.verified { notice_lines(e.details.as_deref()) } else { vec![] },
             })
             .collect(),
+        ledger: ledger_rows(&r.ledger),
         verified: r.verified,
         documents: if r.verified { serde_json::from_str(&row.documents).unwrap_or_default() } else { vec![] },
         error,

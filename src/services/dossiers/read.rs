@@ -36,6 +36,8 @@ pub struct DossierRecord {
     pub assignable: Vec<(String, String)>,
     /// Where the dossier's working time went, step by step, at the time of reading (issue 16 item 1).
     pub delay_attribution: DelayAttribution,
+    /// Every event that set, paused, restarted or moved the due date, and why (issue 17 item 1).
+    pub ledger: Vec<crate::domain::ledger::LedgerEntry>,
 }
 
 /// The working calendar a computation about `row` at `at` needs: from the earlier of its
@@ -143,6 +145,7 @@ impl Surroundings {
         let handover_late = dossier.handover_late(at);
         self.usernames.insert(caller.user_id.clone(), caller.username.clone());
         let delay_attribution = attribution(&self.events, &self.usernames, &dossier, cal, at);
+        let ledger = crate::services::lookup::ledger_of(&ctx.row, &self.events.iter().collect::<Vec<_>>(), cal);
         // One read, only when a department holds it.
         let current_department = match &ctx.row.current_department {
             Some(key) => {
@@ -165,6 +168,7 @@ impl Surroundings {
             current_department,
             assignable,
             delay_attribution,
+            ledger,
         })
     }
 }

@@ -35,6 +35,11 @@ pub struct EventRow {
     pub note: Option<String>,
     /// JSON with the action's particulars (missing documents, reasons, new date).
     pub details: Option<String>,
+    /// The dossier's statutory due date after this row (None: not started, paused, or a row
+    /// written before the deadline ledger existed).
+    pub due_at: Option<NaiveDateTime>,
+    /// The apology's new date in force after this row.
+    pub extended_due_at: Option<NaiveDateTime>,
 }
 
 /// A control-sheet row as inserted (columns in their stored encoding), made from an [`EventRow`].
@@ -55,6 +60,8 @@ pub struct NewEvent<'a> {
     pub step_timeliness: Option<&'static str>,
     pub note: Option<&'a str>,
     pub details: Option<&'a str>,
+    pub due_at: Option<NaiveDateTime>,
+    pub extended_due_at: Option<NaiveDateTime>,
 }
 
 pub fn insert_event(conn: &mut AnyConnection, event: &EventRow) -> QueryResult<()> {

@@ -328,6 +328,8 @@ impl EventRow {
             step_timeliness: h.step_timeliness,
             note,
             details: details.map(|d| d.to_string()),
+            due_at: h.due_at.map(|t| t.naive_utc()),
+            extended_due_at: h.extended_due_at.map(|t| t.naive_utc()),
         }
     }
 
@@ -348,6 +350,8 @@ impl EventRow {
             step_timeliness: self.step_timeliness.map(Timeliness::stored),
             note: self.note.as_deref(),
             details: self.details.as_deref(),
+            due_at: self.due_at,
+            extended_due_at: self.extended_due_at,
         }
     }
 }

@@ -195,6 +195,8 @@ pub struct DossierView {
     pub allowed_actions: Vec<String>,
     /// The office time each agency, department and handler held the dossier against its step's budget.
     pub delay_attribution: DelayAttributionView,
+    /// The deadline ledger, as the public lookup gives it.
+    pub ledger: Vec<crate::http::api::lookup::LedgerLine>,
 }
 
 impl From<DossierRecord> for DossierView {
@@ -293,6 +295,7 @@ impl From<DossierRecord> for DossierView {
                 })
                 .collect(),
             allowed_actions: r.allowed_actions.iter().map(|a| a.to_string()).collect(),
+            ledger: crate::http::api::lookup::ledger_lines(&r.ledger),
             delay_attribution: {
                 let a = &r.delay_attribution;
                 let held = |h: &[crate::domain::delay_attribution::Held]| {

@@ -13,18 +13,7 @@ use crate::http::pages::{
 use crate::services::calendar;
 use crate::storage::calendar::CalendarDayRow;
 
-fn weekday_label(d: chrono::NaiveDate) -> &'static str {
-    use chrono::{Datelike, Weekday};
-    match d.weekday() {
-        Weekday::Mon => "Thứ Hai",
-        Weekday::Tue => "Thứ Ba",
-        Weekday::Wed => "Thứ Tư",
-        Weekday::Thu => "Thứ Năm",
-        Weekday::Fri => "Thứ Sáu",
-        Weekday::Sat => "Thứ Bảy",
-        Weekday::Sun => "Chủ nhật",
-    }
-}
+use crate::domain::labels::weekday_label;
 
 /// One recorded day as the page shows it.
 struct DayLine {

@@ -92,6 +92,8 @@ pub struct MyDossierPage {
     /// Files can still be added (the dossier is open).
     can_attach: bool,
     attached: bool,
+    /// The deadline ledger (`_ledger.html`).
+    ledger: Vec<crate::http::pages::portal::LedgerRow>,
 }
 
 impl MyDossierPage {
@@ -111,6 +113,7 @@ impl MyDossierPage {
             acted: None,
             can_attach: open_for_files(r),
             attached: false,
+            ledger: crate::http::pages::portal::ledger_rows(&r.ledger),
         }
     }
 }

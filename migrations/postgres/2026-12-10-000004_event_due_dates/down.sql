@@ -1,0 +1,2 @@
+ALTER TABLE dossier_events DROP COLUMN extended_due_at;
+ALTER TABLE dossier_events DROP COLUMN due_at;
