@@ -252,6 +252,20 @@ pub fn place_name(province_committee: &str) -> String {
     }
 }
 
+/// The day of the week as Vietnamese writes it ("Thứ Hai" … "Chủ nhật").
+pub fn weekday_label(d: chrono::NaiveDate) -> &'static str {
+    use chrono::{Datelike, Weekday};
+    match d.weekday() {
+        Weekday::Mon => "Thứ Hai",
+        Weekday::Tue => "Thứ Ba",
+        Weekday::Wed => "Thứ Tư",
+        Weekday::Thu => "Thứ Năm",
+        Weekday::Fri => "Thứ Sáu",
+        Weekday::Sat => "Thứ Bảy",
+        Weekday::Sun => "Chủ nhật",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,19 +370,5 @@ mod tests {
         assert_eq!(Status::Received.label_vi(), "Đã tiếp nhận");
         assert_eq!(national_status_label_vi(10), Some("Đã trả kết quả"));
         assert_eq!(national_status_label_vi(6), Some("Yêu cầu thực hiện nghĩa vụ tài chính"));
-    }
-}
-
-/// The day of the week as Vietnamese writes it ("Thứ Hai" … "Chủ nhật").
-pub fn weekday_label(d: chrono::NaiveDate) -> &'static str {
-    use chrono::{Datelike, Weekday};
-    match d.weekday() {
-        Weekday::Mon => "Thứ Hai",
-        Weekday::Tue => "Thứ Ba",
-        Weekday::Wed => "Thứ Tư",
-        Weekday::Thu => "Thứ Năm",
-        Weekday::Fri => "Thứ Sáu",
-        Weekday::Sat => "Thứ Bảy",
-        Weekday::Sun => "Chủ nhật",
     }
 }
