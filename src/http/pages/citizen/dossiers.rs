@@ -141,7 +141,11 @@ pub struct MyDossierQuery {
 
 /// The dossier of `code` as its page shows it, on the page's trip.
 fn record(conn: &mut AnyConnection, caller: &Caller, code: &str, at: DateTime<Utc>) -> Result<DossierRecord, AppError> {
-    dossiers::load_record(conn, caller, &dossiers::parse_code(code)?, at)
+    let r = dossiers::load_record(conn, caller, &dossiers::parse_code(code)?, at)?;
+    // The owner's reads are not recorded; staff in scope who open this page are (issue 17 item 2).
+    let kind = crate::domain::access::AccessKind::Page;
+    crate::services::accesses::record(conn, caller, &[r.row.id.clone()], kind, None, at)?;
+    Ok(r)
 }
 
 /// What a POST on a dossier led to: the next page, or the dossier again with the error.
