@@ -1,6 +1,6 @@
 //! Pure rules of the one-stop shop: no actix, no diesel, no I/O.
-pub mod agency;
 pub mod access;
+pub mod agency;
 pub mod alerts;
 pub mod anomalies;
 pub mod applicant;

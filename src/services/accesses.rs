@@ -15,8 +15,8 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use crate::auth::Caller;
-use crate::domain::calendar::vietnam_midnight_utc;
 use crate::domain::access::AccessKind;
+use crate::domain::calendar::vietnam_midnight_utc;
 use crate::domain::Role;
 use crate::error::{AppError, ErrorCode};
 use crate::storage::accesses::{self as store, AccessFilter, AccessLine, NewAccess};
@@ -104,6 +104,19 @@ pub struct OwnerAccesses {
     pub lines: Vec<OwnerAccess>,
     /// How many reads there are in all.
     pub total: i64,
+}
+
+impl OwnerAccesses {
+    /// As the owner is shown them under the policy `privacy.show_staff_names_to_owner`: without
+    /// the staff's names unless `show_names`.
+    pub fn under_policy(mut self, show_names: bool) -> Self {
+        if !show_names {
+            for l in &mut self.lines {
+                l.staff_name = None;
+            }
+        }
+        self
+    }
 }
 
 fn owner_line(l: AccessLine, show_names: bool) -> OwnerAccess {

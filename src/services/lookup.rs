@@ -25,6 +25,9 @@ pub struct LookupResult {
     pub verified: bool,
     /// When the lookup was made (by the Clock): whether an open dossier is past its date.
     pub at: chrono::DateTime<chrono::Utc>,
+    /// With a valid proof only: who among staff read the dossier (issue 17 item 2), with the staff's
+    /// names; shown through `OwnerAccesses::under_policy`.
+    pub accesses: Option<crate::services::accesses::OwnerAccesses>,
 }
 
 impl LookupResult {
@@ -110,6 +113,7 @@ pub async fn lookup_showing_public(
                 Err(e @ AppError::Throttled { .. }) => (false, Some(e)),
                 Err(e) => return Err(e),
             };
+        let accesses = owner_accesses(conn, &found.row, verified)?;
         let LookupRecord { row, procedure_name, current_agency_name, history, step_names, .. } = found;
         // A commune, ward or district acts through its People's Committee: "UBND Phường Tân An".
         let current_agency_name = crate::domain::labels::committee_name(&current_agency_name);
@@ -118,7 +122,21 @@ pub async fn lookup_showing_public(
         let rows: Vec<(&str, crate::domain::dossier::Status)> =
             history.iter().map(|(e, _)| (e.action.as_str(), e.status)).collect();
         let steps = crate::domain::labels::timeline_steps_vi(&rows, &step_names);
-        Ok((LookupResult { row, procedure_name, current_agency_name, history, steps, verified, at }, refused))
+        let result = LookupResult { row, procedure_name, current_agency_name, history, steps, verified, at, accesses };
+        Ok((result, refused))
     })
     .await
+}
+
+/// The reads of `row` by staff, for the applicant who proved ownership (one statement); nothing
+/// without a proof.
+fn owner_accesses(
+    conn: &mut crate::storage::AnyConnection,
+    row: &DossierRow,
+    verified: bool,
+) -> Result<Option<crate::services::accesses::OwnerAccesses>, AppError> {
+    match verified {
+        true => crate::services::accesses::for_owner(conn, &row.id, true).map(Some),
+        false => Ok(None),
+    }
 }

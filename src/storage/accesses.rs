@@ -30,8 +30,7 @@ pub struct NewAccess {
 macro_rules! insert_for {
     ($conn:expr, $a:expr, $dossiers:expr) => {{
         let a: &NewAccess = $a;
-        let department =
-            users::table.filter(users::id.eq(a.user_id.clone())).select(users::department).single_value();
+        let department = users::table.filter(users::id.eq(a.user_id.clone())).select(users::department).single_value();
         let rows = $dossiers.select((
             a.read_id.clone().into_sql::<Text>().concat(dossiers::id),
             dossiers::id,
@@ -127,12 +126,9 @@ pub fn list(conn: &mut AnyConnection, f: &AccessFilter, limit: i64, offset: i64)
         .inner_join(dossiers::table)
         .inner_join(users::table)
         .left_join(agencies::table.on(agencies::code.nullable().eq(a::agency_code)))
-        .left_join(
-            departments::table.on(departments::agency_code
-                .nullable()
-                .eq(a::agency_code)
-                .and(departments::key.nullable().eq(a::department))),
-        )
+        .left_join(departments::table.on(
+            departments::agency_code.nullable().eq(a::agency_code).and(departments::key.nullable().eq(a::department)),
+        ))
         .select((
             a::at,
             dossiers::code,

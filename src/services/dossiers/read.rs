@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 
 use super::{actor, find_readable, parse_code};
 use crate::auth::Caller;
-use crate::domain::calendar::{to_vietnam, WorkingCalendar};
 use crate::domain::access::AccessKind;
+use crate::domain::calendar::{to_vietnam, WorkingCalendar};
 use crate::domain::delay_attribution::{self, DelayAttribution, Move};
 use crate::domain::department::DepartmentKey;
 use crate::domain::dossier::{Action, DossierKey};

@@ -92,6 +92,8 @@ pub struct MyDossierPage {
     /// Files can still be added (the dossier is open).
     can_attach: bool,
     attached: bool,
+    /// "Ai đã xem hồ sơ của tôi" (issue 17 item 2): for the owner, on the page's GET.
+    accesses: Option<crate::http::pages::accesses::AccessesSection>,
 }
 
 impl MyDossierPage {
@@ -111,6 +113,7 @@ impl MyDossierPage {
             acted: None,
             can_attach: open_for_files(r),
             attached: false,
+            accesses: None,
         }
     }
 }
@@ -148,6 +151,20 @@ fn record(conn: &mut AnyConnection, caller: &Caller, code: &str, at: DateTime<Ut
     Ok(r)
 }
 
+/// The staff reads of the dossier, for its owner only (one statement; issue 17 item 2).
+fn owner_accesses(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    r: &DossierRecord,
+    show_names: bool,
+) -> Result<Option<crate::http::pages::accesses::AccessesSection>, AppError> {
+    if caller.role != Role::Citizen || r.row.citizen_user_id.as_deref() != Some(caller.user_id.as_str()) {
+        return Ok(None);
+    }
+    let a = crate::services::accesses::for_owner(conn, &r.row.id, show_names)?;
+    Ok(Some(crate::http::pages::accesses::AccessesSection::new(a, show_names)))
+}
+
 /// What a POST on a dossier led to: the next page, or the dossier again with the error.
 enum Posted {
     Done,
@@ -180,8 +197,17 @@ pub async fn my_dossier(
 ) -> Result<HttpResponse, PageError> {
     let layout = Layout::new(Some(session.claimed()), req.path());
     let (code, now) = (code.into_inner(), ctx.clock.now());
-    let r = session.run(&ctx.pool, move |conn, caller| record(conn, &caller, &code, now)).await.in_layout(&layout)?;
+    let show = ctx.privacy.show_staff_names_to_owner;
+    let (r, accesses) = session
+        .run(&ctx.pool, move |conn, caller| {
+            let r = record(conn, &caller, &code, now)?;
+            let accesses = owner_accesses(conn, &caller, &r, show)?;
+            Ok((r, accesses))
+        })
+        .await
+        .in_layout(&layout)?;
     let page = MyDossierPage {
+        accesses,
         submitted: q.da_nop.is_some(),
         file_error: q.tep_loi.is_some(),
         done: q.da_danh_gia.is_some(),
