@@ -144,11 +144,17 @@ pub struct MyDossierQuery {
 
 /// The dossier of `code` as its page shows it, on the page's trip.
 fn record(conn: &mut AnyConnection, caller: &Caller, code: &str, at: DateTime<Utc>) -> Result<DossierRecord, AppError> {
-    let r = dossiers::load_record(conn, caller, &dossiers::parse_code(code)?, at)?;
+    let r = load(conn, caller, code, at)?;
     // The owner's reads are not recorded; staff in scope who open this page are (issue 17 item 2).
     let kind = crate::domain::access::AccessKind::Page;
     crate::services::accesses::record(conn, caller, &[r.row.id.clone()], kind, None, at)?;
     Ok(r)
+}
+
+/// The dossier of `code`, for a page that shows nothing of it to anyone but its owner (the
+/// withdrawal's confirmation: staff are sent to the dossier page), without recording a read.
+fn load(conn: &mut AnyConnection, caller: &Caller, code: &str, at: DateTime<Utc>) -> Result<DossierRecord, AppError> {
+    dossiers::load_record(conn, caller, &dossiers::parse_code(code)?, at)
 }
 
 /// The staff reads of the dossier, for its owner only (one statement; issue 17 item 2).
@@ -295,7 +301,7 @@ pub async fn confirm_withdraw(
     let layout = Layout::new(Some(session.claimed()), req.path());
     let (code, now) = (code.into_inner(), ctx.clock.now());
     let back = format!("/ho-so-cua-toi/{}", percent_encode(&code));
-    let r = session.run(&ctx.pool, move |conn, caller| record(conn, &caller, &code, now)).await.in_layout(&layout)?;
+    let r = session.run(&ctx.pool, move |conn, caller| load(conn, &caller, &code, now)).await.in_layout(&layout)?;
     if !r.allowed_actions.contains(&"withdraw") {
         return Ok(see_other(&back));
     }
