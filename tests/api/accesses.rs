@@ -71,6 +71,15 @@ fn kinds(items: &Value) -> Vec<String> {
 async fn the_owner_sees_the_clerks_two_reads(show_names: bool) {
     let app = app(show_names).await;
     let (code, pin, _) = owned_dossier(&app).await;
+    // The clerk works in a department of quận Ninh Kiều (the demo has none there).
+    let admin = app.login("admin", PW).await;
+    let dept = json!({"key": "MOTCUA", "name": "Bộ phận Một cửa quận"});
+    let (s, b) = app.post_with(&format!("/api/v1/admin/agencies/{NINH_KIEU}/departments"), &admin, &dept).await;
+    assert_eq!(s, 201, "{b}");
+    let (s, b) = app
+        .put_with("/api/v1/admin/users/clerk.ninhkieu/department", &admin, &json!({"department": "MOTCUA"}))
+        .await;
+    assert_eq!(s, 200, "{b}");
     let clerk = app.login("clerk.ninhkieu", PW).await;
     assert!(recorded(&app, &code).is_empty(), "receiving is an action, not a read");
 
@@ -91,7 +100,7 @@ async fn the_owner_sees_the_clerks_two_reads(show_names: bool) {
     assert_eq!(form["agency_code"], NINH_KIEU, "{form}");
     assert!(form["agency"].as_str().unwrap().contains("Ninh Kiều"), "{form}");
     assert_eq!((form["role"].as_str(), form["role_label"].as_str()), (Some("clerk"), Some("Cán bộ một cửa")));
-    assert!(form["department"].as_str().is_some_and(|d| !d.is_empty()), "the clerk's department: {form}");
+    assert_eq!(form["department"], "Bộ phận Một cửa quận", "the clerk's department: {form}");
     assert!(form["what"].as_str().unwrap().contains("01"), "the form's number: {form}");
     assert_eq!(form["at"], "2027-03-01T09:06:00+07:00", "{form}");
     assert_eq!(a["items"][1]["at"], "2027-03-01T09:05:00+07:00");
