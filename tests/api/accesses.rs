@@ -76,9 +76,8 @@ async fn the_owner_sees_the_clerks_two_reads(show_names: bool) {
     let dept = json!({"key": "MOTCUA", "name": "Bộ phận Một cửa quận"});
     let (s, b) = app.post_with(&format!("/api/v1/admin/agencies/{NINH_KIEU}/departments"), &admin, &dept).await;
     assert_eq!(s, 201, "{b}");
-    let (s, b) = app
-        .put_with("/api/v1/admin/users/clerk.ninhkieu/department", &admin, &json!({"department": "MOTCUA"}))
-        .await;
+    let (s, b) =
+        app.put_with("/api/v1/admin/users/clerk.ninhkieu/department", &admin, &json!({"department": "MOTCUA"})).await;
     assert_eq!(s, 200, "{b}");
     let clerk = app.login("clerk.ninhkieu", PW).await;
     assert!(recorded(&app, &code).is_empty(), "receiving is an action, not a read");
