@@ -577,6 +577,7 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
     }
 
     // The lookup with the receipt's PIN shows who read the dossier (issue 17 item 2).
+    let clerk = app.login("clerk.ninhkieu", PW).await;
     let (s, d) = app
         .post_with(
             "/api/v1/dossiers",

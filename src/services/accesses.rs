@@ -50,6 +50,18 @@ pub fn record(
     Ok(())
 }
 
+/// [`record`] of one dossier.
+pub fn record_one(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    dossier_id: &str,
+    kind: AccessKind,
+    detail: Option<String>,
+    at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    record(conn, caller, std::slice::from_ref(&dossier_id.to_string()), kind, detail, at)
+}
+
 /// Records that `caller` printed the tracking book of `agency` for `[from, to)`: one read of
 /// every dossier it lists (one statement).
 pub fn record_book(

@@ -155,6 +155,10 @@ enum Via {
     Page,
 }
 
+/// One call of the table: (route template, the address called, who, how, the kind recorded, what
+/// its detail contains).
+type Case<'a> = (&'a str, String, &'a str, Via, &'a str, Option<&'a str>);
+
 /// Every staff path that reveals a dossier's personal data, the read it leaves: (route template,
 /// the address called, who, how, expected status, kind, what the detail contains).
 const REVEALING: [&str; 8] = [
@@ -220,7 +224,7 @@ async fn every_staff_path_that_reveals_personal_data_leaves_exactly_its_record()
         cookies.insert(u, sign_in(&app, u, PW).await);
     }
     let search = "le thi xem thu";
-    let table: Vec<(&str, String, &str, Via, &str, Option<&str>)> = vec![
+    let table: Vec<Case> = vec![
         ("/api/v1/dossiers/{code}", format!("/api/v1/dossiers/{code}"), "clerk.ninhkieu", Via::Api, "detail", None),
         ("/api/v1/dossiers/{code}", format!("/api/v1/dossiers/{code}"), "admin", Via::Api, "detail", None),
         ("/can-bo/ho-so/{code}", format!("/can-bo/ho-so/{code}"), "clerk.ninhkieu", Via::Page, "page", None),

@@ -54,7 +54,7 @@ pub async fn form(
         let page = print(&r, &facts, &form, &site)?;
         let title = r.row.regime().form(&form).map(|f| format!("{} {}", f.number, f.title));
         let kind = crate::domain::access::AccessKind::Form;
-        crate::services::accesses::record(conn, &caller, &[r.row.id.clone()], kind, title, now)?;
+        crate::services::accesses::record_one(conn, &caller, &r.row.id, kind, title, now)?;
         Ok(page)
     })
     .await?;

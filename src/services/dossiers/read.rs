@@ -243,7 +243,7 @@ pub async fn get(
     let key = parse_code(&code)?;
     storage::run_as(pool, caller, move |conn, caller| {
         let r = load_record(conn, &caller, &key, at)?;
-        crate::services::accesses::record(conn, &caller, &[r.row.id.clone()], AccessKind::Detail, None, at)?;
+        crate::services::accesses::record_one(conn, &caller, &r.row.id, AccessKind::Detail, None, at)?;
         Ok(r)
     })
     .await

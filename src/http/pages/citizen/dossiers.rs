@@ -147,7 +147,7 @@ fn record(conn: &mut AnyConnection, caller: &Caller, code: &str, at: DateTime<Ut
     let r = load(conn, caller, code, at)?;
     // The owner's reads are not recorded; staff in scope who open this page are (issue 17 item 2).
     let kind = crate::domain::access::AccessKind::Page;
-    crate::services::accesses::record(conn, caller, &[r.row.id.clone()], kind, None, at)?;
+    crate::services::accesses::record_one(conn, caller, &r.row.id, kind, None, at)?;
     Ok(r)
 }
 
