@@ -159,8 +159,8 @@ enum Via {
 /// its detail contains).
 type Case<'a> = (&'a str, String, &'a str, Via, &'a str, Option<&'a str>);
 
-/// Every staff path that reveals a dossier's personal data, the read it leaves: (route template,
-/// the address called, who, how, expected status, kind, what the detail contains).
+/// The route templates of every staff path that reveals a dossier's personal data (each called in
+/// the table of `every_staff_path_that_reveals_personal_data_leaves_exactly_its_record`).
 const REVEALING: [&str; 8] = [
     "/api/v1/dossiers/{code}",
     "/can-bo/ho-so/{code}",
