@@ -108,6 +108,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/quan-tri/thong-bao", get().to(admin_pages::notices::notices))
         .route("/quan-tri/cong-dvc", get().to(admin_pages::portal::portal))
         .route("/quan-tri/canh-bao", get().to(admin_pages::alerts::rules))
+        .route("/api/v1/admin/accesses", get().to(accesses::audit))
         .route("/quan-tri/truy-cap", get().to(admin_pages::accesses::accesses_page))
         .route("/quan-tri/cong-dvc/gui-lai", post().to(admin_pages::portal::resend))
         .route("/api/v1/admin/notifications/{id}/requeue", post().to(notifications::requeue))

@@ -363,6 +363,18 @@ async fn the_auditors_page_lists_the_reads_with_filters_for_administrators_only(
     assert!(same_day.body.contains("2 lần xem"), "{}", same_day.body);
     let bad = get(&app, "/quan-tri/truy-cap?tu_ngay=2027-13-01", Some(&admin)).await;
     assert_eq!(bad.status, 400, "{}", bad.body);
+    // The same through the API.
+    let admin = app.login("admin", PW).await;
+    let (s, l) = app.get_with(&format!("/api/v1/admin/accesses?dossier={code}&username=leader.ninhkieu"), &admin).await;
+    assert_eq!(s, 200, "{l}");
+    assert_eq!((l["total"].as_i64(), l["items"][0]["kind"].as_str()), (Some(1), Some("page")), "{l}");
+    assert_eq!(l["items"][0]["dossier_code"], code.as_str());
+    let (s, b) = app.get_with("/api/v1/admin/accesses?from=2027-03-02&to=2027-03-01", &admin).await;
+    assert_error(s, &b, 400, "invalid_date_range");
+    let (s, b) = app.get_with("/api/v1/admin/accesses?page=0", &admin).await;
+    assert_error(s, &b, 400, "invalid_query");
+    let (s, b) = app.get_with("/api/v1/admin/accesses", &clerk).await;
+    assert_error(s, &b, 403, "role_not_allowed");
     // Nothing here is a read of a dossier's personal data.
     assert_eq!(recorded(&app, &code).len(), 2);
 }

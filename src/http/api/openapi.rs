@@ -45,6 +45,7 @@ use super::{
         dossiers::consult,
         dossiers::answer,
         accesses::list,
+        accesses::audit,
         national_portal::deliver,
         national_portal::overview,
         national_portal::reconciliation,
