@@ -208,6 +208,15 @@ pub struct AuditPage {
 /// only; one statement after the account check).
 pub fn audit(conn: &mut AnyConnection, caller: &Caller, q: &AuditQuery) -> Result<AuditPage, AppError> {
     caller.require_role(&[Role::Admin])?;
+    // Filters are plain words: at most 100 characters, no control character (the request boundary
+    // refuses those first, `invalid_text`; kept here for callers that do not pass through it).
+    let fields = [&q.dossier, &q.username, &q.agency, &q.from, &q.to, &q.page];
+    if fields.iter().filter_map(|v| v.as_deref()).any(|v| v.chars().count() > 100 || v.chars().any(char::is_control)) {
+        return Err(AppError::new(
+            ErrorCode::InvalidQuery,
+            "a filter has at most 100 characters and no control character",
+        ));
+    }
     let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     let day = |v: &Option<String>| -> Result<Option<NaiveDateTime>, AppError> {
         text(v)

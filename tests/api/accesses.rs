@@ -371,8 +371,13 @@ async fn the_auditors_page_lists_the_reads_with_filters_for_administrators_only(
     assert_eq!(l["items"][0]["dossier_code"], code.as_str());
     let (s, b) = app.get_with("/api/v1/admin/accesses?from=2027-03-02&to=2027-03-01", &admin).await;
     assert_error(s, &b, 400, "invalid_date_range");
-    let (s, b) = app.get_with("/api/v1/admin/accesses?page=0", &admin).await;
-    assert_error(s, &b, 400, "invalid_query");
+    let long = format!("username={}", "a".repeat(101));
+    for (bad, code) in
+        [("page=0", "invalid_query"), (long.as_str(), "invalid_query"), ("username=a%00b", "invalid_text")]
+    {
+        let (s, b) = app.get_with(&format!("/api/v1/admin/accesses?{bad}"), &admin).await;
+        assert_error(s, &b, 400, code);
+    }
     let (s, b) = app.get_with("/api/v1/admin/accesses", &clerk).await;
     assert_error(s, &b, 403, "role_not_allowed");
     // Nothing here is a read of a dossier's personal data.
