@@ -66,6 +66,8 @@ pub struct Settings {
     pub codes: CodeSettings,
     #[serde(default)]
     pub portal: PortalSettings,
+    #[serde(default)]
+    pub privacy: PrivacySettings,
 }
 
 fn default_env() -> Environment {
@@ -392,6 +394,16 @@ impl Default for PortalSettings {
     fn default() -> Self {
         Self { url: None, token: String::new(), adapter: "legacy_json".into(), inbound_token: None, timeout_secs: 10 }
     }
+}
+
+/// What the owner of a dossier is shown of the staff who read it (issue 17 item 2).
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrivacySettings {
+    /// Whether the owner sees the full name of each staff member who read their dossier; off: the
+    /// agency, department, role, time and what was read, without the name. The administrators'
+    /// audit always shows it.
+    pub show_staff_names_to_owner: bool,
 }
 
 /// How this system names itself in dossier codes.

@@ -193,6 +193,7 @@ fn run(listener: TcpListener, pool: Pool, settings: &Settings, clock: Clock) -> 
         proxies: crate::http::client::TrustedProxies::parse(&settings.server.trusted_proxies)?,
         portal: settings.portal.clone(),
         synonyms: std::sync::Arc::new(seed::synonyms(&settings.seed.dir)?),
+        privacy: settings.privacy,
     });
     let workers = settings.server.workers;
     let mut server = HttpServer::new(move || {

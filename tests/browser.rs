@@ -478,6 +478,8 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
         .await;
     assert_eq!(s, 200, "{d}");
     let waiting = online_submission(&app).await;
+    // The clerk reads it, so the applicant's page audits the table "Ai đã xem hồ sơ của tôi".
+    assert_eq!(app.get_with(&format!("/api/v1/dossiers/{waiting}"), &clerk).await.0, 200);
     let cookie = common::web::sign_in(&app, "leader.tp", PW).await;
     let dashboard = common::web::get(&app, "/lanh-dao", Some(&cookie)).await;
     assert!(dashboard.body.contains("id=\"bat-thuong-don-vi\""), "the anomalies by agency are shown");
@@ -543,6 +545,9 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
         "/quan-tri/canh-bao".into(),
         // The national portal link, with a reconciliation (the dossier above waits: no portal is set).
         "/quan-tri/cong-dvc?tu_ngay=2026-01-01&den_ngay=2030-12-31".into(),
+        // The staff reads of dossiers (issue 17 item 2), all and filtered.
+        "/quan-tri/truy-cap".into(),
+        "/quan-tri/truy-cap?tai_khoan=clerk.ninhkieu&tu_ngay=2020-01-01".into(),
     ];
     let roles: [(Option<&str>, &[String]); 5] = [
         (None, &public),
@@ -570,6 +575,31 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
             b.sign_out().await;
         }
     }
+
+    // The lookup with the receipt's PIN shows who read the dossier (issue 17 item 2).
+    let clerk = app.login("clerk.ninhkieu", PW).await;
+    let (s, d) = app
+        .post_with(
+            "/api/v1/dossiers",
+            &clerk,
+            &json!({"procedure_code": BUSINESS, "channel": "direct", "applicant": {"name": "Lê Văn Tra",
+                "id_number": "092190006666", "phone": "0912666666", "address": "Cần Thơ"}}),
+        )
+        .await;
+    assert_eq!(s, 201, "{d}");
+    let (read, pin) = (d["code"].as_str().unwrap().to_string(), d["pin"].as_str().unwrap().to_string());
+    assert_eq!(app.get_with(&format!("/api/v1/dossiers/{read}"), &clerk).await.0, 200);
+    for (width, height) in [(1280, 900), (390, 844)] {
+        b.client.set_window_size(width, height).await.unwrap();
+        b.goto(&app.url(&format!("/tra-cuu/{read}"))).await;
+        b.fill("#pin", &pin).await;
+        b.click(&format!("form[action='/tra-cuu/{read}'] button[type=submit]")).await;
+        b.find("#ai-da-xem").await;
+        let what = format!("the lookup of {read} with its PIN at {width}px");
+        b.assert_accessible(&what).await;
+        b.assert_no_horizontal_scroll(&what).await;
+    }
+    b.client.set_window_size(1280, 900).await.unwrap();
 
     // The clerk opens the dossier from the inbox and receives nothing by mistake: Tab, Enter.
     b.sign_in(&app, "clerk.ninhkieu", "/can-bo").await;

@@ -1,4 +1,5 @@
 //! Pure rules of the one-stop shop: no actix, no diesel, no I/O.
+pub mod access;
 pub mod agency;
 pub mod alerts;
 pub mod anomalies;

@@ -26,6 +26,8 @@ pub struct AppContext {
     pub proxies: TrustedProxies,
     /// The national portal as a peer (its address, tokens and adapter).
     pub portal: crate::configuration::PortalSettings,
+    /// What the owner is shown of the staff who read their dossier (`[privacy]`).
+    pub privacy: crate::configuration::PrivacySettings,
     /// The catalogue search's synonym list (`seeds/catalogue/synonyms.json`).
     pub synonyms: std::sync::Arc<crate::domain::search::Synonyms>,
 }

@@ -18,8 +18,8 @@ use actix_web::web::{self, delete, get, post, put};
 
 use crate::error::{AppError, ErrorCode};
 use crate::http::api::{
-    self, admin, admin_agencies, agencies, alerts, anomalies, auth, departments, dossiers, forms, health, lookup,
-    notifications, openapi, procedures, reorganisations, stats,
+    self, accesses, admin, admin_agencies, agencies, alerts, anomalies, auth, departments, dossiers, forms, health,
+    lookup, notifications, openapi, procedures, reorganisations, stats,
 };
 use crate::http::boundary::serde_problem;
 use crate::http::pages::{self, citizen, dashboard, portal, session, staff, PageError, DASHBOARD_PATH};
@@ -87,6 +87,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/dossiers/{code}/consultations", post().to(dossiers::consult))
         .route("/api/v1/dossiers/{code}/consultations/{n}/answer", post().to(dossiers::answer))
         .route("/api/v1/dossiers/{code}/forms/{form}", get().to(forms::form))
+        .route("/api/v1/dossiers/{code}/accesses", get().to(accesses::list))
         .route("/api/v1/agencies/{code}/tracking-book", get().to(forms::tracking_book))
         // ---- Statistics and indicators: Biểu II.06a, the plans' indicators, the leader dashboard.
         .route("/api/v1/stats/report", get().to(stats::report))
@@ -107,6 +108,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/quan-tri/thong-bao", get().to(admin_pages::notices::notices))
         .route("/quan-tri/cong-dvc", get().to(admin_pages::portal::portal))
         .route("/quan-tri/canh-bao", get().to(admin_pages::alerts::rules))
+        .route("/api/v1/admin/accesses", get().to(accesses::audit))
+        .route("/quan-tri/truy-cap", get().to(admin_pages::accesses::accesses_page))
         .route("/quan-tri/cong-dvc/gui-lai", post().to(admin_pages::portal::resend))
         .route("/api/v1/admin/notifications/{id}/requeue", post().to(notifications::requeue))
         .route("/quan-tri/thong-bao/{id}/gui-lai", post().to(admin_pages::notices::requeue_notice))

@@ -315,6 +315,13 @@ pub fn read(
     } else {
         None
     };
+    // A search by staff is a read of every dossier it returned (issue 17 item 2): one row each, in
+    // one statement; the search text is not kept. The plain listing is not recorded (see
+    // `services::accesses`).
+    if parsed.filter.search.is_some() {
+        let ids: Vec<String> = items.iter().map(|(item, _)| item.id.clone()).collect();
+        crate::services::accesses::record(conn, caller, &ids, crate::domain::access::AccessKind::Search, None, at)?;
+    }
     Ok(InboxPage { items, next_cursor, limit: parsed.limit, thresholds })
 }
 

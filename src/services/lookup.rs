@@ -29,6 +29,9 @@ pub struct LookupResult {
     pub at: chrono::DateTime<chrono::Utc>,
     /// Every event that set, paused, restarted or moved the due date, and why (issue 17 item 1).
     pub ledger: Vec<LedgerEntry>,
+    /// With a valid proof only: who among staff read the dossier (issue 17 item 2), with the staff's
+    /// names; shown through `OwnerAccesses::under_policy`.
+    pub accesses: Option<crate::services::accesses::OwnerAccesses>,
 }
 
 impl LookupResult {
@@ -114,6 +117,7 @@ pub async fn lookup_showing_public(
                 Err(e @ AppError::Throttled { .. }) => (false, Some(e)),
                 Err(e) => return Err(e),
             };
+        let accesses = owner_accesses(conn, &found.row, verified)?;
         let LookupRecord { row, procedure_name, current_agency_name, history, step_names, .. } = found;
         // A commune, ward or district acts through its People's Committee: "UBND Phường Tân An".
         let current_agency_name = crate::domain::labels::committee_name(&current_agency_name);
@@ -124,7 +128,9 @@ pub async fn lookup_showing_public(
         let steps = crate::domain::labels::timeline_steps_vi(&rows, &step_names);
         let events: Vec<&EventRow> = history.iter().map(|(e, _)| e).collect();
         let ledger = ledger_on(conn, &row, &events)?;
-        Ok((LookupResult { row, procedure_name, current_agency_name, history, steps, verified, at, ledger }, refused))
+        let result =
+            LookupResult { row, procedure_name, current_agency_name, history, steps, verified, at, ledger, accesses };
+        Ok((result, refused))
     })
     .await
 }
@@ -168,4 +174,17 @@ pub fn ledger_of(
         timeliness: row.timeliness,
     };
     ledger(&events, &ctx)
+}
+
+/// The reads of `row` by staff, for the applicant who proved ownership (one statement); nothing
+/// without a proof.
+fn owner_accesses(
+    conn: &mut crate::storage::AnyConnection,
+    row: &DossierRow,
+    verified: bool,
+) -> Result<Option<crate::services::accesses::OwnerAccesses>, AppError> {
+    match verified {
+        true => crate::services::accesses::for_owner(conn, &row.id, true).map(Some),
+        false => Ok(None),
+    }
 }

@@ -1,4 +1,5 @@
 //! Use cases: one function each, one transaction each.
+pub mod accesses;
 pub mod agencies_admin;
 pub mod alerts;
 pub mod auth;

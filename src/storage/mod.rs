@@ -1,4 +1,5 @@
 //! Storage: one diesel code path over SQLite and PostgreSQL.
+pub mod accesses;
 pub mod agencies;
 pub mod agency_changes;
 pub mod alerts;

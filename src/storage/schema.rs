@@ -676,6 +676,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Who read a dossier's personal data (issue 17 item 2): append-only, one row per staff read.
+    dossier_accesses (id) {
+        id -> Text,
+        dossier_id -> Text,
+        at -> Timestamp,
+        user_id -> Text,
+        agency_code -> Nullable<Text>,
+        department -> Nullable<Text>,
+        role -> Text,
+        kind -> Text,
+        detail -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(procedure_documents -> procedures (procedure_id));
 diesel::joinable!(procedure_steps -> procedures (procedure_id));
 diesel::joinable!(users -> agencies (agency_code));
@@ -689,6 +704,8 @@ diesel::joinable!(dossier_consultations -> dossiers (dossier_id));
 diesel::joinable!(notifications -> dossiers (dossier_id));
 diesel::joinable!(portal_deliveries -> dossiers (dossier_id));
 diesel::joinable!(oversight_alerts -> dossiers (dossier_id));
+diesel::joinable!(dossier_accesses -> dossiers (dossier_id));
+diesel::joinable!(dossier_accesses -> users (user_id));
 diesel::joinable!(oversight_alerts -> oversight_alert_rules (rule_id));
 diesel::joinable!(stats_daily -> agencies (agency_code));
 diesel::joinable!(stats_monthly -> agencies (agency_code));
@@ -730,4 +747,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     off_system_counts,
     oversight_alert_rules,
     oversight_alerts,
+    dossier_accesses,
 );

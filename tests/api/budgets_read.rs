@@ -167,6 +167,16 @@ async fn the_inbox_api_sends_a_page_of_fifty_in_at_most_three_statements_and_pag
     }
     let (s, b) = app.get_with("/api/v1/dossiers?limit=200", &clerk).await;
     assert_eq!((s, items(&b).len()), (200, 58), "{b}");
+
+    // A search is a read of every dossier it returns (issue 17 item 2): one statement more, a
+    // multi-row insert of the page's 50 dossiers.
+    let (statements, (s, found)) = counted(&app, app.get_with("/api/v1/dossiers?q=nguoi%20nop", &clerk)).await;
+    eprintln!("inbox search ({}): {statements} statements", app.db.backend());
+    assert_eq!((s, items(&found).len()), (200, 50), "{found}");
+    assert!(statements <= 4, "the inbox search sent {statements} statements");
+    let mut conn = app.conn();
+    let recorded = motcua::storage::accesses::list(&mut conn, &Default::default(), 1000, 0).unwrap();
+    assert_eq!(recorded.iter().filter(|r| r.kind == "search").count(), 50, "one read for each dossier returned");
 }
 
 #[tokio::test]
@@ -370,11 +380,13 @@ async fn the_public_lookup_takes_four_statements_and_a_few_more_with_a_proof() {
     eprintln!("lookup with a PIN ({}): {statements} statements", app.db.backend());
     assert_eq!(s, 200, "{l}");
     assert!(l["detail"].is_object(), "{l}");
-    assert!(statements <= 8, "the lookup with a proof sent {statements} statements");
+    // With a proof, two more than before issue 17 (7): the working calendar (item 1, the deadline
+    // ledger) and the staff reads shown to the applicant (item 2).
+    assert!(statements <= 9, "the lookup with a proof sent {statements} statements");
     let (statements, (s, l)) = counted(&app, app.get(&format!("/api/v1/lookup/{code}?phone=0912777777"))).await;
     eprintln!("lookup with a phone ({}): {statements} statements", app.db.backend());
     assert_eq!(s, 200, "{l}");
-    assert!(l["detail"].is_object() && statements <= 8, "{statements}: {l}");
+    assert!(l["detail"].is_object() && statements <= 9, "{statements}: {l}");
 
     // The page reads the same way.
     let (statements, p) = counted(&app, get(&app, &format!("/tra-cuu/{code}"), None)).await;

@@ -199,9 +199,14 @@ async fn every_authenticated_request_of_every_role_takes_one_pool_check_out() {
         &format!("/quan-tri/co-quan/{NINH_KIEU}"),
         "/quan-tri/sap-xep",
         "/quan-tri/canh-bao",
+        "/quan-tri/truy-cap",
     ] {
         trips.page(&admin_c, path, 200).await;
     }
+    // Who read the dossier (issue 17 item 2): the owner's list, the auditors'.
+    trips.api(&citizen, &format!("/api/v1/dossiers/{reference}/accesses"), 200).await;
+    trips.api(&admin, &format!("/api/v1/dossiers/{code}/accesses"), 200).await;
+    trips.api(&admin, "/api/v1/admin/accesses", 200).await;
     // The alerts: the staff page and the API.
     trips.page(&clerk_c, "/can-bo/canh-bao", 200).await;
     trips.page(&leader_c, "/can-bo/canh-bao", 200).await;

@@ -9,6 +9,7 @@
 
 mod common;
 
+mod accesses;
 mod admin;
 mod admin_agencies;
 mod agencies_in_time;

@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 /// Every page of the table, with its method, in a form the pattern accepts.
-const PAGES: [(&str, &str); 43] = [
+const PAGES: [(&str, &str); 44] = [
     ("GET", "/static/app.css"),
     ("GET", "/"),
     ("GET", "/thu-tuc"),
@@ -34,6 +34,7 @@ const PAGES: [(&str, &str); 43] = [
     ("GET", "/can-bo/tiep-nhan"),
     ("GET", "/can-bo/canh-bao"),
     ("GET", "/quan-tri/canh-bao"),
+    ("GET", "/quan-tri/truy-cap"),
     ("POST", "/can-bo/tiep-nhan"),
     ("GET", "/can-bo/ho-so/000.00.31.H12-261123-0001"),
     ("POST", "/can-bo/ho-so/000.00.31.H12-261123-0001/xu-ly"),

@@ -135,6 +135,9 @@ fn read_every_table(conn: &mut connection::AnyConnection) {
         .select(schema::dossier_consultations::all_columns)
         .load::<d::ConsultationRow>(conn)
         .unwrap();
+    type AccessRow =
+        (String, String, chrono::NaiveDateTime, String, Option<String>, Option<String>, String, String, Option<String>);
+    schema::dossier_accesses::table.select(schema::dossier_accesses::all_columns).load::<AccessRow>(conn).unwrap();
     schema::dossier_sequences::table
         .select(schema::dossier_sequences::all_columns)
         .load::<(String, String, i32)>(conn)

@@ -31,8 +31,13 @@ pub async fn form(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let ((code, form), now) = (path.into_inner(), ctx.clock.now());
-    // One trip: the account check, then the form asked for, then the dossier.
-    let (r, form) = crate::storage::run_as(&ctx.pool, caller, move |conn, caller| {
+    let site = {
+        let info = req.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    };
+    // One trip: the account check, then the form asked for, then the dossier, then the record
+    // of the read (issue 17 item 2) once the form is printed.
+    let page = crate::storage::run_as(&ctx.pool, caller, move |conn, caller| {
         // A form number is two digits; which form it names is the dossier's regime.
         if form.len() != 2 || !form.bytes().all(|b| b.is_ascii_digit()) {
             return Err(AppError::new(
@@ -46,14 +51,22 @@ pub async fn form(
             Ok(_) => dossiers::print_facts(conn, &r)?,
             Err(_) => forms::PrintFacts::default(),
         };
-        Ok(((r, facts), form))
+        let page = print(&r, &facts, &form, &site)?;
+        let title = r.row.regime().form(&form).map(|f| format!("{} {}", f.number, f.title));
+        let kind = crate::domain::access::AccessKind::Form;
+        crate::services::accesses::record_one(conn, &caller, &r.row.id, kind, title, now)?;
+        Ok(page)
     })
     .await?;
-    let (r, facts) = r;
+    Ok(html(page))
+}
+
+/// The form numbered `form` of `r`, with the lookup link of its code on `site`.
+fn print(r: &dossiers::DossierRecord, facts: &forms::PrintFacts, form: &str, site: &str) -> Result<String, AppError> {
     // TT 01/2018 Điều 19: the forms carry the dossier code, which is issued at receipt. A dossier
     // turned away at intake has none: its supplement request or refusal names its reference.
     use crate::domain::regime::FormKind;
-    let at_intake = matches!(forms::kind_of(&r, &form), Ok(FormKind::SupplementRequest | FormKind::Refusal));
+    let at_intake = matches!(forms::kind_of(r, form), Ok(FormKind::SupplementRequest | FormKind::Refusal));
     let code = match (r.row.code.clone(), at_intake) {
         (Some(code), _) => code,
         (None, true) => r.row.reference.clone(),
@@ -67,11 +80,8 @@ pub async fn form(
             ))
         }
     };
-    let info = req.connection_info();
-    let lookup_url = format!("{}://{}/tra-cuu/{}", info.scheme(), info.host(), code);
-    forms::by_number(&r, &facts, &form, &lookup_url)
-        .map(html)
-        .map_err(|e| AppError::new(ErrorCode::FormNotFound, e.to_string()))
+    let lookup_url = format!("{site}/tra-cuu/{code}");
+    forms::by_number(r, facts, form, &lookup_url).map_err(|e| AppError::new(ErrorCode::FormNotFound, e.to_string()))
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -93,6 +103,6 @@ pub async fn tracking_book(
     params: web::Query<BookParams>,
 ) -> Result<HttpResponse, AppError> {
     let year = params.year.unwrap_or_else(|| crate::domain::calendar::to_vietnam(ctx.clock.now()).year());
-    let (agency, lines) = dossiers::tracking_book(&ctx.pool, caller, code.into_inner(), year).await?;
+    let (agency, lines) = dossiers::tracking_book(&ctx.pool, caller, code.into_inner(), year, ctx.clock.now()).await?;
     Ok(html(forms::tracking_book(&agency, year, &lines)))
 }

@@ -108,6 +108,10 @@ pub struct LookupView {
     pub ledger: Vec<LedgerLine>,
     /// Present only with a matching PIN or phone number.
     pub detail: Option<LookupDetail>,
+    /// Present only with a matching PIN or phone number: who among staff read the dossier's
+    /// personal data (issue 17 item 2). Absent without a proof.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accesses: Option<super::accesses::AccessesView>,
 }
 
 /// Public lookup by dossier code (or submission reference): status, dates (to the minute), where it
@@ -170,5 +174,12 @@ pub async fn lookup(
             .collect(),
         ledger: ledger_lines(&r.ledger),
         detail,
+        accesses: owner_accesses(&ctx, &r),
     }))
+}
+
+/// The staff reads shown to the applicant who proved ownership, under the deployment's policy.
+fn owner_accesses(ctx: &AppContext, r: &lookup::LookupResult) -> Option<super::accesses::AccessesView> {
+    let show = ctx.privacy.show_staff_names_to_owner;
+    r.accesses.clone().map(|a| a.under_policy(show).into())
 }

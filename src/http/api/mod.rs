@@ -1,5 +1,6 @@
 //! JSON API under `/api/v1` (DOMAIN.md §8). Handlers are thin: check, convert, call, respond.
 //! Where each answers is in the route table, [`crate::http::routes`].
+pub mod accesses;
 pub mod admin;
 pub mod admin_agencies;
 pub mod agencies;

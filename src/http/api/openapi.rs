@@ -7,7 +7,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, admin_agencies, agencies, alerts, anomalies, auth, departments, dossiers, forms, health, lookup,
+    accesses, admin, admin_agencies, agencies, alerts, anomalies, auth, departments, dossiers, forms, health, lookup,
     national_portal, notifications, oversight_alerts, procedures, reorganisations, stats,
 };
 
@@ -44,6 +44,8 @@ use super::{
         dossiers::rate,
         dossiers::consult,
         dossiers::answer,
+        accesses::list,
+        accesses::audit,
         national_portal::deliver,
         national_portal::overview,
         national_portal::reconciliation,

@@ -11,6 +11,7 @@
 //!   page's one trip (the account check and everything the page reads or writes);
 //! - [`PageError`]: an `AppError` shown as a Vietnamese HTML page with the right status;
 //! - [`render`]: a template with a chosen status.
+pub mod accesses;
 pub mod admin;
 pub mod citizen;
 pub mod dashboard;

@@ -253,6 +253,8 @@ pub struct LookupPage {
     documents: Vec<String>,
     error: Option<String>,
     phone: String,
+    /// "Ai đã xem hồ sơ của tôi" (issue 17 item 2): with a valid proof only.
+    accesses: Option<super::accesses::AccessesSection>,
 }
 
 /// One line of the deadline ledger as the pages show it (`_ledger.html`).
@@ -337,7 +339,15 @@ fn lookup_view(layout: Layout, r: &LookupResult, error: Option<String>, phone: S
         documents: if r.verified { serde_json::from_str(&row.documents).unwrap_or_default() } else { vec![] },
         error,
         phone,
+        accesses: None,
     }
+}
+
+/// The lookup page with the staff reads shown to the applicant who proved ownership, under the
+/// deployment's policy (issue 17 item 2).
+fn with_accesses(mut page: LookupPage, r: &LookupResult, show_names: bool) -> LookupPage {
+    page.accesses = r.accesses.clone().map(|a| super::accesses::AccessesSection::new(a, show_names));
+    page
 }
 
 /// GET /tra-cuu/{code}: status, dates, where it is, timeline; no personal data. Counted against
@@ -392,7 +402,10 @@ pub async fn lookup_with_proof(
         return Ok(render(StatusCode::BAD_REQUEST, &lookup_view(layout, &r, Some(msg), phone)));
     }
     match refused {
-        None => Ok(render(StatusCode::OK, &lookup_view(layout, &r, None, String::new()))),
+        None => {
+            let page = lookup_view(layout, &r, None, String::new());
+            Ok(render(StatusCode::OK, &with_accesses(page, &r, ctx.privacy.show_staff_names_to_owner)))
+        }
         Some(e) => {
             let status = e.status_and_code().0;
             let mut response = render(status, &lookup_view(layout, &r, Some(messages::vi(&e)), phone));

@@ -376,7 +376,9 @@ impl Walk<'_> {
             self.staff.iter().filter(|c| c.role != Role::Citizen).partition(here);
         order.extend(others);
         for who in order {
-            let Ok(seen) = dossiers::get(self.pool, who.clone(), code.to_string(), self.at).await else { continue };
+            let Ok(seen) = dossiers::get_simulated(self.pool, who.clone(), code.to_string(), self.at).await else {
+                continue;
+            };
             if !seen.allowed_actions.contains(&action) {
                 continue;
             }

@@ -89,14 +89,16 @@ pub fn attach_on(
     })
 }
 
-/// A file of a dossier, for whoever may read the dossier.
+/// A file of a dossier, for whoever may read the dossier; a staff download is recorded
+/// (`services::accesses`, kind `file`, with the file's name) on the same check-out.
 pub async fn download(
     pool: &Pool,
     who: impl Into<Who>,
     code: String,
     file_id: String,
+    at: DateTime<Utc>,
 ) -> Result<store::FileRow, AppError> {
-    storage::run_as(pool, who, move |conn, caller| download_on(conn, &caller, &code, &file_id)).await
+    storage::run_as(pool, who, move |conn, caller| download_on(conn, &caller, &code, &file_id, at)).await
 }
 
 /// [`download`] on `conn`.
@@ -105,9 +107,13 @@ pub fn download_on(
     caller: &Caller,
     code: &str,
     file_id: &str,
+    at: DateTime<Utc>,
 ) -> Result<store::FileRow, AppError> {
     let code = parse_code(code)?;
     let row = find_readable(conn, caller, &code)?.row;
-    store::file(conn, &row.id, file_id)?
-        .ok_or_else(|| AppError::new(ErrorCode::FileNotFound, "this dossier has no such file"))
+    let file = store::file(conn, &row.id, file_id)?
+        .ok_or_else(|| AppError::new(ErrorCode::FileNotFound, "this dossier has no such file"))?;
+    let kind = crate::domain::access::AccessKind::File;
+    crate::services::accesses::record(conn, caller, &[row.id], kind, Some(file.file_name.clone()), at)?;
+    Ok(file)
 }

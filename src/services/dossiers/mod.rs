@@ -30,7 +30,7 @@ pub use intake::{
 };
 pub use print::{print_facts, vietnam_year_start};
 pub use rating::{rate, rate_on};
-pub use read::{get, load_record, tracking_book, DossierRecord};
+pub use read::{get, get_simulated, load_record, tracking_book, DossierRecord};
 
 /// Addresses the service gives out (the lookup link in notices).
 #[derive(Debug, Clone)]

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{actor, find_readable, parse_code};
 use crate::auth::Caller;
+use crate::domain::access::AccessKind;
 use crate::domain::calendar::{to_vietnam, WorkingCalendar};
 use crate::domain::delay_attribution::{self, DelayAttribution, Move};
 use crate::domain::department::DepartmentKey;
@@ -235,8 +236,26 @@ fn allowed_actions(row: &DossierRow, caller: &Caller, cal: &WorkingCalendar, at:
     samples.iter().filter(|a| d.apply(a, &who, at, cal).is_ok()).map(|a| a.name()).collect()
 }
 
-/// A dossier, for staff in scope and its owner.
+/// A dossier, for staff in scope and its owner: a staff read is recorded (`services::accesses`,
+/// kind `detail`) on the same check-out.
 pub async fn get(
+    pool: &Pool,
+    caller: impl Into<crate::auth::extractor::Who>,
+    code: String,
+    at: DateTime<Utc>,
+) -> Result<DossierRecord, AppError> {
+    let key = parse_code(&code)?;
+    storage::run_as(pool, caller, move |conn, caller| {
+        let r = load_record(conn, &caller, &key, at)?;
+        crate::services::accesses::record_one(conn, &caller, &r.row.id, AccessKind::Detail, None, at)?;
+        Ok(r)
+    })
+    .await
+}
+
+/// [`get`] without recording a read: for the demo history's simulated staff, who only ask which
+/// actions the rules allow (no person reads anything).
+pub async fn get_simulated(
     pool: &Pool,
     caller: impl Into<crate::auth::extractor::Who>,
     code: String,
@@ -252,6 +271,7 @@ pub async fn tracking_book(
     who: impl Into<crate::auth::extractor::Who>,
     agency: String,
     year: i32,
+    at: DateTime<Utc>,
 ) -> Result<(crate::storage::agencies::Letterhead, Vec<crate::forms::BookLine>), AppError> {
     storage::run_as(pool, who, move |conn, caller| {
         let agency =
@@ -267,6 +287,10 @@ pub async fn tracking_book(
             .ok_or_else(|| AppError::new(ErrorCode::AgencyNotFound, format!("no agency has the code {agency}")))?;
         let start = super::print::vietnam_year_start;
         let book = store::tracking_book(conn, agency.as_str(), start(year), start(year + 1))?;
+        // The book lists every applicant's name, address and phone: a read of each of its dossiers.
+        let (from, to) = (start(year), start(year + 1));
+        let detail = format!("năm {year}");
+        crate::services::accesses::record_book(conn, &caller, agency.as_str(), (from, to), detail, at)?;
         // The agencies' names, in one query.
         let mut codes: Vec<String> = book
             .iter()

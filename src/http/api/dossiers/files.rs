@@ -80,7 +80,7 @@ pub async fn download(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (code, id) = path.into_inner();
-    let f = dossiers::download(&ctx.pool, caller, code, id).await?;
+    let f = dossiers::download(&ctx.pool, caller, code, id, ctx.clock.now()).await?;
     let ascii_name: String =
         f.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
     Ok(HttpResponse::Ok()

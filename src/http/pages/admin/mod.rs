@@ -13,6 +13,7 @@ use crate::domain::Role;
 use crate::error::AppError;
 use crate::http::context::AppContext;
 
+pub mod accesses;
 pub mod agencies;
 pub mod alerts;
 pub mod calendar;

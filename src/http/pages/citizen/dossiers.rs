@@ -94,6 +94,8 @@ pub struct MyDossierPage {
     attached: bool,
     /// The deadline ledger (`_ledger.html`).
     ledger: Vec<crate::http::pages::portal::LedgerRow>,
+    /// "Ai đã xem hồ sơ của tôi" (issue 17 item 2): for the owner, on the page's GET.
+    accesses: Option<crate::http::pages::accesses::AccessesSection>,
 }
 
 impl MyDossierPage {
@@ -114,6 +116,7 @@ impl MyDossierPage {
             can_attach: open_for_files(r),
             attached: false,
             ledger: crate::http::pages::portal::ledger_rows(&r.ledger),
+            accesses: None,
         }
     }
 }
@@ -144,7 +147,31 @@ pub struct MyDossierQuery {
 
 /// The dossier of `code` as its page shows it, on the page's trip.
 fn record(conn: &mut AnyConnection, caller: &Caller, code: &str, at: DateTime<Utc>) -> Result<DossierRecord, AppError> {
+    let r = load(conn, caller, code, at)?;
+    // The owner's reads are not recorded; staff in scope who open this page are (issue 17 item 2).
+    let kind = crate::domain::access::AccessKind::Page;
+    crate::services::accesses::record_one(conn, caller, &r.row.id, kind, None, at)?;
+    Ok(r)
+}
+
+/// The dossier of `code`, for a page that shows nothing of it to anyone but its owner (the
+/// withdrawal's confirmation: staff are sent to the dossier page), without recording a read.
+fn load(conn: &mut AnyConnection, caller: &Caller, code: &str, at: DateTime<Utc>) -> Result<DossierRecord, AppError> {
     dossiers::load_record(conn, caller, &dossiers::parse_code(code)?, at)
+}
+
+/// The staff reads of the dossier, for its owner only (one statement; issue 17 item 2).
+fn owner_accesses(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    r: &DossierRecord,
+    show_names: bool,
+) -> Result<Option<crate::http::pages::accesses::AccessesSection>, AppError> {
+    if caller.role != Role::Citizen || r.row.citizen_user_id.as_deref() != Some(caller.user_id.as_str()) {
+        return Ok(None);
+    }
+    let a = crate::services::accesses::for_owner(conn, &r.row.id, show_names)?;
+    Ok(Some(crate::http::pages::accesses::AccessesSection::new(a, show_names)))
 }
 
 /// What a POST on a dossier led to: the next page, or the dossier again with the error.
@@ -179,8 +206,17 @@ pub async fn my_dossier(
 ) -> Result<HttpResponse, PageError> {
     let layout = Layout::new(Some(session.claimed()), req.path());
     let (code, now) = (code.into_inner(), ctx.clock.now());
-    let r = session.run(&ctx.pool, move |conn, caller| record(conn, &caller, &code, now)).await.in_layout(&layout)?;
+    let show = ctx.privacy.show_staff_names_to_owner;
+    let (r, accesses) = session
+        .run(&ctx.pool, move |conn, caller| {
+            let r = record(conn, &caller, &code, now)?;
+            let accesses = owner_accesses(conn, &caller, &r, show)?;
+            Ok((r, accesses))
+        })
+        .await
+        .in_layout(&layout)?;
     let page = MyDossierPage {
+        accesses,
         submitted: q.da_nop.is_some(),
         file_error: q.tep_loi.is_some(),
         done: q.da_danh_gia.is_some(),
@@ -268,7 +304,7 @@ pub async fn confirm_withdraw(
     let layout = Layout::new(Some(session.claimed()), req.path());
     let (code, now) = (code.into_inner(), ctx.clock.now());
     let back = format!("/ho-so-cua-toi/{}", percent_encode(&code));
-    let r = session.run(&ctx.pool, move |conn, caller| record(conn, &caller, &code, now)).await.in_layout(&layout)?;
+    let r = session.run(&ctx.pool, move |conn, caller| load(conn, &caller, &code, now)).await.in_layout(&layout)?;
     if !r.allowed_actions.contains(&"withdraw") {
         return Ok(see_other(&back));
     }

@@ -308,6 +308,9 @@ fn read_page(
     at: DateTime<Utc>,
 ) -> Result<(DossierRecord, Around), AppError> {
     let r = dossiers::load_record(conn, caller, &dossiers::parse_code(code)?, at)?;
+    // Showing the page is a read of the applicant's data (issue 17 item 2).
+    let kind = crate::domain::access::AccessKind::Page;
+    crate::services::accesses::record_one(conn, caller, &r.row.id, kind, None, at)?;
     let around = read_around(conn, caller, &r, crate::domain::calendar::to_vietnam(at).date_naive());
     Ok((r, around))
 }
