@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod demo;
 pub mod departments;
 pub mod dossiers;
+pub mod feedback;
 pub mod inbox;
 pub mod lookup;
 pub mod notifications;
