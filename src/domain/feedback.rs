@@ -292,7 +292,8 @@ mod tests {
 
     #[test]
     fn a_dossier_s_feedback_goes_to_its_holder_while_open_else_to_its_counter() {
-        let (current, receiving) = (AgencyCode::parse("000.00.05.H12").unwrap(), AgencyCode::parse("000.00.31.H12").unwrap());
+        let (current, receiving) =
+            (AgencyCode::parse("000.00.05.H12").unwrap(), AgencyCode::parse("000.00.31.H12").unwrap());
         assert_eq!(concerned_agency(true, &current, &receiving), &current);
         assert_eq!(concerned_agency(false, &current, &receiving), &receiving);
     }
@@ -312,11 +313,11 @@ mod tests {
     fn the_dashboard_counts_received_answered_late_and_open_overdue_in_the_period() {
         let t = |d| vn(2027, 4, d, 9, 0).naive_utc();
         let rows = [
-            (t(1), t(20), Some(t(5))),  // received and answered on time in the period
-            (t(2), t(4), Some(t(6))),   // answered late in the period
-            (t(3), t(5), None),         // open, overdue at the period's end
-            (t(3), t(25), None),        // open, not yet due
-            (t(12), t(13), None),       // after the period
+            (t(1), t(20), Some(t(5))), // received and answered on time in the period
+            (t(2), t(4), Some(t(6))),  // answered late in the period
+            (t(3), t(5), None),        // open, overdue at the period's end
+            (t(3), t(25), None),       // open, not yet due
+            (t(12), t(13), None),      // after the period
         ];
         let f = FeedbackFigures::count(rows, t(1), t(10), t(28));
         assert_eq!(f, FeedbackFigures { received: 4, answered: 2, answered_late: 1, open_overdue: 1 });

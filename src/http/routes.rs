@@ -100,6 +100,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/can-bo/canh-bao", get().to(staff::alerts))
         .route("/api/v1/stats/off-system", put().to(stats::off_system))
         .route("/api/v1/oversight/anomalies", get().to(anomalies::anomalies))
+        // ---- Feedback and complaints (phản ánh, kiến nghị; issue 17 item 6).
+        .route("/api/v1/feedback", post().to(api::feedback::submit))
+        .route("/api/v1/feedback", get().to(api::feedback::list))
+        .route("/api/v1/feedback/published", get().to(api::feedback::published))
+        .route("/api/v1/feedback/of-dossier", post().to(api::feedback::of_dossier))
+        .route("/api/v1/feedback/{id}/answer", post().to(api::feedback::answer))
+        .route("/phan-anh-kien-nghi", get().to(pages::feedback::public_list))
+        .route("/phan-anh-kien-nghi/gui", get().to(pages::feedback::form))
+        .route("/phan-anh-kien-nghi/gui", post().to(pages::feedback::send))
+        .route("/phan-anh-kien-nghi/cua-toi", get().to(pages::feedback::mine))
+        .route(pages::feedback::STAFF_PATH, get().to(pages::feedback::staff_list))
+        .route("/can-bo/phan-anh-kien-nghi/{id}/tra-loi", post().to(pages::feedback::staff_answer))
         // ---- Administration (role `admin`): notices, accounts, calendar, plans, procedures.
         .route(ADMIN_PATH, get().to(admin_pages::home))
         .route("/api/v1/admin/throttle-alerts", get().to(alerts::throttle_alerts))

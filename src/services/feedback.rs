@@ -235,7 +235,8 @@ pub fn answer_on(
     }
     let already = || AppError::new(ErrorCode::FeedbackAlreadyAnswered, "this feedback has been answered");
     if row.status != FeedbackStatus::Answered.as_str() {
-        let changed = conn.transaction(|conn| store::answer(conn, &row.id, answer.as_str(), now.naive_utc(), &caller.user_id))?;
+        let changed =
+            conn.transaction(|conn| store::answer(conn, &row.id, answer.as_str(), now.naive_utc(), &caller.user_id))?;
         if changed == 0 {
             return Err(already());
         }

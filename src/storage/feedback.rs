@@ -105,13 +105,7 @@ pub fn lines_for(conn: &mut AnyConnection, reader: &Reader, limit: i64) -> Query
 
 /// Records the answer of a submission still waiting for one: the rows changed (0 when it was
 /// answered meanwhile).
-pub fn answer(
-    conn: &mut AnyConnection,
-    id: &str,
-    answer: &str,
-    at: NaiveDateTime,
-    by: &str,
-) -> QueryResult<usize> {
+pub fn answer(conn: &mut AnyConnection, id: &str, answer: &str, at: NaiveDateTime, by: &str) -> QueryResult<usize> {
     diesel::update(f::table.filter(f::id.eq(id)).filter(f::status.eq("received")))
         .set((
             f::status.eq("answered"),

@@ -14,6 +14,7 @@
 pub mod admin;
 pub mod citizen;
 pub mod dashboard;
+pub mod feedback;
 pub mod messages;
 pub mod portal;
 pub mod session;
