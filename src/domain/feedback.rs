@@ -159,9 +159,11 @@ impl FeedbackAnswer {
 /// How to reach the submitter (optional; one line, at most [`CONTACT_MAX`] characters). Personal
 /// data: never published, never logged.
 pub fn parse_contact(s: Option<&str>) -> Result<Option<String>, TextError> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => checked("contact", s, 1, CONTACT_MAX, false).map(Some),
+    let Some(s) = s else { return Ok(None) };
+    check_text("contact", s, false).map_err(TextError::Control)?;
+    match s.trim() {
+        "" => Ok(None),
+        s => checked("contact", s, 1, CONTACT_MAX, false).map(Some),
     }
 }
 
