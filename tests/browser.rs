@@ -532,6 +532,7 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
         "/dang-ky".into(),
         "/phan-anh-kien-nghi".into(),
         format!("/phan-anh-kien-nghi/gui?ho_so={code}"),
+        format!("/phan-anh-kien-nghi/ho-so?ho_so={code}"),
     ];
     // The applicant's waiting submission, and the page that confirms its withdrawal.
     let citizen = [

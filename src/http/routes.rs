@@ -110,6 +110,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/phan-anh-kien-nghi/gui", get().to(pages::feedback::form))
         .route("/phan-anh-kien-nghi/gui", post().to(pages::feedback::send))
         .route("/phan-anh-kien-nghi/cua-toi", get().to(pages::feedback::mine))
+        .route("/phan-anh-kien-nghi/ho-so", get().to(pages::feedback::of_dossier_form))
+        .route("/phan-anh-kien-nghi/ho-so", post().to(pages::feedback::of_dossier))
         .route(pages::feedback::STAFF_PATH, get().to(pages::feedback::staff_list))
         .route("/can-bo/phan-anh-kien-nghi/{id}/tra-loi", post().to(pages::feedback::staff_answer))
         // ---- Administration (role `admin`): notices, accounts, calendar, plans, procedures.

@@ -344,4 +344,76 @@ async fn the_pages_send_list_and_answer_feedback() {
     assert_eq!(p.status, 409, "answered once: {}", p.body);
     let page = get(&app, "/phan-anh-kien-nghi", None).await;
     assert!(page.body.contains(ANSWER) && !page.body.contains(&code), "{}", page.body);
+
+    // The applicant reads the answer with the code and PIN; a wrong PIN shows the form's error.
+    let p = post_form(&app, "/phan-anh-kien-nghi/ho-so", None, &[("dossier_code", &code), ("pin", "000000")]).await;
+    assert_eq!(p.status, 403, "{}", p.body);
+    assert!(!p.body.contains(ANSWER) && p.body.contains("aria-invalid=\"true\""), "{}", p.body);
+    let p = post_form(&app, "/phan-anh-kien-nghi/ho-so", None, &[("dossier_code", &code), ("pin", &pin)]).await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert!(p.body.contains(ANSWER) && p.body.contains(CONTENT), "{}", p.body);
+}
+
+/// Asserts a request's statements (at most `budget`) and its one check-out, and prints them.
+fn within(app: &TestApp, label: &str, budget: u64, (statements, trips): (u64, u64)) {
+    eprintln!("feedback {label} ({}): {statements} statements, {trips} check-outs", app.db.backend());
+    assert!(statements <= budget, "{label}: {statements} statements, budget {budget}");
+    assert_eq!(trips, 1, "{label}: one check-out");
+}
+
+/// The statements each feedback request sends (by the pool's instrumentation, the delivery worker
+/// off), all on one check-out, as measured on both databases: sending signed in 9 (the account, the
+/// agency, the calendar, then one transaction: the throttle's prune, record and count, the insert),
+/// with the PIN 13 (the dossier and the proof's throttle before), the staff list 2, an answer 6, a
+/// dossier's feedback with the PIN 6, the published list 1.
+#[tokio::test]
+async fn each_feedback_request_sends_few_statements_on_one_check_out() {
+    use motcua::storage::connection::{checkouts, statements_sent};
+    let app = spawn_app_configured(Some(MONDAY), |s| s.notifications.worker = false).await;
+    let url = app.db.url().to_string();
+    let citizen = app.login("citizen.an", PW).await;
+    let specialist = app.login("specialist.ninhkieu", PW).await;
+    let (code, pin) = intake(&app).await;
+    // The worker is off: the receipt's notices stay queued.
+    app.expect_unsent(app.unsent().len());
+    let count = |url: &str| (statements_sent(url), checkouts(url));
+    let diff = |(s0, c0): (u64, u64), (s1, c1): (u64, u64)| (s1 - s0, c1 - c0);
+
+    let before = count(&url);
+    let (s, sent) = send(
+        &app,
+        Some(&citizen),
+        &json!({"kind": "report", "content": CONTENT, "agency_code": NINH_KIEU,
+        "publish_consent": true}),
+    )
+    .await;
+    assert_eq!(s, 201, "{sent}");
+    within(&app, "send, signed in", 9, diff(before, count(&url)));
+
+    let before = count(&url);
+    let (s, b) =
+        send(&app, None, &json!({"kind": "report", "content": CONTENT, "dossier_code": code, "pin": pin})).await;
+    assert_eq!(s, 201, "{b}");
+    within(&app, "send with the PIN", 13, diff(before, count(&url)));
+
+    let before = count(&url);
+    let (s, list) = app.get_with("/api/v1/feedback", &specialist).await;
+    assert_eq!((s, items(&list).len()), (200, 2));
+    within(&app, "staff list", 2, diff(before, count(&url)));
+
+    let id = sent["id"].as_str().unwrap();
+    let before = count(&url);
+    let (s, b) = app.post_with(&format!("/api/v1/feedback/{id}/answer"), &specialist, &json!({"answer": ANSWER})).await;
+    assert_eq!(s, 200, "{b}");
+    within(&app, "answer", 6, diff(before, count(&url)));
+
+    let before = count(&url);
+    let (s, b) = app.post_json("/api/v1/feedback/of-dossier", &json!({"dossier_code": code, "pin": pin})).await;
+    assert_eq!(s, 200, "{b}");
+    within(&app, "of a dossier with the PIN", 6, diff(before, count(&url)));
+
+    let before = count(&url);
+    let (s, b) = app.get("/api/v1/feedback/published").await;
+    assert_eq!((s, items(&b).len()), (200, 1));
+    within(&app, "published", 1, diff(before, count(&url)));
 }

@@ -225,6 +225,64 @@ pub async fn mine(
 }
 
 #[derive(Template)]
+#[template(path = "feedback_of_dossier.html")]
+struct OfDossierPage {
+    layout: Layout,
+    dossier_code: String,
+    rows: Option<Vec<FeedbackItem>>,
+    error: Option<String>,
+    field: &'static str,
+}
+
+/// GET /phan-anh-kien-nghi/ho-so[?ho_so=CODE]: the form for the dossier's code and PIN.
+pub async fn of_dossier_form(layout: Layout, q: web::Query<FormQuery>) -> HttpResponse {
+    let dossier_code = q.into_inner().ho_so.unwrap_or_default();
+    render(StatusCode::OK, &OfDossierPage { layout, dossier_code, rows: None, error: None, field: "" })
+}
+
+#[derive(Deserialize)]
+pub struct OfDossierForm {
+    #[serde(default)]
+    dossier_code: String,
+    #[serde(default)]
+    pin: String,
+}
+
+/// POST /phan-anh-kien-nghi/ho-so: the feedback about a dossier and its answers, for the applicant
+/// (its account, or the receipt's PIN through `throttle::check_proof`).
+pub async fn of_dossier(
+    ctx: web::Data<AppContext>,
+    req: HttpRequest,
+    layout: Layout,
+    client: ClientAddr,
+    caller: Option<Unverified>,
+    form: web::Form<OfDossierForm>,
+) -> Result<HttpResponse, PageError> {
+    check_origin(&req)?;
+    let OfDossierForm { dossier_code, pin } = form.into_inner();
+    let now = ctx.clock.now();
+    let pin = Some(pin).filter(|p| !p.trim().is_empty());
+    let who = caller.map(Who::from);
+    match feedback::of_dossier(&ctx.pool, &ctx.limits, who, client, dossier_code.clone(), pin, now).await {
+        Ok(lines) => {
+            let rows = Some(lines.into_iter().map(|l| item(l, now, None)).collect());
+            Ok(render(StatusCode::OK, &OfDossierPage { layout, dossier_code, rows, error: None, field: "" }))
+        }
+        Err(e) => {
+            let status = e.status_and_code().0;
+            if status.is_server_error() {
+                return Err(PageError::InLayout(e, Box::new(layout)));
+            }
+            let page =
+                OfDossierPage { field: field_of(&e), error: Some(messages::vi(&e)), layout, dossier_code, rows: None };
+            let mut response = render(status, &page);
+            e.add_retry_after(&mut response);
+            Ok(response)
+        }
+    }
+}
+
+#[derive(Template)]
 #[template(path = "staff_feedback.html")]
 struct StaffPage {
     layout: Layout,
