@@ -18,7 +18,7 @@ use crate::error::{AppError, ErrorCode};
 use crate::http::client::ClientAddr;
 use crate::services::dossiers::{find_by_key, not_found, parse_code};
 use crate::services::throttle::{self, check_proof, Limits, Proof, ProofCheck};
-use crate::storage::feedback::{self as store, FeedbackLine, FeedbackRow, PublishedRow, Reader};
+use crate::storage::feedback::{self as store, FeedbackLine, NewFeedback, PublishedRow, Reader};
 use crate::storage::{self, AnyConnection, Pool};
 
 /// The most submissions a list returns.
@@ -147,9 +147,9 @@ pub fn submit_on(
     let today = crate::domain::calendar::to_vietnam(now).date_naive();
     let calendar = storage::calendar::working_calendar_from(conn, today)?;
     let by_pin = dossier.is_some() && subject.starts_with("pin:");
-    let row = FeedbackRow {
+    let row = NewFeedback {
         id: uuid::Uuid::now_v7().to_string(),
-        kind: kind.as_str().to_string(),
+        kind: kind.stored(),
         dossier_id: dossier.as_ref().map(|d| d.id.clone()),
         agency_code: agency.code.clone(),
         agency_path: agency.path.clone(),
@@ -158,11 +158,8 @@ pub fn submit_on(
         with_pin: by_pin,
         contact,
         publish_consent: s.publish_consent,
-        status: FeedbackStatus::Received.as_str().to_string(),
+        status: FeedbackStatus::Received.stored(),
         due_at: rules::due_at(&calendar, now).naive_utc(),
-        answer: None,
-        answered_at: None,
-        answered_by: None,
         created_at: now.naive_utc(),
     };
     conn.transaction(|conn| {
@@ -170,9 +167,9 @@ pub fn submit_on(
         store::insert(conn, &row)?;
         Ok::<_, AppError>(())
     })?;
-    tracing::info!(feedback = %row.id, agency = %row.agency_code, kind = %row.kind, "feedback received");
+    tracing::info!(feedback = %row.id, agency = %row.agency_code, kind = row.kind, "feedback received");
     let dossier = dossier.map(|d| d.code_or_reference().to_string());
-    Ok(FeedbackLine { row, agency_name: agency.name, dossier })
+    Ok(FeedbackLine { row: row.stored(), agency_name: agency.name, dossier })
 }
 
 /// The submissions a staff member sees: their agency's, and for leaders and administrators those
@@ -234,13 +231,13 @@ pub fn answer_on(
         ));
     }
     let already = || AppError::new(ErrorCode::FeedbackAlreadyAnswered, "this feedback has been answered");
-    if row.status != FeedbackStatus::Answered.as_str() {
-        let changed =
-            conn.transaction(|conn| store::answer(conn, &row.id, answer.as_str(), now.naive_utc(), &caller.user_id))?;
-        if changed == 0 {
-            return Err(already());
-        }
-    } else {
+    if row.status == FeedbackStatus::Answered {
+        return Err(already());
+    }
+    // Conditional on still being unanswered: of two answers at once, the second finds it answered.
+    let changed =
+        conn.transaction(|conn| store::answer(conn, &row.id, answer.as_str(), now.naive_utc(), &caller.user_id))?;
+    if changed == 0 {
         return Err(already());
     }
     tracing::info!(feedback = %row.id, agency = %row.agency_code, "feedback answered");

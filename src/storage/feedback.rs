@@ -6,14 +6,15 @@ use diesel::prelude::*;
 use super::schema::{agencies as a, dossiers as d, feedback as f};
 use super::stats::Scope;
 use super::AnyConnection;
+use crate::domain::feedback::{FeedbackKind, FeedbackStatus};
 
 /// One submission as stored. `contact` is personal data: never published, never logged.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = f)]
 pub struct FeedbackRow {
     pub id: String,
-    /// `report` (phản ánh) or `recommendation` (kiến nghị): `domain::feedback::FeedbackKind`.
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: FeedbackKind,
     pub dossier_id: Option<String>,
     /// The agency concerned, which answers.
     pub agency_code: String,
@@ -24,13 +25,56 @@ pub struct FeedbackRow {
     pub with_pin: bool,
     pub contact: Option<String>,
     pub publish_consent: bool,
-    /// `received` or `answered`: `domain::feedback::FeedbackStatus`.
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: FeedbackStatus,
     pub due_at: NaiveDateTime,
     pub answer: Option<String>,
     pub answered_at: Option<NaiveDateTime>,
     pub answered_by: Option<String>,
     pub created_at: NaiveDateTime,
+}
+
+/// A new submission, as written (received, not answered).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = f)]
+pub struct NewFeedback {
+    pub id: String,
+    pub kind: &'static str,
+    pub dossier_id: Option<String>,
+    pub agency_code: String,
+    pub agency_path: String,
+    pub content: String,
+    pub submitted_by: Option<String>,
+    pub with_pin: bool,
+    pub contact: Option<String>,
+    pub publish_consent: bool,
+    pub status: &'static str,
+    pub due_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}
+
+impl NewFeedback {
+    /// The row as it reads back.
+    pub fn stored(&self) -> FeedbackRow {
+        FeedbackRow {
+            id: self.id.clone(),
+            kind: FeedbackKind::parse(self.kind).expect("written from a kind"),
+            dossier_id: self.dossier_id.clone(),
+            agency_code: self.agency_code.clone(),
+            agency_path: self.agency_path.clone(),
+            content: self.content.clone(),
+            submitted_by: self.submitted_by.clone(),
+            with_pin: self.with_pin,
+            contact: self.contact.clone(),
+            publish_consent: self.publish_consent,
+            status: FeedbackStatus::Received,
+            due_at: self.due_at,
+            answer: None,
+            answered_at: None,
+            answered_by: None,
+            created_at: self.created_at,
+        }
+    }
 }
 
 /// A submission with the agency's name and the dossier's code (or reference), for the staff and the
@@ -45,7 +89,8 @@ pub struct FeedbackLine {
 /// A published answer: only what the public may read (no dossier, account, contact, nor id).
 #[derive(Debug, Clone, Queryable)]
 pub struct PublishedRow {
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: FeedbackKind,
     pub content: String,
     pub answer: Option<String>,
     pub agency_name: String,
@@ -53,7 +98,7 @@ pub struct PublishedRow {
     pub answered_at: Option<NaiveDateTime>,
 }
 
-pub fn insert(conn: &mut AnyConnection, row: &FeedbackRow) -> QueryResult<()> {
+pub fn insert(conn: &mut AnyConnection, row: &NewFeedback) -> QueryResult<()> {
     diesel::insert_into(f::table).values(row).execute(conn).map(|_| ())
 }
 
@@ -106,9 +151,9 @@ pub fn lines_for(conn: &mut AnyConnection, reader: &Reader, limit: i64) -> Query
 /// Records the answer of a submission still waiting for one: the rows changed (0 when it was
 /// answered meanwhile).
 pub fn answer(conn: &mut AnyConnection, id: &str, answer: &str, at: NaiveDateTime, by: &str) -> QueryResult<usize> {
-    diesel::update(f::table.filter(f::id.eq(id)).filter(f::status.eq("received")))
+    diesel::update(f::table.filter(f::id.eq(id)).filter(f::status.eq(FeedbackStatus::Received.stored())))
         .set((
-            f::status.eq("answered"),
+            f::status.eq(FeedbackStatus::Answered.stored()),
             f::answer.eq(Some(answer)),
             f::answered_at.eq(Some(at)),
             f::answered_by.eq(Some(by)),

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dossiers::rfc3339;
 use crate::auth::extractor::{Unverified, Who};
-use crate::domain::feedback::{self as rules, FeedbackKind};
+use crate::domain::feedback as rules;
 use crate::error::AppError;
 use crate::http::client::ClientAddr;
 use crate::http::context::AppContext;
@@ -66,11 +66,11 @@ impl FeedbackView {
         let overdue = feedback::overdue(&l, now);
         let r = l.row;
         FeedbackView {
-            kind_label: FeedbackKind::parse(&r.kind).map_or("", FeedbackKind::label_vi).to_string(),
+            kind_label: r.kind.label_vi().to_string(),
             published: rules::is_published(r.publish_consent, r.answered_at),
             id: r.id,
-            kind: r.kind,
-            status: r.status,
+            kind: r.kind.as_str().to_string(),
+            status: r.status.as_str().to_string(),
             agency_code: r.agency_code,
             agency_name: l.agency_name,
             dossier_code: l.dossier,
@@ -102,8 +102,8 @@ pub struct PublishedFeedbackView {
 impl From<PublishedRow> for PublishedFeedbackView {
     fn from(p: PublishedRow) -> Self {
         PublishedFeedbackView {
-            kind_label: FeedbackKind::parse(&p.kind).map_or("", FeedbackKind::label_vi).to_string(),
-            kind: p.kind,
+            kind_label: p.kind.label_vi().to_string(),
+            kind: p.kind.as_str().to_string(),
             content: p.content,
             answer: p.answer.unwrap_or_default(),
             agency_name: p.agency_name,

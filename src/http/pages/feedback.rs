@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::session::check_origin;
 use super::{fmt, messages, render, see_other, InLayout, Layout, PageError, PageSession};
 use crate::auth::extractor::{Unverified, Who};
-use crate::domain::feedback::{FeedbackKind, FeedbackStatus};
+use crate::domain::feedback::FeedbackStatus;
 use crate::domain::Role;
 use crate::error::{AppError, ErrorCode};
 use crate::http::client::ClientAddr;
@@ -43,10 +43,10 @@ pub struct FeedbackItem {
 fn item(l: FeedbackLine, now: chrono::DateTime<chrono::Utc>, own_agency: Option<&str>) -> FeedbackItem {
     let overdue = feedback::overdue(&l, now);
     let r = l.row;
-    let open = FeedbackStatus::parse(&r.status) == Some(FeedbackStatus::Received);
+    let open = r.status == FeedbackStatus::Received;
     FeedbackItem {
-        kind: FeedbackKind::parse(&r.kind).map_or("", FeedbackKind::label_vi),
-        status: FeedbackStatus::parse(&r.status).map_or("", FeedbackStatus::label_vi),
+        kind: r.kind.label_vi(),
+        status: r.status.label_vi(),
         agency: format!("{} ({})", l.agency_name, r.agency_code),
         dossier: l.dossier.unwrap_or_default(),
         contact: r.contact.unwrap_or_default(),
@@ -84,7 +84,7 @@ pub async fn public_list(ctx: web::Data<AppContext>, layout: Layout) -> Result<H
     let rows = rows
         .into_iter()
         .map(|p| PublishedItem {
-            kind: FeedbackKind::parse(&p.kind).map_or("", FeedbackKind::label_vi),
+            kind: p.kind.label_vi(),
             content: p.content,
             answer: p.answer.unwrap_or_default(),
             agency: p.agency_name,
