@@ -141,7 +141,12 @@ pub fn submit_on(
             ))
         }
     };
-    let agency = storage::agencies::find(conn, &agency_code)?
+    // A unit that ended in a reorganisation answers through the unit that took over its work.
+    let mut agency = storage::agencies::find(conn, &agency_code)?;
+    if let Some(successor) = agency.as_ref().filter(|a| a.valid_to.is_some()).and_then(|a| a.held_by.clone()) {
+        agency = storage::agencies::find(conn, &successor)?;
+    }
+    let agency = agency
         .filter(|a| a.valid_to.is_none())
         .ok_or_else(|| AppError::new(ErrorCode::AgencyNotFound, "no agency in activity has this code"))?;
     let today = crate::domain::calendar::to_vietnam(now).date_naive();

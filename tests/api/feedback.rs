@@ -417,3 +417,23 @@ async fn each_feedback_request_sends_few_statements_on_one_check_out() {
     assert_eq!((s, items(&b).len()), (200, 1));
     within(&app, "published", 1, diff(before, count(&url)));
 }
+
+#[tokio::test]
+async fn feedback_about_a_unit_that_ended_goes_to_the_unit_holding_its_work() {
+    let app = spawn_app_at(MONDAY).await;
+    let admin = app.login("admin", PW).await;
+    let (s, b) = app
+        .post_with(
+            "/api/v1/admin/agencies/000.02.31.H12/close",
+            &admin,
+            &json!({"successor": "000.01.31.H12", "effective_on": "2027-03-01", "act": "Nghị quyết thử nghiệm"}),
+        )
+        .await;
+    assert_eq!((s, b["ended_units"].as_i64()), (201, Some(1)), "{b}");
+    let citizen = app.login("citizen.an", PW).await;
+    let (s, b) =
+        send(&app, Some(&citizen), &json!({"kind": "report", "content": CONTENT, "agency_code": "000.02.31.H12"}))
+            .await;
+    assert_eq!(s, 201, "{b}");
+    assert_eq!(b["agency_code"], "000.01.31.H12", "{b}");
+}

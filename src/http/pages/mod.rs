@@ -82,6 +82,7 @@ impl Layout {
             Some(role) => {
                 items.push(("/can-bo", "Hồ sơ cần xử lý"));
                 items.push(("/can-bo/canh-bao", "Cảnh báo"));
+                items.push((feedback::STAFF_PATH, "Phản ánh, kiến nghị"));
                 if role == Role::Clerk {
                     items.push(("/can-bo/tiep-nhan", "Tiếp nhận hồ sơ"));
                 }
