@@ -256,6 +256,9 @@ async fn bad_input_answers_400_and_stores_nothing() {
         (with("content", json!("Nội dung có ký tự\u{1b} điều khiển")), "invalid_text"),
         (with("contact", json!("a@b.vn\nBcc: x@y.vn")), "invalid_text"),
         (with("contact", json!("x".repeat(201))), "invalid_feedback_text"),
+        (with("agency_code", json!("000.00.31.H12\t")), "invalid_text"),
+        (with("kind", json!("report\u{7}")), "invalid_text"),
+        (with("pin", json!("12\n34")), "invalid_text"),
         (with("kind", json!("complaint")), "invalid_feedback_kind"),
         (json!({"kind": "report", "content": CONTENT}), "feedback_subject_required"),
     ] {
