@@ -167,6 +167,7 @@ pub fn submit_on(
         due_at: rules::due_at(&calendar, now).naive_utc(),
         created_at: now.naive_utc(),
     };
+    // Starts with a write (the throttle's prune), so SQLite takes its write lock up front.
     conn.transaction(|conn| {
         throttle::feedback_sent(conn, limits, &subject, client, now)?;
         store::insert(conn, &row)?;
@@ -240,6 +241,7 @@ pub fn answer_on(
         return Err(already());
     }
     // Conditional on still being unanswered: of two answers at once, the second finds it answered.
+    // One write, the transaction's first statement.
     let changed =
         conn.transaction(|conn| store::answer(conn, &row.id, answer.as_str(), now.naive_utc(), &caller.user_id))?;
     if changed == 0 {
