@@ -339,6 +339,9 @@ async fn the_pages_send_list_and_answer_feedback() {
     let specialist = app.login("specialist.ninhkieu", PW).await;
     let (_, list) = app.get_with("/api/v1/feedback", &specialist).await;
     let id = items(&list)[0]["id"].as_str().unwrap().to_string();
+    // Without a session, the sign-in leads back to the list.
+    let p = post_form(&app, &format!("/can-bo/phan-anh-kien-nghi/{id}/tra-loi"), None, &[("answer", ANSWER)]).await;
+    assert_eq!((p.status, p.location.as_str()), (303, "/dang-nhap?next=/can-bo/phan-anh-kien-nghi"), "{}", p.body);
     let p = post_form(&app, &format!("/can-bo/phan-anh-kien-nghi/{id}/tra-loi"), Some(&cookie), &[("answer", ANSWER)])
         .await;
     assert_eq!((p.status, p.location.as_str()), (303, "/can-bo/phan-anh-kien-nghi?da_tra_loi=1"), "{}", p.body);

@@ -192,6 +192,10 @@ fn relative_target(req: &HttpRequest) -> String {
             // The administrators' forms post below their section's page (`/quan-tri/<section>/…`).
             return format!("/quan-tri/{}", rest.split('/').next().unwrap_or_default());
         }
+        if p.starts_with(&format!("{}/", feedback::STAFF_PATH)) {
+            // An answer posts below the staff's feedback page.
+            return feedback::STAFF_PATH.to_string();
+        }
         ["/xu-ly", "/danh-gia", "/tep"].iter().find_map(|s| p.strip_suffix(s)).unwrap_or(p).to_string()
     }
 }
