@@ -341,6 +341,12 @@ pub struct ThrottleSettings {
     /// Wrong passwords for one username from all clients together.
     pub sign_in_failures_per_user: i64,
     pub sign_in_window_minutes: i64,
+    /// Feedback and complaints (phản ánh, kiến nghị) one account (or one dossier's PIN holder)
+    /// may send in `feedback_window_minutes`; more answer 429 `too_many_feedback`.
+    pub feedback_per_account: i64,
+    /// Feedback from one client address, whoever sends it, in `feedback_window_minutes`.
+    pub feedback_per_client: i64,
+    pub feedback_window_minutes: i64,
 }
 
 impl Default for ThrottleSettings {
@@ -354,6 +360,9 @@ impl Default for ThrottleSettings {
             sign_in_failures_per_client: 20,
             sign_in_failures_per_user: 50,
             sign_in_window_minutes: 15,
+            feedback_per_account: 5,
+            feedback_per_client: 20,
+            feedback_window_minutes: 1440,
         }
     }
 }

@@ -480,6 +480,21 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
     let waiting = online_submission(&app).await;
     // The clerk reads it, so the applicant's page audits the table "Ai đã xem hồ sơ của tôi".
     assert_eq!(app.get_with(&format!("/api/v1/dossiers/{waiting}"), &clerk).await.0, 200);
+    // Feedback (issue 17 item 6): one answered and published, one waiting for its answer, so the
+    // public list, the citizen's list and the staff's answer form are audited with content.
+    let citizen_token = app.login("citizen.an", PW).await;
+    let specialist = app.login("specialist.ninhkieu", PW).await;
+    for (consent, answer) in [(true, Some("Đã bố trí thêm ghế chờ.")), (false, None)] {
+        let body = json!({"kind": "recommendation", "agency_code": NINH_KIEU, "publish_consent": consent,
+            "content": "Đề nghị bố trí thêm ghế chờ tại Bộ phận Một cửa."});
+        let (s, f) = app.post_with("/api/v1/feedback", &citizen_token, &body).await;
+        assert_eq!(s, 201, "{f}");
+        if let Some(answer) = answer {
+            let path = format!("/api/v1/feedback/{}/answer", f["id"].as_str().unwrap());
+            let (s, a) = app.post_with(&path, &specialist, &json!({"answer": answer})).await;
+            assert_eq!(s, 200, "{a}");
+        }
+    }
     let cookie = common::web::sign_in(&app, "leader.tp", PW).await;
     let dashboard = common::web::get(&app, "/lanh-dao", Some(&cookie)).await;
     assert!(dashboard.body.contains("id=\"bat-thuong-don-vi\""), "the anomalies by agency are shown");
@@ -517,6 +532,9 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
         "/tra-cuu/000.00.31.H12-000000-9999".into(),
         "/dang-nhap".into(),
         "/dang-ky".into(),
+        "/phan-anh-kien-nghi".into(),
+        format!("/phan-anh-kien-nghi/gui?ho_so={code}"),
+        format!("/phan-anh-kien-nghi/ho-so?ho_so={code}"),
     ];
     // The applicant's waiting submission, and the page that confirms its withdrawal.
     let citizen = [
@@ -524,10 +542,17 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
         format!("/thu-tuc/{BUSINESS}/nop"),
         format!("/ho-so-cua-toi/{waiting}"),
         format!("/ho-so-cua-toi/{waiting}/rut-ho-so"),
+        "/phan-anh-kien-nghi/cua-toi".into(),
+        "/phan-anh-kien-nghi/gui".into(),
     ];
-    let clerk =
-        ["/can-bo".to_string(), "/can-bo/tiep-nhan".into(), format!("/can-bo/ho-so/{code}"), "/can-bo/canh-bao".into()];
-    let leader = ["/lanh-dao".to_string(), "/can-bo/canh-bao".into()];
+    let clerk = [
+        "/can-bo".to_string(),
+        "/can-bo/tiep-nhan".into(),
+        format!("/can-bo/ho-so/{code}"),
+        "/can-bo/canh-bao".into(),
+        "/can-bo/phan-anh-kien-nghi".into(),
+    ];
+    let leader = ["/lanh-dao".to_string(), "/can-bo/canh-bao".into(), "/can-bo/phan-anh-kien-nghi".into()];
     let admin = [
         "/quan-tri".to_string(),
         "/quan-tri/thong-bao".into(),
@@ -607,6 +632,39 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
     b.press(Key::Enter).await;
     b.wait_for_path(&format!("/can-bo/ho-so/{code}")).await;
     b.sign_out().await;
+    b.close().await;
+}
+
+/// Feedback (issue 17 item 6) in a real browser: a citizen sends a recommendation through the form,
+/// the agency's specialist answers it on the staff page, and the answer shows on the public page.
+#[tokio::test]
+async fn a_citizen_sends_feedback_the_agency_answers_it_and_the_answer_is_published() {
+    let Some(b) = Browser::start(1280, 900).await else { return };
+    let app = common::spawn_app().await;
+    let question = "Đề nghị niêm yết rõ giờ làm việc buổi chiều tại Bộ phận Một cửa.";
+    let answer = "Ủy ban đã niêm yết giờ làm việc tại cửa ra vào và trên cổng thông tin.";
+    b.sign_in(&app, "citizen.an", "/phan-anh-kien-nghi/gui").await;
+    b.click("input[name=kind][value=recommendation]").await;
+    b.fill("#agency_code", NINH_KIEU).await;
+    b.fill("#content", question).await;
+    b.click("input[name=publish_consent]").await;
+    b.click("form[action='/phan-anh-kien-nghi/gui'] button[type=submit]").await;
+    b.find(".alert-ok").await;
+    assert!(b.text("main").await.contains("Hạn trả lời"), "the deadline is shown");
+    b.assert_accessible("the feedback confirmation").await;
+    b.sign_out().await;
+
+    b.sign_in(&app, "specialist.ninhkieu", "/can-bo/phan-anh-kien-nghi").await;
+    assert!(b.text("main").await.contains(question));
+    b.fill("textarea[name=answer]", answer).await;
+    b.click("article form button[type=submit]").await;
+    b.find(".alert-ok").await;
+    b.assert_accessible("the staff feedback page after an answer").await;
+    b.sign_out().await;
+
+    b.goto(&app.url("/phan-anh-kien-nghi")).await;
+    let main = b.text("main").await;
+    assert!(main.contains(question) && main.contains(answer), "{main}");
     b.close().await;
 }
 

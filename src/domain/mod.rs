@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod delay_attribution;
 pub mod department;
 pub mod dossier;
+pub mod feedback;
 pub mod indexes;
 pub mod intake_boundary;
 pub mod intake_latency;

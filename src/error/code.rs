@@ -205,6 +205,13 @@ error_codes! {
     DepartmentKeyUsed, CONFLICT, "department_key_used", "Cơ quan đã có (hoặc từng có) phòng, ban mang mã này; mỗi mã chỉ dùng một lần. Hãy chọn mã khác.";
     InvalidDepartmentName, BAD_REQUEST, "invalid_department_name", "Tên phòng, ban dài từ 1 đến 200 ký tự, không có ký tự điều khiển.";
     DepartmentSelfSuccessor, BAD_REQUEST, "department_self_successor", "Phòng, ban nhận công việc phải là một phòng, ban khác.";
+    InvalidFeedbackKind, BAD_REQUEST, "invalid_feedback_kind", "Hãy chọn loại: phản ánh (report) hoặc kiến nghị (recommendation).";
+    InvalidFeedbackText, BAD_REQUEST, "invalid_feedback_text", "Nội dung phản ánh, kiến nghị dài từ 10 đến 2000 ký tự, câu trả lời đến 4000 ký tự, thông tin liên hệ đến 200 ký tự, không có ký tự điều khiển.";
+    FeedbackSubjectRequired, BAD_REQUEST, "feedback_subject_required", "Hãy cho biết phản ánh, kiến nghị về hồ sơ nào (mã hồ sơ) hoặc về cơ quan nào (mã cơ quan).";
+    FeedbackNotFound, NOT_FOUND, "feedback_not_found", "Không tìm thấy phản ánh, kiến nghị này trong phạm vi của bạn.";
+    FeedbackNotConcerned, FORBIDDEN, "feedback_not_concerned", "Chỉ cơ quan được giao xử lý phản ánh, kiến nghị này mới trả lời được.";
+    FeedbackAlreadyAnswered, CONFLICT, "feedback_already_answered", "Phản ánh, kiến nghị này đã được trả lời.";
+    TooManyFeedback, TOO_MANY_REQUESTS, "too_many_feedback", "Bạn đã gửi quá nhiều phản ánh, kiến nghị trong thời gian ngắn. Vui lòng thử lại sau.";
 }
 
 impl std::fmt::Display for ErrorCode {

@@ -39,8 +39,8 @@ pub const PRINTABLE_CSP: &str = "default-src 'none'; style-src 'self' 'unsafe-in
 pub const OTHER_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
 /// Fields whose text may span lines (textareas of the pages, and the same fields in JSON).
-const MULTILINE_FIELDS: [&str; 8] =
-    ["note", "reason", "missing", "other_documents", "comment", "opinion", "task", "plan"];
+const MULTILINE_FIELDS: [&str; 10] =
+    ["note", "reason", "missing", "other_documents", "comment", "opinion", "task", "plan", "content", "answer"];
 
 /// The middleware (`App::wrap(from_fn(boundary::guard))`).
 pub async fn guard(

@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod demo;
 pub mod departments;
 pub mod dossiers;
+pub mod feedback;
 pub mod inbox;
 pub mod lookup;
 pub mod notifications;

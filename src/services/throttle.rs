@@ -41,6 +41,9 @@ pub struct Limits {
     pub sign_in_per_client: Limit,
     pub sign_in_per_user: Limit,
     pub lookups_per_client: Limit,
+    /// Feedback sent by one account (or with one dossier's PIN), and from one client address.
+    pub feedback_per_account: Limit,
+    pub feedback_per_client: Limit,
     /// When this instance last pruned old lookup hits (shared by its clones).
     lookup_pruning: PruneSchedule,
 }
@@ -70,6 +73,8 @@ impl Limits {
             sign_in_per_client: Limit::new(t.sign_in_failures_per_client, t.sign_in_window_minutes),
             sign_in_per_user: Limit::new(t.sign_in_failures_per_user, t.sign_in_window_minutes),
             lookups_per_client: Limit::new(l.max_per_minute, 1),
+            feedback_per_account: Limit::new(t.feedback_per_account, t.feedback_window_minutes),
+            feedback_per_client: Limit::new(t.feedback_per_client, t.feedback_window_minutes),
             lookup_pruning: PruneSchedule::default(),
         }
     }
@@ -90,6 +95,9 @@ pub enum Kind {
     SignIn,
     /// A public lookup; no subject.
     Lookup,
+    /// Feedback sent (phản ánh, kiến nghị); the subject is the account's id, or `pin:` and the
+    /// dossier's id for a submission proven by the PIN.
+    Feedback,
 }
 
 impl Kind {
@@ -98,6 +106,7 @@ impl Kind {
             Self::Proof => "proof",
             Self::SignIn => "sign_in",
             Self::Lookup => "lookup",
+            Self::Feedback => "feedback",
         }
     }
 }
@@ -269,6 +278,31 @@ pub fn begin_sign_in(
             code: ErrorCode::TooManyAttempts,
             message: format!(
                 "too many wrong passwords; try again in {} minutes, or ask an administrator",
+                minutes(r.retry_after_secs)
+            ),
+            retry_after_secs: r.retry_after_secs,
+        }
+    })
+}
+
+/// Counts one feedback submission by `subject` (an account id, or `pin:<dossier id>`) from `client`:
+/// refused with 429 `too_many_feedback` beyond `throttle.feedback_per_account` for the subject or
+/// `throttle.feedback_per_client` for the client address in `throttle.feedback_window_minutes`, as
+/// online submissions are limited per account. The attempt stays counted (it is a submission).
+pub fn feedback_sent(
+    conn: &mut AnyConnection,
+    limits: &Limits,
+    subject: &str,
+    client: &ClientAddr,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let checks = [(Scope::Subject, limits.feedback_per_account), (Scope::Client, limits.feedback_per_client)];
+    attempt(conn, Kind::Feedback, subject, client, now, &checks)?.map(|_| ()).map_err(|r| {
+        tracing::info!(limits = ?r.by, "feedback throttled");
+        AppError::Throttled {
+            code: ErrorCode::TooManyFeedback,
+            message: format!(
+                "too much feedback sent from this account or address; try again in {} minutes",
                 minutes(r.retry_after_secs)
             ),
             retry_after_secs: r.retry_after_secs,

@@ -9,6 +9,7 @@ pub mod connection;
 pub mod demo_history;
 pub mod departments;
 pub mod dossiers;
+pub mod feedback;
 pub mod inbox;
 pub mod lookup;
 pub mod outbox;

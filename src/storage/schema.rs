@@ -691,6 +691,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Feedback and complaints (phản ánh, kiến nghị; issue 17 item 6), routed to the agency concerned.
+    feedback (id) {
+        id -> Text,
+        kind -> Text,
+        dossier_id -> Nullable<Text>,
+        agency_code -> Text,
+        agency_path -> Text,
+        content -> Text,
+        submitted_by -> Nullable<Text>,
+        with_pin -> Bool,
+        contact -> Nullable<Text>,
+        publish_consent -> Bool,
+        status -> Text,
+        due_at -> Timestamp,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        answered_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(procedure_documents -> procedures (procedure_id));
 diesel::joinable!(procedure_steps -> procedures (procedure_id));
 diesel::joinable!(users -> agencies (agency_code));
@@ -707,6 +729,7 @@ diesel::joinable!(oversight_alerts -> dossiers (dossier_id));
 diesel::joinable!(dossier_accesses -> dossiers (dossier_id));
 diesel::joinable!(dossier_accesses -> users (user_id));
 diesel::joinable!(oversight_alerts -> oversight_alert_rules (rule_id));
+diesel::joinable!(feedback -> agencies (agency_code));
 diesel::joinable!(stats_daily -> agencies (agency_code));
 diesel::joinable!(stats_monthly -> agencies (agency_code));
 diesel::joinable!(stats_yearly -> agencies (agency_code));
@@ -748,4 +771,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     oversight_alert_rules,
     oversight_alerts,
     dossier_accesses,
+    feedback,
 );

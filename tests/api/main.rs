@@ -28,6 +28,7 @@ mod departments;
 mod domain_split;
 mod dossiers;
 mod errors;
+mod feedback;
 mod forms;
 mod indexes;
 mod intake_latency;

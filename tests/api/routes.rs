@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 /// Every page of the table, with its method, in a form the pattern accepts.
-const PAGES: [(&str, &str); 44] = [
+const PAGES: [(&str, &str); 52] = [
     ("GET", "/static/app.css"),
     ("GET", "/"),
     ("GET", "/thu-tuc"),
@@ -55,6 +55,14 @@ const PAGES: [(&str, &str); 44] = [
     ("GET", "/quan-tri/thu-tuc/2.000720"),
     ("POST", "/quan-tri/thu-tuc/2.000720"),
     ("GET", "/health"),
+    ("GET", "/phan-anh-kien-nghi"),
+    ("GET", "/phan-anh-kien-nghi/gui"),
+    ("POST", "/phan-anh-kien-nghi/gui"),
+    ("GET", "/phan-anh-kien-nghi/cua-toi"),
+    ("GET", "/phan-anh-kien-nghi/ho-so"),
+    ("POST", "/phan-anh-kien-nghi/ho-so"),
+    ("GET", "/can-bo/phan-anh-kien-nghi"),
+    ("POST", "/can-bo/phan-anh-kien-nghi/0195f0a0-0000-7000-8000-000000000000/tra-loi"),
 ];
 
 /// A value each path parameter of the OpenAPI document accepts (the record need not exist).

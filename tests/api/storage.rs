@@ -180,6 +180,10 @@ fn read_every_table(conn: &mut connection::AnyConnection) {
         .select(schema::oversight_alerts::all_columns)
         .load::<motcua::storage::alerts::AlertRow>(conn)
         .unwrap();
+    schema::feedback::table
+        .select(schema::feedback::all_columns)
+        .load::<motcua::storage::feedback::FeedbackRow>(conn)
+        .unwrap();
 }
 
 #[test]

@@ -9,6 +9,7 @@ pub mod anomalies;
 pub mod auth;
 pub mod departments;
 pub mod dossiers;
+pub mod feedback;
 pub mod forms;
 pub mod health;
 pub mod lookup;

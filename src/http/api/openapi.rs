@@ -6,6 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
+use super::feedback;
 use super::{
     accesses, admin, admin_agencies, agencies, alerts, anomalies, auth, departments, dossiers, forms, health, lookup,
     national_portal, notifications, oversight_alerts, procedures, reorganisations, stats,
@@ -63,6 +64,11 @@ use super::{
         notifications::list,
         alerts::throttle_alerts,
         oversight_alerts::list,
+        feedback::submit,
+        feedback::list,
+        feedback::answer,
+        feedback::of_dossier,
+        feedback::published,
         notifications::requeue,
         admin::list_users,
         admin::create_user,

@@ -15,6 +15,7 @@ pub mod accesses;
 pub mod admin;
 pub mod citizen;
 pub mod dashboard;
+pub mod feedback;
 pub mod messages;
 pub mod portal;
 pub mod session;
@@ -82,6 +83,7 @@ impl Layout {
             Some(role) => {
                 items.push(("/can-bo", "Hồ sơ cần xử lý"));
                 items.push(("/can-bo/canh-bao", "Cảnh báo"));
+                items.push((feedback::STAFF_PATH, "Phản ánh, kiến nghị"));
                 if role == Role::Clerk {
                     items.push(("/can-bo/tiep-nhan", "Tiếp nhận hồ sơ"));
                 }
@@ -190,6 +192,10 @@ fn relative_target(req: &HttpRequest) -> String {
         if let Some(rest) = p.strip_prefix("/quan-tri/") {
             // The administrators' forms post below their section's page (`/quan-tri/<section>/…`).
             return format!("/quan-tri/{}", rest.split('/').next().unwrap_or_default());
+        }
+        if p.starts_with(&format!("{}/", feedback::STAFF_PATH)) {
+            // An answer posts below the staff's feedback page.
+            return feedback::STAFF_PATH.to_string();
         }
         ["/xu-ly", "/danh-gia", "/tep"].iter().find_map(|s| p.strip_suffix(s)).unwrap_or(p).to_string()
     }

@@ -60,6 +60,8 @@ pub struct DashboardFigures {
     pub waiting: super::IntakeWaiting,
     /// The anomalies of the period in the agency's scope (`services::oversight`).
     pub anomalies: DashboardAnomalies,
+    /// Feedback and complaints (phản ánh, kiến nghị) of the period in the agency's scope.
+    pub feedback: crate::domain::feedback::FeedbackFigures,
 }
 
 /// The anomalies the dashboard shows: each rule's count, and the agencies with any flag.
@@ -161,6 +163,14 @@ fn dashboard_figures(
         crate::services::oversight::anomalies_in(conn, &calendar, &now.scope, (now.from, now.to), q.now)?;
     let anomalies =
         DashboardAnomalies { totals: rules.iter().map(|r| (r.rule, r.count)).collect(), agencies: agencies_flagged };
+    // Feedback of the period (one statement), counted by the domain.
+    let (start, end) = crate::domain::calendar::vietnam_days_utc(now.from, now.to);
+    let feedback = crate::domain::feedback::FeedbackFigures::count(
+        crate::storage::feedback::for_figures(conn, &now.scope, start, end)?,
+        start,
+        end,
+        q.now.naive_utc(),
+    );
     let kpis_of = |selection: Selection, total: &ReportRow, off: i64, using| -> Kpis {
         // Both periods count the procedures as they are; the intake rule of each period's last day.
         let boundary_free = super::indicators::procedures_boundary_free(selection.to, of_province);
@@ -173,5 +183,5 @@ fn dashboard_figures(
         (Some(sel), Some(total)) => Some(kpis_of(sel, &total, off[1], using.next().unwrap_or_default())),
         _ => None,
     };
-    Ok(DashboardFigures { kpis, before, reports, waiting, anomalies })
+    Ok(DashboardFigures { kpis, before, reports, waiting, anomalies, feedback })
 }

@@ -6,6 +6,7 @@ use super::{DossierChanges, DossierRow, EventRow, NewDossier, NewEvent};
 use crate::domain::calendar::Timeliness;
 use crate::domain::department::DepartmentKey;
 use crate::domain::dossier::{Channel, Decision, Dossier, Handover, Route, RoutedStep, Status, SupplementStage};
+use crate::domain::feedback::{FeedbackKind, FeedbackStatus};
 use crate::domain::intake_boundary::ResultDelivery;
 use crate::domain::{AgencyCode, Role, TimeLimit, TimeUnit};
 
@@ -86,6 +87,8 @@ macro_rules! text_column {
 }
 
 text_column!(Status, "status", Status::parse, Status::as_str);
+text_column!(FeedbackKind, "feedback kind", FeedbackKind::parse, FeedbackKind::as_str);
+text_column!(FeedbackStatus, "feedback status", FeedbackStatus::parse, FeedbackStatus::as_str);
 text_column!(Channel, "channel", Channel::parse, Channel::as_str);
 text_column!(Decision, "decision", Decision::parse, Decision::as_str);
 text_column!(ResultDelivery, "result delivery", ResultDelivery::parse, ResultDelivery::as_str);

@@ -53,7 +53,7 @@ const COLUMN_KEYS: [&str; 11] = [
 /// Everything the dashboard shows for a valid selection, from the figures read in the page's trip
 /// (`services::stats::dashboard`, asked for [`GROUPS`] and the table's grouping).
 pub(super) fn build(figures: DashboardFigures, picker: &Picker, from: NaiveDate, to: NaiveDate) -> Data {
-    let DashboardFigures { kpis, before, reports, waiting, anomalies } = figures;
+    let DashboardFigures { kpis, before, reports, waiting, anomalies, feedback: feedback_figures } = figures;
     let previous = Period::new(from, to).ok().and_then(|p| p.previous());
     let reports: HashMap<&str, Report> = reports.into_iter().map(|r| (r.selection.grouping.as_str(), r)).collect();
     let (cards, indicators) = cards(&kpis, before.as_ref());
@@ -203,6 +203,7 @@ pub(super) fn build(figures: DashboardFigures, picker: &Picker, from: NaiveDate,
         intake: intake(&waiting, &reports["agency"]),
         delay: delay(&reports["agency"]),
         anomalies,
+        feedback: feedback_figures,
         chart_months,
         chart_on_time,
         chart_agencies,

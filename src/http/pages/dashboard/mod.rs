@@ -262,6 +262,8 @@ struct Data {
     intake: Intake,
     delay: Delay,
     anomalies: Anomalies,
+    /// Feedback and complaints of the period: received, answered, answered late, open past due.
+    feedback: crate::domain::feedback::FeedbackFigures,
     chart_months: String,
     chart_on_time: String,
     chart_agencies: String,
