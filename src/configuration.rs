@@ -68,6 +68,8 @@ pub struct Settings {
     pub portal: PortalSettings,
     #[serde(default)]
     pub privacy: PrivacySettings,
+    #[serde(default)]
+    pub alerts: AlertSettings,
 }
 
 fn default_env() -> Environment {
@@ -402,6 +404,23 @@ pub struct PortalSettings {
 impl Default for PortalSettings {
     fn default() -> Self {
         Self { url: None, token: String::new(), adapter: "legacy_json".into(), inbound_token: None, timeout_secs: 10 }
+    }
+}
+
+/// The early-warning rules' scheduler (issue 16 item 2).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AlertSettings {
+    /// Whether `serve` (with its delivery worker) and `motcua worker` evaluate the alert rules
+    /// as their ticks come. On by default; the `test` environment turns it off, because a test on
+    /// the system clock would otherwise raise alerts (and staff notices) depending on the hour it
+    /// runs at: the alert tests evaluate ticks themselves, on their own clock.
+    pub scheduler: bool,
+}
+
+impl Default for AlertSettings {
+    fn default() -> Self {
+        Self { scheduler: true }
     }
 }
 

@@ -54,11 +54,13 @@ fn real_main() -> anyhow::Result<()> {
                     worker.pool.clone(),
                     worker.clock.clone(),
                 ));
-                actix_web::rt::spawn(motcua::services::alerts::run_scheduler(
-                    worker.pool.clone(),
-                    worker.clock.clone(),
-                    motcua::services::alerts::SCHEDULE_EVERY,
-                ));
+                if settings.alerts.scheduler {
+                    actix_web::rt::spawn(motcua::services::alerts::run_scheduler(
+                        worker.pool.clone(),
+                        worker.clock.clone(),
+                        motcua::services::alerts::SCHEDULE_EVERY,
+                    ));
+                }
                 println!("notification worker, reorganisation scheduler and alert rules running");
                 worker.run().await;
                 Ok(())

@@ -99,6 +99,8 @@ pub struct Application {
     worker: Option<Worker>,
     portal: Option<PortalWorker>,
     history: Option<DemoHistory>,
+    /// Whether the alert rules' scheduler runs beside the delivery worker (`alerts.scheduler`).
+    alerts: bool,
 }
 
 /// What the background demo history needs: it ends at the clock's "now" when serving starts.
@@ -150,7 +152,7 @@ impl Application {
             days: i64::from(settings.seed.demo_history_days),
         });
         let server = run(listener, pool, settings, clock)?;
-        Ok(Self { port, server, worker, portal, history })
+        Ok(Self { port, server, worker, portal, history, alerts: settings.alerts.scheduler })
     }
 
     pub fn port(&self) -> u16 {
@@ -162,11 +164,13 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         if let Some(w) = self.worker {
             tokio::spawn(crate::services::reorganise::run_scheduler(w.pool.clone(), w.clock.clone()));
-            tokio::spawn(crate::services::alerts::run_scheduler(
-                w.pool.clone(),
-                w.clock.clone(),
-                crate::services::alerts::SCHEDULE_EVERY,
-            ));
+            if self.alerts {
+                tokio::spawn(crate::services::alerts::run_scheduler(
+                    w.pool.clone(),
+                    w.clock.clone(),
+                    crate::services::alerts::SCHEDULE_EVERY,
+                ));
+            }
             tokio::spawn(w.run());
         }
         if let Some(p) = self.portal {
