@@ -390,19 +390,28 @@ async fn citizen_submits_online_the_counter_receives_and_transfers_the_leader_se
     b.wait_for_path(&format!("/thu-tuc/{BUSINESS}")).await;
     b.click(&format!("a[href='/thu-tuc/{BUSINESS}/nop']")).await;
     b.wait_for_path(&format!("/thu-tuc/{BUSINESS}/nop")).await;
-    b.select("#agency_code", NINH_KIEU).await;
+    // The receiving agency found with the search box: the one match comes chosen.
+    b.fill("#tim", "ninh kieu").await;
+    b.click(&format!("form[role=search][action='/thu-tuc/{BUSINESS}/nop'] button[type=submit]")).await;
+    b.wait_for_path(&format!("/thu-tuc/{BUSINESS}/nop?")).await;
+    assert!(b.text("main").await.contains("Có 1 cơ quan tiếp nhận phù hợp."), "{}", b.text("main").await);
+    let chosen = b.js("return document.querySelector('#agency_code').value;", vec![]).await;
+    assert_eq!(chosen.as_str(), Some(NINH_KIEU));
+    // The result by post.
+    b.click("input[name=result_delivery][value=post]").await;
     b.fill("#name", "Nguyễn Văn An").await;
     b.fill("#id_number", "092190004321").await;
     b.fill("#phone", "0987654321").await;
     b.fill("#address", "Phường Tân An, quận Ninh Kiều").await;
     b.click("input[name=documents]").await;
-    b.click(&format!("form[action='/thu-tuc/{BUSINESS}/nop'] button[type=submit]")).await;
+    b.click(&format!("form[method=post][action='/thu-tuc/{BUSINESS}/nop'] button[type=submit]")).await;
     b.wait_for_path("/ho-so-cua-toi/").await;
     let path = b.path().await;
     // Not received yet: no code, the submission's reference names it (TT 01/2018 Điều 19).
     let reference = path.trim_start_matches("/ho-so-cua-toi/").split('?').next().unwrap().to_string();
     assert!(reference.starts_with("HS-"), "{path}");
     assert!(b.text("main").await.contains("Đã nộp hồ sơ thành công"));
+    assert!(b.text("main").await.contains("Nhận qua dịch vụ bưu chính công ích"));
     b.sign_out().await;
 
     // The leader sees it waiting for the counter of quận Ninh Kiều (issue 15 item 7).
@@ -540,6 +549,8 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
     let citizen = [
         "/ho-so-cua-toi".to_string(),
         format!("/thu-tuc/{BUSINESS}/nop"),
+        format!("/thu-tuc/{BUSINESS}/nop?khu_vuc=000.00.31.H12&tim=ninh+ki%E1%BB%81u"),
+        format!("/thu-tuc/{BUSINESS}/nop?tim=kh%C3%B4ng+c%C3%B3"),
         format!("/ho-so-cua-toi/{waiting}"),
         format!("/ho-so-cua-toi/{waiting}/rut-ho-so"),
         "/phan-anh-kien-nghi/cua-toi".into(),

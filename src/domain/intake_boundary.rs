@@ -175,6 +175,18 @@ impl ResultDelivery {
         Self::ALL.into_iter().find(|d| d.as_str() == s)
     }
 
+    /// What the online form proposes before the applicant chooses: for a full-online service
+    /// (level 4, *toàn trình*) the result "is returned online or via public postal service"
+    /// (ND 42/2022/NĐ-CP Điều 11 khoản 1 điểm a), so online; otherwise at the counter. The
+    /// applicant may choose any of the three either way: no rule found forbids one.
+    pub fn proposed_for_online_level(level: i32) -> Self {
+        if level >= 4 {
+            Self::Online
+        } else {
+            Self::Counter
+        }
+    }
+
     pub fn label_vi(self) -> &'static str {
         match self {
             Self::Counter => "Nhận tại nơi tiếp nhận hồ sơ",
@@ -325,5 +337,7 @@ mod tests {
         }
         assert_eq!(ResultDelivery::parse("email"), None);
         assert_eq!(ResultDelivery::default(), ResultDelivery::Counter);
+        assert_eq!(ResultDelivery::proposed_for_online_level(4), ResultDelivery::Online);
+        assert_eq!(ResultDelivery::proposed_for_online_level(3), ResultDelivery::Counter);
     }
 }

@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod notice;
 pub mod period;
 pub mod procedure;
+pub mod receiving_choice;
 pub mod regime;
 pub mod reorganisation;
 pub mod search;

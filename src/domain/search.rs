@@ -68,6 +68,11 @@ impl SearchText {
         }
         Ok(Some(SearchText { words: words(&folded), folded }))
     }
+
+    /// The text's words, folded.
+    pub fn words(&self) -> &[String] {
+        &self.words
+    }
 }
 
 /// One entry of the synonym list: what citizens type, and what it stands for in the catalogue.

@@ -2,6 +2,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::domain::receiving_choice;
 use crate::domain::search::{names_field, Search, SearchText, SearchTextError, Synonyms};
 use crate::domain::{AgencyCode, AgencyLevel, OnlineLevel, ProcedureCode};
 use crate::error::{AppError, ErrorCode};
@@ -38,6 +39,47 @@ pub async fn list_agencies(pool: &Pool, query: AgencyQuery) -> Result<Vec<Agency
 pub fn list_agencies_on(conn: &mut AnyConnection, query: &AgencyQuery) -> Result<Vec<AgencyRow>, AppError> {
     let filter = agency_filter(query)?;
     Ok(agencies::list(conn, &filter)?)
+}
+
+/// The units that receive a procedure decided at `levels` on `day`, each in its area with its
+/// predecessors' names (the online form's choice, `domain::receiving_choice`). At a commune level
+/// every commune receives; above it only the units that handle procedures. Two statements.
+pub fn receiving_units_on(
+    conn: &mut AnyConnection,
+    levels: &[String],
+    day: chrono::NaiveDate,
+) -> Result<Vec<receiving_choice::Unit>, AppError> {
+    let all = agencies::list(conn, &AgencyFilter::default())?;
+    let offered: Vec<&AgencyRow> = all
+        .iter()
+        .filter(|a| a.valid_on(day) && levels.contains(&a.level) && (a.handles_procedures || a.level == "commune"))
+        .collect();
+    let codes: Vec<String> = offered.iter().map(|a| a.code.clone()).collect();
+    let mut formerly: HashMap<String, Vec<receiving_choice::Former>> = HashMap::new();
+    for l in reorganisations::predecessors_of(conn, &codes)? {
+        formerly.entry(l.successor_code).or_default().push(receiving_choice::Former {
+            code: l.predecessor_code,
+            name: l.predecessor_name,
+            province: l.predecessor_province,
+            whole: l.whole,
+        });
+    }
+    let nodes: HashMap<String, receiving_choice::Node> = all
+        .iter()
+        .map(|a| {
+            let node =
+                receiving_choice::Node { name: a.name.clone(), level: a.level.clone(), parent: a.parent_code.clone() };
+            (a.code.clone(), node)
+        })
+        .collect();
+    Ok(offered
+        .into_iter()
+        .map(|a| {
+            let formerly = formerly.remove(&a.code).unwrap_or_default();
+            let area = receiving_choice::area_of(&a.code, &nodes, &formerly);
+            receiving_choice::Unit { code: a.code.clone(), name: a.name.clone(), area, formerly }
+        })
+        .collect())
 }
 
 /// One link of an agency's lineage with both ends named: `to` came from `from` (wholly or in
@@ -170,16 +212,18 @@ fn procedure_filter(query: ProcedureQuery) -> Result<CatalogueSearch, AppError> 
         online_level: online(query.online_level)?,
         min_online_level: online(query.min_online_level)?,
     };
-    let text = |t: Option<&str>| -> Result<Option<SearchText>, AppError> {
-        t.map(SearchText::parse).transpose().map(Option::flatten).map_err(|e| match e {
-            SearchTextError::TooLong => AppError::new(ErrorCode::InvalidQuery, e.to_string()),
-            SearchTextError::ControlCharacter(_) => AppError::new(ErrorCode::InvalidText, e.to_string()),
-        })
-    };
     // The field is checked as a search text is (length, control characters).
-    text(query.field.as_deref())?;
-    let search = text(query.q.as_deref())?.map(|t| Search::new(t, &query.synonyms));
+    search_text(query.field.as_deref())?;
+    let search = search_text(query.q.as_deref())?.map(|t| Search::new(t, &query.synonyms));
     Ok(CatalogueSearch { filter, field: query.field.filter(|f| !f.trim().is_empty()), search })
+}
+
+/// A search text as typed (None or blank: no search), checked: its length and no control characters.
+pub fn search_text(t: Option<&str>) -> Result<Option<SearchText>, AppError> {
+    t.map(SearchText::parse).transpose().map(Option::flatten).map_err(|e| match e {
+        SearchTextError::TooLong => AppError::new(ErrorCode::InvalidQuery, e.to_string()),
+        SearchTextError::ControlCharacter(_) => AppError::new(ErrorCode::InvalidText, e.to_string()),
+    })
 }
 
 pub async fn list_procedures(pool: &Pool, query: ProcedureQuery) -> Result<Vec<ProcedureEntry>, AppError> {

@@ -65,6 +65,19 @@ pub fn predecessors(conn: &mut AnyConnection, code: &str) -> QueryResult<Vec<Lin
         .load(conn)
 }
 
+/// The predecessors' links of every unit of `codes`, by unit, in the act's order. One statement.
+pub fn predecessors_of(conn: &mut AnyConnection, codes: &[String]) -> QueryResult<Vec<LineageRow>> {
+    agency_lineage::table
+        .filter(agency_lineage::successor_code.eq_any(codes.to_vec()))
+        .order((
+            agency_lineage::successor_code.asc(),
+            agency_lineage::effective_on.asc(),
+            agency_lineage::position.asc(),
+        ))
+        .select(LineageRow::as_select())
+        .load(conn)
+}
+
 /// The units that came from `code` (their links to it).
 pub fn successors(conn: &mut AnyConnection, code: &str) -> QueryResult<Vec<LineageRow>> {
     agency_lineage::table

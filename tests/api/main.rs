@@ -46,4 +46,5 @@ mod stats;
 mod stats_hierarchy;
 mod stats_property;
 mod storage;
+mod submit_choice;
 mod throttle;

@@ -44,6 +44,7 @@ pub fn field_of(e: &AppError) -> &'static str {
         InvalidAgencyCode | AgencyRequired | WrongReceivingLevel | AgencyNotFound => "agency_code",
         InvalidDocuments => "other_documents",
         ApplicantCommuneRequired | InvalidApplicantCommune => "applicant_commune",
+        InvalidResultDelivery => "result_delivery",
         InvalidFileName | UnsupportedFileType | ContentTypeMismatch | ContentMismatch | EmptyFile | FileTooLarge
         | TooManyFiles | TooManyFilesAtOnce => "files",
         _ => "",

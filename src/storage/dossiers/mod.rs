@@ -364,21 +364,35 @@ pub fn lock_user(conn: &mut AnyConnection, user_id: &str) -> QueryResult<bool> {
     Ok(n == 1)
 }
 
+/// What the citizen entered on their newest submission: the applicant, the receiving agency and
+/// how they took the result.
+#[derive(Debug, Clone)]
+pub struct LastSubmission {
+    pub applicant: ApplicantRow,
+    pub receiving_agency: String,
+    pub result_delivery: String,
+}
+
 /// What the online form is prefilled with for a citizen account (issue 17 item 5): the account's
-/// name, and the applicant of the newest dossier it submitted, if any. Two statements.
+/// name, and what the newest dossier it submitted held, if any. Two statements.
 pub fn applicant_for_form(
     conn: &mut AnyConnection,
     citizen_user_id: &str,
-) -> QueryResult<(Option<String>, Option<ApplicantRow>)> {
+) -> QueryResult<(Option<String>, Option<LastSubmission>)> {
     use super::schema::users;
     let name = users::table.find(citizen_user_id).select(users::full_name).first(conn).optional()?;
     let last = dossier_applicants::table
         .inner_join(dossiers::table.on(dossiers::id.eq(dossier_applicants::dossier_id)))
         .filter(dossiers::citizen_user_id.eq(citizen_user_id))
         .order(dossiers::submitted_at.desc())
-        .select(ApplicantRow::as_select())
-        .first(conn)
-        .optional()?;
+        .select((ApplicantRow::as_select(), dossiers::receiving_agency, dossiers::result_delivery))
+        .first::<(ApplicantRow, String, String)>(conn)
+        .optional()?
+        .map(|(applicant, receiving_agency, result_delivery)| LastSubmission {
+            applicant,
+            receiving_agency,
+            result_delivery,
+        });
     Ok((name, last))
 }
 

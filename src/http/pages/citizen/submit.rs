@@ -13,15 +13,103 @@ use super::super::{
 };
 use super::{citizens_only, read_form};
 use crate::domain::attachment::check_upload;
-use crate::domain::labels::level_label_vi as level_label;
+use crate::domain::intake_boundary::ResultDelivery;
+use crate::domain::receiving_choice::{self, Area, Unit};
 use crate::error::AppError;
-use crate::services::catalogue::{self, AgencyQuery};
+use crate::services::catalogue;
 use crate::services::dossiers::{self, IntakeInput};
+use crate::storage::dossiers::LastSubmission;
 use crate::storage::AnyConnection;
+use serde::Deserialize;
 
+/// One receiving agency of the list: its code, name and why a search found it.
 pub struct AgencyOption {
     pub code: String,
     pub name: String,
+    /// "gồm Phường Hưng Lợi cũ" when found by a former name.
+    pub note: String,
+}
+
+/// The agencies of one area (an `<optgroup>`).
+pub struct AgencyGroup {
+    pub area: String,
+    pub options: Vec<AgencyOption>,
+}
+
+/// The receiving agency's choice as the form shows it: the areas to pick from, the agencies
+/// (narrowed by area and search text), and what the narrowing found.
+pub struct AgencyChoice {
+    areas: Vec<Area>,
+    groups: Vec<AgencyGroup>,
+    area: String,
+    tim: String,
+    /// "Có 2 cơ quan phù hợp …", when the list was narrowed or nothing matched.
+    found: Option<String>,
+    narrowed: bool,
+    search_error: Option<String>,
+    /// The one agency found, preselected.
+    only: Option<String>,
+}
+
+impl AgencyChoice {
+    /// `units` narrowed by `area` (a key of [`areas`]) and the search text `tim`
+    /// (`domain::receiving_choice`); nothing matched gives the whole list, and says so.
+    fn new(units: &[Unit], area: &str, tim: &str) -> Self {
+        let areas = receiving_choice::areas(units);
+        let mut search_error = None;
+        let area_key = match area.trim() {
+            "" => None,
+            a if areas.iter().any(|x| x.key == a) => Some(a),
+            _ => {
+                search_error = Some("Khu vực đã chọn không có trong danh sách. Dưới đây là mọi khu vực.".to_string());
+                None
+            }
+        };
+        let text = catalogue::search_text(Some(tim)).unwrap_or_else(|e| {
+            search_error = Some(messages::vi(&e));
+            None
+        });
+        let asked = area_key.is_some() || text.is_some();
+        let mut list = receiving_choice::choose(units, area_key, text.as_ref());
+        let found = match (asked, list.len()) {
+            (false, _) => None,
+            (true, 0) => {
+                list = receiving_choice::choose(units, None, None);
+                Some(format!(
+                    "Không tìm thấy cơ quan tiếp nhận nào phù hợp{}. Dưới đây là tất cả các cơ quan.",
+                    if tim.trim().is_empty() { String::new() } else { format!(" với “{}”", tim.trim()) }
+                ))
+            }
+            (true, n) => Some(format!("Có {n} cơ quan tiếp nhận phù hợp.")),
+        };
+        let narrowed = asked && found.as_deref().is_some_and(|f| f.starts_with("Có"));
+        let only = (list.len() == 1).then(|| list[0].0.code.clone());
+        let groups = areas
+            .iter()
+            .filter_map(|a| {
+                let options: Vec<AgencyOption> = list
+                    .iter()
+                    .filter(|(u, _)| &u.area == a)
+                    .map(|(u, m)| AgencyOption { code: u.code.clone(), name: u.name.clone(), note: m.note_vi() })
+                    .collect();
+                (!options.is_empty()).then(|| AgencyGroup { area: a.name.clone(), options })
+            })
+            .collect();
+        AgencyChoice {
+            areas,
+            groups,
+            area: area.trim().to_string(),
+            tim: tim.trim().to_string(),
+            found,
+            narrowed,
+            search_error,
+            only,
+        }
+    }
+
+    fn offers(&self, code: &str) -> bool {
+        self.groups.iter().any(|g| g.options.iter().any(|o| o.code == code))
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -29,9 +117,12 @@ pub struct AgencyOption {
 pub struct SubmitPage {
     layout: Layout,
     p: ProcView,
-    agencies: Vec<AgencyOption>,
+    choice: AgencyChoice,
     agency: String,
     a: ApplicantValues,
+    /// How the applicant takes the result (`counter`, `post`, `online`).
+    delivery: String,
+    deliveries: Vec<(&'static str, &'static str)>,
     checked: Vec<String>,
     other_documents: String,
     error: Option<String>,
@@ -46,38 +137,29 @@ impl SubmitPage {
     }
 }
 
-/// The procedure (levels 3–4 only) and the agencies that receive it.
-/// The agencies offered are those that exist `today`.
+fn deliveries() -> Vec<(&'static str, &'static str)> {
+    ResultDelivery::ALL.iter().map(|d| (d.as_str(), d.label_vi())).collect()
+}
+
+/// The procedure (levels 3–4 only) and the units that receive it, as they exist `today`.
 fn procedure_and_agencies(
     conn: &mut AnyConnection,
     code: &str,
     today: chrono::NaiveDate,
-) -> Result<(ProcView, Vec<AgencyOption>), AppError> {
+) -> Result<(ProcView, Vec<Unit>), AppError> {
     let (entry, _) = catalogue::get_procedure_on(conn, code, None)?;
     let p = ProcView::new(&entry);
     if !p.online() {
         return Err(AppError::new(crate::error::ErrorCode::NotOfferedOnline, "this procedure is not offered online"));
     }
-    let mut agencies = vec![];
-    for level in &p.receiving_levels {
-        let list = catalogue::list_agencies_on(
-            conn,
-            &AgencyQuery { level: Some(level.clone()), at: Some(today.to_string()), ..Default::default() },
-        )?;
-        let label = level_label(level);
-        agencies.extend(list.into_iter().filter(|a| a.handles_procedures || level == "commune").map(|a| {
-            AgencyOption { name: if label.is_empty() { a.name } else { format!("{} ({label})", a.name) }, code: a.code }
-        }));
-    }
-    Ok((p, agencies))
+    let units = catalogue::receiving_units_on(conn, &p.receiving_levels, today)?;
+    Ok((p, units))
 }
 
 /// The applicant's fields as the form first shows them (issue 17 item 5: no retyping): what the
 /// citizen entered on their newest submission, else the account's name; SMS notices by default.
-fn prefilled(
-    (account_name, last): (Option<String>, Option<crate::storage::dossiers::ApplicantRow>),
-) -> ApplicantValues {
-    match last {
+fn prefilled(account_name: Option<String>, last: Option<&LastSubmission>) -> ApplicantValues {
+    match last.map(|l| l.applicant.clone()) {
         Some(a) => ApplicantValues {
             name: a.name,
             id_number: a.id_number,
@@ -92,31 +174,53 @@ fn prefilled(
     }
 }
 
-/// GET /thu-tuc/{code}/nop: the online submission form (a signed-in citizen; levels 3 and 4).
+/// `?khu_vuc=` (an area's key) and `?tim=` (a search text) narrow the receiving agencies.
+#[derive(Deserialize, Default)]
+pub struct ChoiceQuery {
+    khu_vuc: Option<String>,
+    tim: Option<String>,
+}
+
+/// GET /thu-tuc/{code}/nop[?khu_vuc=&tim=]: the online submission form (a signed-in citizen;
+/// levels 3 and 4), the receiving agency chosen by area and search (`domain::receiving_choice`).
+/// What the citizen chose last time is proposed again: the applicant, the agency, the delivery.
 pub async fn submit_form(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
     session: PageSession,
     code: web::Path<String>,
+    q: web::Query<ChoiceQuery>,
 ) -> Result<HttpResponse, PageError> {
     let layout = Layout::new(Some(session.claimed()), req.path());
     let code = code.into_inner();
     let today = crate::domain::calendar::to_vietnam(ctx.clock.now()).date_naive();
-    let (p, agencies, known) = session
+    let (p, units, (account_name, last)) = session
         .run(&ctx.pool, move |conn, caller| {
             citizens_only(&caller)?;
-            let (p, agencies) = procedure_and_agencies(conn, &code, today)?;
+            let (p, units) = procedure_and_agencies(conn, &code, today)?;
             let known = crate::storage::dossiers::applicant_for_form(conn, &caller.user_id)?;
-            Ok((p, agencies, known))
+            Ok((p, units, known))
         })
         .await
         .in_layout(&layout)?;
+    let choice = AgencyChoice::new(&units, q.khu_vuc.as_deref().unwrap_or(""), q.tim.as_deref().unwrap_or(""));
+    let agency = choice
+        .only
+        .clone()
+        .or_else(|| last.as_ref().map(|l| l.receiving_agency.clone()).filter(|c| choice.offers(c)))
+        .unwrap_or_default();
+    let delivery = last
+        .as_ref()
+        .map(|l| l.result_delivery.clone())
+        .unwrap_or_else(|| ResultDelivery::proposed_for_online_level(p.online_level).as_str().to_string());
     let page = SubmitPage {
         layout,
         p,
-        agency: agencies.first().filter(|_| agencies.len() == 1).map(|a| a.code.clone()).unwrap_or_default(),
-        agencies,
-        a: prefilled(known),
+        choice,
+        agency,
+        a: prefilled(account_name, last.as_ref()),
+        delivery,
+        deliveries: deliveries(),
         checked: vec![],
         other_documents: String::new(),
         error: None,
@@ -154,6 +258,7 @@ pub async fn submit(
         .map(|(_, v)| v.trim().to_string())
         .collect();
     let other_documents = get("other_documents");
+    let delivery = get("result_delivery");
     let had_files = !files.is_empty();
     let mut documents = checked.clone();
     documents.extend(other_documents.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string));
@@ -169,11 +274,15 @@ pub async fn submit(
         documents,
         notify_by: Some(a.notify_by.clone()).filter(|n| !n.is_empty()),
     };
+    let extras = dossiers::IntakeExtras {
+        result_delivery: Some(delivery.clone()).filter(|d| !d.is_empty()),
+        ..Default::default()
+    };
     let (links, policy, now) = (ctx.links.clone(), ctx.policy, ctx.clock.now());
-    let (p, agencies, result) = session
+    let (p, units, result) = session
         .run(&ctx.pool, move |conn, caller| {
             citizens_only(&caller)?;
-            let (p, agencies) = procedure_and_agencies(conn, &code, crate::domain::calendar::to_vietnam(now).date_naive())?;
+            let (p, units) = procedure_and_agencies(conn, &code, crate::domain::calendar::to_vietnam(now).date_naive())?;
             let submit = || -> Result<String, AppError> {
                 if let Some(e) = read_error {
                     return Err(e);
@@ -181,7 +290,7 @@ pub async fn submit(
                 for f in &files {
                     check_upload(&f.file_name, &f.content_type, &f.content).map_err(AppError::from)?;
                 }
-                let intake = dossiers::Intake::parse(&caller, input)?;
+                let intake = dossiers::Intake::parse_with(&caller, input, extras)?;
                 let r = dossiers::intake_on(conn, &links, policy, &caller, intake, now)?;
                 // Not received yet: the submission is named by its reference until a clerk receives it.
                 let dossier_code = r.row.reference.clone();
@@ -199,7 +308,7 @@ pub async fn submit(
                 ))
             };
             let result = submit();
-            Ok((p, agencies, result))
+            Ok((p, units, result))
         })
         .await
         .in_layout(&layout)?;
@@ -210,9 +319,11 @@ pub async fn submit(
             let page = SubmitPage {
                 layout,
                 p,
-                agencies,
+                choice: AgencyChoice::new(&units, "", ""),
                 agency,
                 a,
+                delivery,
+                deliveries: deliveries(),
                 checked,
                 other_documents,
                 error_field: messages::field_of(&e),
