@@ -92,7 +92,7 @@ error_codes! {
     InvalidCredentials, UNAUTHORIZED, "invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.";
     InvalidCursor, BAD_REQUEST, "invalid_cursor", "Liên kết trang không còn dùng được; hãy mở lại danh sách từ trang đầu.";
     InvalidDate, BAD_REQUEST, "invalid_date", "Ngày không hợp lệ: hãy chọn một ngày có thật (năm/tháng/ngày, từ năm 2000 đến 2100).";
-    InvalidDateRange, BAD_REQUEST, "invalid_date_range", "“Nhận từ ngày” phải trước hoặc trùng “đến ngày”.";
+    InvalidDateRange, BAD_REQUEST, "invalid_date_range", "Ngày đầu của khoảng thời gian phải trước hoặc trùng ngày cuối: hãy sửa “từ ngày” hoặc “đến ngày”.";
     InvalidDayKind, BAD_REQUEST, "invalid_day_kind", "Hãy chọn loại ngày: ngày nghỉ hoặc ngày làm việc bù.";
     InvalidDayName, BAD_REQUEST, "invalid_day_name", "Hãy nhập tên ngày (ví dụ: Tết Dương lịch, làm bù cho ngày 02/01), tối đa 200 ký tự.";
     InvalidDeadline, BAD_REQUEST, "invalid_deadline", "Thời hạn trả lời là từ 1 đến 60 ngày làm việc.";

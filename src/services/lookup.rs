@@ -142,8 +142,7 @@ pub fn ledger_on(
     row: &DossierRow,
     events: &[&EventRow],
 ) -> Result<Vec<LedgerEntry>, AppError> {
-    let submitted = row.submitted_at.date();
-    let calendar = storage::calendar::working_calendar_from(conn, submitted.pred_opt().unwrap_or(submitted))?;
+    let calendar = crate::services::dossiers::calendar_from(conn, row.submitted_at.and_utc())?;
     Ok(ledger_of(row, events, &calendar))
 }
 

@@ -150,6 +150,22 @@ fn field_of(e: &AppError) -> &'static str {
     }
 }
 
+/// A form shown again after `e`: its message and the field it is about, with the status of the
+/// error and its `Retry-After` when throttled; a server error goes to the error page instead.
+fn form_again<T: Template>(
+    e: AppError,
+    layout: Layout,
+    page: impl FnOnce(Layout, String, &'static str) -> T,
+) -> Result<HttpResponse, PageError> {
+    let status = e.status_and_code().0;
+    if status.is_server_error() {
+        return Err(PageError::InLayout(e, Box::new(layout)));
+    }
+    let mut response = render(status, &page(layout, messages::vi(&e), field_of(&e)));
+    e.add_retry_after(&mut response);
+    Ok(response)
+}
+
 /// GET /phan-anh-kien-nghi/gui[?ho_so=CODE]: the form, the dossier filled in when given.
 pub async fn form(layout: Layout, q: web::Query<FormQuery>) -> HttpResponse {
     let signed_in = layout.user.is_some();
@@ -182,22 +198,13 @@ pub async fn send(
     let now = ctx.clock.now();
     match feedback::submit(&ctx.pool, &ctx.limits, caller.map(Who::from), client, submission, now).await {
         Ok(line) => Ok(render(StatusCode::CREATED, &SentPage { layout, item: item(line, now, None), signed_in })),
-        Err(e) => {
-            let (status, _) = e.status_and_code();
-            if status.is_server_error() {
-                return Err(PageError::InLayout(e, Box::new(layout)));
-            }
-            let page = FormPage {
-                field: field_of(&e),
-                error: Some(messages::vi(&e)),
-                form: FeedbackForm { pin: String::new(), ..form },
-                layout,
-                signed_in,
-            };
-            let mut response = render(status, &page);
-            e.add_retry_after(&mut response);
-            Ok(response)
-        }
+        Err(e) => form_again(e, layout, |layout, error, field| FormPage {
+            field,
+            error: Some(error),
+            form: FeedbackForm { pin: String::new(), ..form },
+            layout,
+            signed_in,
+        }),
     }
 }
 
@@ -268,17 +275,13 @@ pub async fn of_dossier(
             let rows = Some(lines.into_iter().map(|l| item(l, now, None)).collect());
             Ok(render(StatusCode::OK, &OfDossierPage { layout, dossier_code, rows, error: None, field: "" }))
         }
-        Err(e) => {
-            let status = e.status_and_code().0;
-            if status.is_server_error() {
-                return Err(PageError::InLayout(e, Box::new(layout)));
-            }
-            let page =
-                OfDossierPage { field: field_of(&e), error: Some(messages::vi(&e)), layout, dossier_code, rows: None };
-            let mut response = render(status, &page);
-            e.add_retry_after(&mut response);
-            Ok(response)
-        }
+        Err(e) => form_again(e, layout, |layout, error, field| OfDossierPage {
+            field,
+            error: Some(error),
+            layout,
+            dossier_code,
+            rows: None,
+        }),
     }
 }
 

@@ -30,6 +30,7 @@ pub use intake::{
 };
 pub use print::{print_facts, vietnam_year_start};
 pub use rating::{rate, rate_on};
+pub(crate) use read::calendar_from;
 pub use read::{get, get_simulated, load_record, tracking_book, DossierRecord};
 
 /// Addresses the service gives out (the lookup link in notices).

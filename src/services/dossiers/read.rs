@@ -52,7 +52,7 @@ pub(super) fn calendar_for(
 }
 
 /// The working calendar from the day of `from` on (see [`calendar::working_calendar_from`]).
-pub(super) fn calendar_from(conn: &mut AnyConnection, from: DateTime<Utc>) -> Result<WorkingCalendar, AppError> {
+pub(crate) fn calendar_from(conn: &mut AnyConnection, from: DateTime<Utc>) -> Result<WorkingCalendar, AppError> {
     let day = from.date_naive().pred_opt().unwrap_or(from.date_naive());
     Ok(calendar::working_calendar_from(conn, day)?)
 }
