@@ -817,3 +817,60 @@ async fn the_dashboard_report_table_fits_a_1280_px_screen_and_a_phone() {
     b.sign_out().await;
     b.close().await;
 }
+
+/// Issue 17: the lookup of a dossier that crossed Tết, waited for a supplement and was apologised
+/// for, read as a citizen would on a desktop and on a phone: the timeline with its step names, the
+/// deadline ledger, and with the PIN who viewed it. Saved as `lookup-1280` and `lookup-390` with
+/// `MOTCUA_SCREENSHOTS`.
+#[tokio::test]
+async fn the_lookup_of_a_dossier_across_tet_reads_on_a_desktop_and_a_phone() {
+    let Some(b) = Browser::start(1280, 900).await else { return };
+    // Wednesday 3/2/2027 at 16:00: after 15:00, on the eve of Tết.
+    let app = common::spawn_app_at("2027-02-03T16:00:00+07:00").await;
+    let clerk = app.login("clerk.tanan", PW).await;
+    let leader = app.login("leader.tanan", PW).await;
+    let body = json!({"procedure_code": "1.003583", "channel": "direct", "documents": ["Tờ khai đăng ký khai sinh"],
+        "applicant": {"name": "Lâm Thị Xuân", "id_number": "092190003333", "phone": "0933333333", "address": "Tân An"}});
+    let (s, d) = app.post_with("/api/v1/dossiers", &clerk, &body).await;
+    assert_eq!(s, 201, "{d}");
+    let (code, pin) = (d["code"].as_str().unwrap().to_string(), d["pin"].as_str().unwrap().to_string());
+    let steps: [(&str, &str, Value); 5] = [
+        ("2027-02-11T09:00:00+07:00", &clerk, json!({"action": "request_supplement", "missing": ["Giấy chứng sinh"]})),
+        ("2027-02-15T10:00:00+07:00", &clerk, json!({"action": "submit_supplement"})),
+        (
+            "2027-02-22T09:00:00+07:00",
+            &leader,
+            json!({"action": "extend", "new_due_date": "2027-03-05", "reason": "Chờ xác minh"}),
+        ),
+        ("2027-03-03T09:00:00+07:00", &leader, json!({"action": "approve"})),
+        ("2027-03-03T10:00:00+07:00", &leader, json!({"action": "finish"})),
+    ];
+    for (at, token, action) in steps {
+        app.set_time(at);
+        let (s, r) = app.post_with(&format!("/api/v1/dossiers/{code}/actions"), token, &action).await;
+        assert_eq!(s, 200, "{action} → {r}");
+    }
+    // A clerk opens it: the owner will see that read with the PIN.
+    assert_eq!(app.get_with(&format!("/api/v1/dossiers/{code}"), &clerk).await.0, 200);
+
+    for (width, height) in [(1280, 900), (390, 844)] {
+        b.client.set_window_size(width, height).await.unwrap();
+        b.goto(&app.url(&format!("/tra-cuu/{code}"))).await;
+        let main = b.text("main").await;
+        assert!(main.contains("Thời hạn giải quyết: vì sao là ngày này"), "{main}");
+        assert!(main.contains("04/02–10/02/2027") && main.contains("Quá hạn"), "{main}");
+        assert!(!main.contains("Lâm Thị Xuân") && !main.contains("Chờ xác minh"), "no personal data, no reasons");
+        b.assert_no_horizontal_scroll(&format!("the lookup at {width} px")).await;
+        b.assert_accessible(&format!("the lookup at {width} px")).await;
+        b.fill("#pin", &pin).await;
+        b.click(&format!("form[action='/tra-cuu/{code}'] button[type=submit]")).await;
+        b.find("#bang-ai-da-xem").await;
+        let main = b.text("main").await;
+        assert!(main.contains("Giấy tờ đã nộp") && main.contains("Tờ khai đăng ký khai sinh"), "with the PIN: {main}");
+        assert!(b.text("#bang-ai-da-xem").await.contains("UBND") || b.text("#bang-ai-da-xem").await.contains("Tân An"));
+        b.assert_no_horizontal_scroll(&format!("the lookup with the PIN at {width} px")).await;
+        b.assert_accessible(&format!("the lookup with the PIN at {width} px")).await;
+        b.snapshot(&format!("lookup-{width}")).await;
+    }
+    b.close().await;
+}

@@ -140,7 +140,13 @@ fn owner_line(l: AccessLine, show_names: bool) -> OwnerAccess {
     };
     OwnerAccess {
         at: l.at,
-        agency: l.agency_name.clone().or_else(|| l.agency_code.clone()).unwrap_or_default(),
+        // Named as the lookup names agencies ("UBND Phường Tân An").
+        agency: l
+            .agency_name
+            .as_deref()
+            .map(crate::domain::labels::committee_name)
+            .or_else(|| l.agency_code.clone())
+            .unwrap_or_default(),
         agency_code: l.agency_code,
         department: l.department_name.or(l.department),
         role: l.role,
