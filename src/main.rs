@@ -80,7 +80,7 @@ fn real_main() -> anyhow::Result<()> {
             let mut conn = pool.get()?;
             let report = connection::with_schema_lock(&mut conn, |conn| {
                 connection::run_migrations(conn)?;
-                seed::load(conn, &settings.seed.dir, demo)
+                seed::load(conn, &settings.seed.dir, demo, motcua::clock::Clock::System.now())
             })?;
             println!("seeds loaded: {report}");
             Ok(())
@@ -241,6 +241,7 @@ fn real_main() -> anyhow::Result<()> {
                     is_demo: false,
                     department: None,
                 },
+                motcua::clock::Clock::System.now(),
             )
             .with_context(|| format!("cannot add user {username}"))?;
             println!("user {username} added (id {id})");

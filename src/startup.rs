@@ -44,7 +44,7 @@ pub fn prepare_database_at(settings: &Settings, pool: &Pool, clock: &Clock) -> a
             tracing::info!(applied, "migrations applied");
         }
         if settings.seed.on_empty_database && agencies::count(conn)? == 0 {
-            let report = seed::load(conn, &settings.seed.dir, settings.seed.demo)?;
+            let report = seed::load(conn, &settings.seed.dir, settings.seed.demo, clock.now())?;
             tracing::info!(%report, "empty database: seeds loaded");
             if settings.seed.demo {
                 let plans = &settings.seed.reorganisations;

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use anyhow::Context;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
 
 use crate::domain::agency::check_parent;
@@ -15,7 +15,7 @@ use crate::domain::procedure::{validate_route, RouteStep};
 use crate::domain::search::{Synonym, Synonyms};
 use crate::domain::{text::fold, AgencyCode, AgencyLevel, OnlineLevel, ProcedureCode, StepTarget, TimeLimit, TimeUnit};
 use crate::services::users::{self, NewUser};
-use crate::storage::{self, agencies, calendar, plans, procedures, AnyConnection};
+use crate::storage::{agencies, calendar, plans, procedures, AnyConnection};
 
 /// How many rows each part of a load added (zero on a second load).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -381,7 +381,7 @@ pub fn load_reorganisations(
 
 /// Loads the seeds under `dir` in one transaction, or the built-in ones when `dir` is not a folder.
 /// Rows already present are left as they are.
-pub fn load(conn: &mut AnyConnection, dir: &Path, demo: bool) -> anyhow::Result<SeedReport> {
+pub fn load(conn: &mut AnyConnection, dir: &Path, demo: bool, now: DateTime<Utc>) -> anyhow::Result<SeedReport> {
     let source = if dir.is_dir() {
         Source::Dir(dir)
     } else {
@@ -426,11 +426,11 @@ pub fn load(conn: &mut AnyConnection, dir: &Path, demo: bool) -> anyhow::Result<
         if let Some((agency_file, procedure_file, user_file)) = &demo_files {
             let mut hashes = std::collections::HashMap::new();
             for a in &agency_file.agencies {
-                report.agencies += load_agency(conn, a)?;
+                report.agencies += load_agency(conn, a, now.naive_utc())?;
             }
             for p in &procedure_file.procedures {
-                report.procedures +=
-                    load_procedure(conn, p).with_context(|| format!("procedure {} v{}", p.code, p.version))?;
+                report.procedures += load_procedure(conn, p, now.naive_utc())
+                    .with_context(|| format!("procedure {} v{}", p.code, p.version))?;
             }
             for u in &user_file.users {
                 if crate::storage::users::find_by_username(conn, &u.username)?.is_none() {
@@ -446,6 +446,7 @@ pub fn load(conn: &mut AnyConnection, dir: &Path, demo: bool) -> anyhow::Result<
                             department: u.department.clone(),
                         },
                         &mut hashes,
+                        now,
                     )
                     .with_context(|| format!("demo user {}", u.username))?;
                     report.users += 1;
@@ -576,7 +577,7 @@ fn load_plan(conn: &mut AnyConnection, plan: &PlanFile) -> anyhow::Result<usize>
     Ok(1)
 }
 
-fn load_agency(conn: &mut AnyConnection, a: &AgencyEntry) -> anyhow::Result<usize> {
+fn load_agency(conn: &mut AnyConnection, a: &AgencyEntry, now: NaiveDateTime) -> anyhow::Result<usize> {
     let code = AgencyCode::parse(&a.code)?;
     if agencies::find(conn, code.as_str())?.is_some() {
         return Ok(0);
@@ -612,7 +613,7 @@ fn load_agency(conn: &mut AnyConnection, a: &AgencyEntry) -> anyhow::Result<usiz
             parent_code: a.parent_code.clone(),
             path,
             handles_procedures: a.handles_procedures.unwrap_or(true),
-            created_at: storage::now_utc(),
+            created_at: now,
             valid_from: None,
             valid_to: None,
             held_by: None,
@@ -623,7 +624,7 @@ fn load_agency(conn: &mut AnyConnection, a: &AgencyEntry) -> anyhow::Result<usiz
     Ok(1)
 }
 
-fn load_procedure(conn: &mut AnyConnection, p: &ProcedureEntry) -> anyhow::Result<usize> {
+fn load_procedure(conn: &mut AnyConnection, p: &ProcedureEntry, now: NaiveDateTime) -> anyhow::Result<usize> {
     let code = ProcedureCode::parse(&p.code)?;
     anyhow::ensure!(p.version > 0, "version must be positive");
     if procedures::exists(conn, code.as_str(), p.version)? {
@@ -676,7 +677,7 @@ fn load_procedure(conn: &mut AnyConnection, p: &ProcedureEntry) -> anyhow::Resul
             fee_description: p.fee.description.clone(),
             legal_basis: p.legal_basis.clone(),
             is_current: !newer_exists,
-            created_at: storage::now_utc(),
+            created_at: now,
             nationwide_boundary_free: p.nationwide_boundary_free,
             nationwide_centralised: p.nationwide_centralised,
         },

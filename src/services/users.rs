@@ -115,7 +115,7 @@ async fn check_and_hash(new: NewUser) -> Result<CheckedUser, AppError> {
 }
 
 /// Inserts a checked account in one transaction: the agency must exist, the username must be free.
-fn insert_checked(conn: &mut AnyConnection, u: CheckedUser) -> Result<users::UserRow, AppError> {
+fn insert_checked(conn: &mut AnyConnection, u: CheckedUser, now: DateTime<Utc>) -> Result<users::UserRow, AppError> {
     crate::storage::transaction(conn, |conn| {
         if users::find_by_username(conn, u.username.as_str())?.is_some() {
             return Err(AppError::new(ErrorCode::UsernameTaken, format!("username {} is taken", u.username.as_str())));
@@ -139,7 +139,7 @@ fn insert_checked(conn: &mut AnyConnection, u: CheckedUser) -> Result<users::Use
             agency_code: u.agency.map(|a| a.to_string()),
             full_name: u.full_name,
             is_demo: u.is_demo,
-            created_at: storage::now_utc(),
+            created_at: now.naive_utc(),
             disabled_at: None,
             department: u.department.map(|d| d.to_string()),
         };
@@ -149,10 +149,10 @@ fn insert_checked(conn: &mut AnyConnection, u: CheckedUser) -> Result<users::Use
 }
 
 /// Validates and creates an account in one transaction (the command line and the seeds); returns its id.
-pub fn add(conn: &mut AnyConnection, new: NewUser) -> anyhow::Result<String> {
+pub fn add(conn: &mut AnyConnection, new: NewUser, now: DateTime<Utc>) -> anyhow::Result<String> {
     let mut checked = check(&new)?;
     checked.password_hash = password::hash(&new.password)?;
-    Ok(insert_checked(conn, checked)?.id)
+    Ok(insert_checked(conn, checked, now)?.id)
 }
 
 /// As [`add`] for the seeds' demo accounts, which share one public password: `hashes` keeps each
@@ -162,6 +162,7 @@ pub fn add_demo(
     conn: &mut AnyConnection,
     new: NewUser,
     hashes: &mut std::collections::HashMap<String, String>,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<String> {
     let mut checked = check(&new)?;
     checked.password_hash = match hashes.get(&new.password) {
@@ -172,7 +173,7 @@ pub fn add_demo(
             h
         }
     };
-    Ok(insert_checked(conn, checked)?.id)
+    Ok(insert_checked(conn, checked, now)?.id)
 }
 
 /// A new account an administrator asked for, checked and with its password hashed ([`prepare`]).
@@ -186,22 +187,32 @@ pub async fn prepare(claimed: &Caller, new: NewUser) -> Result<Prepared, AppErro
 }
 
 /// An administrator creates a staff or citizen account ([`prepare`]d), on `conn`.
-pub fn create_on(conn: &mut AnyConnection, caller: &Caller, new: Prepared) -> Result<users::UserRow, AppError> {
+pub fn create_on(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    new: Prepared,
+    now: DateTime<Utc>,
+) -> Result<users::UserRow, AppError> {
     caller.require_role(&[Role::Admin])?;
-    let row = insert_checked(conn, new.0)?;
+    let row = insert_checked(conn, new.0, now)?;
     tracing::info!(admin = %caller.username, user_id = %row.id, role = %row.role, "account created");
     Ok(row)
 }
 
 /// An administrator creates a staff or citizen account: checked and hashed first, then the
 /// account check and the insert in one trip.
-pub async fn create(pool: &Pool, who: impl Into<Who>, new: NewUser) -> Result<users::UserRow, AppError> {
+pub async fn create(
+    pool: &Pool,
+    who: impl Into<Who>,
+    new: NewUser,
+    now: DateTime<Utc>,
+) -> Result<users::UserRow, AppError> {
     let who = who.into();
     let new = match prepare(who.claimed(), new).await {
         Ok(new) => new,
         Err(e) => return Err(storage::refused(pool, who, e).await),
     };
-    storage::run_as(pool, who, move |conn, caller| create_on(conn, &caller, new)).await
+    storage::run_as(pool, who, move |conn, caller| create_on(conn, &caller, new, now)).await
 }
 
 /// Anyone registers a citizen account (the web's sign-up, `POST /api/v1/auth/register`): no
@@ -211,6 +222,7 @@ pub async fn register_citizen(
     username: String,
     full_name: String,
     password: String,
+    now: DateTime<Utc>,
 ) -> Result<users::UserRow, AppError> {
     let new = NewUser {
         username,
@@ -222,7 +234,7 @@ pub async fn register_citizen(
         department: None,
     };
     let checked = check_and_hash(new).await?;
-    let row = storage::run(pool, move |conn| insert_checked(conn, checked)).await?;
+    let row = storage::run(pool, move |conn| insert_checked(conn, checked, now)).await?;
     tracing::info!(user_id = %row.id, "citizen account registered");
     Ok(row)
 }

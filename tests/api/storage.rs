@@ -194,7 +194,7 @@ fn migrations_run_up_down_and_up_again_and_match_the_schema() {
     let applied = connection::run_migrations(&mut conn).unwrap();
     assert_eq!(applied, migration_names("sqlite").len());
     assert_eq!(connection::run_migrations(&mut conn).unwrap(), 0, "a second run is a no-op");
-    seed::load(&mut conn, &manifest_dir().join("seeds"), true).unwrap();
+    seed::load(&mut conn, &manifest_dir().join("seeds"), true, seeded_at()).unwrap();
     read_every_table(&mut conn);
     assert_eq!(connection::revert_all_migrations(&mut conn).unwrap(), applied);
     assert!(schema::agencies::table.count().get_result::<i64>(&mut conn).is_err(), "tables are gone after down");
@@ -210,18 +210,18 @@ fn seeds_load_once_and_a_second_load_changes_nothing() {
     connection::run_migrations(&mut conn).unwrap();
     let dir = manifest_dir().join("seeds");
 
-    let reference_only = seed::load(&mut conn, &dir, false).unwrap();
+    let reference_only = seed::load(&mut conn, &dir, false, seeded_at()).unwrap();
     assert!(reference_only.calendar_days > 100, "{reference_only}");
     assert_eq!(reference_only.plans, 5);
     assert_eq!((reference_only.agencies, reference_only.users), (0, 0));
 
-    let first = seed::load(&mut conn, &dir, true).unwrap();
+    let first = seed::load(&mut conn, &dir, true, seeded_at()).unwrap();
     assert_eq!(first.calendar_days, 0);
     assert_eq!(first.agencies, 1 + 23 + 9 + 85 + 3, "{first}");
     assert!(first.procedures >= 30, "{first}");
     assert!(first.users >= 10, "{first}");
 
-    let second = seed::load(&mut conn, &dir, true).unwrap();
+    let second = seed::load(&mut conn, &dir, true, seeded_at()).unwrap();
     assert_eq!(second, seed::SeedReport::default());
 
     let tet_2025: bool = diesel::select(diesel::dsl::exists(
@@ -248,7 +248,7 @@ fn every_plan_target_names_an_indicator_value_deadline_and_source() {
     let pool = connection::connect(db.url(), 2, Duration::from_secs(5)).unwrap();
     let mut conn = pool.get().unwrap();
     connection::run_migrations(&mut conn).unwrap();
-    seed::load(&mut conn, &manifest_dir().join("seeds"), false).unwrap();
+    seed::load(&mut conn, &manifest_dir().join("seeds"), false, seeded_at()).unwrap();
     let plans = motcua::storage::plans::list(&mut conn).unwrap();
     let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(ids, ["cantho-131-2016", "haiphong-2015", "national-2025", "quangnam-183-2020", "vinhphuc-3854-2016"]);
@@ -298,7 +298,7 @@ fn dossiers_made_before_the_reference_migration_keep_their_code_and_get_a_refere
     let pool = connection::connect(db.url(), 2, Duration::from_secs(5)).unwrap();
     let mut conn = pool.get().unwrap();
     connection::run_migrations(&mut conn).unwrap();
-    seed::load(&mut conn, &manifest_dir().join("seeds"), true).unwrap();
+    seed::load(&mut conn, &manifest_dir().join("seeds"), true, seeded_at()).unwrap();
     // Back to the state before the reference migration (later migrations reverted first).
     let mut reverted = Vec::new();
     while reverted.last().map(String::as_str) != Some("20261202000001") {
@@ -382,7 +382,7 @@ fn a_plan_loaded_before_periods_gets_its_period_from_the_seeds() {
     let mut conn = pool.get().unwrap();
     connection::run_migrations(&mut conn).unwrap();
     let dir = manifest_dir().join("seeds");
-    seed::load(&mut conn, &dir, false).unwrap();
+    seed::load(&mut conn, &dir, false, seeded_at()).unwrap();
     diesel::update(schema::plans::table)
         .set((
             schema::plans::period_from.eq(None::<chrono::NaiveDate>),
@@ -391,7 +391,7 @@ fn a_plan_loaded_before_periods_gets_its_period_from_the_seeds() {
         ))
         .execute(&mut conn)
         .unwrap();
-    let again = seed::load(&mut conn, &dir, false).unwrap();
+    let again = seed::load(&mut conn, &dir, false, seeded_at()).unwrap();
     assert_eq!(again, seed::SeedReport::default(), "no plan is added again");
     let plans = motcua::storage::plans::list(&mut conn).unwrap();
     let cantho = plans.iter().find(|p| p.id == "cantho-131-2016").unwrap();
@@ -399,4 +399,21 @@ fn a_plan_loaded_before_periods_gets_its_period_from_the_seeds() {
     assert_eq!((cantho.period_from, cantho.period_to), (Some(day("2016-01-01")), Some(day("2020-12-31"))));
     let national = plans.iter().find(|p| p.id == "national-2025").unwrap();
     assert_eq!((national.period_from, national.period_to), (Some(day("2025-11-16")), None));
+}
+
+/// When these tests load the seeds (the accounts' and rows' `created_at`): a fixed time, not the wall clock.
+fn seeded_at() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00+07:00").unwrap().to_utc()
+}
+
+/// Rows' `created_at` come from the application's Clock, like every other time (a test sets it).
+#[tokio::test]
+async fn an_account_created_through_the_api_is_stamped_by_the_clock_not_the_wall_clock() {
+    let app = common::spawn_app_at("2026-11-23T09:00:00+07:00").await;
+    let body = serde_json::json!({"username": "minh.do", "full_name": "Đỗ Văn Minh", "password": "mot-mat-khau"});
+    assert_eq!(app.post_json("/api/v1/auth/register", &body).await.0, 201);
+    let row = motcua::storage::users::find_by_username(&mut app.conn(), "minh.do").unwrap().unwrap();
+    assert_eq!(row.created_at, seeded_at().naive_utc(), "the test's clock: 23/11/2026 09:00 in Vietnam");
+    let demo = motcua::storage::users::find_by_username(&mut app.conn(), "clerk.ninhkieu").unwrap().unwrap();
+    assert_eq!(demo.created_at, seeded_at().naive_utc(), "the seeds are loaded at the clock's time too");
 }

@@ -103,7 +103,7 @@ pub async fn create_user(
         is_demo: false,
         department: b.department,
     };
-    let row = users::create(&ctx.pool, caller, new).await?;
+    let row = users::create(&ctx.pool, caller, new, ctx.clock.now()).await?;
     Ok(HttpResponse::Created().json(UserView::from(row)))
 }
 

@@ -62,7 +62,8 @@ pub struct RegisterRequest {
               (status = 409, body = crate::error::ErrorBody)))]
 pub async fn register(ctx: web::Data<AppContext>, body: web::Json<RegisterRequest>) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
-    let user = services::users::register_citizen(&ctx.pool, b.username, b.full_name, b.password).await?;
+    let user =
+        services::users::register_citizen(&ctx.pool, b.username, b.full_name, b.password, ctx.clock.now()).await?;
     let s = services::auth::session_for(&ctx.keys, &user, ctx.clock.now())?;
     Ok(HttpResponse::Created().json(LoginResponse {
         token: s.token,

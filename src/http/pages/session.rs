@@ -192,7 +192,14 @@ pub async fn sign_up(
     let registered = if f.password != f.password_again {
         Err(AppError::new(ErrorCode::PasswordMismatch, "the two passwords differ"))
     } else {
-        services::users::register_citizen(&ctx.pool, username.clone(), f.full_name.clone(), f.password.clone()).await
+        services::users::register_citizen(
+            &ctx.pool,
+            username.clone(),
+            f.full_name.clone(),
+            f.password.clone(),
+            ctx.clock.now(),
+        )
+        .await
     };
     let outcome = registered.and_then(|user| services::auth::session_for(&ctx.keys, &user, ctx.clock.now()));
     match outcome {

@@ -200,11 +200,12 @@ pub async fn create_user(
     };
     // Checked and hashed before the trip: no connection is held while the password is hashed.
     let prepared = users::prepare(session.claimed(), new).await;
-    let today = crate::domain::calendar::to_vietnam(ctx.clock.now()).date_naive();
+    let now = ctx.clock.now();
+    let today = crate::domain::calendar::to_vietnam(now).date_naive();
     let outcome = session
         .run(&ctx.pool, move |conn, caller| {
             admin_only(&caller)?;
-            Ok(match prepared.and_then(|new| users::create_on(conn, &caller, new)) {
+            Ok(match prepared.and_then(|new| users::create_on(conn, &caller, new, now)) {
                 Ok(row) => Ok(row.username),
                 Err(e) => Err((read_users(conn, &caller, "", "", today)?, e)),
             })
