@@ -196,6 +196,28 @@ pub fn is_published(publish_consent: bool, answered_at: Option<NaiveDateTime>) -
     publish_consent && answered_at.is_some()
 }
 
+/// What replaces personal data in a published text.
+pub const REDACTED: &str = "[đã ẩn]";
+
+/// A question or answer as it may be published ("published without personal data", issue 17
+/// item 6): e-mail addresses, dossier codes and references, and runs of nine digits or more
+/// (phone numbers, identity numbers), whether or not spaces, dots or dashes separate the digits,
+/// are replaced by [`REDACTED`]. Names and street addresses cannot be told from other words by a
+/// rule: the form asks the citizen not to write them, and the published list says that it is
+/// shown as written otherwise. No law found prescribes how; this is the product's choice.
+pub fn redact_for_publication(text: &str) -> String {
+    static PERSONAL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(concat!(
+            r"[^\s@]+@[^\s@]+\.[^\s@]+",                            // an e-mail address
+            r"|\b\d{3}\.\d{2}\.\d{2}\.[A-Za-z]\d{2}-\d{6}-\d{4}\b", // a dossier code (TT 01/2018 Điều 19)
+            r"|\bHS-[A-Za-z0-9]+\b",                                // a submission's reference
+            r"|\d(?:[ .\-]?\d){8,}",                                // 9+ digits: a phone or an ID number
+        ))
+        .expect("the pattern is valid")
+    });
+    PERSONAL.replace_all(text, REDACTED).into_owned()
+}
+
 /// What the dashboard counts for a period `[from, to)` (UTC instants) judged at `now`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FeedbackFigures {
@@ -298,6 +320,22 @@ mod tests {
             (AgencyCode::parse("000.00.05.H12").unwrap(), AgencyCode::parse("000.00.31.H12").unwrap());
         assert_eq!(concerned_agency(true, &current, &receiving), &current);
         assert_eq!(concerned_agency(false, &current, &receiving), &receiving);
+    }
+
+    #[test]
+    fn personal_data_is_hidden_from_a_published_text_and_other_numbers_are_not() {
+        let text = "Tôi nộp hồ sơ 000.01.31.H12-270203-0001 (HS-WCAN5QQ9YR) ngày 03/02/2027, \
+                    SĐT 0909 123 456, CCCD 092190003333, email lam.xuan@example.vn. Lệ phí 50.000 đồng, 2 lần.";
+        let r = redact_for_publication(text);
+        for personal in ["000.01.31", "270203", "HS-WCAN", "0909", "123 456", "092190003333", "lam.xuan", "example.vn"]
+        {
+            assert!(!r.contains(personal), "{personal} in {r}");
+        }
+        assert_eq!(r.matches(REDACTED).count(), 5, "{r}");
+        for kept in ["ngày 03/02/2027", "Lệ phí 50.000 đồng, 2 lần.", "Tôi nộp hồ sơ"] {
+            assert!(r.contains(kept), "{kept} in {r}");
+        }
+        assert_eq!(redact_for_publication("Không có gì riêng tư."), "Không có gì riêng tư.");
     }
 
     #[test]

@@ -306,9 +306,18 @@ pub async fn of_dossier(
     .await
 }
 
-/// The published answers (consented and answered), newest first: no dossier, account or contact.
+/// The published answers (consented and answered), newest first: no dossier, account or contact,
+/// and the texts with personal data hidden (`domain::feedback::redact_for_publication`).
 pub async fn published(pool: &Pool) -> Result<Vec<PublishedRow>, AppError> {
-    storage::run(pool, |conn| Ok(store::published(conn, PUBLISHED_LIMIT)?)).await
+    let rows = storage::run(pool, |conn| Ok(store::published(conn, PUBLISHED_LIMIT)?)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| PublishedRow {
+            content: rules::redact_for_publication(&r.content),
+            answer: r.answer.as_deref().map(rules::redact_for_publication),
+            ..r
+        })
+        .collect())
 }
 
 /// Whether a line is past its deadline at `now` without an answer.

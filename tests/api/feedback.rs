@@ -68,8 +68,8 @@ async fn a_feedback_round_trip_reaches_the_staff_in_scope_is_answered_and_publis
     let (s, about_dossier) = send(
         &app,
         Some(&citizen),
-        &json!({"kind": "report", "content": CONTENT, "dossier_code": reference, "contact": CONTACT,
-                "publish_consent": true}),
+        &json!({"kind": "report", "content": format!("{CONTENT} Số điện thoại: {PHONE}, CCCD {ID_NUMBER}."),
+                "dossier_code": reference, "contact": CONTACT, "publish_consent": true}),
     )
     .await;
     assert_eq!(s, 201, "{about_dossier}");
@@ -145,7 +145,8 @@ async fn a_feedback_round_trip_reaches_the_staff_in_scope_is_answered_and_publis
     assert_eq!(s, 200, "{published}");
     let published_list = items(&published);
     assert_eq!(published_list.len(), 1, "only with consent: {published}");
-    assert_eq!(published_list[0]["content"], CONTENT);
+    // Written into the question anyway, the phone and the ID number are hidden when published.
+    assert_eq!(published_list[0]["content"], format!("{CONTENT} Số điện thoại: [đã ẩn], CCCD [đã ẩn]."));
     assert_eq!(published_list[0]["answer"], ANSWER);
     assert!(published_list[0]["agency_name"].as_str().unwrap().contains("Ninh Kiều"), "{published}");
     let text = published.to_string();
