@@ -563,7 +563,12 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
         "/can-bo/canh-bao".into(),
         "/can-bo/phan-anh-kien-nghi".into(),
     ];
-    let leader = ["/lanh-dao".to_string(), "/can-bo/canh-bao".into(), "/can-bo/phan-anh-kien-nghi".into()];
+    let leader = [
+        "/lanh-dao".to_string(),
+        "/lanh-dao/dau-hieu-bat-thuong".into(),
+        "/can-bo/canh-bao".into(),
+        "/can-bo/phan-anh-kien-nghi".into(),
+    ];
     let admin = [
         "/quan-tri".to_string(),
         "/quan-tri/thong-bao".into(),

@@ -88,6 +88,52 @@ impl Rule {
         }
     }
 
+    /// [`Rule::explanation`] for the leaders' page, in Vietnamese (same thresholds, same sources).
+    pub fn explanation_vi(self) -> &'static str {
+        match self {
+            Self::UnreceivedOnline => {
+                "Hồ sơ nộp trực tuyến chưa được tiếp nhận khi hết ngày làm việc kế tiếp ngày nộp (1 ngày làm việc, \
+                 theo chế độ áp dụng): những hồ sơ còn đang chờ và những hồ sơ được tiếp nhận muộn trong kỳ. Thời hạn \
+                 giải quyết chỉ bắt đầu tính khi tiếp nhận, nên tiếp nhận chậm làm tỷ lệ đúng hạn đẹp hơn thực tế \
+                 (CV 7260/VPCP-KSTT: 37.731 hồ sơ tiếp nhận muộn trong tháng 7/2025). Chưa tìm thấy văn bản quy định \
+                 thời gian tiếp nhận hồ sơ trực tuyến (NĐ 61/2018 Điều 17, NĐ 118/2025): mức 1 ngày làm việc là lựa \
+                 chọn của hệ thống, như chỉ số hồ sơ chờ tiếp nhận."
+            }
+            Self::RepeatedSupplement => {
+                "Hồ sơ bị yêu cầu bổ sung từ lần thứ hai trở đi, lần sau cùng trong kỳ. NĐ 61/2018 Điều 15.3, 16 \
+                 và 19.4 yêu cầu hướng dẫn bổ sung đầy đủ một lần; Cổng Dịch vụ công quốc gia tính hồ sơ bị yêu cầu \
+                 bổ sung quá một lần là quá hạn (QĐ 766, chỉ số 2.1). Hệ thống cho phép một lần khi tiếp nhận và một \
+                 lần khi thẩm định: nhiều nhất là hai lần."
+            }
+            Self::PauseBeforeDue => {
+                "Yêu cầu bổ sung, dừng giải quyết hoặc rút hồ sơ ghi nhận vào ngày đến hạn hoặc ngày làm việc liền \
+                 trước (theo hạn đang áp dụng lúc đó): mỗi thao tác này dừng hoặc tính lại thời hạn, nên thực hiện \
+                 khi hồ sơ sắp quá hạn thì tránh được việc bị tính quá hạn. Mức 1 ngày làm việc là lựa chọn của hệ \
+                 thống; NĐ 61/2018 Điều 19.9 yêu cầu cơ quan sắp trễ hạn xin lỗi chậm nhất 1 ngày trước hạn."
+            }
+            Self::BackdatedReceipt => {
+                "Hồ sơ có thời điểm tiếp nhận sớm hơn lúc hệ thống ghi nhận việc tiếp nhận, hoặc sớm hơn lúc nộp, \
+                 ghi nhận trong kỳ. Hệ thống không cho nhập thời điểm tiếp nhận khác với lúc ghi nhận (tiếp nhận trực \
+                 tiếp, qua bưu chính và trực tuyến đều lấy giờ của máy chủ), nên trường hợp đầu chỉ xảy ra khi dữ liệu \
+                 bị sửa ngoài ứng dụng. Hồ sơ nhận từ hệ thống của bộ, ngành mang thời điểm tiếp nhận của hệ thống đó \
+                 và chỉ được so với lúc nộp. Quy tắc không dựa trên điều khoản nào: đây là kiểm tra tính toàn vẹn \
+                 của dữ liệu."
+            }
+            Self::RefusedResubmitted => {
+                "Hồ sơ nộp trong kỳ của người nộp (đối chiếu theo số định danh, không hiển thị) đã có hồ sơ cùng thủ \
+                 tục bị từ chối (khi tiếp nhận hoặc sau thẩm định) trong vòng 20 ngày làm việc trước đó. Từ chối rồi \
+                 nộp lại làm thời hạn tính lại từ đầu và có thể che một hồ sơ trễ hạn. Mức 20 ngày làm việc là lựa \
+                 chọn của hệ thống; chưa tìm thấy căn cứ."
+            }
+            Self::LateOffSystemCount => {
+                "Số hồ sơ ngoài hệ thống (nhập tay cho chỉ tiêu tỷ lệ hồ sơ xử lý trên hệ thống) được nhập trong kỳ, \
+                 muộn hơn 10 ngày làm việc sau ngày cuối của kỳ số liệu: số liệu nhập muộn có thể được điều chỉnh \
+                 cho khớp chỉ tiêu. Chưa tìm thấy căn cứ về thời hạn (thời hạn báo cáo của TT 01/2020/TT-VPCP không có \
+                 trong tài liệu tham chiếu): mức 10 ngày làm việc là lựa chọn của hệ thống."
+            }
+        }
+    }
+
     /// What the rule flags, why it matters, and its threshold with its source.
     pub fn explanation(self) -> &'static str {
         match self {
@@ -264,6 +310,18 @@ pub fn off_system_entered_late(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn each_rule_is_explained_in_vietnamese_with_its_source_or_the_absence_of_one() {
+        for r in Rule::ALL {
+            let vi = r.explanation_vi();
+            let sourced = ["NĐ ", "chưa tìm thấy", "Chưa tìm thấy", "không dựa trên điều khoản nào"];
+            assert!(sourced.iter().any(|s| vi.contains(s)), "{}", r.id());
+            assert!(
+                vi.contains("lựa chọn của hệ thống") || r == Rule::RepeatedSupplement || r == Rule::BackdatedReceipt
+            );
+        }
+    }
     use super::*;
     use crate::domain::calendar::march_2027::{at, calendar};
     use crate::domain::calendar::vietnam;

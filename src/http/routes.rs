@@ -96,6 +96,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/stats/evaluation", get().to(stats::evaluation))
         .route("/api/v1/stats/index766", get().to(stats::index766))
         .route(DASHBOARD_PATH, get().to(dashboard::dashboard))
+        .route(dashboard::anomalies::PATH, get().to(dashboard::anomalies::page))
         // ---- Oversight: early warnings and escalations (issue 16 item 2).
         .route("/api/v1/oversight/alerts", get().to(api::oversight_alerts::list))
         .route("/can-bo/canh-bao", get().to(staff::alerts))

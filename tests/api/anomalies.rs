@@ -228,13 +228,31 @@ async fn a_second_supplement_request_and_an_online_submission_left_two_working_d
         "{row}"
     );
     assert!(row.contains("data-rule=\"pause_before_due\">0<"), "{row}");
-    let link = format!("/api/v1/oversight/anomalies?{MARCH}&agency={NINH_KIEU}&agency_only=true").replace('&', "&#38;");
-    assert!(row.contains(&format!("href=\"{link}\"")), "{row}");
-    // The link answers the signed-in leader.
-    let p =
-        get(&app, &format!("/api/v1/oversight/anomalies?{MARCH}&agency={NINH_KIEU}&agency_only=true"), Some(&cookie))
-            .await;
+    let link = format!("/lanh-dao/dau-hieu-bat-thuong?{MARCH}&agency={NINH_KIEU}&agency_only=1");
+    assert!(row.contains(&format!("href=\"{}\"", link.replace('&', "&#38;"))), "{row}");
+    // The link opens the leaders' page: each rule explained, with the dossiers behind it, linked.
+    let p = get(&app, &link, Some(&cookie)).await;
     assert_eq!(p.status, 200, "{}", p.body);
+    assert!(p.body.contains("<h1>Dấu hiệu bất thường</h1>") && p.body.contains("không phải kết luận vi phạm"));
+    let section = |id: &str| {
+        p.body.split(&format!("data-rule=\"{id}\">")).nth(1).unwrap().split("</section>").next().unwrap().to_string()
+    };
+    let repeated = section("repeated_supplement");
+    assert!(repeated.contains("Yêu cầu bổ sung hồ sơ nhiều lần (1)"), "{repeated}");
+    assert!(repeated.contains("href=\"/can-bo/ho-so/") && repeated.contains("Số lần yêu cầu bổ sung: 2"), "{repeated}");
+    let unreceived = section("unreceived_online");
+    assert!(unreceived.contains("Nộp lúc: ") && unreceived.contains("Hạn tiếp nhận: "), "{unreceived}");
+    assert!(unreceived.contains("Thời hạn giải quyết chỉ bắt đầu tính khi tiếp nhận"), "explained in Vietnamese");
+    assert!(section("pause_before_due").contains("Không có trường hợp nào trong kỳ."));
+    for personal in ["092190", "Nguyễn"] {
+        assert!(!p.body.contains(personal), "{personal} on the anomalies page");
+    }
+    // A bad period: the message and the form again; a clerk is refused.
+    let bad = get(&app, "/lanh-dao/dau-hieu-bat-thuong?from=2027-03-31&to=2027-03-01", Some(&cookie)).await;
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert!(bad.body.contains("id=\"loi\"") && bad.body.contains("value=\"2027-03-31\""), "{}", bad.body);
+    let clerk = sign_in(&app, "clerk.ninhkieu", PW).await;
+    assert_eq!(get(&app, &link, Some(&clerk)).await.status, 403);
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 /// Every page of the table, with its method, in a form the pattern accepts.
-const PAGES: [(&str, &str); 52] = [
+const PAGES: [(&str, &str); 53] = [
     ("GET", "/static/app.css"),
     ("GET", "/"),
     ("GET", "/thu-tuc"),
@@ -39,6 +39,7 @@ const PAGES: [(&str, &str); 52] = [
     ("GET", "/can-bo/ho-so/000.00.31.H12-261123-0001"),
     ("POST", "/can-bo/ho-so/000.00.31.H12-261123-0001/xu-ly"),
     ("GET", "/lanh-dao"),
+    ("GET", "/lanh-dao/dau-hieu-bat-thuong"),
     ("GET", "/quan-tri"),
     ("GET", "/quan-tri/thong-bao"),
     ("POST", "/quan-tri/thong-bao/0195f0a0-0000-7000-8000-000000000000/gui-lai"),

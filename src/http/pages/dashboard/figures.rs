@@ -172,12 +172,17 @@ pub(super) fn build(figures: DashboardFigures, picker: &Picker, from: NaiveDate,
                 label: a.agency_name.clone(),
                 counts: a.counts.iter().map(|n| group_thousands(*n)).collect(),
                 href: format!(
-                    "/api/v1/oversight/anomalies?{anomaly_query}&agency={}&agency_only=true",
+                    "{}?{anomaly_query}&agency={}&agency_only=1",
+                    super::anomalies::PATH,
                     percent_encode(&a.agency_code)
                 ),
             })
             .collect(),
-        href: format!("/api/v1/oversight/anomalies?{anomaly_query}&agency={}{only}", percent_encode(&picker.agency)),
+        href: format!("{}?{anomaly_query}&agency={}{only}", super::anomalies::PATH, percent_encode(&picker.agency)),
+        api_href: format!(
+            "/api/v1/oversight/anomalies?{anomaly_query}&agency={}{only}",
+            percent_encode(&picker.agency)
+        ),
     };
     let plan_title = kpis
         .plan

@@ -6,6 +6,7 @@
 //!
 //! This module reads the pickers and renders the page; `figures` computes what it shows and
 //! `charts` draws the SVG.
+pub mod anomalies;
 mod charts;
 mod figures;
 
@@ -244,8 +245,9 @@ struct Anomalies {
     /// Each rule's id, Vietnamese name and count in the whole selection.
     rules: Vec<(&'static str, &'static str, String)>,
     lines: Vec<AnomalyLine>,
-    /// Every rule's flags for the selection (the JSON API).
+    /// Every rule's flags for the selection: the page, and the JSON API.
     href: String,
+    api_href: String,
 }
 
 struct Data {
@@ -382,6 +384,19 @@ fn parse_day(label: &str, raw: &str, errors: &mut Vec<String>) -> Option<NaiveDa
     }
 }
 
+/// The leaders' pages refuse anyone else with a page that says where to go instead. The account
+/// is checked all the same: a disabled one is sent to sign in.
+async fn forbidden(ctx: &AppContext, req: &HttpRequest, session: PageSession) -> Result<HttpResponse, PageError> {
+    let caller = session.run(&ctx.pool, |_, caller| Ok(caller)).await?;
+    let layout = Layout::new(Some(&caller), req.path());
+    let hint = match caller.role {
+        Role::Citizen => "Bạn có thể theo dõi hồ sơ của mình ở mục “Hồ sơ của tôi”.",
+        _ => "Bạn có thể xử lý hồ sơ ở mục “Hồ sơ cần xử lý”; số liệu thống kê do lãnh đạo đơn vị xem.",
+    };
+    let page = ForbiddenPage { layout, role: super::role_label(caller.role).to_lowercase(), hint };
+    Ok(render(StatusCode::FORBIDDEN, &page))
+}
+
 /// GET /lanh-dao: the dashboard for leaders and administrators.
 pub async fn dashboard(
     ctx: web::Data<AppContext>,
@@ -389,15 +404,7 @@ pub async fn dashboard(
     session: PageSession,
 ) -> Result<HttpResponse, PageError> {
     if !matches!(session.claimed().role, Role::Leader | Role::Admin) {
-        // The account is checked all the same: a disabled one is sent to sign in.
-        let caller = session.run(&ctx.pool, |_, caller| Ok(caller)).await?;
-        let layout = Layout::new(Some(&caller), req.path());
-        let hint = match caller.role {
-            Role::Citizen => "Bạn có thể theo dõi hồ sơ của mình ở mục “Hồ sơ của tôi”.",
-            _ => "Bạn có thể xử lý hồ sơ ở mục “Hồ sơ cần xử lý”; số liệu thống kê do lãnh đạo đơn vị xem.",
-        };
-        let page = ForbiddenPage { layout, role: super::role_label(caller.role).to_lowercase(), hint };
-        return Ok(render(StatusCode::FORBIDDEN, &page));
+        return forbidden(&ctx, &req, session).await;
     }
     let now = ctx.clock.now();
     let today = crate::domain::calendar::to_vietnam(now).date_naive();
