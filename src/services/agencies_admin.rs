@@ -88,12 +88,6 @@ fn text(s: &str, code: ErrorCode, what: &str) -> Result<String, AppError> {
     Ok(s.to_string())
 }
 
-/// `now` to the microsecond, so both databases store the same value (STACK-NOTES G3).
-fn micros(now: DateTime<Utc>) -> chrono::NaiveDateTime {
-    use chrono::DurationRound;
-    now.naive_utc().duration_trunc(chrono::TimeDelta::microseconds(1)).unwrap_or(now.naive_utc())
-}
-
 fn today(now: DateTime<Utc>) -> NaiveDate {
     to_vietnam(now).date_naive()
 }
@@ -119,7 +113,7 @@ pub(crate) fn audit(
             agency_code: code.to_string(),
             action: action.to_string(),
             detail: detail.to_string(),
-            at: micros(now),
+            at: now.naive_utc(),
             by_user: caller.username.clone(),
             reorganisation_id: reorganisation,
         },
@@ -189,7 +183,7 @@ pub fn create_on(
             parent_code: parent_code.as_ref().map(|p| p.to_string()),
             path: parent.map(|p| format!("{}/{}", p.path, code)).unwrap_or_else(|| code.to_string()),
             handles_procedures: new.handles_procedures.unwrap_or(level != AgencyLevel::Ministry),
-            created_at: micros(now),
+            created_at: now.naive_utc(),
             valid_from: Some(valid_from),
             valid_to: None,
             held_by: None,

@@ -360,8 +360,9 @@ pub async fn revise_procedure(
     who: impl Into<crate::auth::extractor::Who>,
     code: String,
     change: ProcedureChange,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<NewVersion, AppError> {
-    storage::run_as(pool, who, move |conn, caller| revise_procedure_on(conn, &caller, &code, change)).await
+    storage::run_as(pool, who, move |conn, caller| revise_procedure_on(conn, &caller, &code, change, now)).await
 }
 
 /// [`revise_procedure`] on `conn`.
@@ -370,6 +371,7 @@ pub fn revise_procedure_on(
     caller: &crate::auth::Caller,
     code: &str,
     change: ProcedureChange,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<NewVersion, AppError> {
     use crate::domain::procedure::{validate_route, RouteStep, StepTarget, TimeLimit, TimeUnit};
     caller.require_role(&[crate::domain::Role::Admin])?;
@@ -439,7 +441,7 @@ pub fn revise_procedure_on(
         p.id = id.clone();
         p.version = last + 1;
         p.is_current = true;
-        p.created_at = storage::now_utc();
+        p.created_at = now.naive_utc();
         if let Some(l) = online {
             p.online_level = i32::from(l.get());
         }

@@ -71,13 +71,3 @@ pub async fn refused(pool: &Pool, who: impl Into<crate::auth::extractor::Who>, e
         Err(account) => account,
     }
 }
-
-/// The current time in UTC, truncated to microseconds so both backends store the same value
-/// (STACK-NOTES G3).
-pub fn now_utc() -> chrono::NaiveDateTime {
-    use chrono::DurationRound;
-    chrono::Utc::now()
-        .naive_utc()
-        .duration_trunc(chrono::TimeDelta::microseconds(1))
-        .expect("microsecond truncation cannot overflow")
-}

@@ -415,6 +415,7 @@ pub async fn revise_procedure(
         step_shares: b.step_shares,
         nationwide_centralised: b.nationwide_centralised,
     };
-    let v = crate::services::catalogue::revise_procedure(&ctx.pool, caller, code.into_inner(), change).await?;
+    let v = crate::services::catalogue::revise_procedure(&ctx.pool, caller, code.into_inner(), change, ctx.clock.now())
+        .await?;
     Ok(HttpResponse::Created().json(ProcedureVersionView::from(v)))
 }

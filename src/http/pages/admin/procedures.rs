@@ -213,7 +213,7 @@ pub async fn revise_procedure(
 ) -> Result<HttpResponse, PageError> {
     check_origin(&req)?;
     let layout = admin_layout(&req, &session);
-    let code = code.into_inner();
+    let (code, now) = (code.into_inner(), ctx.clock.now());
     let pairs = form_pairs(&body);
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
     let form = ProcedureForm {
@@ -248,7 +248,7 @@ pub async fn revise_procedure(
     let outcome = session
         .run(&ctx.pool, move |conn, caller| {
             admin_only(&caller)?;
-            Ok(match change.and_then(|c| catalogue::revise_procedure_on(conn, &caller, &code, c)) {
+            Ok(match change.and_then(|c| catalogue::revise_procedure_on(conn, &caller, &code, c, now)) {
                 Ok(v) => Ok(v),
                 Err(e) => Err((catalogue::get_procedure_on(conn, &code, None)?, e)),
             })
