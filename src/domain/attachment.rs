@@ -59,6 +59,13 @@ pub enum AttachmentError {
 
 /// Checks a file name (no path tricks) and returns its kind from the extension.
 pub fn check_name(name: &str) -> Result<FileKind, AttachmentError> {
+    let ext = extension(name)?.ok_or(AttachmentError::BadType)?;
+    FileKind::from_extension(ext).ok_or(AttachmentError::BadType)
+}
+
+/// A file name safe to store and to send back (1–120 characters, no folders, `..`, characters
+/// Windows forbids, control characters or a leading dot); its extension, if it has one.
+pub fn extension(name: &str) -> Result<Option<&str>, AttachmentError> {
     let ok = !name.is_empty()
         && name.chars().count() <= 120
         && !name.starts_with('.')
@@ -68,8 +75,7 @@ pub fn check_name(name: &str) -> Result<FileKind, AttachmentError> {
     if !ok {
         return Err(AttachmentError::BadName);
     }
-    let ext = name.rsplit_once('.').map(|(_, e)| e).ok_or(AttachmentError::BadType)?;
-    FileKind::from_extension(ext).ok_or(AttachmentError::BadType)
+    Ok(name.rsplit_once('.').map(|(_, e)| e))
 }
 
 /// Checks an upload: name, declared type, size and the content's signature.

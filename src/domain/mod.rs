@@ -23,6 +23,7 @@ pub mod regime;
 pub mod reorganisation;
 pub mod search;
 pub mod stats;
+pub mod template;
 pub mod text;
 pub mod user;
 

@@ -179,6 +179,10 @@ error_codes! {
     TokenExpired, UNAUTHORIZED, "token_expired", "Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.";
     TooManyAttempts, TOO_MANY_REQUESTS, "too_many_attempts", "Đã nhập sai quá nhiều lần.";
     TooManyFiles, CONFLICT, "too_many_files", "Hồ sơ đã có quá nhiều tệp đính kèm.";
+    TooManyTemplates, CONFLICT, "too_many_templates", "Mỗi phiên bản thủ tục có tối đa 20 mẫu đơn, tờ khai. Hãy gỡ bớt mẫu cũ rồi tải lên.";
+    TemplateNotFound, NOT_FOUND, "template_not_found", "Không tìm thấy mẫu đơn, tờ khai này trong phiên bản thủ tục đã chọn.";
+    InvalidTemplateTitle, BAD_REQUEST, "invalid_template_title", "Hãy nhập tên mẫu (ví dụ: Tờ khai đăng ký khai sinh), tối đa 200 ký tự; số hiệu mẫu tối đa 50 ký tự.";
+    UnsupportedTemplateType, BAD_REQUEST, "unsupported_template_type", "Mẫu đơn, tờ khai là tệp PDF, Word, Excel hoặc OpenDocument (.pdf, .doc, .docx, .xls, .xlsx, .odt, .ods).";
     TooManyFilesAtOnce, BAD_REQUEST, "too_many_files_at_once", "Mỗi lần nộp đính kèm tối đa 10 tệp. Hãy bớt tệp rồi gửi lại.";
     TooManyLookups, TOO_MANY_REQUESTS, "too_many_lookups", "Bạn đã tra cứu quá nhiều lần trong một phút.";
     TooManyPendingSubmissions, TOO_MANY_REQUESTS, "too_many_pending_submissions", "Tài khoản của bạn đã có nhiều hồ sơ nộp trực tuyến đang chờ cơ quan tiếp nhận. Vui lòng chờ các hồ sơ đó được tiếp nhận (hoặc rút bớt hồ sơ) rồi nộp tiếp.";

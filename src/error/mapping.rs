@@ -4,6 +4,7 @@ use crate::domain::applicant::ApplicantError;
 use crate::domain::attachment::AttachmentError;
 use crate::domain::calendar::CalendarRuleError;
 use crate::domain::dossier::RuleError;
+use crate::domain::template::TemplateError;
 
 impl From<RuleError> for AppError {
     /// Forbidden is about the caller (403); bad input 400; everything else the dossier's state (409).
@@ -49,6 +50,17 @@ impl From<AttachmentError> for AppError {
             AttachmentError::ContentMismatch(_) => ErrorCode::ContentMismatch,
             AttachmentError::Empty => ErrorCode::EmptyFile,
             AttachmentError::TooLarge => return AppError::PayloadTooLarge(e.to_string()),
+        };
+        AppError::new(code, e.to_string())
+    }
+}
+
+impl From<TemplateError> for AppError {
+    fn from(e: TemplateError) -> Self {
+        let code = match e {
+            TemplateError::Title | TemplateError::FormCode => ErrorCode::InvalidTemplateTitle,
+            TemplateError::Kind => ErrorCode::UnsupportedTemplateType,
+            TemplateError::File(f) => return f.into(),
         };
         AppError::new(code, e.to_string())
     }

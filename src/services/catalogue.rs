@@ -248,7 +248,7 @@ fn current_procedures(conn: &mut AnyConnection, search: &CatalogueSearch) -> Res
     }
     let records = procedures::with_children(conn, rows)?;
     let places = step_places(conn, &records)?;
-    Ok(records.into_iter().map(|r| ProcedureEntry { record: r, places: places.clone() }).collect())
+    Ok(records.into_iter().map(|r| ProcedureEntry { record: r, places: places.clone(), templates: vec![] }).collect())
 }
 
 /// code → (level, name) of the agencies that route steps name explicitly.
@@ -260,6 +260,8 @@ pub struct ProcedureEntry {
     pub record: ProcedureRecord,
     /// code → (level, name) of agencies named in route steps.
     pub places: StepPlaces,
+    /// The version's templates (tờ khai, mẫu đơn), read for one procedure; lists leave it empty.
+    pub templates: Vec<crate::storage::templates::TemplateInfo>,
 }
 
 fn step_places(conn: &mut AnyConnection, records: &[ProcedureRecord]) -> Result<StepPlaces, AppError> {
@@ -294,7 +296,8 @@ pub fn get_procedure_on(
     find_procedure(conn, &code, version)
 }
 
-fn procedure_key(code: &str, version: Option<i64>) -> Result<(ProcedureCode, Option<i32>), AppError> {
+/// A procedure code and an optional version number from outside, checked.
+pub fn procedure_key(code: &str, version: Option<i64>) -> Result<(ProcedureCode, Option<i32>), AppError> {
     let code = ProcedureCode::parse(code).map_err(|e| AppError::new(ErrorCode::InvalidProcedureCode, e.to_string()))?;
     let version = version
         .map(|v| i32::try_from(v).ok().filter(|v| *v > 0))
@@ -319,7 +322,8 @@ fn find_procedure(
     })?;
     let versions = procedures::versions(conn, code.as_str())?;
     let places = step_places(conn, std::slice::from_ref(&record))?;
-    Ok((ProcedureEntry { record, places }, versions))
+    let templates = crate::storage::templates::list(conn, &record.procedure.id)?;
+    Ok((ProcedureEntry { record, places, templates }, versions))
 }
 
 fn parse_level(s: &str) -> Result<AgencyLevel, AppError> {
@@ -353,7 +357,7 @@ pub struct NewVersion {
 
 /// An administrator changes a procedure's online level, time limit, fee or step shares by creating
 /// a new current version (DOMAIN.md §3: dossiers keep the version they were received under, so the
-/// old row is never edited). Documents and route steps are copied. One transaction; a concurrent
+/// old row is never edited). Documents, route steps and templates are copied. One transaction; a concurrent
 /// change of the same procedure answers 409 `concurrent_update`.
 pub async fn revise_procedure(
     pool: &Pool,
@@ -506,6 +510,8 @@ pub fn revise_procedure_on(
             procedure: p,
         };
         procedures::insert(conn, &record)?;
+        // The templates go with the version, as its documents and route do; the old keeps its own.
+        crate::storage::templates::copy(conn, &old.procedure.id, &id)?;
         Ok(NewVersion { previous_version: last, record })
     })?;
     tracing::info!(

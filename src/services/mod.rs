@@ -19,5 +19,6 @@ pub mod reorganisation_plan;
 pub mod reorganise;
 pub mod seed;
 pub mod stats;
+pub mod templates;
 pub mod throttle;
 pub mod users;

@@ -19,6 +19,7 @@ pub mod procedures;
 pub mod reorganisations;
 pub mod schema;
 pub mod stats;
+pub mod templates;
 pub mod throttle;
 pub mod users;
 

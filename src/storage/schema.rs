@@ -111,6 +111,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// A procedure version's templates (tờ khai, mẫu đơn); the id is kept across versions.
+    procedure_templates (procedure_id, id) {
+        procedure_id -> Text,
+        id -> Text,
+        title -> Text,
+        form_code -> Nullable<Text>,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        content -> Binary,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
     procedure_steps (procedure_id, position) {
         procedure_id -> Text,
         position -> Integer,
@@ -715,6 +732,7 @@ diesel::table! {
 
 diesel::joinable!(procedure_documents -> procedures (procedure_id));
 diesel::joinable!(procedure_steps -> procedures (procedure_id));
+diesel::joinable!(procedure_templates -> procedures (procedure_id));
 diesel::joinable!(users -> agencies (agency_code));
 diesel::joinable!(plan_targets -> plans (plan_id));
 diesel::joinable!(dossier_applicants -> dossiers (dossier_id));
@@ -746,6 +764,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     procedures,
     procedure_documents,
     procedure_steps,
+    procedure_templates,
     users,
     calendar_days,
     plans,

@@ -390,7 +390,7 @@ impl From<crate::services::catalogue::NewVersion> for ProcedureVersionView {
 
 /// Administrators: change a procedure's online level, time limit, fee, step shares or its marking
 /// as a nationwide centralised service (TT 04/2025 Điều 23). A new
-/// current version is created (documents and route copied); dossiers already received keep theirs.
+/// current version is created (documents, route and templates copied); dossiers already received keep theirs.
 /// Errors: `invalid_procedure_code`, `invalid_online_level`, `invalid_time_limit`, `invalid_time_unit`,
 /// `invalid_fee`, `invalid_step_shares`, `route_shares_mismatch`, `nothing_to_change` (400);
 /// `procedure_not_found` (404); `concurrent_update` (409).
