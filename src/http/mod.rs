@@ -4,5 +4,6 @@ pub mod api;
 pub mod boundary;
 pub mod client;
 pub mod context;
+pub mod files;
 pub mod pages;
 pub mod routes;

@@ -19,7 +19,7 @@ use actix_web::web::{self, delete, get, post, put};
 use crate::error::{AppError, ErrorCode};
 use crate::http::api::{
     self, accesses, admin, admin_agencies, agencies, alerts, anomalies, auth, departments, dossiers, forms, health,
-    lookup, notifications, openapi, procedures, reorganisations, stats,
+    lookup, notifications, openapi, procedures, reorganisations, stats, templates,
 };
 use crate::http::boundary::serde_problem;
 use crate::http::pages::{self, citizen, dashboard, portal, session, staff, PageError, DASHBOARD_PATH};
@@ -52,6 +52,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/thu-tuc", get().to(portal::catalogue))
         .route("/api/v1/procedures/{code}", get().to(procedures::get))
         .route("/thu-tuc/{code}", get().to(portal::procedure))
+        .route("/api/v1/procedures/{code}/templates/{id}", get().to(templates::download))
+        .route("/thu-tuc/{code}/mau/{id}", get().to(portal::template))
         // ---- Public lookup of a dossier by its code (details with a proof of ownership).
         .route("/api/v1/lookup/{code}", get().to(lookup::lookup))
         .route("/tra-cuu", get().to(portal::lookup_form))
@@ -150,6 +152,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/quan-tri/thu-tuc", get().to(admin_pages::procedures::procedures_page))
         .route("/quan-tri/thu-tuc/{code}", get().to(admin_pages::procedures::procedure_page))
         .route("/api/v1/admin/procedures/{code}/versions", post().to(admin::revise_procedure))
+        .route("/api/v1/admin/procedures/{code}/templates/{file_name}", put().to(templates::attach))
+        .route("/quan-tri/thu-tuc/{code}/mau", post().to(admin_pages::procedures::attach_template))
+        .route("/api/v1/admin/procedures/{code}/templates/{id}", delete().to(templates::remove))
+        .route("/quan-tri/thu-tuc/{code}/mau/{id}/xoa", post().to(admin_pages::procedures::remove_template))
         .route("/api/v1/admin/reorganisations", get().to(reorganisations::list))
         .route("/api/v1/admin/reorganisations", post().to(reorganisations::load))
         .route("/quan-tri/sap-xep", get().to(admin_pages::reorganisations::reorganisations_page))

@@ -28,9 +28,9 @@ fn parse_code(code: &str) -> Result<ProcedureCode, AppError> {
     procedure_key(code, None).map(|(code, _)| code)
 }
 
-/// The current version of `code`, locked for a change of its templates.
-fn lock_current_version(conn: &mut AnyConnection, code: &ProcedureCode) -> Result<String, AppError> {
-    let id = store::current_version_id(conn, code.as_str())?
+/// The current version of `code` (id, number), locked for a change of its templates.
+fn lock_current_version(conn: &mut AnyConnection, code: &ProcedureCode) -> Result<(String, i32), AppError> {
+    let (id, version) = store::current_version(conn, code.as_str())?
         .ok_or_else(|| AppError::new(ErrorCode::ProcedureNotFound, format!("no procedure has the code {code}")))?;
     if !store::lock_current(conn, &id)? {
         return Err(AppError::new(
@@ -38,7 +38,14 @@ fn lock_current_version(conn: &mut AnyConnection, code: &ProcedureCode) -> Resul
             "a new version of this procedure was created at the same time; try again",
         ));
     }
-    Ok(id)
+    Ok((id, version))
+}
+
+/// A template just attached, and the number of the version it went to.
+#[derive(Debug, Clone)]
+pub struct AttachedTemplate {
+    pub version: i32,
+    pub template: TemplateInfo,
 }
 
 /// Attaches a template to the current version of a procedure (administrators).
@@ -48,7 +55,7 @@ pub async fn attach(
     code: String,
     upload: TemplateUpload,
     now: DateTime<Utc>,
-) -> Result<TemplateInfo, AppError> {
+) -> Result<AttachedTemplate, AppError> {
     storage::run_as(pool, who, move |conn, caller| attach_on(conn, &caller, &code, upload, now)).await
 }
 
@@ -60,7 +67,7 @@ pub fn attach_on(
     code: &str,
     upload: TemplateUpload,
     now: DateTime<Utc>,
-) -> Result<TemplateInfo, AppError> {
+) -> Result<AttachedTemplate, AppError> {
     use sha2::Digest;
     caller.require_role(&[Role::Admin])?;
     let code = parse_code(code)?;
@@ -84,8 +91,9 @@ pub fn attach_on(
         created_at: now.naive_utc(),
         created_by: caller.user_id.clone(),
     };
-    storage::transaction(conn, |conn| {
-        row.procedure_id = lock_current_version(conn, &code)?;
+    let version = storage::transaction(conn, |conn| {
+        let (id, version) = lock_current_version(conn, &code)?;
+        row.procedure_id = id;
         if store::count(conn, &row.procedure_id)? >= MAX_TEMPLATES_PER_VERSION as i64 {
             return Err(AppError::new(
                 ErrorCode::TooManyTemplates,
@@ -93,18 +101,21 @@ pub fn attach_on(
             ));
         }
         store::insert(conn, &row)?;
-        Ok::<_, AppError>(())
+        Ok::<_, AppError>(version)
     })?;
     tracing::info!(admin = %caller.username, procedure = %code, template = %row.id, bytes = row.size_bytes,
         "procedure template attached");
-    Ok(TemplateInfo {
-        id: row.id,
-        title: row.title,
-        form_code: row.form_code,
-        file_name: row.file_name,
-        content_type: row.content_type,
-        size_bytes: row.size_bytes,
-        created_at: row.created_at,
+    Ok(AttachedTemplate {
+        version,
+        template: TemplateInfo {
+            id: row.id,
+            title: row.title,
+            form_code: row.form_code,
+            file_name: row.file_name,
+            content_type: row.content_type,
+            size_bytes: row.size_bytes,
+            created_at: row.created_at,
+        },
     })
 }
 
@@ -119,7 +130,7 @@ pub fn remove_on(conn: &mut AnyConnection, caller: &Caller, code: &str, id: &str
     caller.require_role(&[Role::Admin])?;
     let code = parse_code(code)?;
     storage::transaction(conn, |conn| {
-        let version = lock_current_version(conn, &code)?;
+        let (version, _) = lock_current_version(conn, &code)?;
         if !store::delete(conn, &version, id)? {
             return Err(not_found(&code));
         }

@@ -116,12 +116,12 @@ pub fn lock_current(conn: &mut AnyConnection, procedure_id: &str) -> QueryResult
         .map(|n| n == 1)
 }
 
-/// The id of the current version of the procedure `code`.
-pub fn current_version_id(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<String>> {
+/// The id and number of the current version of the procedure `code`.
+pub fn current_version(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<(String, i32)>> {
     procedures::table
         .filter(procedures::code.eq(code))
         .filter(procedures::is_current.eq(true))
-        .select(procedures::id)
+        .select((procedures::id, procedures::version))
         .first(conn)
         .optional()
 }

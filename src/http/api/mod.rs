@@ -20,6 +20,7 @@ pub mod oversight_alerts;
 pub mod procedures;
 pub mod reorganisations;
 pub mod stats;
+pub mod templates;
 
 use actix_web::{HttpRequest, HttpResponse};
 

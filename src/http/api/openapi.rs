@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi};
 use super::feedback;
 use super::{
     accesses, admin, admin_agencies, agencies, alerts, anomalies, auth, departments, dossiers, forms, health, lookup,
-    national_portal, notifications, oversight_alerts, procedures, reorganisations, stats,
+    national_portal, notifications, oversight_alerts, procedures, reorganisations, stats, templates,
 };
 
 #[derive(OpenApi)]
@@ -36,6 +36,7 @@ use super::{
         departments::close,
         procedures::list,
         procedures::get,
+        templates::download,
         dossiers::create,
         dossiers::inbox,
         dossiers::get,
@@ -81,6 +82,8 @@ use super::{
         admin::plans,
         admin::update_plan_target,
         admin::revise_procedure,
+        templates::attach,
+        templates::remove,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth, &CommonResponses),

@@ -88,10 +88,16 @@ pub struct ProcedureView {
     /// Every version of this procedure (detail only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<i32>>,
+    /// This version's templates (tờ khai, mẫu đơn) to download (detail only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub templates: Option<Vec<super::templates::TemplateView>>,
 }
 
 fn view(entry: ProcedureEntry, versions: Option<Vec<i32>>) -> ProcedureView {
     let p = entry.record.procedure;
+    let templates = versions.is_some().then(|| {
+        entry.templates.into_iter().map(|t| super::templates::TemplateView::new(&p.code, p.version, t)).collect()
+    });
     let receiving: Vec<String> = p.receiving_levels.split(',').map(str::to_string).collect();
     let first_receiving = receiving.first().and_then(|l| l.parse::<AgencyLevel>().ok());
     let mut levels: Vec<String> = Vec::new();
@@ -142,6 +148,7 @@ fn view(entry: ProcedureEntry, versions: Option<Vec<i32>>) -> ProcedureView {
         route_levels: levels,
         legal_basis: p.legal_basis,
         versions,
+        templates,
     }
 }
 

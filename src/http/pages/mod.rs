@@ -17,6 +17,7 @@ pub mod citizen;
 pub mod dashboard;
 pub mod feedback;
 pub mod messages;
+pub mod multipart;
 pub mod portal;
 pub mod session;
 pub mod staff;
@@ -387,6 +388,22 @@ pub mod fmt {
         t.map(date).unwrap_or_default()
     }
     pub use crate::domain::labels::vnd;
+
+    /// A file's size as people read it: "820 byte", "45 KB", "1,3 MB" (decimal comma).
+    pub fn size(bytes: i64) -> String {
+        const KB: i64 = 1024;
+        match bytes {
+            b if b < KB => format!("{b} byte"),
+            b if b < KB * KB => format!("{} KB", (b + KB / 2) / KB),
+            b => format!("{:.1} MB", b as f64 / (KB * KB) as f64).replace('.', ","),
+        }
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn sizes_read_as_people_say_them() {
+        assert_eq!((size(820), size(46_000), size(1_363_149)), ("820 byte".into(), "45 KB".into(), "1,3 MB".into()));
+    }
 }
 
 /// The session cookie's name (for tests and the dashboard).

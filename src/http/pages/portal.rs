@@ -49,6 +49,32 @@ pub struct DocView {
     pub original: bool,
 }
 
+/// A template (tờ khai, mẫu đơn) of a procedure version, to download.
+pub struct TemplateLine {
+    pub id: String,
+    pub title: String,
+    pub form_code: Option<String>,
+    pub file_name: String,
+    /// "PDF", "Word", "Excel", …
+    pub kind: &'static str,
+    pub size: String,
+    pub attached_at: String,
+}
+
+impl TemplateLine {
+    pub fn new(t: &crate::storage::templates::TemplateInfo) -> Self {
+        Self {
+            id: t.id.clone(),
+            title: t.title.clone(),
+            form_code: t.form_code.clone(),
+            file_name: t.file_name.clone(),
+            kind: crate::domain::template::TemplateKind::from_content_type(&t.content_type).map_or("", |k| k.label()),
+            size: fmt::size(t.size_bytes),
+            attached_at: fmt::date(t.created_at),
+        }
+    }
+}
+
 /// A procedure as the pages show it.
 pub struct ProcView {
     pub code: String,
@@ -64,6 +90,8 @@ pub struct ProcView {
     pub legal_basis: Option<String>,
     pub documents: Vec<DocView>,
     pub steps: Vec<String>,
+    /// The version's templates (read with one procedure; empty in lists).
+    pub templates: Vec<TemplateLine>,
 }
 
 impl ProcView {
@@ -104,6 +132,7 @@ impl ProcView {
                     format!("{} ({place})", s.name)
                 })
                 .collect(),
+            templates: e.templates.iter().map(TemplateLine::new).collect(),
         }
     }
 
@@ -196,6 +225,17 @@ pub async fn procedure(
     let (entry, _) = catalogue::get_procedure(&ctx.pool, code.into_inner(), None).await.in_layout(&layout)?;
     let page = ProcedurePage { layout, version: entry.record.procedure.version, p: ProcView::new(&entry) };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// GET /thu-tuc/{code}/mau/{id}: a template of the current version, to download.
+pub async fn template(
+    ctx: web::Data<AppContext>,
+    layout: Layout,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let (code, id) = path.into_inner();
+    let t = crate::services::templates::download(&ctx.pool, code, None, id).await.in_layout(&layout)?;
+    Ok(crate::http::files::download(&t.content_type, &t.file_name).body(t.content))
 }
 
 #[derive(Template, WebTemplate)]

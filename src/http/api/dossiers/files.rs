@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 
 use super::views::{rfc3339, FileView};
 use crate::auth::extractor::Unverified;
-use crate::error::{AppError, ErrorCode};
+use crate::error::AppError;
 use crate::services::dossiers;
 
 /// The bytes of a file: the body of an upload, or of a download.
@@ -35,9 +35,8 @@ pub async fn upload(
     caller: Unverified,
     req: actix_web::HttpRequest,
     path: web::Path<(String, String)>,
-    mut payload: web::Payload,
+    payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    use futures_util::StreamExt;
     let (code, file_name) = path.into_inner();
     let content_type = req
         .headers()
@@ -45,16 +44,7 @@ pub async fn upload(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let limit = crate::domain::attachment::MAX_FILE_BYTES;
-    let mut content = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|e| AppError::new(ErrorCode::UploadInterrupted, format!("the upload broke off: {e}")))?;
-        if content.len() + chunk.len() > limit {
-            return Err(AppError::PayloadTooLarge("the file is larger than 10 MiB".into()));
-        }
-        content.extend_from_slice(&chunk);
-    }
+    let content = crate::http::files::read_body(payload).await?;
     let upload = dossiers::Upload { file_name, content_type, content };
     let f = dossiers::attach(&ctx.pool, caller, code, upload, ctx.clock.now()).await?;
     Ok(HttpResponse::Created().json(FileView {
@@ -81,11 +71,7 @@ pub async fn download(
 ) -> Result<HttpResponse, AppError> {
     let (code, id) = path.into_inner();
     let f = dossiers::download(&ctx.pool, caller, code, id, ctx.clock.now()).await?;
-    let ascii_name: String =
-        f.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
-    Ok(HttpResponse::Ok()
-        .content_type(f.content_type)
-        .insert_header(("Content-Disposition", format!("attachment; filename=\"{ascii_name}\"")))
+    Ok(crate::http::files::download(&f.content_type, &f.file_name)
         .insert_header(("X-Content-SHA256", f.sha256))
         .body(f.content))
 }

@@ -11,7 +11,7 @@ use crate::http::pages::{
     fmt, form_pairs, messages, percent_encode, render, see_other, session::check_origin, InLayout, Layout, PageError,
     PageSession,
 };
-use crate::services::catalogue;
+use crate::services::{catalogue, templates};
 
 /// One current procedure in the administrators' list.
 struct ProcedureLine {
@@ -105,9 +105,19 @@ struct ProcedurePage {
     steps: Vec<StepLine>,
     levels: Vec<(&'static str, &'static str)>,
     units: Vec<(&'static str, &'static str)>,
+    templates: Vec<crate::http::pages::portal::TemplateLine>,
+    /// The template form's values, kept when it is shown again with an error.
+    template_form: TemplateForm,
     notice: Option<String>,
     error: Option<String>,
     error_field: &'static str,
+}
+
+/// What the administrator typed in the template form.
+#[derive(Debug, Default, Clone)]
+struct TemplateForm {
+    title: String,
+    form_code: String,
 }
 
 fn procedure_field(e: &AppError) -> &'static str {
@@ -117,6 +127,15 @@ fn procedure_field(e: &AppError) -> &'static str {
         ErrorCode::InvalidTimeUnit => "time_limit_unit",
         ErrorCode::InvalidFee => "fee_vnd",
         ErrorCode::InvalidStepShares | ErrorCode::RouteSharesMismatch => "shares",
+        ErrorCode::InvalidTemplateTitle => "template_title",
+        ErrorCode::UnsupportedTemplateType
+        | ErrorCode::InvalidFileName
+        | ErrorCode::ContentTypeMismatch
+        | ErrorCode::ContentMismatch
+        | ErrorCode::EmptyFile
+        | ErrorCode::FileTooLarge
+        | ErrorCode::TooManyTemplates
+        | ErrorCode::InvalidForm => "template_file",
         _ => "",
     }
 }
@@ -124,15 +143,22 @@ fn procedure_field(e: &AppError) -> &'static str {
 /// A procedure's current version and every version number, as the page reads them.
 type Versions = (catalogue::ProcedureEntry, Vec<i32>);
 
+/// What a page shows again after a refused change: the form as typed, and why.
+#[derive(Default)]
+struct Kept {
+    procedure: Option<ProcedureForm>,
+    template: TemplateForm,
+}
+
 fn show_procedure(
     layout: Layout,
     (entry, versions): Versions,
-    kept: Option<ProcedureForm>,
+    kept: Kept,
     notice: Option<String>,
     error: Option<AppError>,
 ) -> HttpResponse {
     let p = &entry.record.procedure;
-    let form = kept.unwrap_or_else(|| ProcedureForm {
+    let form = kept.procedure.unwrap_or_else(|| ProcedureForm {
         online_level: p.online_level.to_string(),
         time_limit_value: p.time_limit_value.to_string(),
         time_limit_unit: p.time_limit_unit.clone(),
@@ -168,6 +194,8 @@ fn show_procedure(
         ],
         units: vec![("working_days", "ngày làm việc"), ("days", "ngày"), ("hours", "giờ làm việc")],
         form,
+        templates: entry.templates.iter().map(crate::http::pages::portal::TemplateLine::new).collect(),
+        template_form: kept.template,
         notice,
         error_field: error.as_ref().map(procedure_field).unwrap_or(""),
         error: error.as_ref().map(messages::vi),
@@ -178,6 +206,8 @@ fn show_procedure(
 #[derive(Deserialize)]
 pub struct ProcedureQuery {
     da_luu: Option<String>,
+    /// After a template was attached (`them`) or removed (`go`).
+    mau: Option<String>,
 }
 
 /// GET /quan-tri/thu-tuc/{code}: the current version and the form to change it.
@@ -189,9 +219,19 @@ pub async fn procedure_page(
     query: web::Query<ProcedureQuery>,
 ) -> Result<HttpResponse, PageError> {
     let layout = admin_layout(&req, &session);
-    let notice = query.into_inner().da_luu.map(|v| {
-        format!("Đã tạo phiên bản {v}. Hồ sơ tiếp nhận từ nay theo phiên bản này; hồ sơ đã tiếp nhận giữ phiên bản cũ.")
-    });
+    let query = query.into_inner();
+    let notice = match (query.da_luu, query.mau.as_deref()) {
+        (Some(v), _) => Some(format!(
+            "Đã tạo phiên bản {v}. Hồ sơ tiếp nhận từ nay theo phiên bản này; hồ sơ đã tiếp nhận giữ phiên bản cũ."
+        )),
+        (None, Some("them")) => {
+            Some("Đã thêm mẫu vào phiên bản đang áp dụng; trang thủ tục công khai đã có mẫu để tải về.".into())
+        }
+        (None, Some("go")) => {
+            Some("Đã gỡ mẫu khỏi phiên bản đang áp dụng; các phiên bản trước vẫn giữ mẫu của mình.".into())
+        }
+        _ => None,
+    };
     let code = code.into_inner();
     let versions = session
         .run(&ctx.pool, move |conn, caller| {
@@ -200,7 +240,7 @@ pub async fn procedure_page(
         })
         .await
         .in_layout(&layout)?;
-    Ok(show_procedure(layout, versions, None, notice, None))
+    Ok(show_procedure(layout, versions, Kept::default(), notice, None))
 }
 
 /// POST /quan-tri/thu-tuc/{code}: creates a new version with the values of the form.
@@ -261,6 +301,97 @@ pub async fn revise_procedure(
             percent_encode(&v.record.procedure.code),
             v.record.procedure.version
         ))),
-        Err((versions, e)) => Ok(show_procedure(layout, versions, Some(form), None, Some(e))),
+        Err((versions, e)) => {
+            Ok(show_procedure(layout, versions, Kept { procedure: Some(form), ..Kept::default() }, None, Some(e)))
+        }
     }
+}
+
+/// The page of a procedure after a template change: back to it with a notice, or the page again
+/// with the form as typed and why it was refused (nothing stored).
+async fn after_template_change(
+    ctx: &AppContext,
+    layout: Layout,
+    session: PageSession,
+    code: String,
+    template: TemplateForm,
+    change: impl FnOnce(&mut crate::storage::AnyConnection, &crate::auth::Caller) -> Result<(), AppError> + Send + 'static,
+    done: &str,
+) -> Result<HttpResponse, PageError> {
+    let outcome = session
+        .run(&ctx.pool, move |conn, caller| {
+            admin_only(&caller)?;
+            Ok(match change(conn, &caller) {
+                Ok(()) => Ok(code),
+                Err(e) => Err((catalogue::get_procedure_on(conn, &code, None)?, e)),
+            })
+        })
+        .await
+        .in_layout(&layout)?;
+    match outcome {
+        Ok(code) => Ok(see_other(&format!("/quan-tri/thu-tuc/{}?mau={done}#mau-don", percent_encode(&code)))),
+        Err((versions, e)) => Ok(show_procedure(layout, versions, Kept { template, ..Kept::default() }, None, Some(e))),
+    }
+}
+
+/// POST /quan-tri/thu-tuc/{code}/mau (multipart: `title`, `form_code`, one file): attaches a
+/// template to the current version.
+pub async fn attach_template(
+    ctx: web::Data<AppContext>,
+    req: HttpRequest,
+    session: PageSession,
+    code: web::Path<String>,
+    payload: actix_multipart::Multipart,
+) -> Result<HttpResponse, PageError> {
+    check_origin(&req)?;
+    let layout = admin_layout(&req, &session);
+    let (code, now) = (code.into_inner(), ctx.clock.now());
+    // Only an administrator's upload is read; anyone else is refused below without it.
+    let read = if admin_only(session.claimed()).is_ok() {
+        crate::http::pages::multipart::read_form(payload).await
+    } else {
+        Ok((vec![], vec![]))
+    };
+    let (read, pairs, mut files) = match read {
+        Ok((pairs, files)) => (Ok(()), pairs, files),
+        Err(e) => (Err(e), vec![], vec![]),
+    };
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let kept = TemplateForm { title: get("title"), form_code: get("form_code") };
+    let target = code.clone();
+    let upload = read.and_then(|()| match files.len() {
+        0 => Err(AppError::new(ErrorCode::EmptyFile, "choose the template's file")),
+        1 => {
+            let f = files.remove(0);
+            Ok(templates::TemplateUpload {
+                title: kept.title.clone(),
+                form_code: Some(kept.form_code.clone()),
+                file_name: f.file_name,
+                content_type: f.content_type,
+                content: f.content,
+            })
+        }
+        _ => Err(AppError::new(ErrorCode::InvalidForm, "attach one template at a time")),
+    });
+    let change = move |conn: &mut crate::storage::AnyConnection, caller: &crate::auth::Caller| {
+        templates::attach_on(conn, caller, &target, upload?, now).map(|_| ())
+    };
+    after_template_change(&ctx, layout, session, code, kept, change, "them").await
+}
+
+/// POST /quan-tri/thu-tuc/{code}/mau/{id}/xoa: removes a template from the current version.
+pub async fn remove_template(
+    ctx: web::Data<AppContext>,
+    req: HttpRequest,
+    session: PageSession,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    check_origin(&req)?;
+    let layout = admin_layout(&req, &session);
+    let (code, id) = path.into_inner();
+    let target = code.clone();
+    let change = move |conn: &mut crate::storage::AnyConnection, caller: &crate::auth::Caller| {
+        templates::remove_on(conn, caller, &target, &id)
+    };
+    after_template_change(&ctx, layout, session, code, TemplateForm::default(), change, "go").await
 }

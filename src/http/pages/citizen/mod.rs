@@ -1,14 +1,10 @@
 //! The citizen's pages: online submission (levels 3–4) in `submit.rs`; my dossiers, a dossier,
 //! rating, the applicant's actions and files in `dossiers.rs`. Here: what both share (the role
-//! check, reading a multipart form).
-use actix_multipart::Multipart;
-use futures_util::StreamExt;
-
+//! check; reading a multipart form is `pages::multipart`).
 use crate::auth::Caller;
-use crate::domain::attachment::MAX_FILE_BYTES;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::services::dossiers::Upload;
+use crate::http::pages::multipart::read_form;
 
 mod dossiers;
 mod submit;
@@ -16,10 +12,6 @@ mod submit;
 // The handlers keep their paths (`citizen::submit_form`, `citizen::my_dossiers`, …).
 pub use dossiers::*;
 pub use submit::*;
-
-/// At most this many files with one online submission, and this many bytes in all.
-const MAX_FILES: usize = 10;
-const MAX_TOTAL_BYTES: usize = 40 * 1024 * 1024;
 
 fn citizens_only(caller: &Caller) -> Result<(), AppError> {
     if caller.role == Role::Citizen {
@@ -30,52 +22,4 @@ fn citizens_only(caller: &Caller) -> Result<(), AppError> {
             "online submission is for citizens; staff receive dossiers at the counter",
         ))
     }
-}
-
-/// Reads the multipart form: text fields as pairs, and the files.
-async fn read_form(mut payload: Multipart) -> Result<(Vec<(String, String)>, Vec<Upload>), AppError> {
-    let mut pairs = vec![];
-    let mut files = vec![];
-    let mut total = 0usize;
-    while let Some(item) = payload.next().await {
-        let mut field = item.map_err(|e| {
-            AppError::new(crate::error::ErrorCode::UploadInterrupted, format!("the form could not be read: {e}"))
-        })?;
-        let name = field.content_disposition().and_then(|c| c.get_name()).unwrap_or_default().to_string();
-        let file_name = field.content_disposition().and_then(|c| c.get_filename()).map(str::to_string);
-        let content_type = field.content_type().map(|m| m.essence_str().to_string()).unwrap_or_default();
-        let limit = if file_name.is_some() { MAX_FILE_BYTES + 1 } else { 64 * 1024 };
-        let mut content = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| {
-                AppError::new(crate::error::ErrorCode::UploadInterrupted, format!("the upload broke off: {e}"))
-            })?;
-            if content.len() + chunk.len() > limit {
-                return Err(if file_name.is_some() {
-                    AppError::PayloadTooLarge("a file is larger than 10 MiB".into())
-                } else {
-                    AppError::new(crate::error::ErrorCode::BodyTooLarge, "a form field is too long")
-                });
-            }
-            total += chunk.len();
-            if total > MAX_TOTAL_BYTES {
-                return Err(AppError::PayloadTooLarge("the files add up to more than 40 MiB".into()));
-            }
-            content.extend_from_slice(&chunk);
-        }
-        match file_name {
-            // An empty file input sends a part with an empty name and no content.
-            Some(f) if f.is_empty() && content.is_empty() => {}
-            Some(f) => files.push(Upload { file_name: f, content_type, content }),
-            None => {
-                let value = String::from_utf8_lossy(&content).into_owned();
-                crate::http::boundary::check_field(&name, &value)?;
-                pairs.push((name, value))
-            }
-        }
-        if files.len() > MAX_FILES {
-            return Err(AppError::new(crate::error::ErrorCode::TooManyFilesAtOnce, "attach at most 10 files"));
-        }
-    }
-    Ok((pairs, files))
 }
