@@ -542,6 +542,9 @@ async fn the_openapi_document_describes_the_administration_endpoints() {
         "/api/v1/admin/plans",
         "/api/v1/admin/plans/{plan}/targets/{position}",
         "/api/v1/admin/procedures/{code}/versions",
+        "/api/v1/admin/procedures/{code}/templates/{file_name}",
+        "/api/v1/admin/procedures/{code}/templates/{id}",
+        "/api/v1/procedures/{code}/templates/{id}",
         "/api/v1/admin/notifications",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");

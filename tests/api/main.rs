@@ -47,4 +47,5 @@ mod stats_hierarchy;
 mod stats_property;
 mod storage;
 mod submit_choice;
+mod templates;
 mod throttle;

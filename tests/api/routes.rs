@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 /// Every page of the table, with its method, in a form the pattern accepts.
-const PAGES: [(&str, &str); 53] = [
+const PAGES: [(&str, &str); 56] = [
     ("GET", "/static/app.css"),
     ("GET", "/"),
     ("GET", "/thu-tuc"),
@@ -55,6 +55,9 @@ const PAGES: [(&str, &str); 53] = [
     ("GET", "/quan-tri/thu-tuc"),
     ("GET", "/quan-tri/thu-tuc/2.000720"),
     ("POST", "/quan-tri/thu-tuc/2.000720"),
+    ("POST", "/quan-tri/thu-tuc/2.000720/mau"),
+    ("POST", "/quan-tri/thu-tuc/2.000720/mau/0195f0a0-0000-7000-8000-000000000000/xoa"),
+    ("GET", "/thu-tuc/2.000720/mau/0195f0a0-0000-7000-8000-000000000000"),
     ("GET", "/health"),
     ("GET", "/phan-anh-kien-nghi"),
     ("GET", "/phan-anh-kien-nghi/gui"),

@@ -47,7 +47,11 @@ impl TemplateView {
     params(("code" = String, Path), ("id" = String, Path), VersionParams),
     responses((status = 200, description = "The template, with the type of its kind",
                content((inline(FileContent) = "application/pdf"), (inline(FileContent) = "application/msword"),
-                       (inline(FileContent) = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))),
+                       (inline(FileContent) = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+                       (inline(FileContent) = "application/vnd.ms-excel"),
+                       (inline(FileContent) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                       (inline(FileContent) = "application/vnd.oasis.opendocument.text"),
+                       (inline(FileContent) = "application/vnd.oasis.opendocument.spreadsheet"))),
               (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn download(
     ctx: web::Data<AppContext>,
