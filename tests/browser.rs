@@ -504,6 +504,19 @@ async fn every_page_passes_the_accessibility_audit_works_by_keyboard_and_fits_a_
             assert_eq!(s, 200, "{a}");
         }
     }
+    // A template (issue 17 item 5), so the procedure's public page and the administrators' page
+    // are audited with their list of templates.
+    let admin_token = app.login("admin", PW).await;
+    let r = app
+        .client
+        .put(app.url(&format!("/api/v1/admin/procedures/{BUSINESS}/templates/to-khai.pdf?title=T%E1%BB%9D%20khai")))
+        .bearer_auth(&admin_token)
+        .header("content-type", "application/pdf")
+        .body(b"%PDF-1.4\n".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
     let cookie = common::web::sign_in(&app, "leader.tp", PW).await;
     let dashboard = common::web::get(&app, "/lanh-dao", Some(&cookie)).await;
     assert!(dashboard.body.contains("id=\"bat-thuong-don-vi\""), "the anomalies by agency are shown");

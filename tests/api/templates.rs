@@ -47,6 +47,7 @@ async fn download(app: &TestApp, path: &str) -> (u16, String, String, Vec<u8>) {
     let r = app.client.get(app.url(path)).send().await.unwrap();
     let h = |n: &str| r.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     let (s, ct, cd) = (r.status().as_u16(), h("content-type"), h("content-disposition"));
+    assert_eq!(h("x-content-type-options"), "nosniff", "{path}: the browser keeps the declared type");
     (s, ct, cd, r.bytes().await.unwrap().to_vec())
 }
 
