@@ -20,6 +20,11 @@ pub async fn read_body(mut payload: web::Payload) -> Result<Vec<u8>, AppError> {
     Ok(content)
 }
 
+/// The type an upload declares in its `Content-Type` header ("" when none or unreadable).
+pub fn declared_type(req: &actix_web::HttpRequest) -> String {
+    req.headers().get(actix_web::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+}
+
 /// The header `Content-Disposition: attachment` with the file's name: an ASCII fallback for old
 /// clients and the exact name, Vietnamese letters included, as RFC 6266 `filename*=UTF-8''…`.
 pub fn content_disposition(file_name: &str) -> String {

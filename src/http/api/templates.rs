@@ -93,12 +93,7 @@ pub async fn attach(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let (code, file_name) = path.into_inner();
-    let content_type = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let content_type = crate::http::files::declared_type(&req);
     let content = crate::http::files::read_body(payload).await?;
     let p = params.into_inner();
     let upload = TemplateUpload { title: p.title, form_code: p.form_code, file_name, content_type, content };

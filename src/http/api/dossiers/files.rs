@@ -38,12 +38,7 @@ pub async fn upload(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let (code, file_name) = path.into_inner();
-    let content_type = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let content_type = crate::http::files::declared_type(&req);
     let content = crate::http::files::read_body(payload).await?;
     let upload = dossiers::Upload { file_name, content_type, content };
     let f = dossiers::attach(&ctx.pool, caller, code, upload, ctx.clock.now()).await?;
