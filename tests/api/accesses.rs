@@ -136,6 +136,33 @@ async fn the_owner_sees_the_clerks_two_reads(show_names: bool) {
     assert_error(s, &b, 403, "proof_mismatch");
 }
 
+/// Where the working time went (issue 16's delay attribution) is the owner's to read by agency and
+/// department, never by the staff member who held it: a username is staff data, and even the
+/// policy that shows the owner staff names in "who viewed my dossier" does not open it.
+#[tokio::test]
+async fn the_owner_reads_where_the_time_went_without_the_staff_who_held_it() {
+    let app = app(true).await;
+    let (code, pin, _) = owned_dossier(&app).await;
+    let clerk = app.login("clerk.ninhkieu", PW).await;
+    app.clock.advance(chrono::TimeDelta::hours(2));
+    let path = format!("/api/v1/dossiers/{code}");
+    let (s, d) = app.post_with(&format!("{path}/actions"), &clerk, &json!({"action": "transfer"})).await;
+    assert_eq!(s, 200, "{d}");
+    let (_, staff) = app.get_with(&path, &clerk).await;
+    assert_eq!(staff["delay_attribution"]["steps"][0]["handlers"][0]["who"], "clerk.ninhkieu", "{staff}");
+
+    let citizen = app.login("citizen.an", PW).await;
+    let (s, own) = app.get_with(&path, &citizen).await;
+    assert_eq!(s, 200, "{own}");
+    let steps = own["delay_attribution"]["steps"].as_array().expect("the steps");
+    assert_eq!(steps[0]["held_minutes"], staff["delay_attribution"]["steps"][0]["held_minutes"]);
+    assert!(steps.iter().all(|s| s["handlers"] == json!([])), "{own}");
+    assert!(!own.to_string().contains("clerk.ninhkieu"), "no staff username reaches the owner: {own}");
+    let (s, l) = app.get(&format!("/api/v1/lookup/{code}?pin={pin}")).await;
+    assert_eq!(s, 200, "{l}");
+    assert!(!l.to_string().contains("clerk.ninhkieu"), "{l}");
+}
+
 #[tokio::test]
 async fn after_a_clerk_opens_a_dossier_and_prints_its_receipt_the_owner_sees_both_reads_without_the_name() {
     the_owner_sees_the_clerks_two_reads(false).await;

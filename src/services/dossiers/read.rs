@@ -145,7 +145,13 @@ impl Surroundings {
         let dossier = ctx.row.to_domain();
         let handover_late = dossier.handover_late(at);
         self.usernames.insert(caller.user_id.clone(), caller.username.clone());
-        let delay_attribution = attribution(&self.events, &self.usernames, &dossier, cal, at);
+        let mut delay_attribution = attribution(&self.events, &self.usernames, &dossier, cal, at);
+        // The owner reads where the time went by agency and department, not by the staff member
+        // who held it: a username is staff data (not opened by `privacy.show_staff_names_to_owner`,
+        // which is about the names in "who viewed my dossier").
+        if caller.role == crate::domain::Role::Citizen {
+            delay_attribution.steps.iter_mut().for_each(|s| s.handlers.clear());
+        }
         let ledger = crate::services::lookup::ledger_of(&ctx.row, &self.events.iter().collect::<Vec<_>>(), cal);
         // One read, only when a department holds it.
         let current_department = match &ctx.row.current_department {

@@ -110,7 +110,8 @@ pub struct StepHoldView {
     pub budget_minutes: i64,
     pub over_minutes: i64,
     pub departments: Vec<HeldView>,
-    /// The staff whose action ended each stretch (a username).
+    /// The staff whose action ended each stretch (a username); always empty for the owner, who reads
+    /// where the time went by agency and department only.
     pub handlers: Vec<HeldView>,
 }
 
