@@ -167,6 +167,50 @@ pub fn parse_contact(s: Option<&str>) -> Result<Option<String>, TextError> {
     }
 }
 
+/// The notice that tells the submitter their feedback was answered, at the contact they left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerNotice {
+    /// `email` or `sms`.
+    pub channel: &'static str,
+    pub recipient: String,
+    pub subject: Option<String>,
+    pub text: String,
+    pub html: Option<String>,
+}
+
+/// The notice of an answer: by e-mail when the contact is an address, by SMS when it is a phone
+/// number, none otherwise (a contact in free words, "gọi giờ hành chính", cannot be sent to; the
+/// answer is then read on the citizen's list or with the PIN). The answer goes in whole: it is the
+/// submitter's own, sent to the contact they gave.
+pub fn answer_notice(contact: Option<&str>, agency: &str, sent: NaiveDateTime, answer: &str) -> Option<AnswerNotice> {
+    let contact = contact?.trim();
+    let day = to_vietnam(sent.and_utc()).format("%d/%m/%Y").to_string();
+    if let Ok(email) = crate::domain::applicant::parse_email(contact) {
+        let subject = format!("Trả lời phản ánh, kiến nghị ngày {day}");
+        let opening = format!("{agency} đã trả lời phản ánh, kiến nghị ông/bà gửi ngày {day}:");
+        let html = format!(
+            "<p>{}</p><blockquote>{}</blockquote>",
+            crate::domain::text::escape_html(&opening),
+            crate::domain::text::escape_html(answer).replace('\n', "<br>")
+        );
+        return Some(AnswerNotice {
+            channel: "email",
+            recipient: email,
+            subject: Some(subject),
+            text: format!("{opening}\n\n{answer}\n"),
+            html: Some(html),
+        });
+    }
+    let phone = crate::domain::applicant::parse_phone(contact).ok()?;
+    Some(AnswerNotice {
+        channel: "sms",
+        recipient: phone,
+        subject: None,
+        text: format!("{agency} tra loi phan anh ngay {day}: {answer}"),
+        html: None,
+    })
+}
+
 /// The agency a submission about a dossier goes to: the agency holding it while it is open, else the
 /// one that received it (its counter answers for the finished dossier).
 pub fn concerned_agency<'a>(open: bool, current: &'a AgencyCode, receiving: &'a AgencyCode) -> &'a AgencyCode {
@@ -364,5 +408,22 @@ mod tests {
         // Judged now when the period has not ended: on the 4th only the one due that morning is overdue.
         let f = FeedbackFigures::count(rows, t(1), t(10), t(4) + chrono::TimeDelta::hours(1));
         assert_eq!((f.received, f.open_overdue), (4, 1));
+    }
+
+    #[test]
+    fn the_answer_is_told_at_the_contact_left_by_email_or_sms_or_not_at_all() {
+        let sent = chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap().and_hms_opt(2, 0, 0).unwrap();
+        let n =
+            answer_notice(Some(" an@example.vn "), "UBND Phường Tân An", sent, "Đã xử lý <ngay>.\nCảm ơn.").unwrap();
+        assert_eq!((n.channel, n.recipient.as_str()), ("email", "an@example.vn"));
+        assert_eq!(n.subject.as_deref(), Some("Trả lời phản ánh, kiến nghị ngày 01/03/2027"));
+        assert!(n.text.starts_with("UBND Phường Tân An đã trả lời phản ánh, kiến nghị ông/bà gửi ngày 01/03/2027:"));
+        assert!(n.text.contains("Đã xử lý <ngay>.\nCảm ơn."), "{}", n.text);
+        assert!(n.html.unwrap().contains("Đã xử lý &lt;ngay&gt;.<br>Cảm ơn."));
+        let n = answer_notice(Some("0912 345 678"), "UBND Phường Tân An", sent, "Đã xử lý.").unwrap();
+        assert_eq!((n.channel, n.subject), ("sms", None));
+        assert!(n.text.ends_with("01/03/2027: Đã xử lý."), "{}", n.text);
+        assert_eq!(answer_notice(Some("gọi giờ hành chính"), "X", sent, "a"), None);
+        assert_eq!(answer_notice(None, "X", sent, "a"), None);
     }
 }

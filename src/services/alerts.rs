@@ -22,7 +22,7 @@ use crate::domain::calendar::{to_vietnam, WorkingCalendar};
 use crate::domain::Role;
 use crate::error::{AppError, ErrorCode};
 use crate::storage::alerts::{self as store, AlertRow, AlertScope, Candidate, OpenAlert, RuleRow, StaffRow};
-use crate::storage::outbox::{self, NotificationRow};
+use crate::storage::outbox::{self, NewNotice, NotificationRow};
 use crate::storage::{self, AnyConnection, Pool};
 
 /// The notices' `kind`.
@@ -274,24 +274,15 @@ fn notice(rule: &AlertRule, alert: &AlertRow, user_id: String, now: DateTime<Utc
         AlertKind::ConsultationLate => "hạn trả lời",
         _ => "hạn",
     };
-    NotificationRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        dossier_id: alert.dossier_id.clone(),
-        kind: NOTICE_KIND.to_string(),
-        channel: STAFF_CHANNEL.to_string(),
+    let n = NewNotice {
+        kind: NOTICE_KIND,
+        channel: STAFF_CHANNEL,
         recipient: user_id,
         subject: Some(format!("[Cảnh báo mức {}] {}", rule.level, rule.title)),
         body_text: format!("Hồ sơ {}: {} ({what} {when}).", alert.dossier_code, rule.title),
         body_html: None,
-        status: "pending".to_string(),
-        attempts: 0,
-        next_attempt_at: now.naive_utc(),
-        claimed_by: None,
-        claimed_until: None,
-        last_error: None,
-        created_at: now.naive_utc(),
-        sent_at: None,
-    }
+    };
+    NotificationRow { dossier_id: Some(alert.dossier_id.clone()), ..NotificationRow::pending(n, now) }
 }
 
 /// How often an instance looks for rules whose tick has come.

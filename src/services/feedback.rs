@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use crate::auth::extractor::{check_active, Who};
 use crate::auth::Caller;
 use crate::domain::feedback::{
-    self as rules, FeedbackAnswer, FeedbackContent, FeedbackKind, FeedbackStatus, TextError,
+    self as rules, answer_notice, FeedbackAnswer, FeedbackContent, FeedbackKind, FeedbackStatus, TextError,
 };
 use crate::domain::Role;
 use crate::error::{AppError, ErrorCode};
@@ -18,7 +18,11 @@ use crate::http::client::ClientAddr;
 use crate::services::dossiers::{find_by_key, not_found, parse_code};
 use crate::services::throttle::{self, check_proof, Limits, Proof, ProofCheck};
 use crate::storage::feedback::{self as store, FeedbackLine, NewFeedback, PublishedRow, Reader};
+use crate::storage::outbox::{self, NewNotice, NotificationRow};
 use crate::storage::{self, AnyConnection, Pool};
+
+/// The outbox's kind of the notice that tells a submitter their feedback was answered.
+pub const ANSWER_NOTICE_KIND: &str = "feedback_answered";
 
 /// The most submissions a list returns.
 pub const LIST_LIMIT: i64 = 500;
@@ -240,9 +244,30 @@ pub fn answer_on(
         return Err(already());
     }
     // Conditional on still being unanswered: of two answers at once, the second finds it answered.
-    // One write, the transaction's first statement.
+    // One write, the transaction's first statement; the notice to the submitter, at the contact
+    // they left, in the same transaction, so it is queued exactly when the answer is written.
     let changed = crate::storage::transaction(conn, |conn| {
-        store::answer(conn, &row.id, answer.as_str(), now.naive_utc(), &caller.user_id)
+        let changed = store::answer(conn, &row.id, answer.as_str(), now.naive_utc(), &caller.user_id)?;
+        if changed == 1 && row.contact.is_some() {
+            let agency_name =
+                crate::storage::agencies::find(conn, &row.agency_code)?.map(|a| a.name).unwrap_or_default();
+            let notice = answer_notice(row.contact.as_deref(), &agency_name, row.created_at, answer.as_str());
+            if let Some(n) = notice {
+                let new = NewNotice {
+                    kind: ANSWER_NOTICE_KIND,
+                    channel: n.channel,
+                    recipient: n.recipient,
+                    subject: n.subject,
+                    body_text: n.text,
+                    body_html: n.html,
+                };
+                outbox::insert(
+                    conn,
+                    &NotificationRow { feedback_id: Some(row.id.clone()), ..NotificationRow::pending(new, now) },
+                )?;
+            }
+        }
+        Ok::<_, diesel::result::Error>(changed)
     })?;
     if changed == 0 {
         return Err(already());

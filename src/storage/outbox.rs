@@ -9,7 +9,8 @@ use super::AnyConnection;
 #[diesel(table_name = n)]
 pub struct NotificationRow {
     pub id: String,
-    pub dossier_id: String,
+    /// The dossier the notice is about; none for a notice about a feedback.
+    pub dossier_id: Option<String>,
     pub kind: String,
     /// email or sms.
     pub channel: String,
@@ -27,6 +28,43 @@ pub struct NotificationRow {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    /// The feedback whose answer the notice tells; none for a dossier's notice.
+    pub feedback_id: Option<String>,
+}
+
+/// What a new notice says, to whom and how; its subject (dossier or feedback) is set by the caller.
+pub struct NewNotice<'a> {
+    pub kind: &'a str,
+    pub channel: &'a str,
+    pub recipient: String,
+    pub subject: Option<String>,
+    pub body_text: String,
+    pub body_html: Option<String>,
+}
+
+impl NotificationRow {
+    /// A notice waiting to be sent from `at`, about nothing yet (set `dossier_id` or `feedback_id`).
+    pub fn pending(n: NewNotice<'_>, at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            id: uuid::Uuid::now_v7().to_string(),
+            dossier_id: None,
+            kind: n.kind.to_string(),
+            channel: n.channel.to_string(),
+            recipient: n.recipient,
+            subject: n.subject,
+            body_text: n.body_text,
+            body_html: n.body_html,
+            status: "pending".to_string(),
+            attempts: 0,
+            next_attempt_at: at.naive_utc(),
+            claimed_by: None,
+            claimed_until: None,
+            last_error: None,
+            created_at: at.naive_utc(),
+            sent_at: None,
+            feedback_id: None,
+        }
+    }
 }
 
 pub fn insert(conn: &mut AnyConnection, row: &NotificationRow) -> QueryResult<()> {
@@ -45,6 +83,7 @@ pub fn insert_all(conn: &mut AnyConnection, rows: &[NotificationRow]) -> QueryRe
             (
                 n::id.eq(&r.id),
                 n::dossier_id.eq(&r.dossier_id),
+                n::feedback_id.eq(&r.feedback_id),
                 n::kind.eq(&r.kind),
                 n::channel.eq(&r.channel),
                 n::recipient.eq(&r.recipient),

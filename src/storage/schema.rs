@@ -352,7 +352,8 @@ diesel::table! {
 diesel::table! {
     notifications (id) {
         id -> Text,
-        dossier_id -> Text,
+        /// The dossier the notice is about; none for a notice about a feedback.
+        dossier_id -> Nullable<Text>,
         kind -> Text,
         channel -> Text,
         recipient -> Text,
@@ -367,6 +368,8 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        /// The feedback (phản ánh, kiến nghị) whose answer the notice tells; none for a dossier's.
+        feedback_id -> Nullable<Text>,
     }
 }
 

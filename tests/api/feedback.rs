@@ -168,6 +168,51 @@ async fn a_feedback_round_trip_reaches_the_staff_in_scope_is_answered_and_publis
     assert!(page.body.contains("<li data-col=\"answered_late\">Trả lời quá hạn: <strong>2</strong></li>"));
 }
 
+/// The answer is told to the submitter at the contact they left, through the outbox and once: by
+/// e-mail to an address (the SMTP peer receives it), by SMS to a phone number; a contact in words
+/// cannot be sent to, and the answer waits on the citizen's list.
+#[tokio::test]
+async fn the_answer_reaches_the_submitter_at_the_contact_they_left() {
+    let app = spawn_app_at(MONDAY).await;
+    let citizen = app.login("citizen.an", PW).await;
+    let specialist = app.login("specialist.ninhkieu", PW).await;
+    let mut ids = vec![];
+    for contact in [CONTACT, "0911 222 333", "gọi giờ hành chính"] {
+        let body = json!({"kind": "recommendation", "content": CONTENT, "agency_code": NINH_KIEU,
+            "contact": contact, "publish_consent": false});
+        let (s, f) = send(&app, Some(&citizen), &body).await;
+        assert_eq!(s, 201, "{f}");
+        ids.push(f["id"].as_str().unwrap().to_string());
+    }
+    assert!(app.unsent().iter().all(|n| n.feedback_id.is_none()), "nothing is told before the answer");
+    for id in &ids {
+        let path = format!("/api/v1/feedback/{id}/answer");
+        let (s, b) = app.post_with(&path, &specialist, &json!({"answer": ANSWER})).await;
+        assert_eq!(s, 200, "{b}");
+    }
+    let mail = app.mail.wait_for(1);
+    assert_eq!(mail[0].rcpt, [CONTACT]);
+    assert_eq!(mail[0].subject, "Trả lời phản ánh, kiến nghị ngày 01/03/2027");
+    assert!(mail[0].text.contains("Quận Ninh Kiều đã trả lời") && mail[0].text.contains(ANSWER), "{}", mail[0].text);
+    let sms = app.sms.wait_for(1);
+    assert_eq!(sms[0].body["to"], "0911222333", "{:?}", sms[0].body);
+    assert!(sms[0].body.to_string().contains(ANSWER), "{:?}", sms[0].body);
+    app.settle();
+    assert_eq!((app.mail.accepted().len(), app.sms.accepted().len()), (1, 1), "told once, the third not at all");
+
+    // The notices are about the feedback, not a dossier; the third has none.
+    use diesel::prelude::*;
+    use motcua::storage::schema::notifications as n;
+    let told: Vec<(Option<String>, Option<String>, String)> = n::table
+        .filter(n::kind.eq("feedback_answered"))
+        .select((n::feedback_id, n::dossier_id, n::status))
+        .order(n::created_at.asc())
+        .load(&mut app.conn())
+        .unwrap();
+    let sent = |i: usize| (Some(ids[i].clone()), None, "sent".to_string());
+    assert_eq!(told, [sent(0), sent(1)]);
+}
+
 #[tokio::test]
 async fn with_the_pin_anyone_sends_and_reads_feedback_about_the_dossier_and_a_wrong_pin_is_refused() {
     let app = spawn_app_at(MONDAY).await;

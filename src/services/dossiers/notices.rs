@@ -165,22 +165,11 @@ pub(super) fn enqueue(
     };
     let mut rows = Vec::new();
     let notification = |channel: &str, recipient: String, subject, body_text, body_html| NotificationRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        dossier_id: row.id.clone(),
-        kind: kind.as_str().to_string(),
-        channel: channel.to_string(),
-        recipient,
-        subject,
-        body_text,
-        body_html,
-        status: "pending".to_string(),
-        attempts: 0,
-        next_attempt_at: at.naive_utc(),
-        claimed_by: None,
-        claimed_until: None,
-        last_error: None,
-        created_at: at.naive_utc(),
-        sent_at: None,
+        dossier_id: Some(row.id.clone()),
+        ..NotificationRow::pending(
+            outbox::NewNotice { kind: kind.as_str(), channel, recipient, subject, body_text, body_html },
+            at,
+        )
     };
     if preference.wants_email() {
         if let Some(email) = &applicant.email {
