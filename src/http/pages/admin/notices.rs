@@ -20,6 +20,7 @@ fn notice_kind_label(kind: &str) -> &'static str {
         "refused" => "Từ chối",
         "delayed" => "Xin lỗi, hẹn lại ngày trả",
         "result_ready" => "Có kết quả",
+        crate::services::feedback::ANSWER_NOTICE_KIND => "Trả lời phản ánh, kiến nghị",
         _ => "Thông báo khác",
     }
 }
