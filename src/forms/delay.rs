@@ -17,15 +17,17 @@ pub struct DelayLine {
     pub over: String,
     /// By department ("VPDK: 32 h"; "cả cơ quan" for the agency as a whole).
     pub departments: String,
-    /// By handler, the username of whoever moved it on ("chưa chuyển" while open).
+    /// By handler, whoever moved it on, by full name and username ("chưa chuyển" while open).
     pub handlers: String,
     /// This is the step that made the dossier late (the stay furthest over its budget).
     pub late: bool,
 }
 
-fn shares(list: &[Held], nobody: &str) -> String {
+fn shares(list: &[Held], nobody: &str, label: impl Fn(&str) -> String) -> String {
     list.iter()
-        .map(|h| format!("{}: {}", h.who.as_deref().unwrap_or(nobody), hours_label(h.minutes)))
+        .map(|h| {
+            format!("{}: {}", h.who.as_deref().map(&label).unwrap_or_else(|| nobody.into()), hours_label(h.minutes))
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -50,8 +52,11 @@ pub fn delay_lines(r: &DossierRecord) -> (Vec<DelayLine>, String) {
                 0 => String::new(),
                 m => hours_label(m),
             },
-            departments: shares(&s.departments, "cả cơ quan"),
-            handlers: shares(&s.handlers, "chưa chuyển"),
+            departments: shares(&s.departments, "cả cơ quan", str::to_string),
+            handlers: shares(&s.handlers, "chưa chuyển", |who| match r.staff_names.get(who) {
+                Some(name) => format!("{name} ({who})"),
+                None => who.to_string(),
+            }),
             late: a.late_step == Some(i),
         })
         .collect();

@@ -761,6 +761,7 @@ pub fn intake_on(
         files: vec![],
         consultations: vec![],
         usernames: Default::default(),
+        staff_names: Default::default(),
     };
     let ctx = DossierContext {
         row,

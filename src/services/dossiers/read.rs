@@ -27,6 +27,8 @@ pub struct DossierRecord {
     pub consultations: Vec<store::ConsultationRow>,
     /// Agency code → name for every agency in the history.
     pub agency_names: HashMap<String, String>,
+    /// Username → full name of the staff who acted in the history (for staff's pages and forms).
+    pub staff_names: HashMap<String, String>,
     pub allowed_actions: Vec<&'static str>,
     /// Boundary-free intake: whether the receiving centre's handover missed its deadline (handed
     /// over after it, or still not handed over after it); None without a handover.
@@ -66,6 +68,8 @@ pub(super) struct Surroundings {
     pub consultations: Vec<store::ConsultationRow>,
     /// User id → username of everyone who acted in the history.
     pub usernames: HashMap<String, String>,
+    /// Username → full name of the staff who acted in the history (read with it, no statement more).
+    pub staff_names: HashMap<String, String>,
 }
 
 impl Surroundings {
@@ -75,13 +79,17 @@ impl Surroundings {
         let dossier_id = ctx.row.id.as_str();
         let mut names = HashMap::new();
         let mut usernames = HashMap::new();
+        let mut staff_names = HashMap::new();
         let events = store::events_with_names(conn, dossier_id)?
             .into_iter()
-            .map(|(e, name, username)| {
+            .map(|(e, name, username, full_name)| {
                 if let Some(n) = name {
                     names.insert(e.to_agency.to_string(), n);
                 }
                 if let (Some(id), Some(u)) = (&e.actor_user_id, username) {
+                    if let (false, Some(f)) = (e.actor_role == crate::domain::Role::Citizen, full_name) {
+                        staff_names.insert(u.clone(), f);
+                    }
                     usernames.insert(id.clone(), u);
                 }
                 e
@@ -89,7 +97,7 @@ impl Surroundings {
             .collect();
         let files = if ctx.file_count > 0 { store::files(conn, dossier_id)? } else { vec![] };
         let consultations = if ctx.consultation_count > 0 { store::consultations(conn, dossier_id)? } else { vec![] };
-        Ok(Self { events, names, files, consultations, usernames })
+        Ok(Self { events, names, files, consultations, usernames, staff_names })
     }
 
     /// The name of an agency the dossier met, reading the names it does not know yet (a
@@ -170,6 +178,7 @@ impl Surroundings {
             rating: ctx.rating,
             consultations: self.consultations,
             agency_names: self.names,
+            staff_names: self.staff_names,
             allowed_actions,
             handover_late,
             current_department,

@@ -69,7 +69,7 @@ pub fn insert_event(conn: &mut AnyConnection, event: &EventRow) -> QueryResult<(
 }
 
 /// A control-sheet row with the name of the agency it went to and the username of who acted.
-pub type NamedEvent = (EventRow, Option<String>, Option<String>);
+pub type NamedEvent = (EventRow, Option<String>, Option<String>, Option<String>);
 
 /// A dossier's control sheet in order, each row with the name of the agency it went to (every
 /// agency a dossier meets is one it went to: intake goes to the receiving agency) and the
@@ -80,7 +80,12 @@ pub fn events_with_names(conn: &mut AnyConnection, dossier_id: &str) -> QueryRes
         .left_join(users::table.on(dossier_events::actor_user_id.eq(users::id.nullable())))
         .filter(dossier_events::dossier_id.eq(dossier_id))
         .order(dossier_events::seq.asc())
-        .select((EventRow::as_select(), agencies::name.nullable(), users::username.nullable()))
+        .select((
+            EventRow::as_select(),
+            agencies::name.nullable(),
+            users::username.nullable(),
+            users::full_name.nullable(),
+        ))
         .load(conn)
 }
 
